@@ -1,0 +1,139 @@
+import type {
+  Channel, Locale, Message, Priority, Role, SlaClock, SlaPolicy, Ticket, TicketEvent, TicketStatus, User,
+} from './model';
+import type { CalendarSpec } from './time/business-calendar';
+
+/**
+ * The small interfaces through which the use cases in core/ reach the world. db/ implements the
+ * stores, workers/ the timer scheduler; tests may wire others.
+ */
+
+export interface NewUser { email: string; name: string; role: Role; organization: string | null; locale: Locale; tokenHash: string }
+
+export interface UserStore {
+  insert(u: NewUser, at: Date): Promise<User>;
+  byId(id: number): Promise<User | null>;
+  byTokenHash(hash: string): Promise<User | null>;
+  byEmail(email: string): Promise<User | null>;
+  list(page: PageQuery): Promise<Page<User>>;
+  update(id: number, patch: Partial<Pick<User, 'role' | 'name' | 'active'>> & { tokenHash?: string }, at: Date): Promise<User>;
+  activeByRole(role: Role): Promise<User[]>;
+  anyAdmin(): Promise<boolean>;
+}
+
+export interface PageQuery { limit: number; cursor?: string }
+export interface Page<T> { items: T[]; nextCursor: string | null }
+
+export interface NewTicket {
+  subject: string; body: string; category: string; priority: Priority; status: TicketStatus; channel: Channel;
+  requesterId: number; assigneeId: number | null; receivedAt: Date; sla: SlaClock;
+}
+
+export interface TicketFilter {
+  status?: TicketStatus;
+  assigneeId?: number;
+  requesterId?: number;
+  overdueAt?: Date;
+  dueBefore?: Date;
+  q?: string;
+  sort: 'due_at' | '-created_at';
+}
+
+export type TicketPatch = Partial<Pick<Ticket, 'status' | 'assigneeId' | 'priority' | 'category' | 'firstRespondedAt' | 'resolvedAt'>> & { sla?: SlaClock };
+
+export interface TicketStore {
+  insert(t: NewTicket, at: Date): Promise<Ticket>;
+  byId(id: number): Promise<Ticket | null>;
+  list(filter: TicketFilter, page: PageQuery): Promise<Page<Ticket>>;
+  update(id: number, patch: TicketPatch, at: Date): Promise<Ticket>;
+  /** Live clocks (not stopped) under a policy, or on any policy using a calendar. */
+  liveIds(where: { policyId?: number; calendarId?: number; afterId?: number; limit: number }): Promise<number[]>;
+  addMessage(m: Omit<Message, 'id'>): Promise<Message>;
+  messages(ticketId: number, includeInternal: boolean): Promise<Message[]>;
+  addRating(r: { ticketId: number; userId: number; score: number; comment: string | null; at: Date }): Promise<{ id: number }>;
+  hasRating(ticketId: number): Promise<boolean>;
+}
+
+export interface EventStore {
+  add(e: Omit<TicketEvent, 'id'>): Promise<void>;
+  forTicket(ticketId: number, publicOnly: boolean): Promise<TicketEvent[]>;
+}
+
+export interface IdempotencyStore {
+  find(userId: number, key: string): Promise<{ requestHash: string; status: number; response: string } | null>;
+  save(userId: number, key: string, requestHash: string, status: number, response: string, at: Date): Promise<void>;
+}
+
+export interface CalendarRecord {
+  id: number; key: string; name: string; timezone: string;
+  hours: CalendarSpec['hours']; holidaySets: string[];
+  /** Added holidays and removed set holidays. */
+  holidays: { date: string; name: string; removed: boolean }[];
+  createdAt: Date; updatedAt: Date;
+}
+
+export interface MilestoneRecord { ticketId: number; version: number; milestone: string; dueAt: Date; recordedAt: Date; recovered: boolean }
+
+export interface EscalationRecord {
+  id: number; ticketId: number; ticketNumber: string; level: number; createdAt: Date;
+  acknowledgedAt: Date | null; acknowledgedBy: number | null; notified: string[];
+}
+
+export interface SlaStore {
+  policies(): Promise<SlaPolicy[]>;
+  policy(id: number): Promise<SlaPolicy | null>;
+  insertPolicy(p: Omit<SlaPolicy, 'id' | 'createdAt' | 'updatedAt'>, at: Date): Promise<SlaPolicy>;
+  updatePolicy(id: number, p: Omit<SlaPolicy, 'id' | 'createdAt' | 'updatedAt'>, at: Date): Promise<SlaPolicy>;
+  clearDefault(exceptId: number): Promise<void>;
+  calendars(): Promise<CalendarRecord[]>;
+  calendar(idOrKey: number | string): Promise<CalendarRecord | null>;
+  insertCalendar(c: Omit<CalendarRecord, 'id' | 'createdAt' | 'updatedAt' | 'holidays'>, at: Date): Promise<CalendarRecord>;
+  updateCalendar(id: number, c: Partial<Pick<CalendarRecord, 'name' | 'timezone' | 'hours' | 'holidaySets'>>, at: Date): Promise<CalendarRecord>;
+  setHoliday(calendarId: number, h: { date: string; name: string; removed: boolean }): Promise<void>;
+  deleteHoliday(calendarId: number, date: string): Promise<void>;
+  /** Inserts the milestone unless its (ticket, version, milestone) key exists; true if inserted. */
+  recordMilestone(m: MilestoneRecord): Promise<number | null>;
+  milestonesOf(ticketId: number): Promise<MilestoneRecord[]>;
+  insertEscalation(e: { ticketId: number; level: number; milestoneId: number; notified: string[]; at: Date }): Promise<number>;
+  escalations(state: 'open' | 'acknowledged' | undefined, page: PageQuery): Promise<Page<EscalationRecord>>;
+  escalation(id: number): Promise<EscalationRecord | null>;
+  acknowledge(id: number, userId: number, at: Date): Promise<void>;
+}
+
+export interface NewMail {
+  ticketId: number | null; toUserId: number | null; toAddress: string; toName: string | null; locale: Locale;
+  template: string; data: Record<string, unknown>;
+}
+
+export interface OutboxStore {
+  enqueue(m: NewMail, at: Date): Promise<number>;
+}
+
+/** Everything a use case may touch inside one transaction. */
+export interface Stores {
+  users: UserStore;
+  tickets: TicketStore;
+  events: EventStore;
+  idempotency: IdempotencyStore;
+  sla: SlaStore;
+  outbox: OutboxStore;
+}
+
+export interface Database {
+  stores: Stores;
+  /** Runs `fn` in one transaction (BEGIN IMMEDIATE on SQLite); everything commits or nothing. */
+  transaction<T>(fn: (s: Stores) => Promise<T>): Promise<T>;
+  /** The database's own clock, which timer processors trust over their host's. */
+  now(): Promise<Date>;
+}
+
+/** One delayed timer job: the milestone `key` of a ticket's deadline `version`, due `at`. */
+export interface TimerJob { ticketId: number; version: number; key: string; at: Date }
+
+/** Schedules milestone jobs; implemented by workers/ on BullMQ. */
+export interface TimerScheduler {
+  /** Adds the jobs (an existing job id is left alone) and removes the given stale ones. */
+  schedule(jobs: TimerJob[], stale: Omit<TimerJob, 'at'>[]): Promise<void>;
+  /** Re-adds whichever of the jobs are missing; returns how many were missing. */
+  ensure(jobs: TimerJob[]): Promise<number>;
+}

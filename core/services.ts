@@ -1,0 +1,19 @@
+import type { Clock } from './clock';
+import type { Database, TimerScheduler } from './ports';
+import { createSlaAdminService } from './sla/sla-admin-service';
+import { createSlaEngine, type Logger } from './sla/sla-engine';
+import { createTicketService } from './tickets/ticket-service';
+import { createUserService } from './users/user-service';
+
+/** Wires the use cases both entry points share, from the ports they need. */
+export function createServices(deps: { db: Database; clock: Clock; timers: TimerScheduler; logger: Logger }) {
+  const sla = createSlaEngine(deps);
+  return {
+    sla,
+    users: createUserService(deps),
+    tickets: createTicketService({ ...deps, sla }),
+    slaAdmin: createSlaAdminService({ ...deps, sla }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,163 @@
+import type { Clock } from '../clock';
+import { ConflictError, NotFoundError, ValidationError, fieldError } from '../errors';
+import type { SlaPolicy, User } from '../model';
+import type { CalendarRecord, Database, PageQuery } from '../ports';
+import { formatDuration } from '../time/duration';
+import { validateCalendarSpec, wallClock, type CalendarSpec } from '../time/business-calendar';
+import { KNOWN_HOLIDAY_SETS, holidaySetDates } from '../time/kr-holidays';
+import { calendarSpec } from './clock-resolver';
+import type { SlaEngine } from './sla-engine';
+
+export type PolicyInput = Omit<SlaPolicy, 'id' | 'createdAt' | 'updatedAt'>;
+
+/** The policy resource of API.md. */
+export function policyView(p: SlaPolicy) {
+  return {
+    id: p.id, name: p.name, match: { category: p.match.category, priority: p.match.priority },
+    resolution_target: formatDuration(p.resolutionTarget),
+    first_response_target: p.firstResponseTarget === null ? null : formatDuration(p.firstResponseTarget),
+    clock: p.clock, calendar_id: p.calendarId, pause_on_pending: p.pauseOnPending,
+    warnings: p.warnings.map(formatDuration),
+    escalations: p.escalations.map((e) => ({ after: formatDuration(e.after), notify: e.notify })),
+    is_default: p.isDefault, created_at: p.createdAt.toISOString(), updated_at: p.updatedAt.toISOString(),
+  };
+}
+
+/** The calendar resource of API.md; `holidays` are the admin-added dates. */
+export function calendarView(c: CalendarRecord) {
+  return {
+    id: c.id, key: c.key, name: c.name, timezone: c.timezone, hours: c.hours, holiday_sets: c.holidaySets,
+    holidays: c.holidays.filter((h) => !h.removed).map(({ date, name }) => ({ date, name })),
+    removed_holidays: c.holidays.filter((h) => h.removed).map(({ date, name }) => ({ date, name })),
+    created_at: c.createdAt.toISOString(), updated_at: c.updatedAt.toISOString(),
+  };
+}
+
+/** Policies, calendars, holidays, deadlines and escalations; every change recomputes open deadlines. */
+export function createSlaAdminService(deps: { db: Database; clock: Clock; sla: SlaEngine }) {
+  const { db, clock, sla } = deps;
+
+  async function checkPolicy(p: PolicyInput) {
+    if (p.clock === 'business') {
+      if (p.calendarId === null) throw fieldError('calendar_id', 'a business clock needs a calendar');
+    }
+    if (p.calendarId !== null && !(await db.stores.sla.calendar(p.calendarId))) throw fieldError('calendar_id', 'no calendar has this id');
+    if (p.warnings.some((w) => w >= p.resolutionTarget)) throw fieldError('warnings', 'each warning must come before the deadline (shorter than resolution_target)');
+  }
+
+  async function findCalendar(idOrKey: string) {
+    const c = await db.stores.sla.calendar(/^\d+$/.test(idOrKey) ? Number(idOrKey) : idOrKey);
+    if (!c) throw new NotFoundError(`calendar ${idOrKey} does not exist`);
+    return c;
+  }
+
+  function checkSpec(spec: CalendarSpec, holidaySets: string[]) {
+    const problems = validateCalendarSpec(spec).map((message) => ({ path: 'hours', message }));
+    for (const s of holidaySets) {
+      if (!(KNOWN_HOLIDAY_SETS as readonly string[]).includes(s)) problems.push({ path: 'holiday_sets', message: `unknown holiday set ${s}; known: ${KNOWN_HOLIDAY_SETS.join(', ')}` });
+    }
+    if (problems.length) throw new ValidationError(problems.map((p) => p.message).join('; '), problems);
+  }
+
+  return {
+    async listPolicies() { return { items: (await db.stores.sla.policies()).map(policyView), next_cursor: null }; },
+    async getPolicy(id: number) {
+      const p = await db.stores.sla.policy(id);
+      if (!p) throw new NotFoundError(`SLA policy ${id} does not exist`);
+      return policyView(p);
+    },
+    async createPolicy(input: PolicyInput) {
+      await checkPolicy(input);
+      const p = await db.transaction(async (s) => {
+        const created = await s.sla.insertPolicy(input, clock.now());
+        if (created.isDefault) await s.sla.clearDefault(created.id);
+        return created;
+      });
+      return policyView(p);
+    },
+    async updatePolicy(actor: User, id: number, patch: Partial<PolicyInput>) {
+      const current = await db.stores.sla.policy(id);
+      if (!current) throw new NotFoundError(`SLA policy ${id} does not exist`);
+      const next: PolicyInput = { ...current, ...patch, match: { ...current.match, ...patch.match } };
+      if (current.isDefault && next.isDefault === false) throw new ConflictError('exactly one policy is the default: make another policy the default instead');
+      await checkPolicy(next);
+      const p = await db.transaction(async (s) => {
+        const updated = await s.sla.updatePolicy(id, next, clock.now());
+        if (updated.isDefault) await s.sla.clearDefault(id);
+        return updated;
+      });
+      const recalculated = await sla.recalculateWhere({ policyId: id }, 'policy_changed', actor.id);
+      return { ...policyView(p), recalculated_tickets: recalculated };
+    },
+
+    async listCalendars() { return { items: (await db.stores.sla.calendars()).map(calendarView), next_cursor: null }; },
+    async getCalendar(idOrKey: string) { return calendarView(await findCalendar(idOrKey)); },
+    async createCalendar(input: { key: string; name: string; timezone: string; hours: CalendarSpec['hours']; holiday_sets: string[]; holidays: { date: string; name: string }[] }) {
+      checkSpec({ timezone: input.timezone, hours: input.hours, holidays: input.holidays.map((h) => h.date) }, input.holiday_sets);
+      if (await db.stores.sla.calendar(input.key)) throw new ConflictError(`a calendar with key ${input.key} already exists`);
+      const c = await db.transaction(async (s) => {
+        const created = await s.sla.insertCalendar({ key: input.key, name: input.name, timezone: input.timezone, hours: input.hours, holidaySets: input.holiday_sets }, clock.now());
+        for (const h of input.holidays) await s.sla.setHoliday(created.id, { ...h, removed: false });
+        return created;
+      });
+      return calendarView((await db.stores.sla.calendar(c.id))!);
+    },
+    async updateCalendar(actor: User, idOrKey: string, patch: { name?: string; timezone?: string; hours?: CalendarSpec['hours']; holiday_sets?: string[] }) {
+      const c = await findCalendar(idOrKey);
+      const merged = { ...c, timezone: patch.timezone ?? c.timezone, hours: patch.hours ?? c.hours, holidaySets: patch.holiday_sets ?? c.holidaySets };
+      checkSpec(calendarSpec(merged), merged.holidaySets);
+      const updated = await db.stores.sla.updateCalendar(c.id, { name: patch.name, timezone: patch.timezone, hours: patch.hours, holidaySets: patch.holiday_sets }, clock.now());
+      const recalculated = await sla.recalculateWhere({ calendarId: c.id }, 'calendar_changed', actor.id);
+      return { ...calendarView(updated), recalculated_tickets: recalculated };
+    },
+    async addHoliday(actor: User, idOrKey: string, h: { date: string; name: string }) {
+      const c = await findCalendar(idOrKey);
+      if (calendarSpec(c).holidays.includes(h.date)) throw new ConflictError(`${h.date} is already a holiday on calendar ${c.key}`);
+      const fromSet = holidaySetDates(c.holidaySets).includes(h.date);
+      if (fromSet) await db.stores.sla.deleteHoliday(c.id, h.date); // un-remove a set holiday
+      else await db.stores.sla.setHoliday(c.id, { ...h, removed: false });
+      await db.stores.sla.updateCalendar(c.id, {}, clock.now());
+      const recalculated = await sla.recalculateWhere({ calendarId: c.id }, 'holiday_added', actor.id);
+      return { holiday: h, recalculated_tickets: recalculated };
+    },
+    async removeHoliday(actor: User, idOrKey: string, date: string) {
+      const c = await findCalendar(idOrKey);
+      if (!calendarSpec(c).holidays.includes(date)) throw new NotFoundError(`${date} is not a holiday on calendar ${c.key}`);
+      const added = c.holidays.find((x) => x.date === date && !x.removed);
+      if (added && !holidaySetDates(c.holidaySets).includes(date)) await db.stores.sla.deleteHoliday(c.id, date);
+      else await db.stores.sla.setHoliday(c.id, { date, name: added?.name ?? 'removed', removed: true });
+      await db.stores.sla.updateCalendar(c.id, {}, clock.now());
+      const recalculated = await sla.recalculateWhere({ calendarId: c.id }, 'holiday_removed', actor.id);
+      return { holiday: { date, name: added?.name ?? null }, recalculated_tickets: recalculated };
+    },
+    async deadline(idOrKey: string | null, start: Date, duration: number) {
+      const dc = idOrKey === null ? wallClock : sla.clocks.fromSpec(calendarSpec(await findCalendar(idOrKey)));
+      return { start: start.toISOString(), duration: formatDuration(duration), due_at: dc.add(start, duration).toISOString() };
+    },
+
+    async escalations(state: 'open' | 'acknowledged' | undefined, page: PageQuery) {
+      const res = await db.stores.sla.escalations(state, page);
+      return { items: res.items.map(escalationView), next_cursor: res.nextCursor };
+    },
+    async acknowledge(actor: User, id: number) {
+      const now = clock.now();
+      return db.transaction(async (s) => {
+        const e = await s.sla.escalation(id);
+        if (!e) throw new NotFoundError(`escalation ${id} does not exist`);
+        if (e.acknowledgedAt) throw new ConflictError(`escalation ${id} was already acknowledged`);
+        await s.sla.acknowledge(id, actor.id, now);
+        await s.events.add({ ticketId: e.ticketId, type: 'escalation.acknowledged', at: now, actorId: actor.id, public: false, data: { escalation_id: id, level: e.level } });
+        return escalationView((await s.sla.escalation(id))!);
+      });
+    },
+  };
+}
+
+function escalationView(e: Awaited<ReturnType<Database['stores']['sla']['escalation']>> & object) {
+  return {
+    id: e.id, ticket_id: e.ticketId, ticket_number: e.ticketNumber, level: e.level, created_at: e.createdAt.toISOString(),
+    acknowledged_at: e.acknowledgedAt?.toISOString() ?? null, acknowledged_by: e.acknowledgedBy, notified: e.notified,
+  };
+}
+
+export type SlaAdminService = ReturnType<typeof createSlaAdminService>;

@@ -1,0 +1,165 @@
+import type { Clock } from '../clock';
+import type { SlaClock, SlaPolicy, Ticket } from '../model';
+import type { Database, Stores, TimerJob, TimerScheduler } from '../ports';
+import { notify } from '../notify/notify';
+import { resolveTargets } from '../notify/recipients';
+import { createClockResolver } from './clock-resolver';
+import { milestonesOf, type Milestone } from './milestones';
+import { recalculate } from './sla-clock';
+import { isOpenStatus } from '../tickets/status-machine';
+
+export interface Logger { info(o: object, msg?: string): void; warn(o: object, msg?: string): void; error(o: object, msg?: string): void }
+
+/** What one advance of a ticket's clock did, and what is still ahead of it. */
+export interface AdvanceResult { version: number; recorded: string[]; pending: Milestone[] }
+
+/** Every milestone key a policy can produce, to remove a superseded version's jobs. */
+function allKeys(policy: SlaPolicy): string[] {
+  return [...policy.warnings.map((w) => `warning-${w}`), 'breach', ...policy.escalations.map((_, i) => `escalation-${i + 1}`)];
+}
+
+/**
+ * The SLA engine: records milestones exactly once (the database's unique key decides), keeps each
+ * live clock's timers scheduled, and recomputes deadlines when policies or calendars change.
+ * The database is the source of truth; timers are only a way to be on time.
+ */
+export function createSlaEngine(deps: { db: Database; clock: Clock; timers: TimerScheduler; logger: Logger }) {
+  const { db, timers, logger } = deps;
+  const clocks = createClockResolver(db.stores.sla);
+
+  async function advanceIn(s: Stores, ticketId: number, now: Date, recovered: boolean): Promise<AdvanceResult> {
+    const t = await s.tickets.byId(ticketId);
+    if (!t || !isOpenStatus(t.status)) return { version: t?.sla.version ?? 0, recorded: [], pending: [] };
+    const policy = (await s.sla.policy(t.sla.policyId))!;
+    const dc = await clocks.forPolicy(policy);
+    const all = milestonesOf(t.sla, policy, dc);
+    const due = all.filter((m) => m.at.getTime() <= now.getTime());
+    const pending = all.filter((m) => m.at.getTime() > now.getTime());
+    if (due.length === 0) return { version: t.sla.version, recorded: [], pending };
+    // A warning or breach already recorded under an earlier deadline version is not repeated when
+    // the deadline moves (resume, recalculation): one warning per threshold, one breach per ticket.
+    const before = new Set((await s.sla.milestonesOf(t.id)).map((m) => m.milestone));
+    let sla: SlaClock = t.sla;
+    const recorded: string[] = [];
+    for (const m of due) {
+      if (m.kind !== 'escalation' && before.has(m.key)) continue;
+      const milestoneId = await s.sla.recordMilestone({ ticketId: t.id, version: sla.version, milestone: m.key, dueAt: m.at, recordedAt: now, recovered });
+      if (milestoneId === null) continue;
+      recorded.push(m.key);
+      const data = { milestone: m.key, due_at: sla.dueAt.toISOString(), at: m.at.toISOString(), lateness_ms: now.getTime() - m.at.getTime(), recovered: recovered || undefined };
+      const ev = (type: string, extra: Record<string, unknown> = {}) =>
+        s.events.add({ ticketId: t.id, type, at: now, actorId: null, public: false, data: { ...data, ...extra } });
+      if (m.kind === 'warning') {
+        await ev('sla.warning', { remaining_seconds: m.param });
+        const assignee = t.assigneeId ? await s.users.byId(t.assigneeId) : null;
+        const to = assignee?.active ? [assignee] : await s.users.activeByRole('agent');
+        await notify(s, now, t, 'sla-warning', to, { dueAt: sla.dueAt.toISOString(), remainingSeconds: m.param });
+      } else if (m.kind === 'breach') {
+        sla = { ...sla, state: 'breached', breachedAt: sla.dueAt };
+        await ev('sla.breached');
+        const assignee = t.assigneeId ? await s.users.byId(t.assigneeId) : null;
+        if (assignee?.active) await notify(s, now, t, 'sla-breached', [assignee], { dueAt: sla.dueAt.toISOString() });
+      } else {
+        const step = policy.escalations[m.param - 1]!;
+        const recipients = await resolveTargets(s.users, step.notify);
+        const escalationId = await s.sla.insertEscalation({ ticketId: t.id, level: m.param, milestoneId, notified: recipients.map((r) => r.address), at: now });
+        sla = { ...sla, escalationLevel: m.param };
+        await ev('escalation.created', { escalation_id: escalationId, level: m.param, notified: recipients.map((r) => r.address) });
+        await notify(s, now, t, m.param === 1 ? 'sla-breached' : 'sla-escalation', recipients, {
+          dueAt: sla.dueAt.toISOString(), level: m.param, overdueSeconds: Math.max(0, dc.between(sla.dueAt, now)),
+        });
+      }
+    }
+    // State and escalation level change; the deadline and its version do not, so the remaining
+    // jobs of this version stay valid.
+    if (sla !== t.sla) await s.tickets.update(t.id, { sla }, now);
+    return { version: sla.version, recorded, pending };
+  }
+
+  function jobsOf(t: Ticket, pending: Milestone[]): TimerJob[] {
+    return pending.map((m) => ({ ticketId: t.id, version: t.sla.version, key: m.key, at: m.at }));
+  }
+
+  /** Records every passed, unrecorded milestone of a ticket, by the database's clock. */
+  async function advance(ticketId: number, opts: { recovered?: boolean } = {}): Promise<AdvanceResult> {
+    const now = await db.now();
+    return db.transaction((s) => advanceIn(s, ticketId, now, Boolean(opts.recovered)));
+  }
+
+  /**
+   * Puts a ticket's timers in line with its clock after a committed change. A failure (Redis
+   * down) is logged, not thrown: the write is safe in the database and the reconciler repairs.
+   */
+  async function scheduleTimers(t: Ticket, previousVersion?: number): Promise<void> {
+    try {
+      const policy = (await db.stores.sla.policy(t.sla.policyId))!;
+      const dc = await clocks.forPolicy(policy);
+      const live = isOpenStatus(t.status) ? milestonesOf(t.sla, policy, dc) : [];
+      const stale: Omit<TimerJob, 'at'>[] = [];
+      if (previousVersion !== undefined) {
+        for (let v = previousVersion; v < t.sla.version; v++) for (const key of allKeys(policy)) stale.push({ ticketId: t.id, version: v, key });
+      }
+      await timers.schedule(jobsOf(t, live), stale);
+    } catch (err) {
+      logger.warn({ err, ticketId: t.id }, 'could not schedule SLA timers; the reconciler will repair them');
+    }
+  }
+
+  /**
+   * Brings every live clock in line: records milestones whose time passed without a record
+   * (marked recovered) and re-adds missing timer jobs. Returns what it repaired.
+   */
+  async function reconcile(batch = 500): Promise<{ tickets: number; recorded: number; jobsRestored: number }> {
+    let afterId = 0;
+    let tickets = 0, recorded = 0, jobsRestored = 0;
+    for (;;) {
+      const ids = await db.stores.tickets.liveIds({ afterId, limit: batch });
+      if (ids.length === 0) break;
+      afterId = ids[ids.length - 1]!;
+      const jobs: TimerJob[] = [];
+      for (const id of ids) {
+        const r = await advance(id, { recovered: true });
+        recorded += r.recorded.length;
+        for (const m of r.pending) jobs.push({ ticketId: id, version: r.version, key: m.key, at: m.at });
+      }
+      jobsRestored += await timers.ensure(jobs);
+      tickets += ids.length;
+    }
+    return { tickets, recorded, jobsRestored };
+  }
+
+  /**
+   * Recomputes the deadline of every live ticket matched (a changed policy or calendar), writes
+   * `sla.recalculated` on each, and reschedules its timers before returning the count.
+   */
+  async function recalculateWhere(where: { policyId?: number; calendarId?: number }, reason: string, actorId: number | null, batch = 200): Promise<number> {
+    let afterId = 0;
+    let count = 0;
+    for (;;) {
+      const ids = await db.stores.tickets.liveIds({ ...where, afterId, limit: batch });
+      if (ids.length === 0) break;
+      afterId = ids[ids.length - 1]!;
+      const now = deps.clock.now();
+      const changed = await db.transaction(async (s) => {
+        const out: { t: Ticket; prev: number }[] = [];
+        for (const id of ids) {
+          const t = (await s.tickets.byId(id))!;
+          const policy = (await s.sla.policy(t.sla.policyId))!;
+          const next = recalculate(t.sla, policy, await clocks.forPolicy(policy));
+          if (!next) continue;
+          await s.events.add({ ticketId: id, type: 'sla.recalculated', at: now, actorId, public: false,
+            data: { old_due_at: t.sla.dueAt.toISOString(), new_due_at: next.dueAt.toISOString(), reason } });
+          out.push({ t: await s.tickets.update(id, { sla: next }, now), prev: t.sla.version });
+        }
+        return out;
+      });
+      await Promise.all(changed.map(({ t, prev }) => scheduleTimers(t, prev)));
+      count += changed.length;
+    }
+    return count;
+  }
+
+  return { clocks, advance, advanceIn, scheduleTimers, reconcile, recalculateWhere };
+}
+
+export type SlaEngine = ReturnType<typeof createSlaEngine>;

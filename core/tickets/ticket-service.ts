@@ -1,0 +1,255 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock';
+import { ConflictError, ForbiddenError, NotFoundError, fieldError } from '../errors';
+import { atLeast, type Channel, type Priority, type Ticket, type TicketStatus, type User } from '../model';
+import type { Database, PageQuery, Stores, TicketFilter } from '../ports';
+import { onStatusChange, recalculate, startClock } from '../sla/sla-clock';
+import { selectPolicy } from '../sla/policy-match';
+import type { SlaEngine } from '../sla/sla-engine';
+import { canMove } from './status-machine';
+import { eventView, messageView, ticketView, type TicketView } from './ticket-view';
+import { notify } from '../notify/notify';
+
+export interface CreateTicketInput {
+  subject: string; body: string; category?: string; priority?: Priority;
+  requester_id?: number; received_at?: Date; channel?: Channel;
+}
+export interface UpdateTicketInput { status?: TicketStatus; assignee_id?: number | null; priority?: Priority; category?: string; policy_id?: number }
+export interface MessageInput { body: string; internal?: boolean; status?: 'pending' | 'resolved' }
+
+/** Inquiry use cases: create, read, list, change, converse, rate. Entry points call these. */
+export function createTicketService(deps: { db: Database; clock: Clock; sla: SlaEngine }) {
+  const { db, clock, sla } = deps;
+
+  async function view(s: Stores, t: Ticket, now = clock.now()): Promise<TicketView> {
+    const [requester, assignee, policy] = await Promise.all([
+      s.users.byId(t.requesterId), t.assigneeId ? s.users.byId(t.assigneeId) : null, s.sla.policy(t.sla.policyId),
+    ]);
+    return ticketView(t, { requester: requester!, assignee, policy: policy!, dc: await sla.clocks.forPolicy(policy!), now });
+  }
+
+  /** Loads a ticket the actor may see; an officer gets 404 for anyone else's, and it is audited. */
+  async function visible(s: Stores, actor: User, id: number): Promise<Ticket> {
+    const t = await s.tickets.byId(id);
+    if (!t) throw new NotFoundError(`ticket ${id} does not exist`);
+    if (actor.role === 'officer' && t.requesterId !== actor.id) {
+      await db.stores.events.add({ ticketId: t.id, type: 'access.denied', at: clock.now(), actorId: actor.id, public: false, data: {} });
+      throw new NotFoundError(`ticket ${id} does not exist`);
+    }
+    return t;
+  }
+
+  async function create(actor: User, input: CreateTicketInput, idem?: { key: string; hash: string }): Promise<{ ticket: Ticket; view: TicketView }> {
+    const now = clock.now();
+    if (input.received_at && input.received_at.getTime() > now.getTime()) throw fieldError('received_at', 'must not be in the future');
+    const result = await db.transaction(async (s) => {
+      let requester = actor;
+      if (input.requester_id !== undefined) {
+        const r = await s.users.byId(input.requester_id);
+        if (!r || r.role !== 'officer' || !r.active) throw fieldError('requester_id', 'must be the id of an active officer');
+        requester = r;
+      }
+      const category = input.category ?? 'general';
+      const priority = input.priority ?? 'normal';
+      const policy = selectPolicy(await s.sla.policies(), category, priority);
+      const dc = await sla.clocks.forPolicy(policy);
+      const receivedAt = input.received_at ?? now;
+      const ticket = await s.tickets.insert({
+        subject: input.subject, body: input.body, category, priority, status: 'new',
+        channel: input.channel ?? (atLeast(actor.role, 'agent') ? 'api' : 'web'),
+        requesterId: requester.id, assigneeId: null, receivedAt, sla: startClock(policy, dc, receivedAt),
+      }, now);
+      const ev = (type: string, pub: boolean, data: Record<string, unknown>) =>
+        s.events.add({ ticketId: ticket.id, type, at: now, actorId: actor.id, public: pub, data });
+      await ev('ticket.created', true, { number: ticket.number, channel: ticket.channel, on_behalf_of: requester.id !== actor.id ? requester.id : undefined });
+      await ev('sla.started', false, { policy_id: policy.id, due_at: ticket.sla.dueAt.toISOString(), received_at: receivedAt.toISOString() });
+      await notify(s, now, ticket, 'ticket-received', [requester], { dueAt: ticket.sla.dueAt.toISOString() });
+      // A ticket entered late (received_at long ago) may already be past some milestones.
+      await sla.advanceIn(s, ticket.id, now, false);
+      const fresh = (await s.tickets.byId(ticket.id))!;
+      const v = await view(s, fresh, now);
+      // Stored in the same transaction, so a retry after any crash finds either both or neither.
+      if (idem) await s.idempotency.save(actor.id, idem.key, idem.hash, 201, JSON.stringify(v), now);
+      return { ticket: fresh, view: v };
+    });
+    await sla.scheduleTimers(result.ticket);
+    return result;
+  }
+
+  return {
+    /**
+     * Creates an inquiry. With an Idempotency-Key, a retry with the same body returns the first
+     * response and creates nothing; the same key with another body is a 409.
+     */
+    async create(actor: User, input: CreateTicketInput, idempotencyKey?: string): Promise<{ status: number; body: unknown; replayed: boolean }> {
+      if (!idempotencyKey) return { status: 201, body: (await create(actor, input)).view, replayed: false };
+      const hash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+      const replay = async () => {
+        const prior = await db.stores.idempotency.find(actor.id, idempotencyKey);
+        if (!prior) return null;
+        if (prior.requestHash !== hash) throw new ConflictError('this Idempotency-Key was already used with a different request body');
+        return { status: prior.status, body: JSON.parse(prior.response) as unknown, replayed: true };
+      };
+      const first = await replay();
+      if (first) return first;
+      try {
+        const { view: v } = await create(actor, input, { key: idempotencyKey, hash });
+        return { status: 201, body: v, replayed: false };
+      } catch (err) {
+        const again = await replay().catch(() => null);
+        if (again) return again; // a concurrent twin won the race
+        throw err;
+      }
+    },
+
+    async get(actor: User, id: number) {
+      const t = await visible(db.stores, actor, id);
+      return view(db.stores, t);
+    },
+
+    async list(actor: User, filter: Omit<TicketFilter, 'sort'> & { sort?: TicketFilter['sort'] }, page: PageQuery) {
+      const f: TicketFilter = { sort: actor.role === 'officer' ? '-created_at' : 'due_at', ...filter };
+      if (actor.role === 'officer') f.requesterId = actor.id;
+      const res = await db.stores.tickets.list(f, page);
+      const now = clock.now();
+      return { items: await Promise.all(res.items.map((t) => view(db.stores, t, now))), next_cursor: res.nextCursor };
+    },
+
+    async update(actor: User, id: number, input: UpdateTicketInput) {
+      const now = clock.now();
+      const { ticket, prev } = await db.transaction(async (s) => {
+        const t = await visible(s, actor, id);
+        let patchSla = t.sla;
+        const ev = (type: string, pub: boolean, data: Record<string, unknown>) =>
+          s.events.add({ ticketId: t.id, type, at: now, actorId: actor.id, public: pub, data });
+        if (input.assignee_id !== undefined && input.assignee_id !== t.assigneeId) {
+          if (input.assignee_id !== null) {
+            const a = await s.users.byId(input.assignee_id);
+            if (!a || !a.active || !(a.role === 'agent' || a.role === 'supervisor')) {
+              throw fieldError('assignee_id', 'must be the id of an active agent or supervisor');
+            }
+          }
+          await ev('ticket.assigned', false, { from: t.assigneeId, to: input.assignee_id });
+        }
+        let policyId = t.sla.policyId;
+        if (input.policy_id !== undefined && input.policy_id !== t.sla.policyId) {
+          if (!(await s.sla.policy(input.policy_id))) throw fieldError('policy_id', 'no SLA policy has this id');
+          policyId = input.policy_id;
+        }
+        if (policyId !== t.sla.policyId || (input.priority !== undefined && input.priority !== t.priority)) {
+          const policy = (await s.sla.policy(policyId))!;
+          const next = recalculate(patchSla, policy, await sla.clocks.forPolicy(policy));
+          if (next) {
+            await ev('sla.recalculated', false, { old_due_at: patchSla.dueAt.toISOString(), new_due_at: next.dueAt.toISOString(), reason: 'ticket_changed' });
+            patchSla = next;
+          }
+        }
+        const patch: Parameters<typeof s.tickets.update>[1] = {};
+        if (input.status !== undefined && input.status !== t.status) {
+          Object.assign(patch, await statusPatch(s, actor, t, patchSla, input.status, now));
+          patchSla = patch.sla ?? patchSla;
+        }
+        if (input.priority !== undefined && input.priority !== t.priority) {
+          await ev('ticket.updated', false, { field: 'priority', from: t.priority, to: input.priority });
+        }
+        if (input.category !== undefined && input.category !== t.category) {
+          await ev('ticket.updated', false, { field: 'category', from: t.category, to: input.category });
+        }
+        const updated = await s.tickets.update(t.id, {
+          ...patch, sla: patchSla, assigneeId: input.assignee_id, priority: input.priority, category: input.category,
+        }, now);
+        return { ticket: updated, prev: t.sla.version };
+      });
+      if (ticket.sla.version !== prev) await sla.scheduleTimers(ticket, prev);
+      return view(db.stores, ticket, now);
+    },
+
+    async addMessage(actor: User, id: number, input: MessageInput) {
+      const now = clock.now();
+      const isStaff = atLeast(actor.role, 'agent');
+      const result = await db.transaction(async (s) => {
+        const t = await visible(s, actor, id);
+        if (t.status === 'closed') throw new ConflictError(`ticket ${t.number} is closed; open a new inquiry instead`);
+        const internal = Boolean(input.internal);
+        const m = await s.tickets.addMessage({ ticketId: t.id, authorId: actor.id, body: input.body, internal, createdAt: now });
+        await s.events.add({ ticketId: t.id, type: 'message.created', at: now, actorId: actor.id, public: !internal, data: { message_id: m.id, internal } });
+        const patch: Parameters<typeof s.tickets.update>[1] = {};
+        let target: TicketStatus | undefined = input.status;
+        if (isStaff && !internal) {
+          if (!t.firstRespondedAt) patch.firstRespondedAt = now;
+          if (t.status === 'new' && !target) target = 'open';
+          const requester = (await s.users.byId(t.requesterId))!;
+          await notify(s, now, t, 'ticket-replied', [requester], { message: input.body, author: actor.name });
+        } else if (!isStaff) {
+          if (t.status === 'pending' || t.status === 'resolved') target = 'open';
+          const assignee = t.assigneeId ? await s.users.byId(t.assigneeId) : null;
+          if (assignee) await notify(s, now, t, 'officer-replied', [assignee], { message: input.body, author: actor.name });
+        }
+        if (target && target !== t.status) Object.assign(patch, await statusPatch(s, actor, t, t.sla, target, now));
+        const updated = await s.tickets.update(t.id, patch, now);
+        return { ticket: updated, message: m, prev: t.sla.version };
+      });
+      if (result.ticket.sla.version !== result.prev) await sla.scheduleTimers(result.ticket, result.prev);
+      return messageView(result.message, actor);
+    },
+
+    async messages(actor: User, id: number) {
+      const t = await visible(db.stores, actor, id);
+      const list = await db.stores.tickets.messages(t.id, atLeast(actor.role, 'agent'));
+      const authors = await usersById(db.stores, list.map((m) => m.authorId));
+      return list.map((m) => messageView(m, authors.get(m.authorId) ?? null));
+    },
+
+    async events(actor: User, id: number) {
+      const t = await visible(db.stores, actor, id);
+      const list = await db.stores.events.forTicket(t.id, actor.role === 'officer');
+      const actors = await usersById(db.stores, list.map((e) => e.actorId).filter((x): x is number => x !== null));
+      return list.map((e) => eventView(e, e.actorId === null ? null : actors.get(e.actorId) ?? null));
+    },
+
+    async rate(actor: User, id: number, input: { score: number; comment?: string }) {
+      const now = clock.now();
+      return db.transaction(async (s) => {
+        const t = await visible(s, actor, id);
+        if (t.requesterId !== actor.id) throw new ForbiddenError('only the requester of an inquiry may rate it');
+        if (t.status !== 'resolved' && t.status !== 'closed') throw new ConflictError('an inquiry can be rated once it is resolved or closed');
+        if (await s.tickets.hasRating(t.id)) throw new ConflictError('this inquiry has already been rated');
+        const r = await s.tickets.addRating({ ticketId: t.id, userId: actor.id, score: input.score, comment: input.comment ?? null, at: now });
+        await s.events.add({ ticketId: t.id, type: 'rating.created', at: now, actorId: actor.id, public: true, data: { score: input.score } });
+        return { id: r.id, ticket_id: t.id, score: input.score, comment: input.comment ?? null, created_at: now.toISOString() };
+      });
+    },
+  };
+
+  /** The fields a status move changes, its events and mails; 409 for an illegal move. */
+  async function statusPatch(s: Stores, actor: User, t: Ticket, clockState: Ticket['sla'], to: TicketStatus, now: Date) {
+    if (!canMove(t.status, to)) throw new ConflictError(`a ${t.status} ticket cannot move to ${to}`);
+    const policy = (await s.sla.policy(clockState.policyId))!;
+    const change = onStatusChange(clockState, policy, await sla.clocks.forPolicy(policy), t.status, to, now);
+    await s.events.add({ ticketId: t.id, type: 'ticket.status_changed', at: now, actorId: actor.id, public: true, data: { from: t.status, to } });
+    for (const e of change.events) {
+      await s.events.add({ ticketId: t.id, type: e.type, at: now, actorId: actor.id, public: false, data: e.data });
+      if (e.type === 'sla.breached') await s.sla.recordMilestone({ ticketId: t.id, version: clockState.version, milestone: 'breach', dueAt: clockState.dueAt, recordedAt: now, recovered: false });
+    }
+    const patch: Parameters<typeof s.tickets.update>[1] = { status: to, sla: change.clock };
+    if (to === 'resolved') {
+      patch.resolvedAt = now;
+      const requester = (await s.users.byId(t.requesterId))!;
+      await notify(s, now, t, 'ticket-resolved', [requester], {});
+    } else if (t.status === 'resolved' && to === 'open') {
+      patch.resolvedAt = null;
+    }
+    return patch;
+  }
+}
+
+async function usersById(s: Stores, ids: number[]): Promise<Map<number, User>> {
+  const out = new Map<number, User>();
+  for (const id of new Set(ids)) {
+    const u = await s.users.byId(id);
+    if (u) out.set(id, u);
+  }
+  return out;
+}
+
+export type TicketService = ReturnType<typeof createTicketService>;

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import Client_SQLite3 from 'knex/lib/dialects/sqlite3/index.js';
+import Transaction_Sqlite from 'knex/lib/dialects/sqlite3/execution/sqlite-transaction.js';
+
+// Timestamps are stored as epoch milliseconds in BIGINT columns (portable arithmetic and ordering
+// on both engines); node-postgres returns int8 as strings unless told otherwise.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+/**
+ * SQLite has one writer. A transaction that reads and then writes must take the write lock up
+ * front (`BEGIN IMMEDIATE`), or a second process can make it fail with SQLITE_BUSY even with a
+ * busy_timeout. Every transaction of ours writes, so every one begins IMMEDIATE.
+ */
+class ImmediateTransaction extends Transaction_Sqlite {
+  begin(conn: unknown) {
+    return this.query(conn, 'BEGIN IMMEDIATE;');
+  }
+}
+class ImmediateSqliteClient extends Client_SQLite3 {
+  override transaction(...args: unknown[]) {
+    return new ImmediateTransaction(this, ...args);
+  }
+}
+
+export type Engine = 'sqlite' | 'pg';
+
+export interface DbHandle {
+  knex: Knex;
+  engine: Engine;
+}
+
+/** Opens the database the settings name: PostgreSQL for a URL, else SQLite (WAL) in the data dir. */
+export function openDatabase(opts: { databaseUrl?: string; sqliteFile: string; searchPath?: string }): DbHandle {
+  if (opts.databaseUrl) {
+    const knex = knexFactory({
+      client: 'pg',
+      connection: opts.databaseUrl,
+      searchPath: opts.searchPath ? [opts.searchPath] : undefined,
+      pool: { min: 0, max: 10, acquireTimeoutMillis: 10_000 },
+      acquireConnectionTimeout: 10_000,
+    });
+    return { knex, engine: 'pg' };
+  }
+  fs.mkdirSync(path.dirname(opts.sqliteFile), { recursive: true });
+  const knex = knexFactory({
+    client: ImmediateSqliteClient as unknown as typeof Knex.Client,
+    connection: { filename: opts.sqliteFile },
+    useNullAsDefault: true,
+    // One connection: SQLite serialises writers anyway, and one connection means no lock fights
+    // inside this process.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
+        // synchronous=NORMAL in WAL mode survives process crashes; a power loss may drop the
+        // last commits (stated in README).
+        conn.exec(
+          'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;',
+          (err) => done(err, conn),
+        );
+      },
+    },
+  });
+  return { knex, engine: 'sqlite' };
+}
+
+/** The database's own clock in epoch ms: timer processors trust it over their host's clock. */
+export async function databaseNow(db: DbHandle): Promise<number> {
+  if (db.engine === 'pg') {
+    const r = await db.knex.raw('select (extract(epoch from clock_timestamp()) * 1000)::bigint as now');
+    return Number(r.rows[0].now);
+  }
+  const rows = await db.knex.raw("select cast((julianday('now') - 2440587.5) * 86400000 as integer) as now");
+  return Number(rows[0].now);
+}

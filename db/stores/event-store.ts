@@ -1,0 +1,35 @@
+import type { Knex } from 'knex';
+import type { EventStore, IdempotencyStore } from '../../core/ports';
+import { bool, date, json, type Row } from '../rows';
+
+/** The append-only audit trail. */
+export function createEventStore(knex: Knex): EventStore {
+  return {
+    async add(e) {
+      await knex('events').insert({
+        ticket_id: e.ticketId, type: e.type, at: e.at.getTime(), actor_id: e.actorId, public: e.public, data: JSON.stringify(e.data),
+      });
+    },
+    async forTicket(ticketId, publicOnly) {
+      const q = knex('events').where({ ticket_id: ticketId }).orderBy('id');
+      if (publicOnly) q.where('public', true);
+      return (await q).map((r: Row) => ({
+        id: Number(r.id), ticketId: Number(r.ticket_id), type: String(r.type), at: date(r.at),
+        actorId: r.actor_id === null ? null : Number(r.actor_id), public: bool(r.public), data: json<Record<string, unknown>>(r.data),
+      }));
+    },
+  };
+}
+
+/** Stored first responses of idempotent requests, per user and key. */
+export function createIdempotencyStore(knex: Knex): IdempotencyStore {
+  return {
+    async find(userId, key) {
+      const r = await knex('idempotency_keys').where({ user_id: userId, key }).first();
+      return r ? { requestHash: String(r.request_hash), status: Number(r.status), response: String(r.response) } : null;
+    },
+    async save(userId, key, requestHash, status, response, at) {
+      await knex('idempotency_keys').insert({ user_id: userId, key, request_hash: requestHash, status, response, created_at: at.getTime() });
+    },
+  };
+}

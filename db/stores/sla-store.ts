@@ -1,0 +1,144 @@
+import type { Knex } from 'knex';
+import type { Priority, SlaPolicy } from '../../core/model';
+import type { CalendarRecord, EscalationRecord, Page, SlaStore } from '../../core/ports';
+import { formatDuration, parseDuration } from '../../core/time/duration';
+import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, json, type Row } from '../rows';
+
+const toPolicy = (r: Row): SlaPolicy => ({
+  id: Number(r.id),
+  name: String(r.name),
+  match: { category: (r.match_category as string | null) ?? null, priority: (r.match_priority as Priority | null) ?? null },
+  resolutionTarget: parseDuration(String(r.resolution_target)),
+  firstResponseTarget: r.first_response_target ? parseDuration(String(r.first_response_target)) : null,
+  clock: r.clock === 'business' ? 'business' : 'calendar',
+  calendarId: r.calendar_id === null ? null : Number(r.calendar_id),
+  pauseOnPending: bool(r.pause_on_pending),
+  warnings: json<string[]>(r.warnings).map(parseDuration),
+  escalations: json<{ after: string; notify: string[] }[]>(r.escalations).map((e) => ({ after: parseDuration(e.after), notify: e.notify })),
+  isDefault: bool(r.is_default),
+  createdAt: date(r.created_at),
+  updatedAt: date(r.updated_at),
+});
+
+const policyColumns = (p: Omit<SlaPolicy, 'id' | 'createdAt' | 'updatedAt'>): Row => ({
+  name: p.name,
+  match_category: p.match.category,
+  match_priority: p.match.priority,
+  resolution_target: formatDuration(p.resolutionTarget),
+  first_response_target: p.firstResponseTarget === null ? null : formatDuration(p.firstResponseTarget),
+  clock: p.clock,
+  calendar_id: p.calendarId,
+  pause_on_pending: p.pauseOnPending,
+  warnings: JSON.stringify(p.warnings.map(formatDuration)),
+  escalations: JSON.stringify(p.escalations.map((e) => ({ after: formatDuration(e.after), notify: e.notify }))),
+  is_default: p.isDefault,
+});
+
+const toEscalation = (r: Row): EscalationRecord => ({
+  id: Number(r.id), ticketId: Number(r.ticket_id), ticketNumber: String(r.number), level: Number(r.level),
+  createdAt: date(r.created_at), acknowledgedAt: dateOrNull(r.acknowledged_at),
+  acknowledgedBy: r.acknowledged_by === null ? null : Number(r.acknowledged_by), notified: json<string[]>(r.notified),
+});
+
+/** Policies, calendars, milestone records and escalations. */
+export function createSlaStore(knex: Knex): SlaStore {
+  const policy = async (id: number) => {
+    const r = await knex('sla_policies').where({ id }).first();
+    return r ? toPolicy(r) : null;
+  };
+  const calendarsWhere = async (where?: (q: Knex.QueryBuilder) => void): Promise<CalendarRecord[]> => {
+    const q = knex('calendars').orderBy('id');
+    if (where) where(q);
+    const rows = await q;
+    if (rows.length === 0) return [];
+    const hol = await knex('calendar_holidays').whereIn('calendar_id', rows.map((r: Row) => Number(r.id))).orderBy('date');
+    return rows.map((r: Row) => ({
+      id: Number(r.id), key: String(r.key), name: String(r.name), timezone: String(r.timezone),
+      hours: json<CalendarRecord['hours']>(r.hours), holidaySets: json<string[]>(r.holiday_sets),
+      holidays: hol.filter((h: Row) => Number(h.calendar_id) === Number(r.id))
+        .map((h: Row) => ({ date: String(h.date), name: String(h.name), removed: bool(h.removed) })),
+      createdAt: date(r.created_at), updatedAt: date(r.updated_at),
+    }));
+  };
+  const escalationQuery = () => knex('escalations').join('tickets', 'tickets.id', 'escalations.ticket_id')
+    .select('escalations.*', 'tickets.number');
+  return {
+    policies: async () => (await knex('sla_policies').orderBy('id')).map(toPolicy),
+    policy,
+    async insertPolicy(p, at) {
+      const ins = await knex('sla_policies').insert({ ...policyColumns(p), created_at: at.getTime(), updated_at: at.getTime() }).returning('id');
+      return (await policy(insertedId(ins)))!;
+    },
+    async updatePolicy(id, p, at) {
+      await knex('sla_policies').where({ id }).update({ ...policyColumns(p), updated_at: at.getTime() });
+      return (await policy(id))!;
+    },
+    async clearDefault(exceptId) {
+      await knex('sla_policies').whereNot({ id: exceptId }).update({ is_default: false });
+    },
+    calendars: () => calendarsWhere(),
+    async calendar(idOrKey) {
+      const [c] = await calendarsWhere((q) => (typeof idOrKey === 'number' ? q.where({ id: idOrKey }) : q.where({ key: idOrKey })));
+      return c ?? null;
+    },
+    async insertCalendar(c, at) {
+      const ins = await knex('calendars').insert({
+        key: c.key, name: c.name, timezone: c.timezone, hours: JSON.stringify(c.hours), holiday_sets: JSON.stringify(c.holidaySets),
+        created_at: at.getTime(), updated_at: at.getTime(),
+      }).returning('id');
+      return (await calendarsWhere((q) => q.where({ id: insertedId(ins) })))[0]!;
+    },
+    async updateCalendar(id, c, at) {
+      const cols: Row = { updated_at: at.getTime() };
+      if (c.name !== undefined) cols.name = c.name;
+      if (c.timezone !== undefined) cols.timezone = c.timezone;
+      if (c.hours !== undefined) cols.hours = JSON.stringify(c.hours);
+      if (c.holidaySets !== undefined) cols.holiday_sets = JSON.stringify(c.holidaySets);
+      await knex('calendars').where({ id }).update(cols);
+      return (await calendarsWhere((q) => q.where({ id })))[0]!;
+    },
+    async setHoliday(calendarId, h) {
+      await knex('calendar_holidays').insert({ calendar_id: calendarId, date: h.date, name: h.name, removed: h.removed })
+        .onConflict(['calendar_id', 'date']).merge(['name', 'removed']);
+    },
+    async deleteHoliday(calendarId, d) {
+      await knex('calendar_holidays').where({ calendar_id: calendarId, date: d }).delete();
+    },
+    async recordMilestone(m) {
+      const ins = await knex('sla_milestones').insert({
+        ticket_id: m.ticketId, deadline_version: m.version, milestone: m.milestone, due_at: m.dueAt.getTime(),
+        recorded_at: m.recordedAt.getTime(), recovered: m.recovered,
+      }).onConflict(['ticket_id', 'deadline_version', 'milestone']).ignore().returning('id');
+      return Array.isArray(ins) && ins.length > 0 ? insertedId(ins) : null;
+    },
+    async milestonesOf(ticketId) {
+      return (await knex('sla_milestones').where({ ticket_id: ticketId }).orderBy('id')).map((r: Row) => ({
+        ticketId: Number(r.ticket_id), version: Number(r.deadline_version), milestone: String(r.milestone),
+        dueAt: date(r.due_at), recordedAt: date(r.recorded_at), recovered: bool(r.recovered),
+      }));
+    },
+    async insertEscalation(e) {
+      const ins = await knex('escalations').insert({
+        ticket_id: e.ticketId, level: e.level, milestone_id: e.milestoneId, notified: JSON.stringify(e.notified), created_at: e.at.getTime(),
+      }).returning('id');
+      return insertedId(ins);
+    },
+    async escalations(state, page): Promise<Page<EscalationRecord>> {
+      const q = escalationQuery().orderBy('escalations.id').limit(page.limit + 1);
+      if (state === 'open') q.whereNull('escalations.acknowledged_at');
+      if (state === 'acknowledged') q.whereNotNull('escalations.acknowledged_at');
+      const after = decodeCursor(page.cursor);
+      if (after) q.where('escalations.id', '>', Number(after[0]));
+      const rows = (await q).map(toEscalation);
+      const items = rows.slice(0, page.limit);
+      return { items, nextCursor: rows.length > page.limit ? encodeCursor([items[items.length - 1]!.id]) : null };
+    },
+    async escalation(id) {
+      const r = await escalationQuery().where('escalations.id', id).first();
+      return r ? toEscalation(r) : null;
+    },
+    async acknowledge(id, userId, at) {
+      await knex('escalations').where({ id }).update({ acknowledged_at: at.getTime(), acknowledged_by: userId });
+    },
+  };
+}

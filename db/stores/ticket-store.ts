@@ -1,0 +1,156 @@
+import type { Knex } from 'knex';
+import type { Channel, Message, Priority, SlaState, Ticket, TicketStatus } from '../../core/model';
+import type { NewTicket, Page, PageQuery, TicketFilter, TicketPatch, TicketStore } from '../../core/ports';
+import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, toMs, type Row } from '../rows';
+
+export const toTicket = (r: Row): Ticket => ({
+  id: Number(r.id),
+  number: String(r.number),
+  subject: String(r.subject),
+  body: String(r.body),
+  category: String(r.category),
+  priority: r.priority as Priority,
+  status: r.status as TicketStatus,
+  channel: r.channel as Channel,
+  requesterId: Number(r.requester_id),
+  assigneeId: r.assignee_id === null ? null : Number(r.assignee_id),
+  receivedAt: date(r.received_at),
+  createdAt: date(r.created_at),
+  updatedAt: date(r.updated_at),
+  firstRespondedAt: dateOrNull(r.first_responded_at),
+  resolvedAt: dateOrNull(r.resolved_at),
+  sla: {
+    policyId: Number(r.policy_id),
+    state: r.sla_state as SlaState,
+    startedAt: date(r.received_at),
+    dueAt: date(r.due_at),
+    firstResponseDueAt: dateOrNull(r.first_response_due_at),
+    pausedAt: dateOrNull(r.sla_paused_at),
+    pausedSeconds: Number(r.sla_paused_seconds),
+    breachedAt: dateOrNull(r.breached_at),
+    stoppedAt: dateOrNull(r.sla_stopped_at),
+    escalationLevel: Number(r.escalation_level),
+    version: Number(r.deadline_version),
+  },
+});
+
+function slaColumns(s: NewTicket['sla']): Row {
+  return {
+    policy_id: s.policyId,
+    sla_state: s.state,
+    due_at: s.dueAt.getTime(),
+    first_response_due_at: toMs(s.firstResponseDueAt),
+    sla_paused_at: toMs(s.pausedAt),
+    sla_paused_seconds: s.pausedSeconds,
+    breached_at: toMs(s.breachedAt),
+    sla_stopped_at: toMs(s.stoppedAt),
+    escalation_level: s.escalationLevel,
+    deadline_version: s.version,
+  };
+}
+
+/** Lower-cased subject and body, searched with LIKE (works for Hangul, which has no case). */
+const searchText = (subject: string, body: string) => `${subject}\n${body}`.toLowerCase();
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** The calendar year of an instant in Korea, for PQ-YYYY numbers. */
+const seoulYear = (d: Date) => new Date(d.getTime() + 9 * 3600_000).getUTCFullYear();
+
+/** Tickets, their messages and ratings; numbers come from a per-year counter row. */
+export function createTicketStore(knex: Knex): TicketStore {
+  const byId = async (id: number) => {
+    const r = await knex('tickets').where({ id }).first();
+    return r ? toTicket(r) : null;
+  };
+  return {
+    async insert(t: NewTicket, at: Date) {
+      const year = seoulYear(at);
+      // Atomic increment-or-create; runs inside the caller's transaction, so numbers never repeat
+      // and a rolled-back ticket gives its number back.
+      const res = await knex.raw(
+        'insert into ticket_counters (year, last_seq) values (?, 1) on conflict (year) do update set last_seq = ticket_counters.last_seq + 1 returning last_seq',
+        [year],
+      );
+      const rows = (Array.isArray(res) ? res : res.rows) as Row[];
+      const seq = Number(rows[0]!.last_seq);
+      const ts = at.getTime();
+      const ins = await knex('tickets').insert({
+        number: `PQ-${year}-${String(seq).padStart(6, '0')}`,
+        subject: t.subject, body: t.body, search_text: searchText(t.subject, t.body),
+        category: t.category, priority: t.priority, status: t.status, channel: t.channel,
+        requester_id: t.requesterId, assignee_id: t.assigneeId,
+        received_at: t.receivedAt.getTime(), created_at: ts, updated_at: ts,
+        ...slaColumns(t.sla),
+      }).returning('id');
+      return (await byId(insertedId(ins)))!;
+    },
+    byId,
+    async list(f: TicketFilter, page: PageQuery): Promise<Page<Ticket>> {
+      const q = knex('tickets').limit(page.limit + 1);
+      if (f.status) q.where('status', f.status);
+      if (f.assigneeId !== undefined) q.where('assignee_id', f.assigneeId);
+      if (f.requesterId !== undefined) q.where('requester_id', f.requesterId);
+      if (f.overdueAt) q.whereIn('status', ['new', 'open', 'pending']).where('due_at', '<', f.overdueAt.getTime()).whereNull('sla_stopped_at');
+      if (f.dueBefore) q.where('due_at', '<', f.dueBefore.getTime());
+      if (f.q) q.whereRaw("search_text like ? escape '\\'", [`%${likeEscape(f.q.toLowerCase())}%`]);
+      const after = decodeCursor(page.cursor);
+      if (f.sort === 'due_at') {
+        q.orderBy([{ column: 'due_at' }, { column: 'id' }]);
+        if (after) q.where((w) => w.where('due_at', '>', Number(after[0])).orWhere((x) => x.where('due_at', Number(after[0])).andWhere('id', '>', Number(after[1]))));
+      } else {
+        q.orderBy([{ column: 'id', order: 'desc' }]);
+        if (after) q.where('id', '<', Number(after[1]));
+      }
+      const rows = (await q).map(toTicket);
+      const more = rows.length > page.limit;
+      const items = rows.slice(0, page.limit);
+      const last = items[items.length - 1];
+      return { items, nextCursor: more && last ? encodeCursor([last.sla.dueAt.getTime(), last.id]) : null };
+    },
+    async update(id: number, p: TicketPatch, at: Date) {
+      const cols: Row = { updated_at: at.getTime() };
+      if (p.status !== undefined) cols.status = p.status;
+      if (p.assigneeId !== undefined) cols.assignee_id = p.assigneeId;
+      if (p.priority !== undefined) cols.priority = p.priority;
+      if (p.category !== undefined) cols.category = p.category;
+      if (p.firstRespondedAt !== undefined) cols.first_responded_at = toMs(p.firstRespondedAt);
+      if (p.resolvedAt !== undefined) cols.resolved_at = toMs(p.resolvedAt);
+      if (p.sla) Object.assign(cols, slaColumns(p.sla));
+      await knex('tickets').where({ id }).update(cols);
+      return (await byId(id))!;
+    },
+    async liveIds(w) {
+      const q = knex('tickets').whereNull('sla_stopped_at').whereIn('status', ['new', 'open', 'pending'])
+        .orderBy('tickets.id').limit(w.limit).select('tickets.id');
+      if (w.afterId) q.where('tickets.id', '>', w.afterId);
+      if (w.policyId !== undefined) q.where('policy_id', w.policyId);
+      if (w.calendarId !== undefined) {
+        q.join('sla_policies', 'sla_policies.id', 'tickets.policy_id')
+          .where('sla_policies.calendar_id', w.calendarId).where('sla_policies.clock', 'business');
+      }
+      return (await q).map((r: Row) => Number(r.id));
+    },
+    async addMessage(m) {
+      const ins = await knex('messages').insert({
+        ticket_id: m.ticketId, author_id: m.authorId, body: m.body, internal: m.internal, created_at: m.createdAt.getTime(),
+      }).returning('id');
+      return { ...m, id: insertedId(ins) };
+    },
+    async messages(ticketId, includeInternal) {
+      const q = knex('messages').where({ ticket_id: ticketId }).orderBy('id');
+      if (!includeInternal) q.where('internal', false);
+      return (await q).map((r: Row): Message => ({
+        id: Number(r.id), ticketId: Number(r.ticket_id), authorId: Number(r.author_id), body: String(r.body),
+        internal: bool(r.internal), createdAt: date(r.created_at),
+      }));
+    },
+    async addRating(r) {
+      const ins = await knex('ratings').insert({
+        ticket_id: r.ticketId, user_id: r.userId, score: r.score, comment: r.comment, created_at: r.at.getTime(),
+      }).returning('id');
+      return { id: insertedId(ins) };
+    },
+    async hasRating(ticketId) {
+      return Boolean(await knex('ratings').where({ ticket_id: ticketId }).first('id'));
+    },
+  };
+}

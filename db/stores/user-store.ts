@@ -1,0 +1,61 @@
+import type { Knex } from 'knex';
+import type { Role, User } from '../../core/model';
+import type { NewUser, Page, PageQuery, UserStore } from '../../core/ports';
+import { bool, date, decodeCursor, encodeCursor, insertedId, type Row } from '../rows';
+
+const toUser = (r: Row): User => ({
+  id: Number(r.id),
+  email: String(r.email),
+  name: String(r.name),
+  role: r.role as Role,
+  organization: (r.organization as string | null) ?? null,
+  locale: r.locale === 'en' ? 'en' : 'ko',
+  active: bool(r.active),
+  createdAt: date(r.created_at),
+  updatedAt: date(r.updated_at),
+});
+
+/** Users and their hashed tokens. */
+export function createUserStore(knex: Knex): UserStore {
+  const one = async (q: Knex.QueryBuilder) => {
+    const r = await q.first();
+    return r ? toUser(r) : null;
+  };
+  return {
+    async insert(u: NewUser, at: Date) {
+      const ts = at.getTime();
+      const res = await knex('users').insert({
+        email: u.email, name: u.name, role: u.role, organization: u.organization, locale: u.locale,
+        active: true, token_hash: u.tokenHash, created_at: ts, updated_at: ts,
+      }).returning('id');
+      return (await one(knex('users').where({ id: insertedId(res) })))!;
+    },
+    byId: (id) => one(knex('users').where({ id })),
+    byTokenHash: (hash) => one(knex('users').where({ token_hash: hash })),
+    byEmail: (email) => one(knex('users').whereRaw('lower(email) = ?', [email.toLowerCase()])),
+    async list(page: PageQuery): Promise<Page<User>> {
+      const after = decodeCursor(page.cursor);
+      const q = knex('users').orderBy('id').limit(page.limit + 1);
+      if (after) q.where('id', '>', Number(after[0]));
+      const rows = (await q).map(toUser);
+      const more = rows.length > page.limit;
+      const items = rows.slice(0, page.limit);
+      return { items, nextCursor: more ? encodeCursor([items[items.length - 1]!.id]) : null };
+    },
+    async update(id, patch, at) {
+      const cols: Row = { updated_at: at.getTime() };
+      if (patch.role !== undefined) cols.role = patch.role;
+      if (patch.name !== undefined) cols.name = patch.name;
+      if (patch.active !== undefined) cols.active = patch.active;
+      if (patch.tokenHash !== undefined) cols.token_hash = patch.tokenHash;
+      await knex('users').where({ id }).update(cols);
+      return (await one(knex('users').where({ id })))!;
+    },
+    async activeByRole(role: Role) {
+      return (await knex('users').where({ role, active: true }).orderBy('id')).map(toUser);
+    },
+    async anyAdmin() {
+      return Boolean(await knex('users').where({ role: 'admin' }).first('id'));
+    },
+  };
+}

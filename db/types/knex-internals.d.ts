@@ -1,0 +1,9 @@
+// knex ships no types for its dialect internals; we subclass two of them (see db/knex.ts).
+declare module 'knex/lib/dialects/sqlite3/index.js' {
+  const Client_SQLite3: new (config: unknown) => { transaction(...args: unknown[]): unknown };
+  export default Client_SQLite3;
+}
+declare module 'knex/lib/dialects/sqlite3/execution/sqlite-transaction.js' {
+  const Transaction_Sqlite: new (...args: unknown[]) => { query(conn: unknown, sql: string): Promise<unknown> };
+  export default Transaction_Sqlite;
+}

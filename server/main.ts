@@ -1,0 +1,50 @@
+import type { Server } from 'node:http';
+import { systemClock } from '../core/clock';
+import { ConfigError, loadConfig } from './config';
+import { createApp } from './app';
+import { openRuntime, StartupError, type Runtime } from './runtime';
+import { startWorkers } from '../workers/start';
+import { workerConnection } from '../workers/connection';
+
+/**
+ * `npm start`: migrations, the API and the workers in one process. `--api` runs the API alone
+ * (`npm run start:api`); workers/main.ts runs workers alone.
+ */
+async function main() {
+  const apiOnly = process.argv.includes('--api');
+  const config = loadConfig();
+  const rt: Runtime = await openRuntime(config, { spawnRedis: !apiOnly });
+  const app = createApp({
+    services: rt.services, clock: systemClock, logger: rt.logger, authFailureLimit: config.authFailureLimit,
+    readiness: { database: async () => { await rt.db.knex.raw('select 1'); }, redis: async () => { await rt.redis.ping(); } },
+  });
+  const workers = apiOnly ? null : await startWorkers(rt.services, rt.queues, {
+    connection: workerConnection(config.redisUrl), prefix: config.queuePrefix, reconcileIntervalMs: config.reconcileIntervalMs,
+  }, rt.logger);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', (err) => reject(new StartupError(`cannot listen on ${config.host}:${config.port}: ${err.message}; set PORT or HOST`)));
+  });
+  rt.logger.info({ url: `http://${config.host}:${config.port}`, workers: !apiOnly }, 'helpdesk listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    rt.logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
+    const force = setTimeout(() => process.exit(1), 25_000).unref();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await workers?.close();
+    await rt.close();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  const line = err instanceof ConfigError || err instanceof StartupError ? err.message : `startup failed: ${(err as Error).message}`;
+  process.stderr.write(`helpdesk: ${line}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import type { SlaAdminService, PolicyInput } from '../../core/sla/sla-admin-service';
+import { route } from '../http/routes';
+import { IdParam } from '../http/validate';
+import { CreateCalendar, CreatePolicy, DeadlineQuery, EscalationQuery, HolidayBody, PatchCalendar, PatchPolicy } from './sla-schemas';
+
+const IdParams = z.object({ id: IdParam });
+const CalendarParams = z.object({ id: z.string().min(1).max(80) });
+
+type PolicyBody = Partial<z.output<typeof PatchPolicy>>;
+/** API field names → the domain's policy fields (only those present). */
+function toPolicyInput(b: PolicyBody): Partial<PolicyInput> {
+  const out: Partial<PolicyInput> = {};
+  if (b.name !== undefined) out.name = b.name;
+  if (b.match !== undefined) out.match = { category: b.match.category ?? null, priority: b.match.priority ?? null };
+  if (b.resolution_target !== undefined) out.resolutionTarget = b.resolution_target;
+  if (b.first_response_target !== undefined) out.firstResponseTarget = b.first_response_target;
+  if (b.clock !== undefined) out.clock = b.clock;
+  if (b.calendar_id !== undefined) out.calendarId = b.calendar_id;
+  if (b.pause_on_pending !== undefined) out.pauseOnPending = b.pause_on_pending;
+  if (b.warnings !== undefined) out.warnings = b.warnings;
+  if (b.escalations !== undefined) out.escalations = b.escalations;
+  if (b.is_default !== undefined) out.isDefault = b.is_default;
+  return out;
+}
+
+/** SLA policies, calendars, holidays, deadlines and escalations (API.md). */
+export function slaRoutes(admin: SlaAdminService) {
+  return [
+    route({ method: 'get', path: '/api/v1/sla-policies', summary: 'List SLA policies', access: 'agent', success: 200, handler: () => admin.listPolicies() }),
+    route({
+      method: 'post', path: '/api/v1/sla-policies', summary: 'Create an SLA policy', access: 'supervisor', success: 201, body: CreatePolicy,
+      handler: async ({ body, res }) => {
+        const p = await admin.createPolicy({
+          name: body.name, match: { category: null, priority: null }, resolutionTarget: body.resolution_target, firstResponseTarget: null,
+          clock: body.clock, calendarId: null, pauseOnPending: body.pause_on_pending, warnings: body.warnings, escalations: body.escalations, isDefault: false,
+          ...toPolicyInput(body),
+        });
+        res.location(`/api/v1/sla-policies/${p.id}`);
+        return p;
+      },
+    }),
+    route({ method: 'get', path: '/api/v1/sla-policies/:id', summary: 'One SLA policy', access: 'agent', success: 200, params: IdParams, handler: ({ params }) => admin.getPolicy(params.id) }),
+    route({
+      method: 'patch', path: '/api/v1/sla-policies/:id', summary: 'Change a policy; every open ticket under it is recomputed', access: 'supervisor', success: 200,
+      params: IdParams, body: PatchPolicy, handler: ({ user, params, body }) => admin.updatePolicy(user, params.id, toPolicyInput(body)),
+    }),
+    route({ method: 'get', path: '/api/v1/calendars', summary: 'List calendars', access: 'agent', success: 200, handler: () => admin.listCalendars() }),
+    route({
+      method: 'post', path: '/api/v1/calendars', summary: 'Create a business calendar', access: 'supervisor', success: 201, body: CreateCalendar,
+      handler: async ({ body, res }) => {
+        const c = await admin.createCalendar(body);
+        res.location(`/api/v1/calendars/${c.id}`);
+        return c;
+      },
+    }),
+    route({ method: 'get', path: '/api/v1/calendars/:id', summary: 'One calendar (id or key)', access: 'agent', success: 200, params: CalendarParams, handler: ({ params }) => admin.getCalendar(params.id) }),
+    route({
+      method: 'patch', path: '/api/v1/calendars/:id', summary: 'Change a calendar; open tickets on it are recomputed', access: 'supervisor', success: 200,
+      params: CalendarParams, body: PatchCalendar, handler: ({ user, params, body }) => admin.updateCalendar(user, params.id, body),
+    }),
+    route({
+      method: 'post', path: '/api/v1/calendars/:id/holidays', summary: 'Add a holiday; open deadlines move before the response', access: 'supervisor', success: 201,
+      params: CalendarParams, body: HolidayBody, handler: ({ user, params, body }) => admin.addHoliday(user, params.id, body),
+    }),
+    route({
+      method: 'delete', path: '/api/v1/calendars/:id/holidays/:date', summary: 'Remove a holiday; open deadlines move before the response', access: 'supervisor', success: 200,
+      params: z.object({ id: z.string().min(1).max(80), date: z.iso.date({ message: 'must be a date YYYY-MM-DD' }) }),
+      handler: ({ user, params }) => admin.removeHoliday(user, params.id, params.date),
+    }),
+    route({
+      method: 'get', path: '/api/v1/calendars/:id/deadline', summary: 'Deadline of a duration on a calendar', access: 'user', success: 200,
+      params: CalendarParams, query: DeadlineQuery, handler: ({ params, query }) => admin.deadline(params.id, query.start, query.duration),
+    }),
+    route({
+      method: 'get', path: '/api/v1/deadline', summary: 'Deadline of a duration on the wall clock', access: 'user', success: 200,
+      query: DeadlineQuery, handler: ({ query }) => admin.deadline(null, query.start, query.duration),
+    }),
+    route({
+      method: 'get', path: '/api/v1/escalations', summary: 'Escalations, open or acknowledged', access: 'supervisor', success: 200,
+      query: EscalationQuery, handler: ({ query }) => admin.escalations(query.state, { limit: query.limit, cursor: query.cursor }),
+    }),
+    route({
+      method: 'post', path: '/api/v1/escalations/:id/acknowledge', summary: 'Acknowledge an escalation', access: 'supervisor', success: 200,
+      params: IdParams, handler: ({ user, params }) => admin.acknowledge(user, params.id),
+    }),
+  ];
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { CHANNELS, PRIORITIES, TICKET_STATUSES } from '../../core/model';
+import { PageQuerySchema, Timestamp } from '../http/validate';
+
+const Priority = z.enum(PRIORITIES, { message: `must be one of ${PRIORITIES.join(', ')}` });
+const Status = z.enum(TICKET_STATUSES, { message: `must be one of ${TICKET_STATUSES.join(', ')}` });
+const Category = z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters')
+  .regex(/^[\p{L}\p{N}_ .-]+$/u, 'may contain letters, digits, spaces, ".", "-" and "_"');
+
+/** What an officer may send when submitting an inquiry. */
+export const OfficerCreateTicket = z.strictObject({
+  subject: z.string({ message: 'must be a string' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  body: z.string({ message: 'must be a string' }).min(1, 'must not be empty').max(20000, 'must be at most 20000 characters'),
+  category: Category.optional(),
+  priority: Priority.optional(),
+});
+
+/** Agents and above may also record an inquiry on an officer's behalf. */
+export const StaffCreateTicket = OfficerCreateTicket.extend({
+  requester_id: z.number({ message: 'must be a user id' }).int().positive().optional(),
+  received_at: Timestamp.optional(),
+  channel: z.enum(['web', 'email', 'phone', 'api'] as const satisfies readonly (typeof CHANNELS)[number][], { message: 'must be one of web, email, phone, api' }).optional(),
+});
+
+export const UpdateTicket = z.strictObject({
+  status: Status.optional(),
+  assignee_id: z.number({ message: 'must be a user id or null' }).int().positive().nullable().optional(),
+  priority: Priority.optional(),
+  category: Category.optional(),
+  policy_id: z.number({ message: 'must be a policy id' }).int().positive().optional(),
+});
+
+const MessageBody = z.string({ message: 'must be a string' }).min(1, 'must not be empty').max(20000, 'must be at most 20000 characters');
+export const OfficerMessage = z.strictObject({ body: MessageBody });
+export const StaffMessage = z.strictObject({
+  body: MessageBody,
+  internal: z.boolean({ message: 'must be true or false' }).optional(),
+  status: z.enum(['pending', 'resolved'], { message: 'must be pending or resolved' }).optional(),
+});
+
+export const RatingBody = z.strictObject({
+  score: z.number({ message: 'must be a whole number from 1 to 5' }).int('must be a whole number from 1 to 5').min(1, 'must be a whole number from 1 to 5').max(5, 'must be a whole number from 1 to 5'),
+  comment: z.string().max(2000, 'must be at most 2000 characters').optional(),
+});
+
+export const ListTickets = z.strictObject({
+  ...PageQuerySchema,
+  status: Status.optional(),
+  assignee_id: z.union([z.literal('me'), z.coerce.number().int().positive()], { message: 'must be a user id or "me"' }).optional(),
+  requester_id: z.coerce.number({ message: 'must be a user id' }).int().positive().optional(),
+  overdue: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+  due_before: Timestamp.optional(),
+  q: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+  sort: z.enum(['due_at', '-created_at'], { message: 'must be due_at or -created_at' }).optional(),
+});

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ROLES } from '../../core/model';
+import type { UserService } from '../../core/users/user-service';
+import { userView } from '../../core/tickets/ticket-view';
+import { route } from '../http/routes';
+import { IdParam, PageQuerySchema } from '../http/validate';
+
+const Email = z.email('must be a valid e-mail address').max(320);
+const Name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+export const CreateUserBody = z.strictObject({
+  email: Email,
+  name: Name,
+  role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }),
+  organization: z.string().trim().max(200).optional(),
+  locale: z.enum(['ko', 'en'], { message: 'must be ko or en' }).optional(),
+});
+
+const PatchUserBody = z.strictObject({
+  role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }).optional(),
+  name: Name.optional(),
+  active: z.boolean({ message: 'must be true or false' }).optional(),
+});
+
+const IdParams = z.object({ id: IdParam });
+
+/** Users, roles and tokens (API.md "Users and roles"). */
+export function userRoutes(users: UserService) {
+  return [
+    route({
+      method: 'post', path: '/api/v1/users', summary: 'Create a user; the token is shown once', access: 'admin', success: 201,
+      body: CreateUserBody,
+      handler: async ({ body, res }) => {
+        const u = await users.create(body);
+        res.location(`/api/v1/users/${u.id}`);
+        return u;
+      },
+    }),
+    route({
+      method: 'get', path: '/api/v1/users', summary: 'List users', access: 'supervisor', success: 200,
+      query: z.strictObject(PageQuerySchema),
+      handler: ({ query }) => users.list(query),
+    }),
+    route({
+      method: 'get', path: '/api/v1/me', summary: 'The signed-in user', access: 'user', success: 200,
+      handler: ({ user }) => userView(user),
+    }),
+    route({
+      method: 'post', path: '/api/v1/users/:id/token', summary: 'Issue a new token; the old one stops working at once', access: 'admin', success: 201,
+      params: IdParams,
+      handler: ({ params }) => users.rotateToken(params.id),
+    }),
+    route({
+      method: 'patch', path: '/api/v1/users/:id', summary: 'Change role or name, or deactivate', access: 'admin', success: 200,
+      params: IdParams, body: PatchUserBody,
+      handler: ({ user, params, body }) => users.update(user, params.id, body),
+    }),
+  ];
+}

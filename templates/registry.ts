@@ -1,0 +1,39 @@
+/** Every template in every language; the mapped type makes a missing language a compile error. */
+import type { MailTemplate } from './blocks';
+import type { MailLocale, TemplateName } from './types';
+import { en as officerRepliedEn } from './officer-replied/en';
+import { ko as officerRepliedKo } from './officer-replied/ko';
+import { en as slaBreachedEn } from './sla-breached/en';
+import { ko as slaBreachedKo } from './sla-breached/ko';
+import { en as slaEscalationEn } from './sla-escalation/en';
+import { ko as slaEscalationKo } from './sla-escalation/ko';
+import { en as slaWarningEn } from './sla-warning/en';
+import { ko as slaWarningKo } from './sla-warning/ko';
+import { en as standardAlertEn } from './standard-alert/en';
+import { ko as standardAlertKo } from './standard-alert/ko';
+import { en as ticketReceivedEn } from './ticket-received/en';
+import { ko as ticketReceivedKo } from './ticket-received/ko';
+import { en as ticketRepliedEn } from './ticket-replied/en';
+import { ko as ticketRepliedKo } from './ticket-replied/ko';
+import { en as ticketResolvedEn } from './ticket-resolved/en';
+import { ko as ticketResolvedKo } from './ticket-resolved/ko';
+
+/** Template name → language → template function. */
+export const TEMPLATES: { readonly [T in TemplateName]: Readonly<Record<MailLocale, MailTemplate<T>>> } = {
+  'ticket-received': { ko: ticketReceivedKo, en: ticketReceivedEn },
+  'ticket-replied': { ko: ticketRepliedKo, en: ticketRepliedEn },
+  'ticket-resolved': { ko: ticketResolvedKo, en: ticketResolvedEn },
+  'officer-replied': { ko: officerRepliedKo, en: officerRepliedEn },
+  'sla-warning': { ko: slaWarningKo, en: slaWarningEn },
+  'sla-breached': { ko: slaBreachedKo, en: slaBreachedEn },
+  'sla-escalation': { ko: slaEscalationKo, en: slaEscalationEn },
+  'standard-alert': { ko: standardAlertKo, en: standardAlertEn },
+};
+
+/** The template names, for validation of stored outbox rows. */
+export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
+
+/** True when a stored string names a template. */
+export function isTemplateName(value: string): value is TemplateName {
+  return Object.prototype.hasOwnProperty.call(TEMPLATES, value);
+}

@@ -1,0 +1,59 @@
+/** Renders a named mail template to a subject, a text part and an HTML part. */
+import type { TemplateContext } from './blocks';
+import { cleanText, sanitizeHeader } from './escape';
+import { formatDate, formatHoursMinutes } from './format-date';
+import { CHROME } from './labels';
+import { TEMPLATES } from './registry';
+import { toHtml } from './to-html';
+import { toText } from './to-text';
+import type { MailLocale, MailTemplates, RenderContext, RenderedMail, TemplateName } from './types';
+
+export { formatDate, formatHoursMinutes } from './format-date';
+export { escapeHtml, sanitizeHeader } from './escape';
+export type { MailLocale, MailTemplates, RenderContext, RenderedMail, TemplateName } from './types';
+
+function contextFor(locale: MailLocale, ctx: RenderContext): TemplateContext {
+  const base = ctx.publicUrl.replace(/\/+$/, '');
+  return {
+    ...ctx,
+    locale,
+    date: (value) => formatDate(value, locale, ctx.timezone),
+    duration: (seconds) => formatHoursMinutes(seconds, locale),
+    url: (...segments) => `${base}/${segments.map((s) => encodeURIComponent(String(s))).join('/')}`,
+  };
+}
+
+// Fields whose line breaks matter; every other string is one line in a mail (a subject, a name).
+const MULTILINE_FIELDS = new Set(['replyBody', 'messageBody', 'resolutionNote']);
+
+// Values people typed (subjects, bodies, names) are cleaned once here, before any template sees
+// them, so no template can forget it. Escaping happens later, per output format. Template data
+// is a flat record, so one level is enough.
+function cleanData<T extends object>(data: T): T {
+  const entries = Object.entries(data).map(([key, value]) => {
+    if (typeof value !== 'string') return [key, value];
+    return [key, MULTILINE_FIELDS.has(key) ? cleanText(value) : sanitizeHeader(value)];
+  });
+  return Object.fromEntries(entries) as T;
+}
+
+/**
+ * Renders one mail. Subjects of ticket mails start with `[PQ-…]`; every value is HTML-escaped in
+ * the HTML part; the subject is a single line without control characters.
+ */
+export function renderMail<T extends TemplateName>(
+  template: T,
+  locale: MailLocale,
+  data: MailTemplates[T],
+  ctx: RenderContext,
+): RenderedMail {
+  const byLocale = TEMPLATES[template];
+  if (!byLocale) throw new Error(`unknown mail template: ${String(template)}`);
+  // An unknown locale from a stored row falls back to Korean, the product's default language.
+  const lang: MailLocale = locale === 'en' ? 'en' : 'ko';
+  const content = byLocale[lang](cleanData(data), contextFor(lang, ctx));
+  const subject = sanitizeHeader(content.subject);
+  const safe = { ...content, subject, preheader: content.preheader && sanitizeHeader(content.preheader) };
+  const { brand, footer } = CHROME[lang];
+  return { subject, text: toText(safe, brand, footer), html: toHtml(safe, lang, brand, footer) };
+}

@@ -1,0 +1,262 @@
+/**
+ * Sends rendered mail: pooled SMTP when SMTP_URL is set, otherwise one RFC 5322 `.eml` file per
+ * mail under `$DATA_DIR/mail/`, which a new user can open in any mail program. Retrying is the
+ * outbox's job (see classifyMailError and nextAttemptDelay); this module never retries itself.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser';
+import { sanitizeHeader } from '../../templates/escape';
+import { MailInputError, MailTransportClosedError } from './mail-errors';
+
+export { classifyMailError, MailInputError, MailTransportClosedError, type MailErrorClass } from './mail-errors';
+export { mailHostFromAddress, mailMessageId, threadHeaders, threadMessageId } from './message-ids';
+
+/** Settings of a transport; only smtpUrl, dataDir and from come from the environment. */
+export interface MailTransportOptions {
+  /** `smtp://user:pass@host:port` or `smtps://…`; unset writes `.eml` files. */
+  smtpUrl?: string;
+  /** `.eml` files go to `${dataDir}/mail/`. */
+  dataDir: string;
+  /** MAIL_FROM, e.g. `Helpdesk <helpdesk@agency.go.kr>`. */
+  from: string;
+  /** Connect, greeting and DNS timeout in ms (default 10 s), so a dead server fails fast. */
+  connectTimeoutMs?: number;
+  /** Inactivity timeout on an open connection in ms (default 30 s). */
+  socketTimeoutMs?: number;
+  /** Ceiling of one whole send in ms (default 120 s), against a server that trickles its replies. */
+  sendTimeoutMs?: number;
+  /** Pooled connections (default 5). */
+  maxConnections?: number;
+  /** Receives pool-level errors that belong to no single send. */
+  logger?: { warn(obj: object, msg: string): void };
+}
+
+/** One mail to one stored recipient. */
+export interface OutgoingMail {
+  /** A bare address; lists, groups and display-name forms are refused. */
+  to: string;
+  toName?: string | null;
+  subject: string;
+  text: string;
+  html: string;
+  /** `<…@…>`, set verbatim as the Message-ID header, so a resend carries the same id. */
+  messageId: string;
+  inReplyTo?: string | null;
+  references?: string[];
+}
+
+/** What a successful send reports. */
+export interface SendResult {
+  /** The Message-ID that was sent (the one given). */
+  messageId: string;
+  /** The server's final reply, or where the file was written. */
+  response: string;
+  /** Set when the server replaced the Message-ID (Microsoft 365, Amazon SES). */
+  serverMessageId?: string;
+}
+
+/** A transport the outbox worker sends through. */
+export interface MailTransport {
+  readonly kind: 'smtp' | 'file';
+  /** Sends one mail; rejects with an error for classifyMailError. */
+  send(msg: OutgoingMail, opts?: { signal?: AbortSignal }): Promise<SendResult>;
+  /** Stops taking mail and waits for the sends in flight (each is bounded by sendTimeoutMs). */
+  close(): Promise<void>;
+}
+
+const DEFAULTS = { connectTimeoutMs: 10_000, socketTimeoutMs: 30_000, sendTimeoutMs: 120_000, maxConnections: 5 };
+
+// One addr-spec, no display name, list separator, group, comment or control character: a stored
+// address like "a@x, b@y" must not turn one outbox row into two recipients.
+const BARE_ADDRESS = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+$/u;
+const MESSAGE_ID = /^<[\x21-\x3B\x3D\x3F-\x7E]+@[\x21-\x3B\x3D\x3F-\x7E]+>$/;
+
+function checkAddress(value: string): string {
+  const address = value.trim();
+  if (address.length > 320 || !BARE_ADDRESS.test(address) || /\p{Cc}/u.test(address)) {
+    throw new MailInputError('EENVELOPE', `not a single mail address: ${JSON.stringify(value.slice(0, 100))}`);
+  }
+  return address;
+}
+
+function checkMessageId(value: string): string {
+  // Exactly one "@" and printable ASCII: the id must go out byte for byte as stored.
+  if (!MESSAGE_ID.test(value) || value.indexOf('@') !== value.lastIndexOf('@')) {
+    throw new MailInputError('EMESSAGEID', `not a Message-ID: ${JSON.stringify(value.slice(0, 100))}`);
+  }
+  return value;
+}
+
+function parseSender(from: string): { name: string; address: string } {
+  const first = addressparser(from, { flatten: true })[0];
+  if (!first?.address) throw new Error(`MAIL_FROM has no address: ${JSON.stringify(from)}`);
+  return { name: sanitizeHeader(first.name), address: checkAddress(first.address) };
+}
+
+function mailOptions(sender: { name: string; address: string }, msg: OutgoingMail): SendMailOptions {
+  const to = checkAddress(msg.to);
+  const toName = msg.toName ? sanitizeHeader(msg.toName) : '';
+  return {
+    from: sender.name ? { name: sender.name, address: sender.address } : sender.address,
+    to: toName ? { name: toName, address: to } : to,
+    // Explicit, so the SMTP recipients are exactly the stored one whatever the headers say.
+    envelope: { from: sender.address, to: [to] },
+    subject: sanitizeHeader(msg.subject),
+    text: msg.text,
+    html: msg.html,
+    messageId: checkMessageId(msg.messageId),
+    inReplyTo: msg.inReplyTo ? checkMessageId(msg.inReplyTo) : undefined,
+    references: msg.references?.length ? msg.references.map(checkMessageId) : undefined,
+    // RFC 3834: tells vacation responders and ticket systems not to answer a notification.
+    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
+    xMailer: false,
+    // Our mails carry no attachments; refuse file paths and URLs in content outright.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
+function sendSignal(timeoutMs: number, signal?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([timeout, signal]) : timeout;
+}
+
+/** Tracks sends in flight so close() can wait for them, and refuses new ones once closing. */
+function inFlightTracker() {
+  const pending = new Set<Promise<unknown>>();
+  let closing = false;
+  return {
+    get closing() { return closing; },
+    run<T>(work: () => Promise<T>): Promise<T> {
+      if (closing) return Promise.reject(new MailTransportClosedError());
+      const p = work();
+      const settled = p.catch(() => undefined);
+      pending.add(settled);
+      void settled.then(() => pending.delete(settled));
+      return p;
+    },
+    async drain(): Promise<void> {
+      closing = true;
+      await Promise.allSettled([...pending]);
+    },
+  };
+}
+
+function createSmtpTransport(opts: MailTransportOptions, smtpUrl: string): MailTransport {
+  if (!/^smtps?:\/\//i.test(smtpUrl)) throw new Error('SMTP_URL must start with smtp:// or smtps://');
+  const sender = parseSender(opts.from);
+  const settings = { ...DEFAULTS, ...definedOnly(opts) };
+  const transporter = nodemailer.createTransport({
+    pool: true,
+    url: smtpUrl,
+    maxConnections: settings.maxConnections,
+    maxMessages: Infinity,
+    // The pool would otherwise resend a message whose connection dropped mid-DATA up to 5 times
+    // on its own; the server may already have accepted it, and the outbox promises at most two
+    // sends per row, so every retry decision is left to the outbox.
+    maxRequeues: 0,
+    connectionTimeout: settings.connectTimeoutMs,
+    greetingTimeout: settings.connectTimeoutMs,
+    dnsTimeout: settings.connectTimeoutMs,
+    socketTimeout: settings.socketTimeoutMs,
+    logger: false,
+  });
+  // A pool error without a send to fail must not crash the process as an unhandled 'error'.
+  transporter.on('error', (err: Error) => opts.logger?.warn({ err }, 'smtp pool error'));
+  const tracker = inFlightTracker();
+
+  return {
+    kind: 'smtp',
+    send(msg, sendOpts) {
+      return tracker.run(async () => {
+        const options = mailOptions(sender, msg);
+        try {
+          const info = await transporter.sendMail({ ...options, signal: sendSignal(settings.sendTimeoutMs, sendOpts?.signal) });
+          return { messageId: msg.messageId, response: info.response, serverMessageId: info.serverMessageId };
+        } catch (err) {
+          // Closing the pool fails the mails still queued in it with a plain, code-less Error;
+          // they were never sent, so they must read as transient, not as a permanent failure.
+          const replied = typeof (err as { responseCode?: unknown }).responseCode === 'number';
+          if (tracker.closing && !replied) throw new MailTransportClosedError({ cause: err });
+          throw err;
+        }
+      });
+    },
+    async close() {
+      const drained = tracker.drain();
+      // Idle connections close now; one delivering a message finishes it first.
+      transporter.close();
+      await drained;
+    },
+  };
+}
+
+/** A file name from the send time and the Message-ID: sortable, unique per row, safe on any OS. */
+function emlFileName(messageId: string, at: Date): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const id = messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9._@-]/g, '_').slice(0, 150);
+  return `${stamp}-${id}.eml`;
+}
+
+async function writeAtomically(file: string, data: Buffer): Promise<void> {
+  // A dot-name and a .tmp suffix: a half-written mail never looks like an .eml to anyone listing
+  // the folder, and rename() makes the finished file appear whole.
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.tmp`);
+  try {
+    const handle = await open(tmp, 'wx');
+    try {
+      await handle.writeFile(data);
+      // On disk before the outbox marks the row sent.
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
+
+function createFileTransport(opts: MailTransportOptions): MailTransport {
+  const sender = parseSender(opts.from);
+  const dir = path.join(opts.dataDir, 'mail');
+  // CRLF line ends: RFC 5322 as written, which every mail program opens.
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const tracker = inFlightTracker();
+
+  return {
+    kind: 'file',
+    send(msg) {
+      return tracker.run(async () => {
+        const info = await transporter.sendMail(mailOptions(sender, msg));
+        if (!Buffer.isBuffer(info.message)) throw new Error('stream transport returned no buffer');
+        await mkdir(dir, { recursive: true });
+        const file = path.join(dir, emlFileName(msg.messageId, new Date()));
+        await writeAtomically(file, info.message);
+        return { messageId: msg.messageId, response: `written to ${file}` };
+      });
+    },
+    async close() {
+      await tracker.drain();
+      transporter.close();
+    },
+  };
+}
+
+function definedOnly(opts: MailTransportOptions): Partial<typeof DEFAULTS> {
+  const out: Partial<typeof DEFAULTS> = {};
+  for (const key of Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>) {
+    const value = opts[key];
+    if (typeof value === 'number' && value > 0) out[key] = value;
+  }
+  return out;
+}
+
+/** Creates the transport SMTP_URL asks for: pooled SMTP when given, `.eml` files otherwise. */
+export function createMailTransport(opts: MailTransportOptions): MailTransport {
+  return opts.smtpUrl ? createSmtpTransport(opts, opts.smtpUrl) : createFileTransport(opts);
+}

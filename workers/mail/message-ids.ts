@@ -1,0 +1,45 @@
+/**
+ * Message-IDs the outbox stores with each row, so a resend after a crash carries the same id, and
+ * the thread ids that keep every mail about one ticket in one conversation in mail clients.
+ */
+import { domainToASCII } from 'node:url';
+import addressparser from 'nodemailer/lib/addressparser';
+
+// Only these characters go into the left part of an id: RFC 5322 dot-atom text without the
+// characters some clients mishandle, so an id never needs quoting.
+function idPart(value: string | number): string {
+  const text = String(value).replace(/[^A-Za-z0-9_-]/g, '_');
+  if (!text) throw new RangeError('message id part must not be empty');
+  return text;
+}
+
+/** The domain of the MAIL_FROM address (`Helpdesk <helpdesk@agency.go.kr>` → `agency.go.kr`), `localhost` when it has none. */
+export function mailHostFromAddress(from: string): string {
+  const address = addressparser(from, { flatten: true })[0]?.address ?? '';
+  const at = address.lastIndexOf('@');
+  // Punycode, so an internationalised domain stays inside the ASCII a Message-ID allows.
+  const domain = at >= 0 ? domainToASCII(address.slice(at + 1).toLowerCase()) : '';
+  return /^[a-z0-9.-]+$/.test(domain) ? domain : 'localhost';
+}
+
+/** The root id of a ticket's thread, `<ticket-123@host>`: every mail about the ticket refers to it. */
+export function threadMessageId(ticketId: number | string, host: string): string {
+  return `<ticket-${idPart(ticketId)}@${host}>`;
+}
+
+/**
+ * The Message-ID of one outbox row, `<outbox-456.ticket-123@host>`. `token` (random, stored with
+ * the row) keeps ids unique across installations that share a sender domain and across database
+ * resets; without it a recipient's provider may drop a mail whose id it has already seen.
+ */
+export function mailMessageId(outboxId: number | string, host: string, opts: { ticketId?: number | string | null; token?: string } = {}): string {
+  const ticket = opts.ticketId === undefined || opts.ticketId === null ? '' : `.ticket-${idPart(opts.ticketId)}`;
+  const token = opts.token ? `.${idPart(opts.token)}` : '';
+  return `<outbox-${idPart(outboxId)}${ticket}${token}@${host}>`;
+}
+
+/** In-Reply-To and References for a ticket mail, so clients show one thread per ticket. */
+export function threadHeaders(ticketId: number | string, host: string): { inReplyTo: string; references: string[] } {
+  const root = threadMessageId(ticketId, host);
+  return { inReplyTo: root, references: [root] };
+}

@@ -1,0 +1,40 @@
+import { Queue, type ConnectionOptions } from 'bullmq';
+
+/**
+ * The typed job registry: every queue, its job names and their payloads. Payloads hold ids only,
+ * never personal data. Job ids are deterministic and colon-free.
+ */
+export interface JobRegistry {
+  'sla-timers': { milestone: { ticketId: number; version: number; key: string } };
+  maintenance: { reconcile: Record<string, never>; 'mail-sweep': Record<string, never> };
+  mail: { send: { outboxId: number } };
+}
+export type QueueName = keyof JobRegistry;
+export const QUEUE_NAMES: QueueName[] = ['sla-timers', 'maintenance', 'mail'];
+
+/** The job id of one milestone timer: ticket, deadline version and milestone, colon-free. */
+export const timerJobId = (ticketId: number, version: number, key: string) => `t${ticketId}-v${version}-${key}`;
+
+export interface Queues {
+  timers: Queue;
+  maintenance: Queue;
+  mail: Queue;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+/** Opens the producers. `connection` should fail fast (no offline queue) so an API never hangs on Redis. */
+export function openQueues(connection: ConnectionOptions, prefix: string): Queues {
+  const mk = (name: QueueName) => {
+    const q = new Queue(name, { connection, prefix });
+    q.on('error', () => { /* reported by readiness and by the failing call itself */ });
+    return q;
+  };
+  const timers = mk('sla-timers');
+  const maintenance = mk('maintenance');
+  const mail = mk('mail');
+  return {
+    timers, maintenance, mail, prefix,
+    async close() { await Promise.all([timers.close(), maintenance.close(), mail.close()]); },
+  };
+}

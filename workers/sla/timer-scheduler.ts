@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis';
+import type { TimerJob, TimerScheduler } from '../../core/ports';
+import { timerJobId, type Queues } from '../queues';
+
+const JOB_OPTS = { removeOnComplete: true, removeOnFail: 5000, attempts: 8, backoff: { type: 'exponential', delay: 1000 } };
+
+/** Milestone timers as BullMQ delayed jobs, one per (ticket, deadline version, milestone). */
+export function createTimerScheduler(queues: Queues, redis: Redis, now: () => number = Date.now): TimerScheduler {
+  const toBulk = (jobs: TimerJob[]) => jobs.map((j) => ({
+    name: 'milestone',
+    data: { ticketId: j.ticketId, version: j.version, key: j.key },
+    opts: { ...JOB_OPTS, jobId: timerJobId(j.ticketId, j.version, j.key), delay: Math.max(0, j.at.getTime() - now()) },
+  }));
+  return {
+    async schedule(jobs, stale) {
+      // Re-adding an existing job id is a no-op in BullMQ, so this is safe to repeat.
+      if (jobs.length) await queues.timers.addBulk(toBulk(jobs));
+      await Promise.all(stale.map((s) => queues.timers.remove(timerJobId(s.ticketId, s.version, s.key))));
+    },
+    async ensure(jobs) {
+      if (!jobs.length) return 0;
+      // One EXISTS per job hash, pipelined: cheap enough to check every live clock each minute.
+      const pipe = redis.pipeline();
+      for (const j of jobs) pipe.exists(`${queues.prefix}:sla-timers:${timerJobId(j.ticketId, j.version, j.key)}`);
+      const res = (await pipe.exec()) ?? [];
+      const missing = jobs.filter((_, i) => res[i]?.[1] === 0);
+      if (missing.length) await queues.timers.addBulk(toBulk(missing));
+      return missing.length;
+    },
+  };
+}

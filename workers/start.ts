@@ -1,0 +1,58 @@
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Services } from '../core/services';
+import { milestoneProcessor } from './sla/milestone-processor';
+import { reconcileProcessor } from './sla/reconcile-processor';
+import type { JobRegistry, QueueName, Queues } from './queues';
+
+type Handlers<Q extends QueueName> = { [N in keyof JobRegistry[Q]]: (job: Job<JobRegistry[Q][N]>, token?: string) => Promise<unknown> };
+
+export interface WorkerOptions {
+  connection: ConnectionOptions;
+  prefix: string;
+  reconcileIntervalMs: number;
+  timerConcurrency?: number;
+  /** Extra queue handlers from other features (mail). */
+  extra?: { mail?: Handlers<'mail'>; mailSweep?: () => Promise<unknown> };
+  onReconcileRepairs?: (n: number) => void;
+}
+
+/**
+ * Starts the BullMQ workers. Every job name of the registry has a handler (the types say so);
+ * a job name without one fails as unrecoverable instead of retrying forever.
+ */
+export async function startWorkers(services: Services, queues: Queues, opts: WorkerOptions, logger: Logger) {
+  const workers: Worker[] = [];
+  const run = <Q extends QueueName>(queue: Q, handlers: Handlers<Q>, concurrency: number) => {
+    const w = new Worker(queue, async (job: Job, token?: string) => {
+      const h = (handlers as Record<string, (j: Job, t?: string) => Promise<unknown>>)[job.name];
+      if (!h) throw new UnrecoverableError(`no handler for job ${job.name} on queue ${queue}`);
+      return h(job, token);
+    }, { connection: opts.connection, prefix: opts.prefix, concurrency });
+    w.on('error', (err) => logger.error({ err, queue }, 'worker error'));
+    w.on('failed', (job, err) => logger.warn({ err, queue, job: job?.id, attempts: job?.attemptsMade }, 'job failed'));
+    workers.push(w);
+  };
+
+  run('sla-timers', { milestone: milestoneProcessor(services.sla) }, opts.timerConcurrency ?? 8);
+  const reconcile = reconcileProcessor(services.sla, logger, opts.onReconcileRepairs);
+  run('maintenance', {
+    reconcile,
+    'mail-sweep': async () => opts.extra?.mailSweep?.(),
+  }, 1);
+  if (opts.extra?.mail) run('mail', opts.extra.mail, 8);
+
+  // The reconciler runs at start and then every interval, whichever worker process takes it.
+  await queues.maintenance.upsertJobScheduler('reconcile', { every: opts.reconcileIntervalMs }, { name: 'reconcile', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  await queues.maintenance.add('reconcile', {}, { jobId: `reconcile-start-${Date.now()}`, removeOnComplete: true, removeOnFail: 100 });
+  if (opts.extra?.mailSweep) {
+    await queues.maintenance.upsertJobScheduler('mail-sweep', { every: 30_000 }, { name: 'mail-sweep', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  }
+  logger.info({ queues: workers.map((w) => w.name) }, 'workers started');
+
+  return {
+    workers,
+    /** Waits for the jobs in hand, then stops taking new ones. */
+    async close() { await Promise.all(workers.map((w) => w.close())); },
+  };
+}
