@@ -86,7 +86,8 @@ export function onStatusChange(clock: SlaClock, policy: SlaPolicy, dc: DeadlineC
 }
 
 function resume(c: SlaClock, policy: SlaPolicy, dc: DeadlineClock, since: Date, at: Date): SlaClock {
-  const pausedSeconds = c.pausedSeconds + Math.max(0, dc.between(since, at));
+  // Whole seconds: the due time moves by the paused time as the API reports it.
+  const pausedSeconds = c.pausedSeconds + Math.max(0, Math.round(dc.between(since, at)));
   return {
     ...c,
     state: 'running',

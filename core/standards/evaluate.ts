@@ -20,6 +20,8 @@
  *               per-item      notices so far + stages still ahead < target (behind a
  *                             one-notice-per-stage plan; an item without stages that is short).
  *   on_track  otherwise — including "nothing recorded yet" while the period runs.
+ *             (maintenance-notice has no at_risk: a good notice cannot endanger the period and a
+ *             short one has already missed it.)
  * Overall status = the worst subject status (missed > at_risk > on_track > met). A per-subject
  * standard with no subjects yet is judged as one subject with actual 0 (on_track early, then
  * at_risk, then missed); a per-item standard with no items is met (nothing is owed).
@@ -285,7 +287,7 @@ function level(s: Standard, records: readonly StandardRecord[], w: Window): Outc
   return { target: s.target, actual: current === null ? null : round2(current), status, subjects: [] };
 }
 
-function availability(records: readonly StandardRecord[], s: Standard, w: Window): Outcome {
+function availability(s: Standard, records: readonly StandardRecord[], w: Window): Outcome {
   const days = datesOf(w.period);
   const state = new Map<string, number>();
   // The latest reading of a day wins, so a mistaken entry can be corrected.
@@ -333,7 +335,7 @@ function measure(s: Standard, records: readonly StandardRecord[], w: Window, ext
     case 'gauge':
       return level(s, records, w);
     case 'availability':
-      return availability(records, s, w);
+      return availability(s, records, w);
     case 'lead_time':
       return leadTime(s, records, w);
     case 'helpdesk':

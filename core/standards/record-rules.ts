@@ -2,6 +2,23 @@
  * What a record of each standard must look like. A record is what an agent posts to
  * `POST /api/v1/standards/:id/records`: `{subject?, occurred_at, value?, ref?, note?, event_at?}`.
  * Every problem names the field and says how to fix it, so the API can return them as-is in a 422.
+ *
+ * Conventions by kind (all timestamps RFC 3339 with offset; `note` is free text everywhere):
+ *   count         one record per occurrence; no value; subject `<per>:<id>` when the standard is per
+ *                 subject; certification-info also needs ref = stage (application|inspection|complete).
+ *   sum           value = hours delivered (> 0), subject team:<id>.
+ *   average       value = score 0–100 (consulting-satisfaction) or KRW granted to one team, a whole
+ *                 number ≥ 0 with subject team:<id> (startup-funding averages the team totals).
+ *   ratio         value = one measured percentage 0–100; the period's readings are averaged.
+ *   gauge         value = the reading (whole number ≥ 0); the latest by occurred_at counts.
+ *   distinct      ref = what is counted once (channel, region code or "national"); no value, except
+ *                 education-courses: ref = course key, a record without value = the course ran,
+ *                 with value = a satisfaction survey of it (score 0–100).
+ *   availability  one record per Korean calendar day: ref = "YYYY-MM-DD", value 1 = up all day,
+ *                 0 = down; the latest reading of a day wins.
+ *   lead_time     occurred_at = when the notice went out, event_at = when the maintenance starts;
+ *                 an unannounced maintenance is recorded with event_at = occurred_at.
+ *   helpdesk      no records: computed from the tickets.
  */
 import { DateTime } from 'luxon';
 import type { FieldProblem } from '../errors';

@@ -108,7 +108,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     },
 
     async list(actor: User, filter: Omit<TicketFilter, 'sort'> & { sort?: TicketFilter['sort'] }, page: PageQuery) {
-      const f: TicketFilter = { sort: actor.role === 'officer' ? '-created_at' : 'due_at', ...filter };
+      const f: TicketFilter = { ...filter, sort: filter.sort ?? (actor.role === 'officer' ? '-created_at' : 'due_at') };
       if (actor.role === 'officer') f.requesterId = actor.id;
       const res = await db.stores.tickets.list(f, page);
       const now = clock.now();
