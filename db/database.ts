@@ -7,22 +7,36 @@ import { createSlaStore } from './stores/sla-store';
 import { createTicketStore } from './stores/ticket-store';
 import { createUserStore } from './stores/user-store';
 
-function storesOn(knex: Knex): Stores {
+export interface DatabaseHooks {
+  /** Called after a transaction that queued mail commits, with the new outbox row ids. */
+  onMailQueued?(outboxIds: number[]): void;
+}
+
+function storesOn(knex: Knex, queued: number[] | null): Stores {
+  const outbox = createOutboxStore(knex);
   return {
     users: createUserStore(knex),
     tickets: createTicketStore(knex),
     events: createEventStore(knex),
     idempotency: createIdempotencyStore(knex),
     sla: createSlaStore(knex),
-    outbox: createOutboxStore(knex),
+    outbox: queued
+      ? { enqueue: async (m, at) => { const id = await outbox.enqueue(m, at); queued.push(id); return id; } }
+      : outbox,
   };
 }
 
 /** The one factory that wires the knex stores behind core's Database port. */
-export function createDatabase(db: DbHandle): Database {
+export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Database {
   return {
-    stores: storesOn(db.knex),
-    transaction: (fn) => db.knex.transaction((trx) => fn(storesOn(trx))),
+    stores: storesOn(db.knex, null),
+    async transaction(fn) {
+      const queued: number[] = [];
+      const result = await db.knex.transaction((trx) => fn(storesOn(trx, queued)));
+      // Only committed rows are announced; a rolled-back mail never existed.
+      if (queued.length && hooks.onMailQueued) hooks.onMailQueued(queued);
+      return result;
+    },
     now: async () => new Date(await databaseNow(db)),
   };
 }
