@@ -100,7 +100,7 @@ describe(`tickets API (${TEST_ENGINE})`, () => {
     let last = 0;
     let pages = 0;
     do {
-      const res = await s.http.get(`/api/v1/tickets?limit=7${cursor ? `&cursor=${cursor}` : ''}`).set('authorization', bearer(agent));
+      const res: { status: number; body: { items: { id: number; sla: { due_at: string } }[]; next_cursor: string | null } } = await s.http.get(`/api/v1/tickets?limit=7${cursor ? `&cursor=${cursor}` : ''}`).set('authorization', bearer(agent));
       assert.equal(res.status, 200);
       for (const t of res.body.items) {
         assert.ok(!seen.has(t.id));
