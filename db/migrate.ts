@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import * as m001 from './migrations/001-core';
 import * as m002 from './migrations/002-seed-sla';
+import * as m003 from './migrations/003-standards';
+import * as m004 from './migrations/004-mail';
 
 interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
 
@@ -9,6 +11,8 @@ interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<v
 const MIGRATIONS: Record<string, Migration> = {
   '001-core': m001,
   '002-seed-sla': m002,
+  '003-standards': m003,
+  '004-mail': m004,
 };
 
 const source: Knex.MigrationSource<string> = {
