@@ -28,15 +28,27 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     return ticketView(t, { requester: requester!, assignee, policy: policy!, dc: await sla.clocks.forPolicy(policy!), now });
   }
 
-  /** Loads a ticket the actor may see; an officer gets 404 for anyone else's, and it is audited. */
+  /** Loads a ticket the actor may see; an officer gets the same 404 for anyone else's. */
   async function visible(s: Stores, actor: User, id: number): Promise<Ticket> {
     const t = await s.tickets.byId(id);
     if (!t) throw new NotFoundError(`ticket ${id} does not exist`);
-    if (actor.role === 'officer' && t.requesterId !== actor.id) {
-      await db.stores.events.add({ ticketId: t.id, type: 'access.denied', at: clock.now(), actorId: actor.id, public: false, data: {} });
-      throw new NotFoundError(`ticket ${id} does not exist`);
-    }
+    if (actor.role === 'officer' && t.requesterId !== actor.id) throw new HiddenTicketError(t.id, actor.id);
     return t;
+  }
+
+  /**
+   * Audits a refused access after the refused operation's transaction has rolled back (writing
+   * it inside would roll it back too, and on SQLite's single connection would wait on itself).
+   */
+  async function audited<T>(op: Promise<T>): Promise<T> {
+    try {
+      return await op;
+    } catch (err) {
+      if (err instanceof HiddenTicketError) {
+        await db.stores.events.add({ ticketId: err.ticketId, type: 'access.denied', at: clock.now(), actorId: err.actorId, public: false, data: {} });
+      }
+      throw err;
+    }
   }
 
   async function create(actor: User, input: CreateTicketInput, idem?: { key: string; hash: string }): Promise<{ ticket: Ticket; view: TicketView }> {
@@ -102,10 +114,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       }
     },
 
-    async get(actor: User, id: number) {
-      const t = await visible(db.stores, actor, id);
-      return view(db.stores, t);
-    },
+    get: (actor: User, id: number) => audited((async () => view(db.stores, await visible(db.stores, actor, id)))()),
 
     async list(actor: User, filter: Omit<TicketFilter, 'sort'> & { sort?: TicketFilter['sort'] }, page: PageQuery) {
       const f: TicketFilter = { ...filter, sort: filter.sort ?? (actor.role === 'officer' ? '-created_at' : 'due_at') };
@@ -115,111 +124,117 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       return { items: await Promise.all(res.items.map((t) => view(db.stores, t, now))), next_cursor: res.nextCursor };
     },
 
-    async update(actor: User, id: number, input: UpdateTicketInput) {
-      const now = clock.now();
-      const { ticket, prev } = await db.transaction(async (s) => {
-        const t = await visible(s, actor, id);
-        let patchSla = t.sla;
-        const ev = (type: string, pub: boolean, data: Record<string, unknown>) =>
-          s.events.add({ ticketId: t.id, type, at: now, actorId: actor.id, public: pub, data });
-        if (input.assignee_id !== undefined && input.assignee_id !== t.assigneeId) {
-          if (input.assignee_id !== null) {
-            const a = await s.users.byId(input.assignee_id);
-            if (!a || !a.active || !(a.role === 'agent' || a.role === 'supervisor')) {
-              throw fieldError('assignee_id', 'must be the id of an active agent or supervisor');
+    update: (actor: User, id: number, input: UpdateTicketInput) => audited(update(actor, id, input)),
+    addMessage: (actor: User, id: number, input: MessageInput) => audited(addMessage(actor, id, input)),
+    messages: (actor: User, id: number) => audited(messages(actor, id)),
+    events: (actor: User, id: number) => audited(events(actor, id)),
+    rate: (actor: User, id: number, input: { score: number; comment?: string }) => audited(rate(actor, id, input)),
+  };
+
+  async function update(actor: User, id: number, input: UpdateTicketInput) {
+    const now = clock.now();
+    const { ticket, prev } = await db.transaction(async (s) => {
+      const t = await visible(s, actor, id);
+      let patchSla = t.sla;
+      const ev = (type: string, pub: boolean, data: Record<string, unknown>) =>
+        s.events.add({ ticketId: t.id, type, at: now, actorId: actor.id, public: pub, data });
+      if (input.assignee_id !== undefined && input.assignee_id !== t.assigneeId) {
+        if (input.assignee_id !== null) {
+          const a = await s.users.byId(input.assignee_id);
+          if (!a || !a.active || !(a.role === 'agent' || a.role === 'supervisor')) {
+            throw fieldError('assignee_id', 'must be the id of an active agent or supervisor');
             }
           }
-          await ev('ticket.assigned', false, { from: t.assigneeId, to: input.assignee_id });
+        await ev('ticket.assigned', false, { from: t.assigneeId, to: input.assignee_id });
         }
-        let policyId = t.sla.policyId;
-        if (input.policy_id !== undefined && input.policy_id !== t.sla.policyId) {
-          if (!(await s.sla.policy(input.policy_id))) throw fieldError('policy_id', 'no SLA policy has this id');
-          policyId = input.policy_id;
+      let policyId = t.sla.policyId;
+      if (input.policy_id !== undefined && input.policy_id !== t.sla.policyId) {
+        if (!(await s.sla.policy(input.policy_id))) throw fieldError('policy_id', 'no SLA policy has this id');
+        policyId = input.policy_id;
         }
-        if (policyId !== t.sla.policyId || (input.priority !== undefined && input.priority !== t.priority)) {
-          const policy = (await s.sla.policy(policyId))!;
-          const next = recalculate(patchSla, policy, await sla.clocks.forPolicy(policy));
-          if (next) {
-            await ev('sla.recalculated', false, { old_due_at: patchSla.dueAt.toISOString(), new_due_at: next.dueAt.toISOString(), reason: 'ticket_changed' });
-            patchSla = next;
+      if (policyId !== t.sla.policyId || (input.priority !== undefined && input.priority !== t.priority)) {
+        const policy = (await s.sla.policy(policyId))!;
+        const next = recalculate(patchSla, policy, await sla.clocks.forPolicy(policy));
+        if (next) {
+          await ev('sla.recalculated', false, { old_due_at: patchSla.dueAt.toISOString(), new_due_at: next.dueAt.toISOString(), reason: 'ticket_changed' });
+          patchSla = next;
           }
         }
-        const patch: Parameters<typeof s.tickets.update>[1] = {};
-        if (input.status !== undefined && input.status !== t.status) {
-          Object.assign(patch, await statusPatch(s, actor, t, patchSla, input.status, now));
-          patchSla = patch.sla ?? patchSla;
+      const patch: Parameters<typeof s.tickets.update>[1] = {};
+      if (input.status !== undefined && input.status !== t.status) {
+        Object.assign(patch, await statusPatch(s, actor, t, patchSla, input.status, now));
+        patchSla = patch.sla ?? patchSla;
         }
-        if (input.priority !== undefined && input.priority !== t.priority) {
-          await ev('ticket.updated', false, { field: 'priority', from: t.priority, to: input.priority });
+      if (input.priority !== undefined && input.priority !== t.priority) {
+        await ev('ticket.updated', false, { field: 'priority', from: t.priority, to: input.priority });
         }
-        if (input.category !== undefined && input.category !== t.category) {
-          await ev('ticket.updated', false, { field: 'category', from: t.category, to: input.category });
+      if (input.category !== undefined && input.category !== t.category) {
+        await ev('ticket.updated', false, { field: 'category', from: t.category, to: input.category });
         }
-        const updated = await s.tickets.update(t.id, {
-          ...patch, sla: patchSla, assigneeId: input.assignee_id, priority: input.priority, category: input.category,
-        }, now);
-        return { ticket: updated, prev: t.sla.version };
-      });
-      if (ticket.sla.version !== prev) await sla.scheduleTimers(ticket, prev);
-      return view(db.stores, ticket, now);
-    },
+      const updated = await s.tickets.update(t.id, {
+        ...patch, sla: patchSla, assigneeId: input.assignee_id, priority: input.priority, category: input.category,
+      }, now);
+      return { ticket: updated, prev: t.sla.version };
+    });
+    if (ticket.sla.version !== prev) await sla.scheduleTimers(ticket, prev);
+    return view(db.stores, ticket, now);
+  }
 
-    async addMessage(actor: User, id: number, input: MessageInput) {
-      const now = clock.now();
-      const isStaff = atLeast(actor.role, 'agent');
-      const result = await db.transaction(async (s) => {
-        const t = await visible(s, actor, id);
-        if (t.status === 'closed') throw new ConflictError(`ticket ${t.number} is closed; open a new inquiry instead`);
-        const internal = Boolean(input.internal);
-        const m = await s.tickets.addMessage({ ticketId: t.id, authorId: actor.id, body: input.body, internal, createdAt: now });
-        await s.events.add({ ticketId: t.id, type: 'message.created', at: now, actorId: actor.id, public: !internal, data: { message_id: m.id, internal } });
-        const patch: Parameters<typeof s.tickets.update>[1] = {};
-        let target: TicketStatus | undefined = input.status;
-        if (isStaff && !internal) {
-          if (!t.firstRespondedAt) patch.firstRespondedAt = now;
-          if (t.status === 'new' && !target) target = 'open';
-          const requester = (await s.users.byId(t.requesterId))!;
-          await notify(s, now, t, 'ticket-replied', [requester], { message: input.body, author: actor.name });
-        } else if (!isStaff) {
-          if (t.status === 'pending' || t.status === 'resolved') target = 'open';
-          const assignee = t.assigneeId ? await s.users.byId(t.assigneeId) : null;
-          if (assignee) await notify(s, now, t, 'officer-replied', [assignee], { message: input.body, author: actor.name });
+  async function addMessage(actor: User, id: number, input: MessageInput) {
+    const now = clock.now();
+    const isStaff = atLeast(actor.role, 'agent');
+    const result = await db.transaction(async (s) => {
+      const t = await visible(s, actor, id);
+      if (t.status === 'closed') throw new ConflictError(`ticket ${t.number} is closed; open a new inquiry instead`);
+      const internal = Boolean(input.internal);
+      const m = await s.tickets.addMessage({ ticketId: t.id, authorId: actor.id, body: input.body, internal, createdAt: now });
+      await s.events.add({ ticketId: t.id, type: 'message.created', at: now, actorId: actor.id, public: !internal, data: { message_id: m.id, internal } });
+      const patch: Parameters<typeof s.tickets.update>[1] = {};
+      let target: TicketStatus | undefined = input.status;
+      if (isStaff && !internal) {
+        if (!t.firstRespondedAt) patch.firstRespondedAt = now;
+        if (t.status === 'new' && !target) target = 'open';
+        const requester = (await s.users.byId(t.requesterId))!;
+        await notify(s, now, t, 'ticket-replied', [requester], { message: input.body, author: actor.name });
+      } else if (!isStaff) {
+        if (t.status === 'pending' || t.status === 'resolved') target = 'open';
+        const assignee = t.assigneeId ? await s.users.byId(t.assigneeId) : null;
+        if (assignee) await notify(s, now, t, 'officer-replied', [assignee], { message: input.body, author: actor.name });
         }
-        if (target && target !== t.status) Object.assign(patch, await statusPatch(s, actor, t, t.sla, target, now));
-        const updated = await s.tickets.update(t.id, patch, now);
-        return { ticket: updated, message: m, prev: t.sla.version };
-      });
-      if (result.ticket.sla.version !== result.prev) await sla.scheduleTimers(result.ticket, result.prev);
-      return messageView(result.message, actor);
-    },
+      if (target && target !== t.status) Object.assign(patch, await statusPatch(s, actor, t, t.sla, target, now));
+      const updated = await s.tickets.update(t.id, patch, now);
+      return { ticket: updated, message: m, prev: t.sla.version };
+    });
+    if (result.ticket.sla.version !== result.prev) await sla.scheduleTimers(result.ticket, result.prev);
+    return messageView(result.message, actor);
+  }
 
-    async messages(actor: User, id: number) {
-      const t = await visible(db.stores, actor, id);
-      const list = await db.stores.tickets.messages(t.id, atLeast(actor.role, 'agent'));
-      const authors = await usersById(db.stores, list.map((m) => m.authorId));
-      return list.map((m) => messageView(m, authors.get(m.authorId) ?? null));
-    },
+  async function messages(actor: User, id: number) {
+    const t = await visible(db.stores, actor, id);
+    const list = await db.stores.tickets.messages(t.id, atLeast(actor.role, 'agent'));
+    const authors = await usersById(db.stores, list.map((m) => m.authorId));
+    return list.map((m) => messageView(m, authors.get(m.authorId) ?? null));
+  }
 
-    async events(actor: User, id: number) {
-      const t = await visible(db.stores, actor, id);
-      const list = await db.stores.events.forTicket(t.id, actor.role === 'officer');
-      const actors = await usersById(db.stores, list.map((e) => e.actorId).filter((x): x is number => x !== null));
-      return list.map((e) => eventView(e, e.actorId === null ? null : actors.get(e.actorId) ?? null));
-    },
+  async function events(actor: User, id: number) {
+    const t = await visible(db.stores, actor, id);
+    const list = await db.stores.events.forTicket(t.id, actor.role === 'officer');
+    const actors = await usersById(db.stores, list.map((e) => e.actorId).filter((x): x is number => x !== null));
+    return list.map((e) => eventView(e, e.actorId === null ? null : actors.get(e.actorId) ?? null));
+  }
 
-    async rate(actor: User, id: number, input: { score: number; comment?: string }) {
-      const now = clock.now();
-      return db.transaction(async (s) => {
-        const t = await visible(s, actor, id);
-        if (t.requesterId !== actor.id) throw new ForbiddenError('only the requester of an inquiry may rate it');
-        if (t.status !== 'resolved' && t.status !== 'closed') throw new ConflictError('an inquiry can be rated once it is resolved or closed');
-        if (await s.tickets.hasRating(t.id)) throw new ConflictError('this inquiry has already been rated');
-        const r = await s.tickets.addRating({ ticketId: t.id, userId: actor.id, score: input.score, comment: input.comment ?? null, at: now });
-        await s.events.add({ ticketId: t.id, type: 'rating.created', at: now, actorId: actor.id, public: true, data: { score: input.score } });
-        return { id: r.id, ticket_id: t.id, score: input.score, comment: input.comment ?? null, created_at: now.toISOString() };
-      });
-    },
-  };
+  async function rate(actor: User, id: number, input: { score: number; comment?: string }) {
+    const now = clock.now();
+    return db.transaction(async (s) => {
+      const t = await visible(s, actor, id);
+      if (t.requesterId !== actor.id) throw new ForbiddenError('only the requester of an inquiry may rate it');
+      if (t.status !== 'resolved' && t.status !== 'closed') throw new ConflictError('an inquiry can be rated once it is resolved or closed');
+      if (await s.tickets.hasRating(t.id)) throw new ConflictError('this inquiry has already been rated');
+      const r = await s.tickets.addRating({ ticketId: t.id, userId: actor.id, score: input.score, comment: input.comment ?? null, at: now });
+      await s.events.add({ ticketId: t.id, type: 'rating.created', at: now, actorId: actor.id, public: true, data: { score: input.score } });
+      return { id: r.id, ticket_id: t.id, score: input.score, comment: input.comment ?? null, created_at: now.toISOString() };
+    });
+  }
 
   /** The fields a status move changes, its events and mails; 409 for an illegal move. */
   async function statusPatch(s: Stores, actor: User, t: Ticket, clockState: Ticket['sla'], to: TicketStatus, now: Date) {
@@ -240,6 +255,13 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       patch.resolvedAt = null;
     }
     return patch;
+  }
+}
+
+/** An officer asked for someone else's ticket: rendered as a plain 404, audited by the service. */
+class HiddenTicketError extends NotFoundError {
+  constructor(readonly ticketId: number, readonly actorId: number) {
+    super(`ticket ${ticketId} does not exist`);
   }
 }
 
