@@ -12,6 +12,9 @@ export interface WorkerOptions {
   prefix: string;
   reconcileIntervalMs: number;
   timerConcurrency?: number;
+  /** How long a job's lock lasts before another worker may take it over (BullMQ default 30 s). */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
   /** Extra queue handlers from other features (mail). */
   extra?: { mail?: Handlers<'mail'>; mailSweep?: () => Promise<unknown> };
   onReconcileRepairs?: (n: number) => void;
@@ -28,7 +31,10 @@ export async function startWorkers(services: Services, queues: Queues, opts: Wor
       const h = (handlers as Record<string, (j: Job, t?: string) => Promise<unknown>>)[job.name];
       if (!h) throw new UnrecoverableError(`no handler for job ${job.name} on queue ${queue}`);
       return h(job, token);
-    }, { connection: opts.connection, prefix: opts.prefix, concurrency });
+    }, {
+      connection: opts.connection, prefix: opts.prefix, concurrency,
+      lockDuration: opts.lockDurationMs ?? 30_000, stalledInterval: opts.stalledIntervalMs ?? 30_000,
+    });
     w.on('error', (err) => logger.error({ err, queue }, 'worker error'));
     w.on('failed', (job, err) => logger.warn({ err, queue, job: job?.id, attempts: job?.attemptsMade }, 'job failed'));
     workers.push(w);

@@ -63,10 +63,11 @@ export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDep
       return res.body;
     },
     async close() {
-      await queues.timers.obliterate({ force: true }).catch(() => {});
-      await queues.maintenance.obliterate({ force: true }).catch(() => {});
-      await queues.mail.obliterate({ force: true }).catch(() => {});
-      await queues.close().catch(() => {});
+      const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
+      if (redis.status === 'ready') {
+        await bounded(Promise.all([queues.timers, queues.maintenance, queues.mail].map((q) => q.obliterate({ force: true }))));
+      }
+      await bounded(queues.close());
       redis.disconnect();
       await db.drop();
     },

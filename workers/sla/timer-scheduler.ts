@@ -2,6 +2,17 @@ import type { Redis } from 'ioredis';
 import type { TimerJob, TimerScheduler } from '../../core/ports';
 import { timerJobId, type Queues } from '../queues';
 
+/** Redis calls from a request path fail after this long instead of hanging (the reconciler repairs). */
+const REDIS_DEADLINE_MS = 1500;
+
+function within<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${REDIS_DEADLINE_MS} ms (${what})`)), REDIS_DEADLINE_MS);
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
 const JOB_OPTS = { removeOnComplete: true, removeOnFail: 5000, attempts: 8, backoff: { type: 'exponential', delay: 1000 } };
 
 /** Milestone timers as BullMQ delayed jobs, one per (ticket, deadline version, milestone). */
@@ -14,8 +25,8 @@ export function createTimerScheduler(queues: Queues, redis: Redis, now: () => nu
   return {
     async schedule(jobs, stale) {
       // Re-adding an existing job id is a no-op in BullMQ, so this is safe to repeat.
-      if (jobs.length) await queues.timers.addBulk(toBulk(jobs));
-      await Promise.all(stale.map((s) => queues.timers.remove(timerJobId(s.ticketId, s.version, s.key))));
+      if (jobs.length) await within(queues.timers.addBulk(toBulk(jobs)), 'schedule timers');
+      if (stale.length) await within(Promise.all(stale.map((s) => queues.timers.remove(timerJobId(s.ticketId, s.version, s.key)))), 'remove stale timers');
     },
     async ensure(jobs) {
       if (!jobs.length) return 0;
