@@ -1,8 +1,6 @@
 import type { Knex } from 'knex';
 import { STANDARDS } from '../../core/standards/catalogue';
-
-/** Who an alert goes to until an admin names the owners (API.md: every supervisor and admin). */
-export const DEFAULT_STANDARD_OWNERS = ['role:supervisor', 'role:admin'] as const;
+import { DEFAULT_STANDARD_OWNERS } from '../../core/standards/standards-service';
 
 /**
  * The service standards as lighter trackers: their adjustable settings (seeded from the

@@ -78,3 +78,23 @@ export type TestStack = Awaited<ReturnType<typeof testStack>>;
 
 /** `Authorization` header value for a user. */
 export const bearer = (u: { token: string }) => `Bearer ${u.token}`;
+
+/** Starts the real BullMQ workers on a stack's queues (same prefix), fast intervals for tests. */
+export async function startTestWorkers(s: TestStack, opts: Partial<import('../../workers/start').WorkerOptions> = {}) {
+  const { startWorkers } = await import('../../workers/start');
+  const { workerConnection } = await import('../../workers/connection');
+  return startWorkers(s.services, s.queues, {
+    connection: workerConnection(s.redisUrl), prefix: s.prefix, reconcileIntervalMs: 60_000, ...opts,
+  }, silentLogger);
+}
+
+/** Polls `check` until it returns a truthy value or `ms` passes (then throws with `what`). */
+export async function waitFor<T>(what: string, check: () => Promise<T | null | undefined | false>, ms = 10_000, every = 50): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}

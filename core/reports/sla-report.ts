@@ -1,0 +1,241 @@
+/**
+ * The SLA report (API.md "Reports"): figures over the inquiries RECEIVED in a range of
+ * Asia/Seoul local dates, `to` inclusive.
+ *
+ * Definitions (docs/monitoring.md repeats them for readers of the README):
+ * - tickets: inquiries whose `received_at` falls in the range. Every other figure counts within
+ *   this cohort, so a report for a closed period never changes once its tickets are settled.
+ * - resolved: of those, the ones resolved or closed now (`resolved_at` set; a reopened inquiry
+ *   is unresolved again).
+ * - breached: the clock recorded a breach — `sla_state = 'breached'`, a `breached_at`, or a
+ *   `breach` row in sla_milestones. A breach is never undone (see core/sla/sla-clock.ts).
+ * - met: the clock stopped on time (`sla_state = 'met'`) and no breach was ever recorded.
+ *   Both are read from the outcome recorded when it happened, never recomputed from today's
+ *   policies, so later policy or calendar changes cannot rewrite history. Tickets still running
+ *   or paused are neither.
+ * - open_overdue: still new/open/pending and past their deadline now: breached, or running with
+ *   `due_at` before now (a breach timer not yet recorded). A paused clock is not overdue: it
+ *   does not run.
+ * - compliance_pct: met / (met + breached) × 100, one decimal; null when both are 0.
+ * - resolution_seconds_p50/p90: received_at → resolved_at of the resolved tickets, on the
+ *   ticket's policy clock (working seconds on a business clock, elapsed seconds otherwise),
+ *   including time spent pending — it is how long the requester waited, not the SLA budget used.
+ *   Nearest-rank percentiles (an observed value), whole seconds; null with no resolved ticket.
+ * - satisfaction_avg_100: mean of (score − 1) × 25 over the rated tickets, one decimal; null
+ *   without ratings.
+ * Groups: `agent` = the current assignee (unassigned tickets form their own group), `category`,
+ * or `month` = the Seoul month of `received_at` (every month of the range is listed).
+ */
+import type { Clock } from '../clock';
+import { fieldError } from '../errors';
+import type { SlaPolicy } from '../model';
+import type { SlaStore } from '../ports';
+import { createClockResolver } from '../sla/clock-resolver';
+import type { DeadlineClock } from '../time/business-calendar';
+
+export const REPORT_GROUPS = ['agent', 'category', 'month'] as const;
+export type ReportGroupBy = (typeof REPORT_GROUPS)[number];
+
+/** What the store groups by: the assignee, the category, or the Seoul local day (folded into months here). */
+export type StoreGrouping = 'none' | 'assignee' | 'category' | 'seoul_day';
+
+/** Instants [from, to) of a report. */
+export interface ReportRange { from: Date; to: Date }
+
+/** Counts of one group, aggregated by the database. `key` is null for "no group" and for unassigned tickets. */
+export interface OutcomeCounts {
+  key: string | null;
+  tickets: number; resolved: number; met: number; breached: number; openOverdue: number;
+  /** Rated tickets and the sum of their 1–5 scores. */
+  rated: number; scoreSum: number;
+}
+
+/** One resolved ticket: enough to measure its resolution time on its policy's clock. */
+export interface ResolutionRow { key: string | null; policyId: number; receivedAt: number; resolvedAt: number }
+
+/** The queries the report needs; db/stores/report-store.ts implements them portably. */
+export interface ReportStore {
+  outcomeCounts(range: ReportRange, by: StoreGrouping, now: Date): Promise<OutcomeCounts[]>;
+  resolutions(range: ReportRange, by: StoreGrouping): Promise<ResolutionRow[]>;
+  userNames(ids: number[]): Promise<Map<number, string>>;
+}
+
+export interface SlaFigures {
+  tickets: number; resolved: number; met: number; breached: number; open_overdue: number;
+  compliance_pct: number | null;
+  resolution_seconds_p50: number | null; resolution_seconds_p90: number | null;
+  satisfaction_avg_100: number | null;
+}
+export interface SlaReportGroup extends SlaFigures { key: string; label: string }
+export interface SlaReport extends SlaFigures {
+  from: string; to: string; timezone: 'Asia/Seoul'; group_by: ReportGroupBy | null; groups: SlaReportGroup[];
+}
+
+// Asia/Seoul has kept +09:00 without daylight saving since 1988; the SQL buckets rely on it too.
+const SEOUL_OFFSET_MS = 9 * 3600_000;
+const DAY_MS = 86_400_000;
+const MAX_RANGE_YEARS = 10;
+export const UNASSIGNED_KEY = 'unassigned';
+const UNASSIGNED_LABEL = '미배정';
+
+/** The Seoul local date 'YYYY-MM-DD' of an instant. */
+export const seoulDate = (d: Date): string => new Date(d.getTime() + SEOUL_OFFSET_MS).toISOString().slice(0, 10);
+/** The Seoul local day number (days since 1970-01-01) of an epoch-ms instant; the SQL uses the same formula. */
+export const seoulDayNumber = (ms: number): number => Math.floor((ms + SEOUL_OFFSET_MS) / DAY_MS);
+/** 'YYYY-MM' of a Seoul local day number. */
+export const monthOfSeoulDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 7);
+
+function parseLocalDate(s: string, field: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== s) throw fieldError(field, 'must be a date YYYY-MM-DD');
+  return ms;
+}
+
+/**
+ * The report's dates and instants. A missing `from` is 1 January of `to`'s year, a missing `to`
+ * is 31 December of `from`'s year; with neither, the current Seoul calendar year.
+ */
+export function reportRange(q: { from?: string; to?: string }, now: Date): { from: string; to: string; range: ReportRange } {
+  if (q.from !== undefined) parseLocalDate(q.from, 'from');
+  if (q.to !== undefined) parseLocalDate(q.to, 'to');
+  const from = q.from ?? `${(q.to ?? seoulDate(now)).slice(0, 4)}-01-01`;
+  const to = q.to ?? `${from.slice(0, 4)}-12-31`;
+  const f = parseLocalDate(from, 'from');
+  const t = parseLocalDate(to, 'to');
+  if (t < f) throw fieldError('to', 'must not be before from');
+  if (t - f > MAX_RANGE_YEARS * 366 * DAY_MS) throw fieldError('to', `the range may span at most ${MAX_RANGE_YEARS} years`);
+  return { from, to, range: { from: new Date(f - SEOUL_OFFSET_MS), to: new Date(t + DAY_MS - SEOUL_OFFSET_MS) } };
+}
+
+/** Nearest-rank percentile of ascending values: the smallest value with at least p% of values at or below it. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1]!;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** The figures of one group (or the totals) from its counts and its resolution times in seconds. */
+export function figuresOf(c: Omit<OutcomeCounts, 'key'>, resolutionSeconds: number[]): SlaFigures {
+  const sorted = [...resolutionSeconds].sort((a, b) => a - b);
+  const p = (q: number) => { const v = percentile(sorted, q); return v === null ? null : Math.round(v); };
+  const decided = c.met + c.breached;
+  return {
+    tickets: c.tickets,
+    resolved: c.resolved,
+    met: c.met,
+    breached: c.breached,
+    open_overdue: c.openOverdue,
+    compliance_pct: decided === 0 ? null : round1((c.met / decided) * 100),
+    resolution_seconds_p50: p(50),
+    resolution_seconds_p90: p(90),
+    satisfaction_avg_100: c.rated === 0 ? null : round1((c.scoreSum / c.rated - 1) * 25),
+  };
+}
+
+const ZERO: Omit<OutcomeCounts, 'key'> = { tickets: 0, resolved: 0, met: 0, breached: 0, openOverdue: 0, rated: 0, scoreSum: 0 };
+function addCounts(a: Omit<OutcomeCounts, 'key'>, b: Omit<OutcomeCounts, 'key'>): Omit<OutcomeCounts, 'key'> {
+  return {
+    tickets: a.tickets + b.tickets, resolved: a.resolved + b.resolved, met: a.met + b.met, breached: a.breached + b.breached,
+    openOverdue: a.openOverdue + b.openOverdue, rated: a.rated + b.rated, scoreSum: a.scoreSum + b.scoreSum,
+  };
+}
+
+/** Every 'YYYY-MM' from the month of `from` to the month of `to`, both local dates. */
+export function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  let y = Number(from.slice(0, 4)), m = Number(from.slice(5, 7));
+  const end = to.slice(0, 7);
+  for (;;) {
+    const key = `${y}-${String(m).padStart(2, '0')}`;
+    out.push(key);
+    if (key >= end) return out;
+    m += 1;
+    if (m > 12) { m = 1; y += 1; }
+  }
+}
+
+/** Input of the pure assembly: what the store returned and each resolved ticket's time in seconds. */
+export interface ReportInput {
+  from: string; to: string; groupBy: ReportGroupBy | null;
+  counts: OutcomeCounts[];
+  /** Group key (already folded to a month for `month`) and resolution seconds of each resolved ticket. */
+  resolutions: { key: string | null; seconds: number }[];
+  /** Display names of assignees, for `agent`. */
+  names: Map<number, string>;
+}
+
+/** Assembles the report from grouped counts and resolution times: pure, so unit-testable. */
+export function assembleReport(inp: ReportInput): SlaReport {
+  const keyOf = (k: string | null) => (k === null ? UNASSIGNED_KEY : k);
+  const counts = new Map<string, Omit<OutcomeCounts, 'key'>>();
+  for (const c of inp.counts) {
+    const k = inp.groupBy === 'month' && c.key !== null ? monthOfSeoulDay(Number(c.key)) : keyOf(c.key);
+    counts.set(k, addCounts(counts.get(k) ?? ZERO, c));
+  }
+  const seconds = new Map<string, number[]>();
+  for (const r of inp.resolutions) {
+    const k = keyOf(r.key);
+    let list = seconds.get(k);
+    if (!list) seconds.set(k, (list = []));
+    list.push(r.seconds);
+  }
+  let total = ZERO;
+  for (const c of counts.values()) total = addCounts(total, c);
+  const totals = figuresOf(total, inp.resolutions.map((r) => r.seconds));
+
+  let groups: SlaReportGroup[] = [];
+  if (inp.groupBy !== null) {
+    const keys = inp.groupBy === 'month' ? monthsBetween(inp.from, inp.to) : [...counts.keys()];
+    const labelOf = (k: string) => {
+      if (inp.groupBy !== 'agent') return k;
+      return k === UNASSIGNED_KEY ? UNASSIGNED_LABEL : inp.names.get(Number(k)) ?? `#${k}`;
+    };
+    groups = keys.map((k) => ({ key: k, label: labelOf(k), ...figuresOf(counts.get(k) ?? ZERO, seconds.get(k) ?? []) }));
+    if (inp.groupBy === 'category') groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (inp.groupBy === 'agent') {
+      // By name, unassigned last; ids break ties between namesakes.
+      const rank = (g: SlaReportGroup) => (g.key === UNASSIGNED_KEY ? 1 : 0);
+      groups.sort((a, b) => rank(a) - rank(b) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0) || Number(a.key) - Number(b.key));
+    }
+  }
+  return { from: inp.from, to: inp.to, timezone: 'Asia/Seoul', group_by: inp.groupBy, ...totals, groups };
+}
+
+const STORE_GROUPING: Record<ReportGroupBy, StoreGrouping> = { agent: 'assignee', category: 'category', month: 'seoul_day' };
+
+/**
+ * The report use case: two portable queries (grouped counts in SQL; the resolved tickets' three
+ * timestamps for percentiles, which SQL cannot take on a business clock), then pure assembly.
+ */
+export function createSlaReportService(deps: { store: ReportStore; sla: Pick<SlaStore, 'policies' | 'calendar'>; clock: Clock }) {
+  const clocks = createClockResolver(deps.sla);
+  return {
+    async slaReport(q: { from?: string; to?: string; groupBy?: ReportGroupBy }): Promise<SlaReport> {
+      const now = deps.clock.now();
+      const { from, to, range } = reportRange(q, now);
+      const groupBy = q.groupBy ?? null;
+      const by: StoreGrouping = groupBy ? STORE_GROUPING[groupBy] : 'none';
+      const [counts, resolved, policies] = await Promise.all([
+        deps.store.outcomeCounts(range, by, now), deps.store.resolutions(range, by), deps.sla.policies(),
+      ]);
+      // One deadline clock per policy for the whole report; business clocks cache their days.
+      const byPolicy = new Map<number, DeadlineClock>();
+      for (const p of policies as SlaPolicy[]) byPolicy.set(p.id, await clocks.forPolicy(p));
+      const resolutions = resolved.map((r) => {
+        const dc = byPolicy.get(r.policyId);
+        const s = dc ? dc.between(new Date(r.receivedAt), new Date(r.resolvedAt)) : (r.resolvedAt - r.receivedAt) / 1000;
+        const key = groupBy === 'month' && r.key !== null ? monthOfSeoulDay(Number(r.key)) : r.key;
+        return { key, seconds: Math.max(0, s) };
+      });
+      const names = groupBy === 'agent'
+        ? await deps.store.userNames(counts.map((c) => c.key).filter((k): k is string => k !== null).map(Number))
+        : new Map<number, string>();
+      return assembleReport({ from, to, groupBy, counts, resolutions, names });
+    },
+  };
+}
+
+export type SlaReportService = ReturnType<typeof createSlaReportService>;

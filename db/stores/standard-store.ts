@@ -1,0 +1,153 @@
+import type { Knex } from 'knex';
+import type { StandardPeriod } from '../../core/standards/periods';
+import type { Status } from '../../core/standards/evaluate';
+import type {
+  StandardAuditEntry, StandardSettings, StandardsDatabase, StandardsStores, StandardStore, StoredStandardRecord,
+} from '../../core/standards/standards-service';
+import type { DatabaseHooks } from '../database';
+import type { DbHandle } from '../knex';
+import { date, dateOrNull, decodeCursor, encodeCursor, insertedId, json, toMs, type Row } from '../rows';
+import { createOutboxStore } from './outbox-store';
+import { createUserStore } from './user-store';
+
+const toSettings = (r: Row): StandardSettings => ({
+  id: String(r.id), target: Number(r.target), period: r.period as StandardPeriod, owners: json<string[]>(r.owners), updatedAt: date(r.updated_at),
+});
+
+const toRecord = (r: Row): StoredStandardRecord => ({
+  id: Number(r.id), standardId: String(r.standard_id), subject: (r.subject as string | null) ?? null, occurredAt: date(r.occurred_at),
+  value: r.value === null || r.value === undefined ? null : Number(r.value), ref: (r.ref as string | null) ?? null,
+  note: (r.note as string | null) ?? null, eventAt: dateOrNull(r.event_at),
+  createdBy: r.created_by === null || r.created_by === undefined ? null : Number(r.created_by), createdAt: date(r.created_at),
+});
+
+// Aggregates come back as strings from PostgreSQL and as null over no rows.
+const count = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+/** Service-standard settings, records, last statuses and audit; ticket counts for purchase-inquiry-48h. */
+export function createStandardStore(knex: Knex): StandardStore {
+  const settingsOf = async (id: string) => {
+    const r = await knex('standards').where({ id }).first();
+    return r ? toSettings(r) : null;
+  };
+  return {
+    async settings() {
+      return (await knex('standards').orderBy('id')).map(toSettings);
+    },
+    settingsOf,
+    async updateSettings(id, patch, at) {
+      const cols: Row = { updated_at: at.getTime() };
+      if (patch.target !== undefined) cols.target = patch.target;
+      if (patch.period !== undefined) cols.period = patch.period;
+      if (patch.owners !== undefined) cols.owners = JSON.stringify(patch.owners);
+      await knex('standards').where({ id }).update(cols);
+      return (await settingsOf(id))!;
+    },
+    async addAudit(e) {
+      await knex('standard_audit').insert({ standard_id: e.standardId, actor_id: e.actorId, at: e.at.getTime(), changes: JSON.stringify(e.changes) });
+    },
+    async audit(standardId, limit) {
+      const rows = await knex('standard_audit').where({ standard_id: standardId }).orderBy('id', 'desc').limit(limit);
+      return rows.map((r: Row): StandardAuditEntry => ({
+        id: Number(r.id), standardId: String(r.standard_id), actorId: r.actor_id === null ? null : Number(r.actor_id), at: date(r.at),
+        changes: json<StandardAuditEntry['changes']>(r.changes),
+      }));
+    },
+    async insertRecord(r) {
+      const ins = await knex('standard_records').insert({
+        standard_id: r.standardId, subject: r.subject, occurred_at: r.occurredAt.getTime(), value: r.value, ref: r.ref, note: r.note,
+        event_at: toMs(r.eventAt), created_by: r.createdBy, created_at: r.createdAt.getTime(),
+      }).returning('id');
+      return { ...r, id: insertedId(ins) };
+    },
+    async records(standardId) {
+      return (await knex('standard_records').where({ standard_id: standardId }).orderBy([{ column: 'occurred_at' }, { column: 'id' }])).map(toRecord);
+    },
+    async listRecords(standardId, f, page) {
+      const q = knex('standard_records').where({ standard_id: standardId })
+        .orderBy([{ column: 'occurred_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit + 1);
+      if (f.subject !== undefined) q.where('subject', f.subject);
+      if (f.from) q.where('occurred_at', '>=', f.from.getTime());
+      if (f.to) q.where('occurred_at', '<', f.to.getTime());
+      const after = decodeCursor(page.cursor);
+      if (after) {
+        const [at, id] = [Number(after[0]), Number(after[1])];
+        q.where((w) => w.where('occurred_at', '<', at).orWhere((x) => x.where('occurred_at', at).andWhere('id', '<', id)));
+      }
+      const rows = (await q).map(toRecord);
+      const items = rows.slice(0, page.limit);
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > page.limit && last ? encodeCursor([last.occurredAt.getTime(), last.id]) : null };
+    },
+    async statuses(standardId, periods) {
+      const out = new Map<string, Status>();
+      if (periods.length === 0) return out;
+      const rows = await knex('standard_statuses').where({ standard_id: standardId }).whereIn('period', periods);
+      for (const r of rows as Row[]) out.set(`${String(r.subject)}|${String(r.period)}`, r.status as Status);
+      return out;
+    },
+    async setStatus(key, from, to, at) {
+      const where = { standard_id: key.standardId, subject: key.subject, period: key.period };
+      if (from === null) {
+        // A concurrent first evaluation inserts the row first; this one then inserts nothing.
+        const ins = await knex('standard_statuses').insert({ ...where, status: to, changed_at: at.getTime() })
+          .onConflict(['standard_id', 'subject', 'period']).ignore().returning('standard_id');
+        return Array.isArray(ins) && ins.length > 0;
+      }
+      const n = await knex('standard_statuses').where({ ...where, status: from }).update({ status: to, changed_at: at.getTime() });
+      return Number(n) > 0;
+    },
+    async helpdesk(from, to, now, nearDueMs) {
+      // Same reading as the SLA report: resolved in the period by resolved_at; met = resolved by the
+      // deadline (the clock stopped in state 'met').
+      const [r] = await knex('tickets').whereNotNull('resolved_at')
+        .where('resolved_at', '>=', from.getTime()).where('resolved_at', '<', to.getTime())
+        .select(
+          knex.raw('count(*) as resolved'),
+          knex.raw("sum(case when sla_state = 'met' then 1 else 0 end) as met"),
+          knex.raw("sum(case when sla_state = 'breached' then 1 else 0 end) as breached"),
+        ) as Row[];
+      let openOverdue = 0;
+      let openNearDue = 0;
+      if (now) {
+        // A paused clock (waiting on the officer) is not running toward its deadline, which moves on resume.
+        const [o] = await knex('tickets').whereIn('status', ['new', 'open', 'pending']).whereNull('sla_stopped_at')
+          .select(
+            knex.raw("sum(case when sla_state in ('running', 'breached') and due_at < ? then 1 else 0 end) as overdue", [now.getTime()]),
+            knex.raw("sum(case when sla_state = 'running' and due_at >= ? and due_at < ? then 1 else 0 end) as near", [now.getTime(), now.getTime() + nearDueMs]),
+          ) as Row[];
+        openOverdue = count(o?.overdue);
+        openNearDue = count(o?.near);
+      }
+      return { resolved: count(r?.resolved), met: count(r?.met), breached: count(r?.breached), open_overdue: openOverdue, open_near_due: openNearDue };
+    },
+  };
+}
+
+function storesOn(knex: Knex, queued: number[] | null): StandardsStores {
+  const outbox = createOutboxStore(knex);
+  return {
+    standards: createStandardStore(knex),
+    users: createUserStore(knex),
+    outbox: queued
+      ? { enqueue: async (m, at) => { const id = await outbox.enqueue(m, at); queued.push(id); return id; } }
+      : outbox,
+  };
+}
+
+/**
+ * The standards service's Database port, wired like db/database.ts's createDatabase (same
+ * onMailQueued hook: only committed alert mails are announced). Once `standards` joins core's
+ * Stores, createDatabase's result can be passed instead and this factory dropped.
+ */
+export function createStandardsDatabase(db: DbHandle, hooks: DatabaseHooks = {}): StandardsDatabase {
+  return {
+    stores: storesOn(db.knex, null),
+    async transaction(fn) {
+      const queued: number[] = [];
+      const result = await db.knex.transaction((trx) => fn(storesOn(trx, queued)));
+      if (queued.length && hooks.onMailQueued) hooks.onMailQueued(queued);
+      return result;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { StandardsService } from '../../core/standards/standards-service';
+import { route } from '../http/routes';
+import { PageQuerySchema } from '../http/validate';
+
+const Params = z.object({ id: z.string().min(1).max(60) });
+const PeriodSpec = z.string().max(20).describe('a year "2026" or a month "2026-03" (Korean calendar); default: the current period');
+
+/**
+ * What a record may carry (API.md). This schema documents the body; the body itself is checked by
+ * core/standards/record-rules.ts, which knows each standard's conventions and reports every bad
+ * field at once with how to fix it.
+ */
+const RecordBody = z.looseObject({
+  subject: z.string().nullish().describe('team:…, center:…, region:…, applicant:…, programme:… or course:…, for per-subject standards'),
+  occurred_at: z.string().describe('RFC 3339 with offset: when it happened (for maintenance-notice: when the notice went out)'),
+  value: z.number().nullish().describe('hours, KRW, score 0–100, percentage 0–100, gauge reading, or 1/0 for a day up/down'),
+  ref: z.string().nullish().describe('what is counted once: channel, region code, course key, stage, or the day "YYYY-MM-DD"'),
+  note: z.string().nullish(),
+  event_at: z.string().nullish().describe('maintenance-notice only: when the announced maintenance starts'),
+});
+
+const PatchStandard = z.strictObject({
+  target: z.number({ message: 'must be a number' }).optional(),
+  period: z.enum(['year', 'month', 'none', 'per-item'], { message: 'must be year or month' }).optional(),
+  owners: z.array(z.string({ message: 'must be a notify target like "role:supervisor"' }).max(400), { message: 'must be a list of notify targets' })
+    .max(50, 'at most 50 owners').optional(),
+}).refine((b) => b.target !== undefined || b.period !== undefined || b.owners !== undefined, { message: 'send at least one of target, period, owners' });
+
+const ListRecords = z.strictObject({
+  ...PageQuerySchema,
+  subject: z.string().min(1).max(200).optional(),
+  period: PeriodSpec.optional(),
+});
+
+/** The service standards (API.md "Service standards"): staff read and record, admins adjust. Officers get 403. */
+export function standardsRoutes(service: StandardsService) {
+  return [
+    route({
+      method: 'get', path: '/api/v1/standards', summary: 'Every service standard with its current status', access: 'agent', success: 200,
+      handler: () => service.list(),
+    }),
+    route({
+      method: 'get', path: '/api/v1/standards/:id', summary: 'One service standard, its settings and their audit', access: 'agent', success: 200,
+      params: Params, handler: ({ params }) => service.get(params.id),
+    }),
+    route({
+      method: 'patch', path: '/api/v1/standards/:id', summary: 'Change target, period or owners (audited)', access: 'admin', success: 200,
+      params: Params, body: PatchStandard, handler: ({ user, params, body }) => service.update(user, params.id, body),
+    }),
+    route({
+      method: 'post', path: '/api/v1/standards/:id/records', summary: 'Record an event of a standard', access: 'agent', success: 201,
+      params: Params, body: RecordBody, bodyFor: () => z.unknown(),
+      handler: async ({ user, params, req, res }) => {
+        const r = await service.addRecord(user, params.id, req.body);
+        res.location(`/api/v1/standards/${encodeURIComponent(params.id)}/records?limit=1`);
+        return r;
+      },
+    }),
+    route({
+      method: 'get', path: '/api/v1/standards/:id/records', summary: 'Records of a standard, newest first', access: 'agent', success: 200,
+      params: Params, query: ListRecords, handler: ({ params, query }) => service.records(params.id, query),
+    }),
+    route({
+      method: 'get', path: '/api/v1/standards/:id/compliance', summary: 'Compliance of a standard over a year or month', access: 'agent', success: 200,
+      params: Params, query: z.strictObject({ period: PeriodSpec.optional() }),
+      handler: ({ params, query }) => service.compliance(params.id, query.period),
+    }),
+  ];
+}
