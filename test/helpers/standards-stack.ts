@@ -1,0 +1,35 @@
+import { manualClock } from '../../core/clock';
+import { createStandardsService, type StandardsService } from '../../core/standards/standards-service';
+import { createStandardStore, createStandardsDatabase } from '../../db/stores/standard-store';
+import { standardsRoutes } from '../../server/standards/standards-routes';
+import { bearer, silentLogger, testStack, type TestUser } from './test-app';
+
+/**
+ * testStack with the standards routes mounted and a steerable clock shared by the tickets and
+ * the standards service, so period edges and pace are exact.
+ */
+export async function standardsStack(at: string) {
+  const clock = manualClock(at);
+  // The routes are built before the database exists; they call the service only per request.
+  const late = {} as StandardsService;
+  const s = await testStack({ clock, appDeps: { extraRoutes: standardsRoutes(late) } });
+  const service = createStandardsService({ db: createStandardsDatabase(s.db), clock, logger: silentLogger });
+  Object.assign(late, service);
+  const store = createStandardStore(s.db.knex);
+  return {
+    s, clock, service, store,
+    /** POSTs one record as `who`. */
+    record: (who: TestUser | { token: string }, id: string, body: unknown) =>
+      s.http.post(`/api/v1/standards/${id}/records`).set('authorization', bearer(who)).send(body as object),
+    compliance: (who: TestUser | { token: string }, id: string, period?: string) =>
+      s.http.get(`/api/v1/standards/${id}/compliance${period ? `?period=${period}` : ''}`).set('authorization', bearer(who)),
+    /** standard-alert outbox rows of one standard, with their data parsed. */
+    async alerts(standardId: string) {
+      const rows = await s.db.knex('outbox').where({ template: 'standard-alert' }).orderBy('id');
+      return rows.map((r: Record<string, unknown>) => ({ ...r, data: JSON.parse(String(r.data)) as Record<string, unknown> }))
+        .filter((r) => r.data.standardId === standardId);
+    },
+  };
+}
+
+export type StandardsStack = Awaited<ReturnType<typeof standardsStack>>;

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { bearer, startTestWorkers, testStack, waitFor, type TestStack, type TestUser } from '../helpers/test-app';
+import { TEST_ENGINE } from '../helpers/test-db';
+import { privateRedis } from '../helpers/private-redis';
+
+describe(`SLA timers survive faults (${TEST_ENGINE})`, function () {
+  this.timeout(90_000);
+  let redis: Awaited<ReturnType<typeof privateRedis>>;
+  let s: TestStack;
+  let officer: TestUser, agent: TestUser, supervisor: TestUser;
+
+  before(async () => {
+    redis = await privateRedis();
+    s = await testStack({ redisUrl: redis.url });
+    officer = await s.user('officer');
+    agent = await s.user('agent');
+    supervisor = await s.user('supervisor');
+  });
+  after(async () => {
+    await s.close();
+    redis.stop();
+  });
+
+  async function policy(category: string, target: string) {
+    const res = await s.http.post('/api/v1/sla-policies').set('authorization', bearer(supervisor)).send({
+      name: category, match: { category }, resolution_target: target, clock: 'calendar', warnings: ['PT1S'],
+      escalations: [{ after: 'PT0S', notify: ['role:supervisor'] }],
+    });
+    assert.equal(res.status, 201, res.text);
+  }
+
+  it('FLUSHALL with 200 open tickets: timers back within one reconciler interval, nothing doubled', async () => {
+    await policy('flush', 'PT6S');
+    const tickets = [];
+    for (let i = 0; i < 200; i++) tickets.push(await s.ticket(officer, { category: 'flush', subject: `flush ${i}` }));
+    const jobKeys = async () => (await s.redis.keys(`${s.prefix}:sla-timers:t*`)).length;
+    assert.ok(await jobKeys() >= 400, 'warning and breach and escalation jobs scheduled');
+    await redis.flushall();
+    assert.equal(await jobKeys(), 0);
+    const flushedAt = Date.now();
+    const workers = await startTestWorkers(s, { reconcileIntervalMs: 2000 });
+    try {
+      await waitFor('timers restored', async () => (await jobKeys()) > 0 || null, 4000, 20);
+      const restoredWithin = Date.now() - flushedAt;
+      assert.ok(restoredWithin < 4000, `restored in ${restoredWithin} ms`);
+      const ids = tickets.map((t) => t.id);
+      await waitFor('every breach and escalation', async () => {
+        const n = await s.db.knex('sla_milestones').whereIn('ticket_id', ids).whereIn('milestone', ['breach', 'escalation-1']).count({ n: '*' }).first();
+        return Number(n!.n) === 400;
+      }, 30_000, 200);
+      await new Promise((r) => setTimeout(r, 2500)); // a later reconcile pass may not add anything
+      const per = await s.db.knex('sla_milestones').whereIn('ticket_id', ids).select('ticket_id', 'milestone').count({ n: '*' }).groupBy('ticket_id', 'milestone');
+      assert.ok(per.every((r) => Number(r.n) === 1), 'no milestone doubled');
+      assert.equal(per.length, 600);
+      assert.equal((await s.db.knex('escalations').whereIn('ticket_id', ids)).length, 200);
+    } finally {
+      await workers.close();
+    }
+  });
+
+  it('a worker killed with SIGKILL inside the breach transaction: the job runs again elsewhere, one breach, one escalation', async () => {
+    await policy('kill', 'PT2S');
+    const t = await s.ticket(officer, { category: 'kill' });
+    const env = { ...process.env, KILL_DB: JSON.stringify({ sqliteFile: s.db.sqliteFile ?? null, url: s.db.url ?? null, schema: s.db.schema ?? null }), KILL_REDIS: s.redisUrl, KILL_PREFIX: s.prefix };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/dying-worker.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    const exit = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    assert.equal(exit, 'SIGKILL', out);
+    assert.match(out, /dying inside the breach transaction/);
+    assert.deepEqual(await s.db.knex('sla_milestones').where({ ticket_id: t.id, milestone: 'breach' }), [], 'the killed transaction left nothing');
+    // A healthy worker takes over the stalled job.
+    const workers = await startTestWorkers(s, { lockDurationMs: 1500, stalledIntervalMs: 500, reconcileIntervalMs: 60_000 });
+    try {
+      await waitFor('breach after takeover', async () => (await s.db.knex('escalations').where({ ticket_id: t.id })).length === 1, 20_000, 100);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal((await s.db.knex('sla_milestones').where({ ticket_id: t.id, milestone: 'breach' })).length, 1);
+      assert.equal((await s.db.knex('escalations').where({ ticket_id: t.id })).length, 1);
+      assert.equal((await s.db.knex('outbox').where({ ticket_id: t.id, template: 'sla-breached', to_address: supervisor.email })).length, 1);
+      if (s.db.sqliteFile) {
+        const check = await s.db.knex.raw('pragma integrity_check');
+        assert.equal(check[0].integrity_check, 'ok');
+      }
+    } finally {
+      await workers.close();
+    }
+    void agent;
+  });
+});
