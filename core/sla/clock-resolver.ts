@@ -29,9 +29,13 @@ export function createClockResolver(sla: Pick<SlaStore, 'calendar'>) {
   };
   return {
     fromSpec,
-    async forPolicy(policy: SlaPolicy): Promise<DeadlineClock> {
+    /**
+     * The deadline clock of a policy. Inside a transaction pass the transaction's store: on
+     * SQLite's single connection a read outside it would wait for the transaction forever.
+     */
+    async forPolicy(policy: SlaPolicy, store: Pick<SlaStore, 'calendar'> = sla): Promise<DeadlineClock> {
       if (policy.clock === 'calendar' || policy.calendarId === null) return wallClock;
-      const cal = await sla.calendar(policy.calendarId);
+      const cal = await store.calendar(policy.calendarId);
       if (!cal) throw new Error(`calendar ${policy.calendarId} of policy ${policy.id} is missing`);
       return fromSpec(calendarSpec(cal));
     },

@@ -31,7 +31,7 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
     const t = await s.tickets.byId(ticketId);
     if (!t || !isOpenStatus(t.status)) return { version: t?.sla.version ?? 0, recorded: [], pending: [] };
     const policy = (await s.sla.policy(t.sla.policyId))!;
-    const dc = await clocks.forPolicy(policy);
+    const dc = await clocks.forPolicy(policy, s.sla);
     const all = milestonesOf(t.sla, policy, dc);
     const due = all.filter((m) => m.at.getTime() <= now.getTime());
     const pending = all.filter((m) => m.at.getTime() > now.getTime());
@@ -53,12 +53,18 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
         await ev('sla.warning', { remaining_seconds: m.param });
         const assignee = t.assigneeId ? await s.users.byId(t.assigneeId) : null;
         const to = assignee?.active ? [assignee] : await s.users.activeByRole('agent');
-        await notify(s, now, t, 'sla-warning', to, { dueAt: sla.dueAt.toISOString(), remainingSeconds: m.param });
+        await notify(s, now, t, 'sla-warning', to, {
+          dueAt: sla.dueAt.toISOString(), remainingSeconds: m.param, milestone: 'resolution', clock: policy.clock,
+          assigneeName: assignee?.active ? assignee.name : null, priority: t.priority,
+        });
       } else if (m.kind === 'breach') {
         sla = { ...sla, state: 'breached', breachedAt: sla.dueAt };
         await ev('sla.breached');
         const assignee = t.assigneeId ? await s.users.byId(t.assigneeId) : null;
-        if (assignee?.active) await notify(s, now, t, 'sla-breached', [assignee], { dueAt: sla.dueAt.toISOString() });
+        if (assignee?.active) await notify(s, now, t, 'sla-breached', [assignee], {
+          dueAt: sla.dueAt.toISOString(), breachedAt: (sla.breachedAt ?? sla.dueAt).toISOString(), milestone: 'resolution',
+          assigneeName: assignee.name, priority: t.priority,
+        });
       } else {
         const step = policy.escalations[m.param - 1]!;
         const recipients = await resolveTargets(s.users, step.notify);
@@ -66,7 +72,10 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
         sla = { ...sla, escalationLevel: m.param };
         await ev('escalation.created', { escalation_id: escalationId, level: m.param, notified: recipients.map((r) => r.address) });
         await notify(s, now, t, m.param === 1 ? 'sla-breached' : 'sla-escalation', recipients, {
-          dueAt: sla.dueAt.toISOString(), level: m.param, overdueSeconds: Math.max(0, dc.between(sla.dueAt, now)),
+          // Fits both shapes: level 1 goes out as sla-breached, later levels as sla-escalation.
+          dueAt: sla.dueAt.toISOString(), breachedAt: (sla.breachedAt ?? sla.dueAt).toISOString(), milestone: 'resolution',
+          level: m.param, overdueSeconds: Math.max(0, dc.between(sla.dueAt, now)), clock: policy.clock, priority: t.priority,
+          assigneeName: t.assigneeId ? (await s.users.byId(t.assigneeId))?.name ?? null : null,
         });
       }
     }
@@ -145,7 +154,7 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
         for (const id of ids) {
           const t = (await s.tickets.byId(id))!;
           const policy = (await s.sla.policy(t.sla.policyId))!;
-          const next = recalculate(t.sla, policy, await clocks.forPolicy(policy));
+          const next = recalculate(t.sla, policy, await clocks.forPolicy(policy, s.sla));
           if (!next) continue;
           await s.events.add({ ticketId: id, type: 'sla.recalculated', at: now, actorId, public: false,
             data: { old_due_at: t.sla.dueAt.toISOString(), new_due_at: next.dueAt.toISOString(), reason } });

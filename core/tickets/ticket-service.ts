@@ -25,7 +25,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     const [requester, assignee, policy] = await Promise.all([
       s.users.byId(t.requesterId), t.assigneeId ? s.users.byId(t.assigneeId) : null, s.sla.policy(t.sla.policyId),
     ]);
-    return ticketView(t, { requester: requester!, assignee, policy: policy!, dc: await sla.clocks.forPolicy(policy!), now });
+    return ticketView(t, { requester: requester!, assignee, policy: policy!, dc: await sla.clocks.forPolicy(policy!, s.sla), now });
   }
 
   /** Loads a ticket the actor may see; an officer gets the same 404 for anyone else's. */
@@ -64,7 +64,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       const category = input.category ?? 'general';
       const priority = input.priority ?? 'normal';
       const policy = selectPolicy(await s.sla.policies(), category, priority);
-      const dc = await sla.clocks.forPolicy(policy);
+      const dc = await sla.clocks.forPolicy(policy, s.sla);
       const receivedAt = input.received_at ?? now;
       const ticket = await s.tickets.insert({
         subject: input.subject, body: input.body, category, priority, status: 'new',
@@ -75,7 +75,9 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
         s.events.add({ ticketId: ticket.id, type, at: now, actorId: actor.id, public: pub, data });
       await ev('ticket.created', true, { number: ticket.number, channel: ticket.channel, on_behalf_of: requester.id !== actor.id ? requester.id : undefined });
       await ev('sla.started', false, { policy_id: policy.id, due_at: ticket.sla.dueAt.toISOString(), received_at: receivedAt.toISOString() });
-      await notify(s, now, ticket, 'ticket-received', [requester], { dueAt: ticket.sla.dueAt.toISOString() });
+      await notify(s, now, ticket, 'ticket-received', [requester], {
+        receivedAt: receivedAt.toISOString(), dueAt: ticket.sla.dueAt.toISOString(), priority, category,
+      });
       // A ticket entered late (received_at long ago) may already be past some milestones.
       await sla.advanceIn(s, ticket.id, now, false);
       const fresh = (await s.tickets.byId(ticket.id))!;
@@ -154,7 +156,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
         }
       if (policyId !== t.sla.policyId || (input.priority !== undefined && input.priority !== t.priority)) {
         const policy = (await s.sla.policy(policyId))!;
-        const next = recalculate(patchSla, policy, await sla.clocks.forPolicy(policy));
+        const next = recalculate(patchSla, policy, await sla.clocks.forPolicy(policy, s.sla));
         if (next) {
           await ev('sla.recalculated', false, { old_due_at: patchSla.dueAt.toISOString(), new_due_at: next.dueAt.toISOString(), reason: 'ticket_changed' });
           patchSla = next;
@@ -195,11 +197,17 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
         if (!t.firstRespondedAt) patch.firstRespondedAt = now;
         if (t.status === 'new' && !target) target = 'open';
         const requester = (await s.users.byId(t.requesterId))!;
-        await notify(s, now, t, 'ticket-replied', [requester], { message: input.body, author: actor.name });
+        await notify(s, now, t, 'ticket-replied', [requester], {
+          agentName: actor.name, replyBody: input.body, repliedAt: now.toISOString(), status: target ?? t.status,
+        });
       } else if (!isStaff) {
         if (t.status === 'pending' || t.status === 'resolved') target = 'open';
         const assignee = t.assigneeId ? await s.users.byId(t.assigneeId) : null;
-        if (assignee) await notify(s, now, t, 'officer-replied', [assignee], { message: input.body, author: actor.name });
+        if (assignee) await notify(s, now, t, 'officer-replied', [assignee], {
+          officerName: actor.name, organization: actor.organization, messageBody: input.body, reopened: t.status === 'resolved',
+          // A pending or resolved clock restarts with this message, so its old deadline would mislead.
+          dueAt: t.status === 'pending' || t.status === 'resolved' ? null : t.sla.dueAt.toISOString(),
+        });
         }
       if (target && target !== t.status) Object.assign(patch, await statusPatch(s, actor, t, t.sla, target, now));
       const updated = await s.tickets.update(t.id, patch, now);
@@ -240,7 +248,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
   async function statusPatch(s: Stores, actor: User, t: Ticket, clockState: Ticket['sla'], to: TicketStatus, now: Date) {
     if (!canMove(t.status, to)) throw new ConflictError(`a ${t.status} ticket cannot move to ${to}`);
     const policy = (await s.sla.policy(clockState.policyId))!;
-    const change = onStatusChange(clockState, policy, await sla.clocks.forPolicy(policy), t.status, to, now);
+    const change = onStatusChange(clockState, policy, await sla.clocks.forPolicy(policy, s.sla), t.status, to, now);
     await s.events.add({ ticketId: t.id, type: 'ticket.status_changed', at: now, actorId: actor.id, public: true, data: { from: t.status, to } });
     for (const e of change.events) {
       await s.events.add({ ticketId: t.id, type: e.type, at: now, actorId: actor.id, public: false, data: e.data });
@@ -250,7 +258,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     if (to === 'resolved') {
       patch.resolvedAt = now;
       const requester = (await s.users.byId(t.requesterId))!;
-      await notify(s, now, t, 'ticket-resolved', [requester], {});
+      await notify(s, now, t, 'ticket-resolved', [requester], { resolvedAt: now.toISOString(), agentName: actor.name });
     } else if (t.status === 'resolved' && to === 'open') {
       patch.resolvedAt = null;
     }
