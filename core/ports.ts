@@ -42,7 +42,10 @@ export interface TicketFilter {
 export type TicketPatch = Partial<Pick<Ticket, 'status' | 'assigneeId' | 'priority' | 'category' | 'firstRespondedAt' | 'resolvedAt'>> & { sla?: SlaClock };
 
 export interface TicketStore {
+  /** Inserts with a placeholder number; call assignNumber last in the same transaction. */
   insert(t: NewTicket, at: Date): Promise<Ticket>;
+  /** Gives the ticket the next `PQ-YYYY-NNNNNN` of its year. */
+  assignNumber(id: number, at: Date): Promise<string>;
   byId(id: number): Promise<Ticket | null>;
   list(filter: TicketFilter, page: PageQuery): Promise<Page<Ticket>>;
   update(id: number, patch: TicketPatch, at: Date): Promise<Ticket>;

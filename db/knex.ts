@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
-import Client_SQLite3 from 'knex/lib/dialects/sqlite3/index.js';
+import Client_BetterSQLite3 from 'knex/lib/dialects/better-sqlite3/index.js';
 import Transaction_Sqlite from 'knex/lib/dialects/sqlite3/execution/sqlite-transaction.js';
 
 // Timestamps are stored as epoch milliseconds in BIGINT columns (portable arithmetic and ordering
@@ -10,6 +10,10 @@ import Transaction_Sqlite from 'knex/lib/dialects/sqlite3/execution/sqlite-trans
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
 /**
+ * SQLite through better-sqlite3: its synchronous calls cost microseconds where the asynchronous
+ * sqlite3 driver pays a thread-pool round trip per statement (≈0.5 ms here), which capped ticket
+ * creation at ~200/s (docs/BENCHMARKS.md).
+ *
  * SQLite has one writer. A transaction that reads and then writes must take the write lock up
  * front (`BEGIN IMMEDIATE`), or a second process can make it fail with SQLITE_BUSY even with a
  * busy_timeout. Every transaction of ours writes, so every one begins IMMEDIATE.
@@ -19,9 +23,37 @@ class ImmediateTransaction extends Transaction_Sqlite {
     return this.query(conn, 'BEGIN IMMEDIATE;');
   }
 }
-class ImmediateSqliteClient extends Client_SQLite3 {
+interface Statement { reader: boolean; all(b: unknown[]): unknown[]; run(b: unknown[]): { lastInsertRowid: number | bigint; changes: number } }
+interface RawConnection { prepare(sql: string): Statement; __statements?: Map<string, Statement> }
+interface QueryObject { sql?: string; bindings?: unknown[]; response?: unknown; context?: unknown }
+
+class ImmediateSqliteClient extends Client_BetterSQLite3 {
   override transaction(...args: unknown[]) {
     return new ImmediateTransaction(this, ...args);
+  }
+
+  /**
+   * knex prepares every statement anew; preparing costs more than running our small queries, so
+   * prepared statements are kept per connection (bounded, keyed by SQL text).
+   */
+  async _query(connection: RawConnection, obj: QueryObject) {
+    if (!obj.sql) throw new Error('The query is empty');
+    const cache = (connection.__statements ??= new Map());
+    let statement = cache.get(obj.sql);
+    if (!statement) {
+      if (cache.size >= 500) cache.clear();
+      statement = connection.prepare(obj.sql);
+      cache.set(obj.sql, statement);
+    }
+    const bindings = (this as unknown as { _formatBindings(b?: unknown[]): unknown[] })._formatBindings(obj.bindings);
+    if (statement.reader) {
+      obj.response = statement.all(bindings);
+      return obj;
+    }
+    const response = statement.run(bindings);
+    obj.response = response;
+    obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
+    return obj;
   }
 }
 
@@ -54,13 +86,15 @@ export function openDatabase(opts: { databaseUrl?: string; sqliteFile: string; s
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: { exec(sql: string): void }, done: (err: Error | null, conn: unknown) => void) {
         // synchronous=NORMAL in WAL mode survives process crashes; a power loss may drop the
         // last commits (stated in README).
-        conn.exec(
-          'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;',
-          (err) => done(err, conn),
-        );
+        try {
+          conn.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
       },
     },
   });

@@ -56,7 +56,10 @@ export interface ResolutionRow { key: string | null; policyId: number; receivedA
 /** The queries the report needs; db/stores/report-store.ts implements them portably. */
 export interface ReportStore {
   outcomeCounts(range: ReportRange, by: StoreGrouping, now: Date): Promise<OutcomeCounts[]>;
-  resolutions(range: ReportRange, by: StoreGrouping): Promise<ResolutionRow[]>;
+  /** Resolved tickets of every policy but the given ones: group key and resolved_at − received_at in ms. */
+  elapsedResolutions(range: ReportRange, by: StoreGrouping, exceptPolicyIds: number[]): Promise<{ key: string | null; ms: number }[]>;
+  /** Resolved tickets of the given policies, with both instants (their clock is not elapsed time). */
+  resolutionsOn(range: ReportRange, by: StoreGrouping, policyIds: number[]): Promise<ResolutionRow[]>;
   userNames(ids: number[]): Promise<Map<number, string>>;
 }
 
@@ -109,17 +112,19 @@ export function reportRange(q: { from?: string; to?: string }, now: Date): { fro
 }
 
 /** Nearest-rank percentile of ascending values: the smallest value with at least p% of values at or below it. */
-export function percentile(sorted: readonly number[], p: number): number | null {
+export function percentile(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  // p × n first: integer arithmetic keeps the rank exact for any whole p (p / 100 is not exact in binary).
+  const rank = Math.max(1, Math.ceil((p * sorted.length) / 100));
   return sorted[rank - 1]!;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** The figures of one group (or the totals) from its counts and its resolution times in seconds. */
-export function figuresOf(c: Omit<OutcomeCounts, 'key'>, resolutionSeconds: number[]): SlaFigures {
-  const sorted = [...resolutionSeconds].sort((a, b) => a - b);
+export function figuresOf(c: Omit<OutcomeCounts, 'key'>, resolutionSeconds: ArrayLike<number>): SlaFigures {
+  // A typed array sorts numerically without a comparator, several times faster on 100,000 values.
+  const sorted = Float64Array.from(resolutionSeconds).sort();
   const p = (q: number) => { const v = percentile(sorted, q); return v === null ? null : Math.round(v); };
   const decided = c.met + c.breached;
   return {
@@ -161,8 +166,8 @@ export function monthsBetween(from: string, to: string): string[] {
 export interface ReportInput {
   from: string; to: string; groupBy: ReportGroupBy | null;
   counts: OutcomeCounts[];
-  /** Group key (already folded to a month for `month`) and resolution seconds of each resolved ticket. */
-  resolutions: { key: string | null; seconds: number }[];
+  /** Resolution seconds of the resolved tickets by group key (already folded to a month for `month`; null = unassigned or no grouping). */
+  resolutions: Map<string | null, number[]>;
   /** Display names of assignees, for `agent`. */
   names: Map<number, string>;
 }
@@ -176,15 +181,10 @@ export function assembleReport(inp: ReportInput): SlaReport {
     counts.set(k, addCounts(counts.get(k) ?? ZERO, c));
   }
   const seconds = new Map<string, number[]>();
-  for (const r of inp.resolutions) {
-    const k = keyOf(r.key);
-    let list = seconds.get(k);
-    if (!list) seconds.set(k, (list = []));
-    list.push(r.seconds);
-  }
+  for (const [k, list] of inp.resolutions) seconds.set(keyOf(k), list);
   let total = ZERO;
   for (const c of counts.values()) total = addCounts(total, c);
-  const totals = figuresOf(total, inp.resolutions.map((r) => r.seconds));
+  const totals = figuresOf(total, [...inp.resolutions.values()].flat());
 
   let groups: SlaReportGroup[] = [];
   if (inp.groupBy !== null) {
@@ -207,8 +207,9 @@ export function assembleReport(inp: ReportInput): SlaReport {
 const STORE_GROUPING: Record<ReportGroupBy, StoreGrouping> = { agent: 'assignee', category: 'category', month: 'seoul_day' };
 
 /**
- * The report use case: two portable queries (grouped counts in SQL; the resolved tickets' three
- * timestamps for percentiles, which SQL cannot take on a business clock), then pure assembly.
+ * The report use case: grouped counts in SQL, then the resolution times — elapsed time computed
+ * by SQL for wall-clock policies, working time computed here for business-clock policies (no SQL
+ * can walk a calendar) — then pure assembly.
  */
 export function createSlaReportService(deps: { store: ReportStore; sla: Pick<SlaStore, 'policies' | 'calendar'>; clock: Clock }) {
   const clocks = createClockResolver(deps.sla);
@@ -218,18 +219,30 @@ export function createSlaReportService(deps: { store: ReportStore; sla: Pick<Sla
       const { from, to, range } = reportRange(q, now);
       const groupBy = q.groupBy ?? null;
       const by: StoreGrouping = groupBy ? STORE_GROUPING[groupBy] : 'none';
-      const [counts, resolved, policies] = await Promise.all([
-        deps.store.outcomeCounts(range, by, now), deps.store.resolutions(range, by), deps.sla.policies(),
-      ]);
-      // One deadline clock per policy for the whole report; business clocks cache their days.
+      // The same test the clock resolver applies: a business policy without a calendar runs on the wall clock.
+      const business = (await deps.sla.policies()).filter((p: SlaPolicy) => p.clock === 'business' && p.calendarId !== null);
       const byPolicy = new Map<number, DeadlineClock>();
-      for (const p of policies as SlaPolicy[]) byPolicy.set(p.id, await clocks.forPolicy(p));
-      const resolutions = resolved.map((r) => {
-        const dc = byPolicy.get(r.policyId);
-        const s = dc ? dc.between(new Date(r.receivedAt), new Date(r.resolvedAt)) : (r.resolvedAt - r.receivedAt) / 1000;
-        const key = groupBy === 'month' && r.key !== null ? monthOfSeoulDay(Number(r.key)) : r.key;
-        return { key, seconds: Math.max(0, s) };
-      });
+      for (const p of business) byPolicy.set(p.id, await clocks.forPolicy(p));
+      const ids = [...byPolicy.keys()];
+      // One SQLite connection serves one query at a time anyway; in sequence they are easier to read.
+      const counts = await deps.store.outcomeCounts(range, by, now);
+      const elapsed = await deps.store.elapsedResolutions(range, by, ids);
+      const working = await deps.store.resolutionsOn(range, by, ids);
+      // Grouped as they arrive; day → month memoised (a Date per row would cost more than the query).
+      const resolutions = new Map<string | null, number[]>();
+      const months = new Map<string, string>();
+      const add = (key: string | null, seconds: number) => {
+        let k = key;
+        if (groupBy === 'month' && key !== null) {
+          k = months.get(key) ?? monthOfSeoulDay(Number(key));
+          months.set(key, k);
+        }
+        let list = resolutions.get(k);
+        if (!list) resolutions.set(k, (list = []));
+        list.push(seconds > 0 ? seconds : 0);
+      };
+      for (const r of elapsed) add(r.key, r.ms / 1000);
+      for (const r of working) add(r.key, byPolicy.get(r.policyId)!.between(new Date(r.receivedAt), new Date(r.resolvedAt)));
       const names = groupBy === 'agent'
         ? await deps.store.userNames(counts.map((c) => c.key).filter((k): k is string => k !== null).map(Number))
         : new Map<number, string>();

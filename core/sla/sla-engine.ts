@@ -99,9 +99,9 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
    * Puts a ticket's timers in line with its clock after a committed change. A failure (Redis
    * down) is logged, not thrown: the write is safe in the database and the reconciler repairs.
    */
-  async function scheduleTimers(t: Ticket, previousVersion?: number): Promise<void> {
+  async function scheduleTimers(t: Ticket, previousVersion?: number, knownPolicy?: SlaPolicy): Promise<void> {
     try {
-      const policy = (await db.stores.sla.policy(t.sla.policyId))!;
+      const policy = knownPolicy?.id === t.sla.policyId ? knownPolicy : (await db.stores.sla.policy(t.sla.policyId))!;
       const dc = await clocks.forPolicy(policy);
       const live = isOpenStatus(t.status) ? milestonesOf(t.sla, policy, dc) : [];
       const stale: Omit<TimerJob, 'at'>[] = [];

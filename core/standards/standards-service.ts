@@ -30,7 +30,7 @@ export const GRACE_MS = 7 * 86_400_000;
 // Ports
 
 /** The adjustable part of a standard; the rest is the catalogue. */
-export interface StandardSettings { id: string; target: number; period: StandardPeriod; owners: string[]; updatedAt: Date }
+export interface StandardSettings { id: string; target: number; period: StandardPeriod; owners: string[]; createdAt: Date; updatedAt: Date }
 
 /** A stored record: what record-rules accepted, plus who posted it and when. */
 export interface StoredStandardRecord {
@@ -183,11 +183,15 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
   /** The grain a standard is reported in by default. */
   const grainOf = (std: Standard) => (std.period === 'month' ? 'month' as const : 'year' as const);
 
-  /** Current period, plus the previous one while it ended less than GRACE_MS ago. */
-  function periodsToWatch(std: Standard, now: Date): Period[] {
+  /**
+   * Current period, plus the previous one while it ended less than GRACE_MS ago — unless it ended
+   * before the tracker was set up (a rollout in early January must not mail last year's misses).
+   */
+  function periodsToWatch(std: Standard, st: StandardSettings, now: Date): Period[] {
     const cur = currentPeriod(std.period, now);
     const prev = periodContaining(grainOf(std), new Date(cur.from.getTime() - 1));
-    return now.getTime() - prev.to.getTime() < GRACE_MS ? [cur, prev] : [cur];
+    const watch = now.getTime() - prev.to.getTime() < GRACE_MS && st.createdAt.getTime() < prev.to.getTime();
+    return watch ? [cur, prev] : [cur];
   }
 
   /** The period a new record lands in (the maintenance's, the reported day's, or its own time's). */
@@ -245,7 +249,7 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
   async function evaluateOne(id: string, now: Date): Promise<{ changed: number; mails: number }> {
     return db.transaction(async (s) => {
       const { std, st } = await load(s, id);
-      return evaluateAndAlert(s, std, st, periodsToWatch(std, now), now);
+      return evaluateAndAlert(s, std, st, periodsToWatch(std, st, now), now);
     });
   }
 
@@ -300,7 +304,7 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
           standardId: id, subject: record.subject ?? null, occurredAt: record.occurred_at, value: record.value ?? null, ref: record.ref ?? null,
           note: record.note ?? null, eventAt: record.event_at ?? null, createdBy: actor.id, createdAt: now,
         });
-        const periods = periodsToWatch(std, now);
+        const periods = periodsToWatch(std, st, now);
         const own = periodOfRecord(std, record);
         if (own && !periods.some((p) => p.label === own.label)) periods.push(own);
         await evaluateAndAlert(s, std, st, periods, now);
@@ -353,7 +357,7 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
         const next = await s.standards.updateSettings(id, { target: patch.target, period: patch.period, owners }, now);
         await s.standards.addAudit({ standardId: id, actorId: actor.id, at: now, changes });
         const std = effective(base, next);
-        await evaluateAndAlert(s, std, next, periodsToWatch(std, now), now);
+        await evaluateAndAlert(s, std, next, periodsToWatch(std, next, now), now);
       });
       return detail(id);
     },

@@ -8,6 +8,7 @@ import { selectPolicy } from '../sla/policy-match';
 import type { SlaEngine } from '../sla/sla-engine';
 import { canMove } from './status-machine';
 import { eventView, messageView, ticketView, type TicketView } from './ticket-view';
+import { milestonesOf } from '../sla/milestones';
 import { notify } from '../notify/notify';
 
 export interface CreateTicketInput {
@@ -66,27 +67,30 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       const policy = selectPolicy(await s.sla.policies(), category, priority);
       const dc = await sla.clocks.forPolicy(policy, s.sla);
       const receivedAt = input.received_at ?? now;
-      const ticket = await s.tickets.insert({
+      let ticket = await s.tickets.insert({
         subject: input.subject, body: input.body, category, priority, status: 'new',
         channel: input.channel ?? (atLeast(actor.role, 'agent') ? 'api' : 'web'),
         requesterId: requester.id, assigneeId: null, receivedAt, sla: startClock(policy, dc, receivedAt),
       }, now);
       const ev = (type: string, pub: boolean, data: Record<string, unknown>) =>
         s.events.add({ ticketId: ticket.id, type, at: now, actorId: actor.id, public: pub, data });
-      await ev('ticket.created', true, { number: ticket.number, channel: ticket.channel, on_behalf_of: requester.id !== actor.id ? requester.id : undefined });
+      await ev('ticket.created', true, { channel: ticket.channel, on_behalf_of: requester.id !== actor.id ? requester.id : undefined });
       await ev('sla.started', false, { policy_id: policy.id, due_at: ticket.sla.dueAt.toISOString(), received_at: receivedAt.toISOString() });
+      // A ticket entered late (received_at long ago) may already be past some milestones.
+      if (milestonesOf(ticket.sla, policy, dc).some((m) => m.at.getTime() <= now.getTime())) {
+        await sla.advanceIn(s, ticket.id, now, false);
+        ticket = (await s.tickets.byId(ticket.id))!;
+      }
+      ticket = { ...ticket, number: await s.tickets.assignNumber(ticket.id, now) };
       await notify(s, now, ticket, 'ticket-received', [requester], {
         receivedAt: receivedAt.toISOString(), dueAt: ticket.sla.dueAt.toISOString(), priority, category,
       });
-      // A ticket entered late (received_at long ago) may already be past some milestones.
-      await sla.advanceIn(s, ticket.id, now, false);
-      const fresh = (await s.tickets.byId(ticket.id))!;
-      const v = await view(s, fresh, now);
+      const v = ticketView(ticket, { requester, assignee: null, policy, dc, now });
       // Stored in the same transaction, so a retry after any crash finds either both or neither.
       if (idem) await s.idempotency.save(actor.id, idem.key, idem.hash, 201, JSON.stringify(v), now);
-      return { ticket: fresh, view: v };
+      return { ticket, view: v, policy };
     });
-    await sla.scheduleTimers(result.ticket);
+    await sla.scheduleTimers(result.ticket, undefined, result.policy);
     return result;
   }
 

@@ -54,6 +54,12 @@ export interface Claim {
   interrupted: number;
 }
 
+/** The outcome of an admin's retry: done, no such row, or a row that has not failed. */
+export type ResetResult =
+  | { result: 'requeued'; row: OutboxRecord }
+  | { result: 'missing'; row: null }
+  | { result: 'not-failed'; row: OutboxRecord };
+
 export interface OutboxQuery { status?: OutboxStatus; limit: number; cursor?: string }
 
 /** The sending side of the outbox; see createMailStore. */
@@ -61,6 +67,8 @@ export interface MailStore {
   /** The database's clock: leases and due times are compared on one clock, whatever the hosts say. */
   now(): Promise<Date>;
   load(id: number): Promise<OutboxRecord | null>;
+  /** The row and the database's clock in one round trip: the sender's first step. */
+  loadForSend(id: number): Promise<{ row: OutboxRecord | null; now: Date }>;
   /**
    * Takes the row for one send: a compare-and-swap on the state `row` was read in (still pending,
    * due, the same lease and Message-ID), so of two workers holding the same read only one wins.
@@ -79,7 +87,7 @@ export interface MailStore {
    */
   dueForSweep(now: Date, graceMs: number, limit: number): Promise<Array<{ id: number; attempts: number }>>;
   /** Puts a failed row back to pending with a fresh retry window and writes `email.requeued`. */
-  resetForRetry(id: number, at: Date, actorId: number | null): Promise<{ result: 'requeued'; row: OutboxRecord } | { result: 'missing' | 'not-failed'; row: OutboxRecord | null }>;
+  resetForRetry(id: number, at: Date, actorId: number | null): Promise<ResetResult>;
 }
 
 const toStatus = (v: unknown): OutboxStatus => (v === 'sent' || v === 'failed' ? v : 'pending');
@@ -128,6 +136,13 @@ async function addEvent(trx: Knex, ticketId: number | null, type: string, at: Da
   await trx('events').insert({ ticket_id: ticketId, type, at: at.getTime(), actor_id: actorId, public: false, data: JSON.stringify(data) });
 }
 
+// The database clock as a column (the expressions of databaseNow), so loading a row for sending
+// costs one query, not two: on SQLite every statement waits for the one connection.
+const NOW_SQL = {
+  pg: '(extract(epoch from clock_timestamp()) * 1000)::bigint',
+  sqlite: "cast((julianday('now') - 2440587.5) * 86400000 as integer)",
+} as const;
+
 /** Creates the knex implementation of MailStore; runs identically on SQLite and PostgreSQL. */
 export function createMailStore(db: DbHandle): MailStore {
   const { knex } = db;
@@ -143,6 +158,11 @@ export function createMailStore(db: DbHandle): MailStore {
   return {
     now: async () => new Date(await databaseNow(db)),
     load,
+    async loadForSend(id) {
+      const r = await withTimezone(knex).select(knex.raw(`${NOW_SQL[db.engine]} as db_now`)).where('outbox.id', id).first();
+      if (r) return { row: toRecord(r), now: date(r.db_now) };
+      return { row: null, now: new Date(await databaseNow(db)) };
+    },
 
     async claim(row, c) {
       const q = knex('outbox').where({ id: row.id, status: 'pending', message_id: row.messageId ?? '' })
@@ -234,7 +254,7 @@ export function createMailStore(db: DbHandle): MailStore {
         return 'requeued' as const;
       });
       const row = await load(id);
-      if (outcome === 'requeued') return { result: outcome, row: row! };
+      if (outcome === 'missing' || !row) return { result: 'missing', row: null };
       return { result: outcome, row };
     },
   };

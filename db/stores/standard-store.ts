@@ -11,7 +11,8 @@ import { createOutboxStore } from './outbox-store';
 import { createUserStore } from './user-store';
 
 const toSettings = (r: Row): StandardSettings => ({
-  id: String(r.id), target: Number(r.target), period: r.period as StandardPeriod, owners: json<string[]>(r.owners), updatedAt: date(r.updated_at),
+  id: String(r.id), target: Number(r.target), period: r.period as StandardPeriod, owners: json<string[]>(r.owners),
+  createdAt: date(r.created_at), updatedAt: date(r.updated_at),
 });
 
 const toRecord = (r: Row): StoredStandardRecord => ({
@@ -20,6 +21,13 @@ const toRecord = (r: Row): StoredStandardRecord => ({
   note: (r.note as string | null) ?? null, eventAt: dateOrNull(r.event_at),
   createdBy: r.created_by === null || r.created_by === undefined ? null : Number(r.created_by), createdAt: date(r.created_at),
 });
+
+/**
+ * A breach was recorded for ticket `t`: its state, its stamp or a breach milestone of any deadline
+ * version — the SLA report's definition (db/stores/report-store.ts), so both count alike. A
+ * paused clock does not run, so an open paused inquiry is not overdue unless it breached before.
+ */
+const BREACHED = "(t.sla_state = 'breached' or t.breached_at is not null or exists (select 1 from sla_milestones m where m.ticket_id = t.id and m.milestone = 'breach'))";
 
 // Aggregates come back as strings from PostgreSQL and as null over no rows.
 const count = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -98,23 +106,22 @@ export function createStandardStore(knex: Knex): StandardStore {
       return Number(n) > 0;
     },
     async helpdesk(from, to, now, nearDueMs) {
-      // Same reading as the SLA report: resolved in the period by resolved_at; met = resolved by the
-      // deadline (the clock stopped in state 'met').
-      const [r] = await knex('tickets').whereNotNull('resolved_at')
-        .where('resolved_at', '>=', from.getTime()).where('resolved_at', '<', to.getTime())
+      // Resolved in the period by resolved_at; met and breached read exactly as the SLA report
+      // reads them (db/stores/report-store.ts): the outcome recorded when it happened.
+      const [r] = await knex({ t: 'tickets' }).whereNotNull('t.resolved_at')
+        .where('t.resolved_at', '>=', from.getTime()).where('t.resolved_at', '<', to.getTime())
         .select(
           knex.raw('count(*) as resolved'),
-          knex.raw("sum(case when sla_state = 'met' then 1 else 0 end) as met"),
-          knex.raw("sum(case when sla_state = 'breached' then 1 else 0 end) as breached"),
+          knex.raw(`sum(case when t.sla_state = 'met' and not ${BREACHED} then 1 else 0 end) as met`),
+          knex.raw(`sum(case when ${BREACHED} then 1 else 0 end) as breached`),
         ) as Row[];
       let openOverdue = 0;
       let openNearDue = 0;
       if (now) {
-        // A paused clock (waiting on the officer) is not running toward its deadline, which moves on resume.
-        const [o] = await knex('tickets').whereIn('status', ['new', 'open', 'pending']).whereNull('sla_stopped_at')
+        const [o] = await knex({ t: 'tickets' }).whereIn('t.status', ['new', 'open', 'pending'])
           .select(
-            knex.raw("sum(case when sla_state in ('running', 'breached') and due_at < ? then 1 else 0 end) as overdue", [now.getTime()]),
-            knex.raw("sum(case when sla_state = 'running' and due_at >= ? and due_at < ? then 1 else 0 end) as near", [now.getTime(), now.getTime() + nearDueMs]),
+            knex.raw(`sum(case when ${BREACHED} or (t.sla_state = 'running' and t.due_at < ?) then 1 else 0 end) as overdue`, [now.getTime()]),
+            knex.raw("sum(case when t.sla_state = 'running' and t.due_at >= ? and t.due_at < ? then 1 else 0 end) as near", [now.getTime(), now.getTime() + nearDueMs]),
           ) as Row[];
         openOverdue = count(o?.overdue);
         openNearDue = count(o?.near);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Channel, Message, Priority, SlaState, Ticket, TicketStatus } from '../../core/model';
 import type { NewTicket, Page, PageQuery, TicketFilter, TicketPatch, TicketStore } from '../../core/ports';
@@ -63,25 +64,31 @@ export function createTicketStore(knex: Knex): TicketStore {
   };
   return {
     async insert(t: NewTicket, at: Date) {
-      const year = seoulYear(at);
-      // Atomic increment-or-create; runs inside the caller's transaction, so numbers never repeat
-      // and a rolled-back ticket gives its number back.
-      const res = await knex.raw(
-        'insert into ticket_counters (year, last_seq) values (?, 1) on conflict (year) do update set last_seq = ticket_counters.last_seq + 1 returning last_seq',
-        [year],
-      );
-      const rows = (Array.isArray(res) ? res : res.rows) as Row[];
-      const seq = Number(rows[0]!.last_seq);
       const ts = at.getTime();
-      const ins = await knex('tickets').insert({
-        number: `PQ-${year}-${String(seq).padStart(6, '0')}`,
+      const [row] = await knex('tickets').insert({
+        // A unique placeholder until assignNumber() gives the real one at the end of the transaction.
+        number: `~${randomBytes(8).toString('hex')}`,
         subject: t.subject, body: t.body, search_text: searchText(t.subject, t.body),
         category: t.category, priority: t.priority, status: t.status, channel: t.channel,
         requester_id: t.requesterId, assignee_id: t.assigneeId,
         received_at: t.receivedAt.getTime(), created_at: ts, updated_at: ts,
         ...slaColumns(t.sla),
-      }).returning('id');
-      return (await byId(insertedId(ins)))!;
+      }).returning('*');
+      return toTicket(row as Row);
+    },
+    async assignNumber(id: number, at: Date) {
+      const year = seoulYear(at);
+      // Atomic increment-or-create inside the caller's transaction, so numbers never repeat and a
+      // rolled-back ticket gives its number back. Called last, so PostgreSQL holds the counter
+      // row's lock only for the end of the transaction.
+      const res = await knex.raw(
+        'insert into ticket_counters (year, last_seq) values (?, 1) on conflict (year) do update set last_seq = ticket_counters.last_seq + 1 returning last_seq',
+        [year],
+      );
+      const rows = (Array.isArray(res) ? res : res.rows) as Row[];
+      const number = `PQ-${year}-${String(Number(rows[0]!.last_seq)).padStart(6, '0')}`;
+      await knex('tickets').where({ id }).update({ number });
+      return number;
     },
     byId,
     async list(f: TicketFilter, page: PageQuery): Promise<Page<Ticket>> {

@@ -1,7 +1,7 @@
 // knex ships no types for its dialect internals; we subclass two of them (see db/knex.ts).
-declare module 'knex/lib/dialects/sqlite3/index.js' {
-  const Client_SQLite3: new (config: unknown) => { transaction(...args: unknown[]): unknown };
-  export default Client_SQLite3;
+declare module 'knex/lib/dialects/better-sqlite3/index.js' {
+  const Client_BetterSQLite3: new (config: unknown) => { transaction(...args: unknown[]): unknown };
+  export default Client_BetterSQLite3;
 }
 declare module 'knex/lib/dialects/sqlite3/execution/sqlite-transaction.js' {
   const Transaction_Sqlite: new (...args: unknown[]) => { query(conn: unknown, sql: string): Promise<unknown> };

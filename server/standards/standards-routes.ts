@@ -7,11 +7,11 @@ const Params = z.object({ id: z.string().min(1).max(60) });
 const PeriodSpec = z.string().max(20).describe('a year "2026" or a month "2026-03" (Korean calendar); default: the current period');
 
 /**
- * What a record may carry (API.md). This schema documents the body; the body itself is checked by
- * core/standards/record-rules.ts, which knows each standard's conventions and reports every bad
- * field at once with how to fix it.
+ * What a record may carry (API.md). This schema only documents the body (OpenAPI); the body itself
+ * is checked by core/standards/record-rules.ts, which knows each standard's conventions and
+ * reports every bad field at once (unknown ones too) with how to fix it — zod would stop at types.
  */
-const RecordBody = z.looseObject({
+const RecordBody = z.strictObject({
   subject: z.string().nullish().describe('team:…, center:…, region:…, applicant:…, programme:… or course:…, for per-subject standards'),
   occurred_at: z.string().describe('RFC 3339 with offset: when it happened (for maintenance-notice: when the notice went out)'),
   value: z.number().nullish().describe('hours, KRW, score 0–100, percentage 0–100, gauge reading, or 1/0 for a day up/down'),
@@ -22,7 +22,8 @@ const RecordBody = z.looseObject({
 
 const PatchStandard = z.strictObject({
   target: z.number({ message: 'must be a number' }).optional(),
-  period: z.enum(['year', 'month', 'none', 'per-item'], { message: 'must be year or month' }).optional(),
+  // Only calendar-repeating standards may switch; the service says which (settingsProblems).
+  period: z.enum(['year', 'month'], { message: 'must be "year" or "month"' }).optional(),
   owners: z.array(z.string({ message: 'must be a notify target like "role:supervisor"' }).max(400), { message: 'must be a list of notify targets' })
     .max(50, 'at most 50 owners').optional(),
 }).refine((b) => b.target !== undefined || b.period !== undefined || b.owners !== undefined, { message: 'send at least one of target, period, owners' });

@@ -27,6 +27,7 @@
  * that cannot be rendered) fail the row at once with the reply text and an `email.failed` event.
  */
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { renderMail } from '../../templates/render';
 import { isTemplateName } from '../../templates/registry';
 import type { MailTemplates, RenderedMail, TemplateName } from '../../templates/types';
@@ -86,7 +87,7 @@ const REQUIRED: { readonly [T in TemplateName]: ReadonlyArray<keyof MailTemplate
   'sla-warning': ['ticketId', 'ticketNumber', 'subject', 'dueAt', 'remainingSeconds'],
   'sla-breached': ['ticketId', 'ticketNumber', 'subject', 'dueAt', 'breachedAt'],
   'sla-escalation': ['ticketId', 'ticketNumber', 'subject', 'level', 'dueAt', 'overdueSeconds'],
-  'standard-alert': ['standardId', 'standardTitle', 'status', 'period', 'target'],
+  'standard-alert': ['standardId', 'standardTitle', 'status', 'period'],
 };
 
 /** The server's reply ("550 5.1.1 No such user") when there is one, else the error's code and message. */
@@ -147,10 +148,10 @@ export function createMailSender(deps: {
   }
 
   /** Marks sent, retrying a failing database briefly: the mail is out, only the record is missing. */
-  async function recordSent(row: OutboxRecord, messageId: string, subject: string, response: string): Promise<void> {
+  async function recordSent(row: OutboxRecord, at: () => Date, messageId: string, subject: string, response: string): Promise<void> {
     for (let i = 0; ; i++) {
       try {
-        await store.markSent(row, { at: await store.now(), messageId, subject, response });
+        await store.markSent(row, { at: at(), messageId, subject, response });
         return;
       } catch (err) {
         // Thrown after three tries: the job fails and runs again, the lease keeps anyone from
@@ -164,8 +165,11 @@ export function createMailSender(deps: {
   return {
     /** Sends outbox row `outboxId` if it is pending, due and free; safe to call any number of times. */
     async send(outboxId: number): Promise<SendOutcome> {
-      const now = await store.now();
-      const row = await store.load(outboxId);
+      const { row, now } = await store.loadForSend(outboxId);
+      // The database clock, carried forward by this process's monotonic clock for "sent at", so
+      // the hot path asks the database for the time once.
+      const startedAt = performance.now();
+      const dbTime = () => new Date(now.getTime() + Math.round(performance.now() - startedAt));
       if (!row) return { outcome: 'skipped', outboxId, reason: 'missing' };
       if (row.status !== 'pending') return { outcome: 'skipped', outboxId, reason: row.status };
       if (row.claimedUntil && row.claimedUntil.getTime() > now.getTime()) {
@@ -222,12 +226,11 @@ export function createMailSender(deps: {
       } catch (err) {
         const error = errorText(err);
         if (classifyMailError(err) === 'transient') return transientFailure(claimed, lease, mail.subject, error);
-        const at = await store.now();
-        await store.markFailed(claimed, { at, lease, subject: mail.subject, error, attempted: true });
+        await store.markFailed(claimed, { at: dbTime(), lease, subject: mail.subject, error, attempted: true });
         logger.warn({ outboxId, error }, 'mail refused for good; marked failed');
         return { outcome: 'failed', outboxId, attempts: row.attempts + 1, error };
       }
-      await recordSent(claimed, messageId, mail.subject, response);
+      await recordSent(claimed, dbTime, messageId, mail.subject, response);
       return { outcome: 'sent', outboxId, messageId, attempts: row.attempts + 1, resent: interruptedBefore };
     },
   };

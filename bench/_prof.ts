@@ -1,0 +1,15 @@
+import { testStack } from '../test/helpers/test-app';
+const s = await testStack();
+const officer = await s.user('officer');
+const u = (await s.services.users.authenticate(officer.token));
+let t0 = performance.now();
+for (let i = 0; i < 200; i++) await s.services.tickets.create(u, { subject: 'x', body: 'y' });
+console.log('service create ms/op', (performance.now() - t0) / 200);
+t0 = performance.now();
+for (let i = 0; i < 200; i++) await s.http.post('/api/v1/tickets').set('authorization', `Bearer ${officer.token}`).send({ subject: 'x', body: 'y' });
+console.log('http create ms/op', (performance.now() - t0) / 200);
+t0 = performance.now();
+for (let i = 0; i < 200; i++) await s.http.get('/api/v1/me').set('authorization', `Bearer ${officer.token}`);
+console.log('http me ms/op', (performance.now() - t0) / 200);
+await s.close();
+process.exit(0);

@@ -1,0 +1,82 @@
+/**
+ * The `mail.send` job handler and the factory that wires the mail worker: store, sender, job
+ * producers and sweeper, from the database handle, the queues and a transport.
+ */
+import { DelayedError, type Job } from 'bullmq';
+import { createMailStore, type MailStore } from '../../db/stores/mail-store';
+import type { DbHandle } from '../../db/knex';
+import type { JobRegistry, Queues } from '../queues';
+import { createMailSender, type MailSender, type MailSenderConfig, type MailSenderTuning, type SendOutcome } from './mail-sender';
+import { createMailSweeper, enqueueAttempt, enqueueMail, mailJobId, mailQueuedHook, requeueMail, type SweepOptions } from './mail-queue';
+import type { MailTransport } from './mail-transport';
+
+type Data = JobRegistry['mail']['send'];
+interface Logger { info(o: object, msg?: string): void; warn(o: object, msg?: string): void; error(o: object, msg?: string): void }
+
+/** A job result small enough for Redis: what happened to the row. */
+function summary(r: SendOutcome): Record<string, unknown> {
+  return r.outcome === 'busy' || r.outcome === 'not-due' ? { ...r, at: r.at.toISOString() } : { ...r };
+}
+
+/**
+ * Sends the row a job names. A transient failure becomes a new delayed job for the next attempt
+ * (`mail-<id>-a<n>`); the row already holds the time, so if adding it fails the sweeper adds it.
+ * A job that finds the row held by another send, or not yet due, goes back to sleep until then
+ * if it is the row's current job, and otherwise ends: the current job or the sweeper covers it.
+ */
+export function mailSendProcessor(sender: MailSender, queues: Pick<Queues, 'mail'>, logger: Logger) {
+  return async (job: Job<Data>, token?: string) => {
+    const { outboxId } = job.data;
+    const r = await sender.send(outboxId);
+    if (r.outcome === 'retry') {
+      await enqueueAttempt(queues, outboxId, r.attempts, r.delayMs).catch((err: unknown) => {
+        logger.warn({ err, outboxId }, 'could not queue the next mail attempt; the sweeper will');
+      });
+    } else if ((r.outcome === 'busy' || r.outcome === 'not-due') && token && job.id === mailJobId(outboxId, r.attempts)) {
+      // By the database clock; a few ms late is harmless, early only costs one more look.
+      await job.moveToDelayed(Math.max(Date.now(), r.at.getTime()) + 50, token);
+      throw new DelayedError();
+    }
+    return summary(r);
+  };
+}
+
+/** What createMailWorkerParts needs. */
+export interface MailWorkerDeps {
+  db: DbHandle;
+  queues: Pick<Queues, 'mail'>;
+  transport: MailTransport;
+  /** Config's publicUrl, mailFrom and mailRetryMaxMs (Config itself fits). */
+  config: MailSenderConfig;
+  logger: Logger;
+  tuning?: MailSenderTuning & { sweep?: SweepOptions };
+}
+
+/** The mail worker, wired: pass `handlers` and `sweep` to startWorkers, `onMailQueued` to createDatabase. */
+export interface MailWorkerParts {
+  handlers: { send: (job: Job<Data>, token?: string) => Promise<unknown> };
+  sweep: () => Promise<{ due: number; enqueued: number }>;
+  /** Adds the first-attempt jobs of new rows. */
+  enqueue: (outboxIds: number[]) => Promise<void>;
+  /** Queues rows put back to pending (the admin's retry), replacing a finished job of the same id. */
+  requeue: (outboxIds: number[]) => Promise<void>;
+  /** The same as enqueue, as the never-throwing createDatabase hook. */
+  onMailQueued: (outboxIds: number[]) => void;
+  sender: MailSender;
+  store: MailStore;
+}
+
+/** Wires the mail worker from the database, the queues and a transport (createMailTransport). */
+export function createMailWorkerParts(deps: MailWorkerDeps): MailWorkerParts {
+  const store = createMailStore(deps.db);
+  const sender = createMailSender({ store, transport: deps.transport, config: deps.config, logger: deps.logger, tuning: deps.tuning });
+  return {
+    handlers: { send: mailSendProcessor(sender, deps.queues, deps.logger) },
+    sweep: createMailSweeper({ store, queues: deps.queues, logger: deps.logger, options: deps.tuning?.sweep }),
+    enqueue: (ids) => enqueueMail(deps.queues, ids),
+    requeue: (ids) => requeueMail(deps.queues, ids),
+    onMailQueued: mailQueuedHook(deps.queues, deps.logger),
+    sender,
+    store,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Producing `mail.send` jobs: at commit (the onMailQueued hook), for a retry, from the sweeper
+ * and from the admin's retry. The outbox row is the truth; a job only says "look at row N now",
+ * so a lost job costs a delay (the sweeper re-adds it), never a mail.
+ */
+import type { Job, JobsOptions } from 'bullmq';
+import type { MailStore } from '../../db/stores/mail-store';
+import type { Queues } from '../queues';
+
+interface Logger { warn(o: object, msg?: string): void; info(o: object, msg?: string): void }
+
+/**
+ * BullMQ's own retries cover infrastructure faults in the handler (database briefly away); SMTP
+ * retries are the outbox's, as new delayed jobs. Completed jobs are removed so that their
+ * deterministic id can be added again (after an admin's retry); some failed ones stay for the
+ * dashboard and the sweeper replaces them when their row is still due.
+ */
+export const MAIL_JOB_OPTS: Readonly<JobsOptions> = Object.freeze({
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: true,
+  removeOnFail: { count: 1000 },
+});
+
+/**
+ * The job that stands for a row's next attempt: `mail-<id>` for the first, `mail-<id>-a<n>` after
+ * n attempts. Deterministic and colon-free, so every producer of "attempt n of row id" (the
+ * retry, the sweeper, the admin) adds the same job and BullMQ keeps one.
+ */
+export function mailJobId(outboxId: number, attempts: number): string {
+  return attempts > 0 ? `mail-${outboxId}-a${attempts}` : `mail-${outboxId}`;
+}
+
+/** Adds the first-attempt job of each new outbox row (re-adding an existing id is a no-op). */
+export async function enqueueMail(queues: Pick<Queues, 'mail'>, outboxIds: number[]): Promise<void> {
+  if (!outboxIds.length) return;
+  await queues.mail.addBulk(outboxIds.map((outboxId) => ({
+    name: 'send', data: { outboxId }, opts: { ...MAIL_JOB_OPTS, jobId: mailJobId(outboxId, 0) },
+  })));
+}
+
+/** Adds the job of a row's next attempt, `delayMs` from now. */
+export async function enqueueAttempt(queues: Pick<Queues, 'mail'>, outboxId: number, attempts: number, delayMs = 0): Promise<void> {
+  await queues.mail.add('send', { outboxId }, { ...MAIL_JOB_OPTS, jobId: mailJobId(outboxId, attempts), delay: Math.max(0, delayMs) });
+}
+
+/**
+ * The createDatabase `onMailQueued` hook: announces committed rows without ever throwing into the
+ * committed request. If Redis is away the rows simply wait for the sweeper.
+ */
+export function mailQueuedHook(queues: Pick<Queues, 'mail'>, logger: Logger): (outboxIds: number[]) => void {
+  return (outboxIds) => {
+    enqueueMail(queues, outboxIds).catch((err: unknown) => {
+      logger.warn({ err, outboxIds }, 'could not queue mail jobs; the mail sweeper will send these rows');
+    });
+  };
+}
+
+/**
+ * Adds the job of a due row unless a live one exists. A job still waiting, delayed or active is
+ * left alone; a failed or completed one under the same id would swallow the add, so it is removed
+ * first.
+ */
+async function ensureJob(queues: Pick<Queues, 'mail'>, outboxId: number, attempts: number): Promise<boolean> {
+  const jobId = mailJobId(outboxId, attempts);
+  const existing: Job | undefined = await queues.mail.getJob(jobId);
+  if (existing) {
+    const state = await existing.getState();
+    if (state !== 'failed' && state !== 'completed' && state !== 'unknown') return false;
+    await existing.remove().catch(() => undefined);
+  }
+  await enqueueAttempt(queues, outboxId, attempts);
+  return true;
+}
+
+/**
+ * Queues the first attempt of rows put back to pending (an admin's retry): like enqueueMail, but
+ * an old finished job under the same id is replaced rather than swallowing the add.
+ */
+export async function requeueMail(queues: Pick<Queues, 'mail'>, outboxIds: number[]): Promise<void> {
+  for (const id of outboxIds) await ensureJob(queues, id, 0);
+}
+
+/** Settings of the sweeper. */
+export interface SweepOptions {
+  /** Rows per run (default 500); the next run takes the rest. */
+  batch?: number;
+  /** How long past its due time a row must be before the sweeper steps in (default 15 s). */
+  graceMs?: number;
+}
+
+/**
+ * The `maintenance.mail-sweep` job: re-adds the job of every pending row that should have been
+ * tried by now and that no live lease holds, which covers a flushed Redis, a producer that died
+ * between commit and enqueue, and a sender that died mid-send (its lease lapses).
+ */
+export function createMailSweeper(deps: { store: Pick<MailStore, 'now' | 'dueForSweep'>; queues: Pick<Queues, 'mail'>; logger: Logger; options?: SweepOptions }) {
+  const batch = deps.options?.batch ?? 500;
+  const graceMs = deps.options?.graceMs ?? 15_000;
+  return async function sweep(): Promise<{ due: number; enqueued: number }> {
+    const now = await deps.store.now();
+    const due = await deps.store.dueForSweep(now, graceMs, batch);
+    let enqueued = 0;
+    for (const row of due) if (await ensureJob(deps.queues, row.id, row.attempts)) enqueued++;
+    if (enqueued) deps.logger.info({ due: due.length, enqueued }, 'mail sweeper re-queued rows whose job was missing');
+    return { due: due.length, enqueued };
+  };
+}
