@@ -184,8 +184,8 @@ async function main() {
     const worst = Math.max(...cases.map((c) => c.p95));
     const cpus = os.cpus();
     const machine = `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}; a shared machine, so single runs vary`;
-    const row = (c: { label: string; median: number; p95: number; first: number }) =>
-      `| ${c.label} | ${fmt(c.median)} | ${fmt(c.p95)} | ${fmt(c.first)} | ${(c.median / countBase.median).toFixed(1)}× | ${(c.median / scanBase.median).toFixed(1)}× |`;
+    const row = (c: { label: string; median: number; p95: number; first: number }, baseline = false) =>
+      `| ${c.label} | ${fmt(c.median)} | ${fmt(c.p95)} | ${fmt(c.first)} | ${baseline ? '—' : `${(c.median / scanBase.median).toFixed(1)}×`} |`;
     const section = `## Reports
 
 \`GET /api/v1/reports/sla\` over **${TICKETS.toLocaleString('en-US')} tickets** on SQLite (one year of inquiries; ${ratings.length.toLocaleString('en-US')} ratings,
@@ -193,11 +193,11 @@ ${breaches.length.toLocaleString('en-US')} breach milestones; 20 agents, 6 categ
 the real Express app over HTTP with a supervisor's token. ${RUNS} timed runs after ${WARMUP} warm-up runs; "first" is the very
 first (cold) request. The report's figures were checked against the inserted outcomes before timing.
 
-| case | median ms | p95 ms | first ms | ÷ count(*) | ÷ column scan |
-|---|---:|---:|---:|---:|---:|
-${[countBase, scanBase, ...cases].map(row).join('\n')}
+| case | median ms | p95 ms | first ms | median ÷ column scan |
+|---|---:|---:|---:|---:|
+${[row(countBase, true), row(scanBase, true), ...cases.map((c) => row(c))].join('\n')}
 
-- **Aim:** < ${AIM_MS} ms over 100,000 tickets on SQLite — ${worst < AIM_MS ? `**met** (worst p95 ${fmt(worst)} ms)` : `**missed** (worst p95 ${fmt(worst)} ms)`}.
+- **Aim:** < 1 s over 100,000 tickets on SQLite — ${worst < AIM_MS ? `**met** (worst p95 ${fmt(worst)} ms)` : `**missed** (worst p95 ${fmt(worst)} ms)`}.
 - **Baselines**, same table, same run: a bare \`select count(*) from tickets\`, and reading one column
   (\`received_at\`) of every ticket in the range into Node — the least any report that looks at each ticket must do.
 - **How:** the counts are one grouped SQL pass (conditional sums, no index needed: the range is the

@@ -2,6 +2,7 @@ import type {
   Channel, Locale, Message, Priority, Role, SlaClock, SlaPolicy, Ticket, TicketEvent, TicketStatus, User,
 } from './model';
 import type { CalendarSpec } from './time/business-calendar';
+import type { StandardStore } from './standards/standards-service';
 
 /**
  * The small interfaces through which the use cases in core/ reach the world. db/ implements the
@@ -114,6 +115,7 @@ export interface OutboxStore {
 
 /** Everything a use case may touch inside one transaction. */
 export interface Stores {
+  standards: StandardStore;
   users: UserStore;
   tickets: TicketStore;
   events: EventStore;

@@ -2,6 +2,7 @@ import type { Clock } from './clock';
 import type { Database, TimerScheduler } from './ports';
 import { createSlaAdminService } from './sla/sla-admin-service';
 import { createSlaEngine, type Logger } from './sla/sla-engine';
+import { createStandardsService } from './standards/standards-service';
 import { createTicketService } from './tickets/ticket-service';
 import { createUserService } from './users/user-service';
 
@@ -13,6 +14,7 @@ export function createServices(deps: { db: Database; clock: Clock; timers: Timer
     users: createUserService(deps),
     tickets: createTicketService({ ...deps, sla }),
     slaAdmin: createSlaAdminService({ ...deps, sla }),
+    standards: createStandardsService(deps),
   };
 }
 

@@ -4,6 +4,7 @@ import { databaseNow, type DbHandle } from './knex';
 import { createEventStore, createIdempotencyStore } from './stores/event-store';
 import { createOutboxStore } from './stores/outbox-store';
 import { createSlaStore } from './stores/sla-store';
+import { createStandardStore } from './stores/standard-store';
 import { createTicketStore } from './stores/ticket-store';
 import { createUserStore } from './stores/user-store';
 
@@ -15,6 +16,7 @@ export interface DatabaseHooks {
 function storesOn(knex: Knex, queued: number[] | null): Stores {
   const outbox = createOutboxStore(knex);
   return {
+    standards: createStandardStore(knex),
     users: createUserStore(knex),
     tickets: createTicketStore(knex),
     events: createEventStore(knex),

@@ -12,6 +12,7 @@ import { errorHandler } from './http/problem';
 import { requestContext } from './http/request-context';
 import { mountRoutes, route, type RouteDef } from './http/routes';
 import { slaRoutes } from './sla/sla-routes';
+import { standardsRoutes } from './standards/standards-routes';
 import { ticketRoutes } from './tickets/tickets-routes';
 import { userRoutes } from './users/users-routes';
 
@@ -36,6 +37,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...userRoutes(s.users),
     ...ticketRoutes(s.tickets, deps.clock),
     ...slaRoutes(s.slaAdmin),
+    ...standardsRoutes(s.standards),
     ...(deps.extraRoutes ?? []),
   ];
   const doc = () => openApiDocument(routes, '1.0.0');

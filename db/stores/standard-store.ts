@@ -1,14 +1,8 @@
 import type { Knex } from 'knex';
 import type { StandardPeriod } from '../../core/standards/periods';
 import type { Status } from '../../core/standards/evaluate';
-import type {
-  StandardAuditEntry, StandardSettings, StandardsDatabase, StandardsStores, StandardStore, StoredStandardRecord,
-} from '../../core/standards/standards-service';
-import type { DatabaseHooks } from '../database';
-import type { DbHandle } from '../knex';
+import type { StandardAuditEntry, StandardSettings, StandardStore, StoredStandardRecord } from '../../core/standards/standards-service';
 import { date, dateOrNull, decodeCursor, encodeCursor, insertedId, json, toMs, type Row } from '../rows';
-import { createOutboxStore } from './outbox-store';
-import { createUserStore } from './user-store';
 
 const toSettings = (r: Row): StandardSettings => ({
   id: String(r.id), target: Number(r.target), period: r.period as StandardPeriod, owners: json<string[]>(r.owners),
@@ -127,34 +121,6 @@ export function createStandardStore(knex: Knex): StandardStore {
         openNearDue = count(o?.near);
       }
       return { resolved: count(r?.resolved), met: count(r?.met), breached: count(r?.breached), open_overdue: openOverdue, open_near_due: openNearDue };
-    },
-  };
-}
-
-function storesOn(knex: Knex, queued: number[] | null): StandardsStores {
-  const outbox = createOutboxStore(knex);
-  return {
-    standards: createStandardStore(knex),
-    users: createUserStore(knex),
-    outbox: queued
-      ? { enqueue: async (m, at) => { const id = await outbox.enqueue(m, at); queued.push(id); return id; } }
-      : outbox,
-  };
-}
-
-/**
- * The standards service's Database port, wired like db/database.ts's createDatabase (same
- * onMailQueued hook: only committed alert mails are announced). Once `standards` joins core's
- * Stores, createDatabase's result can be passed instead and this factory dropped.
- */
-export function createStandardsDatabase(db: DbHandle, hooks: DatabaseHooks = {}): StandardsDatabase {
-  return {
-    stores: storesOn(db.knex, null),
-    async transaction(fn) {
-      const queued: number[] = [];
-      const result = await db.knex.transaction((trx) => fn(storesOn(trx, queued)));
-      if (queued.length && hooks.onMailQueued) hooks.onMailQueued(queued);
-      return result;
     },
   };
 }

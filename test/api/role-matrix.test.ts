@@ -40,6 +40,12 @@ const EXPECTED: Record<string, 'public' | 'user' | Role> = {
   'GET /api/v1/deadline': 'user',
   'GET /api/v1/escalations': 'supervisor',
   'POST /api/v1/escalations/:id/acknowledge': 'supervisor',
+  'GET /api/v1/standards': 'agent',
+  'GET /api/v1/standards/:id': 'agent',
+  'PATCH /api/v1/standards/:id': 'admin',
+  'POST /api/v1/standards/:id/records': 'agent',
+  'GET /api/v1/standards/:id/records': 'agent',
+  'GET /api/v1/standards/:id/compliance': 'agent',
 };
 
 const RANK: Record<Role, number> = { officer: 0, agent: 1, supervisor: 2, admin: 3 };

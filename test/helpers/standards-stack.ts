@@ -1,8 +1,6 @@
 import { manualClock } from '../../core/clock';
-import { createStandardsService, type StandardsService } from '../../core/standards/standards-service';
-import { createStandardStore, createStandardsDatabase } from '../../db/stores/standard-store';
-import { standardsRoutes } from '../../server/standards/standards-routes';
-import { bearer, silentLogger, testStack, type TestUser } from './test-app';
+import { createStandardStore } from '../../db/stores/standard-store';
+import { bearer, testStack, type TestUser } from './test-app';
 
 /** One standard-alert outbox row, its data parsed. */
 export interface AlertRow { ticket_id: number | null; to_user_id: number | null; to_address: string; locale: string; status: string; data: Record<string, unknown> }
@@ -13,13 +11,10 @@ export interface AlertRow { ticket_id: number | null; to_user_id: number | null;
  */
 export async function standardsStack(at: string) {
   const clock = manualClock(at);
-  // The routes are built before the database exists; they call the service only per request.
-  const late = {} as StandardsService;
-  const s = await testStack({ clock, appDeps: { extraRoutes: standardsRoutes(late) } });
+  const s = await testStack({ clock });
   // The trackers were set up long before the test clock (the migration stamps the real time).
   await s.db.knex('standards').update({ created_at: Date.parse('2020-01-01T00:00:00Z') });
-  const service = createStandardsService({ db: createStandardsDatabase(s.db), clock, logger: silentLogger });
-  Object.assign(late, service);
+  const service = s.services.standards;
   const store = createStandardStore(s.db.knex);
   return {
     s, clock, service, store,
