@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Services } from '../core/services';
 import { milestoneProcessor } from './sla/milestone-processor';
 import { reconcileProcessor } from './sla/reconcile-processor';
+import { standardsDailyProcessor } from '../core/standards/standards-service';
 import type { JobRegistry, QueueName, Queues } from './queues';
 
 type Handlers<Q extends QueueName> = { [N in keyof JobRegistry[Q]]: (job: Job<JobRegistry[Q][N]>, token?: string) => Promise<unknown> };
@@ -45,12 +46,16 @@ export async function startWorkers(services: Services, queues: Queues, opts: Wor
   run('maintenance', {
     reconcile,
     'mail-sweep': async () => opts.extra?.mailSweep?.(),
+    'standards-daily': standardsDailyProcessor(services.standards),
   }, 1);
   if (opts.extra?.mail) run('mail', opts.extra.mail, 8);
 
   // The reconciler runs at start and then every interval, whichever worker process takes it.
   await queues.maintenance.upsertJobScheduler('reconcile', { every: opts.reconcileIntervalMs }, { name: 'reconcile', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
   await queues.maintenance.add('reconcile', {}, { jobId: `reconcile-start-${Date.now()}`, removeOnComplete: true, removeOnFail: 100 });
+  // Service standards are evaluated every morning in Seoul (and at once after each record).
+  await queues.maintenance.upsertJobScheduler('standards-daily', { pattern: '30 8 * * *', tz: 'Asia/Seoul' },
+    { name: 'standards-daily', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 100, removeOnFail: 100 } });
   if (opts.extra?.mailSweep) {
     await queues.maintenance.upsertJobScheduler('mail-sweep', { every: 30_000 }, { name: 'mail-sweep', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
   }
