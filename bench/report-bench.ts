@@ -54,12 +54,22 @@ function prng(seed: number) {
 const pct = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil((p * sorted.length) / 100) - 1)]!;
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return { median: pct(s, 50), p95: pct(s, 95), min: s[0]! };
+  return { median: pct(s, 50), p95: pct(s, 95), max: s[s.length - 1]! };
 };
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-bench-'));
+  // Under run-all, inside the private data directory it removes afterwards (even if it had to
+  // kill this process: tsx escalates to SIGKILL when the event loop is busy for 60 ms).
+  const parent = process.env.BENCH_RUN_ALL === '1' && process.env.DATA_DIR ? process.env.DATA_DIR : os.tmpdir();
+  const dir = fs.mkdtempSync(path.join(parent, 'report-bench-'));
+  // Stopped by Ctrl-C: leave no temp database behind.
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(sig, () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      process.exit(143);
+    });
+  }
   const db = openDatabase({ sqliteFile: path.join(dir, 'helpdesk.sqlite3') });
   const clock = manualClock(new Date(NOW));
   const logger = pino({ level: 'silent' });
@@ -182,6 +192,8 @@ async function main() {
     await new Promise<void>((resolve) => server.close(() => resolve()));
 
     const worst = Math.max(...cases.map((c) => c.p95));
+    // The aim is about every answer, so the slowest single request counts, cold ones included.
+    const slowest = Math.max(...cases.map((c) => Math.max(c.max, c.first)));
     const cpus = os.cpus();
     const machine = `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}; a shared machine, so single runs vary`;
     const row = (c: { label: string; median: number; p95: number; first: number }, baseline = false) =>
@@ -190,24 +202,25 @@ async function main() {
 
 \`GET /api/v1/reports/sla\` over **${TICKETS.toLocaleString('en-US')} tickets** on SQLite (one year of inquiries; ${ratings.length.toLocaleString('en-US')} ratings,
 ${breaches.length.toLocaleString('en-US')} breach milestones; 20 agents, 6 categories, one in six tickets on a business-hours policy), through
-the real Express app over HTTP with a supervisor's token. ${RUNS} timed runs after ${WARMUP} warm-up runs; "first" is the very
-first (cold) request. The report's figures were checked against the inserted outcomes before timing.
+the real Express app over HTTP with a supervisor's token. ${RUNS} timed runs after ${WARMUP} warm-up runs; "first" is each case's
+first request (the coldest). The report's figures were checked against the inserted outcomes before timing.
 
 | case | median ms | p95 ms | first ms | median ÷ column scan |
 |---|---:|---:|---:|---:|
 ${[row(countBase, true), row(scanBase, true), ...cases.map((c) => row(c))].join('\n')}
 
-- **Aim:** < 1 s over 100,000 tickets on SQLite — ${worst < AIM_MS ? `**met** (worst p95 ${fmt(worst)} ms)` : `**missed** (worst p95 ${fmt(worst)} ms)`}.
+- **Aim:** < 1 s over 100,000 tickets on SQLite — ${slowest < AIM_MS ? '**met**' : '**missed**'}: worst p95 ${fmt(worst)} ms, slowest single request of all ${cases.length * (RUNS + WARMUP)} (cold ones included) ${fmt(slowest)} ms.
 - **Baselines**, same table, same run: a bare \`select count(*) from tickets\`, and reading one column
   (\`received_at\`) of every ticket in the range into Node — the least any report that looks at each ticket must do.
-- **How:** the counts are one grouped SQL pass (conditional sums, no index needed: the range is the
-  whole table); only the resolved tickets' policy, received and resolved times are read into Node, for the
-  percentiles on each ticket's policy clock (working seconds on business-hours policies).
+- **How:** the counts are one grouped SQL pass (conditional sums; breach milestones looked up from their
+  own index), no extra index needed since the range is the whole table; resolution times are computed in SQL
+  for wall-clock policies (two columns per resolved ticket reach Node) and in Node, on the calendar, for the
+  business-hours policy's tickets; percentiles sort a Float64Array.
 - **Machine:** ${machine}. Seeding took ${(seedMs / 1000).toFixed(1)} s.
 - **Date:** ${new Date().toISOString().slice(0, 10)}.
 - **Command:** \`npm run bench:reports\` (or \`npx tsx bench/report-bench.ts\`).`;
     writeSection(DOC, 'reports', section);
-    console.log(`wrote the Reports section of ${path.relative(ROOT, DOC)}; aim ${worst < AIM_MS ? 'met' : 'MISSED'}`);
+    console.log(`wrote the Reports section of ${path.relative(ROOT, DOC)}; aim ${slowest < AIM_MS ? 'met' : 'MISSED'} (slowest request ${fmt(slowest)} ms)`);
   } finally {
     await db.knex.destroy();
     if (process.env.BENCH_KEEP_DB === '1') console.log(`kept ${dir}`);

@@ -95,7 +95,7 @@ function stamp(outcomes: Outcome[], started: Date, totalMs: number) {
   const end = '<!-- /bench:run -->';
   const body = [
     start,
-    `**Last full run:** ${started.toISOString().replace(/\.\d+Z$/, 'Z')} · \`npm run bench\` (\`npx tsx bench/run-all.ts\`) · ${minutes(totalMs)} of the ${minutes(BOUND_MS)} bound`,
+    `**Last run:** ${started.toISOString().replace(/\.\d+Z$/, 'Z')} · \`npm run bench\` (\`npx tsx bench/run-all.ts\`${ONLY ? `, BENCH_ONLY=${[...ONLY].join(',')}` : ''}) · ${minutes(totalMs)} of the ${minutes(BOUND_MS)} bound`,
     '',
     `**Machine:** ${machine()}`,
     '',

@@ -48,6 +48,7 @@ export interface TicketStore {
   /** Gives the ticket the next `PQ-YYYY-NNNNNN` of its year. */
   assignNumber(id: number, at: Date): Promise<string>;
   byId(id: number): Promise<Ticket | null>;
+  byIds(ids: number[]): Promise<Ticket[]>;
   list(filter: TicketFilter, page: PageQuery): Promise<Page<Ticket>>;
   update(id: number, patch: TicketPatch, at: Date): Promise<Ticket>;
   /** Live clocks (not stopped) under a policy, or on any policy using a calendar. */
@@ -60,6 +61,7 @@ export interface TicketStore {
 
 export interface EventStore {
   add(e: Omit<TicketEvent, 'id'>): Promise<void>;
+  addMany(e: Omit<TicketEvent, 'id'>[]): Promise<void>;
   forTicket(ticketId: number, publicOnly: boolean): Promise<TicketEvent[]>;
 }
 

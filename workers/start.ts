@@ -35,6 +35,7 @@ export async function startWorkers(services: Services, queues: Queues, opts: Wor
     }, {
       connection: opts.connection, prefix: opts.prefix, concurrency,
       lockDuration: opts.lockDurationMs ?? 30_000, stalledInterval: opts.stalledIntervalMs ?? 30_000,
+      removeOnComplete: { count: 0 }, removeOnFail: { count: 1000 },
     });
     w.on('error', (err) => logger.error({ err, queue }, 'worker error'));
     w.on('failed', (job, err) => logger.warn({ err, queue, job: job?.id, attempts: job?.attemptsMade }, 'job failed'));

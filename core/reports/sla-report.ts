@@ -1,6 +1,6 @@
 /**
  * The SLA report (API.md "Reports"): figures over the inquiries RECEIVED in a range of
- * Asia/Seoul local dates, `to` inclusive.
+ * Asia/Seoul local dates, `to` inclusive (at most 10 years; see reportRange for the defaults).
  *
  * Definitions (docs/monitoring.md repeats them for readers of the README):
  * - tickets: inquiries whose `received_at` falls in the range. Every other figure counts within
@@ -18,8 +18,9 @@
  *   does not run.
  * - compliance_pct: met / (met + breached) × 100, one decimal; null when both are 0.
  * - resolution_seconds_p50/p90: received_at → resolved_at of the resolved tickets, on the
- *   ticket's policy clock (working seconds on a business clock, elapsed seconds otherwise),
- *   including time spent pending — it is how long the requester waited, not the SLA budget used.
+ *   ticket's policy clock (working seconds on a business clock, by its calendar as it is now;
+ *   elapsed seconds otherwise), including time spent pending — it is how long the requester
+ *   waited, not the SLA budget used.
  *   Nearest-rank percentiles (an observed value), whole seconds; null with no resolved ticket.
  * - satisfaction_avg_100: mean of (score − 1) × 25 over the rated tickets, one decimal; null
  *   without ratings.

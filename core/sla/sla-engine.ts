@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import type { SlaClock, SlaPolicy, Ticket } from '../model';
+import type { DeadlineClock } from '../time/business-calendar';
 import type { Database, Stores, TimerJob, TimerScheduler } from '../ports';
 import { notify } from '../notify/notify';
 import { resolveTargets } from '../notify/recipients';
@@ -141,7 +142,7 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
    * Recomputes the deadline of every live ticket matched (a changed policy or calendar), writes
    * `sla.recalculated` on each, and reschedules its timers before returning the count.
    */
-  async function recalculateWhere(where: { policyId?: number; calendarId?: number }, reason: string, actorId: number | null, batch = 200): Promise<number> {
+  async function recalculateWhere(where: { policyId?: number; calendarId?: number }, reason: string, actorId: number | null, batch = 500): Promise<number> {
     let afterId = 0;
     let count = 0;
     for (;;) {
@@ -149,21 +150,37 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
       if (ids.length === 0) break;
       afterId = ids[ids.length - 1]!;
       const now = deps.clock.now();
-      const changed = await db.transaction(async (s) => {
-        const out: { t: Ticket; prev: number }[] = [];
-        for (const id of ids) {
-          const t = (await s.tickets.byId(id))!;
-          const policy = (await s.sla.policy(t.sla.policyId))!;
-          const next = recalculate(t.sla, policy, await clocks.forPolicy(policy, s.sla));
+      // One transaction per batch: tickets read together, each policy's clock resolved once,
+      // events written in one statement; then the batch's timers in one Redis round.
+      const { jobs, stale, n } = await db.transaction(async (s) => {
+        const byPolicy = new Map<number, { policy: SlaPolicy; dc: DeadlineClock }>();
+        const out = { jobs: [] as TimerJob[], stale: [] as Omit<TimerJob, 'at'>[], n: 0 };
+        const events: Parameters<typeof s.events.addMany>[0] = [];
+        for (const t of await s.tickets.byIds(ids)) {
+          let p = byPolicy.get(t.sla.policyId);
+          if (!p) {
+            const policy = (await s.sla.policy(t.sla.policyId))!;
+            p = { policy, dc: await clocks.forPolicy(policy, s.sla) };
+            byPolicy.set(policy.id, p);
+          }
+          const next = recalculate(t.sla, p.policy, p.dc);
           if (!next) continue;
-          await s.events.add({ ticketId: id, type: 'sla.recalculated', at: now, actorId, public: false,
+          events.push({ ticketId: t.id, type: 'sla.recalculated', at: now, actorId, public: false,
             data: { old_due_at: t.sla.dueAt.toISOString(), new_due_at: next.dueAt.toISOString(), reason } });
-          out.push({ t: await s.tickets.update(id, { sla: next }, now), prev: t.sla.version });
+          await s.tickets.update(t.id, { sla: next }, now);
+          out.jobs.push(...jobsOf({ ...t, sla: next }, milestonesOf(next, p.policy, p.dc)));
+          for (let v = t.sla.version; v < next.version; v++) for (const key of allKeys(p.policy)) out.stale.push({ ticketId: t.id, version: v, key });
+          out.n += 1;
         }
+        await s.events.addMany(events);
         return out;
       });
-      await Promise.all(changed.map(({ t, prev }) => scheduleTimers(t, prev)));
-      count += changed.length;
+      try {
+        await timers.schedule(jobs, stale);
+      } catch (err) {
+        logger.warn({ err }, 'could not reschedule SLA timers after a recalculation; the reconciler will repair them');
+      }
+      count += n;
     }
     return count;
   }

@@ -1,14 +1,20 @@
 import type { Knex } from 'knex';
+import type { TicketEvent } from '../../core/model';
 import type { EventStore, IdempotencyStore } from '../../core/ports';
 import { bool, date, json, type Row } from '../rows';
 
 /** The append-only audit trail. */
 export function createEventStore(knex: Knex): EventStore {
+  const row = (e: Omit<TicketEvent, 'id'>) => ({
+    ticket_id: e.ticketId, type: e.type, at: e.at.getTime(), actor_id: e.actorId, public: e.public, data: JSON.stringify(e.data),
+  });
   return {
     async add(e) {
-      await knex('events').insert({
-        ticket_id: e.ticketId, type: e.type, at: e.at.getTime(), actor_id: e.actorId, public: e.public, data: JSON.stringify(e.data),
-      });
+      await knex('events').insert(row(e));
+    },
+    async addMany(list) {
+      // chunks stay under SQLite's bound-parameter limit
+      for (let i = 0; i < list.length; i += 200) await knex('events').insert(list.slice(i, i + 200).map(row));
     },
     async forTicket(ticketId, publicOnly) {
       const q = knex('events').where({ ticket_id: ticketId }).orderBy('id');

@@ -4,7 +4,7 @@ import { bool, type Row } from '../rows';
 
 /*
  * Read-only aggregate queries for the SLA report and the operational gauges. Every query is
- * portable SQL (CASE, EXISTS, integer arithmetic on BIGINT epoch-ms columns) that runs the same
+ * portable SQL (CASE, IN-subqueries, integer arithmetic on BIGINT epoch-ms columns) that runs the same
  * on SQLite and PostgreSQL; the definitions of the figures are in core/reports/sla-report.ts.
  */
 

@@ -91,6 +91,11 @@ export function createTicketStore(knex: Knex): TicketStore {
       return number;
     },
     byId,
+    async byIds(ids: number[]) {
+      const out: Ticket[] = [];
+      for (let i = 0; i < ids.length; i += 500) out.push(...(await knex('tickets').whereIn('id', ids.slice(i, i + 500)).orderBy('id')).map(toTicket));
+      return out;
+    },
     async list(f: TicketFilter, page: PageQuery): Promise<Page<Ticket>> {
       const q = knex('tickets').limit(page.limit + 1);
       if (f.status) q.where('status', f.status);
@@ -122,8 +127,8 @@ export function createTicketStore(knex: Knex): TicketStore {
       if (p.firstRespondedAt !== undefined) cols.first_responded_at = toMs(p.firstRespondedAt);
       if (p.resolvedAt !== undefined) cols.resolved_at = toMs(p.resolvedAt);
       if (p.sla) Object.assign(cols, slaColumns(p.sla));
-      await knex('tickets').where({ id }).update(cols);
-      return (await byId(id))!;
+      const [row] = await knex('tickets').where({ id }).update(cols).returning('*');
+      return toTicket(row as Row);
     },
     async liveIds(w) {
       const q = knex('tickets').whereNull('sla_stopped_at').whereIn('status', ['new', 'open', 'pending'])

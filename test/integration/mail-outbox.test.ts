@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import os from 'node:os';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { createOutboxStore } from '../../db/stores/outbox-store';
+import { createMailWorkerParts } from '../../workers/mail/mail-processor';
 import { createMailTransport } from '../../workers/mail/mail-transport';
 import { MAIL_FROM, MAIL_HOST, PUBLIC_URL, mailStack, startSmtpSink, type MailStack, type SmtpSink } from '../helpers/mail-stack';
-import { bearer, testStack, waitFor, type TestStack } from '../helpers/test-app';
+import { bearer, silentLogger, testStack, waitFor, type TestStack } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 
 type Row = Record<string, unknown>;
@@ -39,6 +40,7 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
     s = await testStack();
     sink = await startSmtpSink({
       rcpt(address) {
+        if (address.startsWith('never')) return { code: 421, message: '4.3.2 Service shutting down, try later' };
         if (address.startsWith('greylist') && !greylistOpen) return { code: 451, message: '4.7.1 Greylisted, please try again later' };
         if (address.startsWith('reject') && !rejectOpen) return { code: 550, message: '5.1.1 Recipient address rejected: no such user' };
         return undefined;
@@ -281,6 +283,40 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
     assert.ok(sent!.last_error, 'the dropped attempt left its error');
     assert.equal(sink.dataCount(officer.email), 2);
     assert.equal(sink.to(officer.email).length, 1);
+  });
+
+  it('a mail still refused when its retry window ends fails with the reason and an email.failed event', async () => {
+    // A second sender on the same database with a one-second window, driven by hand.
+    const transport = createMailTransport({ smtpUrl: sink.url, dataDir: os.tmpdir(), from: MAIL_FROM, connectTimeoutMs: 2000, socketTimeoutMs: 3000, sendTimeoutMs: 5000 });
+    const quick = createMailWorkerParts({
+      db: s.db, queues: s.queues, logger: silentLogger, transport,
+      config: { publicUrl: PUBLIC_URL, mailFrom: MAIL_FROM, mailRetryMaxMs: 1000 },
+      tuning: { leaseMs: 10_000, sendTimeoutMs: 5000, backoffBaseMs: 100, backoffMaxMs: 200 },
+    });
+    try {
+      const officer = await m.user('officer', 'never');
+      const t = await s.ticket(officer); // the plain app: the row is not queued, this test sends it
+      const id = Number(((await m.rows({ ticket_id: t.id })) as Row[])[0]!.id);
+      const outcomes: string[] = [];
+      const until = Date.now() + 10_000;
+      for (;;) {
+        const r = await quick.sender.send(id);
+        outcomes.push(r.outcome);
+        if (r.outcome === 'failed' || Date.now() > until) break;
+        await new Promise((res) => setTimeout(res, r.outcome === 'retry' ? r.delayMs : 50));
+      }
+      assert.equal(outcomes.at(-1), 'failed', outcomes.join(','));
+      assert.ok(outcomes.filter((o) => o === 'retry').length >= 2, outcomes.join(','));
+      const failed = await row(id);
+      assert.equal(failed.status, 'failed');
+      assert.match(String(failed.last_error), /^gave up after \d+ attempts in \d+ min: 421 .*try later/);
+      assert.equal(Number(failed.attempts), sink.rcptCount(officer.email));
+      const events = (await eventsOf(t.id)).filter((e) => e.type === 'email.failed');
+      assert.equal(events.length, 1);
+      assert.equal((await quick.sender.send(id)).outcome, 'skipped');
+    } finally {
+      await transport.close();
+    }
   });
 
   it('lists newest first with a cursor', async () => {

@@ -34,7 +34,7 @@ describe(`SLA timers survive faults (${TEST_ENGINE})`, function () {
     await policy('flush', 'PT6S');
     const tickets = [];
     for (let i = 0; i < 200; i++) tickets.push(await s.ticket(officer, { category: 'flush', subject: `flush ${i}` }));
-    const jobKeys = async () => (await s.redis.keys(`${s.prefix}:sla-timers:t*`)).length;
+    const jobKeys = async () => (await s.redis.keys(`${s.prefix}:sla-timers:[0-9]*`)).length;
     assert.ok(await jobKeys() >= 400, 'warning and breach and escalation jobs scheduled');
     await redis.flushall();
     assert.equal(await jobKeys(), 0);

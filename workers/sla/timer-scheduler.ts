@@ -13,14 +13,15 @@ function within<T>(p: Promise<T>, what: string): Promise<T> {
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
 
-const JOB_OPTS = { removeOnComplete: true, removeOnFail: 5000, attempts: 8, backoff: { type: 'exponential', delay: 1000 } };
 
 /** Milestone timers as BullMQ delayed jobs, one per (ticket, deadline version, milestone). */
 export function createTimerScheduler(queues: Queues, redis: Redis, now: () => number = Date.now): TimerScheduler {
   const toBulk = (jobs: TimerJob[]) => jobs.map((j) => ({
     name: 'milestone',
     data: { ticketId: j.ticketId, version: j.version, key: j.key },
-    opts: { ...JOB_OPTS, jobId: timerJobId(j.ticketId, j.version, j.key), delay: Math.max(0, j.at.getTime() - now()) },
+    // Only id and delay per job (removal on completion is the worker's setting, and a failed job
+    // is retried by the reconciler), so the job hash stays small.
+    opts: { jobId: timerJobId(j.ticketId, j.version, j.key), delay: Math.max(0, j.at.getTime() - now()) },
   }));
   return {
     async schedule(jobs, stale) {
