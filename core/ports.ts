@@ -3,6 +3,7 @@ import type {
 } from './model';
 import type { CalendarSpec } from './time/business-calendar';
 import type { StandardStore } from './standards/standards-service';
+import type { ReportStore } from './reports/sla-report';
 
 /**
  * The small interfaces through which the use cases in core/ reach the world. db/ implements the
@@ -128,6 +129,8 @@ export interface Stores {
 
 export interface Database {
   stores: Stores;
+  /** Read-only aggregate queries of the SLA report. */
+  reports: ReportStore;
   /** Runs `fn` in one transaction (BEGIN IMMEDIATE on SQLite); everything commits or nothing. */
   transaction<T>(fn: (s: Stores) => Promise<T>): Promise<T>;
   /** The database's own clock, which timer processors trust over their host's. */

@@ -1,5 +1,6 @@
 import type { Clock } from './clock';
 import type { Database, TimerScheduler } from './ports';
+import { createSlaReportService } from './reports/sla-report';
 import { createSlaAdminService } from './sla/sla-admin-service';
 import { createSlaEngine, type Logger } from './sla/sla-engine';
 import { createStandardsService } from './standards/standards-service';
@@ -15,6 +16,7 @@ export function createServices(deps: { db: Database; clock: Clock; timers: Timer
     tickets: createTicketService({ ...deps, sla }),
     slaAdmin: createSlaAdminService({ ...deps, sla }),
     standards: createStandardsService(deps),
+    reports: createSlaReportService({ store: deps.db.reports, sla: deps.db.stores.sla, clock: deps.clock }),
   };
 }
 

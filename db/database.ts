@@ -3,6 +3,7 @@ import type { Database, Stores } from '../core/ports';
 import { databaseNow, type DbHandle } from './knex';
 import { createEventStore, createIdempotencyStore } from './stores/event-store';
 import { createOutboxStore } from './stores/outbox-store';
+import { createReportStore } from './stores/report-store';
 import { createSlaStore } from './stores/sla-store';
 import { createStandardStore } from './stores/standard-store';
 import { createTicketStore } from './stores/ticket-store';
@@ -32,6 +33,7 @@ function storesOn(knex: Knex, queued: number[] | null): Stores {
 export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Database {
   return {
     stores: storesOn(db.knex, null),
+    reports: createReportStore(db.knex),
     async transaction(fn) {
       const queued: number[] = [];
       const result = await db.knex.transaction((trx) => fn(storesOn(trx, queued)));

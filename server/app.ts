@@ -13,6 +13,7 @@ import { requestContext } from './http/request-context';
 import { mountRoutes, route, type RouteDef } from './http/routes';
 import { slaRoutes } from './sla/sla-routes';
 import { standardsRoutes } from './standards/standards-routes';
+import { reportRoutes } from './reports/reports-routes';
 import { ticketRoutes } from './tickets/tickets-routes';
 import { userRoutes } from './users/users-routes';
 
@@ -25,7 +26,7 @@ export interface AppDeps {
   authFailureLimit: number;
   /** Extra routes from other features (reports, outbox, standards…). */
   extraRoutes?: RouteDef[];
-  /** Extra middleware mounted before the API (metrics, dashboard). */
+  /** Operator endpoints mounted first, so their HTTP metrics see every request (metrics, dashboard). */
   mount?: (app: express.Express, authenticate: (req: Request) => Promise<User>) => void;
 }
 
@@ -38,6 +39,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...ticketRoutes(s.tickets, deps.clock),
     ...slaRoutes(s.slaAdmin),
     ...standardsRoutes(s.standards),
+    ...reportRoutes(s.reports),
     ...(deps.extraRoutes ?? []),
   ];
   const doc = () => openApiDocument(routes, '1.0.0');
@@ -49,7 +51,14 @@ export function createApp(deps: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const authenticate = async (req: Request): Promise<User> => {
+    const h = req.get('authorization') ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(h);
+    if (!m) throw new UnauthorizedError('send Authorization: Bearer <token>', { headers: { 'WWW-Authenticate': 'Bearer' } });
+    return deps.services.users.authenticate(m[1]!);
+  };
   app.use(requestContext(deps.logger));
+  deps.mount?.(app, authenticate);
   app.use(helmet());
 
   // Repeated failed authentication from one client → 429 with Retry-After; successes don't count.
@@ -64,14 +73,6 @@ export function createApp(deps: AppDeps) {
   }));
 
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
-
-  const authenticate = async (req: Request): Promise<User> => {
-    const h = req.get('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(h);
-    if (!m) throw new UnauthorizedError('send Authorization: Bearer <token>', { headers: { 'WWW-Authenticate': 'Bearer' } });
-    return deps.services.users.authenticate(m[1]!);
-  };
-  deps.mount?.(app, authenticate);
   mountRoutes(app, apiRoutes(deps), authenticate);
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));

@@ -5,6 +5,9 @@ import { createApp } from './app';
 import { openRuntime, StartupError, type Runtime } from './runtime';
 import { startWorkers } from '../workers/start';
 import { workerConnection } from '../workers/connection';
+import { createReportStore } from '../db/stores/report-store';
+import { createMetrics, mountMetrics } from './metrics/metrics';
+import { mountQueueDashboard } from './dashboard/queue-dashboard';
 
 /**
  * `npm start`: migrations, the API and the workers in one process. `--api` runs the API alone
@@ -14,12 +17,19 @@ async function main() {
   const apiOnly = process.argv.includes('--api');
   const config = loadConfig();
   const rt: Runtime = await openRuntime(config, { spawnRedis: !apiOnly });
+  const queueList = [rt.queues.timers, rt.queues.maintenance, rt.queues.mail];
+  const metrics = createMetrics({ source: createReportStore(rt.db.knex), queues: queueList, logger: rt.logger });
   const app = createApp({
     services: rt.services, clock: systemClock, logger: rt.logger, authFailureLimit: config.authFailureLimit,
     readiness: { database: async () => { await rt.db.knex.raw('select 1'); }, redis: async () => { await rt.redis.ping(); } },
+    mount: (a, authenticate) => {
+      mountMetrics(a, { authenticate, metricsToken: config.metricsToken, metrics });
+      mountQueueDashboard(a, { authenticate, queues: queueList });
+    },
   });
   const workers = apiOnly ? null : await startWorkers(rt.services, rt.queues, {
     connection: workerConnection(config.redisUrl), prefix: config.queuePrefix, reconcileIntervalMs: config.reconcileIntervalMs,
+    onReconcileRepairs: (n) => metrics.recordReconcilerRepairs(n),
   }, rt.logger);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { manualClock } from '../../core/clock';
-import { createSlaReportService } from '../../core/reports/sla-report';
-import { createReportStore } from '../../db/stores/report-store';
-import { createSlaStore } from '../../db/stores/sla-store';
-import { createApp } from '../../server/app';
-import { reportRoutes } from '../../server/reports/reports-routes';
-import { bearer, silentLogger, testStack, type TestStack, type TestUser } from '../helpers/test-app';
+import { bearer, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 
 /** RFC 4180 parser, enough for the report: quoted cells, doubled quotes, CRLF. */
@@ -76,12 +71,7 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
     agentA = await s.user('agent', { name: '김민수' });
     agentB = await s.user('agent', { name: '이영희' });
     supervisor = await s.user('supervisor');
-    const reports = createSlaReportService({ store: createReportStore(s.db.knex), sla: createSlaStore(s.db.knex), clock });
-    http = supertest(createApp({
-      services: s.services, clock, logger: silentLogger, authFailureLimit: 1000,
-      readiness: { database: async () => {}, redis: async () => {} },
-      extraRoutes: reportRoutes(reports),
-    }));
+    http = s.http;
 
     // Category 계약 runs on an 8-working-hour business clock (kr-public-office: 09–12, 13–18 KST).
     const cal = await as(supervisor).get('/api/v1/calendars/kr-public-office');

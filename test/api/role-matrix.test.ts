@@ -46,6 +46,7 @@ const EXPECTED: Record<string, 'public' | 'user' | Role> = {
   'POST /api/v1/standards/:id/records': 'agent',
   'GET /api/v1/standards/:id/records': 'agent',
   'GET /api/v1/standards/:id/compliance': 'agent',
+  'GET /api/v1/reports/sla': 'supervisor',
 };
 
 const RANK: Record<Role, number> = { officer: 0, agent: 1, supervisor: 2, admin: 3 };
