@@ -31,7 +31,6 @@ import { createServices } from '../core/services';
 import { createDatabase } from '../db/database';
 import { openDatabase } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
-import { createReportStore } from '../db/stores/report-store';
 import { renderMail } from '../templates/render';
 import { workerConnection } from '../workers/connection';
 import { createMailWorkerParts } from '../workers/mail/mail-processor';
@@ -131,7 +130,7 @@ async function main() {
   // Exactly the wiring the entry points use (see the report of the mail feature).
   const parts = createMailWorkerParts({ db: handle, queues, transport, logger, config: { publicUrl: PUBLIC_URL, mailFrom: MAIL_FROM, mailRetryMaxMs: 24 * 3600_000 } });
   const database = createDatabase(handle, { onMailQueued: parts.onMailQueued });
-  const services = createServices({ db: database, clock: systemClock, timers: createTimerScheduler(queues, redis), logger, reports: createReportStore(handle.knex) });
+  const services = createServices({ db: database, clock: systemClock, timers: createTimerScheduler(queues, redis), logger });
   const workers = await startWorkers(services, queues, {
     connection: workerConnection(REDIS_URL), prefix, reconcileIntervalMs: 60_000, extra: { mail: parts.handlers, mailSweep: parts.sweep },
   }, logger);

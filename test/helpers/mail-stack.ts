@@ -8,7 +8,6 @@ import supertest from 'supertest';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { createServices } from '../../core/services';
 import { createDatabase } from '../../db/database';
-import { createReportStore } from '../../db/stores/report-store';
 import { createApp } from '../../server/app';
 import { outboxRoutes } from '../../server/outbox/outbox-routes';
 import { workerConnection } from '../../workers/connection';
@@ -116,7 +115,7 @@ export async function mailStack(s: TestStack, opts: { transport: MailTransport; 
     config: { publicUrl: PUBLIC_URL, mailFrom: MAIL_FROM, mailRetryMaxMs: opts.mailRetryMaxMs ?? 60_000 },
   });
   const database = createDatabase(s.db, { onMailQueued: parts.onMailQueued });
-  const services = createServices({ db: database, clock: s.clock, timers: createTimerScheduler(s.queues, s.redis), logger: silentLogger, reports: createReportStore(s.db.knex) });
+  const services = createServices({ db: database, clock: s.clock, timers: createTimerScheduler(s.queues, s.redis), logger: silentLogger });
   const app = createApp({
     services, clock: s.clock, logger: silentLogger, authFailureLimit: 1000,
     readiness: { database: async () => { await s.db.knex.raw('select 1'); }, redis: async () => { await s.redis.ping(); } },
