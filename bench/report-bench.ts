@@ -18,15 +18,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { manualClock } from '../core/clock';
-import { createSlaReportService } from '../core/reports/sla-report';
 import { createServices } from '../core/services';
 import { createDatabase } from '../db/database';
 import { openDatabase } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
-import { createReportStore } from '../db/stores/report-store';
-import { createSlaStore } from '../db/stores/sla-store';
 import { createApp } from '../server/app';
-import { reportRoutes } from '../server/reports/reports-routes';
+import { createMailStore } from '../db/stores/mail-store';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -141,10 +138,10 @@ async function main() {
     const seedMs = performance.now() - started;
     console.log(`inserted ${TICKETS} tickets, ${ratings.length} ratings, ${breaches.length} breach milestones in ${(seedMs / 1000).toFixed(1)} s`);
 
-    const reports = createSlaReportService({ store: createReportStore(db.knex), sla: createSlaStore(db.knex), clock });
     const app = createApp({
       services, clock, logger, authFailureLimit: 1000,
-      readiness: { database: async () => {}, redis: async () => {} }, extraRoutes: reportRoutes(reports),
+      readiness: { database: async () => {}, redis: async () => {} },
+      outbox: { store: createMailStore(db), enqueue: async () => {}, logger },
     });
     const server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));

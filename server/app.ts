@@ -14,6 +14,7 @@ import { mountRoutes, route, type RouteDef } from './http/routes';
 import { slaRoutes } from './sla/sla-routes';
 import { standardsRoutes } from './standards/standards-routes';
 import { reportRoutes } from './reports/reports-routes';
+import { outboxRoutes, type OutboxRouteDeps } from './outbox/outbox-routes';
 import { ticketRoutes } from './tickets/tickets-routes';
 import { userRoutes } from './users/users-routes';
 
@@ -24,8 +25,8 @@ export interface AppDeps {
   readiness: Readiness;
   /** Failed authentications allowed per client per minute before 429. */
   authFailureLimit: number;
-  /** Extra routes from other features (reports, outbox, standards…). */
-  extraRoutes?: RouteDef[];
+  /** The outbox admin routes: the mail store and how to queue a row again. */
+  outbox: OutboxRouteDeps;
   /** Operator endpoints mounted first, so their HTTP metrics see every request (metrics, dashboard). */
   mount?: (app: express.Express, authenticate: (req: Request) => Promise<User>) => void;
 }
@@ -40,7 +41,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...slaRoutes(s.slaAdmin),
     ...standardsRoutes(s.standards),
     ...reportRoutes(s.reports),
-    ...(deps.extraRoutes ?? []),
+    ...outboxRoutes(deps.outbox),
   ];
   const doc = () => openApiDocument(routes, '1.0.0');
   return [...routes, route({ method: 'get', path: '/api/v1/openapi.json', summary: 'This OpenAPI 3.1 document', access: 'public', success: 200, handler: doc })];

@@ -11,6 +11,7 @@ import { migrateLatest } from '../db/migrate';
 import type { Config } from './config';
 import { openQueues, type Queues } from '../workers/queues';
 import { createTimerScheduler } from '../workers/sla/timer-scheduler';
+import { mailQueuedHook } from '../workers/mail/mail-queue';
 
 /** A startup failure with one line that says what to fix. */
 export class StartupError extends Error {}
@@ -91,7 +92,7 @@ export async function openRuntime(config: Readonly<Config>, opts: { spawnRedis: 
 
   const queues = openQueues({ host: redis.options.host, port: redis.options.port, username: redis.options.username, password: redis.options.password,
     db: redis.options.db, tls: redis.options.tls, enableOfflineQueue: false, maxRetriesPerRequest: 1 }, config.queuePrefix);
-  const services = createServices({ db: createDatabase(db), clock: systemClock, timers: createTimerScheduler(queues, redis), logger });
+  const services = createServices({ db: createDatabase(db, { onMailQueued: mailQueuedHook(queues, logger) }), clock: systemClock, timers: createTimerScheduler(queues, redis), logger });
   if (config.bootstrapAdmin && await services.users.bootstrapAdmin(config.bootstrapAdmin.email, config.bootstrapAdmin.token)) {
     logger.info({ email: config.bootstrapAdmin.email }, 'bootstrap admin created');
   }

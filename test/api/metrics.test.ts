@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { systemClock } from '../../core/clock';
 import { createReportStore } from '../../db/stores/report-store';
+import { createMailStore } from '../../db/stores/mail-store';
 import { createApp } from '../../server/app';
 import { mountQueueDashboard } from '../../server/dashboard/queue-dashboard';
 import { createMetrics, mountMetrics, type Metrics } from '../../server/metrics/metrics';
@@ -33,6 +34,7 @@ describe(`metrics and queue dashboard (${TEST_ENGINE})`, () => {
     http = supertest(createApp({
       services: s.services, clock: systemClock, logger: silentLogger, authFailureLimit: 1000,
       readiness: { database: async () => {}, redis: async () => {} },
+      outbox: { store: createMailStore(s.db), enqueue: async () => {}, logger: silentLogger },
       mount: (app, authenticate) => {
         mountMetrics(app, { authenticate, metricsToken: METRICS_TOKEN, metrics });
         mountQueueDashboard(app, { authenticate, queues });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { ROLES, type Role } from '../../core/model';
 import { apiRoutes } from '../../server/app';
 import { systemClock } from '../../core/clock';
+import { createMailStore } from '../../db/stores/mail-store';
 import { bearer, silentLogger, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 
@@ -47,6 +48,8 @@ const EXPECTED: Record<string, 'public' | 'user' | Role> = {
   'GET /api/v1/standards/:id/records': 'agent',
   'GET /api/v1/standards/:id/compliance': 'agent',
   'GET /api/v1/reports/sla': 'supervisor',
+  'GET /api/v1/outbox': 'admin',
+  'POST /api/v1/outbox/:id/retry': 'admin',
 };
 
 const RANK: Record<Role, number> = { officer: 0, agent: 1, supervisor: 2, admin: 3 };
@@ -65,7 +68,7 @@ describe(`role matrix: every route × every role (${TEST_ENGINE})`, () => {
   after(() => s.close());
 
   const routes = () => apiRoutes({ services: s.services, clock: systemClock, logger: silentLogger, authFailureLimit: 1000,
-    readiness: { database: async () => {}, redis: async () => {} } });
+    readiness: { database: async () => {}, redis: async () => {} }, outbox: { store: createMailStore(s.db), enqueue: async () => {}, logger: silentLogger } });
 
   it('declares an expected rule for every route of the app', () => {
     const missing = routes().map((r) => `${r.method.toUpperCase()} ${r.path}`).filter((k) => !(k in EXPECTED));

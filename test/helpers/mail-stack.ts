@@ -9,7 +9,6 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { createServices } from '../../core/services';
 import { createDatabase } from '../../db/database';
 import { createApp } from '../../server/app';
-import { outboxRoutes } from '../../server/outbox/outbox-routes';
 import { workerConnection } from '../../workers/connection';
 import { createMailWorkerParts, type MailWorkerDeps } from '../../workers/mail/mail-processor';
 import type { MailTransport } from '../../workers/mail/mail-transport';
@@ -119,7 +118,7 @@ export async function mailStack(s: TestStack, opts: { transport: MailTransport; 
   const app = createApp({
     services, clock: s.clock, logger: silentLogger, authFailureLimit: 1000,
     readiness: { database: async () => { await s.db.knex.raw('select 1'); }, redis: async () => { await s.redis.ping(); } },
-    extraRoutes: outboxRoutes({ store: parts.store, enqueue: parts.requeue, logger: silentLogger }),
+    outbox: { store: parts.store, enqueue: parts.requeue, logger: silentLogger },
   });
   const http = supertest(app);
   const workers = await startWorkers(services, s.queues, {

@@ -6,6 +6,8 @@ import { systemClock, type Clock } from '../../core/clock';
 import type { Role } from '../../core/model';
 import { createServices, type Services } from '../../core/services';
 import { createDatabase } from '../../db/database';
+import { createMailStore } from '../../db/stores/mail-store';
+import { mailQueuedHook, requeueMail } from '../../workers/mail/mail-queue';
 import { createApp, type AppDeps } from '../../server/app';
 import { openQueues, type Queues } from '../../workers/queues';
 import { createTimerScheduler } from '../../workers/sla/timer-scheduler';
@@ -32,11 +34,12 @@ export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDep
   const prefix = uniquePrefix();
   const u = new URL(redisUrl);
   const queues: Queues = openQueues({ host: u.hostname, port: Number(u.port), enableOfflineQueue: false, maxRetriesPerRequest: 1 }, prefix);
-  const database = createDatabase(db);
+  const database = createDatabase(db, { onMailQueued: mailQueuedHook(queues, silentLogger) });
   const services: Services = createServices({ db: database, clock, timers: createTimerScheduler(queues, redis), logger: silentLogger });
   const app = createApp({
     services, clock, logger: silentLogger, authFailureLimit: 1000,
     readiness: { database: async () => { await db.knex.raw('select 1'); }, redis: async () => { await redis.ping(); } },
+    outbox: { store: createMailStore(db), enqueue: (ids) => requeueMail(queues, ids), logger: silentLogger },
     ...opts.appDeps,
   });
   const http = supertest(app);
