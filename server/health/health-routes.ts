@@ -1,12 +1,9 @@
 import { ServiceUnavailableError } from '../../core/errors';
 import { route } from '../http/routes';
+import { within } from '../../core/within';
 
 /** Checks that answer whether a dependency is reachable right now. */
 export interface Readiness { database(): Promise<void>; redis(): Promise<void> }
-
-const within = <T>(p: Promise<T>, ms: number) => Promise.race([
-  p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
-]);
 
 /** Liveness and readiness probes. */
 export function healthRoutes(r: Readiness) {
@@ -15,7 +12,7 @@ export function healthRoutes(r: Readiness) {
     route({
       method: 'get', path: '/readyz', summary: 'Readiness: 200 only while the database and Redis answer', access: 'public', success: 200,
       handler: async () => {
-        const checks = await Promise.allSettled([within(r.database(), 2000), within(r.redis(), 1000)]);
+        const checks = await Promise.allSettled([within(r.database(), 2000, 'database'), within(r.redis(), 1000, 'redis')]);
         const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : `down: ${(c.reason as Error).message}`));
         if (db !== 'ok' || redis !== 'ok') throw new ServiceUnavailableError(`not ready: database ${db}; redis ${redis}`);
         return { status: 'ok', database: db, redis };

@@ -1,3 +1,4 @@
+import { within } from '../../core/within';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -44,11 +45,7 @@ const COLLECT_TIMEOUT_MS = 3000;
 /** At most this many milestone rows are read per scrape; the rest wait for the next one. */
 const MILESTONES_PER_SCRAPE = 20_000;
 
-function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} took longer than ${COLLECT_TIMEOUT_MS} ms`)), COLLECT_TIMEOUT_MS); });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
+const withTimeout = <T>(p: Promise<T>, what: string) => within(p, COLLECT_TIMEOUT_MS, what);
 
 /** Builds the registry and the metrics; returns what the app and the workers feed. */
 export function createMetrics(opts: MetricsOptions) {

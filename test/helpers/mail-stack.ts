@@ -3,6 +3,7 @@
  * recipient, and the app + workers wired as production wires them (the onMailQueued hook, the
  * mail handler, the outbox routes) on top of a testStack's database and Redis.
  */
+import { within } from '../../core/within';
 import net from 'node:net';
 import supertest from 'supertest';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
@@ -35,11 +36,7 @@ export interface SinkRules {
   beforeReply?(msg: SinkMessage): Promise<void>;
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms); });
-  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
-}
+const withTimeout = within;
 
 const smtpError = (r: SmtpReply) => Object.assign(new Error(r.message), { responseCode: r.code });
 

@@ -7,7 +7,7 @@ import type { Role } from '../../core/model';
 import { createServices, type Services } from '../../core/services';
 import { createDatabase } from '../../db/database';
 import { createMailStore } from '../../db/stores/mail-store';
-import { mailQueuedHook, requeueMail } from '../../workers/mail/mail-queue';
+import { requeueMail } from '../../workers/mail/mail-queue';
 import { createApp, type AppDeps } from '../../server/app';
 import { openQueues, type Queues } from '../../workers/queues';
 import { createTimerScheduler } from '../../workers/sla/timer-scheduler';
@@ -34,7 +34,8 @@ export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDep
   const prefix = uniquePrefix();
   const u = new URL(redisUrl);
   const queues: Queues = openQueues({ host: u.hostname, port: Number(u.port), enableOfflineQueue: false, maxRetriesPerRequest: 1 }, prefix);
-  const database = createDatabase(db, { onMailQueued: mailQueuedHook(queues, silentLogger) });
+  // No mail hook: outbox rows stay pending unless a test wires the mail worker (helpers/mail-stack).
+  const database = createDatabase(db);
   const services: Services = createServices({ db: database, clock, timers: createTimerScheduler(queues, redis), logger: silentLogger });
   const app = createApp({
     services, clock, logger: silentLogger, authFailureLimit: 1000,

@@ -1,3 +1,4 @@
+import { within } from '../../core/within';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -18,11 +19,7 @@ interface TestServer { port: number; received: Received[]; dataCalls: number; se
 const transports: MailTransport[] = [];
 const closers: Array<() => Promise<void>> = [];
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms); });
-  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
-}
+const withTimeout = within;
 
 function smtpError(responseCode: number, message: string): Error & { responseCode: number } {
   return Object.assign(new Error(message), { responseCode });

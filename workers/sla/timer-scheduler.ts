@@ -1,17 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { TimerJob, TimerScheduler } from '../../core/ports';
+import { within } from '../../core/within';
 import { timerJobId, type Queues } from '../queues';
 
 /** Redis calls from a request path fail after this long instead of hanging (the reconciler repairs). */
 const REDIS_DEADLINE_MS = 1500;
-
-function within<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${REDIS_DEADLINE_MS} ms (${what})`)), REDIS_DEADLINE_MS);
-  });
-  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
-}
 
 
 /** Milestone timers as BullMQ delayed jobs, one per (ticket, deadline version, milestone). */
@@ -26,8 +19,8 @@ export function createTimerScheduler(queues: Queues, redis: Redis, now: () => nu
   return {
     async schedule(jobs, stale) {
       // Re-adding an existing job id is a no-op in BullMQ, so this is safe to repeat.
-      if (jobs.length) await within(queues.timers.addBulk(toBulk(jobs)), 'schedule timers');
-      if (stale.length) await within(Promise.all(stale.map((s) => queues.timers.remove(timerJobId(s.ticketId, s.version, s.key)))), 'remove stale timers');
+      if (jobs.length) await within(queues.timers.addBulk(toBulk(jobs)), REDIS_DEADLINE_MS, 'Redis (schedule timers)');
+      if (stale.length) await within(Promise.all(stale.map((s) => queues.timers.remove(timerJobId(s.ticketId, s.version, s.key)))), REDIS_DEADLINE_MS, 'Redis (remove stale timers)');
     },
     async ensure(jobs) {
       if (!jobs.length) return 0;
