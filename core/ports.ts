@@ -101,6 +101,8 @@ export interface SlaStore {
   /** Inserts the milestone unless its (ticket, version, milestone) key exists; true if inserted. */
   recordMilestone(m: MilestoneRecord): Promise<number | null>;
   milestonesOf(ticketId: number): Promise<MilestoneRecord[]>;
+  /** The milestone keys recorded so far (any deadline version) for each of these tickets. */
+  recordedKeys(ticketIds: number[]): Promise<Map<number, Set<string>>>;
   insertEscalation(e: { ticketId: number; level: number; milestoneId: number; notified: string[]; at: Date }): Promise<number>;
   escalations(state: 'open' | 'acknowledged' | undefined, page: PageQuery): Promise<Page<EscalationRecord>>;
   escalation(id: number): Promise<EscalationRecord | null>;

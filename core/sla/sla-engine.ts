@@ -126,11 +126,29 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
       const ids = await db.stores.tickets.liveIds({ afterId, limit: batch });
       if (ids.length === 0) break;
       afterId = ids[ids.length - 1]!;
+      // Milestones are computed in memory for the whole batch; only a ticket with a passed,
+      // unrecorded milestone pays for a write transaction.
+      const now = await db.now();
+      const [batchTickets, done] = await Promise.all([db.stores.tickets.byIds(ids), db.stores.sla.recordedKeys(ids)]);
+      const byPolicy = new Map<number, { policy: SlaPolicy; dc: DeadlineClock }>();
       const jobs: TimerJob[] = [];
-      for (const id of ids) {
-        const r = await advance(id, { recovered: true });
-        recorded += r.recorded.length;
-        for (const m of r.pending) jobs.push({ ticketId: id, version: r.version, key: m.key, at: m.at });
+      for (const t of batchTickets) {
+        let p = byPolicy.get(t.sla.policyId);
+        if (!p) {
+          const policy = (await db.stores.sla.policy(t.sla.policyId))!;
+          p = { policy, dc: await clocks.forPolicy(policy) };
+          byPolicy.set(policy.id, p);
+        }
+        const all = milestonesOf(t.sla, p.policy, p.dc);
+        const recordedKeys = done.get(t.id);
+        const missed = all.some((m) => m.at.getTime() <= now.getTime() && !recordedKeys?.has(m.key));
+        if (missed) {
+          const r = await advance(t.id, { recovered: true });
+          recorded += r.recorded.length;
+          for (const m of r.pending) jobs.push({ ticketId: t.id, version: r.version, key: m.key, at: m.at });
+        } else {
+          jobs.push(...jobsOf(t, all.filter((m) => m.at.getTime() > now.getTime())));
+        }
       }
       jobsRestored += await timers.ensure(jobs);
       tickets += ids.length;

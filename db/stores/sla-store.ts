@@ -117,6 +117,18 @@ export function createSlaStore(knex: Knex): SlaStore {
         dueAt: date(r.due_at), recordedAt: date(r.recorded_at), recovered: bool(r.recovered),
       }));
     },
+    async recordedKeys(ticketIds) {
+      const out = new Map<number, Set<string>>();
+      for (let i = 0; i < ticketIds.length; i += 500) {
+        const rows = await knex('sla_milestones').whereIn('ticket_id', ticketIds.slice(i, i + 500)).select('ticket_id', 'milestone');
+        for (const r of rows) {
+          const id = Number(r.ticket_id);
+          if (!out.has(id)) out.set(id, new Set());
+          out.get(id)!.add(String(r.milestone));
+        }
+      }
+      return out;
+    },
     async insertEscalation(e) {
       const ins = await knex('escalations').insert({
         ticket_id: e.ticketId, level: e.level, milestone_id: e.milestoneId, notified: JSON.stringify(e.notified), created_at: e.at.getTime(),

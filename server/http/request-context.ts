@@ -19,7 +19,7 @@ export function requestContext(logger: Logger): RequestHandler {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const line = { reqId: id, method: req.method, path: req.route?.path ?? req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
       if (res.statusCode >= 500) logger.error(line, 'request failed');
-      else logger.debug(line, 'request');
+      else logger.info(line, 'request');
     });
     next();
   };
