@@ -39,7 +39,8 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
     if (due.length === 0) return { version: t.sla.version, recorded: [], pending };
     // A warning or breach already recorded under an earlier deadline version is not repeated when
     // the deadline moves (resume, recalculation): one warning per threshold, one breach per ticket.
-    const before = new Set((await s.sla.milestonesOf(t.id)).map((m) => m.milestone));
+    // (Version 1 has no earlier versions: the unique key alone decides, one query saved.)
+    const before = new Set(t.sla.version === 1 ? [] : (await s.sla.milestonesOf(t.id)).map((m) => m.milestone));
     let sla: SlaClock = t.sla;
     const recorded: string[] = [];
     for (const m of due) {
