@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { testStack, startTestWorkers, type TestStack } from '../test/helpers/test-app';
 import { workerConnection } from '../workers/connection';
+import { holidaySetDates } from '../core/time/kr-holidays';
 import { machine, median, percentile, writeSection } from './bench-doc';
 import { REDIS_URL } from './bench-env';
 
@@ -121,7 +122,8 @@ async function stormAndMemoryRun() {
     const jobs = await s.queues.timers.getJobCounts('delayed');
     // The holiday: the next weekday in Seoul, inside every ticket's window.
     const d = new Date(now + 9 * 3600_000);
-    do d.setUTCDate(d.getUTCDate() + 1); while ([0, 6].includes(d.getUTCDay()));
+    const kr = new Set(holidaySetDates(['KR']));
+    do d.setUTCDate(d.getUTCDate() + 1); while ([0, 6].includes(d.getUTCDay()) || kr.has(d.toISOString().slice(0, 10)));
     const t0 = Date.now();
     const res = await s.services.slaAdmin.addHoliday(admin, 'kr-working-days', { date: d.toISOString().slice(0, 10), name: '임시공휴일' });
     const stormSeconds = (Date.now() - t0) / 1000;

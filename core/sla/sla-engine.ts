@@ -120,7 +120,7 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
    * Brings every live clock in line: records milestones whose time passed without a record
    * (marked recovered) and re-adds missing timer jobs. Returns what it repaired.
    */
-  async function reconcile(batch = 500): Promise<{ tickets: number; recorded: number; jobsRestored: number }> {
+  async function reconcile(batch = 200): Promise<{ tickets: number; recorded: number; jobsRestored: number }> {
     let afterId = 0;
     let tickets = 0, recorded = 0, jobsRestored = 0;
     for (;;) {
@@ -153,6 +153,8 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
       }
       jobsRestored += await timers.ensure(jobs);
       tickets += ids.length;
+      // The reconciler is background work: let timer jobs in between batches.
+      await new Promise((r) => setImmediate(r));
     }
     return { tickets, recorded, jobsRestored };
   }

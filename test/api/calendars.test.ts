@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { bearer, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 import { timerJobId } from '../../workers/queues';
+import { holidaySetDates } from '../../core/time/kr-holidays';
 
 describe(`calendars, holidays and deadlines (${TEST_ENGINE})`, () => {
   let s: TestStack;
@@ -54,7 +55,11 @@ describe(`calendars, holidays and deadlines (${TEST_ENGINE})`, () => {
     const t = await s.ticket(officer, { category: 'workdays' });
     assert.equal(t.sla.clock, 'business');
     const before = Date.parse(t.sla.due_at);
-    const day = new Date(before - 24 * 3600_000 + 9 * 3600_000).toISOString().slice(0, 10); // a Seoul date inside the window
+    // The first working day after the day of receipt (Seoul dates) lies inside the 2-working-day window.
+    const kr = new Set(holidaySetDates(['KR']));
+    const d = new Date(Date.parse(t.received_at) + 9 * 3600_000);
+    do d.setUTCDate(d.getUTCDate() + 1); while ([0, 6].includes(d.getUTCDay()) || kr.has(d.toISOString().slice(0, 10)));
+    const day = d.toISOString().slice(0, 10);
     const add = await s.http.post('/api/v1/calendars/kr-working-days/holidays').set('authorization', bearer(supervisor)).send({ date: day, name: '임시공휴일' });
     assert.equal(add.status, 201, add.text);
     assert.ok(add.body.recalculated_tickets >= 1);

@@ -24,11 +24,20 @@ export function createTimerScheduler(queues: Queues, redis: Redis, now: () => nu
     },
     async ensure(jobs) {
       if (!jobs.length) return 0;
-      // One EXISTS per job hash, pipelined: cheap enough to check every live clock each minute.
+      // A deadline version's jobs are added together (one MULTI), and the earliest fires first,
+      // so when a version's earliest future job exists the later ones do too: one EXISTS per live
+      // clock, pipelined, is enough to find what a flushed or restarted Redis lost.
+      const groups = new Map<string, TimerJob[]>();
+      for (const j of jobs) {
+        const k = `${j.ticketId}-${j.version}`;
+        const g = groups.get(k);
+        if (g) g.push(j); else groups.set(k, [j]);
+      }
+      const heads = [...groups.values()].map((g) => g.reduce((a, b) => (b.at < a.at ? b : a)));
       const pipe = redis.pipeline();
-      for (const j of jobs) pipe.exists(`${queues.prefix}:sla-timers:${timerJobId(j.ticketId, j.version, j.key)}`);
+      for (const j of heads) pipe.exists(`${queues.prefix}:sla-timers:${timerJobId(j.ticketId, j.version, j.key)}`);
       const res = (await pipe.exec()) ?? [];
-      const missing = jobs.filter((_, i) => res[i]?.[1] === 0);
+      const missing = heads.flatMap((h, i) => (res[i]?.[1] === 0 ? groups.get(`${h.ticketId}-${h.version}`)! : []));
       if (missing.length) await queues.timers.addBulk(toBulk(missing));
       return missing.length;
     },
