@@ -23,7 +23,6 @@ export class UnauthorizedError extends DomainError { override readonly status = 
 export class ForbiddenError extends DomainError { override readonly status = 403; override readonly title = 'Forbidden'; }
 export class NotFoundError extends DomainError { override readonly status = 404; override readonly title = 'Not Found'; }
 export class ConflictError extends DomainError { override readonly status = 409; override readonly title = 'Conflict'; }
-export class PayloadTooLargeError extends DomainError { override readonly status = 413; override readonly title = 'Payload Too Large'; }
 export class UnsupportedMediaTypeError extends DomainError { override readonly status = 415; override readonly title = 'Unsupported Media Type'; }
 export class ValidationError extends DomainError {
   override readonly status = 422;

@@ -14,9 +14,12 @@ export interface Logger { info(o: object, msg?: string): void; warn(o: object, m
 /** What one advance of a ticket's clock did, and what is still ahead of it. */
 export interface AdvanceResult { version: number; recorded: string[]; pending: Milestone[] }
 
-/** Every milestone key a policy can produce, to remove a superseded version's jobs. */
-function allKeys(policy: SlaPolicy): string[] {
-  return [...policy.warnings.map((w) => `warning-${w}`), 'breach', ...policy.escalations.map((_, i) => `escalation-${i + 1}`)];
+/** The jobs a ticket's superseded deadline versions [from, to) may still have in Redis. */
+function supersededJobs(ticketId: number, from: number, to: number, policy: SlaPolicy): Omit<TimerJob, 'at'>[] {
+  const keys = [...policy.warnings.map((w) => `warning-${w}`), 'breach', ...policy.escalations.map((_, i) => `escalation-${i + 1}`)];
+  const out: Omit<TimerJob, 'at'>[] = [];
+  for (let version = from; version < to; version++) for (const key of keys) out.push({ ticketId, version, key });
+  return out;
 }
 
 /**
@@ -106,10 +109,7 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
       const policy = knownPolicy?.id === t.sla.policyId ? knownPolicy : (await db.stores.sla.policy(t.sla.policyId))!;
       const dc = await clocks.forPolicy(policy);
       const live = isOpenStatus(t.status) ? milestonesOf(t.sla, policy, dc) : [];
-      const stale: Omit<TimerJob, 'at'>[] = [];
-      if (previousVersion !== undefined) {
-        for (let v = previousVersion; v < t.sla.version; v++) for (const key of allKeys(policy)) stale.push({ ticketId: t.id, version: v, key });
-      }
+      const stale = previousVersion === undefined ? [] : supersededJobs(t.id, previousVersion, t.sla.version, policy);
       await timers.schedule(jobsOf(t, live), stale);
     } catch (err) {
       logger.warn({ err, ticketId: t.id }, 'could not schedule SLA timers; the reconciler will repair them');
@@ -190,7 +190,7 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
             data: { old_due_at: t.sla.dueAt.toISOString(), new_due_at: next.dueAt.toISOString(), reason } });
           await s.tickets.update(t.id, { sla: next }, now);
           out.jobs.push(...jobsOf({ ...t, sla: next }, milestonesOf(next, p.policy, p.dc)));
-          for (let v = t.sla.version; v < next.version; v++) for (const key of allKeys(p.policy)) out.stale.push({ ticketId: t.id, version: v, key });
+          out.stale.push(...supersededJobs(t.id, t.sla.version, next.version, p.policy));
           out.n += 1;
         }
         await s.events.addMany(events);

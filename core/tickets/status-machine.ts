@@ -14,11 +14,6 @@ export function canMove(from: TicketStatus, to: TicketStatus): boolean {
   return MOVES[from].includes(to);
 }
 
-/** The statuses a ticket may move to from `from`. */
-export function movesFrom(from: TicketStatus): readonly TicketStatus[] {
-  return MOVES[from];
-}
-
 /** Statuses in which the inquiry still waits for the helpdesk. */
 export function isOpenStatus(s: TicketStatus): boolean {
   return s === 'new' || s === 'open' || s === 'pending';
