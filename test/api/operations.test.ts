@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import pino from 'pino';
 import { bearer, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 import { TICKET_STATUSES } from '../../core/model';
@@ -17,14 +18,19 @@ describe(`operations: health, docs, headers, limits (${TEST_ENGINE})`, () => {
   });
 
   it('/readyz is 503 while Redis is unreachable, and fast', async () => {
-    const down = await testStack({ redisUrl: 'redis://127.0.0.1:1' });
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (l: string) => { lines.push(l); } });
+    const down = await testStack({ redisUrl: 'redis://127.0.0.1:1', appDeps: { logger } });
     try {
       const started = Date.now();
       const r = await down.http.get('/readyz');
       assert.equal(r.status, 503);
       // Only "down": the driver's message (host, port) is logged, not shown to anonymous callers.
       assert.deepEqual(r.body, { status: 'down', checks: { db: 'ok', redis: 'down' } });
-      assert.doesNotMatch(r.text, /127\.0\.0\.1|ECONNREFUSED|no answer/);
+      assert.doesNotMatch(r.text, /127\.0\.0\.1|ECONNREFUSED|no answer|Connection/i);
+      // …and the reason is in the log for the operator.
+      const logged = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'not ready');
+      assert.ok(logged?.redis, lines.join(''));
       assert.ok(Date.now() - started < 2500);
       // writes still succeed: the database is the source of truth, timers are repaired later
       const officer = await down.user('officer');
