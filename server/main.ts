@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { systemClock } from '../core/clock';
 import { ConfigError, loadConfig } from './config';
@@ -62,7 +63,7 @@ async function main() {
     onReconcileRepairs: (n) => metrics.recordReconcilerRepairs(n),
     extra: { mail: mail.handlers, mailSweep: mail.sweep },
   }, rt.logger) : null;
-  rt.logger.info({ url: `http://${config.host}:${config.port}`, workers: !apiOnly }, 'helpdesk listening');
+  rt.logger.info({ url: `http://${config.host}:${(server.address() as AddressInfo).port}`, publicUrl: config.publicUrl, workers: !apiOnly }, 'helpdesk listening');
 
   let stopping = false;
   const stop = async (signal: string) => {
