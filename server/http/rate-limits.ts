@@ -13,6 +13,8 @@ const WINDOW_MS = 60_000;
 
 function windowStore(): MemoryStore {
   const store = new MemoryStore();
+  // Used as a counter, not through express-rate-limit's middleware (which counts requests in
+  // flight); of its options the store reads only the window.
   store.init({ windowMs: WINDOW_MS } as Parameters<MemoryStore['init']>[0]);
   return store;
 }
