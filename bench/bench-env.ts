@@ -36,7 +36,9 @@ export async function spawnServer(script: string, args: string[], env: Record<st
   const prefix = `bench-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', REDIS_URL,
-      BOOTSTRAP_ADMIN_EMAIL: 'admin@bench.kr', BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN, AUTH_FAILURE_LIMIT: '1000000', ...env },
+      BOOTSTRAP_ADMIN_EMAIL: 'admin@bench.kr', BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN, AUTH_FAILURE_LIMIT: '1000000',
+      // One officer posts every ticket of the load run: lift the per-user write quota.
+      WRITE_QUOTA_PER_MINUTE: '1000000000', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;

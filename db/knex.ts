@@ -64,8 +64,35 @@ export interface DbHandle {
   engine: Engine;
 }
 
+/** Where knex's own warnings go (pool errors); the app's pino logger fits. */
+export interface DbLogger { warn(obj: object, msg: string): void }
+
+/**
+ * Keeps row values out of every log line a failed query can produce: knex's message names the
+ * statement with placeholders (compileSqlOnError: false), not with the bound values, and
+ * PostgreSQL's `detail` ("Failing row contains (…)", "Key (email)=(…)") stays readable by code
+ * but is hidden from loggers, which print only enumerable fields. The error code stays.
+ */
+function quietErrors(knex: Knex): Knex {
+  knex.on('query-error', (err: unknown) => {
+    if (err && typeof err === 'object' && 'detail' in err) Object.defineProperty(err, 'detail', { enumerable: false });
+  });
+  return knex;
+}
+
+const knexLog = (logger?: DbLogger) => ({
+  // knex prints pool errors (a database that refuses connections) with a stack to stdout otherwise.
+  warn: (message: unknown) => logger?.warn({ detail: String(message).split('\n')[0] }, 'database warning'),
+  error: (message: unknown) => logger?.warn({ detail: String(message).split('\n')[0] }, 'database error'),
+  deprecate: () => {},
+  debug: () => {},
+});
+
+/** The database file, its WAL and shared-memory files: readable by this account only. */
+const SQLITE_FILES = ['', '-wal', '-shm'];
+
 /** Opens the database the settings name: PostgreSQL for a URL, else SQLite (WAL) in the data dir. */
-export function openDatabase(opts: { databaseUrl?: string; sqliteFile: string; searchPath?: string }): DbHandle {
+export function openDatabase(opts: { databaseUrl?: string; sqliteFile: string; searchPath?: string; logger?: DbLogger }): DbHandle {
   if (opts.databaseUrl) {
     const knex = knexFactory({
       client: 'pg',
@@ -73,12 +100,26 @@ export function openDatabase(opts: { databaseUrl?: string; sqliteFile: string; s
       searchPath: opts.searchPath ? [opts.searchPath] : undefined,
       pool: { min: 0, max: 10, acquireTimeoutMillis: 10_000 },
       acquireConnectionTimeout: 10_000,
+      compileSqlOnError: false,
+      log: knexLog(opts.logger),
     });
-    return { knex, engine: 'pg' };
+    return { knex: quietErrors(knex), engine: 'pg' };
   }
-  fs.mkdirSync(path.dirname(opts.sqliteFile), { recursive: true });
+  fs.mkdirSync(path.dirname(opts.sqliteFile), { recursive: true, mode: 0o700 });
+  // SQLite creates the -wal and -shm files with the database file's mode, so setting it on the
+  // database file (new or from an older version) covers all three.
+  fs.closeSync(fs.openSync(opts.sqliteFile, 'a', 0o600));
+  for (const suffix of SQLITE_FILES) {
+    try {
+      fs.chmodSync(opts.sqliteFile + suffix, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
   const knex = knexFactory({
     client: ImmediateSqliteClient as unknown as typeof Knex.Client,
+    compileSqlOnError: false,
+    log: knexLog(opts.logger),
     connection: { filename: opts.sqliteFile },
     useNullAsDefault: true,
     // One connection: SQLite serialises writers anyway, and one connection means no lock fights
@@ -98,7 +139,7 @@ export function openDatabase(opts: { databaseUrl?: string; sqliteFile: string; s
       },
     },
   });
-  return { knex, engine: 'sqlite' };
+  return { knex: quietErrors(knex), engine: 'sqlite' };
 }
 
 /** The database's own clock in epoch ms: timer processors trust it over their host's clock. */

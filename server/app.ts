@@ -1,15 +1,16 @@
 import express, { type Request } from 'express';
 import helmet from 'helmet';
-import { rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
-import { NotFoundError, TooManyRequestsError, UnauthorizedError } from '../core/errors';
+import { NotFoundError, UnauthorizedError } from '../core/errors';
 import type { User } from '../core/model';
 import type { Services } from '../core/services';
+import type { TrustProxy } from './config';
 import { healthRoutes, type Readiness } from './health/health-routes';
 import { openApiDocument } from './http/openapi';
 import { errorHandler } from './http/problem';
 import { requestContext } from './http/request-context';
+import { createAuthLimiter, createWriteQuota } from './http/rate-limits';
 import { mountRoutes, route, type RouteDef } from './http/routes';
 import { slaRoutes } from './sla/sla-routes';
 import { standardsRoutes } from './standards/standards-routes';
@@ -25,6 +26,10 @@ export interface AppDeps {
   readiness: Readiness;
   /** Failed authentications allowed per client per minute before 429. */
   authFailureLimit: number;
+  /** Tickets and messages one user may create per minute (429 beyond); unset: no quota. */
+  writeQuotaPerMinute?: number;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (default loopback). */
+  trustProxy?: TrustProxy;
   /** The outbox admin routes: the mail store and how to queue a row again. */
   outbox: OutboxRouteDeps;
   /** Operator endpoints mounted first, so their HTTP metrics see every request (metrics, dashboard). */
@@ -35,7 +40,7 @@ export interface AppDeps {
 export function apiRoutes(deps: AppDeps): RouteDef[] {
   const s = deps.services;
   const routes = [
-    ...healthRoutes(deps.readiness),
+    ...healthRoutes(deps.readiness, deps.logger),
     ...userRoutes(s.users),
     ...ticketRoutes(s.tickets, deps.clock),
     ...slaRoutes(s.slaAdmin),
@@ -51,30 +56,22 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
 export function createApp(deps: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? 'loopback');
+  const limiter = createAuthLimiter(deps.authFailureLimit);
+  // Every credential check of the app (API, metrics, queue dashboard) goes through the limiter.
   const authenticate = async (req: Request): Promise<User> => {
     const h = req.get('authorization') ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(h);
     if (!m) throw new UnauthorizedError('send Authorization: Bearer <token>', { headers: { 'WWW-Authenticate': 'Bearer' } });
-    return deps.services.users.authenticate(m[1]!);
+    const token = m[1]!;
+    return limiter.attempt(req, token, () => deps.services.users.authenticate(token));
   };
   app.use(requestContext(deps.logger));
   deps.mount?.(app, authenticate);
   app.use(helmet());
-
-  // Repeated failed authentication from one client → 429 with Retry-After; successes don't count.
-  app.use(rateLimit({
-    windowMs: 60_000,
-    limit: deps.authFailureLimit,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    handler: (_req, _res, next, options) => next(new TooManyRequestsError('too many failed authentication attempts from this client; wait before retrying', { headers: { 'Retry-After': String(Math.ceil(options.windowMs / 1000)) } })),
-  }));
-
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
-  mountRoutes(app, apiRoutes(deps), authenticate);
+  const quota = deps.writeQuotaPerMinute === undefined ? undefined : createWriteQuota(deps.writeQuotaPerMinute);
+  mountRoutes(app, apiRoutes(deps), authenticate, quota);
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));

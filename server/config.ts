@@ -1,7 +1,33 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
 const LogLevel = z.enum(['debug', 'info', 'warn', 'error']);
+
+/** Express's `trust proxy` setting: all, none, a hop count, or named ranges, addresses and subnets. */
+export type TrustProxy = boolean | number | string;
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+/** One entry of a TRUST_PROXY list: a range name, an address, or an address/prefix-length subnet. */
+function proxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [addr, bits, extra] = entry.split('/');
+  const family = isIP(addr ?? '');
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+const TrustProxySetting = z.string().transform((v, ctx): TrustProxy => {
+  const s = v.trim();
+  if (s === 'true' || s === 'false') return s === 'true';
+  if (/^\d+$/.test(s)) return Number(s);
+  const entries = s.split(',').map((e) => e.trim());
+  const bad = entries.find((e) => !proxyEntry(e));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${bad}" is not true, false, a hop count, loopback/linklocal/uniquelocal, an IP address or a subnet` });
+    return z.NEVER;
+  }
+  return entries.join(',');
+});
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -12,7 +38,7 @@ const ConfigSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only').default('helpdesk'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Helpdesk <helpdesk@localhost>'),
-  PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+  PUBLIC_URL: z.string().url().optional(),
   BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
   BOOTSTRAP_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: LogLevel.default('info'),
@@ -20,6 +46,9 @@ const ConfigSchema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
   MAIL_RETRY_MAX_MS: z.coerce.number().int().min(1000).default(24 * 3600_000),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(20),
+  TRUST_PROXY: TrustProxySetting.default('loopback'),
+  WRITE_QUOTA_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
 });
 
 /** The validated, frozen settings every part of the program receives. */
@@ -42,6 +71,10 @@ export interface Config {
   reconcileIntervalMs: number;
   mailRetryMaxMs: number;
   authFailureLimit: number;
+  trustProxy: TrustProxy;
+  writeQuotaPerMinute: number;
+  /** A queue-dashboard sign-in ends after this long without a request. */
+  sessionIdleMs: number;
 }
 
 /** Thrown with one line that says what to fix. */
@@ -71,12 +104,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     queuePrefix: e.QUEUE_PREFIX,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
-    publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
+    // API and worker processes must agree on it: the workers write it into mails.
+    publicUrl: (e.PUBLIC_URL ?? `http://${isIP(e.HOST) === 6 ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     bootstrapAdmin: e.BOOTSTRAP_ADMIN_EMAIL ? { email: e.BOOTSTRAP_ADMIN_EMAIL, token: e.BOOTSTRAP_ADMIN_TOKEN! } : undefined,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     mailRetryMaxMs: e.MAIL_RETRY_MAX_MS,
     authFailureLimit: e.AUTH_FAILURE_LIMIT,
+    trustProxy: e.TRUST_PROXY,
+    writeQuotaPerMinute: e.WRITE_QUOTA_PER_MINUTE,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
   });
 }

@@ -1,4 +1,6 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import { systemClock } from '../core/clock';
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './app';
@@ -12,6 +14,22 @@ import { createMailWorkerParts } from '../workers/mail/mail-processor';
 import { createMailTransport } from '../workers/mail/mail-transport';
 import { createMetrics, mountMetrics } from './metrics/metrics';
 import { mountQueueDashboard } from './dashboard/queue-dashboard';
+import { createDashboardSessions } from '../core/users/dashboard-sessions';
+import { createDashboardSessionStore } from '../db/stores/dashboard-session-store';
+
+/** Binds the port; a port in use (or any other bind failure) rejects with one line naming it. */
+function listen(app: Express, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(app);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? `port ${port} is already in use on ${host}; stop the other program or set PORT`
+        : err.code === 'EACCES' ? `port ${port} on ${host} needs privileges; choose PORT above 1023`
+          : `${err.message}; set PORT or HOST`;
+      reject(new StartupError(`cannot listen on ${host}:${port}: ${why}`));
+    });
+    server.listen(port, host, () => resolve(server));
+  });
+}
 
 /**
  * `npm start`: migrations, the API and the workers in one process. `--api` runs the API alone
@@ -25,13 +43,19 @@ async function main() {
   const metrics = createMetrics({ source: createReportStore(rt.db.knex), queues: queueList, logger: rt.logger });
   const app = createApp({
     services: rt.services, clock: systemClock, logger: rt.logger, authFailureLimit: config.authFailureLimit,
+    writeQuotaPerMinute: config.writeQuotaPerMinute, trustProxy: config.trustProxy,
     readiness: { database: async () => { await rt.db.knex.raw('select 1'); }, redis: async () => { await rt.redis.ping(); } },
     outbox: { store: createMailStore(rt.db), enqueue: (ids) => requeueMail(rt.queues, ids), logger: rt.logger },
     mount: (a, authenticate) => {
       mountMetrics(a, { authenticate, metricsToken: config.metricsToken, metrics });
-      mountQueueDashboard(a, { authenticate, queues: queueList });
+      mountQueueDashboard(a, {
+        authenticate, queues: queueList, secureCookie: config.publicUrl.startsWith('https:'),
+        sessions: createDashboardSessions({ store: createDashboardSessionStore(rt.db.knex), clock: systemClock, idleMs: config.sessionIdleMs }),
+      });
     },
   });
+  // The port first: when it is taken nothing else starts, and what did start is closed again.
+  const server = await listen(app, config.host, config.port).catch(async (err) => { await rt.close(); throw err; });
   const transport = apiOnly ? null : createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom, logger: rt.logger });
   const mail = transport ? createMailWorkerParts({ db: rt.db, queues: rt.queues, transport, config, logger: rt.logger }) : null;
   const workers = mail ? await startWorkers(rt.services, rt.queues, {
@@ -39,11 +63,7 @@ async function main() {
     onReconcileRepairs: (n) => metrics.recordReconcilerRepairs(n),
     extra: { mail: mail.handlers, mailSweep: mail.sweep },
   }, rt.logger) : null;
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once('error', (err) => reject(new StartupError(`cannot listen on ${config.host}:${config.port}: ${err.message}; set PORT or HOST`)));
-  });
-  rt.logger.info({ url: `http://${config.host}:${config.port}`, workers: !apiOnly }, 'helpdesk listening');
+  rt.logger.info({ url: `http://${config.host}:${(server.address() as AddressInfo).port}`, publicUrl: config.publicUrl, workers: !apiOnly }, 'helpdesk listening');
 
   let stopping = false;
   const stop = async (signal: string) => {

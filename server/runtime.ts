@@ -54,7 +54,7 @@ async function ensureRedis(config: Readonly<Config>, logger: Logger, allowSpawn:
     throw new StartupError(`Redis does not answer at ${config.redisUrl}: start Redis there${config.redisDefaulted ? ' (or install redis-server so npm start can run one)' : ' or fix REDIS_URL'}`);
   }
   const dir = path.join(config.dataDir, 'redis');
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const port = new URL(config.redisUrl).port || '6379';
   const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', port, '--dir', dir, '--appendonly', 'yes',
     '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction', '--hz', '100'], { stdio: 'ignore' });
@@ -69,9 +69,22 @@ async function ensureRedis(config: Readonly<Config>, logger: Logger, allowSpawn:
   throw new StartupError(`could not start redis-server on port ${port}; start Redis yourself and set REDIS_URL`);
 }
 
+/** One line for a database that does not answer; a missing PostgreSQL database says how to create it. */
+function databaseProblem(err: unknown, config: Readonly<Config>): string {
+  if ((err as { code?: unknown }).code === '3D000' && config.databaseUrl) {
+    const url = new URL(config.databaseUrl);
+    // Without a path, PostgreSQL picks the database named like the user.
+    const name = decodeURIComponent(url.pathname.slice(1) || url.username);
+    return `database "${name}" does not exist — create it with createdb ${name}`;
+  }
+  return `the database does not answer (${config.databaseUrl ? 'DATABASE_URL' : config.sqliteFile}): ${(err as Error).message}`;
+}
+
 /** Opens everything both entry points need, in order, failing with one clear line. */
 export async function openRuntime(config: Readonly<Config>, opts: { spawnRedis: boolean }): Promise<Runtime> {
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
+  // Ticket bodies and mail live under DATA_DIR: only this account may read it.
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const redisChild = await ensureRedis(config, logger, opts.spawnRedis);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
   redis.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));
@@ -81,11 +94,14 @@ export async function openRuntime(config: Readonly<Config>, opts: { spawnRedis: 
     logger.warn({ policy: policy[1] }, 'REDIS maxmemory-policy IS NOT noeviction: Redis may evict timer jobs; set maxmemory-policy noeviction (the reconciler repairs, but late)');
   }
 
-  const db = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile });
+  const db = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile, logger });
   try {
     await db.knex.raw('select 1');
   } catch (err) {
-    throw new StartupError(`the database does not answer (${config.databaseUrl ? 'DATABASE_URL' : config.sqliteFile}): ${(err as Error).message}`);
+    await db.knex.destroy().catch(() => {});
+    redis.disconnect();
+    redisChild?.kill('SIGTERM');
+    throw new StartupError(databaseProblem(err, config));
   }
   const ran = await migrateLatest(db.knex);
   if (ran.length) logger.info({ migrations: ran }, 'database migrated');

@@ -3,7 +3,8 @@ import type { Role, User } from '../../core/model';
 import type { NewUser, Page, PageQuery, UserStore } from '../../core/ports';
 import { bool, date, decodeCursor, encodeCursor, insertedId, type Row } from '../rows';
 
-const toUser = (r: Row): User => ({
+/** Maps a users row (also one joined into another query). */
+export const toUser = (r: Row): User => ({
   id: Number(r.id),
   email: String(r.email),
   name: String(r.name),

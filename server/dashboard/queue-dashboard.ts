@@ -3,28 +3,29 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import { ForbiddenError, UnauthorizedError } from '../../core/errors';
+import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../core/errors';
 import type { User } from '../../core/model';
+import { SESSION_MAX_MS, type DashboardSessions } from '../../core/users/dashboard-sessions';
 import { setRouteLabel } from '../metrics/metrics';
 
 /**
  * The BullMQ dashboard (Bull Board) at /admin/queues, for admins only (API.md "Operations").
  *
- * Two ways in, both checked on every request against the users table, so a rotated token or a
- * deactivated admin is shut out at once:
- * - `Authorization: Bearer <admin token>` (scripts, curl, a proxy that adds the header);
+ * Two ways in:
+ * - `Authorization: Bearer <admin token>` (scripts, curl, a proxy that adds the header), checked
+ *   on every request like any API call;
  * - for a browser, which cannot add that header to page loads: the small form at
- *   /admin/queues/login puts the admin token in a cookie that is HttpOnly (no script reads it),
- *   SameSite=Strict (no other site can make the browser send it, which is what guards the
- *   dashboard's retry/clean/pause actions against CSRF), scoped to Path=/admin/queues (the API
- *   never sees it), Secure over HTTPS, and gone after 8 hours or on logout. The token is not
- *   copied into a server-side session, so there is nothing to share between API instances.
- * Anything else: 401 (no or unknown token), 403 (a token of a non-admin). Nothing here is open
+ *   /admin/queues/login exchanges the admin token for a server-side session (see
+ *   core/users/dashboard-sessions.ts); the cookie carries only the random session id, never the
+ *   token. It is HttpOnly (no script reads it), SameSite=Strict (no other site can make the
+ *   browser send it, which is what guards the dashboard's retry/clean/pause actions against
+ *   CSRF), scoped to Path=/admin/queues (the API never sees it) and Secure when PUBLIC_URL is
+ *   https. Signing out deletes the session; idling, a rotated token or a deactivated admin ends it.
+ * Anything else: 401 (no, unknown or ended credentials), 403 (a non-admin). Nothing here is open
  * until this function is called, and it only ever admits admins.
  */
 
-const COOKIE = 'helpdesk_queues_token';
-const SESSION_SECONDS = 8 * 3600;
+const COOKIE = 'helpdesk_queues_session';
 
 // Helmet's default policy carries upgrade-insecure-requests, which breaks the dashboard's own
 // assets on a plain-HTTP intranet host; this one allows exactly what Bull Board's page loads.
@@ -51,7 +52,7 @@ ${message ? `<p class="m">${esc(message)}</p>` : ''}
 </form></body></html>`);
 }
 
-function cookieToken(req: Request): string | null {
+function cookieSession(req: Request): string | null {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const i = part.indexOf('=');
     if (i > 0 && part.slice(0, i).trim() === COOKIE) {
@@ -74,6 +75,9 @@ const wantsHtml = (req: Request) => req.accepts(['json', 'html']) === 'html';
 export function mountQueueDashboard(app: Express, opts: {
   authenticate: (req: Request) => Promise<User>;
   queues: Queue[];
+  sessions: DashboardSessions;
+  /** Mark the cookie Secure (PUBLIC_URL is https); it is also Secure on any HTTPS request. */
+  secureCookie?: boolean;
   basePath?: string;
   /** Hide retry/clean/pause/remove actions. */
   readOnly?: boolean;
@@ -91,7 +95,7 @@ export function mountQueueDashboard(app: Express, opts: {
   });
 
   const cookie = (req: Request, value: string, maxAge: number) =>
-    `${COOKIE}=${encodeURIComponent(value)}; Path=${base}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${req.secure ? '; Secure' : ''}`;
+    `${COOKIE}=${encodeURIComponent(value)}; Path=${base}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${opts.secureCookie || req.secure ? '; Secure' : ''}`;
 
   /** Who the token of this request belongs to; null when it is missing or unknown. */
   const who = async (req: Request): Promise<User | null> => {
@@ -114,29 +118,38 @@ export function mountQueueDashboard(app: Express, opts: {
     const token = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
     if (!/^\S{1,500}$/.test(token)) return page(res, 401, base, 'Enter an admin API token.');
     req.headers.authorization = `Bearer ${token}`;
-    const user = await who(req);
-    // 401 responses feed the app's failed-authentication rate limit, so guessing is throttled.
+    // The app's authenticator counts failed sign-ins like failed API calls, so guessing is throttled.
+    let user: User | null;
+    try {
+      user = await who(req);
+    } catch (err) {
+      if (!(err instanceof TooManyRequestsError)) throw err;
+      res.setHeader('Retry-After', err.headers?.['Retry-After'] ?? '60');
+      return page(res, 429, base, 'Too many failed sign-ins from this address; wait a minute before trying again.');
+    }
     if (!user) return page(res, 401, base, 'This token was not accepted.');
     if (user.role !== 'admin') return page(res, 403, base, 'The queue dashboard is for admins only.');
-    res.setHeader('Set-Cookie', cookie(req, token, SESSION_SECONDS));
+    res.setHeader('Set-Cookie', cookie(req, await opts.sessions.open(user, token), SESSION_MAX_MS / 1000));
     res.redirect(303, `${base}/`);
   });
 
-  app.post(`${base}/logout`, (req, res) => {
+  app.post(`${base}/logout`, async (req, res) => {
+    setRouteLabel(res, `${base}/logout`);
+    const session = cookieSession(req);
+    if (session) await opts.sessions.close(session);
     res.setHeader('Set-Cookie', cookie(req, '', 0));
     res.redirect(303, `${base}/login`);
   });
 
   app.use(base, async (req: Request, res: Response, next: (err?: unknown) => void) => {
     setRouteLabel(res, `${base}/*`);
-    const fromCookie = !req.get('authorization') && cookieToken(req);
-    // The authenticator reads the Authorization header, so the cookie's token is presented there.
-    if (fromCookie) req.headers.authorization = `Bearer ${fromCookie}`;
-    const user = await who(req);
+    // A session id is 32 random bytes: not worth guessing, so its check is not rate limited.
+    const fromCookie = !req.get('authorization') && cookieSession(req);
+    const user = fromCookie ? await opts.sessions.resume(fromCookie) : await who(req);
     if (!user) {
       if (fromCookie) res.setHeader('Set-Cookie', cookie(req, '', 0));
       if (wantsHtml(req)) {
-        page(res, 401, base, fromCookie ? 'Your sign-in has expired or the token was changed.' : 'Sign in with an admin API token.');
+        page(res, 401, base, fromCookie ? 'Your sign-in has ended (signed out, idle too long, or the token was changed).' : 'Sign in with an admin API token.');
         return;
       }
       throw new UnauthorizedError('the queue dashboard needs an admin token: Authorization: Bearer <token>', { headers: { 'WWW-Authenticate': 'Bearer' } });

@@ -25,6 +25,8 @@ export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   bodyFor?: (user: User) => z.ZodType;
   /** Status of a success, for the OpenAPI document. */
   success: number;
+  /** Creates content a person must read (a ticket, a message): counts towards the caller's write quota. */
+  writeQuota?: true;
   handler(ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown> | unknown;
 }
 
@@ -37,7 +39,8 @@ export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
  * Mounts routes on the app. The handler's return value is sent as JSON with the declared
  * success status unless the handler already responded.
  */
-export function mountRoutes(app: Express, routes: RouteDef[], authenticate: (req: Request) => Promise<User>) {
+export function mountRoutes(app: Express, routes: RouteDef[], authenticate: (req: Request) => Promise<User>,
+  writeQuota?: { consume(user: User): Promise<void> }) {
   for (const r of routes) {
     app[r.method](r.path, async (req: Request, res: Response) => {
       let user = undefined as unknown as User;
@@ -54,6 +57,8 @@ export function mountRoutes(app: Express, routes: RouteDef[], authenticate: (req
         if (!req.is('application/json')) throw new UnsupportedMediaTypeError('send the body as JSON with Content-Type: application/json');
         body = parseWith(r.bodyFor ? r.bodyFor(user) : r.body, req.body, 'request body');
       }
+      // After validation, so a refused body costs no quota.
+      if (r.writeQuota && writeQuota) await writeQuota.consume(user);
       const out = await r.handler({ req, res, user, params, query, body });
       if (!res.headersSent) res.status(r.success).json(out);
     });

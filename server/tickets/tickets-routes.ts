@@ -13,7 +13,7 @@ const IdParams = z.object({ id: IdParam });
 export function ticketRoutes(tickets: TicketService, clock: Clock) {
   return [
     route({
-      method: 'post', path: '/api/v1/tickets', summary: 'Submit an inquiry (Idempotency-Key honoured)', access: 'user', success: 201,
+      method: 'post', path: '/api/v1/tickets', summary: 'Submit an inquiry (Idempotency-Key honoured)', access: 'user', success: 201, writeQuota: true,
       // Officers get the narrower schema, so status, assignee, requester or received_at is a 422.
       body: StaffCreateTicket, bodyFor: (u) => (atLeast(u.role, 'agent') ? StaffCreateTicket : OfficerCreateTicket),
       handler: async ({ req, res, user, body }) => {
@@ -48,7 +48,7 @@ export function ticketRoutes(tickets: TicketService, clock: Clock) {
       params: IdParams, body: UpdateTicket, handler: ({ user, params, body }) => tickets.update(user, params.id, body),
     }),
     route({
-      method: 'post', path: '/api/v1/tickets/:id/messages', summary: 'Add a message (internal notes and status: agents+)', access: 'user', success: 201,
+      method: 'post', path: '/api/v1/tickets/:id/messages', summary: 'Add a message (internal notes and status: agents+)', access: 'user', success: 201, writeQuota: true,
       params: IdParams, body: StaffMessage, bodyFor: (u) => (atLeast(u.role, 'agent') ? StaffMessage : OfficerMessage),
       handler: ({ user, params, body }) => tickets.addMessage(user, params.id, body),
     }),

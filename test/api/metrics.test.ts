@@ -4,6 +4,8 @@ import { systemClock } from '../../core/clock';
 import { createReportStore } from '../../db/stores/report-store';
 import { createMailStore } from '../../db/stores/mail-store';
 import { createApp } from '../../server/app';
+import { createDashboardSessions } from '../../core/users/dashboard-sessions';
+import { createDashboardSessionStore } from '../../db/stores/dashboard-session-store';
 import { mountQueueDashboard } from '../../server/dashboard/queue-dashboard';
 import { createMetrics, mountMetrics, type Metrics } from '../../server/metrics/metrics';
 import { bearer, silentLogger, testStack, type TestStack, type TestUser } from '../helpers/test-app';
@@ -37,7 +39,7 @@ describe(`metrics and queue dashboard (${TEST_ENGINE})`, () => {
       outbox: { store: createMailStore(s.db), enqueue: async () => {}, logger: silentLogger },
       mount: (app, authenticate) => {
         mountMetrics(app, { authenticate, metricsToken: METRICS_TOKEN, metrics });
-        mountQueueDashboard(app, { authenticate, queues });
+        mountQueueDashboard(app, { authenticate, queues, sessions: createDashboardSessions({ store: createDashboardSessionStore(s.db.knex), clock: systemClock, idleMs: 30 * 60_000 }) });
       },
     }));
     // One inquiry on time (timers scheduled, mail queued) and one entered 49 h after it arrived,
@@ -148,7 +150,7 @@ describe(`metrics and queue dashboard (${TEST_ENGINE})`, () => {
       assert.match(set, /Path=\/admin\/queues/);
       const cookie = set.split(';')[0]!;
       assert.equal((await http.get('/admin/queues/').set('cookie', cookie)).status, 200);
-      // The cookie is only the token: a rotated token shuts the browser out at once.
+      // The session was opened with this token: a rotated token shuts the browser out at once.
       const rotated = await http.post(`/api/v1/users/${s.admin.id}/token`).set('authorization', bearer(s.admin));
       assert.equal(rotated.status, 201);
       s.admin.token = rotated.body.token;

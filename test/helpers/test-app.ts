@@ -38,7 +38,7 @@ export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDep
   const database = createDatabase(db);
   const services: Services = createServices({ db: database, clock, timers: createTimerScheduler(queues, redis), logger: silentLogger });
   const app = createApp({
-    services, clock, logger: silentLogger, authFailureLimit: 1000,
+    services, clock, logger: silentLogger, authFailureLimit: 1000, writeQuotaPerMinute: 100_000,
     readiness: { database: async () => { await db.knex.raw('select 1'); }, redis: async () => { await redis.ping(); } },
     outbox: { store: createMailStore(db), enqueue: (ids) => requeueMail(queues, ids), logger: silentLogger },
     ...opts.appDeps,

@@ -206,7 +206,8 @@ async function writeAtomically(file: string, data: Buffer): Promise<void> {
   // the folder, and rename() makes the finished file appear whole.
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.tmp`);
   try {
-    const handle = await open(tmp, 'wx');
+    // Mail holds ticket text: readable by this account only.
+    const handle = await open(tmp, 'wx', 0o600);
     try {
       await handle.writeFile(data);
       // On disk before the outbox marks the row sent.
@@ -234,7 +235,7 @@ function createFileTransport(opts: MailTransportOptions): MailTransport {
       return tracker.run(async () => {
         const info = await transporter.sendMail(mailOptions(sender, msg));
         if (!Buffer.isBuffer(info.message)) throw new Error('stream transport returned no buffer');
-        await mkdir(dir, { recursive: true });
+        await mkdir(dir, { recursive: true, mode: 0o700 });
         const file = path.join(dir, emlFileName(msg.messageId, new Date()));
         await writeAtomically(file, info.message);
         return { messageId: msg.messageId, response: `written to ${file}` };
