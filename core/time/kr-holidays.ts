@@ -34,9 +34,10 @@ export const OFFICIAL_LAST_DATE = `${OFFICIAL_LAST_YEAR}-12-31`;
 /** The years `krHolidays` answers for: the official data, then as far as the lunar calendar goes. */
 export const HOLIDAY_YEARS = Object.freeze({ first: OFFICIAL_FIRST_YEAR, last: LUNAR_LAST_YEAR });
 
-// Calendars carry provisional years this far past the official data: a few years covers any
-// deadline, and the data-expiry warning asks for a package update long before they matter.
-const PROVISIONAL_YEARS = 5;
+// Calendars carry provisional years this far past the official data: enough for a package update
+// that comes a year or two late (the data-expiry warning asks for it 90 days ahead), while every
+// deadline computation, which reads the whole list, stays cheap.
+const PROVISIONAL_YEARS = 3;
 const BUILT_IN_LAST_YEAR = Math.min(OFFICIAL_LAST_YEAR + PROVISIONAL_YEARS, LUNAR_LAST_YEAR);
 
 /** The Korean public holidays of `year`, sorted: official where published, else provisional. Throws a RangeError outside HOLIDAY_YEARS. */
@@ -64,11 +65,11 @@ let krDates: readonly string[] | null = null;
  * The sorted 'YYYY-MM-DD' dates of the named holiday sets, official and provisional years
  * together; throws a RangeError on an unknown set.
  */
-export function holidaySetDates(sets: string[]): string[] {
+export function holidaySetDates(sets: string[]): readonly string[] {
   checkSets(sets);
   if (sets.length === 0) return [];
   krDates ??= Object.freeze(Array.from({ length: BUILT_IN_LAST_YEAR - OFFICIAL_FIRST_YEAR + 1 }, (_, i) => krHolidays(OFFICIAL_FIRST_YEAR + i).map((h) => h.date)).flat());
-  return [...krDates];
+  return krDates;
 }
 
 /** The holidays of the named sets in `year`; throws a RangeError on an unknown set or a year outside HOLIDAY_YEARS. */
