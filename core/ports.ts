@@ -118,6 +118,11 @@ export interface OutboxStore {
   enqueue(m: NewMail, at: Date): Promise<number>;
 }
 
+export interface NoticeStore {
+  /** Records that `notice` goes out on `day` (YYYY-MM-DD); false when it already went out that day. */
+  claimDaily(notice: string, day: string, at: Date): Promise<boolean>;
+}
+
 /** Everything a use case may touch inside one transaction. */
 export interface Stores {
   standards: StandardStore;
@@ -127,6 +132,7 @@ export interface Stores {
   idempotency: IdempotencyStore;
   sla: SlaStore;
   outbox: OutboxStore;
+  notices: NoticeStore;
 }
 
 export interface Database {

@@ -1,6 +1,7 @@
 import type { Clock } from './clock';
 import type { Database, TimerScheduler } from './ports';
 import { createSlaReportService } from './reports/sla-report';
+import { createHolidayDataWatch } from './sla/holiday-data-watch';
 import { createSlaAdminService } from './sla/sla-admin-service';
 import { createSlaEngine, type Logger } from './sla/sla-engine';
 import { createStandardsService } from './standards/standards-service';
@@ -16,6 +17,7 @@ export function createServices(deps: { db: Database; clock: Clock; timers: Timer
     tickets: createTicketService({ ...deps, sla }),
     slaAdmin: createSlaAdminService({ ...deps, sla }),
     standards: createStandardsService(deps),
+    holidayData: createHolidayDataWatch(deps),
     reports: createSlaReportService({ store: deps.db.reports, sla: deps.db.stores.sla, clock: deps.clock }),
   };
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Database, Stores } from '../core/ports';
 import { databaseNow, type DbHandle } from './knex';
 import { createEventStore, createIdempotencyStore } from './stores/event-store';
+import { createNoticeStore } from './stores/notice-store';
 import { createOutboxStore } from './stores/outbox-store';
 import { createReportStore } from './stores/report-store';
 import { createSlaStore } from './stores/sla-store';
@@ -23,6 +24,7 @@ function storesOn(knex: Knex, queued: number[] | null): Stores {
     events: createEventStore(knex),
     idempotency: createIdempotencyStore(knex),
     sla: createSlaStore(knex),
+    notices: createNoticeStore(knex),
     outbox: queued
       ? { enqueue: async (m, at) => { const id = await outbox.enqueue(m, at); queued.push(id); return id; } }
       : outbox,

@@ -4,6 +4,7 @@ import * as m002 from './migrations/002-seed-sla';
 import * as m003 from './migrations/003-standards';
 import * as m004 from './migrations/004-mail';
 import * as m005 from './migrations/005-dashboard-sessions';
+import * as m012 from './migrations/012-daily-notices';
 
 interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
 
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-standards': m003,
   '004-mail': m004,
   '005-dashboard-sessions': m005,
+  '012-daily-notices': m012,
 };
 
 const source: Knex.MigrationSource<string> = {

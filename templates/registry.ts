@@ -1,6 +1,8 @@
 /** Every template in every language; the mapped type makes a missing language a compile error. */
 import type { MailTemplate } from './blocks';
 import type { MailLocale, TemplateName } from './types';
+import { en as holidayDataExpiringEn } from './holiday-data-expiring/en';
+import { ko as holidayDataExpiringKo } from './holiday-data-expiring/ko';
 import { en as officerRepliedEn } from './officer-replied/en';
 import { ko as officerRepliedKo } from './officer-replied/ko';
 import { en as slaBreachedEn } from './sla-breached/en';
@@ -28,6 +30,7 @@ export const TEMPLATES: { readonly [T in TemplateName]: Readonly<Record<MailLoca
   'sla-breached': { ko: slaBreachedKo, en: slaBreachedEn },
   'sla-escalation': { ko: slaEscalationKo, en: slaEscalationEn },
   'standard-alert': { ko: standardAlertKo, en: standardAlertEn },
+  'holiday-data-expiring': { ko: holidayDataExpiringKo, en: holidayDataExpiringEn },
 };
 
 /** The template names, for validation of stored outbox rows. */

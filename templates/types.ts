@@ -103,6 +103,16 @@ export interface MailTemplates {
     unit?: string | null;
     recipientName?: string | null;
   };
+  /** To the admins, once a day from 90 days before the official holiday data ends. No ticket. */
+  'holiday-data-expiring': {
+    /** The last date (YYYY-MM-DD) the official almanac data covers. */
+    lastDate: string;
+    /** Days from today to the first day without official data; zero or less once it has ended. */
+    daysLeft: number;
+    /** The npm package that carries the data. */
+    packageName: string;
+    recipientName?: string | null;
+  };
 }
 
 /** Every template name. */

@@ -6,7 +6,7 @@ import { Queue, type ConnectionOptions } from 'bullmq';
  */
 export interface JobRegistry {
   'sla-timers': { milestone: { ticketId: number; version: number; key: string } };
-  maintenance: { reconcile: Record<string, never>; 'mail-sweep': Record<string, never>; 'standards-daily': Record<string, never> };
+  maintenance: { reconcile: Record<string, never>; 'mail-sweep': Record<string, never>; 'standards-daily': Record<string, never>; 'holiday-data': Record<string, never> };
   mail: { send: { outboxId: number } };
 }
 export type QueueName = keyof JobRegistry;

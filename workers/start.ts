@@ -48,6 +48,7 @@ export async function startWorkers(services: Services, queues: Queues, opts: Wor
     reconcile,
     'mail-sweep': async () => opts.extra?.mailSweep?.(),
     'standards-daily': standardsDailyProcessor(services.standards),
+    'holiday-data': () => services.holidayData.check(),
   }, 1);
   if (opts.extra?.mail) run('mail', opts.extra.mail, 8);
 
@@ -57,6 +58,9 @@ export async function startWorkers(services: Services, queues: Queues, opts: Wor
   // Service standards are evaluated every morning in Seoul (and at once after each record).
   await queues.maintenance.upsertJobScheduler('standards-daily', { pattern: '30 8 * * *', tz: 'Asia/Seoul' },
     { name: 'standards-daily', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 100, removeOnFail: 100 } });
+  // Whether the official holiday data runs out soon, every morning in Seoul.
+  await queues.maintenance.upsertJobScheduler('holiday-data', { pattern: '0 9 * * *', tz: 'Asia/Seoul' },
+    { name: 'holiday-data', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 100, removeOnFail: 100 } });
   if (opts.extra?.mailSweep) {
     await queues.maintenance.upsertJobScheduler('mail-sweep', { every: 30_000 }, { name: 'mail-sweep', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
   }

@@ -4,7 +4,8 @@ import type { SlaPolicy, User } from '../model';
 import type { CalendarRecord, Database, PageQuery } from '../ports';
 import { formatDuration } from '../time/duration';
 import { validateCalendarSpec, wallClock, type CalendarSpec } from '../time/business-calendar';
-import { KNOWN_HOLIDAY_SETS, holidaySetDates } from '../time/kr-holidays';
+import { DateTime } from 'luxon';
+import { KNOWN_HOLIDAY_SETS, holidaySetDates, holidaySetHolidays } from '../time/kr-holidays';
 import { calendarSpec } from './clock-resolver';
 import type { SlaEngine } from './sla-engine';
 
@@ -91,7 +92,13 @@ export function createSlaAdminService(deps: { db: Database; clock: Clock; sla: S
     },
 
     async listCalendars() { return { items: (await db.stores.sla.calendars()).map(calendarView), next_cursor: null }; },
-    async getCalendar(idOrKey: string) { return calendarView(await findCalendar(idOrKey)); },
+    /** One calendar with the built-in holidays of `year` (default: this year in the calendar's zone). */
+    async getCalendar(idOrKey: string, year?: number) {
+      const c = await findCalendar(idOrKey);
+      const y = year ?? DateTime.fromJSDate(clock.now(), { zone: c.timezone }).year;
+      const builtIn = holidaySetHolidays(c.holidaySets, y).map((h) => ({ date: h.date, name: h.names.join(', '), provisional: h.provisional }));
+      return { ...calendarView(c), year: y, built_in_holidays: builtIn };
+    },
     async createCalendar(input: { key: string; name: string; timezone: string; hours: CalendarSpec['hours']; holiday_sets: string[]; holidays: { date: string; name: string }[] }) {
       checkSpec({ timezone: input.timezone, hours: input.hours, holidays: input.holidays.map((h) => h.date) }, input.holiday_sets);
       if (await db.stores.sla.calendar(input.key)) throw new ConflictError(`a calendar with key ${input.key} already exists`);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SlaAdminService, PolicyInput } from '../../core/sla/sla-admin-service';
 import { route } from '../http/routes';
 import { IdParam } from '../http/validate';
-import { CreateCalendar, CreatePolicy, DeadlineQuery, EscalationQuery, HolidayBody, PatchCalendar, PatchPolicy } from './sla-schemas';
+import { CalendarQuery, CreateCalendar, CreatePolicy, DeadlineQuery, EscalationQuery, HolidayBody, PatchCalendar, PatchPolicy } from './sla-schemas';
 
 const IdParams = z.object({ id: IdParam });
 const CalendarParams = z.object({ id: z.string().min(1).max(80) });
@@ -54,7 +54,10 @@ export function slaRoutes(admin: SlaAdminService) {
         return c;
       },
     }),
-    route({ method: 'get', path: '/api/v1/calendars/:id', summary: 'One calendar (id or key)', access: 'agent', success: 200, params: CalendarParams, handler: ({ params }) => admin.getCalendar(params.id) }),
+    route({
+      method: 'get', path: '/api/v1/calendars/:id', summary: 'One calendar (id or key) with its built-in holidays of a year', access: 'agent', success: 200,
+      params: CalendarParams, query: CalendarQuery, handler: ({ params, query }) => admin.getCalendar(params.id, query.year),
+    }),
     route({
       method: 'patch', path: '/api/v1/calendars/:id', summary: 'Change a calendar; open tickets on it are recomputed', access: 'supervisor', success: 200,
       params: CalendarParams, body: PatchCalendar, handler: ({ user, params, body }) => admin.updateCalendar(user, params.id, body),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PRIORITIES } from '../../core/model';
 import { isNotifyTarget } from '../../core/notify/recipients';
 import { isDuration, parseDuration } from '../../core/time/duration';
+import { HOLIDAY_YEARS } from '../../core/time/kr-holidays';
 import { PageQuerySchema, Timestamp } from '../http/validate';
 
 /** An ISO 8601 duration (PT48H, P2D, PT30S) as seconds. */
@@ -59,3 +60,8 @@ export const PatchCalendar = z.strictObject({
 export const HolidayBody = z.strictObject({ date: LocalDate, name: z.string().trim().min(1, 'must not be empty').max(200) });
 export const DeadlineQuery = z.strictObject({ start: Timestamp, duration: Duration });
 export const EscalationQuery = z.strictObject({ ...PageQuerySchema, state: z.enum(['open', 'acknowledged'], { message: 'must be open or acknowledged' }).optional() });
+const yearMessage = `must be a year from ${HOLIDAY_YEARS.first} to ${HOLIDAY_YEARS.last}`;
+export const CalendarQuery = z.strictObject({
+  year: z.string().regex(/^\d{4}$/, yearMessage).transform(Number)
+    .refine((y) => y >= HOLIDAY_YEARS.first && y <= HOLIDAY_YEARS.last, yearMessage).optional(),
+});

@@ -19,6 +19,7 @@ const samples: { [T in TemplateName]: MailTemplates[T] } = {
     standardId: 'center-consultations', standardTitle: '센터 상담 실적', standardSubject: 'center:seoul',
     status: 'at_risk', period: '2026', actual: 12, target: 50, unit: '건',
   },
+  'holiday-data-expiring': { lastDate: '2027-12-31', daysLeft: 90, packageName: '@hyunbinseo/holidays-kr', recipientName: '관리자' },
 };
 
 describe('mail rendering', () => {
@@ -26,7 +27,7 @@ describe('mail rendering', () => {
     for (const locale of ['ko', 'en'] as const) {
       it(`renders ${name} in ${locale} with a subject, a text part and an HTML part`, () => {
         const mail = renderMail(name, locale, samples[name], ctx);
-        if (name === 'standard-alert') assert.doesNotMatch(mail.subject, /\[PQ-/);
+        if (name === 'standard-alert' || name === 'holiday-data-expiring') assert.doesNotMatch(mail.subject, /\[PQ-/);
         else assert.ok(mail.subject.startsWith('[PQ-2026-000123] '), mail.subject);
         assert.ok(mail.text.length > 50);
         assert.match(mail.html, /^<!DOCTYPE html>/);

@@ -88,6 +88,7 @@ const REQUIRED: { readonly [T in TemplateName]: ReadonlyArray<keyof MailTemplate
   'sla-breached': ['ticketId', 'ticketNumber', 'subject', 'dueAt', 'breachedAt'],
   'sla-escalation': ['ticketId', 'ticketNumber', 'subject', 'level', 'dueAt', 'overdueSeconds'],
   'standard-alert': ['standardId', 'standardTitle', 'status', 'period'],
+  'holiday-data-expiring': ['lastDate', 'daysLeft', 'packageName'],
 };
 
 /** The server's reply ("550 5.1.1 No such user") when there is one, else the error's code and message. */
