@@ -45,7 +45,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = 300;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MAIL_FROM = 'Helpdesk <helpdesk@bench.example>';
-const PUBLIC_URL = 'http://localhost:3000';
 const POOL = 5; // createMailTransport's default pool size, for both sides
 const AIM_RATE = 500;
 const AIM_ESCALATION_MS = 1000;
@@ -128,7 +127,7 @@ async function main() {
   const smtpUrl = `smtp://127.0.0.1:${sink.port}`;
   const transport = createMailTransport({ smtpUrl, dataDir: dir, from: MAIL_FROM, maxConnections: POOL, logger });
   // Exactly the wiring the entry points use (see the report of the mail feature).
-  const parts = createMailWorkerParts({ db: handle, queues, transport, logger, config: { publicUrl: PUBLIC_URL, mailFrom: MAIL_FROM, mailRetryMaxMs: 24 * 3600_000 } });
+  const parts = createMailWorkerParts({ db: handle, queues, transport, logger, config: { mailFrom: MAIL_FROM, mailRetryMaxMs: 24 * 3600_000 } });
   const database = createDatabase(handle, { onMailQueued: parts.onMailQueued });
   const services = createServices({ db: database, clock: systemClock, timers: createTimerScheduler(queues, redis), logger });
   const workers = await startWorkers(services, queues, {
@@ -146,7 +145,7 @@ async function main() {
     // ------------------------------------------------------------------ throughput, alternating
     const outboxRuns: Array<{ rate: number; ms: number; insertMs: number; cpuMsPerMail: number }> = [];
     const baseRuns: Array<{ rate: number; ms: number; cpuMsPerMail: number }> = [];
-    const rendered = renderMail('ticket-received', 'ko', data as never, { publicUrl: PUBLIC_URL, timezone: 'Asia/Seoul' });
+    const rendered = renderMail('ticket-received', 'ko', data as never, { timezone: 'Asia/Seoul' });
     // Outbox: rows committed 20 per transaction (as business transactions would), announced by
     // the hook, sent by the worker; timed until the server accepted the last one.
     async function outboxRound(tag: string, count: number) {

@@ -12,9 +12,7 @@ export type Block =
   /** Label/value pairs: number, subject, deadline. */
   | { kind: 'fields'; rows: ReadonlyArray<readonly [label: string, value: string]> }
   /** Text written by a person (a reply, a message), shown as a quotation with line breaks kept. */
-  | { kind: 'quote'; label: string; text: string }
-  /** The one call to action; its href must be http(s). */
-  | { kind: 'button'; label: string; href: string };
+  | { kind: 'quote'; label: string; text: string };
 
 /** A template's output before it becomes MIME parts. */
 export interface MailContent {
@@ -31,8 +29,6 @@ export interface TemplateContext extends RenderContext {
   date(value: Instant): string;
   /** formatHoursMinutes in this mail's locale. */
   duration(seconds: number): string;
-  /** Absolute link into the web app: `url('tickets', 12)` → `${publicUrl}/tickets/12`. */
-  url(...segments: Array<string | number>): string;
 }
 
 /** One template in one language. */

@@ -34,10 +34,10 @@ export function measurement(locale: MailLocale, value: number | string | null, u
 export const CHROME: Record<MailLocale, { brand: string; footer: string }> = {
   ko: {
     brand: '공공구매지원센터 문의 헬프데스크',
-    footer: '이 메일은 발신 전용으로 자동 발송되었습니다. 이 메일에 회신하시면 전달되지 않으니, 메일 안의 링크를 이용해 주세요.',
+    footer: '이 메일은 발신 전용 주소에서 발송되었습니다. 이 메일에 회신하셔도 전달되지 않습니다.',
   },
   en: {
     brand: 'Public Purchasing Support Center Helpdesk',
-    footer: 'This message was sent automatically from an address that is not monitored. Replies to it are not read; please use the link in this message instead.',
+    footer: 'This message was sent from an address that is not monitored; replies to it are not read.',
   },
 };

@@ -13,13 +13,11 @@ export { escapeHtml, sanitizeHeader } from './escape';
 export type { MailLocale, MailTemplates, RenderContext, RenderedMail, TemplateName } from './types';
 
 function contextFor(locale: MailLocale, ctx: RenderContext): TemplateContext {
-  const base = ctx.publicUrl.replace(/\/+$/, '');
   return {
     ...ctx,
     locale,
     date: (value) => formatDate(value, locale, ctx.timezone),
     duration: (seconds) => formatHoursMinutes(seconds, locale),
-    url: (...segments) => `${base}/${segments.map((s) => encodeURIComponent(String(s))).join('/')}`,
   };
 }
 

@@ -11,12 +11,6 @@ function multiline(text: string): string {
   return escapeHtml(text).replace(/\n/g, '<br>\n');
 }
 
-// Only web links become anchors: a `javascript:` or `data:` href must never be clickable even if
-// a misconfigured PUBLIC_URL or a future template let one through.
-function isWebLink(href: string): boolean {
-  return /^https?:\/\/[^\s]+$/i.test(href);
-}
-
 function blockHtml(block: Block): string {
   switch (block.kind) {
     case 'greeting':
@@ -37,10 +31,6 @@ function blockHtml(block: Block): string {
     case 'quote':
       return `<p style="margin:0 0 6px;color:#4b5563;">${escapeHtml(block.label)}</p>` +
         `<blockquote style="margin:0 0 20px;padding:12px 16px;border-left:4px solid #c7d2e0;background:#f6f8fb;color:#1b1f24;">${multiline(block.text)}</blockquote>`;
-    case 'button':
-      if (!isWebLink(block.href)) return `<p style="margin:0 0 20px;">${escapeHtml(block.label)}: ${escapeHtml(block.href)}</p>`;
-      return `<p style="margin:8px 0 24px;"><a href="${escapeHtml(block.href)}" style="display:inline-block;padding:10px 20px;background:${BRAND_COLOUR};color:#ffffff;text-decoration:none;border-radius:4px;font-weight:bold;">${escapeHtml(block.label)}</a></p>` +
-        `<p style="margin:0 0 20px;font-size:12px;color:#6b7280;word-break:break-all;">${escapeHtml(block.href)}</p>`;
   }
 }
 

@@ -17,8 +17,6 @@ function blockText(block: Block): string {
       return block.rows.map(([label, value]) => `${label}: ${value.replace(/\n/g, '\n  ')}`).join('\n');
     case 'quote':
       return `${block.label}\n${block.text.split('\n').map((line) => (line ? `> ${line}` : '>')).join('\n')}`;
-    case 'button':
-      return `${block.label}:\n${block.href}`;
   }
 }
 

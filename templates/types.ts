@@ -118,10 +118,11 @@ export interface MailTemplates {
 /** Every template name. */
 export type TemplateName = keyof MailTemplates;
 
-/** Settings every rendering needs besides the data. */
+/**
+ * Settings every rendering needs besides the data. Mails carry no links: every one would lead to
+ * a page of the web console, which does not exist yet; they quote the inquiry number instead.
+ */
 export interface RenderContext {
-  /** Base URL of the links in mails (PUBLIC_URL), without a trailing slash. */
-  publicUrl: string;
   /** IANA zone the dates are shown in, e.g. `Asia/Seoul`. */
   timezone: string;
 }

@@ -24,7 +24,11 @@
  *             short one has already missed it.)
  * Overall status = the worst subject status (missed > at_risk > on_track > met). A per-subject
  * standard with no subjects yet is judged as one subject with actual 0 (on_track early, then
- * at_risk, then missed); a per-item standard with no items is met (nothing is owed).
+ * at_risk, then missed).
+ * NOTHING MEASURED IS NEVER MET: a period with no figure at all (actual null: no certification,
+ * no maintenance, no inquiry resolved, no reading) is on_track, even once it has ended — nothing
+ * was owed, but nothing shows the promise kept either, and "met" beside an empty figure would
+ * hide a period whose records were simply never entered.
  */
 import { getStandard, type Standard, type StandardId } from './catalogue';
 import { elapsedFraction, enclosingYear, monthsOf, periodFor, datesOf, localDate, startOfLocalDate, type Period } from './periods';
@@ -360,7 +364,8 @@ export function evaluate(standard: Standard, records: readonly StandardRecord[],
   }
   const w = windowOf(period, now);
   const o = measure(standard, records, w, extras);
-  return { standard: standard.id, period: { from: period.from, to: period.to, label: period.label }, as_of: w.asOf, ...o };
+  const status = o.status === 'met' && o.actual === null ? 'on_track' : o.status;
+  return { standard: standard.id, period: { from: period.from, to: period.to, label: period.label }, as_of: w.asOf, ...o, status };
 }
 
 /** One evaluation per month of `year` that has started by `now` (a year spec, number or period). */

@@ -6,23 +6,24 @@
  * Conventions by kind (all timestamps RFC 3339 with offset; `note` is free text everywhere):
  *   count         one record per occurrence; no value; subject `<per>:<id>` when the standard is per
  *                 subject; certification-info also needs ref = stage (application|inspection|complete).
- *   sum           value = hours delivered (> 0), subject team:<id>.
- *   average       value = score 0–100 (consulting-satisfaction) or KRW granted to one team, a whole
- *                 number ≥ 0 with subject team:<id> (startup-funding averages the team totals).
- *   ratio         value = one measured percentage 0–100; the period's readings are averaged.
- *   gauge         value = the reading (whole number ≥ 0); the latest by occurred_at counts.
+ *   sum           value = hours delivered, subject team:<id>.
+ *   average       value = score (consulting-satisfaction) or KRW granted to one team, a whole
+ *                 number with subject team:<id> (startup-funding averages the team totals).
+ *   ratio         value = one measured percentage; the period's readings are averaged.
+ *   gauge         value = the reading (whole number); the latest by occurred_at counts.
  *   distinct      ref = what is counted once (channel, region code or "national"); no value, except
  *                 education-courses: ref = course key, a record without value = the course ran,
- *                 with value = a satisfaction survey of it (score 0–100).
+ *                 with value = a satisfaction survey of it (score).
  *   availability  one record per Korean calendar day: ref = "YYYY-MM-DD", value 1 = up all day,
  *                 0 = down; the latest reading of a day wins.
  *   lead_time     occurred_at = when the notice went out, event_at = when the maintenance starts;
  *                 an unannounced maintenance is recorded with event_at = occurred_at.
  *   helpdesk      no records: computed from the tickets.
+ * Every value must lie in its standard's plausible range (catalogue `range`), named in the refusal.
  */
 import { DateTime } from 'luxon';
 import type { FieldProblem } from '../errors';
-import { KR_REGION_CODES, type Standard, type SubjectKind, type Unit } from './catalogue';
+import { KR_REGION_CODES, type Standard, type SubjectKind, type Unit, type ValueRange } from './catalogue';
 import { SEOUL, startOfLocalDate } from './periods';
 
 /** A validated record, as stored and as evaluate() reads it. */
@@ -60,19 +61,29 @@ type ValueRule =
 
 const isPresent = (v: unknown): boolean => v !== undefined && v !== null;
 
-function unitCheck(unit: Unit): (v: number) => string | null {
-  switch (unit) {
-    case 'KRW': return (v) => (Number.isInteger(v) && v >= 0 ? null : 'an amount in KRW must be a whole number of won, 0 or more');
-    case 'points': return (v) => (v >= 0 && v <= 100 ? null : 'a score must be between 0 and 100 points');
-    case 'percent': return (v) => (v >= 0 && v <= 100 ? null : 'a ratio must be a percentage between 0 and 100 (write 87.5 for 87.5 %, not 0.875)');
-    case 'hours': return (v) => (v > 0 ? null : 'hours must be more than 0');
-    case 'days': return (v) => (v === 0 || v === 1 ? null : 'write 1 when the system was up all day and 0 when it was down');
-    default: return (v) => (Number.isInteger(v) && v >= 0 ? null : `a reading of ${unit} must be a whole number, 0 or more`);
-  }
+const UNIT_WORDS: Partial<Record<Unit, string>> = { KRW: 'KRW', hours: 'hours', products: 'products', percent: 'percent', points: 'points' };
+
+// The slip each scale invites, said where the value is refused.
+const SCALE_HINT: Partial<Record<Unit, string>> = {
+  points: ' (a score on the 100-point scale: write 87 for 87 points, not 0.87)',
+  percent: ' (write 87.5 for 87.5 %, not 0.875)',
+};
+
+/** Checks a value against the standard's plausible range; the message names the range and its unit. */
+function rangeCheck(r: ValueRange | null): (v: number) => string | null {
+  return (v) => {
+    if (!r) return null;
+    if (r.unit === 'days') return v === 0 || v === 1 ? null : 'value must be 1 (the system was up all day) or 0 (it was down)';
+    const words = UNIT_WORDS[r.unit] ?? r.unit;
+    const n = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
+    if (v < r.min || v > r.max) return `value must be between ${n(r.min)} and ${n(r.max)} ${words}${SCALE_HINT[r.unit] ?? ''}`;
+    if (r.whole && !Number.isInteger(v)) return `value must be a whole number of ${r.unit === 'KRW' ? 'won' : words}`;
+    return null;
+  };
 }
 
 function valueRule(s: Standard): ValueRule {
-  const check = unitCheck(s.unit);
+  const check = rangeCheck(s.range);
   switch (s.kind) {
     case 'count':
       return { use: 'forbidden', why: `each ${s.id} record counts one occurrence; post one record per occurrence and leave out value` };
@@ -81,14 +92,14 @@ function valueRule(s: Standard): ValueRule {
     case 'average':
       return s.unit === 'KRW'
         ? { use: 'required', what: 'the amount granted in KRW, e.g. 12000000', check }
-        : { use: 'required', what: 'the satisfaction score (0–100), e.g. 86', check };
+        : { use: 'required', what: 'the satisfaction score (1–100), e.g. 86', check };
     case 'ratio':
-      return { use: 'required', what: 'the measured percentage (0–100), e.g. 91.2', check };
+      return { use: 'required', what: 'the measured percentage (1–100), e.g. 91.2', check };
     case 'gauge':
       return { use: 'required', what: `the current number of ${s.unit}, e.g. 10450`, check };
     case 'distinct':
       return s.survey_per_ref
-        ? { use: 'optional', what: 'the survey satisfaction score (0–100)', check: unitCheck('points') }
+        ? { use: 'optional', what: 'the survey satisfaction score (1–100)', check }
         : { use: 'forbidden', why: `a ${s.id} record counts its ref once; leave out value` };
     case 'availability':
       return { use: 'required', what: '1 (up all day) or 0 (down)', check };

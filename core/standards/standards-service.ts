@@ -8,11 +8,12 @@
  */
 import type { Clock } from '../clock';
 import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../errors';
-import type { Locale, User } from '../model';
+import type { User } from '../model';
 import { isNotifyTarget, resolveTargets } from '../notify/recipients';
 import type { OutboxStore, Page, PageQuery, UserStore } from '../ports';
 import type { Logger } from '../sla/sla-engine';
 import { getStandard, STANDARDS, type Standard, type Unit } from './catalogue';
+import { complianceView, recordView, summaryView, UNIT_LABEL } from './standards-views';
 import { evaluate, STATUS_SEVERITY, statusChanged, worstStatus, type Evaluation, type HelpdeskCounts, type Status } from './evaluate';
 import { currentPeriod, periodContaining, startOfLocalDate, tryPeriodFor, type Period, type StandardPeriod } from './periods';
 import { parseRecord, type StandardRecord } from './record-rules';
@@ -32,11 +33,15 @@ export const GRACE_MS = 7 * 86_400_000;
 /** The adjustable part of a standard; the rest is the catalogue. */
 export interface StandardSettings { id: string; target: number; period: StandardPeriod; owners: string[]; createdAt: Date; updatedAt: Date }
 
-/** A stored record: what record-rules accepted, plus who posted it and when. */
+/** A stored record: what record-rules accepted, who posted it and when, and its void if it was voided. */
 export interface StoredStandardRecord {
   id: number; standardId: string; subject: string | null; occurredAt: Date; value: number | null; ref: string | null;
   note: string | null; eventAt: Date | null; createdBy: number | null; createdAt: Date;
+  voidedAt: Date | null; voidedBy: number | null; voidReason: string | null;
 }
+
+/** Who voided a record, when and why. */
+export interface RecordVoid { at: Date; by: number; reason: string }
 
 export interface StandardAuditEntry { id: number; standardId: string; actorId: number | null; at: Date; changes: Record<string, { from: unknown; to: unknown }> }
 
@@ -52,9 +57,13 @@ export interface StandardStore {
   updateSettings(id: string, patch: Partial<Pick<StandardSettings, 'target' | 'period' | 'owners'>>, at: Date): Promise<StandardSettings>;
   addAudit(e: Omit<StandardAuditEntry, 'id'>): Promise<void>;
   audit(standardId: string, limit: number): Promise<StandardAuditEntry[]>;
-  insertRecord(r: Omit<StoredStandardRecord, 'id'>): Promise<StoredStandardRecord>;
-  /** Every record of a standard; volumes are small (hundreds a year), and evaluate() picks its window. */
+  insertRecord(r: Omit<StoredStandardRecord, 'id' | 'voidedAt' | 'voidedBy' | 'voidReason'>): Promise<StoredStandardRecord>;
+  /** Every record of a standard that counts (voided ones left out); volumes are small (hundreds a year), and evaluate() picks its window. */
   records(standardId: string): Promise<StoredStandardRecord[]>;
+  /** One record of a standard, voided or not; null when the standard has no such record. */
+  recordOf(standardId: string, id: number): Promise<StoredStandardRecord | null>;
+  /** Voids a record that is not voided yet; false when it already was (a concurrent void won). */
+  voidRecord(id: number, v: RecordVoid): Promise<boolean>;
   listRecords(standardId: string, filter: { subject?: string; from?: Date; to?: Date }, page: PageQuery): Promise<Page<StoredStandardRecord>>;
   statuses(standardId: string, periods: string[]): Promise<Map<string, Status>>;
   /** Compare-and-set of one status (`from` null = no row yet); false when another evaluation got there first. */
@@ -71,45 +80,8 @@ export interface StandardsDatabase {
   transaction<T>(fn: (s: StandardsStores) => Promise<T>): Promise<T>;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Views
-
-const UNIT_LABEL: Record<Locale, Partial<Record<Unit, string>>> = {
-  ko: { KRW: '원', hours: '시간', sessions: '회', consultations: '건', programmes: '회', notices: '회', channels: '곳', products: '개', percent: '%', points: '점', updates: '회', courses: '개', distributions: '회', regions: '곳', days: '일' },
-  en: { KRW: 'KRW', hours: 'hours', sessions: 'sessions', consultations: 'consultations', programmes: 'programmes', notices: 'notices', channels: 'channels', products: 'products', percent: '%', points: 'points', updates: 'updates', courses: 'courses', distributions: 'distributions', regions: 'regions', days: 'days' },
-};
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
 /** The catalogue standard with the admin's target and period in force. */
 const effective = (base: Standard, st: StandardSettings): Standard => ({ ...base, target: st.target, period: st.period });
-
-function summaryView(std: Standard, st: StandardSettings, e: Evaluation) {
-  return {
-    id: std.id, section: std.section, title_ko: std.title_ko, title_en: std.title_en, kind: std.kind, unit: std.unit,
-    target: std.target, period: std.period, per: std.per, owners: st.owners,
-    status: e.status, actual: e.actual, period_label: e.period.label,
-  };
-}
-
-/** One record as the API shows it. */
-export function recordView(r: StoredStandardRecord) {
-  return {
-    id: r.id, standard_id: r.standardId, subject: r.subject, occurred_at: r.occurredAt.toISOString(), value: r.value, ref: r.ref,
-    note: r.note, event_at: iso(r.eventAt), created_by: r.createdBy, created_at: r.createdAt.toISOString(),
-  };
-}
-
-function complianceView(std: Standard, e: Evaluation, tickets: HelpdeskFigures | null) {
-  return {
-    standard: std.id, title_ko: std.title_ko, title_en: std.title_en, kind: std.kind, unit: std.unit,
-    // `to` is exclusive: the first instant of the next period.
-    period: { label: e.period.label, from: e.period.from.toISOString(), to: e.period.to.toISOString() },
-    as_of: e.as_of.toISOString(), target: e.target, status: e.status, actual: e.actual,
-    subjects: e.subjects.map((x) => ({ subject: x.subject, period: x.period, actual: x.actual, target: x.target, status: x.status })),
-    ...(tickets ? { tickets } : {}),
-  };
-}
 
 const toRule = (r: StoredStandardRecord): StandardRecord => ({
   subject: r.subject, occurred_at: r.occurredAt, value: r.value, ref: r.ref, note: r.note, event_at: r.eventAt,
@@ -246,6 +218,14 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
     return { changed, mails };
   }
 
+  /** Re-evaluates after `record` was added or voided: the watched periods and the record's own. */
+  async function evaluateAround(s: StandardsStores, std: Standard, st: StandardSettings, record: StandardRecord, now: Date) {
+    const periods = periodsToWatch(std, st, now);
+    const own = periodOfRecord(std, record);
+    if (own && !periods.some((p) => p.label === own.label)) periods.push(own);
+    await evaluateAndAlert(s, std, st, periods, now);
+  }
+
   async function evaluateOne(id: string, now: Date): Promise<{ changed: number; mails: number }> {
     return db.transaction(async (s) => {
       const { std, st } = await load(s, id);
@@ -304,13 +284,35 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
           standardId: id, subject: record.subject ?? null, occurredAt: record.occurred_at, value: record.value ?? null, ref: record.ref ?? null,
           note: record.note ?? null, eventAt: record.event_at ?? null, createdBy: actor.id, createdAt: now,
         });
-        const periods = periodsToWatch(std, st, now);
-        const own = periodOfRecord(std, record);
-        if (own && !periods.some((p) => p.label === own.label)) periods.push(own);
-        await evaluateAndAlert(s, std, st, periods, now);
+        await evaluateAround(s, std, st, record, now);
         return saved;
       });
       return recordView(stored);
+    },
+
+    /**
+     * A supervisor voids a record (a typo, a record of the wrong team): it stays listed, flagged
+     * with who, when and why, stops counting, and the standard is re-evaluated as after a new
+     * record (alerts included). Audited in the standard's history.
+     */
+    async voidRecord(actor: User, id: string, recordId: number, reason: string) {
+      const now = clock.now();
+      baseOf(id);
+      const voided = await db.transaction(async (s) => {
+        const { std, st } = await load(s, id);
+        const before = await s.standards.recordOf(id, recordId);
+        if (!before) throw new NotFoundError(`${id} has no record ${recordId}`);
+        const v = { at: now, by: actor.id, reason };
+        if (before.voidedAt || !(await s.standards.voidRecord(recordId, v))) {
+          throw new ConflictError(`record ${recordId} is already voided; a voided record stays as it is`);
+        }
+        const after: StoredStandardRecord = { ...before, voidedAt: v.at, voidedBy: v.by, voidReason: v.reason };
+        await s.standards.addAudit({ standardId: id, actorId: actor.id, at: now, changes: { [`record ${recordId}`]: { from: recordView(before), to: recordView(after) } } });
+        await evaluateAround(s, std, st, toRule(before), now);
+        return after;
+      });
+      logger?.info({ standard: id, record: recordId, actor: actor.id }, 'service standard record voided');
+      return recordView(voided);
     },
 
     /** A standard's records, newest first, optionally of one subject or inside one period. */

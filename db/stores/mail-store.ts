@@ -42,6 +42,8 @@ export interface OutboxRecord {
   firstAttemptAt: Date | null;
   /** Zone of the ticket's policy calendar, when the ticket has one; dates in mails use it. */
   timezone: string | null;
+  /** When the row's ticket was created (null without a ticket): part of its thread's root id. */
+  ticketCreatedAt: Date | null;
 }
 
 /** What a claim writes: the lease and the Message-ID every send of this row will carry. */
@@ -117,16 +119,17 @@ function toRecord(r: Row): OutboxRecord {
     interrupted: Number(r.interrupted ?? 0),
     firstAttemptAt: dateOrNull(r.first_attempt_at),
     timezone: (r.calendar_timezone as string | null) ?? null,
+    ticketCreatedAt: dateOrNull(r.ticket_created_at),
   };
 }
 
-/** The row with the zone of its ticket's calendar (wall-clock policies have none). */
+/** The row with the zone of its ticket's calendar (wall-clock policies have none) and the ticket's creation time. */
 function withTimezone(knex: Knex) {
   return knex('outbox')
     .leftJoin('tickets', 'tickets.id', 'outbox.ticket_id')
     .leftJoin('sla_policies', 'sla_policies.id', 'tickets.policy_id')
     .leftJoin('calendars', 'calendars.id', 'sla_policies.calendar_id')
-    .select('outbox.*', 'calendars.timezone as calendar_timezone');
+    .select('outbox.*', 'calendars.timezone as calendar_timezone', 'tickets.created_at as ticket_created_at');
 }
 
 async function addEvent(trx: Knex, ticketId: number | null, type: string, at: Date, actorId: number | null, data: Record<string, unknown>) {

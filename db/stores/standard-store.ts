@@ -14,6 +14,8 @@ const toRecord = (r: Row): StoredStandardRecord => ({
   value: r.value === null || r.value === undefined ? null : Number(r.value), ref: (r.ref as string | null) ?? null,
   note: (r.note as string | null) ?? null, eventAt: dateOrNull(r.event_at),
   createdBy: r.created_by === null || r.created_by === undefined ? null : Number(r.created_by), createdAt: date(r.created_at),
+  voidedAt: dateOrNull(r.voided_at), voidedBy: r.voided_by === null || r.voided_by === undefined ? null : Number(r.voided_by),
+  voidReason: (r.void_reason as string | null) ?? null,
 });
 
 /**
@@ -60,10 +62,20 @@ export function createStandardStore(knex: Knex): StandardStore {
         standard_id: r.standardId, subject: r.subject, occurred_at: r.occurredAt.getTime(), value: r.value, ref: r.ref, note: r.note,
         event_at: toMs(r.eventAt), created_by: r.createdBy, created_at: r.createdAt.getTime(),
       }).returning('id');
-      return { ...r, id: insertedId(ins) };
+      return { ...r, id: insertedId(ins), voidedAt: null, voidedBy: null, voidReason: null };
     },
     async records(standardId) {
-      return (await knex('standard_records').where({ standard_id: standardId }).orderBy([{ column: 'occurred_at' }, { column: 'id' }])).map(toRecord);
+      return (await knex('standard_records').where({ standard_id: standardId }).whereNull('voided_at')
+        .orderBy([{ column: 'occurred_at' }, { column: 'id' }])).map(toRecord);
+    },
+    async recordOf(standardId, id) {
+      const r = await knex('standard_records').where({ standard_id: standardId, id }).first();
+      return r ? toRecord(r) : null;
+    },
+    async voidRecord(id, v) {
+      const n = await knex('standard_records').where({ id }).whereNull('voided_at')
+        .update({ voided_at: v.at.getTime(), voided_by: v.by, void_reason: v.reason });
+      return Number(n) === 1;
     },
     async listRecords(standardId, f, page) {
       const q = knex('standard_records').where({ standard_id: standardId })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { StandardsService } from '../../core/standards/standards-service';
 import { route } from '../http/routes';
-import { PageQuerySchema } from '../http/validate';
+import { IdParam, PageQuerySchema } from '../http/validate';
 
 const Params = z.object({ id: z.string().min(1).max(60) });
 const PeriodSpec = z.string().max(20).describe('a year "2026" or a month "2026-03" (Korean calendar); default: the current period');
@@ -28,13 +28,18 @@ const PatchStandard = z.strictObject({
     .max(50, 'at most 50 owners').optional(),
 }).refine((b) => b.target !== undefined || b.period !== undefined || b.owners !== undefined, { message: 'send at least one of target, period, owners' });
 
+const VoidRecord = z.strictObject({
+  reason: z.string({ message: 'say why the record is voided, e.g. "typed 0.87 for 87 points"' }).trim()
+    .min(1, 'say why the record is voided').max(500, 'at most 500 characters'),
+});
+
 const ListRecords = z.strictObject({
   ...PageQuerySchema,
   subject: z.string().min(1).max(200).optional(),
   period: PeriodSpec.optional(),
 });
 
-/** The service standards (API.md "Service standards"): staff read and record, admins adjust. Officers get 403. */
+/** The service standards (API.md "Service standards"): staff read and record, supervisors void records, admins adjust. Officers get 403. */
 export function standardsRoutes(service: StandardsService) {
   return [
     route({
@@ -58,6 +63,11 @@ export function standardsRoutes(service: StandardsService) {
     route({
       method: 'get', path: '/api/v1/standards/:id/records', summary: 'Records of a standard, newest first', access: 'agent', success: 200,
       params: Params, query: ListRecords, handler: ({ params, query }) => service.records(params.id, query),
+    }),
+    route({
+      method: 'post', path: '/api/v1/standards/:id/records/:rid/void', summary: 'Void a record (audited; it stays listed and stops counting)',
+      access: 'supervisor', success: 200, params: Params.extend({ rid: IdParam }), body: VoidRecord,
+      handler: ({ user, params, body }) => service.voidRecord(user, params.id, params.rid, body.reason),
     }),
     route({
       method: 'get', path: '/api/v1/standards/:id/compliance', summary: 'Compliance of a standard over a year or month', access: 'agent', success: 200,

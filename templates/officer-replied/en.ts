@@ -17,7 +17,6 @@ export const en: MailTemplate<'officer-replied'> = (d, c) => {
       ...reopened,
       { kind: 'fields', rows: rows(['Inquiry number', d.ticketNumber], ['Subject', d.subject], ['Deadline', d.dueAt && c.date(d.dueAt)]) },
       { kind: 'quote', label: 'Message', text: d.messageBody },
-      { kind: 'button', label: 'Open inquiry', href: c.url('tickets', d.ticketId) },
     ],
   };
 };

@@ -17,7 +17,6 @@ export const ko: MailTemplate<'officer-replied'> = (d, c) => {
       ...reopened,
       { kind: 'fields', rows: rows(['문의 번호', d.ticketNumber], ['제목', d.subject], ['처리 기한', d.dueAt && c.date(d.dueAt)]) },
       { kind: 'quote', label: '메시지', text: d.messageBody },
-      { kind: 'button', label: '문의 열기', href: c.url('tickets', d.ticketId) },
     ],
   };
 };

@@ -23,7 +23,6 @@ export const en: MailTemplate<'sla-breached'> = (d, c) => {
         ),
       },
       { kind: 'paragraph', text: 'Please check who is handling it and how far it has got, and note the reason for the delay and the action taken on the inquiry.' },
-      { kind: 'button', label: 'Open inquiry', href: c.url('tickets', d.ticketId) },
     ],
   };
 };

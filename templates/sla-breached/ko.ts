@@ -23,7 +23,6 @@ export const ko: MailTemplate<'sla-breached'> = (d, c) => {
         ),
       },
       { kind: 'paragraph', text: '담당자 배정과 처리 상황을 확인하고, 지연 사유와 조치를 문의에 기록해 주세요.' },
-      { kind: 'button', label: '문의 열기', href: c.url('tickets', d.ticketId) },
     ],
   };
 };

@@ -25,7 +25,6 @@ export const en: MailTemplate<'sla-escalation'> = (d, c) => {
         ),
       },
       { kind: 'paragraph', text: 'Please look into the inquiry, act on it and then acknowledge the escalation.' },
-      { kind: 'button', label: 'Open inquiry', href: c.url('tickets', d.ticketId) },
     ],
   };
 };

@@ -25,7 +25,6 @@ export const ko: MailTemplate<'sla-escalation'> = (d, c) => {
         ),
       },
       { kind: 'paragraph', text: '문의를 확인하고 조치한 뒤, 에스컬레이션을 확인 처리해 주세요.' },
-      { kind: 'button', label: '문의 열기', href: c.url('tickets', d.ticketId) },
     ],
   };
 };

@@ -25,7 +25,6 @@ export const en: MailTemplate<'sla-warning'> = (d, c) => {
         ),
       },
       { kind: 'paragraph', text: 'Please answer and resolve the inquiry before the deadline. If you are waiting for the requester, set the status to "pending".' },
-      { kind: 'button', label: 'Open inquiry', href: c.url('tickets', d.ticketId) },
     ],
   };
 };

@@ -25,7 +25,6 @@ export const ko: MailTemplate<'sla-warning'> = (d, c) => {
         ),
       },
       { kind: 'paragraph', text: '기한 안에 답변하고 처리 완료해 주세요. 문의자의 답변을 기다리는 중이면 상태를 "대기"로 바꿔 주세요.' },
-      { kind: 'button', label: '문의 열기', href: c.url('tickets', d.ticketId) },
     ],
   };
 };

@@ -5,7 +5,7 @@ import { greeting, measurement } from '../labels';
 const STATUS = { at_risk: 'at risk', missed: 'missed' } as const;
 
 /** Service standard alert. */
-export const en: MailTemplate<'standard-alert'> = (d, c) => {
+export const en: MailTemplate<'standard-alert'> = (d) => {
   const who = d.standardSubject ?? 'overall';
   return {
     subject: `[Service standard] ${d.standardTitle}: ${who} ${STATUS[d.status]} (${d.period})`,
@@ -36,7 +36,6 @@ export const en: MailTemplate<'standard-alert'> = (d, c) => {
           ? 'Please record the cause and the follow-up action.'
           : 'Please act before the period ends.',
       },
-      { kind: 'button', label: 'View compliance', href: `${c.url('standards', d.standardId)}?period=${encodeURIComponent(d.period)}` },
     ],
   };
 };

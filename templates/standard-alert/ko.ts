@@ -5,7 +5,7 @@ import { greeting, measurement } from '../labels';
 const STATUS = { at_risk: '미달 위험', missed: '미달' } as const;
 
 /** 이행표준 경보. */
-export const ko: MailTemplate<'standard-alert'> = (d, c) => {
+export const ko: MailTemplate<'standard-alert'> = (d) => {
   const who = d.standardSubject ?? '전체';
   return {
     subject: `[이행표준 경보] ${d.standardTitle}: ${who} ${STATUS[d.status]} (${d.period})`,
@@ -36,7 +36,6 @@ export const ko: MailTemplate<'standard-alert'> = (d, c) => {
           ? '미달 원인과 후속 조치를 기록해 주세요.'
           : '기간이 끝나기 전에 필요한 조치를 취해 주세요.',
       },
-      { kind: 'button', label: '이행 현황 보기', href: `${c.url('standards', d.standardId)}?period=${encodeURIComponent(d.period)}` },
     ],
   };
 };

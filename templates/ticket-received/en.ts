@@ -20,7 +20,6 @@ export const en: MailTemplate<'ticket-received'> = (d, c) => ({
         ['Priority', d.priority && PRIORITY_LABELS.en[d.priority]],
       ),
     },
-    { kind: 'paragraph', text: 'To add anything, leave a message through the link below. If you call us, quoting the inquiry number lets us find it at once.' },
-    { kind: 'button', label: 'View inquiry', href: c.url('tickets', d.ticketId) },
+    { kind: 'paragraph', text: `To add anything, leave a message on this inquiry (${d.ticketNumber}) in the helpdesk. If you call us, quoting the inquiry number lets us find it at once.` },
   ],
 });

@@ -5,7 +5,7 @@ import { greeting } from '../labels';
 /** Agent reply notice. */
 export const en: MailTemplate<'ticket-replied'> = (d, c) => {
   const pending: Block[] = d.status === 'pending'
-    ? [{ kind: 'paragraph', text: 'The agent needs more information from you. Please answer through the link below so we can carry on.' }]
+    ? [{ kind: 'paragraph', text: `The agent needs more information from you. Please answer on this inquiry (${d.ticketNumber}) in the helpdesk so we can carry on.` }]
     : [];
   return {
     subject: ticketSubject(d.ticketNumber, `New reply to your inquiry: ${d.subject}`),
@@ -16,7 +16,6 @@ export const en: MailTemplate<'ticket-replied'> = (d, c) => {
       { kind: 'fields', rows: rows(['Inquiry number', d.ticketNumber], ['Subject', d.subject], ['Replied', d.repliedAt && c.date(d.repliedAt)]) },
       { kind: 'quote', label: 'Reply', text: d.replyBody },
       ...pending,
-      { kind: 'button', label: 'View and reply', href: c.url('tickets', d.ticketId) },
     ],
   };
 };

@@ -5,7 +5,7 @@ import { greeting } from '../labels';
 /** 담당자 답변 알림. */
 export const ko: MailTemplate<'ticket-replied'> = (d, c) => {
   const pending: Block[] = d.status === 'pending'
-    ? [{ kind: 'paragraph', text: '담당자가 추가 정보를 요청했습니다. 아래 링크에서 답장해 주시면 처리를 이어가겠습니다.' }]
+    ? [{ kind: 'paragraph', text: `담당자가 추가 정보를 요청했습니다. 헬프데스크에서 이 문의(${d.ticketNumber})에 답장해 주시면 처리를 이어가겠습니다.` }]
     : [];
   return {
     subject: ticketSubject(d.ticketNumber, `문의에 답변이 등록되었습니다 - ${d.subject}`),
@@ -16,7 +16,6 @@ export const ko: MailTemplate<'ticket-replied'> = (d, c) => {
       { kind: 'fields', rows: rows(['문의 번호', d.ticketNumber], ['제목', d.subject], ['답변 일시', d.repliedAt && c.date(d.repliedAt)]) },
       { kind: 'quote', label: '답변 내용', text: d.replyBody },
       ...pending,
-      { kind: 'button', label: '문의 보기 및 답장하기', href: c.url('tickets', d.ticketId) },
     ],
   };
 };

@@ -10,11 +10,10 @@ export const en: MailTemplate<'ticket-resolved'> = (d, c) => {
     preheader: 'Tell us whether the answer helped.',
     blocks: [
       { kind: 'greeting', text: greeting('en', d.recipientName) },
-      { kind: 'paragraph', text: 'Your inquiry has been resolved. Please tell us whether the answer helped; your rating helps us improve the service.' },
+      { kind: 'paragraph', text: `Your inquiry has been resolved. Please rate the answer on this inquiry (${d.ticketNumber}) in the helpdesk; your rating helps us improve the service.` },
       { kind: 'fields', rows: rows(['Inquiry number', d.ticketNumber], ['Subject', d.subject], ['Resolved', c.date(d.resolvedAt)], ['Agent', d.agentName]) },
       ...note,
-      { kind: 'button', label: 'Rate the answer', href: c.url('tickets', d.ticketId, 'rating') },
-      { kind: 'paragraph', text: `If something is still open, leave a message on the inquiry and it will be reopened: ${c.url('tickets', d.ticketId)}` },
+      { kind: 'paragraph', text: 'If something is still open, leave a message on the inquiry and it will be reopened.' },
     ],
   };
 };

@@ -46,6 +46,7 @@ const EXPECTED: Record<string, 'public' | 'user' | Role> = {
   'PATCH /api/v1/standards/:id': 'admin',
   'POST /api/v1/standards/:id/records': 'agent',
   'GET /api/v1/standards/:id/records': 'agent',
+  'POST /api/v1/standards/:id/records/:rid/void': 'supervisor',
   'GET /api/v1/standards/:id/compliance': 'agent',
   'GET /api/v1/reports/sla': 'supervisor',
   'GET /api/v1/outbox': 'admin',

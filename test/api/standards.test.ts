@@ -180,7 +180,7 @@ describe(`service standards API (${TEST_ENGINE})`, () => {
       ['startup-education-hours', { subject: 'team:2026-001', occurred_at: '2026-03-02T10:00:00+09:00', value: -1 }, ['value']],
       ['homeroom-mentoring', { subject: 'team:2026-001', occurred_at: '2026-03-02T10:00:00+09:00', value: 1 }, ['value']],
       ['homeroom-mentoring', { subject: 'team:2026-001', occurred_at: '2026-03-12T10:00:00+09:00' }, ['occurred_at']],
-      ['disclosure-match-rate', { occurred_at: '2026-03-02T10:00:00+09:00', value: 0.91, subject: 'team:x' }, ['subject']],
+      ['disclosure-match-rate', { occurred_at: '2026-03-02T10:00:00+09:00', value: 0.91, subject: 'team:x' }, ['subject', 'value']],
       ['disclosure-match-rate', { occurred_at: '2026-03-02T10:00:00+09:00', value: 101 }, ['value']],
       ['disclosure-education', { subject: 'region:atlantis', occurred_at: '2026-03-02T10:00:00+09:00' }, ['subject']],
       ['certification-info', { subject: 'applicant:1', occurred_at: '2026-03-02T10:00:00+09:00', ref: 'lunch' }, ['ref']],

@@ -16,7 +16,7 @@ const from = process.env.CRASH_MAIL_FROM!;
 const transport = createMailTransport({ smtpUrl: process.env.CRASH_SMTP_URL!, dataDir: os.tmpdir(), from, connectTimeoutMs: 2000, socketTimeoutMs: 3000, sendTimeoutMs: 3000 });
 const sender = createMailSender({
   store: createMailStore(db), transport, logger: pino({ level: 'silent' }),
-  config: { publicUrl: 'https://helpdesk.example.go.kr', mailFrom: from, mailRetryMaxMs: 60_000 },
+  config: { mailFrom: from, mailRetryMaxMs: 60_000 },
   tuning: { leaseMs, sendTimeoutMs: 3000 },
 });
 setTimeout(() => { process.stdout.write('not killed in time\n'); process.exit(3); }, 15_000).unref();

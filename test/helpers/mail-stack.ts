@@ -19,7 +19,6 @@ import { silentLogger, type TestStack, type TestUser } from './test-app';
 
 export const MAIL_FROM = 'Helpdesk <helpdesk@agency.example>';
 export const MAIL_HOST = 'agency.example';
-export const PUBLIC_URL = 'https://helpdesk.example.go.kr';
 
 /** An SMTP reply a rule can give. */
 export interface SmtpReply { code: number; message: string }
@@ -108,7 +107,7 @@ export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
 export async function mailStack(s: TestStack, opts: { transport: MailTransport; tuning?: MailWorkerDeps['tuning']; mailRetryMaxMs?: number }) {
   const parts = createMailWorkerParts({
     db: s.db, queues: s.queues, transport: opts.transport, logger: silentLogger, tuning: opts.tuning,
-    config: { publicUrl: PUBLIC_URL, mailFrom: MAIL_FROM, mailRetryMaxMs: opts.mailRetryMaxMs ?? 60_000 },
+    config: { mailFrom: MAIL_FROM, mailRetryMaxMs: opts.mailRetryMaxMs ?? 60_000 },
   });
   const database = createDatabase(s.db, { onMailQueued: parts.onMailQueued });
   const services = createServices({ db: database, clock: s.clock, timers: createTimerScheduler(s.queues, s.redis), logger: silentLogger });

@@ -76,6 +76,7 @@ function smtpTransport(port: number, extra: { user?: string; pass?: string; conn
 }
 
 const host = 'agency.example';
+const ROOT = threadMessageId({ id: 123, createdAt: new Date(1_767_225_600_000) }, host);
 function mail(overrides: Partial<OutgoingMail> = {}): OutgoingMail {
   return {
     to: 'officer@buyer.example',
@@ -84,8 +85,8 @@ function mail(overrides: Partial<OutgoingMail> = {}): OutgoingMail {
     text: 'Plain text part',
     html: '<p>HTML part</p>',
     messageId: mailMessageId(456, host, { ticketId: 123 }),
-    inReplyTo: threadMessageId(123, host),
-    references: [threadMessageId(123, host)],
+    inReplyTo: ROOT,
+    references: [ROOT],
     ...overrides,
   };
 }
@@ -127,13 +128,21 @@ describe('mail transport over SMTP', function () {
     const parsed = await simpleParser(srv.received[0]!.raw);
     assert.equal(parsed.subject, '[PQ-2026-000123] Inquiry received');
     assert.equal(parsed.messageId, '<outbox-456.ticket-123@agency.example>');
-    assert.equal(parsed.inReplyTo, '<ticket-123@agency.example>');
-    assert.equal(parsed.references, '<ticket-123@agency.example>');
+    assert.equal(parsed.inReplyTo, '<ticket-123.mjuohs00@agency.example>');
+    assert.equal(parsed.references, '<ticket-123.mjuohs00@agency.example>');
     assert.deepEqual(firstAddress(parsed.to), { address: 'officer@buyer.example', name: 'Kim Officer' });
     assert.equal(firstAddress(parsed.from)?.address, 'helpdesk@agency.example');
     assert.equal(parsed.text?.trim(), 'Plain text part');
     assert.equal(parsed.html, '<p>HTML part</p>');
     assert.equal(parsed.headers.get('auto-submitted'), 'auto-generated');
+  });
+
+  it('leaves Auto-Submitted off a mail that carries a person\'s message', async () => {
+    const srv = await startServer();
+    const t = smtpTransport(srv.port);
+    await withTimeout(t.send(mail({ byPerson: true })), 10_000, 'send');
+    const parsed = await simpleParser(srv.received[0]!.raw);
+    assert.equal(parsed.headers.get('auto-submitted'), undefined);
   });
 
   it('keeps a Korean subject and display name intact', async () => {
@@ -282,7 +291,7 @@ describe('mail transport to .eml files', function () {
     const parsed = await simpleParser(raw);
     assert.equal(parsed.subject, subject);
     assert.equal(parsed.messageId, '<outbox-456.ticket-123@agency.example>');
-    assert.equal(parsed.inReplyTo, '<ticket-123@agency.example>');
+    assert.equal(parsed.inReplyTo, ROOT);
     assert.equal(parsed.html, html);
     assert.equal(firstAddress(parsed.to)?.address, 'officer@buyer.example');
   });
@@ -329,7 +338,7 @@ describe('message ids', () => {
     assert.equal(mailHostFromAddress('helpdesk@localhost'), 'localhost');
     assert.equal(mailHostFromAddress('nonsense'), 'localhost');
     assert.equal(mailHostFromAddress('헬프데스크 <help@조달.한국>'), 'xn--bk1b012b.xn--3e0b707e');
-    assert.equal(threadMessageId(123, 'agency.example'), '<ticket-123@agency.example>');
+    assert.equal(threadMessageId({ id: 123, createdAt: new Date(1_767_225_600_000) }, 'agency.example'), '<ticket-123.mjuohs00@agency.example>');
     assert.equal(mailMessageId(456, 'agency.example', { ticketId: 123 }), '<outbox-456.ticket-123@agency.example>');
     assert.equal(mailMessageId(456, 'agency.example'), '<outbox-456@agency.example>');
     assert.equal(mailMessageId(456, 'h', { ticketId: 1, token: 'k3j9' }), '<outbox-456.ticket-1.k3j9@h>');

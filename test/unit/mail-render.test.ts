@@ -3,7 +3,7 @@ import { formatDate, formatHoursMinutes, renderMail, sanitizeHeader } from '../.
 import { TEMPLATE_NAMES } from '../../templates/registry';
 import type { MailTemplates, TemplateName } from '../../templates/types';
 
-const ctx = { publicUrl: 'https://helpdesk.example.go.kr/', timezone: 'Asia/Seoul' };
+const ctx = { timezone: 'Asia/Seoul' };
 const ticket = { ticketId: 123, ticketNumber: 'PQ-2026-000123', subject: '사회적기업 제품 구매 절차 문의', recipientName: '김민수' };
 const due = '2026-02-19T09:00:00Z';
 
@@ -37,10 +37,20 @@ describe('mail rendering', () => {
     }
   }
 
-  it('links tickets and ratings under PUBLIC_URL, in both parts', () => {
-    const mail = renderMail('ticket-resolved', 'ko', samples['ticket-resolved'], ctx);
-    assert.ok(mail.html.includes('href="https://helpdesk.example.go.kr/tickets/123/rating"'));
-    assert.ok(mail.text.includes('https://helpdesk.example.go.kr/tickets/123/rating'));
+  it('links to no page (none exists for the recipient yet) and quotes the inquiry number instead', () => {
+    for (const name of TEMPLATE_NAMES) {
+      for (const locale of ['ko', 'en'] as const) {
+        const mail = renderMail(name, locale, samples[name], ctx);
+        assert.doesNotMatch(mail.html, /<a\b|href=|https?:/i, `${name}/${locale} html`);
+        assert.doesNotMatch(mail.text, /https?:/i, `${name}/${locale} text`);
+        if (name !== 'standard-alert') {
+          assert.ok(mail.text.includes('PQ-2026-000123'), `${name}/${locale} text`);
+          assert.ok(mail.html.includes('PQ-2026-000123'), `${name}/${locale} html`);
+        }
+      }
+    }
+    // The officer is told where to rate and answer by the number, not by a link.
+    assert.match(renderMail('ticket-resolved', 'ko', samples['ticket-resolved'], ctx).text, /이 문의\(PQ-2026-000123\)의 답변/);
   });
 
   it('shows deadlines in the calendar zone in the Korean format', () => {

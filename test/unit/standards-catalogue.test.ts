@@ -55,6 +55,17 @@ describe('standards catalogue', () => {
     assert.equal(getStandard('disclosure-education')!.default_subjects!.length, 17);
   });
 
+  it('declares a plausible range and unit exactly for the standards whose records carry a value', () => {
+    const takesValue = (s: (typeof STANDARDS)[number]) =>
+      ['sum', 'average', 'ratio', 'gauge', 'availability'].includes(s.kind) || s.survey_per_ref === true;
+    for (const s of STANDARDS) {
+      assert.equal(s.range !== null, takesValue(s), s.id);
+      if (s.range) assert.ok(Number.isFinite(s.range.min) && s.range.min < s.range.max, s.id);
+    }
+    assert.deepEqual(getStandard('consulting-satisfaction')!.range, { min: 1, max: 100, unit: 'points' });
+    assert.deepEqual(getStandard('disclosure-match-rate')!.range, { min: 1, max: 100, unit: 'percent' });
+  });
+
   it('looks ids up', () => {
     assert.equal(isStandardId('maintenance-notice'), true);
     assert.equal(isStandardId('nope'), false);

@@ -149,10 +149,12 @@ describe('evaluate: per-item (certification-info, ≥ 3 notices per applicant ov
     assert.equal(subject(e, 'applicant:a')!.status, 'missed');
     assert.equal(subject(e, 'applicant:b')!.status, 'on_track');
   });
-  it('with no certifications in the period, nothing is owed', () => {
-    const e = evaluate(s, [], Y2026, MID);
-    assert.equal(e.status, 'met');
-    assert.equal(e.actual, null);
+  it('with no certifications in the period, nothing is owed, but nothing is met either', () => {
+    for (const now of [MID, AFTER]) {
+      const e = evaluate(s, [], Y2026, now);
+      assert.equal(e.status, 'on_track');
+      assert.equal(e.actual, null);
+    }
   });
   it('support-program-notices: a known programme without a notice is at_risk until announced', () => {
     const p = std('support-program-notices');

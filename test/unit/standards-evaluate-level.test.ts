@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { getStandard, KR_REGION_CODES, type StandardId } from '../../core/standards/catalogue';
+import { getStandard, KR_REGION_CODES, STANDARD_IDS, type StandardId } from '../../core/standards/catalogue';
 import { alertsBetween, evaluate, statusChanged, worstStatus, type Evaluation } from '../../core/standards/evaluate';
 import { datesOf, periodFor } from '../../core/standards/periods';
 import type { StandardRecord } from '../../core/standards/record-rules';
@@ -192,5 +192,27 @@ describe('status changes and alerts', () => {
     const s = std('maintenance-notice');
     const e = evaluate(s, [at('2026-03-02T10:00:00+09:00', { event_at: new Date('2026-03-03T10:00:00+09:00') })], Y2026, MID);
     assert.deepEqual(alertsBetween(null, e), [{ standard: 'maintenance-notice', subject: null, period: '2026', from: null, to: 'missed' }]);
+  });
+});
+
+describe('evaluate: nothing measured is never met', () => {
+  it('no standard reports met with actual null, for an empty period running or ended', () => {
+    const months = [periodFor('2026-02'), periodFor('2026-07')];
+    for (const id of STANDARD_IDS) {
+      const s = std(id);
+      for (const period of [Y2026, ...months, periodFor('2025')]) {
+        for (const now of [MID, AFTER]) {
+          const e = evaluate(s, [], period, now, { helpdesk: { resolved: 0, met: 0 } });
+          assert.ok(!(e.status === 'met' && e.actual === null), `${id} ${period.label} at ${now.toISOString()}: met with actual null`);
+        }
+      }
+    }
+  });
+
+  it('an ended period without a maintenance or a resolved inquiry is on_track with actual null', () => {
+    const notices = evaluate(std('maintenance-notice'), [], Y2026, AFTER);
+    assert.deepEqual([notices.status, notices.actual], ['on_track', null]);
+    const inquiries = evaluate(std('purchase-inquiry-48h'), [], Y2026, AFTER, { helpdesk: { resolved: 0, met: 0 } });
+    assert.deepEqual([inquiries.status, inquiries.actual], ['on_track', null]);
   });
 });

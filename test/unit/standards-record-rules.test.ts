@@ -57,7 +57,36 @@ describe('standards record rules', () => {
     assert.deepEqual(paths('startup-funding', { subject: 'team:a', occurred_at: AT, value: 1.5 }), ['value']);
     assert.deepEqual(paths('estore-products', { occurred_at: AT, value: Number.NaN }), ['value']);
     assert.deepEqual(paths('system-availability', { occurred_at: AT, ref: '2026-03-02', value: 2 }), ['value']);
-    assert.match(problems('disclosure-match-rate', { occurred_at: AT, value: 120 })[0]!.message, /percentage between 0 and 100/);
+    assert.match(problems('disclosure-match-rate', { occurred_at: AT, value: 120 })[0]!.message, /between 1 and 100 percent/);
+  });
+
+  it('refuses values outside each standard\'s plausible range, naming the range and its unit', () => {
+    const refused: Array<[StandardId, Record<string, unknown>, RegExp]> = [
+      // A fraction typed for 87 points / 87 %.
+      ['consulting-satisfaction', { occurred_at: AT, value: 0.87 }, /^value must be between 1 and 100 points/],
+      ['education-courses', { occurred_at: AT, ref: 'leader', value: 0.9 }, /^value must be between 1 and 100 points/],
+      ['disclosure-match-rate', { occurred_at: AT, value: 0.875 }, /^value must be between 1 and 100 percent/],
+      ['startup-funding', { subject: 'team:a', occurred_at: AT, value: 3_000_000_000 }, /^value must be between 0 and 100,000,000 KRW$/],
+      ['startup-education-hours', { subject: 'team:a', occurred_at: AT, value: 400 }, /^value must be between 0.5 and 100 hours$/],
+      ['estore-products', { occurred_at: AT, value: 104_500_000 }, /^value must be between 0 and 1,000,000 products$/],
+      ['estore-products', { occurred_at: AT, value: 10.5 }, /^value must be a whole number of products$/],
+      ['system-availability', { occurred_at: AT, ref: '2026-03-02', value: 0.5 }, /^value must be 1 .* or 0/],
+    ];
+    for (const [id, input, message] of refused) {
+      const ps = problems(id, input);
+      assert.deepEqual(ps.map((p) => p.path), ['value'], id);
+      assert.match(ps[0]!.message, message, id);
+    }
+    const accepted: Array<[StandardId, Record<string, unknown>]> = [
+      ['consulting-satisfaction', { occurred_at: AT, value: 1 }],
+      ['consulting-satisfaction', { occurred_at: AT, value: 100 }],
+      ['disclosure-match-rate', { occurred_at: AT, value: 100 }],
+      ['startup-funding', { subject: 'team:a', occurred_at: AT, value: 100_000_000 }],
+      ['startup-funding', { subject: 'team:a', occurred_at: AT, value: 0 }],
+      ['startup-education-hours', { subject: 'team:a', occurred_at: AT, value: 0.5 }],
+      ['estore-products', { occurred_at: AT, value: 0 }],
+    ];
+    for (const [id, input] of accepted) assert.deepEqual(problems(id, input), [], `${id} ${JSON.stringify(input)}`);
   });
 
   it('rejects a value on count records, which count one occurrence each', () => {

@@ -46,7 +46,7 @@ export interface MailWorkerDeps {
   db: DbHandle;
   queues: Pick<Queues, 'mail'>;
   transport: MailTransport;
-  /** Config's publicUrl, mailFrom and mailRetryMaxMs (Config itself fits). */
+  /** Config's mailFrom and mailRetryMaxMs (Config itself fits). */
   config: MailSenderConfig;
   logger: Logger;
   tuning?: MailSenderTuning & { sweep?: SweepOptions };

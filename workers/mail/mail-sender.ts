@@ -29,17 +29,16 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { renderMail } from '../../templates/render';
-import { isTemplateName } from '../../templates/registry';
+import { isPersonalMessage, isTemplateName, THREAD_ROOT_TEMPLATE } from '../../templates/registry';
 import type { MailTemplates, RenderedMail, TemplateName } from '../../templates/types';
 import type { MailStore, OutboxRecord } from '../../db/stores/mail-store';
 import { nextAttemptDelay } from './backoff';
 import {
-  classifyMailError, mailHostFromAddress, mailMessageId, threadHeaders, type MailTransport,
+  classifyMailError, mailHostFromAddress, mailMessageId, threadHeaders, threadMessageId, type MailTransport,
 } from './mail-transport';
 
 /** The settings the sender takes from Config. */
 export interface MailSenderConfig {
-  publicUrl: string;
   mailFrom: string;
   /** The retry window of one row, from its first attempt (MAIL_RETRY_MAX_MS). */
   mailRetryMaxMs: number;
@@ -107,9 +106,17 @@ export function renderRow(row: OutboxRecord, config: MailSenderConfig): Rendered
   const missing = (REQUIRED[template] as readonly string[]).filter((k) => row.data[k] === undefined || row.data[k] === null);
   if (missing.length) throw new Error(`the ${template} data lacks ${missing.join(', ')}`);
   return renderMail(template, row.locale, row.data as unknown as MailTemplates[typeof template], {
-    publicUrl: config.publicUrl,
     timezone: row.timezone ?? config.timezone ?? DEFAULT_TIMEZONE,
   });
+}
+
+/**
+ * Where a row sits in its ticket's thread: the root id and whether the row is the receipt that
+ * carries it as its own Message-ID; null for a mail without a ticket (a standard alert).
+ */
+function threadOf(row: OutboxRecord, host: string): { root: string; isRoot: boolean } | null {
+  if (row.ticketId === null || row.ticketCreatedAt === null) return null;
+  return { root: threadMessageId({ id: row.ticketId, createdAt: row.ticketCreatedAt }, host), isRoot: row.template === THREAD_ROOT_TEMPLATE };
 }
 
 /** Creates the sender; see the module comment for the claim/mark protocol. */
@@ -182,7 +189,8 @@ export function createMailSender(deps: {
 
       const interruptedBefore = row.claimedUntil !== null;
       const token = row.token ?? randomBytes(8).toString('hex');
-      const messageId = row.messageId ?? mailMessageId(row.id, host, { ticketId: row.ticketId, token });
+      const thread = threadOf(row, host);
+      const messageId = row.messageId ?? (thread?.isRoot ? thread.root : mailMessageId(row.id, host, { ticketId: row.ticketId, token }));
       const lease = new Date(now.getTime() + leaseMs);
       const interrupted = row.interrupted + (interruptedBefore ? 1 : 0);
       if (!(await store.claim(row, { now, leaseUntil: lease, token, messageId, interrupted }))) {
@@ -214,14 +222,15 @@ export function createMailSender(deps: {
         return { outcome: 'failed', outboxId, attempts: row.attempts, error };
       }
 
-      const thread = claimed.ticketId !== null ? threadHeaders(claimed.ticketId, host) : { inReplyTo: null, references: [] };
+      const replyTo = thread && !thread.isRoot ? threadHeaders(thread.root) : { inReplyTo: null, references: [] };
       let response: string;
       try {
         const result = await transport.send({
           // Only the stored recipient: the row was written with it inside the business transaction.
           to: claimed.toAddress, toName: claimed.toName,
           subject: mail.subject, text: mail.text, html: mail.html,
-          messageId, inReplyTo: thread.inReplyTo, references: thread.references,
+          messageId, inReplyTo: replyTo.inReplyTo, references: replyTo.references,
+          byPerson: isPersonalMessage(claimed.template),
         });
         response = result.response;
       } catch (err) {

@@ -1,6 +1,6 @@
 /**
  * Message-IDs the outbox stores with each row, so a resend after a crash carries the same id, and
- * the thread ids that keep every mail about one ticket in one conversation in mail clients.
+ * the thread root that keeps every mail about one ticket in one conversation in mail clients.
  */
 import { domainToASCII } from 'node:url';
 import addressparser from 'nodemailer/lib/addressparser';
@@ -22,9 +22,16 @@ export function mailHostFromAddress(from: string): string {
   return /^[a-z0-9.-]+$/.test(domain) ? domain : 'localhost';
 }
 
-/** The root id of a ticket's thread, `<ticket-123@host>`: every mail about the ticket refers to it. */
-export function threadMessageId(ticketId: number | string, host: string): string {
-  return `<ticket-${idPart(ticketId)}@${host}>`;
+/**
+ * The root of a ticket's thread, `<ticket-123.mk2x8f1s@host>`: the receipt (the thread's first
+ * mail) carries it as its Message-ID, and every later mail about the ticket names it in
+ * In-Reply-To and References, so clients that thread by reference show one conversation. It is
+ * computed from the ticket alone, so a mail sent before the receipt (a receipt still retrying)
+ * names the same root. The ticket's creation time (ms, base 36) keeps it unique across
+ * installations sharing a sender domain and across database resets, where ticket ids repeat.
+ */
+export function threadMessageId(ticket: { id: number | string; createdAt: Date }, host: string): string {
+  return `<ticket-${idPart(ticket.id)}.${idPart(ticket.createdAt.getTime().toString(36))}@${host}>`;
 }
 
 /**
@@ -38,8 +45,7 @@ export function mailMessageId(outboxId: number | string, host: string, opts: { t
   return `<outbox-${idPart(outboxId)}${ticket}${token}@${host}>`;
 }
 
-/** In-Reply-To and References for a ticket mail, so clients show one thread per ticket. */
-export function threadHeaders(ticketId: number | string, host: string): { inReplyTo: string; references: string[] } {
-  const root = threadMessageId(ticketId, host);
+/** In-Reply-To and References of a later mail in the thread that starts at `root`. */
+export function threadHeaders(root: string): { inReplyTo: string; references: string[] } {
   return { inReplyTo: root, references: [root] };
 }
