@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock';
 import { NotFoundError, TooManyRequestsError, UnauthorizedError } from '../core/errors';
 import type { User } from '../core/model';
 import type { Services } from '../core/services';
+import { accessLogRoutes, auditRefusals } from './access/access-log-routes';
 import { healthRoutes, type Readiness } from './health/health-routes';
 import { openApiDocument } from './http/openapi';
 import { errorHandler } from './http/problem';
@@ -37,6 +38,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
   const routes = [
     ...healthRoutes(deps.readiness),
     ...userRoutes(s.users),
+    ...accessLogRoutes(s.accessLog),
     ...ticketRoutes(s.tickets, deps.clock),
     ...slaRoutes(s.slaAdmin),
     ...standardsRoutes(s.standards),
@@ -74,7 +76,7 @@ export function createApp(deps: AppDeps) {
   }));
 
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
-  mountRoutes(app, apiRoutes(deps), authenticate);
+  mountRoutes(app, apiRoutes(deps), authenticate, auditRefusals(deps.services.accessLog, deps.logger));
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));
