@@ -95,7 +95,7 @@ describe(`access log: refused requests, throttled, for admins (${TEST_ENGINE})`,
     const seen: number[] = [];
     let cursor: string | null = null;
     for (let i = 0; i < 50; i++) {
-      const res = await s.http.get(`/api/v1/access-log?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set('authorization', bearer(s.admin)).expect(200);
+      const res: { body: { items: Row[]; next_cursor: string | null } } = await s.http.get(`/api/v1/access-log?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set('authorization', bearer(s.admin)).expect(200);
       seen.push(...res.body.items.map((r: Row) => r.id));
       cursor = res.body.next_cursor;
       if (!cursor) break;

@@ -182,7 +182,11 @@ describe(`migration 006 on a database that already has e-mails differing only in
       await m006.down(db.knex);
       const user = (email: string) => ({ email, name: 'x', role: 'officer', active: true, token_hash: email.padEnd(64, '0'), created_at: 1, updated_at: 1 });
       await db.knex('users').insert([user('dup@x.kr'), user('DUP@x.kr'), user('Dup@x.kr'), user('solo@x.kr')]);
+      const warned: string[] = [];
+      db.knex.client.logger.warn = (message: string) => { warned.push(message); };
       await m006.up(db.knex);
+      assert.equal(warned.length, 1);
+      assert.match(warned[0]!, /user ids 2, 3/);
       assert.equal((await db.knex('users').whereRaw('lower(email) = ?', ['dup@x.kr'])).length, 3);
       await assert.rejects(db.knex('users').insert(user('dUP@x.kr')));
       await assert.rejects(db.knex('users').insert(user('SOLO@x.kr')));
