@@ -4,25 +4,20 @@ import type { AccessLogEntry, AccessRefusal, Database, PageQuery } from '../port
 /** How long one row stands for every repeat of the same refusal. */
 export const ACCESS_LOG_WINDOW_MS = 60_000;
 
-export interface Refusal extends Omit<AccessRefusal, 'at'> {
-  /** The route refused (`GET /api/v1/users`), which identifies what was tried when there is no target. */
-  route: string;
-}
-
 /** The audit of refused requests, throttled so that a client retrying in a loop cannot grow it without bound. */
 export function createAccessLogService(deps: { db: Database; clock: Clock }) {
   const { db, clock } = deps;
   return {
     /**
      * Records a refusal: at most one row per (caller, target, status) per minute, the caller being
-     * the signed-in user or else the client address.
+     * the signed-in user or else the client address. `route` (`GET /api/v1/users`) stands for the
+     * target when there is none, so each refused route counts apart.
      */
-    async refused(r: Refusal): Promise<boolean> {
+    async refused(r: Omit<AccessRefusal, 'at'>, route: string): Promise<boolean> {
       const at = clock.now();
       const who = r.actorId !== null ? `user:${r.actorId}` : `ip:${r.ip ?? '?'}`;
-      const what = r.targetType !== null ? `${r.targetType}:${r.targetId}` : r.route;
-      const { route: _route, ...row } = r;
-      return db.stores.accessLog.record({ ...row, at }, { key: `${who}|${what}|${r.status}`, window: Math.floor(at.getTime() / ACCESS_LOG_WINDOW_MS) });
+      const what = r.targetType !== null ? `${r.targetType}:${r.targetId}` : route;
+      return db.stores.accessLog.record({ ...r, at }, { key: `${who}|${what}|${r.status}`, window: Math.floor(at.getTime() / ACCESS_LOG_WINDOW_MS) });
     },
 
     /** Admins' view, newest first. */

@@ -28,8 +28,8 @@ export function accessLogRoutes(accessLog: AccessLogService) {
 export function auditRefusals(accessLog: AccessLogService, logger: Logger) {
   return async ({ req, status, user, route: routeKey, target }: RefusedRequest): Promise<void> => {
     await accessLog.refused({
-      actorId: user?.id ?? null, status, method: req.method, path: req.path, route: routeKey,
+      actorId: user?.id ?? null, status, method: req.method, path: req.path,
       targetType: target?.type ?? null, targetId: target?.id ?? null, ip: req.ip ?? null,
-    }).catch((err: unknown) => logger.warn({ err, reqId: req.headers['x-request-id'] }, 'could not record a refused request in the access log'));
+    }, routeKey).catch((err: unknown) => logger.warn({ err, reqId: req.headers['x-request-id'] }, 'could not record a refused request in the access log'));
   };
 }

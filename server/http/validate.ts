@@ -31,7 +31,7 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
  * The paths of every string inside `value` (a parsed body, query or params) holding a control
  * character. Walks with its own stack: a 1 MiB body may nest deeper than the call stack goes.
  */
-export function controlCharacterProblems(value: unknown): FieldProblem[] {
+function controlCharacterProblems(value: unknown): FieldProblem[] {
   const out: FieldProblem[] = [];
   const todo: [string, unknown][] = [['', value]];
   for (let item = todo.pop(); item; item = todo.pop()) {
