@@ -22,6 +22,12 @@ export class BadRequestError extends DomainError { override readonly status = 40
 export class UnauthorizedError extends DomainError { override readonly status = 401; override readonly title = 'Unauthorized'; }
 export class ForbiddenError extends DomainError { override readonly status = 403; override readonly title = 'Forbidden'; }
 export class NotFoundError extends DomainError { override readonly status = 404; override readonly title = 'Not Found'; }
+/** A 404 that hides something the caller may not see (never reveal that it exists); logged as a refusal. */
+export class HiddenError extends NotFoundError {
+  constructor(message: string, readonly target: { type: string; id: string }) {
+    super(message);
+  }
+}
 export class ConflictError extends DomainError { override readonly status = 409; override readonly title = 'Conflict'; }
 export class UnsupportedMediaTypeError extends DomainError { override readonly status = 415; override readonly title = 'Unsupported Media Type'; }
 export class ValidationError extends DomainError {

@@ -55,7 +55,8 @@ export interface TicketStore {
   /** Live clocks (not stopped) under a policy, or on any policy using a calendar. */
   liveIds(where: { policyId?: number; calendarId?: number; afterId?: number; limit: number }): Promise<number[]>;
   addMessage(m: Omit<Message, 'id'>): Promise<Message>;
-  messages(ticketId: number, includeInternal: boolean): Promise<Message[]>;
+  /** Oldest first. */
+  messages(ticketId: number, includeInternal: boolean, page: PageQuery): Promise<Page<Message>>;
   addRating(r: { ticketId: number; userId: number; score: number; comment: string | null; at: Date }): Promise<{ id: number }>;
   hasRating(ticketId: number): Promise<boolean>;
 }
@@ -63,7 +64,22 @@ export interface TicketStore {
 export interface EventStore {
   add(e: Omit<TicketEvent, 'id'>): Promise<void>;
   addMany(e: Omit<TicketEvent, 'id'>[]): Promise<void>;
-  forTicket(ticketId: number, publicOnly: boolean): Promise<TicketEvent[]>;
+  /** Oldest first. */
+  forTicket(ticketId: number, publicOnly: boolean, page: PageQuery): Promise<Page<TicketEvent>>;
+}
+
+/** A refused request: 401, 403, or the 404 that hides another officer's inquiry. */
+export interface AccessRefusal {
+  at: Date; actorId: number | null; status: 401 | 403 | 404; method: string; path: string;
+  targetType: string | null; targetId: string | null; ip: string | null;
+}
+export interface AccessLogEntry extends AccessRefusal { id: number }
+
+export interface AccessLogStore {
+  /** Adds the row unless one with the same throttle key exists for the same window; true if added. */
+  record(r: AccessRefusal, throttle: { key: string; window: number }): Promise<boolean>;
+  /** Newest first. */
+  list(filter: { status?: number; actorId?: number }, page: PageQuery): Promise<Page<AccessLogEntry>>;
 }
 
 export interface IdempotencyStore {
@@ -129,6 +145,7 @@ export interface Stores {
   users: UserStore;
   tickets: TicketStore;
   events: EventStore;
+  accessLog: AccessLogStore;
   idempotency: IdempotencyStore;
   sla: SlaStore;
   outbox: OutboxStore;

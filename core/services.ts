@@ -1,3 +1,4 @@
+import { createAccessLogService } from './access/access-log-service';
 import type { Clock } from './clock';
 import type { Database, TimerScheduler } from './ports';
 import { createSlaReportService } from './reports/sla-report';
@@ -14,6 +15,7 @@ export function createServices(deps: { db: Database; clock: Clock; timers: Timer
   return {
     sla,
     users: createUserService(deps),
+    accessLog: createAccessLogService(deps),
     tickets: createTicketService({ ...deps, sla }),
     slaAdmin: createSlaAdminService({ ...deps, sla }),
     standards: createStandardsService(deps),

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
+import { ConflictError } from '../core/errors';
 import type { Database, Stores } from '../core/ports';
 import { databaseNow, type DbHandle } from './knex';
+import { createAccessLogStore } from './stores/access-log-store';
 import { createEventStore, createIdempotencyStore } from './stores/event-store';
 import { createNoticeStore } from './stores/notice-store';
 import { createOutboxStore } from './stores/outbox-store';
@@ -22,6 +24,7 @@ function storesOn(knex: Knex, queued: number[] | null): Stores {
     users: createUserStore(knex),
     tickets: createTicketStore(knex),
     events: createEventStore(knex),
+    accessLog: createAccessLogStore(knex),
     idempotency: createIdempotencyStore(knex),
     sla: createSlaStore(knex),
     notices: createNoticeStore(knex),
@@ -31,6 +34,12 @@ function storesOn(knex: Knex, queued: number[] | null): Stores {
   };
 }
 
+/** A unique-key violation, as either driver reports it. */
+function isUniqueViolation(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 /** The one factory that wires the knex stores behind core's Database port. */
 export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Database {
   return {
@@ -38,7 +47,11 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
     reports: createReportStore(db.knex),
     async transaction(fn) {
       const queued: number[] = [];
-      const result = await db.knex.transaction((trx) => fn(storesOn(trx, queued)));
+      // Two requests that both checked "not there yet" (two ratings, two users whose e-mails
+      // differ only in case): the unique key lets one in; the other is a duplicate, not a crash.
+      const result = await db.knex.transaction((trx) => fn(storesOn(trx, queued))).catch((err: unknown) => {
+        throw isUniqueViolation(err) ? new ConflictError('this duplicates a record that was created at the same moment') : err;
+      });
       // Only committed rows are announced; a rolled-back mail never existed.
       if (queued.length && hooks.onMailQueued) hooks.onMailQueued(queued);
       return result;

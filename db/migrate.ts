@@ -4,6 +4,7 @@ import * as m002 from './migrations/002-seed-sla';
 import * as m003 from './migrations/003-standards';
 import * as m004 from './migrations/004-mail';
 import * as m005 from './migrations/005-dashboard-sessions';
+import * as m006 from './migrations/006-access-log';
 import * as m008 from './migrations/008-standard-record-void';
 import * as m012 from './migrations/012-daily-notices';
 
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-standards': m003,
   '004-mail': m004,
   '005-dashboard-sessions': m005,
+  '006-access-log': m006,
   '008-standard-record-void': m008,
   '012-daily-notices': m012,
 };

@@ -1,3 +1,5 @@
+import { BadRequestError } from '../core/errors';
+
 /** Column helpers shared by the stores: epoch-ms timestamps, JSON text, booleans, cursors. */
 
 export type Row = Record<string, unknown>;
@@ -9,20 +11,27 @@ export const dateOrNull = (v: unknown): Date | null => (v === null || v === unde
 export const bool = (v: unknown): boolean => v === true || v === 1 || v === '1';
 export const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
-/** Opaque cursor: base64url JSON of the sort key of the last item. */
-export function encodeCursor(parts: (number | string | null)[]): string {
+/** Opaque cursor: base64url JSON of the integer sort key of the last item. */
+export function encodeCursor(parts: number[]): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
-/** Decodes a cursor; null when it is not one of ours. */
-export function decodeCursor(cursor: string | undefined): (number | string | null)[] | null {
+/**
+ * Decodes a cursor of `arity` integers; null when there is none. Anything else (garbage, someone
+ * else's JSON, a number PostgreSQL would refuse) is a 400 naming `cursor`, never reaches a query.
+ */
+export function decodeCursor(cursor: string | undefined, arity: number): number[] | null {
   if (!cursor) return null;
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return Array.isArray(v) ? v : null;
-  } catch {
-    return null;
+  let parts: unknown = null;
+  if (/^[A-Za-z0-9_-]+$/.test(cursor)) {
+    try {
+      parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch { /* not JSON: refused below */ }
   }
+  if (!Array.isArray(parts) || parts.length !== arity || !parts.every((p) => Number.isSafeInteger(p))) {
+    throw new BadRequestError('cursor is not valid', { errors: [{ path: 'cursor', message: 'is not a cursor this list returned; start again without it' }] });
+  }
+  return parts as number[];
 }
 
 /** The id of the first row of an insert, on both engines. */

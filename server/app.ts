@@ -6,6 +6,7 @@ import { NotFoundError, UnauthorizedError } from '../core/errors';
 import type { User } from '../core/model';
 import type { Services } from '../core/services';
 import type { TrustProxy } from './config';
+import { accessLogRoutes, auditRefusals } from './access/access-log-routes';
 import { healthRoutes, type Readiness } from './health/health-routes';
 import { openApiDocument } from './http/openapi';
 import { errorHandler } from './http/problem';
@@ -42,6 +43,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
   const routes = [
     ...healthRoutes(deps.readiness, deps.logger),
     ...userRoutes(s.users),
+    ...accessLogRoutes(s.accessLog),
     ...ticketRoutes(s.tickets, deps.clock),
     ...slaRoutes(s.slaAdmin),
     ...standardsRoutes(s.standards),
@@ -71,7 +73,7 @@ export function createApp(deps: AppDeps) {
   app.use(helmet());
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   const quota = deps.writeQuotaPerMinute === undefined ? undefined : createWriteQuota(deps.writeQuotaPerMinute);
-  mountRoutes(app, apiRoutes(deps), authenticate, quota);
+  mountRoutes(app, apiRoutes(deps), authenticate, auditRefusals(deps.services.accessLog, deps.logger), quota);
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));

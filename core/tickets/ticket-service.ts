@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
-import { ConflictError, ForbiddenError, NotFoundError, fieldError } from '../errors';
+import { ConflictError, ForbiddenError, HiddenError, NotFoundError, fieldError } from '../errors';
 import { atLeast, type Channel, type Priority, type Ticket, type TicketStatus, type User } from '../model';
 import type { Database, PageQuery, Stores, TicketFilter } from '../ports';
 import { onStatusChange, recalculate, startClock } from '../sla/sla-clock';
@@ -33,23 +33,9 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
   async function visible(s: Stores, actor: User, id: number): Promise<Ticket> {
     const t = await s.tickets.byId(id);
     if (!t) throw new NotFoundError(`ticket ${id} does not exist`);
-    if (actor.role === 'officer' && t.requesterId !== actor.id) throw new HiddenTicketError(t.id, actor.id);
+    // The HTTP layer logs this refusal in the access log, not in the ticket's own trail.
+    if (actor.role === 'officer' && t.requesterId !== actor.id) throw new HiddenError(`ticket ${id} does not exist`, { type: 'ticket', id: String(t.id) });
     return t;
-  }
-
-  /**
-   * Audits a refused access after the refused operation's transaction has rolled back (writing
-   * it inside would roll it back too, and on SQLite's single connection would wait on itself).
-   */
-  async function audited<T>(op: Promise<T>): Promise<T> {
-    try {
-      return await op;
-    } catch (err) {
-      if (err instanceof HiddenTicketError) {
-        await db.stores.events.add({ ticketId: err.ticketId, type: 'access.denied', at: clock.now(), actorId: err.actorId, public: false, data: {} });
-      }
-      throw err;
-    }
   }
 
   async function create(actor: User, input: CreateTicketInput, idem?: { key: string; hash: string }): Promise<{ ticket: Ticket; view: TicketView }> {
@@ -120,7 +106,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       }
     },
 
-    get: (actor: User, id: number) => audited((async () => view(db.stores, await visible(db.stores, actor, id)))()),
+    get: async (actor: User, id: number) => view(db.stores, await visible(db.stores, actor, id)),
 
     async list(actor: User, filter: Omit<TicketFilter, 'sort'> & { sort?: TicketFilter['sort'] }, page: PageQuery) {
       const f: TicketFilter = { ...filter, sort: filter.sort ?? (actor.role === 'officer' ? '-created_at' : 'due_at') };
@@ -130,11 +116,11 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       return { items: await Promise.all(res.items.map((t) => view(db.stores, t, now))), next_cursor: res.nextCursor };
     },
 
-    update: (actor: User, id: number, input: UpdateTicketInput) => audited(update(actor, id, input)),
-    addMessage: (actor: User, id: number, input: MessageInput) => audited(addMessage(actor, id, input)),
-    messages: (actor: User, id: number) => audited(messages(actor, id)),
-    events: (actor: User, id: number) => audited(events(actor, id)),
-    rate: (actor: User, id: number, input: { score: number; comment?: string }) => audited(rate(actor, id, input)),
+    update,
+    addMessage,
+    messages,
+    events,
+    rate,
   };
 
   async function update(actor: User, id: number, input: UpdateTicketInput) {
@@ -221,18 +207,20 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     return messageView(result.message, actor);
   }
 
-  async function messages(actor: User, id: number) {
+  /** One page of the conversation, oldest first; officers never see internal notes. */
+  async function messages(actor: User, id: number, page: PageQuery) {
     const t = await visible(db.stores, actor, id);
-    const list = await db.stores.tickets.messages(t.id, atLeast(actor.role, 'agent'));
-    const authors = await usersById(db.stores, list.map((m) => m.authorId));
-    return list.map((m) => messageView(m, authors.get(m.authorId) ?? null));
+    const res = await db.stores.tickets.messages(t.id, atLeast(actor.role, 'agent'), page);
+    const authors = await usersById(db.stores, res.items.map((m) => m.authorId));
+    return { items: res.items.map((m) => messageView(m, authors.get(m.authorId) ?? null)), next_cursor: res.nextCursor };
   }
 
-  async function events(actor: User, id: number) {
+  /** One page of the audit trail, oldest first; officers see only the public events. */
+  async function events(actor: User, id: number, page: PageQuery) {
     const t = await visible(db.stores, actor, id);
-    const list = await db.stores.events.forTicket(t.id, actor.role === 'officer');
-    const actors = await usersById(db.stores, list.map((e) => e.actorId).filter((x): x is number => x !== null));
-    return list.map((e) => eventView(e, e.actorId === null ? null : actors.get(e.actorId) ?? null));
+    const res = await db.stores.events.forTicket(t.id, actor.role === 'officer', page);
+    const actors = await usersById(db.stores, res.items.map((e) => e.actorId).filter((x): x is number => x !== null));
+    return { items: res.items.map((e) => eventView(e, e.actorId === null ? null : actors.get(e.actorId) ?? null)), next_cursor: res.nextCursor };
   }
 
   async function rate(actor: User, id: number, input: { score: number; comment?: string }) {
@@ -267,13 +255,6 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       patch.resolvedAt = null;
     }
     return patch;
-  }
-}
-
-/** An officer asked for someone else's ticket: rendered as a plain 404, audited by the service. */
-class HiddenTicketError extends NotFoundError {
-  constructor(readonly ticketId: number, readonly actorId: number) {
-    super(`ticket ${ticketId} does not exist`);
   }
 }
 

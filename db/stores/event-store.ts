@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { TicketEvent } from '../../core/model';
 import type { EventStore, IdempotencyStore } from '../../core/ports';
-import { bool, date, json, type Row } from '../rows';
+import { bool, date, decodeCursor, encodeCursor, json, type Row } from '../rows';
 
 /** The append-only audit trail. */
 export function createEventStore(knex: Knex): EventStore {
@@ -16,13 +16,17 @@ export function createEventStore(knex: Knex): EventStore {
       // chunks stay under SQLite's bound-parameter limit
       for (let i = 0; i < list.length; i += 200) await knex('events').insert(list.slice(i, i + 200).map(row));
     },
-    async forTicket(ticketId, publicOnly) {
-      const q = knex('events').where({ ticket_id: ticketId }).orderBy('id');
+    async forTicket(ticketId, publicOnly, page) {
+      const q = knex('events').where({ ticket_id: ticketId }).orderBy('id').limit(page.limit + 1);
       if (publicOnly) q.where('public', true);
-      return (await q).map((r: Row) => ({
+      const after = decodeCursor(page.cursor, 1);
+      if (after) q.where('id', '>', after[0]!);
+      const rows = (await q).map((r: Row): TicketEvent => ({
         id: Number(r.id), ticketId: Number(r.ticket_id), type: String(r.type), at: date(r.at),
         actorId: r.actor_id === null ? null : Number(r.actor_id), public: bool(r.public), data: json<Record<string, unknown>>(r.data),
       }));
+      const items = rows.slice(0, page.limit);
+      return { items, nextCursor: rows.length > page.limit ? encodeCursor([items[items.length - 1]!.id]) : null };
     },
   };
 }

@@ -223,8 +223,8 @@ export function createMailStore(db: DbHandle): MailStore {
       // Newest first: an admin looks for what just failed, not for last year's mail.
       const query = withTimezone(knex).orderBy('outbox.id', 'desc').limit(q.limit + 1);
       if (q.status) query.where('outbox.status', q.status);
-      const after = decodeCursor(q.cursor);
-      if (after && Number.isFinite(Number(after[0]))) query.where('outbox.id', '<', Number(after[0]));
+      const after = decodeCursor(q.cursor, 1);
+      if (after) query.where('outbox.id', '<', after[0]!);
       const rows = (await query).map(toRecord);
       const items = rows.slice(0, q.limit);
       return { items, nextCursor: rows.length > q.limit ? encodeCursor([items[items.length - 1]!.id]) : null };

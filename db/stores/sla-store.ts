@@ -139,8 +139,8 @@ export function createSlaStore(knex: Knex): SlaStore {
       const q = escalationQuery().orderBy('escalations.id').limit(page.limit + 1);
       if (state === 'open') q.whereNull('escalations.acknowledged_at');
       if (state === 'acknowledged') q.whereNotNull('escalations.acknowledged_at');
-      const after = decodeCursor(page.cursor);
-      if (after) q.where('escalations.id', '>', Number(after[0]));
+      const after = decodeCursor(page.cursor, 1);
+      if (after) q.where('escalations.id', '>', after[0]!);
       const rows = (await q).map(toEscalation);
       const items = rows.slice(0, page.limit);
       return { items, nextCursor: rows.length > page.limit ? encodeCursor([items[items.length - 1]!.id]) : null };

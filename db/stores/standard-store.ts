@@ -83,9 +83,9 @@ export function createStandardStore(knex: Knex): StandardStore {
       if (f.subject !== undefined) q.where('subject', f.subject);
       if (f.from) q.where('occurred_at', '>=', f.from.getTime());
       if (f.to) q.where('occurred_at', '<', f.to.getTime());
-      const after = decodeCursor(page.cursor);
+      const after = decodeCursor(page.cursor, 2);
       if (after) {
-        const [at, id] = [Number(after[0]), Number(after[1])];
+        const [at, id] = after as [number, number];
         q.where((w) => w.where('occurred_at', '<', at).orWhere((x) => x.where('occurred_at', at).andWhere('id', '<', id)));
       }
       const rows = (await q).map(toRecord);

@@ -104,7 +104,7 @@ export function createTicketStore(knex: Knex): TicketStore {
       if (f.overdueAt) q.whereIn('status', ['new', 'open', 'pending']).where('due_at', '<', f.overdueAt.getTime()).whereNull('sla_stopped_at');
       if (f.dueBefore) q.where('due_at', '<', f.dueBefore.getTime());
       if (f.q) q.whereRaw("search_text like ? escape '\\'", [`%${likeEscape(f.q.toLowerCase())}%`]);
-      const after = decodeCursor(page.cursor);
+      const after = decodeCursor(page.cursor, 2);
       if (f.sort === 'due_at') {
         q.orderBy([{ column: 'due_at' }, { column: 'id' }]);
         if (after) q.where((w) => w.where('due_at', '>', Number(after[0])).orWhere((x) => x.where('due_at', Number(after[0])).andWhere('id', '>', Number(after[1]))));
@@ -147,13 +147,17 @@ export function createTicketStore(knex: Knex): TicketStore {
       }).returning('id');
       return { ...m, id: insertedId(ins) };
     },
-    async messages(ticketId, includeInternal) {
-      const q = knex('messages').where({ ticket_id: ticketId }).orderBy('id');
+    async messages(ticketId, includeInternal, page) {
+      const q = knex('messages').where({ ticket_id: ticketId }).orderBy('id').limit(page.limit + 1);
       if (!includeInternal) q.where('internal', false);
-      return (await q).map((r: Row): Message => ({
+      const after = decodeCursor(page.cursor, 1);
+      if (after) q.where('id', '>', after[0]!);
+      const rows = (await q).map((r: Row): Message => ({
         id: Number(r.id), ticketId: Number(r.ticket_id), authorId: Number(r.author_id), body: String(r.body),
         internal: bool(r.internal), createdAt: date(r.created_at),
       }));
+      const items = rows.slice(0, page.limit);
+      return { items, nextCursor: rows.length > page.limit ? encodeCursor([items[items.length - 1]!.id]) : null };
     },
     async addRating(r) {
       const ins = await knex('ratings').insert({

@@ -35,9 +35,9 @@ export function createUserStore(knex: Knex): UserStore {
     byTokenHash: (hash) => one(knex('users').where({ token_hash: hash })),
     byEmail: (email) => one(knex('users').whereRaw('lower(email) = ?', [email.toLowerCase()])),
     async list(page: PageQuery): Promise<Page<User>> {
-      const after = decodeCursor(page.cursor);
+      const after = decodeCursor(page.cursor, 1);
       const q = knex('users').orderBy('id').limit(page.limit + 1);
-      if (after) q.where('id', '>', Number(after[0]));
+      if (after) q.where('id', '>', after[0]!);
       const rows = (await q).map(toUser);
       const more = rows.length > page.limit;
       const items = rows.slice(0, page.limit);

@@ -1,8 +1,8 @@
 import type { Express, Request, Response } from 'express';
 import { z } from 'zod';
-import { ForbiddenError, UnsupportedMediaTypeError } from '../../core/errors';
+import { ForbiddenError, HiddenError, UnauthorizedError, UnsupportedMediaTypeError } from '../../core/errors';
 import { atLeast, type Role, type User } from '../../core/model';
-import { parseWith } from './validate';
+import { parseWith, rejectControlCharacters } from './validate';
 
 /** Who may call a route: anyone, any signed-in user, or a minimum role. */
 export type Access = 'public' | 'user' | Role;
@@ -35,32 +35,69 @@ export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
   return def as unknown as RouteDef;
 }
 
+/** Charges a user's writes per minute (429 when spent). */
+export interface WriteQuota { consume(user: User): Promise<void> }
+
+/** A request refused with 401, 403 or a 404 that hides another officer's inquiry. */
+export interface RefusedRequest {
+  req: Request;
+  status: 401 | 403 | 404;
+  /** The caller, once authenticated (never for a 401). */
+  user: User | null;
+  /** The declared route, e.g. `GET /api/v1/tickets/:id`. */
+  route: string;
+  target: { type: string; id: string } | null;
+}
+
+/** The status of a refusal that must be audited, or null for any other outcome. */
+function refusalStatus(err: unknown): RefusedRequest['status'] | null {
+  if (err instanceof UnauthorizedError) return 401;
+  if (err instanceof ForbiddenError) return 403;
+  if (err instanceof HiddenError) return 404;
+  return null;
+}
+
 /**
  * Mounts routes on the app. The handler's return value is sent as JSON with the declared
- * success status unless the handler already responded.
+ * success status unless the handler already responded. Every refusal is handed to `onRefused`
+ * before the error is rendered, so each route is audited the same way.
  */
 export function mountRoutes(app: Express, routes: RouteDef[], authenticate: (req: Request) => Promise<User>,
-  writeQuota?: { consume(user: User): Promise<void> }) {
+  onRefused: (r: RefusedRequest) => Promise<void>, writeQuota?: WriteQuota) {
   for (const r of routes) {
+    const key = `${r.method.toUpperCase()} ${r.path}`;
     app[r.method](r.path, async (req: Request, res: Response) => {
-      let user = undefined as unknown as User;
-      if (r.access !== 'public') {
-        user = await authenticate(req);
-        if (r.access !== 'user' && !atLeast(user.role, r.access)) {
-          throw new ForbiddenError(`this needs the ${r.access} role or higher; you are ${user.role === 'admin' || user.role === 'agent' ? 'an' : 'a'} ${user.role}`);
-        }
+      let user: User | null = null;
+      try {
+        if (r.access !== 'public') user = await authenticate(req);
+        await handle(r, req, res, user, writeQuota);
+      } catch (err) {
+        const status = refusalStatus(err);
+        if (status) await onRefused({ req, status, user, route: key, target: err instanceof HiddenError ? err.target : null });
+        throw err;
       }
-      const params = r.params ? parseWith(r.params, req.params, 'path') : req.params;
-      const query = r.query ? parseWith(r.query, req.query, 'query string') : req.query;
-      let body: unknown = undefined;
-      if (r.body) {
-        if (!req.is('application/json')) throw new UnsupportedMediaTypeError('send the body as JSON with Content-Type: application/json');
-        body = parseWith(r.bodyFor ? r.bodyFor(user) : r.body, req.body, 'request body');
-      }
-      // After validation, so a refused body costs no quota.
-      if (r.writeQuota && writeQuota) await writeQuota.consume(user);
-      const out = await r.handler({ req, res, user, params, query, body });
-      if (!res.headersSent) res.status(r.success).json(out);
     });
   }
+}
+
+/** Guards, validates and runs one route for a caller (null on a public route). */
+async function handle(r: RouteDef, req: Request, res: Response, caller: User | null, writeQuota?: WriteQuota) {
+  if (caller && r.access !== 'user' && r.access !== 'public' && !atLeast(caller.role, r.access)) {
+    throw new ForbiddenError(`this needs the ${r.access} role or higher; you are ${caller.role === 'admin' || caller.role === 'agent' ? 'an' : 'a'} ${caller.role}`);
+  }
+  const user = caller ?? (undefined as unknown as User);
+  // Before any schema: no route, present or future, lets a NUL byte or other control character
+  // through to the database (PostgreSQL refuses NUL in text) or into a mail.
+  rejectControlCharacters({ params: req.params, query: req.query, body: r.body ? req.body : undefined });
+  const params = r.params ? parseWith(r.params, req.params, 'path') : req.params;
+  const query = r.query ? parseWith(r.query, req.query, 'query string') : req.query;
+  let body: unknown = undefined;
+  if (r.body) {
+    if (!req.is('application/json')) throw new UnsupportedMediaTypeError('send the body as JSON with Content-Type: application/json');
+    body = parseWith(r.bodyFor ? r.bodyFor(user) : r.body, req.body, 'request body');
+  }
+  // After validation, so a refused body costs no quota.
+  if (r.writeQuota && writeQuota) await writeQuota.consume(user);
+  const out = await r.handler({ req, res, user, params, query, body });
+  if (!res.headersSent) res.status(r.success).json(out);
 }

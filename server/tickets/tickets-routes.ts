@@ -4,10 +4,11 @@ import type { TicketService } from '../../core/tickets/ticket-service';
 import type { Clock } from '../../core/clock';
 import { BadRequestError } from '../../core/errors';
 import { route } from '../http/routes';
-import { IdParam } from '../http/validate';
+import { IdParam, PageQuerySchema } from '../http/validate';
 import { ListTickets, OfficerCreateTicket, OfficerMessage, RatingBody, StaffCreateTicket, StaffMessage, UpdateTicket } from './ticket-schemas';
 
 const IdParams = z.object({ id: IdParam });
+const PageQuery = z.strictObject(PageQuerySchema);
 
 /** Inquiries, their conversation, audit trail and rating (API.md "Tickets"). */
 export function ticketRoutes(tickets: TicketService, clock: Clock) {
@@ -54,11 +55,11 @@ export function ticketRoutes(tickets: TicketService, clock: Clock) {
     }),
     route({
       method: 'get', path: '/api/v1/tickets/:id/messages', summary: 'The conversation (officers never see internal notes)', access: 'user', success: 200,
-      params: IdParams, handler: async ({ user, params }) => ({ items: await tickets.messages(user, params.id), next_cursor: null }),
+      params: IdParams, query: PageQuery, handler: ({ user, params, query }) => tickets.messages(user, params.id, query),
     }),
     route({
       method: 'get', path: '/api/v1/tickets/:id/events', summary: 'The audit trail, oldest first', access: 'user', success: 200,
-      params: IdParams, handler: async ({ user, params }) => ({ items: await tickets.events(user, params.id), next_cursor: null }),
+      params: IdParams, query: PageQuery, handler: ({ user, params, query }) => tickets.events(user, params.id, query),
     }),
     route({
       method: 'post', path: '/api/v1/tickets/:id/rating', summary: 'Rate a resolved inquiry (requester, once)', access: 'officer', success: 201,

@@ -19,6 +19,7 @@ const EXPECTED: Record<string, 'public' | 'user' | Role> = {
   'GET /api/v1/me': 'user',
   'POST /api/v1/users/:id/token': 'admin',
   'PATCH /api/v1/users/:id': 'admin',
+  'GET /api/v1/access-log': 'admin',
   'POST /api/v1/tickets': 'user',
   'GET /api/v1/tickets': 'user',
   'GET /api/v1/tickets/:id': 'user',
