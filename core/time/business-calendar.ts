@@ -19,6 +19,10 @@
  * America/New_York an interval 01:00–03:00 lasts 1 real hour on the spring-forward day and 3 on
  * the fall-back day. All arithmetic is in epoch milliseconds, so results are exact for
  * whole-second (indeed whole-millisecond) inputs.
+ *
+ * Cost: `add` and `between` skip runs of ordinary weeks by arithmetic and look one by one only at
+ * holidays and at the days around a change of the zone's UTC offset, so a deadline 400 days of
+ * working time away costs about as much as one a week away.
  */
 import { IANAZone } from 'luxon';
 import { midnightOffsetMs, nextOffsetChangeDay } from './zone-offsets';
@@ -192,6 +196,7 @@ interface LocalDay {
 
 // Cached days are tiny; the cap only guards a long-lived process fed absurd date ranges.
 const MAX_CACHED_DAYS = 50_000;
+
 /**
  * How far ahead a deadline may lie, in weeks (about a thousand years). The product caps every
  * duration far below this (see core/time/duration.ts); the clock's own bound only keeps a caller

@@ -40,8 +40,8 @@ const changeDays = new Map<string, Map<number, readonly number[]>>();
  * a steady day), that is n ∈ [m-1, m+1] for every m whose offset differs from that of m+1.
  *
  * Offsets are sampled once a week and only a week whose two ends differ is searched day by day,
- * so a zone is assumed never to change its offset and back within one week (no zone ever has;
- * Ramadan suspensions of summer time, the shortest real ones, last about a month).
+ * so a zone is assumed never to change its offset and back within one week (the shortest real
+ * excursions, Ramadan suspensions of summer time, last about a month).
  */
 function blockChangeDays(zone: IANAZone, b: number): readonly number[] {
   let memo = changeDays.get(zone.name);
