@@ -72,7 +72,7 @@ export interface Ticket {
 export interface EscalationStep {
   /** Seconds after the deadline, on the policy's clock. */
   after: number;
-  /** `role:<role>`, `user:<id>` or `email:<address>`. */
+  /** Staff only: `role:agent|supervisor|admin`, `user:<id>` of a staff member, or `email:<address>`. */
   notify: string[];
 }
 

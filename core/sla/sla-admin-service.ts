@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
-import { ConflictError, NotFoundError, ValidationError, fieldError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError, fieldError, type FieldProblem } from '../errors';
 import type { SlaPolicy, User } from '../model';
+import { userTargetProblems } from '../notify/recipients';
 import type { CalendarRecord, Database, PageQuery } from '../ports';
 import { formatDuration } from '../time/duration';
 import { validateCalendarSpec, wallClock, type CalendarSpec } from '../time/business-calendar';
@@ -38,12 +39,15 @@ export function calendarView(c: CalendarRecord) {
 export function createSlaAdminService(deps: { db: Database; clock: Clock; sla: SlaEngine }) {
   const { db, clock, sla } = deps;
 
-  async function checkPolicy(p: PolicyInput) {
+  async function checkPolicy(p: PolicyInput, escalations: PolicyInput['escalations'] = p.escalations) {
     if (p.clock === 'business') {
       if (p.calendarId === null) throw fieldError('calendar_id', 'a business clock needs a calendar');
     }
     if (p.calendarId !== null && !(await db.stores.sla.calendar(p.calendarId))) throw fieldError('calendar_id', 'no calendar has this id');
     if (p.warnings.some((w) => w >= p.resolutionTarget)) throw fieldError('warnings', 'each warning must come before the deadline (shorter than resolution_target)');
+    const problems: FieldProblem[] = [];
+    for (const [i, e] of escalations.entries()) problems.push(...await userTargetProblems(db.stores.users, e.notify, `escalations.${i}.notify`));
+    if (problems.length) throw new ValidationError(problems.map((x) => `${x.path}: ${x.message}`).join('; '), problems);
   }
 
   async function findCalendar(idOrKey: string) {
@@ -81,7 +85,9 @@ export function createSlaAdminService(deps: { db: Database; clock: Clock; sla: S
       if (!current) throw new NotFoundError(`SLA policy ${id} does not exist`);
       const next: PolicyInput = { ...current, ...patch, match: { ...current.match, ...patch.match } };
       if (current.isDefault && next.isDefault === false) throw new ConflictError('exactly one policy is the default: make another policy the default instead');
-      await checkPolicy(next);
+      // Only targets being set now are checked against the users: a stored one whose user
+      // changed role since must not block an unrelated change (notify time skips it anyway).
+      await checkPolicy(next, patch.escalations ?? []);
       const p = await db.transaction(async (s) => {
         const updated = await s.sla.updatePolicy(id, next, clock.now());
         if (updated.isDefault) await s.sla.clearDefault(id);

@@ -9,7 +9,7 @@
 import type { Clock } from '../clock';
 import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../errors';
 import type { User } from '../model';
-import { isNotifyTarget, resolveTargets } from '../notify/recipients';
+import { NOTIFY_TARGET_HINT, isNotifyTarget, resolveTargets, userTargetProblems } from '../notify/recipients';
 import type { OutboxStore, Page, PageQuery, UserStore } from '../ports';
 import type { Logger } from '../sla/sla-engine';
 import { getStandard, STANDARDS, type Standard, type Unit } from './catalogue';
@@ -110,7 +110,7 @@ export function settingsProblems(base: Standard, patch: { target?: number; perio
   }
   if (patch.owners !== undefined) {
     patch.owners.forEach((o, i) => {
-      if (!isNotifyTarget(o)) out.push({ path: `owners.${i}`, message: `${JSON.stringify(o)} is not a notify target; write "role:supervisor", "user:12" or "email:someone@example.go.kr"` });
+      if (!isNotifyTarget(o)) out.push({ path: `owners.${i}`, message: `${JSON.stringify(o)} is not a notify target naming staff; ${NOTIFY_TARGET_HINT}` });
     });
     if (patch.owners.length === 0) out.push({ path: 'owners', message: 'name at least one owner, e.g. "role:supervisor"' });
   }
@@ -346,6 +346,7 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
     async update(actor: User, id: string, patch: { target?: number; period?: StandardPeriod; owners?: string[] }) {
       const base = baseOf(id);
       const problems = settingsProblems(base, patch);
+      if (patch.owners) problems.push(...await userTargetProblems(db.stores.users, patch.owners, 'owners'));
       if (problems.length) throw new ValidationError(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
       const now = clock.now();
       await db.transaction(async (s) => {

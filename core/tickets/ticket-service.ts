@@ -15,6 +15,11 @@ export interface CreateTicketInput {
   subject: string; body: string; category?: string; priority?: Priority;
   requester_id?: number; received_at?: Date; channel?: Channel;
 }
+/**
+ * How far back staff may date an inquiry that arrived by phone or mail: a month covers any real
+ * backlog, and a typo in the year cannot start a clock centuries ago.
+ */
+export const MAX_RECEIVED_AGE_DAYS = 30;
 export interface UpdateTicketInput { status?: TicketStatus; assignee_id?: number | null; priority?: Priority; category?: string; policy_id?: number }
 export interface MessageInput { body: string; internal?: boolean; status?: 'pending' | 'resolved' }
 
@@ -41,6 +46,9 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
   async function create(actor: User, input: CreateTicketInput, idem?: { key: string; hash: string }): Promise<{ ticket: Ticket; view: TicketView }> {
     const now = clock.now();
     if (input.received_at && input.received_at.getTime() > now.getTime()) throw fieldError('received_at', 'must not be in the future');
+    if (input.received_at && now.getTime() - input.received_at.getTime() > MAX_RECEIVED_AGE_DAYS * 86_400_000) {
+      throw fieldError('received_at', `must be at most ${MAX_RECEIVED_AGE_DAYS} days in the past`);
+    }
     const result = await db.transaction(async (s) => {
       let requester = actor;
       if (input.requester_id !== undefined) {

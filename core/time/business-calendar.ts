@@ -19,8 +19,13 @@
  * America/New_York an interval 01:00–03:00 lasts 1 real hour on the spring-forward day and 3 on
  * the fall-back day. All arithmetic is in epoch milliseconds, so results are exact for
  * whole-second (indeed whole-millisecond) inputs.
+ *
+ * Cost: `add` and `between` skip runs of ordinary weeks by arithmetic and look one by one only at
+ * holidays and at the days around a change of the zone's UTC offset, so a deadline 400 days of
+ * working time away costs about as much as one a week away.
  */
 import { IANAZone } from 'luxon';
+import { midnightOffsetMs, nextOffsetChangeDay } from './zone-offsets';
 
 /** A day of the week as calendars spell it. */
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
@@ -193,23 +198,11 @@ interface LocalDay {
 const MAX_CACHED_DAYS = 50_000;
 
 /**
- * UTC offsets of each zone at UTC midnights, shared by all clocks: asking the time-zone database
- * costs ~8 µs per call, and callers may build a fresh clock per request. The memo is of fixed
- * facts (an offset at an instant never changes), so sharing it keeps the clocks pure.
+ * How far ahead a deadline may lie, in weeks (about a thousand years). The product caps every
+ * duration far below this (see core/time/duration.ts); the clock's own bound only keeps a caller
+ * bug from scanning a zone's offsets for millennia.
  */
-const midnightOffsets = new Map<string, Map<number, number>>();
-
-function midnightOffsetMs(zone: IANAZone, day: number): number {
-  let memo = midnightOffsets.get(zone.name);
-  if (memo === undefined) midnightOffsets.set(zone.name, (memo = new Map()));
-  let o = memo.get(day);
-  if (o === undefined) {
-    if (memo.size >= MAX_CACHED_DAYS) memo.clear();
-    o = Math.round(zone.offset(day * DAY_MS) * MINUTE_MS);
-    memo.set(day, o);
-  }
-  return o;
-}
+const MAX_SPAN_WEEKS = 52_000;
 
 /** A clock that counts only the working time of `spec`; throws a RangeError if the spec is invalid. */
 export function businessClock(spec: CalendarSpec): DeadlineClock {
@@ -233,6 +226,11 @@ export function businessClock(spec: CalendarSpec): DeadlineClock {
     return merged;
   });
   const holidays = new Set<number>(spec.holidays.map((d) => parseLocalDate(d)!));
+  const holidayDays = [...holidays].sort((a, b) => a - b);
+  // Working milliseconds of each weekday and of a whole week on days the zone's offset leaves
+  // alone: what lets whole weeks be skipped by arithmetic. Positive, as the spec has working time.
+  const templateMs = template.map((ivs) => ivs.reduce((sum, [s, e]) => sum + (e - s) * MINUTE_MS, 0));
+  const weekMs = templateMs.reduce((a, b) => a + b, 0);
   // With at least one open weekday, a run of closed days longer than this needs more holidays
   // than exist (each holiday extends a run by at most a week); the margin covers DST days on
   // which an interval lies wholly inside the skipped hour.
@@ -278,8 +276,7 @@ export function businessClock(spec: CalendarSpec): DeadlineClock {
     const open: number[] = [];
     let total = 0;
     if (!holidays.has(n)) {
-      const weekday = (((n + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
-      for (const [s, e] of template[weekday]) {
+      for (const [s, e] of template[weekdayOf(n)]) {
         const a = at(midnight + s * MINUTE_MS);
         const b = e === END_OF_DAY ? end : at(midnight + e * MINUTE_MS);
         if (b > a) {
@@ -320,37 +317,68 @@ export function businessClock(spec: CalendarSpec): DeadlineClock {
       `Calendar has no working time in ${maxClosedDays} consecutive days from ${new Date(from).toISOString()}`);
   }
 
+  /** Working ms of the whole days [a, b) as if none were a holiday or shifted by an offset change. */
+  function regularMs(a: number, b: number): number {
+    const weeks = Math.floor((b - a) / 7);
+    let sum = weeks * weekMs;
+    for (let n = a + weeks * 7; n < b; n++) sum += templateMs[weekdayOf(n)];
+    return sum;
+  }
+
+  /** The first day in [from, to) that is a holiday or may be shifted by an offset change, or `to`. */
+  function nextIrregularDay(from: number, to: number): number {
+    let lo = 0;
+    let hi = holidayDays.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (holidayDays[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    const holiday = lo < holidayDays.length && holidayDays[lo] < to ? holidayDays[lo] : to;
+    return nextOffsetChangeDay(zone, from, holiday);
+  }
+
+  /** Working ms of the whole days [a, b): the regular sum, corrected on the few irregular days only. */
+  function wholeDaysMs(a: number, b: number): number {
+    let sum = regularMs(a, b);
+    for (let n = nextIrregularDay(a, b); n < b; n = nextIrregularDay(n + 1, b)) sum += day(n).total - templateMs[weekdayOf(n)];
+    return sum;
+  }
+
   return {
     add(start: Date, seconds: number): Date {
       const t0 = instant(start, 'start');
-      const ms = durationMs(seconds);
-      if (ms === 0) return new Date(t0);
-      let t = t0;
-      let rem = ms;
-      let n = dayNumberOf(t);
-      let closedRun = 0;
-      for (;;) {
-        const d = day(n);
-        const open = d.open;
-        if (open.length > 0 && open[open.length - 1] > t) {
-          closedRun = 0;
-          if (t <= open[0] && rem > d.total) {
-            rem -= d.total;
-          } else {
-            for (let i = 0; i < open.length; i += 2) {
-              const b = open[i + 1];
-              if (b <= t) continue;
-              const a = open[i] > t ? open[i] : t;
-              // `<=`, not `<`: reaching the total exactly at a closing is the deadline (boundary rule).
-              if (rem <= b - a) return new Date(a + rem);
-              rem -= b - a;
-            }
-          }
-        } else if (++closedRun > maxClosedDays) {
-          closedTooLong(t0);
+      let rem = durationMs(seconds);
+      if (rem === 0) return new Date(t0);
+      let n = dayNumberOf(t0);
+      const first = day(n);
+      const left = openMs(first, t0, Number.POSITIVE_INFINITY);
+      if (rem <= left) return new Date(instantAfter(first, t0, rem));
+      rem -= left;
+      // From here on whole days, from day n: regular runs are skipped a week at a time by
+      // arithmetic, holidays and days shifted by an offset change are looked at one by one.
+      for (n++; ;) {
+        const weeks = Math.ceil(rem / weekMs);
+        if (weeks > MAX_SPAN_WEEKS) {
+          throw new RangeError(`Invalid duration: ${seconds} s of working time end more than ${MAX_SPAN_WEEKS} weeks after ${new Date(t0).toISOString()}`);
         }
-        t = d.end;
-        n++;
+        // `weeks` regular weeks hold what remains, so only irregular days before then matter.
+        const next = nextIrregularDay(n, n + 7 * weeks);
+        const regular = regularMs(n, next);
+        if (rem <= regular) {
+          // The deadline lies in the regular days [n, next), within a week after the skipped ones.
+          n += 7 * (weeks - 1);
+          rem -= (weeks - 1) * weekMs;
+          for (let d = day(n); ; d = day(++n)) {
+            if (rem <= d.total) return new Date(instantAfter(d, d.start, rem));
+            rem -= d.total;
+          }
+        }
+        rem -= regular;
+        const d = day(next);
+        if (rem <= d.total) return new Date(instantAfter(d, d.start, rem));
+        rem -= d.total;
+        n = next + 1;
       }
     },
 
@@ -379,29 +407,49 @@ export function businessClock(spec: CalendarSpec): DeadlineClock {
   /** Open milliseconds within [f, t], f <= t. */
   function countMs(f: number, t: number): number {
     if (f === t) return 0;
-    let sum = 0;
-    for (let n = dayNumberOf(f); ; n++) {
-      const d = day(n);
-      if (d.start >= t) break;
-      if (d.start >= f && d.end <= t) {
-        sum += d.total;
-        continue;
-      }
-      const open = d.open;
-      for (let i = 0; i < open.length; i += 2) {
-        const a = open[i] > f ? open[i] : f;
-        const b = open[i + 1] < t ? open[i + 1] : t;
-        if (b > a) sum += b - a;
-      }
-    }
-    return sum;
+    const nf = dayNumberOf(f);
+    const nt = dayNumberOf(t);
+    if (nf === nt) return openMs(day(nf), f, t);
+    return openMs(day(nf), f, Number.POSITIVE_INFINITY) + wholeDaysMs(nf + 1, nt) + openMs(day(nt), Number.NEGATIVE_INFINITY, t);
   }
+}
+
+/** 0 = Sunday, like Date#getUTCDay, for a day number (1970-01-01 was a Thursday). */
+const weekdayOf = (n: number) => (((n + 4) % 7) + 7) % 7;
+
+/** Open milliseconds of a day within [from, to]. */
+function openMs(d: LocalDay, from: number, to: number): number {
+  let sum = 0;
+  for (let i = 0; i < d.open.length; i += 2) {
+    const a = d.open[i] > from ? d.open[i] : from;
+    const b = d.open[i + 1] < to ? d.open[i + 1] : to;
+    if (b > a) sum += b - a;
+  }
+  return sum;
+}
+
+/**
+ * The earliest instant of a day at which `rem` open milliseconds have passed since `from`; the
+ * caller has checked that 0 < rem <= openMs(d, from, +∞).
+ */
+function instantAfter(d: LocalDay, from: number, rem: number): number {
+  for (let i = 0; i < d.open.length; i += 2) {
+    const b = d.open[i + 1];
+    if (b <= from) continue;
+    const a = d.open[i] > from ? d.open[i] : from;
+    // `<=`, not `<`: reaching the total exactly at a closing is the deadline (boundary rule).
+    if (rem <= b - a) return a + rem;
+    rem -= b - a;
+  }
+  throw new RangeError(`no instant ${rem} ms into the rest of the day`);
 }
 
 /** Plain elapsed time: every second counts. */
 export const wallClock: DeadlineClock = Object.freeze({
   add(start: Date, seconds: number): Date {
-    return new Date(instant(start, 'start') + durationMs(seconds));
+    const due = new Date(instant(start, 'start') + durationMs(seconds));
+    if (Number.isNaN(due.getTime())) throw new RangeError(`Invalid duration: ${seconds} s after ${start.toISOString()} is beyond the dates a Date can hold`);
+    return due;
   },
   between(from: Date, to: Date): number {
     return (instant(to, 'to') - instant(from, 'from')) / 1000;

@@ -13,6 +13,13 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const WEEK = 7 * DAY;
 
+/**
+ * The longest duration the product accepts anywhere (policy targets, warnings, escalation steps,
+ * deadline queries): 400 days, well beyond any service promise, and short enough that every
+ * deadline is computed in a few milliseconds.
+ */
+export const MAX_DURATION_SECONDS = 400 * DAY;
+
 // Components in ISO order; only the seconds may carry a fraction (ISO allows it on the last
 // component, and we only ever need sub-second precision for seconds). Comma is the ISO-preferred
 // decimal sign, so it is accepted next to the dot.

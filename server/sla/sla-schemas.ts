@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { PRIORITIES } from '../../core/model';
-import { isNotifyTarget } from '../../core/notify/recipients';
-import { isDuration, parseDuration } from '../../core/time/duration';
+import { NOTIFY_TARGET_HINT, isNotifyTarget } from '../../core/notify/recipients';
+import { MAX_DURATION_SECONDS, isDuration, parseDuration } from '../../core/time/duration';
 import { HOLIDAY_YEARS } from '../../core/time/kr-holidays';
 import { PageQuerySchema, Timestamp } from '../http/validate';
 
-/** An ISO 8601 duration (PT48H, P2D, PT30S) as seconds. */
+/** An ISO 8601 duration (PT48H, P2D, PT30S) as seconds, at most MAX_DURATION_SECONDS. */
 export const Duration = z.string({ message: 'must be an ISO 8601 duration such as PT48H' })
   .refine(isDuration, 'must be an ISO 8601 duration such as PT48H, PT3H, P2D or PT30S (no years or months)')
-  .transform(parseDuration);
+  .transform(parseDuration)
+  .refine((s) => s <= MAX_DURATION_SECONDS, `must be at most P${MAX_DURATION_SECONDS / 86_400}D (${MAX_DURATION_SECONDS / 3600} hours)`);
 
-const Target = z.string().refine(isNotifyTarget, 'must be role:<role>, user:<id> or email:<address>');
+const Target = z.string().refine(isNotifyTarget, `must name staff: ${NOTIFY_TARGET_HINT}`);
 const LocalDate = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
 
 const PolicyFields = {
