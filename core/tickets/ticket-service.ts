@@ -10,6 +10,7 @@ import { canMove } from './status-machine';
 import { eventView, messageView, ticketView, type TicketView } from './ticket-view';
 import { milestonesOf } from '../sla/milestones';
 import { notify } from '../notify/notify';
+import { searchTerms } from './search-text';
 
 export interface CreateTicketInput {
   subject: string; body: string; category?: string; priority?: Priority;
@@ -17,6 +18,12 @@ export interface CreateTicketInput {
 }
 export interface UpdateTicketInput { status?: TicketStatus; assignee_id?: number | null; priority?: Priority; category?: string; policy_id?: number }
 export interface MessageInput { body: string; internal?: boolean; status?: 'pending' | 'resolved' }
+/** A ticket's numeric id or its number (`PQ-2026-000123`). */
+export type TicketRef = number | string;
+export type ListInput = Omit<TicketFilter, 'sort' | 'search'> & { sort?: TicketFilter['sort']; q?: string };
+
+/** What the agent's queue (`sort=due_at` without a status) lists: the work still to do. */
+const OPEN_WORK: TicketStatus[] = ['new', 'open', 'pending'];
 
 /** Inquiry use cases: create, read, list, change, converse, rate. Entry points call these. */
 export function createTicketService(deps: { db: Database; clock: Clock; sla: SlaEngine }) {
@@ -29,10 +36,10 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     return ticketView(t, { requester: requester!, assignee, policy: policy!, dc: await sla.clocks.forPolicy(policy!, s.sla), now });
   }
 
-  /** Loads a ticket the actor may see; an officer gets the same 404 for anyone else's. */
-  async function visible(s: Stores, actor: User, id: number): Promise<Ticket> {
-    const t = await s.tickets.byId(id);
-    if (!t) throw new NotFoundError(`ticket ${id} does not exist`);
+  /** Loads a ticket the actor may see, by id or number; an officer gets the same 404 for anyone else's. */
+  async function visible(s: Stores, actor: User, ref: TicketRef): Promise<Ticket> {
+    const t = typeof ref === 'number' ? await s.tickets.byId(ref) : await s.tickets.byNumber(ref);
+    if (!t) throw new NotFoundError(`ticket ${ref} does not exist`);
     if (actor.role === 'officer' && t.requesterId !== actor.id) throw new HiddenTicketError(t.id, actor.id);
     return t;
   }
@@ -120,27 +127,35 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       }
     },
 
-    get: (actor: User, id: number) => audited((async () => view(db.stores, await visible(db.stores, actor, id)))()),
+    get: (actor: User, ref: TicketRef) => audited((async () => view(db.stores, await visible(db.stores, actor, ref)))()),
 
-    async list(actor: User, filter: Omit<TicketFilter, 'sort'> & { sort?: TicketFilter['sort'] }, page: PageQuery) {
-      const f: TicketFilter = { ...filter, sort: filter.sort ?? (actor.role === 'officer' ? '-created_at' : 'due_at') };
+    /**
+     * Lists tickets; officers only their own, and their search never looks into internal notes.
+     * Asking for `sort=due_at` without a status is the agent's queue: only the work still to do.
+     */
+    async list(actor: User, filter: ListInput, page: PageQuery) {
+      const { q, ...rest } = filter;
+      const f: TicketFilter = { ...rest, sort: filter.sort ?? (actor.role === 'officer' ? '-created_at' : 'due_at') };
+      if (filter.sort === 'due_at' && !filter.statuses) f.statuses = OPEN_WORK;
       if (actor.role === 'officer') f.requesterId = actor.id;
+      const terms = q === undefined ? [] : searchTerms(q);
+      if (terms.length > 0) f.search = { terms, includeInternal: atLeast(actor.role, 'agent') };
       const res = await db.stores.tickets.list(f, page);
       const now = clock.now();
       return { items: await Promise.all(res.items.map((t) => view(db.stores, t, now))), next_cursor: res.nextCursor };
     },
 
-    update: (actor: User, id: number, input: UpdateTicketInput) => audited(update(actor, id, input)),
-    addMessage: (actor: User, id: number, input: MessageInput) => audited(addMessage(actor, id, input)),
-    messages: (actor: User, id: number) => audited(messages(actor, id)),
-    events: (actor: User, id: number) => audited(events(actor, id)),
-    rate: (actor: User, id: number, input: { score: number; comment?: string }) => audited(rate(actor, id, input)),
+    update: (actor: User, ref: TicketRef, input: UpdateTicketInput) => audited(update(actor, ref, input)),
+    addMessage: (actor: User, ref: TicketRef, input: MessageInput) => audited(addMessage(actor, ref, input)),
+    messages: (actor: User, ref: TicketRef) => audited(messages(actor, ref)),
+    events: (actor: User, ref: TicketRef) => audited(events(actor, ref)),
+    rate: (actor: User, ref: TicketRef, input: { score: number; comment?: string }) => audited(rate(actor, ref, input)),
   };
 
-  async function update(actor: User, id: number, input: UpdateTicketInput) {
+  async function update(actor: User, ref: TicketRef, input: UpdateTicketInput) {
     const now = clock.now();
     const { ticket, prev } = await db.transaction(async (s) => {
-      const t = await visible(s, actor, id);
+      const t = await visible(s, actor, ref);
       let patchSla = t.sla;
       const ev = (type: string, pub: boolean, data: Record<string, unknown>) =>
         s.events.add({ ticketId: t.id, type, at: now, actorId: actor.id, public: pub, data });
@@ -186,11 +201,11 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     return view(db.stores, ticket, now);
   }
 
-  async function addMessage(actor: User, id: number, input: MessageInput) {
+  async function addMessage(actor: User, ref: TicketRef, input: MessageInput) {
     const now = clock.now();
     const isStaff = atLeast(actor.role, 'agent');
     const result = await db.transaction(async (s) => {
-      const t = await visible(s, actor, id);
+      const t = await visible(s, actor, ref);
       if (t.status === 'closed') throw new ConflictError(`ticket ${t.number} is closed; open a new inquiry instead`);
       const internal = Boolean(input.internal);
       const m = await s.tickets.addMessage({ ticketId: t.id, authorId: actor.id, body: input.body, internal, createdAt: now });
@@ -200,6 +215,12 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       if (isStaff && !internal) {
         if (!t.firstRespondedAt) patch.firstRespondedAt = now;
         if (t.status === 'new' && !target) target = 'open';
+        // Whoever answers an unassigned ticket first owns it, so it leaves the unassigned queue.
+        // Admins are not assignees (the same rule as for PATCH), so their answers assign no one.
+        if (t.assigneeId === null && (actor.role === 'agent' || actor.role === 'supervisor')) {
+          patch.assigneeId = actor.id;
+          await s.events.add({ ticketId: t.id, type: 'ticket.assigned', at: now, actorId: actor.id, public: false, data: { from: null, to: actor.id, reason: 'first_answer' } });
+        }
         const requester = (await s.users.byId(t.requesterId))!;
         await notify(s, now, t, 'ticket-replied', [requester], {
           agentName: actor.name, replyBody: input.body, repliedAt: now.toISOString(), status: target ?? t.status,
@@ -221,24 +242,24 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     return messageView(result.message, actor);
   }
 
-  async function messages(actor: User, id: number) {
-    const t = await visible(db.stores, actor, id);
+  async function messages(actor: User, ref: TicketRef) {
+    const t = await visible(db.stores, actor, ref);
     const list = await db.stores.tickets.messages(t.id, atLeast(actor.role, 'agent'));
     const authors = await usersById(db.stores, list.map((m) => m.authorId));
     return list.map((m) => messageView(m, authors.get(m.authorId) ?? null));
   }
 
-  async function events(actor: User, id: number) {
-    const t = await visible(db.stores, actor, id);
+  async function events(actor: User, ref: TicketRef) {
+    const t = await visible(db.stores, actor, ref);
     const list = await db.stores.events.forTicket(t.id, actor.role === 'officer');
     const actors = await usersById(db.stores, list.map((e) => e.actorId).filter((x): x is number => x !== null));
     return list.map((e) => eventView(e, e.actorId === null ? null : actors.get(e.actorId) ?? null));
   }
 
-  async function rate(actor: User, id: number, input: { score: number; comment?: string }) {
+  async function rate(actor: User, ref: TicketRef, input: { score: number; comment?: string }) {
     const now = clock.now();
     return db.transaction(async (s) => {
-      const t = await visible(s, actor, id);
+      const t = await visible(s, actor, ref);
       if (t.requesterId !== actor.id) throw new ForbiddenError('only the requester of an inquiry may rate it');
       if (t.status !== 'resolved' && t.status !== 'closed') throw new ConflictError('an inquiry can be rated once it is resolved or closed');
       if (await s.tickets.hasRating(t.id)) throw new ConflictError('this inquiry has already been rated');

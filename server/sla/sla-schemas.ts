@@ -59,3 +59,6 @@ export const PatchCalendar = z.strictObject({
 export const HolidayBody = z.strictObject({ date: LocalDate, name: z.string().trim().min(1, 'must not be empty').max(200) });
 export const DeadlineQuery = z.strictObject({ start: Timestamp, duration: Duration });
 export const EscalationQuery = z.strictObject({ ...PageQuerySchema, state: z.enum(['open', 'acknowledged'], { message: 'must be open or acknowledged' }).optional() });
+
+/** An acknowledgement may say what is being done about it. */
+export const AcknowledgeEscalation = z.strictObject({ note: z.string({ message: 'must be a string' }).trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters').optional() });
