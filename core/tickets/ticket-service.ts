@@ -142,7 +142,8 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       if (terms.length > 0) f.search = { terms, includeInternal: atLeast(actor.role, 'agent') };
       const res = await db.stores.tickets.list(f, page);
       const now = clock.now();
-      return { items: await Promise.all(res.items.map((t) => view(db.stores, t, now))), next_cursor: res.nextCursor };
+      const s = sharedLookups(db.stores);
+      return { items: await Promise.all(res.items.map((t) => view(s, t, now))), next_cursor: res.nextCursor };
     },
 
     update: (actor: User, ref: TicketRef, input: UpdateTicketInput) => audited(update(actor, ref, input)),
@@ -296,6 +297,25 @@ class HiddenTicketError extends NotFoundError {
   constructor(readonly ticketId: number, readonly actorId: number) {
     super(`ticket ${ticketId} does not exist`);
   }
+}
+
+/**
+ * The stores with user, policy and calendar lookups remembered, for building the views of one
+ * page: its tickets share a few people and policies, so a page costs a few queries, not 150.
+ */
+function sharedLookups(s: Stores): Stores {
+  const once = <K, V>(fn: (k: K) => Promise<V>) => {
+    const seen = new Map<K, Promise<V>>();
+    return (k: K) => {
+      if (!seen.has(k)) seen.set(k, fn(k));
+      return seen.get(k)!;
+    };
+  };
+  return {
+    ...s,
+    users: { ...s.users, byId: once((id: number) => s.users.byId(id)) },
+    sla: { ...s.sla, policy: once((id: number) => s.sla.policy(id)), calendar: once((k: number | string) => s.sla.calendar(k)) },
+  };
 }
 
 async function usersById(s: Stores, ids: number[]): Promise<Map<number, User>> {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { bool, type Row } from '../rows';
 import { indexMessages, indexTickets } from '../stores/search-index';
+import { QUEUE_ORDER } from '../stores/ticket-store';
 
 /**
  * The ticket search index (see db/stores/search-index.ts), filled from the existing tickets and
@@ -34,6 +35,9 @@ export async function up(knex: Knex): Promise<void> {
     after = Number(rows[rows.length - 1]!.id);
   }
   await knex.raw('alter table tickets drop column search_text');
+  // The agent's queue order (paused clocks last, then by deadline), so a page of it reads 51
+  // index entries instead of sorting every ticket. Same expression as the store's ORDER BY.
+  await knex.raw(`create index tickets_queue_order on tickets (${QUEUE_ORDER})`);
 
   await knex.schema.alterTable('escalations', (t) => { t.text('acknowledged_note'); });
 }
@@ -73,6 +77,7 @@ async function trigramIndexPg(knex: Knex) {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.raw('drop index tickets_queue_order');
   await knex.schema.alterTable('escalations', (t) => { t.dropColumn('acknowledged_note'); });
   await knex.schema.alterTable('tickets', (t) => { t.text('search_text').notNullable().defaultTo(''); });
   if (knex.client.dialect !== 'postgresql') await knex.raw('drop table if exists search_fts');

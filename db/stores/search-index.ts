@@ -45,14 +45,22 @@ export async function indexMessages(knex: Knex, messages: { id: number; ticketId
 const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
- * The ids of the tickets with a document containing `term` (already normalised). PostgreSQL's
+ * Keeps only the tickets with a document containing `term` (already normalised). PostgreSQL's
  * trigram GIN index serves LIKE directly. SQLite's FTS5 trigram table is queried with a quoted
  * phrase, which finds any substring of three or more characters; a shorter term cannot be
  * looked up in a trigram index on either engine, so it is a LIKE over the documents.
  */
-export function ticketsMatching(knex: Knex, term: string, includeInternal: boolean): Knex.QueryBuilder {
-  const q = knex('search_docs').select('search_docs.ticket_id');
-  if (!includeInternal) q.where('search_docs.internal', false);
-  if (isPg(knex) || !indexable(term)) return q.whereRaw("search_docs.doc like ? escape '\\'", [likePattern(term)]);
-  return q.join('search_fts', 'search_fts.rowid', 'search_docs.id').whereRaw('search_fts match ?', [`"${term.replace(/"/g, '""')}"`]);
+export function whereMatches(q: Knex.QueryBuilder, knex: Knex, term: string, includeInternal: boolean): void {
+  const docs = knex('search_docs').select('search_docs.ticket_id');
+  if (!includeInternal) docs.where('search_docs.internal', false);
+  if (isPg(knex)) {
+    q.whereIn('tickets.id', docs.whereRaw("search_docs.doc like ? escape '\\'", [likePattern(term)]));
+    return;
+  }
+  if (indexable(term)) docs.join('search_fts', 'search_fts.rowid', 'search_docs.id').whereRaw('search_fts match ?', [`"${term.replace(/"/g, '""')}"`]);
+  else docs.whereRaw("search_docs.doc like ? escape '\\'", [likePattern(term)]);
+  // The unary + keeps SQLite from looking each match up by id and sorting them all (45 ms for a
+  // word in 15% of 100,000 tickets); it walks the list's order index instead, testing each ticket
+  // against the matches held in a Bloom filter, and stops at the page's end (≤ 16 ms, any term).
+  q.whereRaw('+tickets.id in ?', [docs]);
 }

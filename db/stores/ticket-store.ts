@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Channel, Message, Priority, SlaState, Ticket, TicketStatus } from '../../core/model';
 import type { NewTicket, Page, PageQuery, TicketFilter, TicketPatch, TicketStore } from '../../core/ports';
-import { indexMessages, indexTickets, ticketsMatching } from './search-index';
+import { indexMessages, indexTickets, whereMatches } from './search-index';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, toMs, type Row } from '../rows';
 
 export const toTicket = (r: Row): Ticket => ({
@@ -53,6 +53,8 @@ function slaColumns(s: NewTicket['sla']): Row {
 
 /** 1 for a paused clock, so the agent's queue lists running clocks first. */
 const PAUSED_LAST = "(case when sla_state = 'paused' then 1 else 0 end)";
+/** The `due_at` order; migration 007 indexes exactly this expression list. */
+export const QUEUE_ORDER = `${PAUSED_LAST}, due_at, id`;
 /** The calendar year of an instant in Korea, for PQ-YYYY numbers. */
 const seoulYear = (d: Date) => new Date(d.getTime() + 9 * 3600_000).getUTCFullYear();
 
@@ -110,10 +112,10 @@ export function createTicketStore(knex: Knex): TicketStore {
       if (f.requesterId !== undefined) q.where('requester_id', f.requesterId);
       if (f.overdueAt) q.whereIn('status', ['new', 'open', 'pending']).where('due_at', '<', f.overdueAt.getTime()).whereNull('sla_stopped_at');
       if (f.dueBefore) q.where('due_at', '<', f.dueBefore.getTime());
-      for (const term of f.search?.terms ?? []) q.whereIn('id', ticketsMatching(knex, term, f.search!.includeInternal));
+      for (const term of f.search?.terms ?? []) whereMatches(q, knex, term, f.search!.includeInternal);
       const after = decodeCursor(page.cursor);
       if (f.sort === 'due_at') {
-        q.orderByRaw(`${PAUSED_LAST}, due_at, id`);
+        q.orderByRaw(QUEUE_ORDER);
         if (after) {
           const [due, id, paused] = [Number(after[0]), Number(after[1]), Number(after[2] ?? 0)];
           q.where((w) => w.whereRaw(`${PAUSED_LAST} > ?`, [paused])
