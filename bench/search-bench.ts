@@ -194,8 +194,8 @@ async function main() {
 Command: \`npm run bench:search\` (or \`npx tsx bench/search-bench.ts\`). Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
 **${TICKETS.toLocaleString('en-US')} tickets** per engine (one message each, a fifth of them internal notes; ${OFFICERS.toLocaleString('en-US')} officers),
 searched by an agent through the real Express app over HTTP, \`limit=50\`, the agent's default order (deadline first);
-${RUNS} timed requests per case after ${WARMUP} warm-ups. The baseline is the same list without \`q\`, measured in the same run:
-most of each request is building the 50 ticket views, which the baseline pays too.
+${RUNS} timed requests per case after ${WARMUP} warm-ups. The baseline is the same list without \`q\`, measured in the same run
+(it builds the same page of up to 50 ticket views, so the ratio shows what the search itself adds).
 Seeding: ${results.map(({ engine, r }) => `${engine} ${(r.seedMs / 1000).toFixed(0)} s`).join(', ')}.
 
 | engine | query kind | q | median ms | p95 ms | ÷ baseline | items |
@@ -206,8 +206,11 @@ ${rows.join('\n')}
 - **How:** one normalised document per ticket (number, subject, body, requester name, e-mail, organization) and per
   message (flagged internal) in \`search_docs\`; SQLite looks terms up in an FTS5 table with the trigram tokenizer,
   PostgreSQL in a pg_trgm GIN index. Every term must match; officers never match internal notes or others' tickets.
-- **Terms of one or two characters** (the last row) cannot use a trigram index and are matched by scanning the
-  documents: correct, but slower, as the row shows; a longer term in the same query narrows the search first.`);
+  The page is read along an index of the queue order (paused last, then deadline), testing each ticket against the
+  matches, so a common word stops after a page instead of sorting thousands of hits.
+- **Terms of one or two characters** (the last row) cannot use a trigram index: SQLite scans the documents, PostgreSQL
+  tests the documents of each ticket along the queue order. Correct, but slower on SQLite, and slower still
+  for a rare short term; a longer term in the same query narrows the search first.`);
   console.log(`wrote the Search section of docs/BENCHMARKS.md; aim ${met ? 'met' : 'MISSED'}`);
 }
 
