@@ -82,6 +82,16 @@ describe(`ticket lookup by number and search (${TEST_ENGINE})`, () => {
     assert.ok((await find(agent, '짧은 검색')).includes(t.number));
   });
 
+  it('quotes, wildcards and query operators in q are plain text', async () => {
+    const t = await s.ticket(officer, { subject: '할인율 10%_적용 "특가" 문의', body: 'a*b OR c' });
+    assert.deepEqual(await find(agent, '%_'), [t.number]);
+    assert.deepEqual(await find(agent, '"특가"'), [t.number]);
+    assert.deepEqual(await find(agent, 'a*b'), [t.number]);
+    assert.deepEqual(await find(agent, '%'), [t.number]);
+    assert.deepEqual(await find(agent, '_'), [t.number]);
+    assert.deepEqual(await find(agent, 'NEAR(x'), []);
+  });
+
   it('a decomposed (NFD) query finds precomposed text and the other way round, ignoring zero-width characters', async () => {
     const nfc = await s.ticket(officer, { subject: '계약보증금 반환 문의', body: '완성형으로 쓴 글' });
     const nfd = await s.ticket(officer, { subject: '하자보수보증금 문의'.normalize('NFD'), body: '조합형으로 쓴 글'.normalize('NFD') });
