@@ -117,7 +117,7 @@ async function main() {
       if (state === 'breached') breaches.push({ index: i, due, at: due + 1500 });
       const n = i + 1;
       tickets.push({
-        number: `PQ-2026-${String(n).padStart(6, '0')}`, subject: `문의 ${n}`, body: '조달 절차 문의', search_text: `문의 ${n}\n조달 절차 문의`,
+        number: `PQ-2026-${String(n).padStart(6, '0')}`, subject: `문의 ${n}`, body: '조달 절차 문의',
         category, priority: 'normal', status, channel: 'web', requester_id: officer.id,
         assignee_id: rnd() < 0.9 ? agents[Math.floor(rnd() * agents.length)]! : null,
         received_at: received, created_at: received, updated_at: resolvedAt ?? received, first_responded_at: null, resolved_at: resolvedAt,

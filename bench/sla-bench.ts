@@ -30,7 +30,7 @@ async function insertTickets(knex: Knex, n: number, requesterId: number, policyI
     const rows = [];
     for (let j = i; j < Math.min(n, i + 500); j++) {
       rows.push({
-        number: `${tag}${j}`, subject: '벤치 문의', body: 'x', search_text: 'x', category: 'bench', priority: 'normal', status: 'new', channel: 'api',
+        number: `${tag}${j}`, subject: '벤치 문의', body: 'x', category: 'bench', priority: 'normal', status: 'new', channel: 'api',
         requester_id: requesterId, received_at: receivedAt(j), created_at: now, updated_at: now, policy_id: policyId, sla_state: 'running',
         due_at: dueAt(j), sla_paused_seconds: 0, escalation_level: 0, deadline_version: 1,
       });

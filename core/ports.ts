@@ -32,12 +32,15 @@ export interface NewTicket {
 }
 
 export interface TicketFilter {
-  status?: TicketStatus;
-  assigneeId?: number;
+  statuses?: TicketStatus[];
+  /** null: unassigned tickets only. */
+  assigneeId?: number | null;
   requesterId?: number;
   overdueAt?: Date;
   dueBefore?: Date;
-  q?: string;
+  /** Normalised terms, each of which must occur in a document of the ticket the caller may see. */
+  search?: { terms: string[]; includeInternal: boolean };
+  /** `due_at`: paused clocks after running ones, then the earliest deadline first. */
   sort: 'due_at' | '-created_at';
 }
 
@@ -46,9 +49,10 @@ export type TicketPatch = Partial<Pick<Ticket, 'status' | 'assigneeId' | 'priori
 export interface TicketStore {
   /** Inserts with a placeholder number; call assignNumber last in the same transaction. */
   insert(t: NewTicket, at: Date): Promise<Ticket>;
-  /** Gives the ticket the next `PQ-YYYY-NNNNNN` of its year. */
+  /** Gives the ticket the next `PQ-YYYY-NNNNNN` of its year and indexes it for search. */
   assignNumber(id: number, at: Date): Promise<string>;
   byId(id: number): Promise<Ticket | null>;
+  byNumber(number: string): Promise<Ticket | null>;
   byIds(ids: number[]): Promise<Ticket[]>;
   list(filter: TicketFilter, page: PageQuery): Promise<Page<Ticket>>;
   update(id: number, patch: TicketPatch, at: Date): Promise<Ticket>;
@@ -98,8 +102,10 @@ export interface CalendarRecord {
 export interface MilestoneRecord { ticketId: number; version: number; milestone: string; dueAt: Date; recordedAt: Date; recovered: boolean }
 
 export interface EscalationRecord {
-  id: number; ticketId: number; ticketNumber: string; level: number; createdAt: Date;
-  acknowledgedAt: Date | null; acknowledgedBy: number | null; notified: string[];
+  id: number; ticketId: number; ticketNumber: string; ticketSubject: string; ticketStatus: TicketStatus;
+  assignee: Pick<User, 'id' | 'name' | 'email' | 'organization'> | null;
+  level: number; createdAt: Date;
+  acknowledgedAt: Date | null; acknowledgedBy: number | null; acknowledgedNote: string | null; notified: string[];
 }
 
 export interface SlaStore {
@@ -122,7 +128,7 @@ export interface SlaStore {
   insertEscalation(e: { ticketId: number; level: number; milestoneId: number; notified: string[]; at: Date }): Promise<number>;
   escalations(state: 'open' | 'acknowledged' | undefined, page: PageQuery): Promise<Page<EscalationRecord>>;
   escalation(id: number): Promise<EscalationRecord | null>;
-  acknowledge(id: number, userId: number, at: Date): Promise<void>;
+  acknowledge(id: number, userId: number, at: Date, note: string | null): Promise<void>;
 }
 
 export interface NewMail {

@@ -5,6 +5,7 @@ import * as m003 from './migrations/003-standards';
 import * as m004 from './migrations/004-mail';
 import * as m005 from './migrations/005-dashboard-sessions';
 import * as m006 from './migrations/006-access-log';
+import * as m007 from './migrations/007-search-queue';
 import * as m008 from './migrations/008-standard-record-void';
 import * as m010 from './migrations/010-duration-caps';
 import * as m012 from './migrations/012-daily-notices';
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004-mail': m004,
   '005-dashboard-sessions': m005,
   '006-access-log': m006,
+  '007-search-queue': m007,
   '008-standard-record-void': m008,
   '010-duration-caps': m010,
   '012-daily-notices': m012,

@@ -152,14 +152,15 @@ export function createSlaAdminService(deps: { db: Database; clock: Clock; sla: S
       const res = await db.stores.sla.escalations(state, page);
       return { items: res.items.map(escalationView), next_cursor: res.nextCursor };
     },
-    async acknowledge(actor: User, id: number) {
+    /** Acknowledges an escalation once, keeping the supervisor's note on it and in the ticket's audit trail. */
+    async acknowledge(actor: User, id: number, note?: string) {
       const now = clock.now();
       return db.transaction(async (s) => {
         const e = await s.sla.escalation(id);
         if (!e) throw new NotFoundError(`escalation ${id} does not exist`);
         if (e.acknowledgedAt) throw new ConflictError(`escalation ${id} was already acknowledged`);
-        await s.sla.acknowledge(id, actor.id, now);
-        await s.events.add({ ticketId: e.ticketId, type: 'escalation.acknowledged', at: now, actorId: actor.id, public: false, data: { escalation_id: id, level: e.level } });
+        await s.sla.acknowledge(id, actor.id, now, note ?? null);
+        await s.events.add({ ticketId: e.ticketId, type: 'escalation.acknowledged', at: now, actorId: actor.id, public: false, data: { escalation_id: id, level: e.level, note } });
         return escalationView((await s.sla.escalation(id))!);
       });
     },
@@ -168,8 +169,10 @@ export function createSlaAdminService(deps: { db: Database; clock: Clock; sla: S
 
 function escalationView(e: Awaited<ReturnType<Database['stores']['sla']['escalation']>> & object) {
   return {
-    id: e.id, ticket_id: e.ticketId, ticket_number: e.ticketNumber, level: e.level, created_at: e.createdAt.toISOString(),
-    acknowledged_at: e.acknowledgedAt?.toISOString() ?? null, acknowledged_by: e.acknowledgedBy, notified: e.notified,
+    id: e.id, ticket_id: e.ticketId, ticket_number: e.ticketNumber, ticket_subject: e.ticketSubject, ticket_status: e.ticketStatus,
+    assignee: e.assignee, level: e.level, created_at: e.createdAt.toISOString(),
+    acknowledged_at: e.acknowledgedAt?.toISOString() ?? null, acknowledged_by: e.acknowledgedBy, acknowledged_note: e.acknowledgedNote,
+    notified: e.notified,
   };
 }
 

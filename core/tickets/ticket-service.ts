@@ -10,6 +10,7 @@ import { canMove } from './status-machine';
 import { eventView, messageView, ticketView, type TicketView } from './ticket-view';
 import { milestonesOf } from '../sla/milestones';
 import { notify } from '../notify/notify';
+import { searchTerms } from './search-text';
 
 export interface CreateTicketInput {
   subject: string; body: string; category?: string; priority?: Priority;
@@ -22,6 +23,12 @@ export interface CreateTicketInput {
 export const MAX_RECEIVED_AGE_DAYS = 30;
 export interface UpdateTicketInput { status?: TicketStatus; assignee_id?: number | null; priority?: Priority; category?: string; policy_id?: number }
 export interface MessageInput { body: string; internal?: boolean; status?: 'pending' | 'resolved' }
+/** A ticket's numeric id or its number (`PQ-2026-000123`). */
+export type TicketRef = number | string;
+export type ListInput = Omit<TicketFilter, 'sort' | 'search'> & { sort?: TicketFilter['sort']; q?: string };
+
+/** What the agent's queue (`sort=due_at` without a status) lists: the work still to do. */
+const OPEN_WORK: TicketStatus[] = ['new', 'open', 'pending'];
 
 /** Inquiry use cases: create, read, list, change, converse, rate. Entry points call these. */
 export function createTicketService(deps: { db: Database; clock: Clock; sla: SlaEngine }) {
@@ -34,12 +41,12 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     return ticketView(t, { requester: requester!, assignee, policy: policy!, dc: await sla.clocks.forPolicy(policy!, s.sla), now });
   }
 
-  /** Loads a ticket the actor may see; an officer gets the same 404 for anyone else's. */
-  async function visible(s: Stores, actor: User, id: number): Promise<Ticket> {
-    const t = await s.tickets.byId(id);
-    if (!t) throw new NotFoundError(`ticket ${id} does not exist`);
+  /** Loads a ticket the actor may see, by id or number; an officer gets the same 404 for anyone else's. */
+  async function visible(s: Stores, actor: User, ref: TicketRef): Promise<Ticket> {
+    const t = typeof ref === 'number' ? await s.tickets.byId(ref) : await s.tickets.byNumber(ref);
+    if (!t) throw new NotFoundError(`ticket ${ref} does not exist`);
     // The HTTP layer logs this refusal in the access log, not in the ticket's own trail.
-    if (actor.role === 'officer' && t.requesterId !== actor.id) throw new HiddenError(`ticket ${id} does not exist`, { type: 'ticket', id: String(t.id) });
+    if (actor.role === 'officer' && t.requesterId !== actor.id) throw new HiddenError(`ticket ${ref} does not exist`, { type: 'ticket', id: String(t.id) });
     return t;
   }
 
@@ -114,14 +121,23 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       }
     },
 
-    get: async (actor: User, id: number) => view(db.stores, await visible(db.stores, actor, id)),
+    get: async (actor: User, ref: TicketRef) => view(db.stores, await visible(db.stores, actor, ref)),
 
-    async list(actor: User, filter: Omit<TicketFilter, 'sort'> & { sort?: TicketFilter['sort'] }, page: PageQuery) {
-      const f: TicketFilter = { ...filter, sort: filter.sort ?? (actor.role === 'officer' ? '-created_at' : 'due_at') };
+    /**
+     * Lists tickets; officers only their own, and their search never looks into internal notes.
+     * Asking for `sort=due_at` without a status is the agent's queue: only the work still to do.
+     */
+    async list(actor: User, filter: ListInput, page: PageQuery) {
+      const { q, ...rest } = filter;
+      const f: TicketFilter = { ...rest, sort: filter.sort ?? (actor.role === 'officer' ? '-created_at' : 'due_at') };
+      if (filter.sort === 'due_at' && !filter.statuses) f.statuses = OPEN_WORK;
       if (actor.role === 'officer') f.requesterId = actor.id;
+      const terms = q === undefined ? [] : searchTerms(q);
+      if (terms.length > 0) f.search = { terms, includeInternal: atLeast(actor.role, 'agent') };
       const res = await db.stores.tickets.list(f, page);
       const now = clock.now();
-      return { items: await Promise.all(res.items.map((t) => view(db.stores, t, now))), next_cursor: res.nextCursor };
+      const s = sharedLookups(db.stores);
+      return { items: await Promise.all(res.items.map((t) => view(s, t, now))), next_cursor: res.nextCursor };
     },
 
     update,
@@ -131,10 +147,10 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     rate,
   };
 
-  async function update(actor: User, id: number, input: UpdateTicketInput) {
+  async function update(actor: User, ref: TicketRef, input: UpdateTicketInput) {
     const now = clock.now();
     const { ticket, prev } = await db.transaction(async (s) => {
-      const t = await visible(s, actor, id);
+      const t = await visible(s, actor, ref);
       let patchSla = t.sla;
       const ev = (type: string, pub: boolean, data: Record<string, unknown>) =>
         s.events.add({ ticketId: t.id, type, at: now, actorId: actor.id, public: pub, data });
@@ -180,11 +196,11 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     return view(db.stores, ticket, now);
   }
 
-  async function addMessage(actor: User, id: number, input: MessageInput) {
+  async function addMessage(actor: User, ref: TicketRef, input: MessageInput) {
     const now = clock.now();
     const isStaff = atLeast(actor.role, 'agent');
     const result = await db.transaction(async (s) => {
-      const t = await visible(s, actor, id);
+      const t = await visible(s, actor, ref);
       if (t.status === 'closed') throw new ConflictError(`ticket ${t.number} is closed; open a new inquiry instead`);
       const internal = Boolean(input.internal);
       const m = await s.tickets.addMessage({ ticketId: t.id, authorId: actor.id, body: input.body, internal, createdAt: now });
@@ -194,6 +210,12 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       if (isStaff && !internal) {
         if (!t.firstRespondedAt) patch.firstRespondedAt = now;
         if (t.status === 'new' && !target) target = 'open';
+        // Whoever answers an unassigned ticket first owns it, so it leaves the unassigned queue.
+        // Admins are not assignees (the same rule as for PATCH), so their answers assign no one.
+        if (t.assigneeId === null && (actor.role === 'agent' || actor.role === 'supervisor')) {
+          patch.assigneeId = actor.id;
+          await s.events.add({ ticketId: t.id, type: 'ticket.assigned', at: now, actorId: actor.id, public: false, data: { from: null, to: actor.id, reason: 'first_answer' } });
+        }
         const requester = (await s.users.byId(t.requesterId))!;
         await notify(s, now, t, 'ticket-replied', [requester], {
           agentName: actor.name, replyBody: input.body, repliedAt: now.toISOString(), status: target ?? t.status,
@@ -216,25 +238,25 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
   }
 
   /** One page of the conversation, oldest first; officers never see internal notes. */
-  async function messages(actor: User, id: number, page: PageQuery) {
-    const t = await visible(db.stores, actor, id);
+  async function messages(actor: User, ref: TicketRef, page: PageQuery) {
+    const t = await visible(db.stores, actor, ref);
     const res = await db.stores.tickets.messages(t.id, atLeast(actor.role, 'agent'), page);
     const authors = await usersById(db.stores, res.items.map((m) => m.authorId));
     return { items: res.items.map((m) => messageView(m, authors.get(m.authorId) ?? null)), next_cursor: res.nextCursor };
   }
 
   /** One page of the audit trail, oldest first; officers see only the public events. */
-  async function events(actor: User, id: number, page: PageQuery) {
-    const t = await visible(db.stores, actor, id);
+  async function events(actor: User, ref: TicketRef, page: PageQuery) {
+    const t = await visible(db.stores, actor, ref);
     const res = await db.stores.events.forTicket(t.id, actor.role === 'officer', page);
     const actors = await usersById(db.stores, res.items.map((e) => e.actorId).filter((x): x is number => x !== null));
     return { items: res.items.map((e) => eventView(e, e.actorId === null ? null : actors.get(e.actorId) ?? null)), next_cursor: res.nextCursor };
   }
 
-  async function rate(actor: User, id: number, input: { score: number; comment?: string }) {
+  async function rate(actor: User, ref: TicketRef, input: { score: number; comment?: string }) {
     const now = clock.now();
     return db.transaction(async (s) => {
-      const t = await visible(s, actor, id);
+      const t = await visible(s, actor, ref);
       if (t.requesterId !== actor.id) throw new ForbiddenError('only the requester of an inquiry may rate it');
       if (t.status !== 'resolved' && t.status !== 'closed') throw new ConflictError('an inquiry can be rated once it is resolved or closed');
       if (await s.tickets.hasRating(t.id)) throw new ConflictError('this inquiry has already been rated');
@@ -264,6 +286,25 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     }
     return patch;
   }
+}
+
+/**
+ * The stores with user, policy and calendar lookups remembered, for building the views of one
+ * page: its tickets share a few people and policies, so a page costs a few queries, not 150.
+ */
+function sharedLookups(s: Stores): Stores {
+  const once = <K, V>(fn: (k: K) => Promise<V>) => {
+    const seen = new Map<K, Promise<V>>();
+    return (k: K) => {
+      if (!seen.has(k)) seen.set(k, fn(k));
+      return seen.get(k)!;
+    };
+  };
+  return {
+    ...s,
+    users: { ...s.users, byId: once((id: number) => s.users.byId(id)) },
+    sla: { ...s.sla, policy: once((id: number) => s.sla.policy(id)), calendar: once((k: number | string) => s.sla.calendar(k)) },
+  };
 }
 
 async function usersById(s: Stores, ids: number[]): Promise<Map<number, User>> {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Priority, SlaPolicy } from '../../core/model';
+import type { Priority, SlaPolicy, TicketStatus } from '../../core/model';
 import type { CalendarRecord, EscalationRecord, Page, SlaStore } from '../../core/ports';
 import { formatDuration, parseDuration } from '../../core/time/duration';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, json, type Row } from '../rows';
@@ -35,9 +35,14 @@ const policyColumns = (p: Omit<SlaPolicy, 'id' | 'createdAt' | 'updatedAt'>): Ro
 });
 
 const toEscalation = (r: Row): EscalationRecord => ({
-  id: Number(r.id), ticketId: Number(r.ticket_id), ticketNumber: String(r.number), level: Number(r.level),
-  createdAt: date(r.created_at), acknowledgedAt: dateOrNull(r.acknowledged_at),
-  acknowledgedBy: r.acknowledged_by === null ? null : Number(r.acknowledged_by), notified: json<string[]>(r.notified),
+  id: Number(r.id), ticketId: Number(r.ticket_id), ticketNumber: String(r.number), ticketSubject: String(r.subject),
+  ticketStatus: r.status as TicketStatus,
+  assignee: r.assignee_id === null ? null : {
+    id: Number(r.assignee_id), name: String(r.assignee_name), email: String(r.assignee_email), organization: (r.assignee_organization as string | null) ?? null,
+  },
+  level: Number(r.level), createdAt: date(r.created_at), acknowledgedAt: dateOrNull(r.acknowledged_at),
+  acknowledgedBy: r.acknowledged_by === null ? null : Number(r.acknowledged_by),
+  acknowledgedNote: (r.acknowledged_note as string | null) ?? null, notified: json<string[]>(r.notified),
 });
 
 /** Policies, calendars, milestone records and escalations. */
@@ -61,7 +66,9 @@ export function createSlaStore(knex: Knex): SlaStore {
     }));
   };
   const escalationQuery = () => knex('escalations').join('tickets', 'tickets.id', 'escalations.ticket_id')
-    .select('escalations.*', 'tickets.number');
+    .leftJoin('users as assignee', 'assignee.id', 'tickets.assignee_id')
+    .select('escalations.*', 'tickets.number', 'tickets.subject', 'tickets.status', 'tickets.assignee_id',
+      'assignee.name as assignee_name', 'assignee.email as assignee_email', 'assignee.organization as assignee_organization');
   return {
     policies: async () => (await knex('sla_policies').orderBy('id')).map(toPolicy),
     policy,
@@ -149,8 +156,8 @@ export function createSlaStore(knex: Knex): SlaStore {
       const r = await escalationQuery().where('escalations.id', id).first();
       return r ? toEscalation(r) : null;
     },
-    async acknowledge(id, userId, at) {
-      await knex('escalations').where({ id }).update({ acknowledged_at: at.getTime(), acknowledged_by: userId });
+    async acknowledge(id, userId, at, note) {
+      await knex('escalations').where({ id }).update({ acknowledged_at: at.getTime(), acknowledged_by: userId, acknowledged_note: note });
     },
   };
 }

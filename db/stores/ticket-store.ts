@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Channel, Message, Priority, SlaState, Ticket, TicketStatus } from '../../core/model';
 import type { NewTicket, Page, PageQuery, TicketFilter, TicketPatch, TicketStore } from '../../core/ports';
+import { indexMessages, indexTickets, whereMatches } from './search-index';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, toMs, type Row } from '../rows';
 
 export const toTicket = (r: Row): Ticket => ({
@@ -50,9 +51,10 @@ function slaColumns(s: NewTicket['sla']): Row {
   };
 }
 
-/** Lower-cased subject and body, searched with LIKE (works for Hangul, which has no case). */
-const searchText = (subject: string, body: string) => `${subject}\n${body}`.toLowerCase();
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** 1 for a paused clock, so the agent's queue lists running clocks first. */
+const PAUSED_LAST = "(case when sla_state = 'paused' then 1 else 0 end)";
+/** The `due_at` order; migration 007 indexes exactly this expression list. */
+export const QUEUE_ORDER = `${PAUSED_LAST}, due_at, id`;
 /** The calendar year of an instant in Korea, for PQ-YYYY numbers. */
 const seoulYear = (d: Date) => new Date(d.getTime() + 9 * 3600_000).getUTCFullYear();
 
@@ -68,7 +70,7 @@ export function createTicketStore(knex: Knex): TicketStore {
       const [row] = await knex('tickets').insert({
         // A unique placeholder until assignNumber() gives the real one at the end of the transaction.
         number: `~${randomBytes(8).toString('hex')}`,
-        subject: t.subject, body: t.body, search_text: searchText(t.subject, t.body),
+        subject: t.subject, body: t.body,
         category: t.category, priority: t.priority, status: t.status, channel: t.channel,
         requester_id: t.requesterId, assignee_id: t.assigneeId,
         received_at: t.receivedAt.getTime(), created_at: ts, updated_at: ts,
@@ -88,9 +90,15 @@ export function createTicketStore(knex: Knex): TicketStore {
       const rows = (Array.isArray(res) ? res : res.rows) as Row[];
       const number = `PQ-${year}-${String(Number(rows[0]!.last_seq)).padStart(6, '0')}`;
       await knex('tickets').where({ id }).update({ number });
+      // Subject, body and requester are final by now; the requester's renames re-index it.
+      await indexTickets(knex, [id]);
       return number;
     },
     byId,
+    async byNumber(number: string) {
+      const r = await knex('tickets').where({ number }).first();
+      return r ? toTicket(r) : null;
+    },
     async byIds(ids: number[]) {
       const out: Ticket[] = [];
       for (let i = 0; i < ids.length; i += 500) out.push(...(await knex('tickets').whereIn('id', ids.slice(i, i + 500)).orderBy('id')).map(toTicket));
@@ -98,16 +106,22 @@ export function createTicketStore(knex: Knex): TicketStore {
     },
     async list(f: TicketFilter, page: PageQuery): Promise<Page<Ticket>> {
       const q = knex('tickets').limit(page.limit + 1);
-      if (f.status) q.where('status', f.status);
-      if (f.assigneeId !== undefined) q.where('assignee_id', f.assigneeId);
+      if (f.statuses) q.whereIn('status', f.statuses);
+      if (f.assigneeId === null) q.whereNull('assignee_id');
+      else if (f.assigneeId !== undefined) q.where('assignee_id', f.assigneeId);
       if (f.requesterId !== undefined) q.where('requester_id', f.requesterId);
       if (f.overdueAt) q.whereIn('status', ['new', 'open', 'pending']).where('due_at', '<', f.overdueAt.getTime()).whereNull('sla_stopped_at');
       if (f.dueBefore) q.where('due_at', '<', f.dueBefore.getTime());
-      if (f.q) q.whereRaw("search_text like ? escape '\\'", [`%${likeEscape(f.q.toLowerCase())}%`]);
-      const after = decodeCursor(page.cursor, 2);
+      for (const term of f.search?.terms ?? []) whereMatches(q, knex, term, f.search!.includeInternal);
+      const after = decodeCursor(page.cursor, 3);
       if (f.sort === 'due_at') {
-        q.orderBy([{ column: 'due_at' }, { column: 'id' }]);
-        if (after) q.where((w) => w.where('due_at', '>', Number(after[0])).orWhere((x) => x.where('due_at', Number(after[0])).andWhere('id', '>', Number(after[1]))));
+        q.orderByRaw(QUEUE_ORDER);
+        if (after) {
+          const [due, id, paused] = [Number(after[0]), Number(after[1]), Number(after[2] ?? 0)];
+          q.where((w) => w.whereRaw(`${PAUSED_LAST} > ?`, [paused])
+            .orWhere((x) => x.whereRaw(`${PAUSED_LAST} = ?`, [paused]).andWhere((y) => y.where('due_at', '>', due)
+              .orWhere((z) => z.where('due_at', due).andWhere('id', '>', id)))));
+        }
       } else {
         q.orderBy([{ column: 'id', order: 'desc' }]);
         if (after) q.where('id', '<', Number(after[1]));
@@ -116,7 +130,7 @@ export function createTicketStore(knex: Knex): TicketStore {
       const more = rows.length > page.limit;
       const items = rows.slice(0, page.limit);
       const last = items[items.length - 1];
-      return { items, nextCursor: more && last ? encodeCursor([last.sla.dueAt.getTime(), last.id]) : null };
+      return { items, nextCursor: more && last ? encodeCursor([last.sla.dueAt.getTime(), last.id, last.sla.state === 'paused' ? 1 : 0]) : null };
     },
     async update(id: number, p: TicketPatch, at: Date) {
       const cols: Row = { updated_at: at.getTime() };
@@ -145,7 +159,9 @@ export function createTicketStore(knex: Knex): TicketStore {
       const ins = await knex('messages').insert({
         ticket_id: m.ticketId, author_id: m.authorId, body: m.body, internal: m.internal, created_at: m.createdAt.getTime(),
       }).returning('id');
-      return { ...m, id: insertedId(ins) };
+      const id = insertedId(ins);
+      await indexMessages(knex, [{ ...m, id }]);
+      return { ...m, id };
     },
     async messages(ticketId, includeInternal, page) {
       const q = knex('messages').where({ ticket_id: ticketId }).orderBy('id').limit(page.limit + 1);

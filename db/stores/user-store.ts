@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Role, User } from '../../core/model';
 import type { NewUser, Page, PageQuery, UserStore } from '../../core/ports';
 import { bool, date, decodeCursor, encodeCursor, insertedId, type Row } from '../rows';
+import { indexRequesterTickets } from './search-index';
 
 /** Maps a users row (also one joined into another query). */
 export const toUser = (r: Row): User => ({
@@ -50,6 +51,8 @@ export function createUserStore(knex: Knex): UserStore {
       if (patch.active !== undefined) cols.active = patch.active;
       if (patch.tokenHash !== undefined) cols.token_hash = patch.tokenHash;
       await knex('users').where({ id }).update(cols);
+      // Searching by the requester's name must find their tickets under the new name.
+      if (patch.name !== undefined) await indexRequesterTickets(knex, id);
       return (await one(knex('users').where({ id })))!;
     },
     async activeByRole(role: Role) {

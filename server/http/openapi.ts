@@ -26,7 +26,7 @@ export function openApiDocument(routes: RouteDef[], version: string) {
       },
     };
     if (r.access !== 'public') op.security = [{ bearer: [] }];
-    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(r.body) } } };
+    if (r.body) op.requestBody = { required: !r.bodyOptional, content: { 'application/json': { schema: schemaOf(r.body) } } };
     (paths[path] ??= {})[r.method] = op;
   }
   return {

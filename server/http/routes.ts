@@ -21,6 +21,8 @@ export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   params?: P;
   query?: Q;
   body?: B;
+  /** A request without any body is taken as `{}` (for bodies whose fields are all optional). */
+  bodyOptional?: boolean;
   /** When the accepted body depends on the role, the schema for this user (`body` documents the widest). */
   bodyFor?: (user: User) => z.ZodType;
   /** Status of a success, for the OpenAPI document. */
@@ -93,8 +95,10 @@ async function handle(r: RouteDef, req: Request, res: Response, caller: User | n
   const query = r.query ? parseWith(r.query, req.query, 'query string') : req.query;
   let body: unknown = undefined;
   if (r.body) {
-    if (!req.is('application/json')) throw new UnsupportedMediaTypeError('send the body as JSON with Content-Type: application/json');
-    body = parseWith(r.bodyFor ? r.bodyFor(user) : r.body, req.body, 'request body');
+    // An empty POST (no content type, no bytes) is how clients send "no fields".
+    const absent = r.bodyOptional && !req.get('content-type') && (req.get('content-length') ?? '0') === '0' && !req.get('transfer-encoding');
+    if (!absent && !req.is('application/json')) throw new UnsupportedMediaTypeError('send the body as JSON with Content-Type: application/json');
+    body = parseWith(r.bodyFor ? r.bodyFor(user) : r.body, absent ? {} : req.body, 'request body');
   }
   // After validation, so a refused body costs no quota.
   if (r.writeQuota && writeQuota) await writeQuota.consume(user);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SlaAdminService, PolicyInput } from '../../core/sla/sla-admin-service';
 import { route } from '../http/routes';
 import { IdParam } from '../http/validate';
-import { CalendarQuery, CreateCalendar, CreatePolicy, DeadlineQuery, EscalationQuery, HolidayBody, PatchCalendar, PatchPolicy } from './sla-schemas';
+import { AcknowledgeEscalation, CalendarQuery, CreateCalendar, CreatePolicy, DeadlineQuery, EscalationQuery, HolidayBody, PatchCalendar, PatchPolicy } from './sla-schemas';
 
 const IdParams = z.object({ id: IdParam });
 const CalendarParams = z.object({ id: z.string().min(1).max(80) });
@@ -85,7 +85,8 @@ export function slaRoutes(admin: SlaAdminService) {
     }),
     route({
       method: 'post', path: '/api/v1/escalations/:id/acknowledge', summary: 'Acknowledge an escalation', access: 'supervisor', success: 200,
-      params: IdParams, handler: ({ user, params }) => admin.acknowledge(user, params.id),
+      params: IdParams, body: AcknowledgeEscalation, bodyOptional: true,
+      handler: ({ user, params, body }) => admin.acknowledge(user, params.id, body.note),
     }),
   ];
 }

@@ -66,3 +66,6 @@ export const CalendarQuery = z.strictObject({
   year: z.string().regex(/^\d{4}$/, yearMessage).transform(Number)
     .refine((y) => y >= HOLIDAY_YEARS.first && y <= HOLIDAY_YEARS.last, yearMessage).optional(),
 });
+
+/** An acknowledgement may say what is being done about it. */
+export const AcknowledgeEscalation = z.strictObject({ note: z.string({ message: 'must be a string' }).trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters').optional() });

@@ -43,10 +43,21 @@ export const RatingBody = z.strictObject({
   comment: z.string().max(2000, 'must be at most 2000 characters').optional(),
 });
 
+/** A ticket in a path: its numeric id or its number, `PQ-2026-000123` (any letter case). */
+export const TicketRefParam = z.string().trim().transform((s, ctx) => {
+  if (/^[1-9]\d{0,14}$/.test(s)) return Number(s);
+  if (/^PQ-\d{4}-\d{6,}$/i.test(s)) return s.toUpperCase();
+  ctx.addIssue({ code: 'custom', message: 'must be a ticket id or number such as PQ-2026-000123' });
+  return z.NEVER;
+});
+
+const StatusList = z.string().transform((s) => s.split(',').map((x) => x.trim()))
+  .pipe(z.array(Status).min(1).max(TICKET_STATUSES.length));
+
 export const ListTickets = z.strictObject({
   ...PageQuerySchema,
-  status: Status.optional(),
-  assignee_id: z.union([z.literal('me'), z.coerce.number().int().positive()], { message: 'must be a user id or "me"' }).optional(),
+  status: StatusList.optional(),
+  assignee_id: z.union([z.enum(['me', 'none']), z.coerce.number().int().positive()], { message: 'must be a user id, "me" or "none"' }).optional(),
   requester_id: z.coerce.number({ message: 'must be a user id' }).int().positive().optional(),
   overdue: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
   due_before: Timestamp.optional(),

@@ -4,10 +4,10 @@ import type { TicketService } from '../../core/tickets/ticket-service';
 import type { Clock } from '../../core/clock';
 import { BadRequestError } from '../../core/errors';
 import { route } from '../http/routes';
-import { IdParam, PageQuerySchema } from '../http/validate';
-import { ListTickets, OfficerCreateTicket, OfficerMessage, RatingBody, StaffCreateTicket, StaffMessage, UpdateTicket } from './ticket-schemas';
+import { PageQuerySchema } from '../http/validate';
+import { ListTickets, OfficerCreateTicket, OfficerMessage, RatingBody, StaffCreateTicket, StaffMessage, TicketRefParam, UpdateTicket } from './ticket-schemas';
 
-const IdParams = z.object({ id: IdParam });
+const IdParams = z.object({ id: TicketRefParam });
 const PageQuery = z.strictObject(PageQuerySchema);
 
 /** Inquiries, their conversation, audit trail and rating (API.md "Tickets"). */
@@ -31,8 +31,8 @@ export function ticketRoutes(tickets: TicketService, clock: Clock) {
       method: 'get', path: '/api/v1/tickets', summary: 'List inquiries (officers: their own)', access: 'user', success: 200,
       query: ListTickets,
       handler: ({ user, query }) => tickets.list(user, {
-        status: query.status,
-        assigneeId: query.assignee_id === 'me' ? user.id : query.assignee_id,
+        statuses: query.status,
+        assigneeId: query.assignee_id === 'me' ? user.id : query.assignee_id === 'none' ? null : query.assignee_id,
         requesterId: query.requester_id,
         overdueAt: query.overdue === 'true' ? clock.now() : undefined,
         dueBefore: query.due_before,

@@ -93,7 +93,7 @@ describe(`input integrity: control characters, cursors, duplicates (${TEST_ENGIN
 
   describe('cursors', () => {
     const badCursors = [
-      '%%%', 'garbage', b64('hello'), b64('{"id":1}'), b64('[]'), b64('[1,2,3]'), b64('["1"]'), b64('[1.5, 2]'),
+      '%%%', 'garbage', b64('hello'), b64('{"id":1}'), b64('[]'), b64('[1,2,3,4]'), b64('["1"]'), b64('[1.5, 2]'),
       b64('[1e400]'), b64('[9007199254740993]'), b64('[null,null]'), b64('["\\u0000"]'), b64('["a\u0000b", 1]'),
     ];
 
