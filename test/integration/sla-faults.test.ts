@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { bearer, startTestWorkers, testStack, waitFor, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 import { privateRedis } from '../helpers/private-redis';
-import { timersSettled } from '../helpers/sla-waits';
+import { timersSettled } from '../helpers/queue-waits';
 
 describe(`SLA timers survive faults (${TEST_ENGINE})`, function () {
   this.timeout(90_000);

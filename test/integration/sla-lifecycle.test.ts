@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { bearer, startTestWorkers, testStack, waitFor, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
-import { dbClockPast, timersSettled } from '../helpers/sla-waits';
+import { dbClockPast, timersSettled } from '../helpers/queue-waits';
 
 describe(`SLA lifecycle on real timers (${TEST_ENGINE})`, function () {
   this.timeout(40_000);
