@@ -29,6 +29,14 @@ export function maintenanceSchedulers(reconcileIntervalMs: number, withMailSweep
   ];
 }
 
+/** Upserts the schedulers; with the reconciler's comes a run of it at once. */
+async function install(q: Queue, specs: SchedulerSpec[]): Promise<void> {
+  for (const s of specs) await q.upsertJobScheduler(s.id, s.repeat, { name: s.id, data: {}, opts: s.template });
+  if (specs.some((s) => s.id === 'reconcile')) {
+    await q.add('reconcile', {}, { jobId: `reconcile-now-${Date.now()}`, removeOnComplete: true, removeOnFail: 100 });
+  }
+}
+
 /** How a scheduler keeper is set up. */
 export interface KeeperOptions {
   /** The producers' maintenance queue (fails fast): the first install, so a start without Redis fails at once. */
@@ -49,24 +57,18 @@ export interface KeeperOptions {
  * an upsert of the same scheduler is idempotent and a second reconciler run records nothing twice.
  */
 export async function keepSchedulers(o: KeeperOptions) {
+  await install(o.producer, o.specs);
   // Its own connection, of the workers' kind (waits through an outage instead of failing), so
   // its 'ready' event is the reconnection and a check begun during an outage finishes after it.
   const queue = new Queue('maintenance', { connection: o.connection, prefix: o.prefix });
   queue.on('error', (err) => o.logger.warn({ err }, 'scheduler keeper: Redis error'));
-
-  const install = async (q: Queue, specs: SchedulerSpec[]) => {
-    for (const s of specs) await q.upsertJobScheduler(s.id, s.repeat, { name: s.id, data: {}, opts: s.template });
-    if (specs.some((s) => s.id === 'reconcile')) {
-      await q.add('reconcile', {}, { jobId: `reconcile-now-${Date.now()}`, removeOnComplete: true, removeOnFail: 100 });
-    }
-  };
 
   const restoreMissing = async () => {
     const present = await Promise.all(o.specs.map((s) => queue.getJobScheduler(s.id)));
     const missing = o.specs.filter((_, i) => !present[i]);
     if (!missing.length) return;
     await install(queue, missing);
-    o.logger.warn({ restored: missing.map((s) => s.id) }, 'job schedulers were missing from Redis (flushed or restarted empty); restored them and queued a reconciler run');
+    o.logger.warn({ restored: missing.map((s) => s.id) }, 'job schedulers were missing from Redis (flushed or restarted empty); restored them');
   };
 
   let inFlight: Promise<void> | null = null;
@@ -77,7 +79,6 @@ export async function keepSchedulers(o: KeeperOptions) {
     return inFlight;
   };
 
-  await install(o.producer, o.specs);
   const client = await queue.getBackend().client;
   const onReady = () => void check();
   client.on('ready', onReady);
