@@ -10,6 +10,9 @@ export interface JobRegistry {
   mail: { send: { outboxId: number } };
 }
 export type QueueName = keyof JobRegistry;
+
+/** Redis calls from a request path fail after this long instead of hanging (background work repairs). */
+export const REDIS_DEADLINE_MS = 1500;
 export const QUEUE_NAMES: QueueName[] = ['sla-timers', 'maintenance', 'mail'];
 
 /**

@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Services } from '../core/services';
+import { keepSchedulers, maintenanceSchedulers } from './maintenance-schedulers';
 import { milestoneProcessor } from './sla/milestone-processor';
 import { reconcileProcessor } from './sla/reconcile-processor';
 import { standardsDailyProcessor } from '../core/standards/standards-service';
@@ -12,6 +13,11 @@ export interface WorkerOptions {
   connection: ConnectionOptions;
   prefix: string;
   reconcileIntervalMs: number;
+  /**
+   * How often each worker process looks for job schedulers lost with Redis's data (default the
+   * reconcile interval, at most 30 s); a reconnection triggers a look too.
+   */
+  schedulerCheckMs?: number;
   timerConcurrency?: number;
   /** How long a job's lock lasts before another worker may take it over (BullMQ default 30 s). */
   lockDurationMs?: number;
@@ -43,7 +49,9 @@ export async function startWorkers(services: Services, queues: Queues, opts: Wor
   };
 
   run('sla-timers', { milestone: milestoneProcessor(services.sla) }, opts.timerConcurrency ?? 8);
-  const reconcile = reconcileProcessor(services.sla, logger, opts.onReconcileRepairs);
+  // The reconciler also re-queues mail whose job Redis lost, so one pass after a data loss
+  // repairs both the timers and the outbox.
+  const reconcile = reconcileProcessor(services.sla, logger, { onRepairs: opts.onReconcileRepairs, sweepMail: opts.extra?.mailSweep });
   run('maintenance', {
     reconcile,
     'mail-sweep': async () => opts.extra?.mailSweep?.(),
@@ -53,22 +61,19 @@ export async function startWorkers(services: Services, queues: Queues, opts: Wor
   if (opts.extra?.mail) run('mail', opts.extra.mail, 8);
 
   // The reconciler runs at start and then every interval, whichever worker process takes it.
-  await queues.maintenance.upsertJobScheduler('reconcile', { every: opts.reconcileIntervalMs }, { name: 'reconcile', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
-  await queues.maintenance.add('reconcile', {}, { jobId: `reconcile-start-${Date.now()}`, removeOnComplete: true, removeOnFail: 100 });
-  // Service standards are evaluated every morning in Seoul (and at once after each record).
-  await queues.maintenance.upsertJobScheduler('standards-daily', { pattern: '30 8 * * *', tz: 'Asia/Seoul' },
-    { name: 'standards-daily', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 100, removeOnFail: 100 } });
-  // Whether the official holiday data runs out soon, every morning in Seoul.
-  await queues.maintenance.upsertJobScheduler('holiday-data', { pattern: '0 9 * * *', tz: 'Asia/Seoul' },
-    { name: 'holiday-data', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 100, removeOnFail: 100 } });
-  if (opts.extra?.mailSweep) {
-    await queues.maintenance.upsertJobScheduler('mail-sweep', { every: 30_000 }, { name: 'mail-sweep', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
-  }
+  const schedulers = await keepSchedulers({
+    producer: queues.maintenance, connection: opts.connection, prefix: opts.prefix, logger,
+    specs: maintenanceSchedulers(opts.reconcileIntervalMs, Boolean(opts.extra?.mailSweep)),
+    checkEveryMs: opts.schedulerCheckMs ?? Math.min(opts.reconcileIntervalMs, 30_000),
+  });
   logger.info({ queues: workers.map((w) => w.name) }, 'workers started');
 
   return {
     workers,
     /** Waits for the jobs in hand, then stops taking new ones. */
-    async close() { await Promise.all(workers.map((w) => w.close())); },
+    async close() {
+      await schedulers.close();
+      await Promise.all(workers.map((w) => w.close()));
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConflictError, NotFoundError } from '../../core/errors';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../../core/errors';
 import type { MailStore, OutboxRecord } from '../../db/stores/mail-store';
 import { route } from '../http/routes';
 import { IdParam, PageQuerySchema } from '../http/validate';
@@ -9,7 +9,7 @@ interface Logger { warn(o: object, msg?: string): void }
 /** What the outbox routes need: the store's admin side and a way to queue a row's job. */
 export interface OutboxRouteDeps {
   store: Pick<MailStore, 'list' | 'resetForRetry' | 'now'>;
-  /** Queues the first-attempt job of each row (workers/mail/mail-queue.ts requeueMail). */
+  /** Queues the first-attempt job of each row, or rejects when Redis does not answer in time. */
   enqueue(outboxIds: number[]): Promise<void>;
   logger: Logger;
 }
@@ -55,8 +55,14 @@ export function outboxRoutes(deps: OutboxRouteDeps) {
         const r = await deps.store.resetForRetry(params.id, await deps.store.now(), user.id);
         if (r.result === 'missing') throw new NotFoundError(`outbox mail ${params.id} does not exist`);
         if (r.result === 'not-failed') throw new ConflictError(`outbox mail ${params.id} is ${r.row.status}; only a failed mail can be retried`);
-        // The row is pending in the database already: if Redis is away the sweeper sends it.
-        await deps.enqueue([params.id]).catch((err: unknown) => deps.logger.warn({ err, outboxId: params.id }, 'could not queue the retried mail; the sweeper will'));
+        try {
+          await deps.enqueue([params.id]);
+        } catch (err) {
+          // The row is pending in the database already, so nothing is lost: the sweeper sends
+          // it once Redis answers. The admin is told the queue is away rather than kept waiting.
+          deps.logger.warn({ err, outboxId: params.id }, 'could not queue the retried mail; the sweeper will');
+          throw new ServiceUnavailableError(`the mail queue did not answer; outbox mail ${params.id} is pending and goes out once it is back`);
+        }
         return outboxView(r.row);
       },
     }),

@@ -14,7 +14,7 @@ import { workerConnection } from '../../workers/connection';
 import { createMailWorkerParts, type MailWorkerDeps } from '../../workers/mail/mail-processor';
 import type { MailTransport } from '../../workers/mail/mail-transport';
 import { createTimerScheduler } from '../../workers/sla/timer-scheduler';
-import { startWorkers } from '../../workers/start';
+import { startWorkers, type WorkerOptions } from '../../workers/start';
 import { silentLogger, type TestStack, type TestUser } from './test-app';
 
 export const MAIL_FROM = 'Helpdesk <helpdesk@agency.example>';
@@ -102,9 +102,13 @@ export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
 /**
  * The app and the workers as production wires them, on a testStack's database and queues: the
  * onMailQueued hook enqueues committed rows, the mail handler sends them, `/api/v1/outbox` is
- * mounted. The sweeper is not scheduled; tests call `parts.sweep()` when they mean it.
+ * mounted. The sweeper is not scheduled unless `workers.sweep`; tests call `parts.sweep()` when they mean it.
  */
-export async function mailStack(s: TestStack, opts: { transport: MailTransport; tuning?: MailWorkerDeps['tuning']; mailRetryMaxMs?: number }) {
+export async function mailStack(s: TestStack, opts: {
+  transport: MailTransport; tuning?: MailWorkerDeps['tuning']; mailRetryMaxMs?: number;
+  /** Worker settings; `sweep` schedules the mail sweeper (and lets the reconciler sweep). */
+  workers?: Partial<Pick<WorkerOptions, 'reconcileIntervalMs' | 'schedulerCheckMs'>> & { sweep?: boolean };
+}) {
   const parts = createMailWorkerParts({
     db: s.db, queues: s.queues, transport: opts.transport, logger: silentLogger, tuning: opts.tuning,
     config: { mailFrom: MAIL_FROM, mailRetryMaxMs: opts.mailRetryMaxMs ?? 60_000 },
@@ -118,8 +122,8 @@ export async function mailStack(s: TestStack, opts: { transport: MailTransport; 
   });
   const http = supertest(app);
   const workers = await startWorkers(services, s.queues, {
-    connection: workerConnection(s.redisUrl), prefix: s.prefix, reconcileIntervalMs: 60_000,
-    extra: { mail: parts.handlers },
+    connection: workerConnection(s.redisUrl), prefix: s.prefix, reconcileIntervalMs: 60_000, ...opts.workers,
+    extra: { mail: parts.handlers, mailSweep: opts.workers?.sweep ? parts.sweep : undefined },
   }, silentLogger);
   const auth = (u: { token: string }) => `Bearer ${u.token}`;
   let n = 0;

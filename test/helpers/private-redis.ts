@@ -50,6 +50,10 @@ export async function privateRedis() {
     },
     /** Stops the server (SIGKILL: like a crash, nothing kept). */
     stop() { child?.kill('SIGKILL'); child = null; },
+    /** Freezes the server (SIGSTOP): connections stay open and nothing answers, like a hung host. */
+    pause() { child?.kill('SIGSTOP'); },
+    /** Lets a paused server go on (SIGCONT). */
+    resume() { child?.kill('SIGCONT'); },
     start,
   };
 }

@@ -5,6 +5,7 @@ import { createMailTransport } from '../../workers/mail/mail-transport';
 import { MAIL_FROM, mailStack, startSmtpSink, type MailStack, type SmtpSink } from '../helpers/mail-stack';
 import { testStack, waitFor, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
+import { mailJobsDone } from '../helpers/queue-waits';
 
 type Row = Record<string, unknown>;
 const CHILD_LEASE_MS = 3500;
@@ -92,7 +93,7 @@ describe(`mail worker killed between send and mark (${TEST_ENGINE})`, function (
     assert.ok((await m.parts.sweep()).enqueued >= 1);
     const sent = await waitFor('the row to be sent', async () => { const r = await row(id); return r.status === 'sent' ? r : null; }, 10_000);
     assert.equal(Number(sent.interrupted), 1);
-    await new Promise((r) => setTimeout(r, 300));
+    await mailJobsDone(s, [id]);
     const copies = sink.to(officer.email);
     assert.equal(copies.length, 2);
     assert.deepEqual(copies.map((c) => c.messageId), [sent.message_id, sent.message_id]);
@@ -110,7 +111,7 @@ describe(`mail worker killed between send and mark (${TEST_ENGINE})`, function (
     assert.ok((await m.parts.sweep()).enqueued >= 1);
     const failed = await waitFor('the row to fail', async () => { const r = await row(id); return r.status === 'failed' ? r : null; }, 10_000);
     assert.match(String(failed.last_error), /^delivery uncertain/);
-    await new Promise((r) => setTimeout(r, 300));
+    await mailJobsDone(s, [id]);
     const copies = sink.to(officer.email);
     assert.equal(copies.length, 2);
     assert.deepEqual(copies.map((c) => c.messageId), [failed.message_id, failed.message_id]);

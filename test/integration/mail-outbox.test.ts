@@ -7,6 +7,7 @@ import { createMailTransport } from '../../workers/mail/mail-transport';
 import { MAIL_FROM, MAIL_HOST, mailStack, startSmtpSink, type MailStack, type SmtpSink } from '../helpers/mail-stack';
 import { bearer, silentLogger, testStack, waitFor, type TestStack } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
+import { mailJobsDone } from '../helpers/queue-waits';
 
 type Row = Record<string, unknown>;
 
@@ -226,7 +227,7 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
     const [sent] = await waitSettled({ ticket_id: t.id }, 1);
     assert.equal(sent!.status, 'sent');
     assert.ok(Number(sent!.attempts) >= 3);
-    await new Promise((r) => setTimeout(r, 500));
+    await mailJobsDone(s, [Number(sent!.id)]);
     assert.equal(sink.to(officer.email).length, 1);
     const events = await eventsOf(t.id);
     assert.equal(events.filter((e) => e.type === 'email.sent').length, 1);
@@ -238,7 +239,7 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
     const [failed] = await waitSettled({ ticket_id: t.id }, 1);
     assert.equal(failed!.status, 'failed');
     assert.equal(Number(failed!.attempts), 1);
-    await new Promise((r) => setTimeout(r, 800));
+    await mailJobsDone(s, [Number(failed!.id)]);
     assert.equal(sink.rcptCount(officer.email), 1, 'a permanent failure is not retried');
     assert.equal((await row(Number(failed!.id))).status, 'failed');
 
@@ -399,7 +400,7 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
     assert.equal(resolved!.id, id);
     assert.equal(resolved!.status, 'sent');
     assert.equal((await m.parts.sweep()).due, 0);
-    await new Promise((r) => setTimeout(r, 300));
+    await mailJobsDone(s, (await m.rows({ ticket_id: t.id })).map((r) => Number(r.id)));
     assert.equal(sink.to(officer.email).length, 2);
   });
 });

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { bearer, startTestWorkers, testStack, waitFor, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 import { privateRedis } from '../helpers/private-redis';
+import { timersSettled } from '../helpers/queue-waits';
 
 describe(`SLA timers survive faults (${TEST_ENGINE})`, function () {
   this.timeout(90_000);
@@ -39,7 +40,8 @@ describe(`SLA timers survive faults (${TEST_ENGINE})`, function () {
     await redis.flushall();
     assert.equal(await jobKeys(), 0);
     const flushedAt = Date.now();
-    const workers = await startTestWorkers(s, { reconcileIntervalMs: 2000 });
+    let passes = 0;
+    const workers = await startTestWorkers(s, { reconcileIntervalMs: 2000, onReconcileRepairs: () => { passes += 1; } });
     try {
       await waitFor('timers restored', async () => (await jobKeys()) > 0 || null, 4000, 20);
       const restoredWithin = Date.now() - flushedAt;
@@ -49,7 +51,9 @@ describe(`SLA timers survive faults (${TEST_ENGINE})`, function () {
         const n = await s.db.knex('sla_milestones').whereIn('ticket_id', ids).whereIn('milestone', ['breach', 'escalation-1']).count({ n: '*' }).first();
         return Number(n!.n) === 400;
       }, 30_000, 200);
-      await new Promise((r) => setTimeout(r, 2500)); // a later reconcile pass may not add anything
+      // A later reconciler pass may not add anything: the second pass from now began after it.
+      const seen = passes;
+      await waitFor('two more reconciler passes', async () => passes >= seen + 2, 20_000, 100);
       const per = await s.db.knex('sla_milestones').whereIn('ticket_id', ids).select('ticket_id', 'milestone').count({ n: '*' }).groupBy('ticket_id', 'milestone');
       assert.ok(per.every((r) => Number(r.n) === 1), 'no milestone doubled');
       assert.equal(per.length, 600);
@@ -71,11 +75,13 @@ describe(`SLA timers survive faults (${TEST_ENGINE})`, function () {
     assert.equal(exit, 'SIGKILL', out);
     assert.match(out, /dying inside the breach transaction/);
     assert.deepEqual(await s.db.knex('sla_milestones').where({ ticket_id: t.id, milestone: 'breach' }), [], 'the killed transaction left nothing');
-    // A healthy worker takes over the stalled job.
+    // A healthy worker takes over the stalled job. The previous test's workers left their
+    // stalled-check marker (30 s, their default), which would hold this takeover back.
+    await s.redis.del(`${s.prefix}:sla-timers:stalled-check`);
     const workers = await startTestWorkers(s, { lockDurationMs: 1500, stalledIntervalMs: 500, reconcileIntervalMs: 60_000 });
     try {
       await waitFor('breach after takeover', async () => (await s.db.knex('escalations').where({ ticket_id: t.id })).length === 1, 20_000, 100);
-      await new Promise((r) => setTimeout(r, 1500));
+      await timersSettled(s, t.id);
       assert.equal((await s.db.knex('sla_milestones').where({ ticket_id: t.id, milestone: 'breach' })).length, 1);
       assert.equal((await s.db.knex('escalations').where({ ticket_id: t.id })).length, 1);
       assert.equal((await s.db.knex('outbox').where({ ticket_id: t.id, template: 'sla-breached', to_address: supervisor.email })).length, 1);

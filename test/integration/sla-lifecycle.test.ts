@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { bearer, startTestWorkers, testStack, waitFor, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
+import { dbClockPast, timersSettled } from '../helpers/queue-waits';
 
 describe(`SLA lifecycle on real timers (${TEST_ENGINE})`, function () {
   this.timeout(40_000);
@@ -41,7 +42,7 @@ describe(`SLA lifecycle on real timers (${TEST_ENGINE})`, function () {
     const t = await s.ticket(officer, { category: p.category });
     assert.equal(t.sla.policy_id, p.id);
     await waitFor('escalation 2', async () => (await milestones(t.id)).length === 4, 10_000);
-    await new Promise((r) => setTimeout(r, 700)); // nothing more may come
+    await timersSettled(s, t.id);
     const ms = await milestones(t.id);
     assert.deepEqual(ms.map((m) => m.milestone), ['warning-2', 'breach', 'escalation-1', 'escalation-2']);
     const due = Date.parse(t.sla.due_at);
@@ -73,12 +74,14 @@ describe(`SLA lifecycle on real timers (${TEST_ENGINE})`, function () {
   });
 
   it('resolved a second before due → met, and nothing fires', async () => {
-    const p = await policy({ resolution_target: 'PT2S', warnings: [], escalations: [{ after: 'PT0S', notify: ['role:supervisor'] }] });
+    // A target long enough that a slow machine still resolves before the deadline.
+    const p = await policy({ resolution_target: 'PT4S', warnings: [], escalations: [{ after: 'PT0S', notify: ['role:supervisor'] }] });
     const t = await s.ticket(officer, { category: p.category });
-    await new Promise((r) => setTimeout(r, 1000));
+    await dbClockPast(s, Date.parse(t.created_at) + 1000);
     const res = await s.http.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(agent)).send({ body: '해결했습니다', status: 'resolved' });
     assert.equal(res.status, 201);
-    await new Promise((r) => setTimeout(r, 2500));
+    await dbClockPast(s, t.sla.due_at);
+    await timersSettled(s, t.id);
     assert.deepEqual(await milestones(t.id), []);
     const cur = await s.http.get(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent));
     assert.equal(cur.body.sla.state, 'met');
@@ -93,11 +96,12 @@ describe(`SLA lifecycle on real timers (${TEST_ENGINE})`, function () {
     await patch('pending').expect(200);
     const paused = await s.http.get(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent));
     assert.equal(paused.body.sla.state, 'paused');
-    await new Promise((r) => setTimeout(r, 3500)); // past the original due time
+    await dbClockPast(s, t.sla.due_at);
+    await timersSettled(s, t.id);
     assert.deepEqual(await milestones(t.id), [], 'no breach while paused');
     const resumed = (await patch('open').expect(200)).body;
     assert.equal(resumed.sla.state, 'running');
-    assert.ok(resumed.sla.paused_seconds >= 3);
+    assert.ok(resumed.sla.paused_seconds >= 1);
     assert.equal(Date.parse(resumed.sla.due_at), Date.parse(t.sla.due_at) + resumed.sla.paused_seconds * 1000);
     await waitFor('breach after resume', async () => (await milestones(t.id)).length === 1, 8000);
     const [breach] = await milestones(t.id);
@@ -112,7 +116,7 @@ describe(`SLA lifecycle on real timers (${TEST_ENGINE})`, function () {
       .send({ subject: '늦게 입력된 전화 문의', body: 'x', requester_id: officer.id, received_at: received, channel: 'phone' });
     assert.equal(res.status, 201);
     assert.equal(res.body.sla.state, 'breached');
-    await new Promise((r) => setTimeout(r, 500));
+    await timersSettled(s, res.body.id);
     const ms = await milestones(res.body.id);
     assert.deepEqual(ms.map((m) => m.milestone).sort(), ['breach', 'escalation-1', 'warning-43200', 'warning-7200']);
   });
@@ -122,7 +126,7 @@ describe(`SLA lifecycle on real timers (${TEST_ENGINE})`, function () {
     await workers.close(); // drive the engine by hand
     try {
       const t = await s.ticket(officer, { category: p.category });
-      await new Promise((r) => setTimeout(r, 1200));
+      await dbClockPast(s, t.sla.due_at);
       await Promise.all([s.services.sla.advance(t.id), s.services.sla.advance(t.id), s.services.sla.advance(t.id)]);
       await s.services.sla.advance(t.id);
       const ms = await milestones(t.id);

@@ -4,8 +4,9 @@
  * so a lost job costs a delay (the sweeper re-adds it), never a mail.
  */
 import type { Job, JobsOptions } from 'bullmq';
+import { within } from '../../core/within';
 import type { MailStore } from '../../db/stores/mail-store';
-import type { Queues } from '../queues';
+import { REDIS_DEADLINE_MS, type Queues } from '../queues';
 
 interface Logger { warn(o: object, msg?: string): void; info(o: object, msg?: string): void }
 
@@ -75,10 +76,12 @@ async function ensureJob(queues: Pick<Queues, 'mail'>, outboxId: number, attempt
 
 /**
  * Queues the first attempt of rows put back to pending (an admin's retry): like enqueueMail, but
- * an old finished job under the same id is replaced rather than swallowing the add.
+ * an old finished job under the same id is replaced rather than swallowing the add. It answers a
+ * request, so it gives up after REDIS_DEADLINE_MS; the rows are pending and the sweeper covers them.
  */
 export async function requeueMail(queues: Pick<Queues, 'mail'>, outboxIds: number[]): Promise<void> {
-  for (const id of outboxIds) await ensureJob(queues, id, 0);
+  const all = async () => { for (const id of outboxIds) await ensureJob(queues, id, 0); };
+  await within(all(), REDIS_DEADLINE_MS, 'Redis (queue the retried mail)');
 }
 
 /** Settings of the sweeper. */

@@ -1,11 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { TimerJob, TimerScheduler } from '../../core/ports';
 import { within } from '../../core/within';
-import { timerJobId, type Queues } from '../queues';
-
-/** Redis calls from a request path fail after this long instead of hanging (the reconciler repairs). */
-const REDIS_DEADLINE_MS = 1500;
-
+import { REDIS_DEADLINE_MS, timerJobId, type Queues } from '../queues';
 
 /** Milestone timers as BullMQ delayed jobs, one per (ticket, deadline version, milestone). */
 export function createTimerScheduler(queues: Queues, redis: Redis, now: () => number = Date.now): TimerScheduler {

@@ -1,0 +1,51 @@
+/**
+ * Waiting on what the workers did rather than on the wall clock, so the timer and mail tests
+ * hold on a loaded machine: each wait polls an observable outcome (Redis's jobs, the database's
+ * clock) instead of sleeping "long enough".
+ */
+import { waitFor, type TestStack } from './test-app';
+
+/** The ids of a queue's jobs whose id starts with `idPrefix` (ids only, not their lock or log keys). */
+async function jobIds(s: TestStack, queue: string, idPrefix: string): Promise<string[]> {
+  const root = `${s.prefix}:${queue}:`;
+  return (await s.redis.keys(`${root}${idPrefix}*`)).map((k) => k.slice(root.length)).filter((id) => !id.includes(':'));
+}
+
+/**
+ * Resolves once every timer job of the ticket that has come due is done (a completed job is
+ * deleted, so what is left waits in the future): from then on nothing more is recorded until a
+ * later milestone's time.
+ */
+export function timersSettled(s: TestStack, ticketId: number, ms = 20_000) {
+  return waitFor(`the due timers of ticket ${ticketId} done`, async () => {
+    for (const id of await jobIds(s, 'sla-timers', `${ticketId}-`)) {
+      const job = await s.queues.timers.getJob(id);
+      if (job && ((await job.getState()) !== 'delayed' || job.timestamp + (job.opts.delay ?? 0) <= Date.now())) return false;
+    }
+    return true;
+  }, ms);
+}
+
+/**
+ * Resolves once no job of the outbox rows is waiting, delayed or running (a finished job is
+ * deleted or kept as failed): from then on nothing sends these rows again.
+ */
+export function mailJobsDone(s: TestStack, outboxIds: number[], ms = 20_000) {
+  return waitFor(`the mail jobs of rows ${outboxIds.join(', ')} done`, async () => {
+    for (const outboxId of outboxIds) {
+      // `mail-<id>` and `mail-<id>-a<n>`, not `mail-<id><digit>…` of another row.
+      const ids = (await jobIds(s, 'mail', `mail-${outboxId}`)).filter((id) => id === `mail-${outboxId}` || id.startsWith(`mail-${outboxId}-`));
+      for (const id of ids) {
+        const state = await (await s.queues.mail.getJob(id))?.getState();
+        if (state && state !== 'failed' && state !== 'completed' && state !== 'unknown') return false;
+      }
+    }
+    return true;
+  }, ms);
+}
+
+/** Resolves once the database's clock, the one the engine judges deadlines by, has passed `at`. */
+export function dbClockPast(s: TestStack, at: string | number, ms = 20_000) {
+  const t = new Date(at).getTime();
+  return waitFor(`the database clock past ${new Date(t).toISOString()}`, async () => (await s.database.now()).getTime() > t, ms);
+}
