@@ -1,8 +1,8 @@
 /**
  * The maintenance job schedulers (the reconciler, the mail sweeper, the daily standards run, the
- * daily holiday-data check) are data in Redis. A FLUSHALL, a restart without persistence or a failover to an empty replica
- * deletes them, and then nothing would ever reconcile again: deadlines would pass without their
- * breach. So every worker process keeps them: it installs them at start and puts back any that
+ * daily holiday-data check) are data in Redis. A FLUSHALL, a restart without persistence or a
+ * failover to an empty replica deletes them, and then nothing would ever reconcile again:
+ * deadlines would pass without their breach. So every worker process keeps them: it installs them at start and puts back any that
  * are missing whenever its connection comes back and on an interval (a FLUSHALL drops no
  * connection, so only the interval sees it).
  */
