@@ -31,6 +31,13 @@ export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDep
   const redisUrl = opts.redisUrl ?? REDIS_URL;
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => {});
+  // As the runtime does: the fail-fast client refuses commands until connected, so a probe right
+  // after start would read as "Redis down". A Redis that does not answer gives up after 2 s.
+  await new Promise<void>((resolve) => {
+    const done = () => resolve();
+    redis.once('ready', done).once('end', done);
+    setTimeout(done, 2000).unref();
+  });
   const prefix = uniquePrefix();
   const u = new URL(redisUrl);
   const queues: Queues = openQueues({ host: u.hostname, port: Number(u.port), enableOfflineQueue: false, maxRetriesPerRequest: 1 }, prefix);
