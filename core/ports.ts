@@ -41,7 +41,7 @@ export interface TicketFilter {
   sort: 'due_at' | '-created_at';
 }
 
-export type TicketPatch = Partial<Pick<Ticket, 'status' | 'assigneeId' | 'priority' | 'category' | 'firstRespondedAt' | 'resolvedAt'>> & { sla?: SlaClock };
+export type TicketPatch = Partial<Pick<Ticket, 'status' | 'assigneeId' | 'priority' | 'category' | 'firstRespondedAt' | 'resolvedAt' | 'resolutionSeconds'>> & { sla?: SlaClock };
 
 export interface TicketStore {
   /** Inserts with a placeholder number; call assignNumber last in the same transaction. */
@@ -116,6 +116,8 @@ export interface NewMail {
 
 export interface OutboxStore {
   enqueue(m: NewMail, at: Date): Promise<number>;
+  /** Queues several mails; returns their ids in the order given. */
+  enqueueMany(m: NewMail[], at: Date): Promise<number[]>;
 }
 
 /** Everything a use case may touch inside one transaction. */

@@ -16,7 +16,7 @@ export function createServices(deps: { db: Database; clock: Clock; timers: Timer
     tickets: createTicketService({ ...deps, sla }),
     slaAdmin: createSlaAdminService({ ...deps, sla }),
     standards: createStandardsService(deps),
-    reports: createSlaReportService({ store: deps.db.reports, sla: deps.db.stores.sla, clock: deps.clock }),
+    reports: createSlaReportService({ store: deps.db.reports, clock: deps.clock }),
   };
 }
 

@@ -24,7 +24,10 @@ function storesOn(knex: Knex, queued: number[] | null): Stores {
     idempotency: createIdempotencyStore(knex),
     sla: createSlaStore(knex),
     outbox: queued
-      ? { enqueue: async (m, at) => { const id = await outbox.enqueue(m, at); queued.push(id); return id; } }
+      ? {
+        enqueue: async (m, at) => { const id = await outbox.enqueue(m, at); queued.push(id); return id; },
+        enqueueMany: async (m, at) => { const ids = await outbox.enqueueMany(m, at); queued.push(...ids); return ids; },
+      }
       : outbox,
   };
 }

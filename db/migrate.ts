@@ -3,6 +3,7 @@ import * as m001 from './migrations/001-core';
 import * as m002 from './migrations/002-seed-sla';
 import * as m003 from './migrations/003-standards';
 import * as m004 from './migrations/004-mail';
+import * as m009 from './migrations/009-fixed-figures';
 
 interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
 
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-seed-sla': m002,
   '003-standards': m003,
   '004-mail': m004,
+  '009-fixed-figures': m009,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Channel, Message, Priority, SlaState, Ticket, TicketStatus } from '../../core/model';
 import type { NewTicket, Page, PageQuery, TicketFilter, TicketPatch, TicketStore } from '../../core/ports';
+import { overdueSql } from './figure-rules';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, toMs, type Row } from '../rows';
 
 export const toTicket = (r: Row): Ticket => ({
@@ -20,6 +21,7 @@ export const toTicket = (r: Row): Ticket => ({
   updatedAt: date(r.updated_at),
   firstRespondedAt: dateOrNull(r.first_responded_at),
   resolvedAt: dateOrNull(r.resolved_at),
+  resolutionSeconds: r.resolution_seconds === null || r.resolution_seconds === undefined ? null : Number(r.resolution_seconds),
   sla: {
     policyId: Number(r.policy_id),
     state: r.sla_state as SlaState,
@@ -101,7 +103,7 @@ export function createTicketStore(knex: Knex): TicketStore {
       if (f.status) q.where('status', f.status);
       if (f.assigneeId !== undefined) q.where('assignee_id', f.assigneeId);
       if (f.requesterId !== undefined) q.where('requester_id', f.requesterId);
-      if (f.overdueAt) q.whereIn('status', ['new', 'open', 'pending']).where('due_at', '<', f.overdueAt.getTime()).whereNull('sla_stopped_at');
+      if (f.overdueAt) q.whereRaw(overdueSql(), [f.overdueAt.getTime()]);
       if (f.dueBefore) q.where('due_at', '<', f.dueBefore.getTime());
       if (f.q) q.whereRaw("search_text like ? escape '\\'", [`%${likeEscape(f.q.toLowerCase())}%`]);
       const after = decodeCursor(page.cursor);
@@ -126,6 +128,7 @@ export function createTicketStore(knex: Knex): TicketStore {
       if (p.category !== undefined) cols.category = p.category;
       if (p.firstRespondedAt !== undefined) cols.first_responded_at = toMs(p.firstRespondedAt);
       if (p.resolvedAt !== undefined) cols.resolved_at = toMs(p.resolvedAt);
+      if (p.resolutionSeconds !== undefined) cols.resolution_seconds = p.resolutionSeconds;
       if (p.sla) Object.assign(cols, slaColumns(p.sla));
       const [row] = await knex('tickets').where({ id }).update(cols).returning('*');
       return toTicket(row as Row);
