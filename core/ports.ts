@@ -86,6 +86,12 @@ export interface EscalationRecord {
   acknowledgedAt: Date | null; acknowledgedBy: number | null; notified: string[];
 }
 
+/**
+ * A committed policy, calendar or holiday change whose open deadlines are still to be recomputed.
+ * Whoever works on it holds a lease; the reconciler finishes one whose lease lapsed (a crash).
+ */
+export interface PendingRecalculation { id: number; policyId: number | null; calendarId: number | null; reason: string; actorId: number | null }
+
 export interface SlaStore {
   policies(): Promise<SlaPolicy[]>;
   policy(id: number): Promise<SlaPolicy | null>;
@@ -107,6 +113,13 @@ export interface SlaStore {
   escalations(state: 'open' | 'acknowledged' | undefined, page: PageQuery): Promise<Page<EscalationRecord>>;
   escalation(id: number): Promise<EscalationRecord | null>;
   acknowledge(id: number, userId: number, at: Date): Promise<void>;
+  /** Records a pending recalculation, leased to its creator until `leaseUntil`. */
+  addRecalculation(r: Omit<PendingRecalculation, 'id'>, at: Date, leaseUntil: Date): Promise<PendingRecalculation>;
+  /** Pending recalculations whose lease ended before `at`, oldest first. */
+  lapsedRecalculations(at: Date): Promise<PendingRecalculation[]>;
+  /** Sets the lease; with `ifLapsedAt`, only when it ended before then (a claim). True if set. */
+  leaseRecalculation(id: number, until: Date, ifLapsedAt?: Date): Promise<boolean>;
+  finishRecalculation(id: number): Promise<void>;
 }
 
 export interface NewMail {

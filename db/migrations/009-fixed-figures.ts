@@ -26,6 +26,8 @@ export async function up(knex: Knex): Promise<void> {
       t.string('reason', 40).notNullable();
       t.integer('actor_id').references('users.id');
       t.bigInteger('created_at').notNullable();
+      // Lease of whoever is recomputing (epoch ms, database clock).
+      t.bigInteger('claimed_until').notNullable();
     });
   }
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Priority, SlaPolicy } from '../../core/model';
-import type { CalendarRecord, EscalationRecord, Page, SlaStore } from '../../core/ports';
+import type { CalendarRecord, EscalationRecord, Page, PendingRecalculation, SlaStore } from '../../core/ports';
 import { formatDuration, parseDuration } from '../../core/time/duration';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, json, type Row } from '../rows';
 
@@ -40,7 +40,12 @@ const toEscalation = (r: Row): EscalationRecord => ({
   acknowledgedBy: r.acknowledged_by === null ? null : Number(r.acknowledged_by), notified: json<string[]>(r.notified),
 });
 
-/** Policies, calendars, milestone records and escalations. */
+const toRecalculation = (r: Row): PendingRecalculation => ({
+  id: Number(r.id), policyId: r.policy_id === null ? null : Number(r.policy_id), calendarId: r.calendar_id === null ? null : Number(r.calendar_id),
+  reason: String(r.reason), actorId: r.actor_id === null ? null : Number(r.actor_id),
+});
+
+/** Policies, calendars, milestone records, escalations and pending recalculations. */
 export function createSlaStore(knex: Knex): SlaStore {
   const policy = async (id: number) => {
     const r = await knex('sla_policies').where({ id }).first();
@@ -151,6 +156,23 @@ export function createSlaStore(knex: Knex): SlaStore {
     },
     async acknowledge(id, userId, at) {
       await knex('escalations').where({ id }).update({ acknowledged_at: at.getTime(), acknowledged_by: userId });
+    },
+    async addRecalculation(r, at, leaseUntil) {
+      const ins = await knex('sla_recalculations').insert({
+        policy_id: r.policyId, calendar_id: r.calendarId, reason: r.reason, actor_id: r.actorId, created_at: at.getTime(), claimed_until: leaseUntil.getTime(),
+      }).returning('id');
+      return { id: insertedId(ins), ...r };
+    },
+    async lapsedRecalculations(at) {
+      return (await knex('sla_recalculations').where('claimed_until', '<', at.getTime()).orderBy('id')).map(toRecalculation);
+    },
+    async leaseRecalculation(id, until, ifLapsedAt) {
+      const q = knex('sla_recalculations').where({ id });
+      if (ifLapsedAt) q.where('claimed_until', '<', ifLapsedAt.getTime());
+      return Number(await q.update({ claimed_until: until.getTime() })) > 0;
+    },
+    async finishRecalculation(id) {
+      await knex('sla_recalculations').where({ id }).delete();
     },
   };
 }
