@@ -11,7 +11,7 @@ import { isOpenStatus } from '../tickets/status-machine';
 
 export interface Logger { info(o: object, msg?: string): void; warn(o: object, msg?: string): void; error(o: object, msg?: string): void }
 
-/** How long a recalculation may go without progress before the reconciler takes it over. */
+/** How long a recalculation may go without progress before the reconciler takes it over (default). */
 const RECALCULATION_LEASE_MS = 5 * 60_000;
 
 /** What one advance of a ticket's clock did, and what is still ahead of it. */
@@ -30,11 +30,11 @@ function supersededJobs(ticketId: number, from: number, to: number, policy: SlaP
  * live clock's timers scheduled, and recomputes deadlines when policies or calendars change.
  * The database is the source of truth; timers are only a way to be on time.
  */
-export function createSlaEngine(deps: { db: Database; clock: Clock; timers: TimerScheduler; logger: Logger }) {
+export function createSlaEngine(deps: { db: Database; clock: Clock; timers: TimerScheduler; logger: Logger; recalculationLeaseMs?: number }) {
   const { db, timers, logger } = deps;
   const clocks = createClockResolver(db.stores.sla);
   /** A recalculation's lease ends by the database's clock, which every process shares. */
-  const leaseEnd = async () => new Date((await db.now()).getTime() + RECALCULATION_LEASE_MS);
+  const leaseEnd = async () => new Date((await db.now()).getTime() + (deps.recalculationLeaseMs ?? RECALCULATION_LEASE_MS));
 
   async function advanceIn(s: Stores, ticketId: number, now: Date, recovered: boolean): Promise<AdvanceResult> {
     const t = await s.tickets.byId(ticketId);
