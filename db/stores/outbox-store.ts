@@ -15,10 +15,11 @@ export function createOutboxStore(knex: Knex): OutboxStore {
     },
     async enqueueMany(list, at) {
       const ids: number[] = [];
-      // Chunks stay under SQLite's bound-parameter limit. One statement's ids ascend in the order
-      // of its rows on both engines, while RETURNING's own row order is not promised: sort them.
-      for (let i = 0; i < list.length; i += 200) {
-        const res = await knex('outbox').insert(list.slice(i, i + 200).map((m) => row(m, at.getTime()))).returning('id');
+      // Chunks of 500: knex writes a multi-row insert on SQLite as a compound SELECT, which SQLite
+      // caps at 500 terms. One statement's ids ascend in the order of its rows on both engines,
+      // while RETURNING's own row order is not promised: sort them.
+      for (let i = 0; i < list.length; i += 500) {
+        const res = await knex('outbox').insert(list.slice(i, i + 500).map((m) => row(m, at.getTime()))).returning('id');
         ids.push(...(res as unknown[]).map((r) => insertedId([r])).sort((a, b) => a - b));
       }
       return ids;
