@@ -103,7 +103,7 @@ export function createTicketStore(knex: Knex): TicketStore {
       if (f.status) q.where('status', f.status);
       if (f.assigneeId !== undefined) q.where('assignee_id', f.assigneeId);
       if (f.requesterId !== undefined) q.where('requester_id', f.requesterId);
-      if (f.overdueAt) q.whereRaw(overdueSql(), [f.overdueAt.getTime()]);
+      if (f.overdueAt) q.whereRaw(overdueSql('tickets.'), [f.overdueAt.getTime()]);
       if (f.dueBefore) q.where('due_at', '<', f.dueBefore.getTime());
       if (f.q) q.whereRaw("search_text like ? escape '\\'", [`%${likeEscape(f.q.toLowerCase())}%`]);
       const after = decodeCursor(page.cursor);
