@@ -142,6 +142,13 @@ describe(`the figures tell the truth (${TEST_ENGINE})`, function () {
     const events = (await as(supervisor).get(`/api/v1/tickets/${done}/events`)).body;
     const types = (Array.isArray(events) ? events : events.items).map((e: { type: string }) => e.type);
     assert.ok(!types.includes('sla.recalculated'), 'a resolved ticket is not recalculated');
+
+    // Reopened and resolved again on Monday 12:00: stored anew, on the clock in force now
+    // (Monday 09:00–12:00 of working time).
+    await t.move(done, 'open');
+    clock.set('2026-03-09T03:00:00Z');
+    await t.move(done, 'resolved');
+    assert.equal((await t.report('2026-03-01', '2026-03-31')).resolution_seconds_p50, 3 * 3600);
   });
 
   it("a moved deadline mails the officer who asked, with the old and new deadline, and no one else", async () => {
