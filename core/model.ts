@@ -66,6 +66,8 @@ export interface Ticket {
   updatedAt: Date;
   firstRespondedAt: Date | null;
   resolvedAt: Date | null;
+  /** Received → resolved on the policy clock in force at resolution; fixed then, null while unresolved. */
+  resolutionSeconds: number | null;
   sla: SlaClock;
 }
 

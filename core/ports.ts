@@ -44,7 +44,7 @@ export interface TicketFilter {
   sort: 'due_at' | '-created_at';
 }
 
-export type TicketPatch = Partial<Pick<Ticket, 'status' | 'assigneeId' | 'priority' | 'category' | 'firstRespondedAt' | 'resolvedAt'>> & { sla?: SlaClock };
+export type TicketPatch = Partial<Pick<Ticket, 'status' | 'assigneeId' | 'priority' | 'category' | 'firstRespondedAt' | 'resolvedAt' | 'resolutionSeconds'>> & { sla?: SlaClock };
 
 export interface TicketStore {
   /** Inserts with a placeholder number; call assignNumber last in the same transaction. */
@@ -108,6 +108,12 @@ export interface EscalationRecord {
   acknowledgedAt: Date | null; acknowledgedBy: number | null; acknowledgedNote: string | null; notified: string[];
 }
 
+/**
+ * A committed policy, calendar or holiday change whose open deadlines are still to be recomputed.
+ * Whoever works on it holds a lease; the reconciler finishes one whose lease lapsed (a crash).
+ */
+export interface PendingRecalculation { id: number; policyId: number | null; calendarId: number | null; reason: string; actorId: number | null }
+
 export interface SlaStore {
   policies(): Promise<SlaPolicy[]>;
   policy(id: number): Promise<SlaPolicy | null>;
@@ -129,6 +135,13 @@ export interface SlaStore {
   escalations(state: 'open' | 'acknowledged' | undefined, page: PageQuery): Promise<Page<EscalationRecord>>;
   escalation(id: number): Promise<EscalationRecord | null>;
   acknowledge(id: number, userId: number, at: Date, note: string | null): Promise<void>;
+  /** Records a pending recalculation, leased to its creator until `leaseUntil`. */
+  addRecalculation(r: Omit<PendingRecalculation, 'id'>, at: Date, leaseUntil: Date): Promise<PendingRecalculation>;
+  /** Pending recalculations whose lease ended before `at`, oldest first. */
+  lapsedRecalculations(at: Date): Promise<PendingRecalculation[]>;
+  /** Sets the lease; with `ifLapsedAt`, only when it ended before then (a claim). True if set. */
+  leaseRecalculation(id: number, until: Date, ifLapsedAt?: Date): Promise<boolean>;
+  finishRecalculation(id: number): Promise<void>;
 }
 
 export interface NewMail {
@@ -138,6 +151,8 @@ export interface NewMail {
 
 export interface OutboxStore {
   enqueue(m: NewMail, at: Date): Promise<number>;
+  /** Queues several mails; returns their ids in the order given. */
+  enqueueMany(m: NewMail[], at: Date): Promise<number[]>;
 }
 
 export interface NoticeStore {

@@ -10,7 +10,7 @@ import { createTicketService } from './tickets/ticket-service';
 import { createUserService } from './users/user-service';
 
 /** Wires the use cases both entry points share, from the ports they need. */
-export function createServices(deps: { db: Database; clock: Clock; timers: TimerScheduler; logger: Logger }) {
+export function createServices(deps: { db: Database; clock: Clock; timers: TimerScheduler; logger: Logger; recalculationLeaseMs?: number }) {
   const sla = createSlaEngine(deps);
   return {
     sla,
@@ -20,7 +20,7 @@ export function createServices(deps: { db: Database; clock: Clock; timers: Timer
     slaAdmin: createSlaAdminService({ ...deps, sla }),
     standards: createStandardsService(deps),
     holidayData: createHolidayDataWatch(deps),
-    reports: createSlaReportService({ store: deps.db.reports, sla: deps.db.stores.sla, clock: deps.clock }),
+    reports: createSlaReportService({ store: deps.db.reports, clock: deps.clock }),
   };
 }
 

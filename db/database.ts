@@ -29,7 +29,10 @@ function storesOn(knex: Knex, queued: number[] | null): Stores {
     sla: createSlaStore(knex),
     notices: createNoticeStore(knex),
     outbox: queued
-      ? { enqueue: async (m, at) => { const id = await outbox.enqueue(m, at); queued.push(id); return id; } }
+      ? {
+        enqueue: async (m, at) => { const id = await outbox.enqueue(m, at); queued.push(id); return id; },
+        enqueueMany: async (m, at) => { const ids = await outbox.enqueueMany(m, at); queued.push(...ids); return ids; },
+      }
       : outbox,
   };
 }

@@ -7,6 +7,7 @@ import * as m005 from './migrations/005-dashboard-sessions';
 import * as m006 from './migrations/006-access-log';
 import * as m007 from './migrations/007-search-queue';
 import * as m008 from './migrations/008-standard-record-void';
+import * as m009 from './migrations/009-fixed-figures';
 import * as m010 from './migrations/010-duration-caps';
 import * as m012 from './migrations/012-daily-notices';
 
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-access-log': m006,
   '007-search-queue': m007,
   '008-standard-record-void': m008,
+  '009-fixed-figures': m009,
   '010-duration-caps': m010,
   '012-daily-notices': m012,
 };

@@ -1,6 +1,8 @@
 /** Every template in every language; the mapped type makes a missing language a compile error. */
 import type { MailTemplate } from './blocks';
 import type { MailLocale, TemplateName } from './types';
+import { en as deadlineChangedEn } from './deadline-changed/en';
+import { ko as deadlineChangedKo } from './deadline-changed/ko';
 import { en as holidayDataExpiringEn } from './holiday-data-expiring/en';
 import { ko as holidayDataExpiringKo } from './holiday-data-expiring/ko';
 import { en as officerRepliedEn } from './officer-replied/en';
@@ -26,6 +28,7 @@ export const TEMPLATES: { readonly [T in TemplateName]: Readonly<Record<MailLoca
   'ticket-replied': { ko: ticketRepliedKo, en: ticketRepliedEn },
   'ticket-resolved': { ko: ticketResolvedKo, en: ticketResolvedEn },
   'officer-replied': { ko: officerRepliedKo, en: officerRepliedEn },
+  'deadline-changed': { ko: deadlineChangedKo, en: deadlineChangedEn },
   'sla-warning': { ko: slaWarningKo, en: slaWarningEn },
   'sla-breached': { ko: slaBreachedKo, en: slaBreachedEn },
   'sla-escalation': { ko: slaEscalationKo, en: slaEscalationEn },

@@ -59,6 +59,11 @@ export interface MailTemplates {
     reopened?: boolean;
     dueAt?: Instant | null;
   };
+  /** To the officer: a policy, calendar or holiday change moved the open inquiry's deadline. */
+  'deadline-changed': TicketMailBase & {
+    oldDueAt: Instant;
+    newDueAt: Instant;
+  };
   /** To the assignee or agents: a deadline is near. */
   'sla-warning': TicketMailBase & {
     dueAt: Instant;

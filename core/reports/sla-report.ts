@@ -3,8 +3,10 @@
  * Asia/Seoul local dates, `to` inclusive (at most 10 years; see reportRange for the defaults).
  *
  * Definitions (docs/monitoring.md repeats them for readers of the README):
- * - tickets: inquiries whose `received_at` falls in the range. Every other figure counts within
- *   this cohort, so a report for a closed period never changes once its tickets are settled.
+ * - tickets: officers' inquiries whose `received_at` falls in the range (a ticket staff opened
+ *   for themselves is not an inquiry and would let them set their own figures). Every other
+ *   figure counts within this cohort, so a report for a closed period never changes once its
+ *   tickets are settled.
  * - resolved: of those, the ones resolved or closed now (`resolved_at` set; a reopened inquiry
  *   is unresolved again).
  * - breached: the clock recorded a breach — `sla_state = 'breached'`, a `breached_at`, or a
@@ -13,14 +15,14 @@
  *   Both are read from the outcome recorded when it happened, never recomputed from today's
  *   policies, so later policy or calendar changes cannot rewrite history. Tickets still running
  *   or paused are neither.
- * - open_overdue: still new/open/pending and past their deadline now: breached, or running with
- *   `due_at` before now (a breach timer not yet recorded). A paused clock is not overdue: it
- *   does not run.
+ * - open_overdue: overdue now by the one rule of core/sla/overdue.ts (still waiting, clock
+ *   running or breached, `due_at` passed); a paused clock is not overdue: it does not run.
  * - compliance_pct: met / (met + breached) × 100, one decimal; null when both are 0.
  * - resolution_seconds_p50/p90: received_at → resolved_at of the resolved tickets, on the
- *   ticket's policy clock (working seconds on a business clock, by its calendar as it is now;
- *   elapsed seconds otherwise), including time spent pending — it is how long the requester
- *   waited, not the SLA budget used.
+ *   ticket's policy clock as it was when the ticket resolved (working seconds on a business
+ *   clock, elapsed seconds otherwise), including time spent pending — it is how long the
+ *   requester waited, not the SLA budget used. Stored on the ticket at resolution, so a later
+ *   policy or calendar change cannot rewrite it.
  *   Nearest-rank percentiles (an observed value), whole seconds; null with no resolved ticket.
  * - satisfaction_avg_100: mean of (score − 1) × 25 over the rated tickets, one decimal; null
  *   without ratings.
@@ -29,10 +31,6 @@
  */
 import type { Clock } from '../clock';
 import { fieldError } from '../errors';
-import type { SlaPolicy } from '../model';
-import type { SlaStore } from '../ports';
-import { createClockResolver } from '../sla/clock-resolver';
-import type { DeadlineClock } from '../time/business-calendar';
 
 export const REPORT_GROUPS = ['agent', 'category', 'month'] as const;
 export type ReportGroupBy = (typeof REPORT_GROUPS)[number];
@@ -51,16 +49,11 @@ export interface OutcomeCounts {
   rated: number; scoreSum: number;
 }
 
-/** One resolved ticket: enough to measure its resolution time on its policy's clock. */
-export interface ResolutionRow { key: string | null; policyId: number; receivedAt: number; resolvedAt: number }
-
 /** The queries the report needs; db/stores/report-store.ts implements them portably. */
 export interface ReportStore {
   outcomeCounts(range: ReportRange, by: StoreGrouping, now: Date): Promise<OutcomeCounts[]>;
-  /** Resolved tickets of every policy but the given ones: group key and resolved_at − received_at in ms. */
-  elapsedResolutions(range: ReportRange, by: StoreGrouping, exceptPolicyIds: number[]): Promise<{ key: string | null; ms: number }[]>;
-  /** Resolved tickets of the given policies, with both instants (their clock is not elapsed time). */
-  resolutionsOn(range: ReportRange, by: StoreGrouping, policyIds: number[]): Promise<ResolutionRow[]>;
+  /** The resolution seconds stored on each resolved ticket, with its group key. */
+  resolutions(range: ReportRange, by: StoreGrouping): Promise<{ key: string | null; seconds: number }[]>;
   userNames(ids: number[]): Promise<Map<number, string>>;
 }
 
@@ -207,43 +200,30 @@ export function assembleReport(inp: ReportInput): SlaReport {
 
 const STORE_GROUPING: Record<ReportGroupBy, StoreGrouping> = { agent: 'assignee', category: 'category', month: 'seoul_day' };
 
-/**
- * The report use case: grouped counts in SQL, then the resolution times — elapsed time computed
- * by SQL for wall-clock policies, working time computed here for business-clock policies (no SQL
- * can walk a calendar) — then pure assembly.
- */
-export function createSlaReportService(deps: { store: ReportStore; sla: Pick<SlaStore, 'policies' | 'calendar'>; clock: Clock }) {
-  const clocks = createClockResolver(deps.sla);
+/** The report use case: grouped counts and the stored resolution times from the store, then pure assembly. */
+export function createSlaReportService(deps: { store: ReportStore; clock: Clock }) {
   return {
     async slaReport(q: { from?: string; to?: string; groupBy?: ReportGroupBy }): Promise<SlaReport> {
       const now = deps.clock.now();
       const { from, to, range } = reportRange(q, now);
       const groupBy = q.groupBy ?? null;
       const by: StoreGrouping = groupBy ? STORE_GROUPING[groupBy] : 'none';
-      // The same test the clock resolver applies: a business policy without a calendar runs on the wall clock.
-      const business = (await deps.sla.policies()).filter((p: SlaPolicy) => p.clock === 'business' && p.calendarId !== null);
-      const byPolicy = new Map<number, DeadlineClock>();
-      for (const p of business) byPolicy.set(p.id, await clocks.forPolicy(p));
-      const ids = [...byPolicy.keys()];
       // One SQLite connection serves one query at a time anyway; in sequence they are easier to read.
       const counts = await deps.store.outcomeCounts(range, by, now);
-      const elapsed = await deps.store.elapsedResolutions(range, by, ids);
-      const working = await deps.store.resolutionsOn(range, by, ids);
+      const stored = await deps.store.resolutions(range, by);
       // Grouped as they arrive; day → month memoised (a Date per row would cost more than the query).
       const resolutions = new Map<string | null, number[]>();
       const months = new Map<string, string>();
-      const add = (key: string | null, seconds: number) => {
-        let k = key;
-        if (groupBy === 'month' && key !== null) {
-          k = months.get(key) ?? monthOfSeoulDay(Number(key));
-          months.set(key, k);
+      for (const r of stored) {
+        let k = r.key;
+        if (groupBy === 'month' && r.key !== null) {
+          k = months.get(r.key) ?? monthOfSeoulDay(Number(r.key));
+          months.set(r.key, k);
         }
         let list = resolutions.get(k);
         if (!list) resolutions.set(k, (list = []));
-        list.push(seconds > 0 ? seconds : 0);
-      };
-      for (const r of elapsed) add(r.key, r.ms / 1000);
-      for (const r of working) add(r.key, byPolicy.get(r.policyId)!.between(new Date(r.receivedAt), new Date(r.resolvedAt)));
+        list.push(r.seconds);
+      }
       const names = groupBy === 'agent'
         ? await deps.store.userNames(counts.map((c) => c.key).filter((k): k is string => k !== null).map(Number))
         : new Map<number, string>();

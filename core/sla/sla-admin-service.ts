@@ -88,12 +88,11 @@ export function createSlaAdminService(deps: { db: Database; clock: Clock; sla: S
       // Only targets being set now are checked against the users: a stored one whose user
       // changed role since must not block an unrelated change (notify time skips it anyway).
       await checkPolicy(next, patch.escalations ?? []);
-      const p = await db.transaction(async (s) => {
+      const { result: p, recalculated } = await sla.changeAndRecalculate(async (s) => {
         const updated = await s.sla.updatePolicy(id, next, clock.now());
         if (updated.isDefault) await s.sla.clearDefault(id);
         return updated;
-      });
-      const recalculated = await sla.recalculateWhere({ policyId: id }, 'policy_changed', actor.id);
+      }, { policyId: id, calendarId: null, reason: 'policy_changed', actorId: actor.id });
       return { ...policyView(p), recalculated_tickets: recalculated };
     },
 
@@ -119,28 +118,32 @@ export function createSlaAdminService(deps: { db: Database; clock: Clock; sla: S
       const c = await findCalendar(idOrKey);
       const merged = { ...c, timezone: patch.timezone ?? c.timezone, hours: patch.hours ?? c.hours, holidaySets: patch.holiday_sets ?? c.holidaySets };
       checkSpec(calendarSpec(merged), merged.holidaySets);
-      const updated = await db.stores.sla.updateCalendar(c.id, { name: patch.name, timezone: patch.timezone, hours: patch.hours, holidaySets: patch.holiday_sets }, clock.now());
-      const recalculated = await sla.recalculateWhere({ calendarId: c.id }, 'calendar_changed', actor.id);
+      const { result: updated, recalculated } = await sla.changeAndRecalculate(
+        (s) => s.sla.updateCalendar(c.id, { name: patch.name, timezone: patch.timezone, hours: patch.hours, holidaySets: patch.holiday_sets }, clock.now()),
+        { policyId: null, calendarId: c.id, reason: 'calendar_changed', actorId: actor.id },
+      );
       return { ...calendarView(updated), recalculated_tickets: recalculated };
     },
     async addHoliday(actor: User, idOrKey: string, h: { date: string; name: string }) {
       const c = await findCalendar(idOrKey);
       if (calendarSpec(c).holidays.includes(h.date)) throw new ConflictError(`${h.date} is already a holiday on calendar ${c.key}`);
       const fromSet = holidaySetDates(c.holidaySets).includes(h.date);
-      if (fromSet) await db.stores.sla.deleteHoliday(c.id, h.date); // un-remove a set holiday
-      else await db.stores.sla.setHoliday(c.id, { ...h, removed: false });
-      await db.stores.sla.updateCalendar(c.id, {}, clock.now());
-      const recalculated = await sla.recalculateWhere({ calendarId: c.id }, 'holiday_added', actor.id);
+      const { recalculated } = await sla.changeAndRecalculate(async (s) => {
+        if (fromSet) await s.sla.deleteHoliday(c.id, h.date); // un-remove a set holiday
+        else await s.sla.setHoliday(c.id, { ...h, removed: false });
+        await s.sla.updateCalendar(c.id, {}, clock.now());
+      }, { policyId: null, calendarId: c.id, reason: 'holiday_added', actorId: actor.id });
       return { holiday: h, recalculated_tickets: recalculated };
     },
     async removeHoliday(actor: User, idOrKey: string, date: string) {
       const c = await findCalendar(idOrKey);
       if (!calendarSpec(c).holidays.includes(date)) throw new NotFoundError(`${date} is not a holiday on calendar ${c.key}`);
       const added = c.holidays.find((x) => x.date === date && !x.removed);
-      if (added && !holidaySetDates(c.holidaySets).includes(date)) await db.stores.sla.deleteHoliday(c.id, date);
-      else await db.stores.sla.setHoliday(c.id, { date, name: added?.name ?? 'removed', removed: true });
-      await db.stores.sla.updateCalendar(c.id, {}, clock.now());
-      const recalculated = await sla.recalculateWhere({ calendarId: c.id }, 'holiday_removed', actor.id);
+      const { recalculated } = await sla.changeAndRecalculate(async (s) => {
+        if (added && !holidaySetDates(c.holidaySets).includes(date)) await s.sla.deleteHoliday(c.id, date);
+        else await s.sla.setHoliday(c.id, { date, name: added?.name ?? 'removed', removed: true });
+        await s.sla.updateCalendar(c.id, {}, clock.now());
+      }, { policyId: null, calendarId: c.id, reason: 'holiday_removed', actorId: actor.id });
       return { holiday: { date, name: added?.name ?? null }, recalculated_tickets: recalculated };
     },
     async deadline(idOrKey: string | null, start: Date, duration: number) {

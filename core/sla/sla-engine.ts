@@ -1,15 +1,18 @@
 import type { Clock } from '../clock';
-import type { SlaClock, SlaPolicy, Ticket } from '../model';
+import type { SlaClock, SlaPolicy, Ticket, User } from '../model';
 import type { DeadlineClock } from '../time/business-calendar';
-import type { Database, Stores, TimerJob, TimerScheduler } from '../ports';
-import { notify } from '../notify/notify';
+import type { Database, PendingRecalculation, Stores, TimerJob, TimerScheduler } from '../ports';
+import { notify, notifyAll, type Notice } from '../notify/notify';
 import { resolveTargets } from '../notify/recipients';
 import { createClockResolver } from './clock-resolver';
 import { milestonesOf, type Milestone } from './milestones';
-import { recalculate } from './sla-clock';
+import { recalculate as recalculateClock } from './sla-clock';
 import { isOpenStatus } from '../tickets/status-machine';
 
 export interface Logger { info(o: object, msg?: string): void; warn(o: object, msg?: string): void; error(o: object, msg?: string): void }
+
+/** How long a recalculation may go without progress before the reconciler takes it over (default). */
+const RECALCULATION_LEASE_MS = 5 * 60_000;
 
 /** What one advance of a ticket's clock did, and what is still ahead of it. */
 export interface AdvanceResult { version: number; recorded: string[]; pending: Milestone[] }
@@ -27,9 +30,11 @@ function supersededJobs(ticketId: number, from: number, to: number, policy: SlaP
  * live clock's timers scheduled, and recomputes deadlines when policies or calendars change.
  * The database is the source of truth; timers are only a way to be on time.
  */
-export function createSlaEngine(deps: { db: Database; clock: Clock; timers: TimerScheduler; logger: Logger }) {
+export function createSlaEngine(deps: { db: Database; clock: Clock; timers: TimerScheduler; logger: Logger; recalculationLeaseMs?: number }) {
   const { db, timers, logger } = deps;
   const clocks = createClockResolver(db.stores.sla);
+  /** A recalculation's lease ends by the database's clock, which every process shares. */
+  const leaseEnd = async () => new Date((await db.now()).getTime() + (deps.recalculationLeaseMs ?? RECALCULATION_LEASE_MS));
 
   async function advanceIn(s: Stores, ticketId: number, now: Date, recovered: boolean): Promise<AdvanceResult> {
     const t = await s.tickets.byId(ticketId);
@@ -117,10 +122,13 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
   }
 
   /**
-   * Brings every live clock in line: records milestones whose time passed without a record
-   * (marked recovered) and re-adds missing timer jobs. Returns what it repaired.
+   * Brings every live clock in line: finishes recalculations a crash interrupted, records
+   * milestones whose time passed without a record (marked recovered) and re-adds missing timer
+   * jobs. Returns what it repaired.
    */
-  async function reconcile(batch = 200): Promise<{ tickets: number; recorded: number; jobsRestored: number }> {
+  async function reconcile(batch = 200): Promise<{ tickets: number; recorded: number; jobsRestored: number; recalculated: number }> {
+    // Deadlines first, so the timers below are checked against the rules in force.
+    const recalculated = await finishLapsedRecalculations();
     let afterId = 0;
     let tickets = 0, recorded = 0, jobsRestored = 0;
     for (;;) {
@@ -156,57 +164,113 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
       // The reconciler is background work: let timer jobs in between batches.
       await new Promise((r) => setImmediate(r));
     }
-    return { tickets, recorded, jobsRestored };
+    return { tickets, recorded, jobsRestored, recalculated };
   }
 
   /**
-   * Recomputes the deadline of every live ticket matched (a changed policy or calendar), writes
-   * `sla.recalculated` on each, and reschedules its timers before returning the count.
+   * Commits `change` together with a pending recalculation of the open deadlines it affects, then
+   * recomputes them. A crash between the two leaves the pending row behind, and the reconciler
+   * finishes it: no open deadline stays on the old rules. Batches keep each transaction short
+   * (SQLite has one writer; a 100,000-ticket change must not stall every other write).
    */
-  async function recalculateWhere(where: { policyId?: number; calendarId?: number }, reason: string, actorId: number | null, batch = 500): Promise<number> {
+  async function changeAndRecalculate<T>(change: (s: Stores) => Promise<T>, what: Omit<PendingRecalculation, 'id'>): Promise<{ result: T; recalculated: number }> {
+    const leaseUntil = await leaseEnd();
+    const { result, pending } = await db.transaction(async (s) => {
+      const result = await change(s);
+      return { result, pending: await s.sla.addRecalculation(what, deps.clock.now(), leaseUntil) };
+    });
+    return { result, recalculated: await recalculate(pending) };
+  }
+
+  /**
+   * Recomputes the deadline of every live ticket a pending recalculation covers, writes
+   * `sla.recalculated` on each, mails the officer whose deadline moved, reschedules the timers
+   * and deletes the pending row. Resolved and closed tickets are history and keep their figures.
+   * Running it again (after a crash) changes only what is still off: a recomputed deadline
+   * equals the stored one and is skipped, so no event or mail repeats.
+   */
+  async function recalculate(r: PendingRecalculation, batch = 500): Promise<number> {
+    const where = { policyId: r.policyId ?? undefined, calendarId: r.calendarId ?? undefined };
+    const requesters = new Map<number, User | null>();
     let afterId = 0;
     let count = 0;
-    for (;;) {
-      const ids = await db.stores.tickets.liveIds({ ...where, afterId, limit: batch });
-      if (ids.length === 0) break;
-      afterId = ids[ids.length - 1]!;
-      const now = deps.clock.now();
-      // One transaction per batch: tickets read together, each policy's clock resolved once,
-      // events written in one statement; then the batch's timers in one Redis round.
-      const { jobs, stale, n } = await db.transaction(async (s) => {
-        const byPolicy = new Map<number, { policy: SlaPolicy; dc: DeadlineClock }>();
-        const out = { jobs: [] as TimerJob[], stale: [] as Omit<TimerJob, 'at'>[], n: 0 };
-        const events: Parameters<typeof s.events.addMany>[0] = [];
-        for (const t of await s.tickets.byIds(ids)) {
-          let p = byPolicy.get(t.sla.policyId);
-          if (!p) {
-            const policy = (await s.sla.policy(t.sla.policyId))!;
-            p = { policy, dc: await clocks.forPolicy(policy, s.sla) };
-            byPolicy.set(policy.id, p);
+    try {
+      for (;;) {
+        const ids = await db.stores.tickets.liveIds({ ...where, afterId, limit: batch });
+        if (ids.length === 0) break;
+        afterId = ids[ids.length - 1]!;
+        const now = deps.clock.now();
+        const leaseUntil = await leaseEnd();
+        // One transaction per batch: tickets read together, each policy's clock resolved once,
+        // events and mails written a batch at a time; then the batch's timers in one Redis round.
+        const { jobs, stale, n } = await db.transaction(async (s) => {
+          await s.sla.leaseRecalculation(r.id, leaseUntil);
+          const byPolicy = new Map<number, { policy: SlaPolicy; dc: DeadlineClock }>();
+          const out = { jobs: [] as TimerJob[], stale: [] as Omit<TimerJob, 'at'>[], n: 0 };
+          const events: Parameters<typeof s.events.addMany>[0] = [];
+          const notices: Notice[] = [];
+          for (const t of await s.tickets.byIds(ids)) {
+            let p = byPolicy.get(t.sla.policyId);
+            if (!p) {
+              const policy = (await s.sla.policy(t.sla.policyId))!;
+              p = { policy, dc: await clocks.forPolicy(policy, s.sla) };
+              byPolicy.set(policy.id, p);
+            }
+            const next = recalculateClock(t.sla, p.policy, p.dc);
+            if (!next) continue;
+            const moved = { old_due_at: t.sla.dueAt.toISOString(), new_due_at: next.dueAt.toISOString() };
+            events.push({ ticketId: t.id, type: 'sla.recalculated', at: now, actorId: r.actorId, public: false, data: { ...moved, reason: r.reason } });
+            if (next.dueAt.getTime() !== t.sla.dueAt.getTime()) {
+              if (!requesters.has(t.requesterId)) requesters.set(t.requesterId, await s.users.byId(t.requesterId));
+              const requester = requesters.get(t.requesterId);
+              // Only officers wait on a deadline they were told; staff see it on the ticket.
+              if (requester?.role === 'officer' && requester.active) {
+                notices.push({ ticket: t, template: 'deadline-changed', to: requester, data: { oldDueAt: moved.old_due_at, newDueAt: moved.new_due_at } });
+              }
+            }
+            await s.tickets.update(t.id, { sla: next }, now);
+            out.jobs.push(...jobsOf({ ...t, sla: next }, milestonesOf(next, p.policy, p.dc)));
+            out.stale.push(...supersededJobs(t.id, t.sla.version, next.version, p.policy));
+            out.n += 1;
           }
-          const next = recalculate(t.sla, p.policy, p.dc);
-          if (!next) continue;
-          events.push({ ticketId: t.id, type: 'sla.recalculated', at: now, actorId, public: false,
-            data: { old_due_at: t.sla.dueAt.toISOString(), new_due_at: next.dueAt.toISOString(), reason } });
-          await s.tickets.update(t.id, { sla: next }, now);
-          out.jobs.push(...jobsOf({ ...t, sla: next }, milestonesOf(next, p.policy, p.dc)));
-          out.stale.push(...supersededJobs(t.id, t.sla.version, next.version, p.policy));
-          out.n += 1;
+          await s.events.addMany(events);
+          await notifyAll(s, now, notices);
+          return out;
+        });
+        try {
+          await timers.schedule(jobs, stale);
+        } catch (err) {
+          logger.warn({ err }, 'could not reschedule SLA timers after a recalculation; the reconciler will repair them');
         }
-        await s.events.addMany(events);
-        return out;
-      });
-      try {
-        await timers.schedule(jobs, stale);
-      } catch (err) {
-        logger.warn({ err }, 'could not reschedule SLA timers after a recalculation; the reconciler will repair them');
+        count += n;
       }
-      count += n;
+      await db.stores.sla.finishRecalculation(r.id);
+    } catch (err) {
+      // This process knows it stopped: the reconciler may take over now, not when the lease ends.
+      await db.stores.sla.leaseRecalculation(r.id, new Date(0)).catch(() => {});
+      throw err;
     }
     return count;
   }
 
-  return { clocks, advance, advanceIn, scheduleTimers, reconcile, recalculateWhere };
+  /** Finishes the recalculations an earlier process left behind (crashed, or failed midway). */
+  async function finishLapsedRecalculations(): Promise<number> {
+    let recalculated = 0;
+    const at = await db.now();
+    for (const r of await db.stores.sla.lapsedRecalculations(at)) {
+      if (!(await db.stores.sla.leaseRecalculation(r.id, await leaseEnd(), at))) continue; // another process took it
+      try {
+        const n = await recalculate(r);
+        recalculated += n;
+        logger.warn({ recalculation: r, recalculated: n }, 'finished a recalculation an earlier process left unfinished');
+      } catch (err) {
+        logger.error({ err, recalculation: r }, 'could not finish a pending recalculation; the next reconciler pass retries');
+      }
+    }
+    return recalculated;
+  }
+
+  return { clocks, advance, advanceIn, scheduleTimers, reconcile, changeAndRecalculate };
 }
 
 export type SlaEngine = ReturnType<typeof createSlaEngine>;

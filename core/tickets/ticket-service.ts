@@ -257,7 +257,8 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     const now = clock.now();
     return db.transaction(async (s) => {
       const t = await visible(s, actor, ref);
-      if (t.requesterId !== actor.id) throw new ForbiddenError('only the requester of an inquiry may rate it');
+      // Ratings are the charter's satisfaction figure: staff may not score their own tickets.
+      if (t.requesterId !== actor.id || actor.role !== 'officer') throw new ForbiddenError('only the officer who made an inquiry may rate it');
       if (t.status !== 'resolved' && t.status !== 'closed') throw new ConflictError('an inquiry can be rated once it is resolved or closed');
       if (await s.tickets.hasRating(t.id)) throw new ConflictError('this inquiry has already been rated');
       const r = await s.tickets.addRating({ ticketId: t.id, userId: actor.id, score: input.score, comment: input.comment ?? null, at: now });
@@ -270,7 +271,8 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
   async function statusPatch(s: Stores, actor: User, t: Ticket, clockState: Ticket['sla'], to: TicketStatus, now: Date) {
     if (!canMove(t.status, to)) throw new ConflictError(`a ${t.status} ticket cannot move to ${to}`);
     const policy = (await s.sla.policy(clockState.policyId))!;
-    const change = onStatusChange(clockState, policy, await sla.clocks.forPolicy(policy, s.sla), t.status, to, now);
+    const dc = await sla.clocks.forPolicy(policy, s.sla);
+    const change = onStatusChange(clockState, policy, dc, t.status, to, now);
     await s.events.add({ ticketId: t.id, type: 'ticket.status_changed', at: now, actorId: actor.id, public: true, data: { from: t.status, to } });
     for (const e of change.events) {
       await s.events.add({ ticketId: t.id, type: e.type, at: now, actorId: actor.id, public: false, data: e.data });
@@ -279,10 +281,13 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     const patch: Parameters<typeof s.tickets.update>[1] = { status: to, sla: change.clock };
     if (to === 'resolved') {
       patch.resolvedAt = now;
+      // Fixed now, on the clock in force now: a later policy or calendar change must not rewrite it.
+      patch.resolutionSeconds = Math.max(0, Math.round(dc.between(t.receivedAt, now)));
       const requester = (await s.users.byId(t.requesterId))!;
       await notify(s, now, t, 'ticket-resolved', [requester], { resolvedAt: now.toISOString(), agentName: actor.name });
     } else if (t.status === 'resolved' && to === 'open') {
       patch.resolvedAt = null;
+      patch.resolutionSeconds = null;
     }
     return patch;
   }

@@ -13,8 +13,9 @@ export function createEventStore(knex: Knex): EventStore {
       await knex('events').insert(row(e));
     },
     async addMany(list) {
-      // chunks stay under SQLite's bound-parameter limit
-      for (let i = 0; i < list.length; i += 200) await knex('events').insert(list.slice(i, i + 200).map(row));
+      // Chunks of 500: knex writes a multi-row insert on SQLite as a compound SELECT, which SQLite
+      // caps at 500 terms (6 columns × 500 rows stays far under its bound-parameter limit).
+      for (let i = 0; i < list.length; i += 500) await knex('events').insert(list.slice(i, i + 500).map(row));
     },
     async forTicket(ticketId, publicOnly, page) {
       const q = knex('events').where({ ticket_id: ticketId }).orderBy('id').limit(page.limit + 1);

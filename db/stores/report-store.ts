@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import type { OutcomeCounts, ReportRange, ReportStore, ResolutionRow, StoreGrouping } from '../../core/reports/sla-report';
+import type { OutcomeCounts, ReportRange, ReportStore, StoreGrouping } from '../../core/reports/sla-report';
 import { bool, type Row } from '../rows';
+import { OFFICER_REQUESTER, overdueSql } from './figure-rules';
 
 /*
  * Read-only aggregate queries for the SLA report and the operational gauges. Every query is
@@ -8,14 +9,8 @@ import { bool, type Row } from '../rows';
  * on SQLite and PostgreSQL; the definitions of the figures are in core/reports/sla-report.ts.
  */
 
-const OPEN = "('new', 'open', 'pending')";
 /** The breach the ticket row itself records (its state, or its stamp). */
 const BREACHED_ROW = "(t.sla_state = 'breached' or t.breached_at is not null)";
-/**
- * Still waiting and past its deadline at the bound instant: breached, or running past due_at (a
- * breach timer not yet recorded). A paused clock does not run, so it is not overdue.
- */
-const OPEN_OVERDUE_ROW = `(t.status in ${OPEN} and (${BREACHED_ROW} or (t.sla_state = 'running' and t.due_at < ?)))`;
 /** A ticket with a recorded breach milestone, of any deadline version. */
 const HAS_BREACH_MILESTONE = "t.id in (select m.ticket_id from sla_milestones m where m.milestone = 'breach')";
 
@@ -45,8 +40,9 @@ export function createReportStore(knex: Knex): ReportStore & {
   lastMilestoneIdBefore(at: Date): Promise<number>;
   milestonesAfter(afterId: number, limit: number): Promise<RecordedMilestone[]>;
 } {
+  // The report's cohort: officers' inquiries received in the range.
   const inRange = (q: Knex.QueryBuilder, r: ReportRange) =>
-    q.where('t.received_at', '>=', r.from.getTime()).andWhere('t.received_at', '<', r.to.getTime());
+    q.where('t.received_at', '>=', r.from.getTime()).andWhere('t.received_at', '<', r.to.getTime()).whereRaw(OFFICER_REQUESTER);
 
   return {
     async outcomeCounts(range, by, now): Promise<OutcomeCounts[]> {
@@ -59,7 +55,7 @@ export function createReportStore(knex: Knex): ReportStore & {
         .select(knex.raw('sum(case when t.resolved_at is not null then 1 else 0 end) as resolved'))
         .select(knex.raw(`sum(case when ${BREACHED_ROW} then 1 else 0 end) as breached`))
         .select(knex.raw(`sum(case when t.sla_state = 'met' and not ${BREACHED_ROW} then 1 else 0 end) as met`))
-        .select(knex.raw(`sum(case when ${OPEN_OVERDUE_ROW} then 1 else 0 end) as open_overdue`, [now.getTime()]))
+        .select(knex.raw(`sum(case when ${overdueSql('t.')} then 1 else 0 end) as open_overdue`, [now.getTime()]))
         .select(knex.raw('count(r.score) as rated'))
         .select(knex.raw('sum(r.score) as score_sum'));
       inRange(q, range);
@@ -70,8 +66,7 @@ export function createReportStore(knex: Knex): ReportStore & {
       const extra = knex({ t: 'tickets' }).whereRaw(HAS_BREACH_MILESTONE).whereRaw(`not ${BREACHED_ROW}`)
         .select(knex.raw(`${group ?? 'null'} as k`))
         .select(knex.raw('count(*) as n'))
-        .select(knex.raw("sum(case when t.sla_state = 'met' then 1 else 0 end) as met"))
-        .select(knex.raw(`sum(case when t.status in ${OPEN} and not (t.sla_state = 'running' and t.due_at < ?) then 1 else 0 end) as newly_overdue`, [now.getTime()]));
+        .select(knex.raw("sum(case when t.sla_state = 'met' then 1 else 0 end) as met"));
       inRange(extra, range);
       if (group) extra.groupByRaw(group);
       const [rows, fixes]: Row[][] = [await q, await extra];
@@ -88,32 +83,18 @@ export function createReportStore(knex: Knex): ReportStore & {
         if (!c || n(f.n) === 0) continue;
         c.breached += n(f.n);
         c.met -= n(f.met);
-        c.openOverdue += n(f.newly_overdue);
       }
       return [...out.values()];
     },
 
-    async elapsedResolutions(range, by, exceptPolicyIds) {
-      // Plain elapsed time is a subtraction SQL can do; fetching two columns instead of four
-      // halves the cost of bringing ~90,000 rows into Node.
+    async resolutions(range, by) {
+      // The figure stored when each ticket resolved: later policy or calendar changes leave it be.
       const group = by === 'none' ? null : GROUP_SQL[by];
-      const q = knex({ t: 'tickets' }).whereNotNull('t.resolved_at').select(knex.raw('t.resolved_at - t.received_at as d'));
-      if (group) q.select(knex.raw(`${group} as k`));
-      if (exceptPolicyIds.length) q.whereNotIn('t.policy_id', exceptPolicyIds);
-      inRange(q, range);
-      const rows: Row[] = await q;
-      return rows.map((r) => ({ key: group ? keyOf(r.k) : null, ms: Number(r.d) }));
-    },
-
-    async resolutionsOn(range, by, policyIds): Promise<ResolutionRow[]> {
-      if (policyIds.length === 0) return [];
-      const group = by === 'none' ? null : GROUP_SQL[by];
-      const q = knex({ t: 'tickets' }).whereNotNull('t.resolved_at').whereIn('t.policy_id', policyIds)
-        .select('t.policy_id', 't.received_at', 't.resolved_at');
+      const q = knex({ t: 'tickets' }).whereNotNull('t.resolved_at').whereNotNull('t.resolution_seconds').select('t.resolution_seconds');
       if (group) q.select(knex.raw(`${group} as k`));
       inRange(q, range);
       const rows: Row[] = await q;
-      return rows.map((r) => ({ key: group ? keyOf(r.k) : null, policyId: Number(r.policy_id), receivedAt: Number(r.received_at), resolvedAt: Number(r.resolved_at) }));
+      return rows.map((r) => ({ key: group ? keyOf(r.k) : null, seconds: Number(r.resolution_seconds) }));
     },
 
     async userNames(ids) {
@@ -129,9 +110,8 @@ export function createReportStore(knex: Knex): ReportStore & {
     },
 
     async openOverdueCount(now) {
-      // The report's definition, breach milestones included.
-      const [r] = await knex({ t: 'tickets' })
-        .where((w) => w.whereRaw(OPEN_OVERDUE_ROW, [now.getTime()]).orWhere((x) => x.whereIn('t.status', ['new', 'open', 'pending']).whereRaw(HAS_BREACH_MILESTONE)))
+      // The report's open_overdue: the same rule over the same tickets (officers' inquiries).
+      const [r] = await knex({ t: 'tickets' }).whereRaw(overdueSql('t.'), [now.getTime()]).whereRaw(OFFICER_REQUESTER)
         .count({ c: '*' }) as Row[];
       return n(r?.c);
     },

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Priority, SlaPolicy, TicketStatus } from '../../core/model';
-import type { CalendarRecord, EscalationRecord, Page, SlaStore } from '../../core/ports';
+import type { CalendarRecord, EscalationRecord, Page, PendingRecalculation, SlaStore } from '../../core/ports';
 import { formatDuration, parseDuration } from '../../core/time/duration';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, json, type Row } from '../rows';
 
@@ -45,7 +45,12 @@ const toEscalation = (r: Row): EscalationRecord => ({
   acknowledgedNote: (r.acknowledged_note as string | null) ?? null, notified: json<string[]>(r.notified),
 });
 
-/** Policies, calendars, milestone records and escalations. */
+const toRecalculation = (r: Row): PendingRecalculation => ({
+  id: Number(r.id), policyId: r.policy_id === null ? null : Number(r.policy_id), calendarId: r.calendar_id === null ? null : Number(r.calendar_id),
+  reason: String(r.reason), actorId: r.actor_id === null ? null : Number(r.actor_id),
+});
+
+/** Policies, calendars, milestone records, escalations and pending recalculations. */
 export function createSlaStore(knex: Knex): SlaStore {
   const policy = async (id: number) => {
     const r = await knex('sla_policies').where({ id }).first();
@@ -158,6 +163,23 @@ export function createSlaStore(knex: Knex): SlaStore {
     },
     async acknowledge(id, userId, at, note) {
       await knex('escalations').where({ id }).update({ acknowledged_at: at.getTime(), acknowledged_by: userId, acknowledged_note: note });
+    },
+    async addRecalculation(r, at, leaseUntil) {
+      const ins = await knex('sla_recalculations').insert({
+        policy_id: r.policyId, calendar_id: r.calendarId, reason: r.reason, actor_id: r.actorId, created_at: at.getTime(), claimed_until: leaseUntil.getTime(),
+      }).returning('id');
+      return { id: insertedId(ins), ...r };
+    },
+    async lapsedRecalculations(at) {
+      return (await knex('sla_recalculations').where('claimed_until', '<', at.getTime()).orderBy('id')).map(toRecalculation);
+    },
+    async leaseRecalculation(id, until, ifLapsedAt) {
+      const q = knex('sla_recalculations').where({ id });
+      if (ifLapsedAt) q.where('claimed_until', '<', ifLapsedAt.getTime());
+      return Number(await q.update({ claimed_until: until.getTime() })) > 0;
+    },
+    async finishRecalculation(id) {
+      await knex('sla_recalculations').where({ id }).delete();
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { StandardPeriod } from '../../core/standards/periods';
 import type { Status } from '../../core/standards/evaluate';
 import type { StandardAuditEntry, StandardSettings, StandardStore, StoredStandardRecord } from '../../core/standards/standards-service';
+import { OFFICER_REQUESTER, overdueSql } from './figure-rules';
 import { date, dateOrNull, decodeCursor, encodeCursor, insertedId, json, toMs, type Row } from '../rows';
 
 const toSettings = (r: Row): StandardSettings => ({
@@ -20,8 +21,7 @@ const toRecord = (r: Row): StoredStandardRecord => ({
 
 /**
  * A breach was recorded for ticket `t`: its state, its stamp or a breach milestone of any deadline
- * version — the SLA report's definition (db/stores/report-store.ts), so both count alike. A
- * paused clock does not run, so an open paused inquiry is not overdue unless it breached before.
+ * version — the SLA report's definition (db/stores/report-store.ts), so both count alike.
  */
 const BREACHED = "(t.sla_state = 'breached' or t.breached_at is not null or exists (select 1 from sla_milestones m where m.ticket_id = t.id and m.milestone = 'breach'))";
 
@@ -113,8 +113,9 @@ export function createStandardStore(knex: Knex): StandardStore {
     },
     async helpdesk(from, to, now, nearDueMs) {
       // Resolved in the period by resolved_at; met and breached read exactly as the SLA report
-      // reads them (db/stores/report-store.ts): the outcome recorded when it happened.
-      const [r] = await knex({ t: 'tickets' }).whereNotNull('t.resolved_at')
+      // reads them (db/stores/report-store.ts): the outcome recorded when it happened, officers'
+      // inquiries only.
+      const [r] = await knex({ t: 'tickets' }).whereNotNull('t.resolved_at').whereRaw(OFFICER_REQUESTER)
         .where('t.resolved_at', '>=', from.getTime()).where('t.resolved_at', '<', to.getTime())
         .select(
           knex.raw('count(*) as resolved'),
@@ -124,9 +125,9 @@ export function createStandardStore(knex: Knex): StandardStore {
       let openOverdue = 0;
       let openNearDue = 0;
       if (now) {
-        const [o] = await knex({ t: 'tickets' }).whereIn('t.status', ['new', 'open', 'pending'])
+        const [o] = await knex({ t: 'tickets' }).whereIn('t.status', ['new', 'open', 'pending']).whereRaw(OFFICER_REQUESTER)
           .select(
-            knex.raw(`sum(case when ${BREACHED} or (t.sla_state = 'running' and t.due_at < ?) then 1 else 0 end) as overdue`, [now.getTime()]),
+            knex.raw(`sum(case when ${overdueSql('t.')} then 1 else 0 end) as overdue`, [now.getTime()]),
             knex.raw("sum(case when t.sla_state = 'running' and t.due_at >= ? and t.due_at < ? then 1 else 0 end) as near", [now.getTime(), now.getTime() + nearDueMs]),
           ) as Row[];
         openOverdue = count(o?.overdue);

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Channel, Message, Priority, SlaState, Ticket, TicketStatus } from '../../core/model';
 import type { NewTicket, Page, PageQuery, TicketFilter, TicketPatch, TicketStore } from '../../core/ports';
 import { indexMessages, indexTickets, whereMatches } from './search-index';
+import { overdueSql } from './figure-rules';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, toMs, type Row } from '../rows';
 
 export const toTicket = (r: Row): Ticket => ({
@@ -21,6 +22,7 @@ export const toTicket = (r: Row): Ticket => ({
   updatedAt: date(r.updated_at),
   firstRespondedAt: dateOrNull(r.first_responded_at),
   resolvedAt: dateOrNull(r.resolved_at),
+  resolutionSeconds: r.resolution_seconds === null || r.resolution_seconds === undefined ? null : Number(r.resolution_seconds),
   sla: {
     policyId: Number(r.policy_id),
     state: r.sla_state as SlaState,
@@ -110,7 +112,7 @@ export function createTicketStore(knex: Knex): TicketStore {
       if (f.assigneeId === null) q.whereNull('assignee_id');
       else if (f.assigneeId !== undefined) q.where('assignee_id', f.assigneeId);
       if (f.requesterId !== undefined) q.where('requester_id', f.requesterId);
-      if (f.overdueAt) q.whereIn('status', ['new', 'open', 'pending']).where('due_at', '<', f.overdueAt.getTime()).whereNull('sla_stopped_at');
+      if (f.overdueAt) q.whereRaw(overdueSql('tickets.'), [f.overdueAt.getTime()]);
       if (f.dueBefore) q.where('due_at', '<', f.dueBefore.getTime());
       for (const term of f.search?.terms ?? []) whereMatches(q, knex, term, f.search!.includeInternal);
       const after = decodeCursor(page.cursor, 3);
@@ -140,6 +142,7 @@ export function createTicketStore(knex: Knex): TicketStore {
       if (p.category !== undefined) cols.category = p.category;
       if (p.firstRespondedAt !== undefined) cols.first_responded_at = toMs(p.firstRespondedAt);
       if (p.resolvedAt !== undefined) cols.resolved_at = toMs(p.resolvedAt);
+      if (p.resolutionSeconds !== undefined) cols.resolution_seconds = p.resolutionSeconds;
       if (p.sla) Object.assign(cols, slaColumns(p.sla));
       const [row] = await knex('tickets').where({ id }).update(cols).returning('*');
       return toTicket(row as Row);

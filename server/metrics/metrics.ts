@@ -86,7 +86,7 @@ export function createMetrics(opts: MetricsOptions) {
     },
   });
   new Gauge({
-    name: 'helpdesk_tickets_open_overdue', help: 'Open tickets past their deadline (breached, or running past due_at); paused clocks excluded', registers,
+    name: 'helpdesk_tickets_open_overdue', help: 'Officers\' open inquiries past their deadline (clock running or breached); paused clocks excluded', registers,
     async collect() {
       await guarded('open_overdue', this, async () => { this.set(await opts.source.openOverdueCount(clock.now())); });
     },

@@ -161,7 +161,7 @@ describe(`purchase-inquiry-48h from the tickets (${TEST_ENGINE})`, () => {
     assert.equal(c.status, 'missed');
     assert.equal(c.target, 100);
     // The SLA report over the same tickets counts them alike (it rounds to one decimal).
-    const reports = createSlaReportService({ store: createReportStore(t.s.db.knex), sla: t.s.database.stores.sla, clock: t.clock });
+    const reports = createSlaReportService({ store: createReportStore(t.s.db.knex), clock: t.clock });
     const rep = await reports.slaReport({ from: '2026-01-01', to: '2026-12-31' });
     assert.deepEqual([rep.resolved, rep.met, rep.breached], [c.tickets.resolved, c.tickets.met, c.tickets.breached]);
     assert.ok(rep.compliance_pct !== null && Math.abs(rep.compliance_pct - c.actual) < 0.05, `${rep.compliance_pct} vs ${c.actual}`);

@@ -12,6 +12,7 @@ const samples: { [T in TemplateName]: MailTemplates[T] } = {
   'ticket-replied': { ...ticket, agentName: '이담당', replyBody: '첫째 줄\n둘째 줄', repliedAt: new Date('2026-02-18T02:00:00Z'), status: 'pending' },
   'ticket-resolved': { ...ticket, resolvedAt: '2026-02-19T08:00:00Z', agentName: '이담당', resolutionNote: '처리했습니다.' },
   'officer-replied': { ...ticket, officerName: '김민수', organization: '한국조달기관', messageBody: '추가 자료를 보냅니다.', reopened: true, dueAt: due },
+  'deadline-changed': { ...ticket, oldDueAt: due, newDueAt: '2026-02-20T09:00:00Z' },
   'sla-warning': { ...ticket, dueAt: due, remainingSeconds: 2 * 3600, clock: 'business', assigneeName: '이담당', priority: 'urgent' },
   'sla-breached': { ...ticket, dueAt: due, breachedAt: '2026-02-19T09:00:05Z', assigneeName: null },
   'sla-escalation': { ...ticket, level: 2, dueAt: due, overdueSeconds: 26 * 3600 + 30 * 60, assigneeName: '이담당' },

@@ -83,6 +83,7 @@ const REQUIRED: { readonly [T in TemplateName]: ReadonlyArray<keyof MailTemplate
   'ticket-replied': ['ticketId', 'ticketNumber', 'subject', 'agentName', 'replyBody'],
   'ticket-resolved': ['ticketId', 'ticketNumber', 'subject', 'resolvedAt'],
   'officer-replied': ['ticketId', 'ticketNumber', 'subject', 'officerName', 'messageBody'],
+  'deadline-changed': ['ticketId', 'ticketNumber', 'subject', 'oldDueAt', 'newDueAt'],
   'sla-warning': ['ticketId', 'ticketNumber', 'subject', 'dueAt', 'remainingSeconds'],
   'sla-breached': ['ticketId', 'ticketNumber', 'subject', 'dueAt', 'breachedAt'],
   'sla-escalation': ['ticketId', 'ticketNumber', 'subject', 'level', 'dueAt', 'overdueSeconds'],
