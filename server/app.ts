@@ -68,12 +68,21 @@ export function createApp(deps: AppDeps) {
     const token = m[1]!;
     return limiter.attempt(req, token, () => deps.services.users.authenticate(token));
   };
+  const onRefused = auditRefusals(deps.services.accessLog, deps.logger);
   app.use(requestContext(deps.logger));
-  deps.mount?.(app, authenticate);
+  // The operator endpoints sit outside the route table; their failed sign-ins are logged the same way.
+  deps.mount?.(app, async (req) => {
+    try {
+      return await authenticate(req);
+    } catch (err) {
+      if (err instanceof UnauthorizedError) await onRefused({ req, status: 401, user: null, route: `${req.method} ${req.originalUrl.split('?')[0]}`, target: null });
+      throw err;
+    }
+  });
   app.use(helmet());
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   const quota = deps.writeQuotaPerMinute === undefined ? undefined : createWriteQuota(deps.writeQuotaPerMinute);
-  mountRoutes(app, apiRoutes(deps), authenticate, auditRefusals(deps.services.accessLog, deps.logger), quota);
+  mountRoutes(app, apiRoutes(deps), authenticate, onRefused, quota);
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));

@@ -28,7 +28,7 @@ export function accessLogRoutes(accessLog: AccessLogService) {
 export function auditRefusals(accessLog: AccessLogService, logger: Logger) {
   return async ({ req, status, user, route: routeKey, target }: RefusedRequest): Promise<void> => {
     await accessLog.refused({
-      actorId: user?.id ?? null, status, method: req.method, path: req.path,
+      actorId: user?.id ?? null, status, method: req.method, path: req.originalUrl.split('?')[0]!,
       targetType: target?.type ?? null, targetId: target?.id ?? null, ip: req.ip ?? null,
     }, routeKey).catch((err: unknown) => logger.warn({ err, reqId: req.headers['x-request-id'] }, 'could not record a refused request in the access log'));
   };

@@ -70,6 +70,15 @@ describe(`metrics and queue dashboard (${TEST_ENGINE})`, () => {
     assert.equal((await scrape('not-the-metrics-token')).status, 401);
   });
 
+  it('records a failed sign-in at /metrics and /admin/queues in the access log', async () => {
+    await scrape('not-a-token').expect(401);
+    await http.get('/admin/queues/').set('authorization', 'Bearer not-a-token').expect(401);
+    const rows = await s.db.knex('access_log').where({ status: 401 }).select('path');
+    const paths = rows.map((r: { path: string }) => r.path);
+    assert.ok(paths.includes('/metrics'), paths.join());
+    assert.ok(paths.some((p: string) => p.startsWith('/admin/queues')), paths.join());
+  });
+
   it('answers the METRICS_TOKEN with every named series', async () => {
     metrics.recordReconcilerRepairs(3);
     const res = await scrape(METRICS_TOKEN);
