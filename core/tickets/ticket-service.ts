@@ -6,7 +6,7 @@ import type { Database, PageQuery, Stores, TicketFilter } from '../ports';
 import { onStatusChange, recalculate, startClock } from '../sla/sla-clock';
 import { selectPolicy } from '../sla/policy-match';
 import type { SlaEngine } from '../sla/sla-engine';
-import { canMove } from './status-machine';
+import { canMove, isOpenStatus } from './status-machine';
 import { eventView, messageView, ticketView, type TicketView } from './ticket-view';
 import { milestonesOf } from '../sla/milestones';
 import { notify } from '../notify/notify';
@@ -190,6 +190,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       const updated = await s.tickets.update(t.id, {
         ...patch, sla: patchSla, assigneeId: input.assignee_id, priority: input.priority, category: input.category,
       }, now);
+      await tellDeadlineMoved(s, t, updated, now);
       return { ticket: updated, prev: t.sla.version };
     });
     if (ticket.sla.version !== prev) await sla.scheduleTimers(ticket, prev);
@@ -310,6 +311,17 @@ function sharedLookups(s: Stores): Stores {
     users: { ...s.users, byId: once((id: number) => s.users.byId(id)) },
     sla: { ...s.sla, policy: once((id: number) => s.sla.policy(id)), calendar: once((k: number | string) => s.sla.calendar(k)) },
   };
+}
+
+/**
+ * An officer whose open inquiry got a new deadline (its priority or policy changed) is told, as
+ * for a policy or calendar change; staff see the deadline on the ticket.
+ */
+async function tellDeadlineMoved(s: Stores, before: Ticket, after: Ticket, now: Date): Promise<void> {
+  if (!isOpenStatus(after.status) || after.sla.dueAt.getTime() === before.sla.dueAt.getTime()) return;
+  const requester = await s.users.byId(after.requesterId);
+  if (requester?.role !== 'officer' || !requester.active) return;
+  await notify(s, now, after, 'deadline-changed', [requester], { oldDueAt: before.sla.dueAt.toISOString(), newDueAt: after.sla.dueAt.toISOString() });
 }
 
 async function usersById(s: Stores, ids: number[]): Promise<Map<number, User>> {

@@ -187,4 +187,24 @@ describe(`the figures tell the truth (${TEST_ENGINE})`, function () {
     assert.match(rendered.text, /Previous deadline[^\n]*Mon, 9 Mar 2026 10:00 \(KST\)/);
     assert.match(rendered.text, /New deadline/);
   });
+
+  it("an agent's change of priority or policy that moves an open deadline mails the officer too", async () => {
+    t = await truthStack('2026-03-09T01:00:00Z');
+    const { as, agent, officer } = t;
+    await truthPolicy();
+    const fast = await as(t.supervisor).post('/api/v1/sla-policies', { name: '긴급 4시간', match: { category: 'urgent-truth' }, resolution_target: 'PT4H', clock: 'calendar' });
+    assert.equal(fast.status, 201, fast.text);
+    const id = await t.ticket(officer, { category: 'truth' });
+    const staffOwn = await t.ticket(agent, { category: 'truth' });
+    for (const ticket of [id, staffOwn]) {
+      const res = await as(agent).patch(`/api/v1/tickets/${ticket}`, { policy_id: fast.body.id });
+      assert.equal(res.status, 200, res.text);
+    }
+    // A change that moves nothing (same policy again) mails nobody.
+    await as(agent).patch(`/api/v1/tickets/${id}`, { policy_id: fast.body.id }).then((r) => assert.equal(r.status, 200, r.text));
+    const mails = await t.s.db.knex('outbox').where({ template: 'deadline-changed' });
+    assert.equal(mails.length, 1, 'one mail: the officer of the changed ticket');
+    assert.equal(Number(mails[0].ticket_id), id);
+    assert.equal(mails[0].to_address, officer.email);
+  });
 });
