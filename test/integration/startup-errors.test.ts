@@ -56,7 +56,7 @@ describe('startup problems end the process with one line', function () {
   });
 
   it('a PostgreSQL database that does not exist: one line saying to create it with createdb', async function () {
-    const url = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+    const url = new URL(process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test');
     const probe = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 1 }, acquireConnectionTimeout: 3000 });
     const reachable = await probe.raw('select 1').then(() => true, () => false);
     await probe.destroy();
