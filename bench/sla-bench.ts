@@ -129,7 +129,7 @@ async function stormAndMemoryRun() {
     const stormSeconds = (Date.now() - t0) / 1000;
     return {
       tickets: N_STORM, bytesPerTicket: Math.round((after - before) / N_STORM), delayedJobs: jobs.delayed, scheduleSeconds: sched.seconds,
-      stormSeconds, recalculated: res.recalculated_tickets,
+      stormSeconds, recalculated: res.recalculatedTickets,
     };
   } finally { await s.close(); }
 }

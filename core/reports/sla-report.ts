@@ -1,5 +1,5 @@
 /**
- * The SLA report (API.md "Reports"): figures over the inquiries RECEIVED in a range of
+ * The SLA report: figures over the inquiries RECEIVED in a range of
  * Asia/Seoul local dates, `to` inclusive (at most 10 years; see reportRange for the defaults).
  *
  * Definitions (docs/monitoring.md repeats them for readers of the README):
@@ -57,15 +57,17 @@ export interface ReportStore {
   userNames(ids: number[]): Promise<Map<number, string>>;
 }
 
+/** The figures of the totals or of one group (defined at the top of this file). */
 export interface SlaFigures {
-  tickets: number; resolved: number; met: number; breached: number; open_overdue: number;
-  compliance_pct: number | null;
-  resolution_seconds_p50: number | null; resolution_seconds_p90: number | null;
-  satisfaction_avg_100: number | null;
+  tickets: number; resolved: number; met: number; breached: number; openOverdue: number;
+  compliancePct: number | null;
+  resolutionSecondsP50: number | null; resolutionSecondsP90: number | null;
+  satisfactionAvg100: number | null;
 }
 export interface SlaReportGroup extends SlaFigures { key: string; label: string }
+/** The report: its local date range (`to` inclusive), the totals and, when grouped, one entry per group. */
 export interface SlaReport extends SlaFigures {
-  from: string; to: string; timezone: 'Asia/Seoul'; group_by: ReportGroupBy | null; groups: SlaReportGroup[];
+  from: string; to: string; timezone: 'Asia/Seoul'; groupBy: ReportGroupBy | null; groups: SlaReportGroup[];
 }
 
 // Asia/Seoul has kept +09:00 without daylight saving since 1988; the SQL buckets rely on it too.
@@ -126,11 +128,11 @@ export function figuresOf(c: Omit<OutcomeCounts, 'key'>, resolutionSeconds: Arra
     resolved: c.resolved,
     met: c.met,
     breached: c.breached,
-    open_overdue: c.openOverdue,
-    compliance_pct: decided === 0 ? null : round1((c.met / decided) * 100),
-    resolution_seconds_p50: p(50),
-    resolution_seconds_p90: p(90),
-    satisfaction_avg_100: c.rated === 0 ? null : round1((c.scoreSum / c.rated - 1) * 25),
+    openOverdue: c.openOverdue,
+    compliancePct: decided === 0 ? null : round1((c.met / decided) * 100),
+    resolutionSecondsP50: p(50),
+    resolutionSecondsP90: p(90),
+    satisfactionAvg100: c.rated === 0 ? null : round1((c.scoreSum / c.rated - 1) * 25),
   };
 }
 
@@ -195,7 +197,7 @@ export function assembleReport(inp: ReportInput): SlaReport {
       groups.sort((a, b) => rank(a) - rank(b) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0) || Number(a.key) - Number(b.key));
     }
   }
-  return { from: inp.from, to: inp.to, timezone: 'Asia/Seoul', group_by: inp.groupBy, ...totals, groups };
+  return { from: inp.from, to: inp.to, timezone: 'Asia/Seoul', groupBy: inp.groupBy, ...totals, groups };
 }
 
 const STORE_GROUPING: Record<ReportGroupBy, StoreGrouping> = { agent: 'assignee', category: 'category', month: 'seoul_day' };

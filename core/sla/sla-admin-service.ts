@@ -2,8 +2,7 @@ import type { Clock } from '../clock';
 import { ConflictError, NotFoundError, ValidationError, fieldError, type FieldProblem } from '../errors';
 import type { SlaPolicy, User } from '../model';
 import { userTargetProblems } from '../notify/recipients';
-import type { CalendarRecord, Database, PageQuery } from '../ports';
-import { formatDuration } from '../time/duration';
+import type { CalendarRecord, Database, EscalationRecord, Page, PageQuery } from '../ports';
 import { validateCalendarSpec, wallClock, type CalendarSpec } from '../time/business-calendar';
 import { DateTime } from 'luxon';
 import { KNOWN_HOLIDAY_SETS, holidaySetDates, holidaySetHolidays } from '../time/kr-holidays';
@@ -12,28 +11,18 @@ import type { SlaEngine } from './sla-engine';
 
 export type PolicyInput = Omit<SlaPolicy, 'id' | 'createdAt' | 'updatedAt'>;
 
-/** The policy resource of API.md. */
-export function policyView(p: SlaPolicy) {
-  return {
-    id: p.id, name: p.name, match: { category: p.match.category, priority: p.match.priority },
-    resolution_target: formatDuration(p.resolutionTarget),
-    first_response_target: p.firstResponseTarget === null ? null : formatDuration(p.firstResponseTarget),
-    clock: p.clock, calendar_id: p.calendarId, pause_on_pending: p.pauseOnPending,
-    warnings: p.warnings.map(formatDuration),
-    escalations: p.escalations.map((e) => ({ after: formatDuration(e.after), notify: e.notify })),
-    is_default: p.isDefault, created_at: p.createdAt.toISOString(), updated_at: p.updatedAt.toISOString(),
-  };
-}
+/** What a change that recomputes open deadlines also reports: how many tickets it moved. */
+export type Recalculated<T> = T & { recalculatedTickets: number };
 
-/** The calendar resource of API.md; `holidays` are the admin-added dates. */
-export function calendarView(c: CalendarRecord) {
-  return {
-    id: c.id, key: c.key, name: c.name, timezone: c.timezone, hours: c.hours, holiday_sets: c.holidaySets,
-    holidays: c.holidays.filter((h) => !h.removed).map(({ date, name }) => ({ date, name })),
-    removed_holidays: c.holidays.filter((h) => h.removed).map(({ date, name }) => ({ date, name })),
-    created_at: c.createdAt.toISOString(), updated_at: c.updatedAt.toISOString(),
-  };
-}
+/** A calendar with the built-in holidays of one year (each holiday's names joined). */
+export type CalendarWithYear = CalendarRecord & { year: number; builtInHolidays: { date: string; name: string; provisional: boolean }[] };
+
+/** A deadline computed on a calendar or the wall clock; `duration` in seconds. */
+export interface DeadlineAnswer { start: Date; duration: number; dueAt: Date }
+
+/** A calendar as created: its admin-added holidays come with it. */
+export interface CalendarInput { key: string; name: string; timezone: string; hours: CalendarSpec['hours']; holidaySets: string[]; holidays: { date: string; name: string }[] }
+export type CalendarPatch = { name?: string; timezone?: string; hours?: CalendarSpec['hours']; holidaySets?: string[] };
 
 /** Policies, calendars, holidays, deadlines and escalations; every change recomputes open deadlines. */
 export function createSlaAdminService(deps: { db: Database; clock: Clock; sla: SlaEngine }) {
@@ -65,22 +54,22 @@ export function createSlaAdminService(deps: { db: Database; clock: Clock; sla: S
   }
 
   return {
-    async listPolicies() { return { items: (await db.stores.sla.policies()).map(policyView), next_cursor: null }; },
-    async getPolicy(id: number) {
+    async listPolicies(): Promise<Page<SlaPolicy>> { return { items: await db.stores.sla.policies(), nextCursor: null }; },
+    async getPolicy(id: number): Promise<SlaPolicy> {
       const p = await db.stores.sla.policy(id);
       if (!p) throw new NotFoundError(`SLA policy ${id} does not exist`);
-      return policyView(p);
+      return p;
     },
-    async createPolicy(input: PolicyInput) {
+    async createPolicy(input: PolicyInput): Promise<SlaPolicy> {
       await checkPolicy(input);
       const p = await db.transaction(async (s) => {
         const created = await s.sla.insertPolicy(input, clock.now());
         if (created.isDefault) await s.sla.clearDefault(created.id);
         return created;
       });
-      return policyView(p);
+      return p;
     },
-    async updatePolicy(actor: User, id: number, patch: Partial<PolicyInput>) {
+    async updatePolicy(actor: User, id: number, patch: Partial<PolicyInput>): Promise<Recalculated<SlaPolicy>> {
       const current = await db.stores.sla.policy(id);
       if (!current) throw new NotFoundError(`SLA policy ${id} does not exist`);
       const next: PolicyInput = { ...current, ...patch, match: { ...current.match, ...patch.match } };
@@ -93,38 +82,38 @@ export function createSlaAdminService(deps: { db: Database; clock: Clock; sla: S
         if (updated.isDefault) await s.sla.clearDefault(id);
         return updated;
       }, { policyId: id, calendarId: null, reason: 'policy_changed', actorId: actor.id });
-      return { ...policyView(p), recalculated_tickets: recalculated };
+      return { ...p, recalculatedTickets: recalculated };
     },
 
-    async listCalendars() { return { items: (await db.stores.sla.calendars()).map(calendarView), next_cursor: null }; },
+    async listCalendars(): Promise<Page<CalendarRecord>> { return { items: await db.stores.sla.calendars(), nextCursor: null }; },
     /** One calendar with the built-in holidays of `year` (default: this year in the calendar's zone). */
-    async getCalendar(idOrKey: string, year?: number) {
+    async getCalendar(idOrKey: string, year?: number): Promise<CalendarWithYear> {
       const c = await findCalendar(idOrKey);
       const y = year ?? DateTime.fromJSDate(clock.now(), { zone: c.timezone }).year;
       const builtIn = holidaySetHolidays(c.holidaySets, y).map((h) => ({ date: h.date, name: h.names.join(', '), provisional: h.provisional }));
-      return { ...calendarView(c), year: y, built_in_holidays: builtIn };
+      return { ...c, year: y, builtInHolidays: builtIn };
     },
-    async createCalendar(input: { key: string; name: string; timezone: string; hours: CalendarSpec['hours']; holiday_sets: string[]; holidays: { date: string; name: string }[] }) {
-      checkSpec({ timezone: input.timezone, hours: input.hours, holidays: input.holidays.map((h) => h.date) }, input.holiday_sets);
+    async createCalendar(input: CalendarInput): Promise<CalendarRecord> {
+      checkSpec({ timezone: input.timezone, hours: input.hours, holidays: input.holidays.map((h) => h.date) }, input.holidaySets);
       if (await db.stores.sla.calendar(input.key)) throw new ConflictError(`a calendar with key ${input.key} already exists`);
       const c = await db.transaction(async (s) => {
-        const created = await s.sla.insertCalendar({ key: input.key, name: input.name, timezone: input.timezone, hours: input.hours, holidaySets: input.holiday_sets }, clock.now());
+        const created = await s.sla.insertCalendar({ key: input.key, name: input.name, timezone: input.timezone, hours: input.hours, holidaySets: input.holidaySets }, clock.now());
         for (const h of input.holidays) await s.sla.setHoliday(created.id, { ...h, removed: false });
         return created;
       });
-      return calendarView((await db.stores.sla.calendar(c.id))!);
+      return (await db.stores.sla.calendar(c.id))!;
     },
-    async updateCalendar(actor: User, idOrKey: string, patch: { name?: string; timezone?: string; hours?: CalendarSpec['hours']; holiday_sets?: string[] }) {
+    async updateCalendar(actor: User, idOrKey: string, patch: CalendarPatch): Promise<Recalculated<CalendarRecord>> {
       const c = await findCalendar(idOrKey);
-      const merged = { ...c, timezone: patch.timezone ?? c.timezone, hours: patch.hours ?? c.hours, holidaySets: patch.holiday_sets ?? c.holidaySets };
+      const merged = { ...c, timezone: patch.timezone ?? c.timezone, hours: patch.hours ?? c.hours, holidaySets: patch.holidaySets ?? c.holidaySets };
       checkSpec(calendarSpec(merged), merged.holidaySets);
       const { result: updated, recalculated } = await sla.changeAndRecalculate(
-        (s) => s.sla.updateCalendar(c.id, { name: patch.name, timezone: patch.timezone, hours: patch.hours, holidaySets: patch.holiday_sets }, clock.now()),
+        (s) => s.sla.updateCalendar(c.id, { name: patch.name, timezone: patch.timezone, hours: patch.hours, holidaySets: patch.holidaySets }, clock.now()),
         { policyId: null, calendarId: c.id, reason: 'calendar_changed', actorId: actor.id },
       );
-      return { ...calendarView(updated), recalculated_tickets: recalculated };
+      return { ...updated, recalculatedTickets: recalculated };
     },
-    async addHoliday(actor: User, idOrKey: string, h: { date: string; name: string }) {
+    async addHoliday(actor: User, idOrKey: string, h: { date: string; name: string }): Promise<Recalculated<{ holiday: { date: string; name: string } }>> {
       const c = await findCalendar(idOrKey);
       if (calendarSpec(c).holidays.includes(h.date)) throw new ConflictError(`${h.date} is already a holiday on calendar ${c.key}`);
       const fromSet = holidaySetDates(c.holidaySets).includes(h.date);
@@ -133,9 +122,9 @@ export function createSlaAdminService(deps: { db: Database; clock: Clock; sla: S
         else await s.sla.setHoliday(c.id, { ...h, removed: false });
         await s.sla.updateCalendar(c.id, {}, clock.now());
       }, { policyId: null, calendarId: c.id, reason: 'holiday_added', actorId: actor.id });
-      return { holiday: h, recalculated_tickets: recalculated };
+      return { holiday: h, recalculatedTickets: recalculated };
     },
-    async removeHoliday(actor: User, idOrKey: string, date: string) {
+    async removeHoliday(actor: User, idOrKey: string, date: string): Promise<Recalculated<{ holiday: { date: string; name: string | null } }>> {
       const c = await findCalendar(idOrKey);
       if (!calendarSpec(c).holidays.includes(date)) throw new NotFoundError(`${date} is not a holiday on calendar ${c.key}`);
       const added = c.holidays.find((x) => x.date === date && !x.removed);
@@ -144,19 +133,18 @@ export function createSlaAdminService(deps: { db: Database; clock: Clock; sla: S
         else await s.sla.setHoliday(c.id, { date, name: added?.name ?? 'removed', removed: true });
         await s.sla.updateCalendar(c.id, {}, clock.now());
       }, { policyId: null, calendarId: c.id, reason: 'holiday_removed', actorId: actor.id });
-      return { holiday: { date, name: added?.name ?? null }, recalculated_tickets: recalculated };
+      return { holiday: { date, name: added?.name ?? null }, recalculatedTickets: recalculated };
     },
-    async deadline(idOrKey: string | null, start: Date, duration: number) {
+    async deadline(idOrKey: string | null, start: Date, duration: number): Promise<DeadlineAnswer> {
       const dc = idOrKey === null ? wallClock : sla.clocks.fromSpec(calendarSpec(await findCalendar(idOrKey)));
-      return { start: start.toISOString(), duration: formatDuration(duration), due_at: dc.add(start, duration).toISOString() };
+      return { start, duration, dueAt: dc.add(start, duration) };
     },
 
-    async escalations(state: 'open' | 'acknowledged' | undefined, page: PageQuery) {
-      const res = await db.stores.sla.escalations(state, page);
-      return { items: res.items.map(escalationView), next_cursor: res.nextCursor };
+    async escalations(state: 'open' | 'acknowledged' | undefined, page: PageQuery): Promise<Page<EscalationRecord>> {
+      return db.stores.sla.escalations(state, page);
     },
     /** Acknowledges an escalation once, keeping the supervisor's note on it and in the ticket's audit trail. */
-    async acknowledge(actor: User, id: number, note?: string) {
+    async acknowledge(actor: User, id: number, note?: string): Promise<EscalationRecord> {
       const now = clock.now();
       return db.transaction(async (s) => {
         const e = await s.sla.escalation(id);
@@ -164,18 +152,9 @@ export function createSlaAdminService(deps: { db: Database; clock: Clock; sla: S
         if (e.acknowledgedAt) throw new ConflictError(`escalation ${id} was already acknowledged`);
         await s.sla.acknowledge(id, actor.id, now, note ?? null);
         await s.events.add({ ticketId: e.ticketId, type: 'escalation.acknowledged', at: now, actorId: actor.id, public: false, data: { escalation_id: id, level: e.level, note } });
-        return escalationView((await s.sla.escalation(id))!);
+        return (await s.sla.escalation(id))!;
       });
     },
-  };
-}
-
-function escalationView(e: Awaited<ReturnType<Database['stores']['sla']['escalation']>> & object) {
-  return {
-    id: e.id, ticket_id: e.ticketId, ticket_number: e.ticketNumber, ticket_subject: e.ticketSubject, ticket_status: e.ticketStatus,
-    assignee: e.assignee, level: e.level, created_at: e.createdAt.toISOString(),
-    acknowledged_at: e.acknowledgedAt?.toISOString() ?? null, acknowledged_by: e.acknowledgedBy, acknowledged_note: e.acknowledgedNote,
-    notified: e.notified,
   };
 }
 

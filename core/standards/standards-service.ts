@@ -13,12 +13,12 @@ import { NOTIFY_TARGET_HINT, isNotifyTarget, resolveTargets, userTargetProblems 
 import type { OutboxStore, Page, PageQuery, UserStore } from '../ports';
 import type { Logger } from '../sla/sla-engine';
 import { getStandard, STANDARDS, type Standard, type Unit } from './catalogue';
-import { complianceView, recordView, summaryView, UNIT_LABEL } from './standards-views';
+import { UNIT_LABEL } from './unit-labels';
 import { evaluate, STATUS_SEVERITY, statusChanged, worstStatus, type Evaluation, type HelpdeskCounts, type Status } from './evaluate';
 import { currentPeriod, periodContaining, startOfLocalDate, tryPeriodFor, type Period, type StandardPeriod } from './periods';
 import { parseRecord, type StandardRecord } from './record-rules';
 
-/** Who an alert goes to until an admin names the owners (API.md: every supervisor and admin). */
+/** Who an alert goes to until an admin names the owners: every supervisor and admin. */
 export const DEFAULT_STANDARD_OWNERS: readonly string[] = ['role:supervisor', 'role:admin'];
 
 /** An open inquiry this close to its deadline makes purchase-inquiry-48h at_risk (the first SLA warning, PT12H). */
@@ -120,6 +120,26 @@ export function settingsProblems(base: Standard, patch: { target?: number; perio
 // ---------------------------------------------------------------------------------------------
 // The service
 
+/** A standard as in force (catalogue with the admin's target and period), its settings and its status in its current period. */
+export interface StandardStatus { standard: Standard; settings: StandardSettings; evaluation: Evaluation }
+
+/** One standard in full: its status, the catalogue's own promise and the audit of admin changes (newest 50). */
+export interface StandardDetail extends StandardStatus { catalogue: Standard; history: StandardAuditEntry[] }
+
+/** The compliance of one standard over one period (voided records left out), with the ticket counts of the helpdesk standard. */
+export interface StandardCompliance { standard: Standard; evaluation: Evaluation; tickets: HelpdeskFigures | null }
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** How a record is kept in the audit trail when it is voided: the whole record before and after, as stored JSON. */
+function auditSnapshot(r: StoredStandardRecord) {
+  return {
+    id: r.id, standard_id: r.standardId, subject: r.subject, occurred_at: r.occurredAt.toISOString(), value: r.value, ref: r.ref,
+    note: r.note, event_at: iso(r.eventAt), created_by: r.createdBy, created_at: r.createdAt.toISOString(),
+    voided: r.voidedAt !== null, voided_at: iso(r.voidedAt), voided_by: r.voidedBy, void_reason: r.voidReason,
+  };
+}
+
 /** What one evaluation pass did. */
 export interface EvaluationSummary { standards: number; changed: number; mails: number }
 
@@ -129,7 +149,7 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
 
   function baseOf(id: string): Standard {
     const base = getStandard(id);
-    if (!base) throw new NotFoundError(`standard ${JSON.stringify(id)} does not exist; GET /api/v1/standards lists the ids`);
+    if (!base) throw new NotFoundError(`standard ${JSON.stringify(id)} does not exist; the list of standards gives the ids`);
     return base;
   }
 
@@ -234,43 +254,35 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
   }
 
   /** One standard: its promise, settings, current status and the audit of admin changes. */
-  async function detail(id: string) {
+  async function detail(id: string): Promise<StandardDetail> {
     const now = clock.now();
     const { std, st } = await load(db.stores, id);
     const base = baseOf(id);
     const { e } = await evaluateIn(db.stores, std, currentPeriod(std.period, now), now);
     const history = await db.stores.standards.audit(id, 50);
-    return {
-      ...summaryView(std, st, e),
-      description_en: std.description_en, comparison: std.comparison, band: std.band ?? null, informational: std.informational ?? false,
-      stages: std.stages ?? null, allowed_refs: std.allowed_refs ?? null, required_refs: std.required_refs ?? null,
-      default_subjects: std.default_subjects ?? null,
-      catalogue: { target: base.target, period: base.period },
-      updated_at: st.updatedAt.toISOString(),
-      history: history.map((h) => ({ id: h.id, actor_id: h.actorId, at: h.at.toISOString(), changes: h.changes })),
-    };
+    return { standard: std, settings: st, evaluation: e, catalogue: base, history };
   }
 
   return {
     /** Every standard with its status in its current period (one call for a dashboard). */
-    async list() {
+    async list(): Promise<Page<StandardStatus>> {
       const now = clock.now();
       const settings = new Map((await db.stores.standards.settings()).map((x) => [x.id, x]));
-      const items = [];
+      const items: StandardStatus[] = [];
       for (const base of STANDARDS) {
         const st = settings.get(base.id);
         if (!st) continue;
         const std = effective(base, st);
         const { e } = await evaluateIn(db.stores, std, currentPeriod(std.period, now), now);
-        items.push(summaryView(std, st, e));
+        items.push({ standard: std, settings: st, evaluation: e });
       }
-      return { items, next_cursor: null };
+      return { items, nextCursor: null };
     },
 
     get: detail,
 
     /** Validates a record with the core rules, stores it and re-evaluates its standard (alerts included). */
-    async addRecord(actor: User, id: string, input: unknown) {
+    async addRecord(actor: User, id: string, input: unknown): Promise<StoredStandardRecord> {
       const now = clock.now();
       const base = baseOf(id);
       if (base.kind === 'helpdesk') {
@@ -287,7 +299,7 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
         await evaluateAround(s, std, st, record, now);
         return saved;
       });
-      return recordView(stored);
+      return stored;
     },
 
     /**
@@ -295,7 +307,7 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
      * with who, when and why, stops counting, and the standard is re-evaluated as after a new
      * record (alerts included). Audited in the standard's history.
      */
-    async voidRecord(actor: User, id: string, recordId: number, reason: string) {
+    async voidRecord(actor: User, id: string, recordId: number, reason: string): Promise<StoredStandardRecord> {
       const now = clock.now();
       baseOf(id);
       const voided = await db.transaction(async (s) => {
@@ -307,16 +319,16 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
           throw new ConflictError(`record ${recordId} is already voided; a voided record stays as it is`);
         }
         const after: StoredStandardRecord = { ...before, voidedAt: v.at, voidedBy: v.by, voidReason: v.reason };
-        await s.standards.addAudit({ standardId: id, actorId: actor.id, at: now, changes: { [`record ${recordId}`]: { from: recordView(before), to: recordView(after) } } });
+        await s.standards.addAudit({ standardId: id, actorId: actor.id, at: now, changes: { [`record ${recordId}`]: { from: auditSnapshot(before), to: auditSnapshot(after) } } });
         await evaluateAround(s, std, st, toRule(before), now);
         return after;
       });
       logger?.info({ standard: id, record: recordId, actor: actor.id }, 'service standard record voided');
-      return recordView(voided);
+      return voided;
     },
 
     /** A standard's records, newest first, optionally of one subject or inside one period. */
-    async records(id: string, q: { subject?: string; period?: string } & PageQuery) {
+    async records(id: string, q: { subject?: string; period?: string } & PageQuery): Promise<Page<StoredStandardRecord>> {
       baseOf(id);
       let range: { from?: Date; to?: Date } = {};
       if (q.period !== undefined) {
@@ -324,12 +336,11 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
         if (!p.ok) throw new ValidationError(p.message, [{ path: p.path, message: p.message }]);
         range = { from: p.period.from, to: p.period.to };
       }
-      const page = await db.stores.standards.listRecords(id, { subject: q.subject, ...range }, { limit: q.limit, cursor: q.cursor });
-      return { items: page.items.map(recordView), next_cursor: page.nextCursor };
+      return db.stores.standards.listRecords(id, { subject: q.subject, ...range }, { limit: q.limit, cursor: q.cursor });
     },
 
     /** Compliance over `?period=2026|2026-03`, by default the standard's current period. */
-    async compliance(id: string, periodSpec?: string) {
+    async compliance(id: string, periodSpec?: string): Promise<StandardCompliance> {
       const now = clock.now();
       const { std } = await load(db.stores, id);
       let period = currentPeriod(std.period, now);
@@ -339,11 +350,11 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
         period = p.period;
       }
       const { e, tickets } = await evaluateIn(db.stores, std, period, now);
-      return complianceView(std, e, tickets);
+      return { standard: std, evaluation: e, tickets };
     },
 
     /** Admins change target, period or owners; every change is audited, then the standard is re-evaluated. */
-    async update(actor: User, id: string, patch: { target?: number; period?: StandardPeriod; owners?: string[] }) {
+    async update(actor: User, id: string, patch: { target?: number; period?: StandardPeriod; owners?: string[] }): Promise<StandardDetail> {
       const base = baseOf(id);
       const problems = settingsProblems(base, patch);
       if (patch.owners) problems.push(...await userTargetProblems(db.stores.users, patch.owners, 'owners'));

@@ -16,6 +16,12 @@ export interface RouteContext<P, Q, B> { req: Request; res: Response; user: User
 export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
   method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
+  /** Names the operation in the OpenAPI document (camelCase, unique). */
+  operationId?: string;
+  /** The zod schema of the success JSON body. */
+  response?: z.ZodType;
+  /** Success bodies by media type when the route answers in more than JSON ('text' = a text body with no schema). */
+  responseMedia?: Record<string, z.ZodType | 'text'>;
   summary: string;
   access: Access;
   params?: P;

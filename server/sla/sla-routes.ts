@@ -2,6 +2,11 @@ import { z } from 'zod';
 import type { SlaAdminService, PolicyInput } from '../../core/sla/sla-admin-service';
 import { route } from '../http/routes';
 import { IdParam } from '../http/validate';
+import { pageView } from '../http/pages';
+import {
+  CalendarPage, CalendarSchema, CalendarYear, ChangedCalendar, ChangedPolicy, DeadlineSchema, EscalationPage, EscalationSchema, HolidayChange, PolicyPage, PolicySchema,
+  calendarView, calendarYearView, changedCalendarView, changedPolicyView, deadlineView, escalationView, holidayChangeView, policyView,
+} from './sla-views';
 import { AcknowledgeEscalation, CalendarQuery, CreateCalendar, CreatePolicy, DeadlineQuery, EscalationQuery, HolidayBody, PatchCalendar, PatchPolicy } from './sla-schemas';
 
 const IdParams = z.object({ id: IdParam });
@@ -24,12 +29,16 @@ function toPolicyInput(b: PolicyBody): Partial<PolicyInput> {
   return out;
 }
 
-/** SLA policies, calendars, holidays, deadlines and escalations (API.md). */
+/** SLA policies, calendars, holidays, deadlines and escalations. */
 export function slaRoutes(admin: SlaAdminService) {
   return [
-    route({ method: 'get', path: '/api/v1/sla-policies', summary: 'List SLA policies', access: 'agent', success: 200, handler: () => admin.listPolicies() }),
     route({
-      method: 'post', path: '/api/v1/sla-policies', summary: 'Create an SLA policy', access: 'supervisor', success: 201, body: CreatePolicy,
+      method: 'get', path: '/api/v1/sla-policies', operationId: 'listSlaPolicies', summary: 'List SLA policies', access: 'agent', success: 200, response: PolicyPage,
+      handler: async () => pageView(await admin.listPolicies(), policyView),
+    }),
+    route({
+      method: 'post', path: '/api/v1/sla-policies', operationId: 'createSlaPolicy', summary: 'Create an SLA policy', access: 'supervisor', success: 201, body: CreatePolicy,
+      response: PolicySchema,
       handler: async ({ body, res }) => {
         const p = await admin.createPolicy({
           name: body.name, match: { category: null, priority: null }, resolutionTarget: body.resolution_target, firstResponseTarget: null,
@@ -37,56 +46,73 @@ export function slaRoutes(admin: SlaAdminService) {
           ...toPolicyInput(body),
         });
         res.location(`/api/v1/sla-policies/${p.id}`);
-        return p;
+        return policyView(p);
       },
     }),
-    route({ method: 'get', path: '/api/v1/sla-policies/:id', summary: 'One SLA policy', access: 'agent', success: 200, params: IdParams, handler: ({ params }) => admin.getPolicy(params.id) }),
     route({
-      method: 'patch', path: '/api/v1/sla-policies/:id', summary: 'Change a policy; every open ticket under it is recomputed', access: 'supervisor', success: 200,
-      params: IdParams, body: PatchPolicy, handler: ({ user, params, body }) => admin.updatePolicy(user, params.id, toPolicyInput(body)),
+      method: 'get', path: '/api/v1/sla-policies/:id', operationId: 'getSlaPolicy', summary: 'One SLA policy', access: 'agent', success: 200, params: IdParams,
+      response: PolicySchema, handler: async ({ params }) => policyView(await admin.getPolicy(params.id)),
     }),
-    route({ method: 'get', path: '/api/v1/calendars', summary: 'List calendars', access: 'agent', success: 200, handler: () => admin.listCalendars() }),
     route({
-      method: 'post', path: '/api/v1/calendars', summary: 'Create a business calendar', access: 'supervisor', success: 201, body: CreateCalendar,
+      method: 'patch', path: '/api/v1/sla-policies/:id', operationId: 'updateSlaPolicy', summary: 'Change a policy; every open ticket under it is recomputed', access: 'supervisor', success: 200,
+      params: IdParams, body: PatchPolicy, response: ChangedPolicy,
+      handler: async ({ user, params, body }) => changedPolicyView(await admin.updatePolicy(user, params.id, toPolicyInput(body))),
+    }),
+    route({
+      method: 'get', path: '/api/v1/calendars', operationId: 'listCalendars', summary: 'List calendars', access: 'agent', success: 200, response: CalendarPage,
+      handler: async () => pageView(await admin.listCalendars(), calendarView),
+    }),
+    route({
+      method: 'post', path: '/api/v1/calendars', operationId: 'createCalendar', summary: 'Create a business calendar', access: 'supervisor', success: 201, body: CreateCalendar,
+      response: CalendarSchema,
       handler: async ({ body, res }) => {
-        const c = await admin.createCalendar(body);
+        const c = await admin.createCalendar({
+          key: body.key, name: body.name, timezone: body.timezone, hours: body.hours, holidaySets: body.holiday_sets, holidays: body.holidays,
+        });
         res.location(`/api/v1/calendars/${c.id}`);
-        return c;
+        return calendarView(c);
       },
     }),
     route({
-      method: 'get', path: '/api/v1/calendars/:id', summary: 'One calendar (id or key) with its built-in holidays of a year', access: 'agent', success: 200,
-      params: CalendarParams, query: CalendarQuery, handler: ({ params, query }) => admin.getCalendar(params.id, query.year),
+      method: 'get', path: '/api/v1/calendars/:id', operationId: 'getCalendar', summary: 'One calendar (id or key) with its built-in holidays of a year', access: 'agent', success: 200,
+      params: CalendarParams, query: CalendarQuery, response: CalendarYear,
+      handler: async ({ params, query }) => calendarYearView(await admin.getCalendar(params.id, query.year)),
     }),
     route({
-      method: 'patch', path: '/api/v1/calendars/:id', summary: 'Change a calendar; open tickets on it are recomputed', access: 'supervisor', success: 200,
-      params: CalendarParams, body: PatchCalendar, handler: ({ user, params, body }) => admin.updateCalendar(user, params.id, body),
+      method: 'patch', path: '/api/v1/calendars/:id', operationId: 'updateCalendar', summary: 'Change a calendar; open tickets on it are recomputed', access: 'supervisor', success: 200,
+      params: CalendarParams, body: PatchCalendar, response: ChangedCalendar,
+      handler: async ({ user, params, body }) => changedCalendarView(await admin.updateCalendar(user, params.id, {
+        name: body.name, timezone: body.timezone, hours: body.hours, holidaySets: body.holiday_sets,
+      })),
     }),
     route({
-      method: 'post', path: '/api/v1/calendars/:id/holidays', summary: 'Add a holiday; open deadlines move before the response', access: 'supervisor', success: 201,
-      params: CalendarParams, body: HolidayBody, handler: ({ user, params, body }) => admin.addHoliday(user, params.id, body),
+      method: 'post', path: '/api/v1/calendars/:id/holidays', operationId: 'addCalendarHoliday', summary: 'Add a holiday; open deadlines move before the response', access: 'supervisor', success: 201,
+      params: CalendarParams, body: HolidayBody, response: HolidayChange,
+      handler: async ({ user, params, body }) => holidayChangeView(await admin.addHoliday(user, params.id, body)),
     }),
     route({
-      method: 'delete', path: '/api/v1/calendars/:id/holidays/:date', summary: 'Remove a holiday; open deadlines move before the response', access: 'supervisor', success: 200,
+      method: 'delete', path: '/api/v1/calendars/:id/holidays/:date', operationId: 'removeCalendarHoliday', summary: 'Remove a holiday; open deadlines move before the response', access: 'supervisor', success: 200,
       params: z.object({ id: z.string().min(1).max(80), date: z.iso.date({ message: 'must be a date YYYY-MM-DD' }) }),
-      handler: ({ user, params }) => admin.removeHoliday(user, params.id, params.date),
+      response: HolidayChange, handler: async ({ user, params }) => holidayChangeView(await admin.removeHoliday(user, params.id, params.date)),
     }),
     route({
-      method: 'get', path: '/api/v1/calendars/:id/deadline', summary: 'Deadline of a duration on a calendar', access: 'user', success: 200,
-      params: CalendarParams, query: DeadlineQuery, handler: ({ params, query }) => admin.deadline(params.id, query.start, query.duration),
+      method: 'get', path: '/api/v1/calendars/:id/deadline', operationId: 'calendarDeadline', summary: 'Deadline of a duration on a calendar', access: 'user', success: 200,
+      params: CalendarParams, query: DeadlineQuery, response: DeadlineSchema,
+      handler: async ({ params, query }) => deadlineView(await admin.deadline(params.id, query.start, query.duration)),
     }),
     route({
-      method: 'get', path: '/api/v1/deadline', summary: 'Deadline of a duration on the wall clock', access: 'user', success: 200,
-      query: DeadlineQuery, handler: ({ query }) => admin.deadline(null, query.start, query.duration),
+      method: 'get', path: '/api/v1/deadline', operationId: 'wallClockDeadline', summary: 'Deadline of a duration on the wall clock', access: 'user', success: 200,
+      query: DeadlineQuery, response: DeadlineSchema, handler: async ({ query }) => deadlineView(await admin.deadline(null, query.start, query.duration)),
     }),
     route({
-      method: 'get', path: '/api/v1/escalations', summary: 'Escalations, open or acknowledged', access: 'supervisor', success: 200,
-      query: EscalationQuery, handler: ({ query }) => admin.escalations(query.state, { limit: query.limit, cursor: query.cursor }),
+      method: 'get', path: '/api/v1/escalations', operationId: 'listEscalations', summary: 'Escalations, open or acknowledged', access: 'supervisor', success: 200,
+      query: EscalationQuery, response: EscalationPage,
+      handler: async ({ query }) => pageView(await admin.escalations(query.state, { limit: query.limit, cursor: query.cursor }), escalationView),
     }),
     route({
-      method: 'post', path: '/api/v1/escalations/:id/acknowledge', summary: 'Acknowledge an escalation', access: 'supervisor', success: 200,
-      params: IdParams, body: AcknowledgeEscalation, bodyOptional: true,
-      handler: ({ user, params, body }) => admin.acknowledge(user, params.id, body.note),
+      method: 'post', path: '/api/v1/escalations/:id/acknowledge', operationId: 'acknowledgeEscalation', summary: 'Acknowledge an escalation', access: 'supervisor', success: 200,
+      params: IdParams, body: AcknowledgeEscalation, bodyOptional: true, response: EscalationSchema,
+      handler: async ({ user, params, body }) => escalationView(await admin.acknowledge(user, params.id, body.note)),
     }),
   ];
 }

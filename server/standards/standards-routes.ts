@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import type { StandardsService } from '../../core/standards/standards-service';
 import { route } from '../http/routes';
+import { pageView } from '../http/pages';
 import { IdParam, PageQuerySchema } from '../http/validate';
+import { ComplianceSchema, RecordPage, RecordSchema, StandardDetailSchema, StandardPage, complianceView, detailView, recordView, summaryView } from './standards-views';
 
 const Params = z.object({ id: z.string().min(1).max(60) });
 const PeriodSpec = z.string().max(20).describe('a year "2026" or a month "2026-03" (Korean calendar); default: the current period');
 
 /**
- * What a record may carry (API.md). This schema only documents the body (OpenAPI); the body itself
+ * What a record may carry. This schema only documents the body (OpenAPI); the body itself
  * is checked by core/standards/record-rules.ts, which knows each standard's conventions and
  * reports every bad field at once (unknown ones too) with how to fix it — zod would stop at types.
  */
@@ -39,40 +41,42 @@ const ListRecords = z.strictObject({
   period: PeriodSpec.optional(),
 });
 
-/** The service standards (API.md "Service standards"): staff read and record, supervisors void records, admins adjust. Officers get 403. */
+/** The service standards: staff read and record, supervisors void records, admins adjust. Officers get 403. */
 export function standardsRoutes(service: StandardsService) {
   return [
     route({
-      method: 'get', path: '/api/v1/standards', summary: 'Every service standard with its current status', access: 'agent', success: 200,
-      handler: () => service.list(),
+      method: 'get', path: '/api/v1/standards', operationId: 'listStandards', summary: 'Every service standard with its current status', access: 'agent', success: 200,
+      response: StandardPage, handler: async () => pageView(await service.list(), summaryView),
     }),
     route({
-      method: 'get', path: '/api/v1/standards/:id', summary: 'One service standard, its settings and their audit', access: 'agent', success: 200,
-      params: Params, handler: ({ params }) => service.get(params.id),
+      method: 'get', path: '/api/v1/standards/:id', operationId: 'getStandard', summary: 'One service standard, its settings and their audit', access: 'agent', success: 200,
+      params: Params, response: StandardDetailSchema, handler: async ({ params }) => detailView(await service.get(params.id)),
     }),
     route({
-      method: 'patch', path: '/api/v1/standards/:id', summary: 'Change target, period or owners (audited)', access: 'admin', success: 200,
-      params: Params, body: PatchStandard, handler: ({ user, params, body }) => service.update(user, params.id, body),
+      method: 'patch', path: '/api/v1/standards/:id', operationId: 'updateStandard', summary: 'Change target, period or owners (audited)', access: 'admin', success: 200,
+      params: Params, body: PatchStandard, response: StandardDetailSchema,
+      handler: async ({ user, params, body }) => detailView(await service.update(user, params.id, body)),
     }),
     route({
-      method: 'post', path: '/api/v1/standards/:id/records', summary: 'Record an event of a standard', access: 'agent', success: 201,
-      params: Params, body: RecordBody, bodyFor: () => z.unknown(),
+      method: 'post', path: '/api/v1/standards/:id/records', operationId: 'addStandardRecord', summary: 'Record an event of a standard', access: 'agent', success: 201,
+      params: Params, body: RecordBody, bodyFor: () => z.unknown(), response: RecordSchema,
       // The parsed body is passed as-is: record-rules validates it (bodyFor skips the documenting schema).
-      handler: ({ user, params, body }) => service.addRecord(user, params.id, body),
+      handler: async ({ user, params, body }) => recordView(await service.addRecord(user, params.id, body)),
     }),
     route({
-      method: 'get', path: '/api/v1/standards/:id/records', summary: 'Records of a standard, newest first', access: 'agent', success: 200,
-      params: Params, query: ListRecords, handler: ({ params, query }) => service.records(params.id, query),
+      method: 'get', path: '/api/v1/standards/:id/records', operationId: 'listStandardRecords', summary: 'Records of a standard, newest first', access: 'agent', success: 200,
+      params: Params, query: ListRecords, response: RecordPage,
+      handler: async ({ params, query }) => pageView(await service.records(params.id, query), recordView),
     }),
     route({
-      method: 'post', path: '/api/v1/standards/:id/records/:rid/void', summary: 'Void a record (audited; it stays listed and stops counting)',
-      access: 'supervisor', success: 200, params: Params.extend({ rid: IdParam }), body: VoidRecord,
-      handler: ({ user, params, body }) => service.voidRecord(user, params.id, params.rid, body.reason),
+      method: 'post', path: '/api/v1/standards/:id/records/:rid/void', operationId: 'voidStandardRecord', summary: 'Void a record (audited; it stays listed and stops counting)',
+      access: 'supervisor', success: 200, params: Params.extend({ rid: IdParam }), body: VoidRecord, response: RecordSchema,
+      handler: async ({ user, params, body }) => recordView(await service.voidRecord(user, params.id, params.rid, body.reason)),
     }),
     route({
-      method: 'get', path: '/api/v1/standards/:id/compliance', summary: 'Compliance of a standard over a year or month', access: 'agent', success: 200,
-      params: Params, query: z.strictObject({ period: PeriodSpec.optional() }),
-      handler: ({ params, query }) => service.compliance(params.id, query.period),
+      method: 'get', path: '/api/v1/standards/:id/compliance', operationId: 'standardCompliance', summary: 'Compliance of a standard over a year or month', access: 'agent', success: 200,
+      params: Params, query: z.strictObject({ period: PeriodSpec.optional() }), response: ComplianceSchema,
+      handler: async ({ params, query }) => complianceView(await service.compliance(params.id, query.period)),
     }),
   ];
 }

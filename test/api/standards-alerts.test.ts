@@ -164,7 +164,7 @@ describe(`purchase-inquiry-48h from the tickets (${TEST_ENGINE})`, () => {
     const reports = createSlaReportService({ store: createReportStore(t.s.db.knex), clock: t.clock });
     const rep = await reports.slaReport({ from: '2026-01-01', to: '2026-12-31' });
     assert.deepEqual([rep.resolved, rep.met, rep.breached], [c.tickets.resolved, c.tickets.met, c.tickets.breached]);
-    assert.ok(rep.compliance_pct !== null && Math.abs(rep.compliance_pct - c.actual) < 0.05, `${rep.compliance_pct} vs ${c.actual}`);
+    assert.ok(rep.compliancePct !== null && Math.abs(rep.compliancePct - c.actual) < 0.05, `${rep.compliancePct} vs ${c.actual}`);
     assert.deepEqual((await t.compliance(agent, 'purchase-inquiry-48h', '2026-03')).body.tickets.resolved, 3);
     assert.deepEqual((await t.compliance(agent, 'purchase-inquiry-48h', '2026-02')).body.tickets, { resolved: 0, met: 0, breached: 0, open_overdue: 0, open_near_due: 0 });
 
