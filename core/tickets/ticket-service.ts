@@ -7,7 +7,7 @@ import { onStatusChange, recalculate, startClock } from '../sla/sla-clock';
 import { selectPolicy } from '../sla/policy-match';
 import type { SlaEngine } from '../sla/sla-engine';
 import { canMove } from './status-machine';
-import { eventView, messageView, ticketView, type TicketView } from './ticket-view';
+import { eventView, messageView, ticketView, type TicketView } from '../../server/tickets/ticket-views';
 import { milestonesOf } from '../sla/milestones';
 import { notify } from '../notify/notify';
 import { searchTerms } from './search-text';

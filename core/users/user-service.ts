@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import { ConflictError, NotFoundError, UnauthorizedError, fieldError } from '../errors';
 import type { Locale, Role, User } from '../model';
 import type { Database, PageQuery } from '../ports';
-import { userView } from '../tickets/ticket-view';
+import { userView } from '../../server/tickets/ticket-views';
 
 /** Tokens are stored only as their SHA-256; the plain token is shown once. */
 export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');

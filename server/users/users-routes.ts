@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../core/model';
 import type { UserService } from '../../core/users/user-service';
-import { userView } from '../../core/tickets/ticket-view';
+import { userView } from '../tickets/ticket-views';
 import { route } from '../http/routes';
 import { IdParam, PageQuerySchema } from '../http/validate';
 

@@ -1,6 +1,6 @@
-import type { Message, SlaPolicy, Ticket, TicketEvent, User } from '../model';
-import { remainingSeconds } from '../sla/sla-clock';
-import type { DeadlineClock } from '../time/business-calendar';
+import type { Message, SlaPolicy, Ticket, TicketEvent, User } from '../../core/model';
+import { remainingSeconds } from '../../core/sla/sla-clock';
+import type { DeadlineClock } from '../../core/time/business-calendar';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
