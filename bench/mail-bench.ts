@@ -137,7 +137,7 @@ async function main() {
   try {
     const officer = await services.users.create({ email: 'officer@bench.example', name: '김민수', role: 'officer' });
     const actor = (await database.stores.users.byId(officer.id)) as User;
-    const ticket = (await services.tickets.create(actor, { subject: '사회적기업 제품 구매 절차 문의', body: '계약 절차를 알려주세요.' })).body as { id: number; number: string };
+    const ticket = (await services.tickets.create(actor, { subject: '사회적기업 제품 구매 절차 문의', body: '계약 절차를 알려주세요.' }, (d) => d.ticket)).body as { id: number; number: string };
     await until('the receipt mail', async () => (await handle.knex('outbox').where({ ticket_id: ticket.id, status: 'sent' })).length === 1, 10_000);
     const receipt = await handle.knex('outbox').where({ ticket_id: ticket.id }).first();
     const data = JSON.parse(String(receipt.data)) as Record<string, unknown>;
@@ -200,8 +200,8 @@ async function main() {
     const esc: Array<{ mailMs: number; recordMs: number; afterRecordMs: number }> = [];
     for (let round = 0; round < ROUNDS; round++) {
       const seen = sink.escalations.length;
-      const t = (await services.tickets.create(actor, { subject: `기한 시험 ${round}`, body: '벤치마크', category: 'bench-esc' })).body as { id: number; sla: { due_at: string } };
-      const due = Date.parse(t.sla.due_at);
+      const t = (await services.tickets.create(actor, { subject: `기한 시험 ${round}`, body: '벤치마크', category: 'bench-esc' }, (d) => d.ticket)).body as { id: number; sla: { dueAt: Date } };
+      const due = t.sla.dueAt.getTime();
       await until('the escalation mail', async () => sink.escalations.length > seen, 15_000);
       const arrived = sink.escalations[seen]!.at;
       const ms = await handle.knex('sla_milestones').where({ ticket_id: t.id, milestone: 'escalation-1' }).first();

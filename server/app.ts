@@ -8,6 +8,8 @@ import type { Services } from '../core/services';
 import type { TrustProxy } from './config';
 import { accessLogRoutes, auditRefusals } from './access/access-log-routes';
 import { healthRoutes, type Readiness } from './health/health-routes';
+import { z } from 'zod';
+import { DOCS_PATH, docsPage, mountDocsAssets } from './http/api-docs';
 import { openApiDocument } from './http/openapi';
 import { errorHandler } from './http/problem';
 import { requestContext } from './http/request-context';
@@ -35,6 +37,8 @@ export interface AppDeps {
   outbox: OutboxRouteDeps;
   /** Operator endpoints mounted first, so their HTTP metrics see every request (metrics, dashboard). */
   mount?: (app: express.Express, authenticate: (req: Request) => Promise<User>) => void;
+  /** Where clients reach the API, for the document's `servers` (default: the host serving it). */
+  publicUrl?: string;
 }
 
 /** Every route of the API; the role-matrix test walks this table. */
@@ -50,8 +54,19 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...reportRoutes(s.reports),
     ...outboxRoutes(deps.outbox),
   ];
-  const doc = () => openApiDocument(routes, '1.0.0');
-  return [...routes, route({ method: 'get', path: '/api/v1/openapi.json', summary: 'This OpenAPI 3.1 document', access: 'public', success: 200, handler: doc })];
+  const doc = (): ReturnType<typeof openApiDocument> => openApiDocument(all, '1.0.0', { serverUrl: deps.publicUrl });
+  const all: RouteDef[] = [
+    ...routes,
+    route({
+      method: 'get', path: '/api/v1/openapi.json', operationId: 'getOpenApiDocument', summary: 'This OpenAPI 3.1 document', access: 'public', success: 200,
+      response: z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }), handler: doc,
+    }),
+    route({
+      method: 'get', path: DOCS_PATH, operationId: 'getApiReference', summary: 'This document rendered (Swagger UI)', access: 'public', success: 200,
+      mediaTypes: ['text/html'], handler: ({ res }) => { res.type('html').send(docsPage()); },
+    }),
+  ];
+  return all;
 }
 
 /** Builds the Express app without listening, so tests drive it with supertest. */
@@ -81,6 +96,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use(helmet());
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  mountDocsAssets(app);
   const quota = deps.writeQuotaPerMinute === undefined ? undefined : createWriteQuota(deps.writeQuotaPerMinute);
   mountRoutes(app, apiRoutes(deps), authenticate, onRefused, quota);
 

@@ -1,6 +1,6 @@
 import type { TicketStatus } from '../model';
 
-// The moves API.md allows; everything else is a 409.
+// The moves the HTTP contract allows; everything else is a 409.
 const MOVES: Record<TicketStatus, readonly TicketStatus[]> = {
   new: ['open', 'pending', 'resolved'],
   open: ['pending', 'resolved'],

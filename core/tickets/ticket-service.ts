@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, HiddenError, NotFoundError, fieldError } from '../errors';
-import { atLeast, type Channel, type Priority, type Ticket, type TicketStatus, type User } from '../model';
-import type { Database, PageQuery, Stores, TicketFilter } from '../ports';
-import { onStatusChange, recalculate, startClock } from '../sla/sla-clock';
+import { atLeast, type Channel, type Message, type Priority, type SlaPolicy, type Ticket, type TicketEvent, type TicketStatus, type User } from '../model';
+import type { Database, Page, PageQuery, Stores, TicketFilter } from '../ports';
+import { onStatusChange, recalculate, remainingSeconds, startClock } from '../sla/sla-clock';
 import { selectPolicy } from '../sla/policy-match';
 import type { SlaEngine } from '../sla/sla-engine';
 import { canMove, isOpenStatus } from './status-machine';
-import { eventView, messageView, ticketView, type TicketView } from './ticket-view';
 import { milestonesOf } from '../sla/milestones';
 import { notify } from '../notify/notify';
 import { searchTerms } from './search-text';
@@ -27,6 +26,20 @@ export interface MessageInput { body: string; internal?: boolean; status?: 'pend
 export type TicketRef = number | string;
 export type ListInput = Omit<TicketFilter, 'sort' | 'search'> & { sort?: TicketFilter['sort']; q?: string };
 
+/** A ticket with what a reader sees alongside it: the people, the policy and the live remaining time. */
+export interface TicketDetail { ticket: Ticket; requester: User; assignee: User | null; policy: SlaPolicy; remainingSeconds: number }
+/** A message with its author (null when the author is gone). */
+export interface MessageDetail { message: Message; author: User | null }
+/** An audit event with its actor (null for the system). */
+export interface EventDetail { event: TicketEvent; actor: User | null }
+/** A rating as stored. */
+export interface Rating { id: number; ticketId: number; score: number; comment: string | null; createdAt: Date }
+/**
+ * How a created ticket is answered. The answer is kept with an idempotency key, so a retry gets
+ * the first answer byte for byte; the caller decides its shape.
+ */
+export type RenderCreated = (d: TicketDetail) => unknown;
+
 /** What the agent's queue (`sort=due_at` without a status) lists: the work still to do. */
 const OPEN_WORK: TicketStatus[] = ['new', 'open', 'pending'];
 
@@ -34,11 +47,12 @@ const OPEN_WORK: TicketStatus[] = ['new', 'open', 'pending'];
 export function createTicketService(deps: { db: Database; clock: Clock; sla: SlaEngine }) {
   const { db, clock, sla } = deps;
 
-  async function view(s: Stores, t: Ticket, now = clock.now()): Promise<TicketView> {
+  async function view(s: Stores, t: Ticket, now = clock.now()): Promise<TicketDetail> {
     const [requester, assignee, policy] = await Promise.all([
       s.users.byId(t.requesterId), t.assigneeId ? s.users.byId(t.assigneeId) : null, s.sla.policy(t.sla.policyId),
     ]);
-    return ticketView(t, { requester: requester!, assignee, policy: policy!, dc: await sla.clocks.forPolicy(policy!, s.sla), now });
+    const dc = await sla.clocks.forPolicy(policy!, s.sla);
+    return { ticket: t, requester: requester!, assignee, policy: policy!, remainingSeconds: remainingSeconds(t.sla, dc, now) };
   }
 
   /** Loads a ticket the actor may see, by id or number; an officer gets the same 404 for anyone else's. */
@@ -50,7 +64,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     return t;
   }
 
-  async function create(actor: User, input: CreateTicketInput, idem?: { key: string; hash: string }): Promise<{ ticket: Ticket; view: TicketView }> {
+  async function create(actor: User, input: CreateTicketInput, render: RenderCreated, idem?: { key: string; hash: string }): Promise<{ ticket: Ticket; body: unknown }> {
     const now = clock.now();
     if (input.received_at && input.received_at.getTime() > now.getTime()) throw fieldError('received_at', 'must not be in the future');
     if (input.received_at && now.getTime() - input.received_at.getTime() > MAX_RECEIVED_AGE_DAYS * 86_400_000) {
@@ -86,10 +100,10 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       await notify(s, now, ticket, 'ticket-received', [requester], {
         receivedAt: receivedAt.toISOString(), dueAt: ticket.sla.dueAt.toISOString(), priority, category,
       });
-      const v = ticketView(ticket, { requester, assignee: null, policy, dc, now });
+      const body = render({ ticket, requester, assignee: null, policy, remainingSeconds: remainingSeconds(ticket.sla, dc, now) });
       // Stored in the same transaction, so a retry after any crash finds either both or neither.
-      if (idem) await s.idempotency.save(actor.id, idem.key, idem.hash, 201, JSON.stringify(v), now);
-      return { ticket, view: v, policy };
+      if (idem) await s.idempotency.save(actor.id, idem.key, idem.hash, 201, JSON.stringify(body), now);
+      return { ticket, body, policy };
     });
     await sla.scheduleTimers(result.ticket, undefined, result.policy);
     return result;
@@ -98,10 +112,11 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
   return {
     /**
      * Creates an inquiry. With an Idempotency-Key, a retry with the same body returns the first
-     * response and creates nothing; the same key with another body is a 409.
+     * response and creates nothing; the same key with another body is a 409. `render` shapes the
+     * answer (kept with the key).
      */
-    async create(actor: User, input: CreateTicketInput, idempotencyKey?: string): Promise<{ status: number; body: unknown; replayed: boolean }> {
-      if (!idempotencyKey) return { status: 201, body: (await create(actor, input)).view, replayed: false };
+    async create(actor: User, input: CreateTicketInput, render: RenderCreated, idempotencyKey?: string): Promise<{ status: number; body: unknown; replayed: boolean }> {
+      if (!idempotencyKey) return { status: 201, body: (await create(actor, input, render)).body, replayed: false };
       const hash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
       const replay = async () => {
         const prior = await db.stores.idempotency.find(actor.id, idempotencyKey);
@@ -112,8 +127,8 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       const first = await replay();
       if (first) return first;
       try {
-        const { view: v } = await create(actor, input, { key: idempotencyKey, hash });
-        return { status: 201, body: v, replayed: false };
+        const { body } = await create(actor, input, render, { key: idempotencyKey, hash });
+        return { status: 201, body, replayed: false };
       } catch (err) {
         const again = await replay().catch(() => null);
         if (again) return again; // a concurrent twin won the race
@@ -127,7 +142,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
      * Lists tickets; officers only their own, and their search never looks into internal notes.
      * Asking for `sort=due_at` without a status is the agent's queue: only the work still to do.
      */
-    async list(actor: User, filter: ListInput, page: PageQuery) {
+    async list(actor: User, filter: ListInput, page: PageQuery): Promise<Page<TicketDetail>> {
       const { q, ...rest } = filter;
       const f: TicketFilter = { ...rest, sort: filter.sort ?? (actor.role === 'officer' ? '-created_at' : 'due_at') };
       if (filter.sort === 'due_at' && !filter.statuses) f.statuses = OPEN_WORK;
@@ -137,7 +152,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       const res = await db.stores.tickets.list(f, page);
       const now = clock.now();
       const s = sharedLookups(db.stores);
-      return { items: await Promise.all(res.items.map((t) => view(s, t, now))), next_cursor: res.nextCursor };
+      return { items: await Promise.all(res.items.map((t) => view(s, t, now))), nextCursor: res.nextCursor };
     },
 
     update,
@@ -235,26 +250,26 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       return { ticket: updated, message: m, prev: t.sla.version };
     });
     if (result.ticket.sla.version !== result.prev) await sla.scheduleTimers(result.ticket, result.prev);
-    return messageView(result.message, actor);
+    return { message: result.message, author: actor } satisfies MessageDetail;
   }
 
   /** One page of the conversation, oldest first; officers never see internal notes. */
-  async function messages(actor: User, ref: TicketRef, page: PageQuery) {
+  async function messages(actor: User, ref: TicketRef, page: PageQuery): Promise<Page<MessageDetail>> {
     const t = await visible(db.stores, actor, ref);
     const res = await db.stores.tickets.messages(t.id, atLeast(actor.role, 'agent'), page);
     const authors = await usersById(db.stores, res.items.map((m) => m.authorId));
-    return { items: res.items.map((m) => messageView(m, authors.get(m.authorId) ?? null)), next_cursor: res.nextCursor };
+    return { items: res.items.map((m) => ({ message: m, author: authors.get(m.authorId) ?? null })), nextCursor: res.nextCursor };
   }
 
   /** One page of the audit trail, oldest first; officers see only the public events. */
-  async function events(actor: User, ref: TicketRef, page: PageQuery) {
+  async function events(actor: User, ref: TicketRef, page: PageQuery): Promise<Page<EventDetail>> {
     const t = await visible(db.stores, actor, ref);
     const res = await db.stores.events.forTicket(t.id, actor.role === 'officer', page);
     const actors = await usersById(db.stores, res.items.map((e) => e.actorId).filter((x): x is number => x !== null));
-    return { items: res.items.map((e) => eventView(e, e.actorId === null ? null : actors.get(e.actorId) ?? null)), next_cursor: res.nextCursor };
+    return { items: res.items.map((e) => ({ event: e, actor: e.actorId === null ? null : actors.get(e.actorId) ?? null })), nextCursor: res.nextCursor };
   }
 
-  async function rate(actor: User, ref: TicketRef, input: { score: number; comment?: string }) {
+  async function rate(actor: User, ref: TicketRef, input: { score: number; comment?: string }): Promise<Rating> {
     const now = clock.now();
     return db.transaction(async (s) => {
       const t = await visible(s, actor, ref);
@@ -264,7 +279,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       if (await s.tickets.hasRating(t.id)) throw new ConflictError('this inquiry has already been rated');
       const r = await s.tickets.addRating({ ticketId: t.id, userId: actor.id, score: input.score, comment: input.comment ?? null, at: now });
       await s.events.add({ ticketId: t.id, type: 'rating.created', at: now, actorId: actor.id, public: true, data: { score: input.score } });
-      return { id: r.id, ticket_id: t.id, score: input.score, comment: input.comment ?? null, created_at: now.toISOString() };
+      return { id: r.id, ticketId: t.id, score: input.score, comment: input.comment ?? null, createdAt: now };
     });
   }
 

@@ -24,6 +24,8 @@ export const MAX_DURATION_SECONDS = 400 * DAY;
 // component, and we only ever need sub-second precision for seconds). Comma is the ISO-preferred
 // decimal sign, so it is accepted next to the dot.
 const PATTERN = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
+/** The accepted duration syntax as a regular-expression source (for schema documents). */
+export const DURATION_PATTERN = PATTERN.source;
 
 /** Parses an ISO 8601 duration (e.g. `PT48H`, `P2D`, `PT1H30M`, `PT0.5S`) into total seconds; throws a RangeError otherwise. */
 export function parseDuration(iso: string): number {

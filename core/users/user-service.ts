@@ -2,8 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ConflictError, NotFoundError, UnauthorizedError, fieldError } from '../errors';
 import type { Locale, Role, User } from '../model';
-import type { Database, PageQuery } from '../ports';
-import { userView } from '../tickets/ticket-view';
+import type { Database, Page, PageQuery } from '../ports';
 
 /** Tokens are stored only as their SHA-256; the plain token is shown once. */
 export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
@@ -21,7 +20,7 @@ export function createUserService(deps: { db: Database; clock: Clock }) {
       return u;
     },
 
-    async create(input: { email: string; name: string; role: Role; organization?: string; locale?: Locale }, token = newToken()) {
+    async create(input: { email: string; name: string; role: Role; organization?: string; locale?: Locale }, token = newToken()): Promise<User & { token: string }> {
       const now = clock.now();
       const user = await db.transaction(async (s) => {
         if (await s.users.byEmail(input.email)) throw new ConflictError(`a user with e-mail ${input.email} already exists`);
@@ -30,7 +29,7 @@ export function createUserService(deps: { db: Database; clock: Clock }) {
           locale: input.locale ?? 'ko', tokenHash: hashToken(token),
         }, now);
       });
-      return { ...userView(user), token };
+      return { ...user, token };
     },
 
     /** Creates the bootstrap admin with its exact token when no admin exists yet. */
@@ -45,10 +44,7 @@ export function createUserService(deps: { db: Database; clock: Clock }) {
       return true;
     },
 
-    async list(page: PageQuery) {
-      const res = await db.stores.users.list(page);
-      return { items: res.items.map(userView), next_cursor: res.nextCursor };
-    },
+    list: (page: PageQuery): Promise<Page<User>> => db.stores.users.list(page),
 
     async rotateToken(id: number) {
       const token = newToken();
@@ -58,12 +54,12 @@ export function createUserService(deps: { db: Database; clock: Clock }) {
       return { token };
     },
 
-    async update(actor: User, id: number, patch: { role?: Role; name?: string; active?: boolean }) {
+    async update(actor: User, id: number, patch: { role?: Role; name?: string; active?: boolean }): Promise<User> {
       if (!(await db.stores.users.byId(id))) throw new NotFoundError(`user ${id} does not exist`);
       if (id === actor.id && (patch.active === false || (patch.role && patch.role !== 'admin'))) {
         throw fieldError(patch.active === false ? 'active' : 'role', 'an admin cannot deactivate or demote themselves');
       }
-      return userView(await db.stores.users.update(id, patch, clock.now()));
+      return db.stores.users.update(id, patch, clock.now());
     },
   };
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { AccessLogService } from '../../core/access/access-log-service';
+import type { AccessLogEntry } from '../../core/ports';
 import { route, type RefusedRequest } from '../http/routes';
 import { IdParam, PageQuerySchema } from '../http/validate';
+import { UtcTimestamp, pageSchema, pageView } from '../http/pages';
 
 const ListAccessLog = z.strictObject({
   ...PageQuerySchema,
@@ -10,13 +12,26 @@ const ListAccessLog = z.strictObject({
   actor_id: IdParam.optional(),
 });
 
+export const AccessLogEntrySchema = z.object({
+  id: z.number().int(), at: UtcTimestamp, actor_id: z.number().int().nullable(), status: z.union([z.literal(401), z.literal(403), z.literal(404)]),
+  method: z.string(), path: z.string(), target_type: z.string().nullable(), target_id: z.string().nullable(), ip: z.string().nullable(),
+}).meta({ id: 'AccessLogEntry' });
+
+/** One refused request as shown to an admin. */
+export function accessLogView(e: AccessLogEntry): z.output<typeof AccessLogEntrySchema> {
+  return {
+    id: e.id, at: e.at.toISOString(), actor_id: e.actorId, status: e.status, method: e.method, path: e.path,
+    target_type: e.targetType, target_id: e.targetId, ip: e.ip,
+  };
+}
+
 /** The admins' view of refused requests. */
 export function accessLogRoutes(accessLog: AccessLogService) {
   return [
     route({
-      method: 'get', path: '/api/v1/access-log', summary: 'Refused requests (401, 403, hidden 404), newest first', access: 'admin', success: 200,
-      query: ListAccessLog,
-      handler: ({ query }) => accessLog.list({ status: query.status, actor_id: query.actor_id }, { limit: query.limit, cursor: query.cursor }),
+      method: 'get', path: '/api/v1/access-log', operationId: 'listAccessLog', summary: 'Refused requests (401, 403, hidden 404), newest first', access: 'admin', success: 200,
+      query: ListAccessLog, response: pageSchema(AccessLogEntrySchema),
+      handler: async ({ query }) => pageView(await accessLog.list({ status: query.status, actorId: query.actor_id }, { limit: query.limit, cursor: query.cursor }), accessLogView),
     }),
   ];
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { Page } from '../../core/ports';
 
+/** A UTC timestamp as the API writes it (`2026-02-13T01:00:00.000Z`). */
+export const UtcTimestamp = z.string().meta({ format: 'date-time', description: 'UTC timestamp (ends in Z)' });
+
 /** The wire shape of a page: its items and the cursor of the next page (null on the last). */
 export const pageSchema = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), next_cursor: z.string().nullable() });
 

@@ -13,15 +13,9 @@ export interface RouteContext<P, Q, B> { req: Request; res: Response; user: User
  * One route, declared once: the same schemas validate the request, type the handler and produce
  * the OpenAPI document; `access` feeds both the guard and the role-matrix test.
  */
-export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
-  /** Names the operation in the OpenAPI document (camelCase, unique). */
-  operationId?: string;
-  /** The zod schema of the success JSON body. */
-  response?: z.ZodType;
-  /** Success bodies by media type when the route answers in more than JSON ('text' = a text body with no schema). */
-  responseMedia?: Record<string, z.ZodType | 'text'>;
   summary: string;
   access: Access;
   params?: P;
@@ -31,15 +25,29 @@ export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   bodyOptional?: boolean;
   /** When the accepted body depends on the role, the schema for this user (`body` documents the widest). */
   bodyFor?: (user: User) => z.ZodType;
+  /**
+   * The operation's name in the OpenAPI document: camelCase, unique across the table (a test checks
+   * both). Optional in the type only while routes are being given theirs; the test requires it.
+   */
+  operationId?: string;
   /** Status of a success, for the OpenAPI document. */
   success: number;
+  /** The zod schema of the success body; every route answering JSON declares one (204 needs none). */
+  response?: R;
+  /** Media types the success body comes in besides JSON (e.g. `text/csv`), or instead of it when `response` is absent. */
+  mediaTypes?: string[];
+  /** Other statuses the route answers on purpose besides success and problems (e.g. a 503 with a body). */
+  alsoAnswers?: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Request headers the route reads, for the document (JSON Schema of each value). */
+  headers?: Record<string, { description: string; required?: boolean; schema: Record<string, unknown> }>;
   /** Creates content a person must read (a ticket, a message): counts towards the caller's write quota. */
   writeQuota?: true;
-  handler(ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown> | unknown;
+  /** Returns the success body (typed by `response`), or nothing when it answered by itself. */
+  handler(ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.output<R> | void> | z.output<R> | void;
 }
 
 /** Declares a route with inferred types. */
-export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(def: RouteDef<P, Q, B>): RouteDef {
+export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(def: RouteDef<P, Q, B, R>): RouteDef {
   return def as unknown as RouteDef;
 }
 

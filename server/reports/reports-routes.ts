@@ -18,7 +18,7 @@ export function reportRoutes(reports: SlaReportService) {
     route({
       method: 'get', path: '/api/v1/reports/sla', operationId: 'slaReport', summary: 'SLA report over inquiries received in a date range (Accept: text/csv for CSV)',
       access: 'supervisor', success: 200, query: SlaReportQuery, response: ReportSchema,
-      responseMedia: { 'application/json': ReportSchema, 'text/csv': 'text' },
+      mediaTypes: ['text/csv'],
       handler: async ({ req, res, query }) => {
         res.vary('Accept');
         const want = req.accepts(['application/json', 'text/csv']);

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { PRIORITIES } from '../../core/model';
 import { NOTIFY_TARGET_HINT, isNotifyTarget } from '../../core/notify/recipients';
-import { MAX_DURATION_SECONDS, isDuration, parseDuration } from '../../core/time/duration';
+import { DURATION_PATTERN, MAX_DURATION_SECONDS, isDuration, parseDuration } from '../../core/time/duration';
 import { HOLIDAY_YEARS } from '../../core/time/kr-holidays';
 import { PageQuerySchema, Timestamp } from '../http/validate';
 
 /** An ISO 8601 duration (PT48H, P2D, PT30S) as seconds, at most MAX_DURATION_SECONDS. */
 export const Duration = z.string({ message: 'must be an ISO 8601 duration such as PT48H' })
+  .meta({ pattern: DURATION_PATTERN, description: 'ISO 8601 duration (weeks, days, hours, minutes, seconds; no years or months)', examples: ['PT48H', 'P2D', 'PT30S'] })
   .refine(isDuration, 'must be an ISO 8601 duration such as PT48H, PT3H, P2D or PT30S (no years or months)')
   .transform(parseDuration)
   .refine((s) => s <= MAX_DURATION_SECONDS, `must be at most P${MAX_DURATION_SECONDS / 86_400}D (${MAX_DURATION_SECONDS / 3600} hours)`);

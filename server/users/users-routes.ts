@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ROLES } from '../../core/model';
 import type { UserService } from '../../core/users/user-service';
-import { userView } from '../../core/tickets/ticket-view';
+import { pageSchema, pageView } from '../http/pages';
+import { UserSchema, userView } from '../tickets/ticket-views';
 import { route } from '../http/routes';
 import { IdParam, PageQuerySchema } from '../http/validate';
 
@@ -23,37 +24,39 @@ const PatchUserBody = z.strictObject({
 });
 
 const IdParams = z.object({ id: IdParam });
+const TokenSchema = z.object({ token: z.string().meta({ description: 'the bearer token, shown only in this answer' }) });
+const CreatedUserSchema = z.object({ ...UserSchema.shape, ...TokenSchema.shape });
 
-/** Users, roles and tokens (API.md "Users and roles"). */
+/** Users, roles and tokens. */
 export function userRoutes(users: UserService) {
   return [
     route({
-      method: 'post', path: '/api/v1/users', summary: 'Create a user; the token is shown once', access: 'admin', success: 201,
-      body: CreateUserBody,
+      method: 'post', path: '/api/v1/users', operationId: 'createUser', summary: 'Create a user; the token is shown once', access: 'admin', success: 201,
+      body: CreateUserBody, response: CreatedUserSchema,
       handler: async ({ body, res }) => {
         const u = await users.create(body);
         res.location(`/api/v1/users/${u.id}`);
-        return u;
+        return { ...userView(u), token: u.token };
       },
     }),
     route({
-      method: 'get', path: '/api/v1/users', summary: 'List users', access: 'supervisor', success: 200,
-      query: z.strictObject(PageQuerySchema),
-      handler: ({ query }) => users.list(query),
+      method: 'get', path: '/api/v1/users', operationId: 'listUsers', summary: 'List users', access: 'supervisor', success: 200,
+      query: z.strictObject(PageQuerySchema), response: pageSchema(UserSchema),
+      handler: async ({ query }) => pageView(await users.list(query), userView),
     }),
     route({
-      method: 'get', path: '/api/v1/me', summary: 'The signed-in user', access: 'user', success: 200,
+      method: 'get', path: '/api/v1/me', operationId: 'getMe', summary: 'The signed-in user', access: 'user', success: 200, response: UserSchema,
       handler: ({ user }) => userView(user),
     }),
     route({
-      method: 'post', path: '/api/v1/users/:id/token', summary: 'Issue a new token; the old one stops working at once', access: 'admin', success: 201,
-      params: IdParams,
+      method: 'post', path: '/api/v1/users/:id/token', operationId: 'rotateUserToken', summary: 'Issue a new token; the old one stops working at once', access: 'admin', success: 201,
+      params: IdParams, response: TokenSchema,
       handler: ({ params }) => users.rotateToken(params.id),
     }),
     route({
-      method: 'patch', path: '/api/v1/users/:id', summary: 'Change role or name, or deactivate', access: 'admin', success: 200,
-      params: IdParams, body: PatchUserBody,
-      handler: ({ user, params, body }) => users.update(user, params.id, body),
+      method: 'patch', path: '/api/v1/users/:id', operationId: 'updateUser', summary: 'Change role or name, or deactivate', access: 'admin', success: 200,
+      params: IdParams, body: PatchUserBody, response: UserSchema,
+      handler: async ({ user, params, body }) => userView(await users.update(user, params.id, body)),
     }),
   ];
 }

@@ -14,6 +14,7 @@ const EXPECTED: Record<string, 'public' | 'user' | Role> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
   'GET /api/v1/openapi.json': 'public',
+  'GET /api/v1/docs': 'public',
   'POST /api/v1/users': 'admin',
   'GET /api/v1/users': 'supervisor',
   'GET /api/v1/me': 'user',

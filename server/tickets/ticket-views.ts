@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import type { Message, TicketEvent, User } from '../../core/model';
+import { CHANNELS, PRIORITIES, ROLES, TICKET_STATUSES } from '../../core/model';
+import { UtcTimestamp } from '../http/pages';
+import type { TicketDetail } from '../../core/tickets/ticket-service';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export const PersonSchema = z.object({ id: z.number().int(), name: z.string(), email: z.string(), organization: z.string().nullable() });
+
+/** A user as shown inside a ticket. */
+export function personView(u: User): z.output<typeof PersonSchema> {
+  return { id: u.id, name: u.name, email: u.email, organization: u.organization };
+}
+
+export const UserSchema = z.object({
+  id: z.number().int(), email: z.string(), name: z.string(), role: z.enum(ROLES), organization: z.string().nullable(),
+  locale: z.enum(['ko', 'en']), active: z.boolean(), created_at: UtcTimestamp, updated_at: UtcTimestamp,
+}).meta({ id: 'User' });
+
+/** The user resource. */
+export function userView(u: User): z.output<typeof UserSchema> {
+  return {
+    id: u.id, email: u.email, name: u.name, role: u.role, organization: u.organization, locale: u.locale,
+    active: u.active, created_at: u.createdAt.toISOString(), updated_at: u.updatedAt.toISOString(),
+  };
+}
+
+export const TicketSchema = z.object({
+  id: z.number().int(),
+  number: z.string(),
+  subject: z.string(),
+  body: z.string(),
+  category: z.string(),
+  priority: z.enum(PRIORITIES),
+  status: z.enum(TICKET_STATUSES),
+  channel: z.enum(CHANNELS),
+  requester: PersonSchema,
+  assignee: PersonSchema.nullable(),
+  received_at: UtcTimestamp,
+  created_at: UtcTimestamp,
+  updated_at: UtcTimestamp,
+  first_responded_at: UtcTimestamp.nullable(),
+  resolved_at: UtcTimestamp.nullable(),
+  sla: z.object({
+    policy_id: z.number().int(),
+    policy_name: z.string(),
+    clock: z.string(),
+    due_at: UtcTimestamp,
+    first_response_due_at: UtcTimestamp.nullable(),
+    state: z.string(),
+    breached_at: UtcTimestamp.nullable(),
+    remaining_seconds: z.number().int(),
+    paused_seconds: z.number(),
+    escalation_level: z.number().int(),
+  }),
+}).meta({ id: 'Ticket' });
+
+export type TicketView = z.output<typeof TicketSchema>;
+
+/** The ticket resource, with its live `sla` object. */
+export function ticketView(d: TicketDetail): TicketView {
+  const { ticket: t, policy } = d;
+  const s = t.sla;
+  return {
+    id: t.id,
+    number: t.number,
+    subject: t.subject,
+    body: t.body,
+    category: t.category,
+    priority: t.priority,
+    status: t.status,
+    channel: t.channel,
+    requester: personView(d.requester),
+    assignee: d.assignee ? personView(d.assignee) : null,
+    received_at: t.receivedAt.toISOString(),
+    created_at: t.createdAt.toISOString(),
+    updated_at: t.updatedAt.toISOString(),
+    first_responded_at: iso(t.firstRespondedAt),
+    resolved_at: iso(t.resolvedAt),
+    sla: {
+      policy_id: policy.id,
+      policy_name: policy.name,
+      clock: policy.clock,
+      due_at: s.dueAt.toISOString(),
+      first_response_due_at: iso(s.firstResponseDueAt),
+      state: s.state,
+      breached_at: iso(s.breachedAt),
+      remaining_seconds: Math.round(d.remainingSeconds),
+      paused_seconds: s.pausedSeconds,
+      escalation_level: s.escalationLevel,
+    },
+  };
+}
+
+const AuthorSchema = z.object({ id: z.number().int(), name: z.string(), role: z.enum(ROLES) });
+
+export const MessageSchema = z.object({
+  id: z.number().int(), ticket_id: z.number().int(), body: z.string(), internal: z.boolean(), created_at: UtcTimestamp,
+  author: AuthorSchema.nullable(),
+}).meta({ id: 'Message' });
+
+/** A message as shown to a reader. */
+export function messageView(m: Message, author: User | null): z.output<typeof MessageSchema> {
+  return {
+    id: m.id, ticket_id: m.ticketId, body: m.body, internal: m.internal, created_at: m.createdAt.toISOString(),
+    author: author ? { id: author.id, name: author.name, role: author.role } : null,
+  };
+}
+
+export const EventSchema = z.object({
+  id: z.number().int(), type: z.string(), at: UtcTimestamp, actor: AuthorSchema.nullable(), data: z.record(z.string(), z.unknown()),
+}).meta({ id: 'TicketEvent' });
+
+/** An audit event as shown to a reader. */
+export function eventView(e: TicketEvent, actor: User | null): z.output<typeof EventSchema> {
+  return { id: e.id, type: e.type, at: e.at.toISOString(), actor: actor ? { id: actor.id, name: actor.name, role: actor.role } : null, data: e.data };
+}
+
+export const RatingSchema = z.object({
+  id: z.number().int(), ticket_id: z.number().int(), score: z.number().int(), comment: z.string().nullable(), created_at: UtcTimestamp,
+});
+
+/** A rating as answered to its author. */
+export function ratingView(r: { id: number; ticketId: number; score: number; comment: string | null; createdAt: Date }): z.output<typeof RatingSchema> {
+  return { id: r.id, ticket_id: r.ticketId, score: r.score, comment: r.comment, created_at: r.createdAt.toISOString() };
+}
