@@ -31,6 +31,7 @@ import { createServices } from '../core/services';
 import { createDatabase } from '../db/database';
 import { openDatabase } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
+import type { TemplateData } from '../core/mail/template-data';
 import { renderMail } from '../templates/render';
 import { workerConnection } from '../workers/connection';
 import { createMailWorkerParts } from '../workers/mail/mail-processor';
@@ -156,7 +157,7 @@ async function main() {
         await database.transaction(async (s) => {
           for (let j = k; j < Math.min(count, k + 20); j++) {
             await s.outbox.enqueue({ ticketId: ticket.id, toUserId: null, toAddress: `${tag}-${j}@bench.example`, toName: '수신자',
-              locale: 'ko', template: 'ticket-received', data: { ...data, recipientName: '수신자' } }, new Date());
+              locale: 'ko', template: 'ticket-received', data: { ...data, recipientName: '수신자' } as TemplateData['ticket-received'] }, new Date());
           }
         });
       }

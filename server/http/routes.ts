@@ -27,6 +27,10 @@ export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   bodyFor?: (user: User) => z.ZodType;
   /** Status of a success, for the OpenAPI document. */
   success: number;
+  /** The zod schema of the success body, for the OpenAPI document. */
+  response?: z.ZodType;
+  /** The operation's id in the OpenAPI document (a camelCase verb phrase, e.g. `listOutbox`). */
+  operationId?: string;
   /** Creates content a person must read (a ticket, a message): counts towards the caller's write quota. */
   writeQuota?: true;
   handler(ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown> | unknown;
