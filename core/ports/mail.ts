@@ -118,6 +118,11 @@ export interface MailQueue {
    * rejects when the queue does not answer in time (the row stays pending for the sweeper).
    */
   requeue(outboxIds: number[]): Promise<void>;
+  /**
+   * Adds the job of a due row's attempt unless a live one exists (a finished job under the same
+   * id is replaced); true when it added one. The sweeper's step.
+   */
+  ensure(outboxId: number, attempts: number): Promise<boolean>;
 }
 
 /** One rendered mail to one stored recipient. */
