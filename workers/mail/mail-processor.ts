@@ -1,12 +1,10 @@
 /**
- * The `mail.send` job handler and the factory that wires the mail worker: store, sender, job
- * producers and sweeper, from the database handle, the queues and a transport.
+ * The `mail.send` job handler and the factory that wires the mail worker: sender, job producers
+ * and sweeper, from the mail store, the queues and a transport.
  */
 import { DelayedError, type Job } from 'bullmq';
 import { createMailSweep, type SweepOptions } from '../../core/mail/sweep';
 import type { MailQueue, MailStore, MailTransport } from '../../core/ports';
-import { createMailStore } from '../../db/stores/mail-store';
-import type { DbHandle } from '../../db/knex';
 import type { JobRegistry, Queues } from '../queues';
 import { createMailSender, type MailSender, type MailSenderConfig, type MailSenderTuning, type SendOutcome } from './mail-sender';
 import { createMailQueue, mailJobId, mailQueuedHook } from './mail-queue';
@@ -44,7 +42,8 @@ export function mailSendProcessor(sender: MailSender, queue: Pick<MailQueue, 'at
 
 /** What createMailWorkerParts needs. */
 export interface MailWorkerDeps {
-  db: DbHandle;
+  /** The outbox rows (db/stores/mail-store.ts createMailStore). */
+  store: MailStore;
   queues: Pick<Queues, 'mail'>;
   transport: MailTransport;
   /** Config's mailFrom and mailRetryMaxMs (Config itself fits). */
@@ -69,9 +68,9 @@ export interface MailWorkerParts {
   queue: MailQueue;
 }
 
-/** Wires the mail worker from the database, the queues and a transport (createMailTransport). */
+/** Wires the mail worker from the mail store, the queues and a transport (createMailTransport). */
 export function createMailWorkerParts(deps: MailWorkerDeps): MailWorkerParts {
-  const store = createMailStore(deps.db);
+  const { store } = deps;
   const queue = createMailQueue(deps.queues);
   const sender = createMailSender({ store, transport: deps.transport, config: deps.config, logger: deps.logger, tuning: deps.tuning });
   return {
