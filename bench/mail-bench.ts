@@ -29,8 +29,10 @@ import { systemClock } from '../core/clock';
 import type { User } from '../core/model';
 import { createServices } from '../core/services';
 import { createDatabase } from '../db/database';
+import { createMailStore } from '../db/stores/mail-store';
 import { openDatabase } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
+import type { TemplateData } from '../core/mail/template-data';
 import { renderMail } from '../templates/render';
 import { workerConnection } from '../workers/connection';
 import { createMailWorkerParts } from '../workers/mail/mail-processor';
@@ -127,7 +129,7 @@ async function main() {
   const smtpUrl = `smtp://127.0.0.1:${sink.port}`;
   const transport = createMailTransport({ smtpUrl, dataDir: dir, from: MAIL_FROM, maxConnections: POOL, logger });
   // Exactly the wiring the entry points use (see the report of the mail feature).
-  const parts = createMailWorkerParts({ db: handle, queues, transport, logger, config: { mailFrom: MAIL_FROM, mailRetryMaxMs: 24 * 3600_000 } });
+  const parts = createMailWorkerParts({ store: createMailStore(handle), queues, transport, logger, config: { mailFrom: MAIL_FROM, mailRetryMaxMs: 24 * 3600_000 } });
   const database = createDatabase(handle, { onMailQueued: parts.onMailQueued });
   const services = createServices({ db: database, clock: systemClock, timers: createTimerScheduler(queues, redis), logger });
   const workers = await startWorkers(services, queues, {
@@ -156,7 +158,7 @@ async function main() {
         await database.transaction(async (s) => {
           for (let j = k; j < Math.min(count, k + 20); j++) {
             await s.outbox.enqueue({ ticketId: ticket.id, toUserId: null, toAddress: `${tag}-${j}@bench.example`, toName: '수신자',
-              locale: 'ko', template: 'ticket-received', data: { ...data, recipientName: '수신자' } }, new Date());
+              locale: 'ko', template: 'ticket-received', data: { ...data, recipientName: '수신자' } as TemplateData['ticket-received'] }, new Date());
           }
         });
       }

@@ -1,6 +1,7 @@
 import type {
   Channel, Locale, Message, Priority, Role, SlaClock, SlaPolicy, Ticket, TicketEvent, TicketStatus, User,
 } from './model';
+import type { OutboxStore } from './ports/mail';
 import type { CalendarSpec } from './time/business-calendar';
 import type { StandardStore } from './standards/standards-service';
 import type { ReportStore } from './reports/sla-report';
@@ -144,17 +145,6 @@ export interface SlaStore {
   finishRecalculation(id: number): Promise<void>;
 }
 
-export interface NewMail {
-  ticketId: number | null; toUserId: number | null; toAddress: string; toName: string | null; locale: Locale;
-  template: string; data: Record<string, unknown>;
-}
-
-export interface OutboxStore {
-  enqueue(m: NewMail, at: Date): Promise<number>;
-  /** Queues several mails; returns their ids in the order given. */
-  enqueueMany(m: NewMail[], at: Date): Promise<number[]>;
-}
-
 export interface NoticeStore {
   /** Records that `notice` goes out on `day` (YYYY-MM-DD); false when it already went out that day. */
   claimDaily(notice: string, day: string, at: Date): Promise<boolean>;
@@ -193,3 +183,5 @@ export interface TimerScheduler {
   /** Re-adds whichever of the jobs are missing; returns how many were missing. */
   ensure(jobs: TimerJob[]): Promise<number>;
 }
+
+export * from './ports/mail';

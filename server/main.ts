@@ -57,7 +57,7 @@ async function main() {
   // The port first: when it is taken nothing else starts, and what did start is closed again.
   const server = await listen(app, config.host, config.port).catch(async (err) => { await rt.close(); throw err; });
   const transport = apiOnly ? null : createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom, logger: rt.logger });
-  const mail = transport ? createMailWorkerParts({ db: rt.db, queues: rt.queues, transport, config, logger: rt.logger }) : null;
+  const mail = transport ? createMailWorkerParts({ store: createMailStore(rt.db), queues: rt.queues, transport, config, logger: rt.logger }) : null;
   const workers = mail ? await startWorkers(rt.services, rt.queues, {
     connection: workerConnection(config.redisUrl), prefix: config.queuePrefix, reconcileIntervalMs: config.reconcileIntervalMs,
     onReconcileRepairs: (n) => metrics.recordReconcilerRepairs(n),

@@ -36,23 +36,5 @@ export const TEMPLATES: { readonly [T in TemplateName]: Readonly<Record<MailLoca
   'holiday-data-expiring': { ko: holidayDataExpiringKo, en: holidayDataExpiringEn },
 };
 
-/** The template names, for validation of stored outbox rows. */
-export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
-
-/** True when a stored string names a template. */
-export function isTemplateName(value: string): value is TemplateName {
-  return Object.prototype.hasOwnProperty.call(TEMPLATES, value);
-}
-
-// Mails that carry one person's own words to the other side of the conversation: an agent's answer
-// to the officer, the officer's message to the assignee. Every other template is a notice the
-// system writes by itself (RFC 3834 "auto-generated"), which autoresponders must not answer.
-const WRITTEN_BY_A_PERSON: ReadonlySet<string> = new Set<TemplateName>(['ticket-replied', 'officer-replied']);
-
-/** True when a template carries a person's message; false for machine notices (receipt, warning, breach, alert, …). */
-export function isPersonalMessage(name: string): boolean {
-  return WRITTEN_BY_A_PERSON.has(name);
-}
-
-/** The template of the thread's first mail: its Message-ID is the root every later mail names. */
-export const THREAD_ROOT_TEMPLATE: TemplateName = 'ticket-received';
+// Facts about the templates that the send rule needs too live in core/mail, beside the data types.
+export { isPersonalMessage, isTemplateName, TEMPLATE_NAMES, THREAD_ROOT_TEMPLATE } from '../core/mail/template-data';

@@ -1,4 +1,5 @@
 /** Renders a named mail template to a subject, a text part and an HTML part. */
+import type { MailRenderer } from '../core/ports';
 import type { TemplateContext } from './blocks';
 import { cleanText, sanitizeHeader } from './escape';
 import { formatDate, formatHoursMinutes } from './format-date';
@@ -55,3 +56,7 @@ export function renderMail<T extends TemplateName>(
   const { brand, footer } = CHROME[lang];
   return { subject, text: toText(safe, brand, footer), html: toHtml(safe, lang, brand, footer) };
 }
+
+/** renderMail as the send rule's renderer port: a checked template mail in a language and zone. */
+export const renderTemplateMail: MailRenderer = (mail, locale, ctx) =>
+  renderMail(mail.template, locale, mail.data as MailTemplates[typeof mail.template], ctx);

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../server/config';
 import { openRuntime, StartupError } from '../server/runtime';
+import { createMailStore } from '../db/stores/mail-store';
 import { workerConnection } from './connection';
 import { startWorkers } from './start';
 import { createMailWorkerParts } from './mail/mail-processor';
@@ -10,7 +11,7 @@ async function main() {
   const config = loadConfig();
   const rt = await openRuntime(config, { spawnRedis: false });
   const transport = createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom, logger: rt.logger });
-  const mail = createMailWorkerParts({ db: rt.db, queues: rt.queues, transport, config, logger: rt.logger });
+  const mail = createMailWorkerParts({ store: createMailStore(rt.db), queues: rt.queues, transport, config, logger: rt.logger });
   const workers = await startWorkers(rt.services, rt.queues, {
     connection: workerConnection(config.redisUrl), prefix: config.queuePrefix, reconcileIntervalMs: config.reconcileIntervalMs,
     extra: { mail: mail.handlers, mailSweep: mail.sweep },

@@ -1,34 +1,35 @@
 import type { Ticket, User } from '../model';
 import type { Stores } from '../ports';
+import { enqueueMails } from '../mail/outbox';
+import type { TemplateData, TemplateName } from '../mail/template-data';
 import { toRecipient, type Recipient } from './recipients';
 
-/** One mail to queue: its template and data, its recipient, and the ticket it is about. */
-export interface Notice { ticket: Ticket | null; template: string; to: User | Recipient; data: Record<string, unknown> }
+/** The data a caller gives for a template: notify() adds the ticket's fields and the recipient's name. */
+export type NoticeData<T extends TemplateName> = Omit<TemplateData[T], 'ticketId' | 'ticketNumber' | 'subject' | 'recipientName'>;
+
+/** One mail to queue: its template and typed data, its recipient, and the ticket it is about. */
+export type Notice = { [T in TemplateName]: { ticket: Ticket | null; template: T; to: User | Recipient; data: NoticeData<T> } }[TemplateName];
 
 /**
  * Queues one outbox row per notice in the caller's transaction and records `email.queued` on
- * each ticket, so a mail exists exactly when the event that causes it commits. Rows and events
- * are written a batch at a time: a recalculation may notify a hundred thousand requesters.
+ * each ticket, so a mail exists exactly when the event that causes it commits (core/mail's
+ * enqueueMails).
  */
 export async function notifyAll(s: Stores, now: Date, notices: Notice[]): Promise<number[]> {
-  if (notices.length === 0) return [];
-  const mails = notices.map(({ ticket, template, to, data }) => {
+  return enqueueMails(s, now, notices.map(({ ticket, template, to, data }) => {
     const r: Recipient = 'role' in to ? toRecipient(to) : to;
     const base = ticket ? { ticketId: ticket.id, ticketNumber: ticket.number, subject: ticket.subject } : {};
     return {
       ticketId: ticket?.id ?? null, toUserId: r.userId, toAddress: r.address, toName: r.name, locale: r.locale,
+      // The ticket's fields come from the ticket itself; a template about a ticket sent without one
+      // fails at send time ("data lacks ticketId").
       template, data: { ...base, ...data, recipientName: r.name },
-    };
-  });
-  const ids = await s.outbox.enqueueMany(mails, now);
-  await s.events.addMany(notices.flatMap((n, i) => (n.ticket
-    ? [{ ticketId: n.ticket.id, type: 'email.queued', at: now, actorId: null, public: false, data: { outbox_id: ids[i], template: n.template, to: mails[i]!.toAddress } }]
-    : [])));
-  return ids;
+    } as Parameters<typeof enqueueMails>[2][number];
+  }));
 }
 
 /** Queues one template to several recipients about one ticket (or none); see notifyAll. */
-export async function notify(s: Stores, now: Date, ticket: Ticket | null, template: string,
-  to: (User | Recipient)[], data: Record<string, unknown>): Promise<number[]> {
-  return notifyAll(s, now, to.map((who) => ({ ticket, template, to: who, data })));
+export async function notify<T extends TemplateName>(s: Stores, now: Date, ticket: Ticket | null, template: T,
+  to: (User | Recipient)[], data: NoticeData<T>): Promise<number[]> {
+  return notifyAll(s, now, to.map((who) => ({ ticket, template, to: who, data }) as Notice));
 }

@@ -81,12 +81,14 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
         const escalationId = await s.sla.insertEscalation({ ticketId: t.id, level: m.param, milestoneId, notified: recipients.map((r) => r.address), at: now });
         sla = { ...sla, escalationLevel: m.param };
         await ev('escalation.created', { escalation_id: escalationId, level: m.param, notified: recipients.map((r) => r.address) });
-        await notify(s, now, t, m.param === 1 ? 'sla-breached' : 'sla-escalation', recipients, {
-          // Fits both shapes: level 1 goes out as sla-breached, later levels as sla-escalation.
-          dueAt: sla.dueAt.toISOString(), breachedAt: (sla.breachedAt ?? sla.dueAt).toISOString(), milestone: 'resolution',
+        // Fits both shapes: level 1 goes out as sla-breached, later levels as sla-escalation.
+        const both = {
+          dueAt: sla.dueAt.toISOString(), breachedAt: (sla.breachedAt ?? sla.dueAt).toISOString(), milestone: 'resolution' as const,
           level: m.param, overdueSeconds: Math.max(0, dc.between(sla.dueAt, now)), clock: policy.clock, priority: t.priority,
           assigneeName: t.assigneeId ? (await s.users.byId(t.assigneeId))?.name ?? null : null,
-        });
+        };
+        if (m.param === 1) await notify(s, now, t, 'sla-breached', recipients, both);
+        else await notify(s, now, t, 'sla-escalation', recipients, both);
       }
     }
     // State and escalation level change; the deadline and its version do not, so the remaining

@@ -224,7 +224,8 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
             ticketId: null, toUserId: r.userId, toAddress: r.address, toName: r.name, locale: r.locale, template: 'standard-alert',
             data: {
               standardId: std.id, standardTitle: r.locale === 'en' ? std.title_en : std.title_ko,
-              standardSubject: row.subject === '*' ? null : row.subject, status: row.status, period: row.period,
+              // statusChanged lets only at_risk and missed through.
+              standardSubject: row.subject === '*' ? null : row.subject, status: row.status as 'at_risk' | 'missed', period: row.period,
               actual: row.actual, target: row.target,
               // A course's own figures are surveys, not courses.
               unit: std.survey_per_ref && row.subject !== '*' ? null : UNIT_LABEL[r.locale][std.unit] ?? null,

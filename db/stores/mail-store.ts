@@ -1,96 +1,18 @@
 import type { Knex } from 'knex';
-import type { Locale } from '../../core/model';
-import type { Page } from '../../core/ports';
+import type { MailOutcomeWrites, MailStore, OutboxRecord, OutboxStatus, ResetResult } from '../../core/ports';
 import { databaseNow, type DbHandle } from '../knex';
 import { date, dateOrNull, decodeCursor, encodeCursor, json, type Row } from '../rows';
+import { createEventStore } from './event-store';
 
 /**
- * The sending side of the outbox (core/notify writes the rows, db/stores/outbox-store.ts inserts
- * them): load and claim a row, record its outcome with its `email.*` event in one transaction,
- * list rows for the admin API, find rows the sweeper must re-queue, reset a failed row.
+ * The sending side of the outbox (core/mail queues the rows through db/stores/outbox-store.ts):
+ * load and claim a row, record its outcome, list rows for the admin, find rows the sweeper must
+ * re-queue, reset a failed row. It writes the outbox only: the use case writes each outcome's
+ * `email.*` event through `transaction`, in the same transaction as the row change.
  */
 
-export type OutboxStatus = 'pending' | 'sent' | 'failed';
+export type { MailStore, OutboxRecord, OutboxStatus } from '../../core/ports';
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sent', 'failed'];
-
-/** One outbox row as the mail worker sees it. */
-export interface OutboxRecord {
-  id: number;
-  ticketId: number | null;
-  toUserId: number | null;
-  toAddress: string;
-  toName: string | null;
-  locale: Locale;
-  template: string;
-  data: Record<string, unknown>;
-  /** The rendered subject; empty until the first attempt renders it. */
-  subject: string;
-  status: OutboxStatus;
-  /** Send attempts with a recorded outcome (sent, retried or failed). */
-  attempts: number;
-  nextAttemptAt: Date;
-  lastError: string | null;
-  /** Fixed at the first claim and reused by every later send of the row; null before it. */
-  messageId: string | null;
-  createdAt: Date;
-  sentAt: Date | null;
-  token: string | null;
-  /** The sending worker's lease (database clock); null when no send is in progress. */
-  claimedUntil: Date | null;
-  /** Sends that ended without a recorded outcome (the worker died mid-send). */
-  interrupted: number;
-  firstAttemptAt: Date | null;
-  /** Zone of the ticket's policy calendar, when the ticket has one; dates in mails use it. */
-  timezone: string | null;
-  /** When the row's ticket was created (null without a ticket): part of its thread's root id. */
-  ticketCreatedAt: Date | null;
-}
-
-/** What a claim writes: the lease and the Message-ID every send of this row will carry. */
-export interface Claim {
-  now: Date;
-  leaseUntil: Date;
-  token: string;
-  messageId: string;
-  /** The row's new `interrupted` count (one more when the previous claim never recorded an outcome). */
-  interrupted: number;
-}
-
-/** The outcome of an admin's retry: done, no such row, or a row that has not failed. */
-export type ResetResult =
-  | { result: 'requeued'; row: OutboxRecord }
-  | { result: 'missing'; row: null }
-  | { result: 'not-failed'; row: OutboxRecord };
-
-export interface OutboxQuery { status?: OutboxStatus; limit: number; cursor?: string }
-
-/** The sending side of the outbox; see createMailStore. */
-export interface MailStore {
-  /** The database's clock: leases and due times are compared on one clock, whatever the hosts say. */
-  now(): Promise<Date>;
-  load(id: number): Promise<OutboxRecord | null>;
-  /** The row and the database's clock in one round trip: the sender's first step. */
-  loadForSend(id: number): Promise<{ row: OutboxRecord | null; now: Date }>;
-  /**
-   * Takes the row for one send: a compare-and-swap on the state `row` was read in (still pending,
-   * due, the same lease and Message-ID), so of two workers holding the same read only one wins.
-   */
-  claim(row: OutboxRecord, claim: Claim): Promise<boolean>;
-  /** Marks a pending row sent and writes `email.sent`; false when another worker already recorded an outcome. */
-  markSent(row: OutboxRecord, r: { at: Date; messageId: string; subject: string; response: string }): Promise<boolean>;
-  /** Marks the row failed for good and writes `email.failed`; only while `lease` is still the row's. */
-  markFailed(row: OutboxRecord, r: { at: Date; lease: Date; subject: string; error: string; attempted: boolean }): Promise<boolean>;
-  /** Records a transient failure and when to try again; only while `lease` is still the row's. */
-  scheduleRetry(row: OutboxRecord, r: { lease: Date; nextAttemptAt: Date; subject: string; error: string }): Promise<boolean>;
-  list(q: OutboxQuery): Promise<Page<OutboxRecord>>;
-  /**
-   * Pending rows whose next attempt passed more than `graceMs` ago and that no live lease holds:
-   * their job was lost (Redis flushed, producer crashed before enqueueing) or their sender died.
-   */
-  dueForSweep(now: Date, graceMs: number, limit: number): Promise<Array<{ id: number; attempts: number }>>;
-  /** Puts a failed row back to pending with a fresh retry window and writes `email.requeued`. */
-  resetForRetry(id: number, at: Date, actorId: number | null): Promise<ResetResult>;
-}
 
 const toStatus = (v: unknown): OutboxStatus => (v === 'sent' || v === 'failed' ? v : 'pending');
 
@@ -132,13 +54,6 @@ function withTimezone(knex: Knex) {
     .select('outbox.*', 'calendars.timezone as calendar_timezone', 'tickets.created_at as ticket_created_at');
 }
 
-async function addEvent(trx: Knex, ticketId: number | null, type: string, at: Date, actorId: number | null, data: Record<string, unknown>) {
-  // Mails without a ticket (service-standard alerts) have no audit trail of their own.
-  if (ticketId === null) return;
-  // Not public: officers see their conversation, not the delivery machinery.
-  await trx('events').insert({ ticket_id: ticketId, type, at: at.getTime(), actor_id: actorId, public: false, data: JSON.stringify(data) });
-}
-
 // The database clock as a column (the expressions of databaseNow), so loading a row for sending
 // costs one query, not two: on SQLite every statement waits for the one connection.
 const NOW_SQL = {
@@ -157,6 +72,40 @@ export function createMailStore(db: DbHandle): MailStore {
   // recorded as delivered whoever holds the row now).
   const leased = (trx: Knex, id: number, lease: Date) =>
     trx('outbox').where({ id, status: 'pending' }).andWhere('claimed_until', lease.getTime());
+
+  /** The outcome writes on a transaction's connection. */
+  const outcomeWrites = (trx: Knex): MailOutcomeWrites => ({
+    async markSent(row, r) {
+      const n = await trx('outbox').where({ id: row.id, status: 'pending' }).update({
+        status: 'sent', sent_at: r.at.getTime(), message_id: r.messageId, subject: r.subject,
+        attempts: row.attempts + 1, claimed_until: null,
+      });
+      return n === 1;
+    },
+
+    async markFailed(row, r) {
+      const attempts = row.attempts + (r.attempted ? 1 : 0);
+      const n = await leased(trx, row.id, r.lease).update({
+        status: 'failed', last_error: r.error, subject: r.subject, attempts, claimed_until: null,
+      });
+      return n === 1;
+    },
+
+    async resetForRetry(id, at): Promise<ResetResult> {
+      const before = await trx('outbox').where({ id }).first();
+      if (!before) return { result: 'missing', row: null };
+      if (before.status !== 'failed') {
+        const row = await withTimezone(trx).where('outbox.id', id).first();
+        return { result: 'not-failed', row: toRecord(row) };
+      }
+      // A new retry window; the Message-ID stays.
+      await trx('outbox').where({ id, status: 'failed' }).update({
+        status: 'pending', attempts: 0, next_attempt_at: at.getTime(), first_attempt_at: null, claimed_until: null, interrupted: 0,
+      });
+      const row = await withTimezone(trx).where('outbox.id', id).first();
+      return { result: 'requeued', row: toRecord(row), previousError: (before.last_error as string | null) ?? null };
+    },
+  });
 
   return {
     now: async () => new Date(await databaseNow(db)),
@@ -181,35 +130,6 @@ export function createMailStore(db: DbHandle): MailStore {
         first_attempt_at: row.firstAttemptAt?.getTime() ?? c.now.getTime(),
       });
       return n === 1;
-    },
-
-    async markSent(row, r) {
-      return knex.transaction(async (trx) => {
-        const n = await trx('outbox').where({ id: row.id, status: 'pending' }).update({
-          status: 'sent', sent_at: r.at.getTime(), message_id: r.messageId, subject: r.subject,
-          attempts: row.attempts + 1, claimed_until: null,
-        });
-        if (n !== 1) return false;
-        await addEvent(trx, row.ticketId, 'email.sent', r.at, null, {
-          outbox_id: row.id, template: row.template, to: row.toAddress, message_id: r.messageId, attempts: row.attempts + 1,
-          response: r.response.slice(0, 200),
-        });
-        return true;
-      });
-    },
-
-    async markFailed(row, r) {
-      return knex.transaction(async (trx) => {
-        const attempts = row.attempts + (r.attempted ? 1 : 0);
-        const n = await leased(trx, row.id, r.lease).update({
-          status: 'failed', last_error: r.error, subject: r.subject, attempts, claimed_until: null,
-        });
-        if (n !== 1) return false;
-        await addEvent(trx, row.ticketId, 'email.failed', r.at, null, {
-          outbox_id: row.id, template: row.template, to: row.toAddress, error: r.error, attempts,
-        });
-        return true;
-      });
     },
 
     async scheduleRetry(row, r) {
@@ -240,25 +160,8 @@ export function createMailStore(db: DbHandle): MailStore {
       return rows.map((r) => ({ id: Number(r.id), attempts: Number(r.attempts) }));
     },
 
-    async resetForRetry(id, at, actorId) {
-      const outcome = await knex.transaction(async (trx) => {
-        const row = await trx('outbox').where({ id }).first();
-        if (!row) return 'missing' as const;
-        if (row.status !== 'failed') return 'not-failed' as const;
-        // A new retry window; the Message-ID stays, so a recipient who did get an earlier copy
-        // sees the same message again rather than a second one.
-        await trx('outbox').where({ id, status: 'failed' }).update({
-          status: 'pending', attempts: 0, next_attempt_at: at.getTime(), first_attempt_at: null, claimed_until: null, interrupted: 0,
-        });
-        const ticketId = row.ticket_id === null ? null : Number(row.ticket_id);
-        await addEvent(trx, ticketId, 'email.requeued', at, actorId, {
-          outbox_id: id, template: String(row.template), to: String(row.to_address), previous_error: row.last_error ?? null,
-        });
-        return 'requeued' as const;
-      });
-      const row = await load(id);
-      if (outcome === 'missing' || !row) return { result: 'missing', row: null };
-      return { result: outcome, row };
+    async transaction(fn) {
+      return knex.transaction((trx) => fn({ mail: outcomeWrites(trx), events: createEventStore(trx) }));
     },
   };
 }

@@ -25,11 +25,8 @@ export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   bodyOptional?: boolean;
   /** When the accepted body depends on the role, the schema for this user (`body` documents the widest). */
   bodyFor?: (user: User) => z.ZodType;
-  /**
-   * The operation's name in the OpenAPI document: camelCase, unique across the table (a test checks
-   * both). Optional in the type only while routes are being given theirs; the test requires it.
-   */
-  operationId?: string;
+  /** The operation's name in the OpenAPI document: camelCase, unique across the table (a test checks it). */
+  operationId: string;
   /** Status of a success, for the OpenAPI document. */
   success: number;
   /** The zod schema of the success body; every route answering JSON declares one (204 needs none). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '../../core/errors';
-import type { MailStore, OutboxRecord } from '../../db/stores/mail-store';
+import { createOutboxAdmin } from '../../core/mail/outbox';
+import type { MailStore, OutboxRecord } from '../../core/ports';
 import { route } from '../http/routes';
 import { IdParam, PageQuerySchema } from '../http/validate';
 
@@ -8,7 +8,7 @@ interface Logger { warn(o: object, msg?: string): void }
 
 /** What the outbox routes need: the store's admin side and a way to queue a row's job. */
 export interface OutboxRouteDeps {
-  store: Pick<MailStore, 'list' | 'resetForRetry' | 'now'>;
+  store: Pick<MailStore, 'list' | 'now' | 'transaction'>;
   /** Queues the first-attempt job of each row, or rejects when Redis does not answer in time. */
   enqueue(outboxIds: number[]): Promise<void>;
   logger: Logger;
@@ -19,8 +19,29 @@ const ListOutbox = z.strictObject({
   status: z.enum(['pending', 'sent', 'failed'], { message: 'must be pending, sent or failed' }).optional(),
 });
 
-/** One outbox row as API.md "Mail outbox" lists it. */
-export function outboxView(r: OutboxRecord) {
+/** One outbox row on the wire. */
+export const OutboxMailSchema = z.object({
+  id: z.number().int(),
+  to: z.string(),
+  template: z.string(),
+  subject: z.string().nullable().describe('Rendered at the first attempt; null for a row not tried yet'),
+  status: z.enum(['pending', 'sent', 'failed']),
+  attempts: z.number().int(),
+  last_error: z.string().nullable(),
+  message_id: z.string().nullable(),
+  created_at: z.iso.datetime(),
+  sent_at: z.iso.datetime().nullable(),
+  next_attempt_at: z.iso.datetime().nullable().describe('Set while the mail is pending'),
+});
+
+/** A page of outbox rows, newest first. */
+export const OutboxPageSchema = z.object({
+  items: z.array(OutboxMailSchema),
+  next_cursor: z.string().nullable(),
+});
+
+/** One outbox row as the admin API lists it. */
+export function outboxView(r: OutboxRecord): z.infer<typeof OutboxMailSchema> {
   return {
     id: r.id,
     to: r.toAddress,
@@ -37,34 +58,24 @@ export function outboxView(r: OutboxRecord) {
   };
 }
 
-/** The mail outbox for admins (API.md "Mail outbox"): what went out, what waits, what failed and why. */
+/** The mail outbox for admins: what went out, what waits, what failed and why. */
 export function outboxRoutes(deps: OutboxRouteDeps) {
+  const outbox = createOutboxAdmin({ store: deps.store, queue: { requeue: deps.enqueue }, logger: deps.logger });
   return [
     route({
       method: 'get', path: '/api/v1/outbox', summary: 'Outbox mail, newest first, optionally by status', access: 'admin', success: 200,
+      operationId: 'listOutbox', response: OutboxPageSchema,
       query: ListOutbox,
-      handler: async ({ query }) => {
-        const page = await deps.store.list({ status: query.status, limit: query.limit, cursor: query.cursor });
+      handler: async ({ query }): Promise<z.infer<typeof OutboxPageSchema>> => {
+        const page = await outbox.list({ status: query.status, limit: query.limit, cursor: query.cursor });
         return { items: page.items.map(outboxView), next_cursor: page.nextCursor };
       },
     }),
     route({
       method: 'post', path: '/api/v1/outbox/:id/retry', summary: 'Queue a failed mail again, with a new retry window', access: 'admin', success: 202,
+      operationId: 'retryOutboxMail', response: OutboxMailSchema,
       params: z.object({ id: IdParam }),
-      handler: async ({ params, user }) => {
-        const r = await deps.store.resetForRetry(params.id, await deps.store.now(), user.id);
-        if (r.result === 'missing') throw new NotFoundError(`outbox mail ${params.id} does not exist`);
-        if (r.result === 'not-failed') throw new ConflictError(`outbox mail ${params.id} is ${r.row.status}; only a failed mail can be retried`);
-        try {
-          await deps.enqueue([params.id]);
-        } catch (err) {
-          // The row is pending in the database already, so nothing is lost: the sweeper sends
-          // it once Redis answers. The admin is told the queue is away rather than kept waiting.
-          deps.logger.warn({ err, outboxId: params.id }, 'could not queue the retried mail; the sweeper will');
-          throw new ServiceUnavailableError(`the mail queue did not answer; outbox mail ${params.id} is pending and goes out once it is back`);
-        }
-        return outboxView(r.row);
-      },
+      handler: async ({ params, user }) => outboxView(await outbox.retryFailed(params.id, user.id)),
     }),
   ];
 }

@@ -1,6 +1,6 @@
 // A mail worker process that sends one outbox row and is SIGKILLed by the test's SMTP server
 // after the message arrived and before the server's reply: the crash between "send" and "mark
-// sent" of RELIABILITY.md invariant 3.
+// sent" that the outbox's at-most-twice rule covers.
 import os from 'node:os';
 import pino from 'pino';
 import { openDatabase } from '../../db/knex';

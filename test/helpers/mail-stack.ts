@@ -9,6 +9,7 @@ import supertest from 'supertest';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { createServices } from '../../core/services';
 import { createDatabase } from '../../db/database';
+import { createMailStore } from '../../db/stores/mail-store';
 import { createApp } from '../../server/app';
 import { workerConnection } from '../../workers/connection';
 import { createMailWorkerParts, type MailWorkerDeps } from '../../workers/mail/mail-processor';
@@ -110,7 +111,7 @@ export async function mailStack(s: TestStack, opts: {
   workers?: Partial<Pick<WorkerOptions, 'reconcileIntervalMs' | 'schedulerCheckMs'>> & { sweep?: boolean };
 }) {
   const parts = createMailWorkerParts({
-    db: s.db, queues: s.queues, transport: opts.transport, logger: silentLogger, tuning: opts.tuning,
+    store: createMailStore(s.db), queues: s.queues, transport: opts.transport, logger: silentLogger, tuning: opts.tuning,
     config: { mailFrom: MAIL_FROM, mailRetryMaxMs: opts.mailRetryMaxMs ?? 60_000 },
   });
   const database = createDatabase(s.db, { onMailQueued: parts.onMailQueued });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { createMailStore } from '../../db/stores/mail-store';
 import { createOutboxStore } from '../../db/stores/outbox-store';
 import { createMailWorkerParts } from '../../workers/mail/mail-processor';
 import { createMailTransport } from '../../workers/mail/mail-transport';
@@ -296,7 +297,7 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
     // A second sender on the same database with a one-second window, driven by hand.
     const transport = createMailTransport({ smtpUrl: sink.url, dataDir: os.tmpdir(), from: MAIL_FROM, connectTimeoutMs: 2000, socketTimeoutMs: 3000, sendTimeoutMs: 5000 });
     const quick = createMailWorkerParts({
-      db: s.db, queues: s.queues, logger: silentLogger, transport,
+      store: createMailStore(s.db), queues: s.queues, logger: silentLogger, transport,
       config: { mailFrom: MAIL_FROM, mailRetryMaxMs: 1000 },
       tuning: { leaseMs: 10_000, sendTimeoutMs: 5000, backoffBaseMs: 100, backoffMaxMs: 200 },
     });

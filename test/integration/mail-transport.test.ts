@@ -312,38 +312,11 @@ describe('mail transport to .eml files', function () {
   });
 });
 
-describe('classifyMailError', () => {
-  const cases: Array<[string, unknown, 'transient' | 'permanent']> = [
-    ['a 421 reply', { responseCode: 421 }, 'transient'],
-    ['a 452 reply', { code: 'EENVELOPE', responseCode: 452 }, 'transient'],
-    ['a 554 reply', { code: 'EMESSAGE', responseCode: 554 }, 'permanent'],
-    ['a 503 reply (confused session)', { code: 'EPROTOCOL', responseCode: 503 }, 'transient'],
-    ['a refused connection', { code: 'ESOCKET', originalCode: 'ECONNREFUSED' }, 'transient'],
-    ['a reset socket', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 'transient'],
-    ['a timeout', { code: 'ETIMEDOUT' }, 'transient'],
-    ['a broken pipe', { code: 'EPIPE' }, 'transient'],
-    ['a dropped connection', { code: 'ECONNECTION' }, 'transient'],
-    ['a wrong SMTP password', { code: 'EAUTH', responseCode: 535 }, 'transient'],
-    ['a socket error in the cause', new Error('wrapped', { cause: { code: 'ECONNRESET' } }), 'transient'],
-    ['an envelope refused before connecting', { code: 'EENVELOPE' }, 'permanent'],
-    ['a plain Error', new Error('boom'), 'permanent'],
-    ['a non-error', 'oops', 'permanent'],
-    ['null', null, 'permanent'],
-  ];
-  for (const [name, err, expected] of cases) {
-    it(`reads ${name} as ${expected}`, () => assert.equal(classifyMailError(err), expected));
-  }
-});
-
-describe('message ids', () => {
-  it('takes the host from MAIL_FROM and builds thread and row ids', () => {
+describe('message id host', () => {
+  it('takes the host from MAIL_FROM', () => {
     assert.equal(mailHostFromAddress('Helpdesk <helpdesk@Agency.Example>'), 'agency.example');
     assert.equal(mailHostFromAddress('helpdesk@localhost'), 'localhost');
     assert.equal(mailHostFromAddress('nonsense'), 'localhost');
     assert.equal(mailHostFromAddress('헬프데스크 <help@조달.한국>'), 'xn--bk1b012b.xn--3e0b707e');
-    assert.equal(threadMessageId({ id: 123, createdAt: new Date(1_767_225_600_000) }, 'agency.example'), '<ticket-123.mjuohs00@agency.example>');
-    assert.equal(mailMessageId(456, 'agency.example', { ticketId: 123 }), '<outbox-456.ticket-123@agency.example>');
-    assert.equal(mailMessageId(456, 'agency.example'), '<outbox-456@agency.example>');
-    assert.equal(mailMessageId(456, 'h', { ticketId: 1, token: 'k3j9' }), '<outbox-456.ticket-1.k3j9@h>');
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DEFAULT_BACKOFF, nextAttemptDelay } from '../../workers/mail/backoff';
+import { DEFAULT_BACKOFF, nextAttemptDelay } from '../../core/mail/backoff';
 
 const opts = { baseMs: 1_000, maxMs: 60_000, maxTotalMs: 3_600_000 };
 const top = () => 0.999999;

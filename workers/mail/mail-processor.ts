@@ -1,14 +1,13 @@
 /**
- * The `mail.send` job handler and the factory that wires the mail worker: store, sender, job
- * producers and sweeper, from the database handle, the queues and a transport.
+ * The `mail.send` job handler and the factory that wires the mail worker: sender, job producers
+ * and sweeper, from the mail store, the queues and a transport.
  */
 import { DelayedError, type Job } from 'bullmq';
-import { createMailStore, type MailStore } from '../../db/stores/mail-store';
-import type { DbHandle } from '../../db/knex';
+import { createMailSweep, type SweepOptions } from '../../core/mail/sweep';
+import type { MailQueue, MailStore, MailTransport } from '../../core/ports';
 import type { JobRegistry, Queues } from '../queues';
 import { createMailSender, type MailSender, type MailSenderConfig, type MailSenderTuning, type SendOutcome } from './mail-sender';
-import { createMailSweeper, enqueueAttempt, enqueueMail, mailJobId, mailQueuedHook, requeueMail, type SweepOptions } from './mail-queue';
-import type { MailTransport } from './mail-transport';
+import { createMailQueue, mailJobId, mailQueuedHook } from './mail-queue';
 
 type Data = JobRegistry['mail']['send'];
 interface Logger { info(o: object, msg?: string): void; warn(o: object, msg?: string): void; error(o: object, msg?: string): void }
@@ -24,12 +23,12 @@ function summary(r: SendOutcome): Record<string, unknown> {
  * A job that finds the row held by another send, or not yet due, goes back to sleep until then
  * if it is the row's current job, and otherwise ends: the current job or the sweeper covers it.
  */
-export function mailSendProcessor(sender: MailSender, queues: Pick<Queues, 'mail'>, logger: Logger) {
+export function mailSendProcessor(sender: MailSender, queue: Pick<MailQueue, 'attempt'>, logger: Logger) {
   return async (job: Job<Data>, token?: string) => {
     const { outboxId } = job.data;
     const r = await sender.send(outboxId);
     if (r.outcome === 'retry') {
-      await enqueueAttempt(queues, outboxId, r.attempts, r.delayMs).catch((err: unknown) => {
+      await queue.attempt(outboxId, r.attempts, r.delayMs).catch((err: unknown) => {
         logger.warn({ err, outboxId }, 'could not queue the next mail attempt; the sweeper will');
       });
     } else if ((r.outcome === 'busy' || r.outcome === 'not-due') && token && job.id === mailJobId(outboxId, r.attempts)) {
@@ -43,7 +42,8 @@ export function mailSendProcessor(sender: MailSender, queues: Pick<Queues, 'mail
 
 /** What createMailWorkerParts needs. */
 export interface MailWorkerDeps {
-  db: DbHandle;
+  /** The outbox rows (db/stores/mail-store.ts createMailStore). */
+  store: MailStore;
   queues: Pick<Queues, 'mail'>;
   transport: MailTransport;
   /** Config's mailFrom and mailRetryMaxMs (Config itself fits). */
@@ -64,19 +64,23 @@ export interface MailWorkerParts {
   onMailQueued: (outboxIds: number[]) => void;
   sender: MailSender;
   store: MailStore;
+  /** The MailQueue port on the mail queue. */
+  queue: MailQueue;
 }
 
-/** Wires the mail worker from the database, the queues and a transport (createMailTransport). */
+/** Wires the mail worker from the mail store, the queues and a transport (createMailTransport). */
 export function createMailWorkerParts(deps: MailWorkerDeps): MailWorkerParts {
-  const store = createMailStore(deps.db);
+  const { store } = deps;
+  const queue = createMailQueue(deps.queues);
   const sender = createMailSender({ store, transport: deps.transport, config: deps.config, logger: deps.logger, tuning: deps.tuning });
   return {
-    handlers: { send: mailSendProcessor(sender, deps.queues, deps.logger) },
-    sweep: createMailSweeper({ store, queues: deps.queues, logger: deps.logger, options: deps.tuning?.sweep }),
-    enqueue: (ids) => enqueueMail(deps.queues, ids),
-    requeue: (ids) => requeueMail(deps.queues, ids),
+    handlers: { send: mailSendProcessor(sender, queue, deps.logger) },
+    sweep: createMailSweep({ store, queue, logger: deps.logger, options: deps.tuning?.sweep }),
+    enqueue: queue.enqueue,
+    requeue: queue.requeue,
     onMailQueued: mailQueuedHook(deps.queues, deps.logger),
     sender,
     store,
+    queue,
   };
 }

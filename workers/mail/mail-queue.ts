@@ -5,7 +5,8 @@
  */
 import type { Job, JobsOptions } from 'bullmq';
 import { within } from '../../core/within';
-import type { MailStore } from '../../db/stores/mail-store';
+import { createMailSweep, type SweepOptions } from '../../core/mail/sweep';
+import type { MailQueue, MailStore } from '../../core/ports';
 import { REDIS_DEADLINE_MS, type Queues } from '../queues';
 
 interface Logger { warn(o: object, msg?: string): void; info(o: object, msg?: string): void }
@@ -84,28 +85,22 @@ export async function requeueMail(queues: Pick<Queues, 'mail'>, outboxIds: numbe
   await within(all(), REDIS_DEADLINE_MS, 'Redis (queue the retried mail)');
 }
 
-/** Settings of the sweeper. */
-export interface SweepOptions {
-  /** Rows per run (default 500); the next run takes the rest. */
-  batch?: number;
-  /** How long past its due time a row must be before the sweeper steps in (default 15 s). */
-  graceMs?: number;
+/** The MailQueue port on BullMQ: the functions above on one set of queues. */
+export function createMailQueue(queues: Pick<Queues, 'mail'>): MailQueue {
+  return {
+    enqueue: (ids) => enqueueMail(queues, ids),
+    attempt: (id, attempts, delayMs) => enqueueAttempt(queues, id, attempts, delayMs),
+    requeue: (ids) => requeueMail(queues, ids),
+    ensure: (id, attempts) => ensureJob(queues, id, attempts),
+  };
 }
 
+export type { SweepOptions } from '../../core/mail/sweep';
+
 /**
- * The `maintenance.mail-sweep` job: re-adds the job of every pending row that should have been
- * tried by now and that no live lease holds, which covers a flushed Redis, a producer that died
- * between commit and enqueue, and a sender that died mid-send (its lease lapses).
+ * The `maintenance.mail-sweep` job (core/mail's sweep on these queues): re-adds the job of every
+ * pending row that should have been tried by now and that no live lease holds.
  */
 export function createMailSweeper(deps: { store: Pick<MailStore, 'now' | 'dueForSweep'>; queues: Pick<Queues, 'mail'>; logger: Logger; options?: SweepOptions }) {
-  const batch = deps.options?.batch ?? 500;
-  const graceMs = deps.options?.graceMs ?? 15_000;
-  return async function sweep(): Promise<{ due: number; enqueued: number }> {
-    const now = await deps.store.now();
-    const due = await deps.store.dueForSweep(now, graceMs, batch);
-    let enqueued = 0;
-    for (const row of due) if (await ensureJob(deps.queues, row.id, row.attempts)) enqueued++;
-    if (enqueued) deps.logger.info({ due: due.length, enqueued }, 'mail sweeper re-queued rows whose job was missing');
-    return { due: due.length, enqueued };
-  };
+  return createMailSweep({ store: deps.store, queue: createMailQueue(deps.queues), logger: deps.logger, options: deps.options });
 }

@@ -1,41 +1,13 @@
 /**
- * Sends one outbox row: the use case behind the `mail.send` job, with the transport handed in.
- *
- * How "sent at most once per row, at most twice across crashes, always with the same
- * Message-ID" (RELIABILITY.md invariant 3) holds:
- *
- * 1. Claim before sending. A claim is one compare-and-swap UPDATE on the row (still pending, due,
- *    no live lease, the lease and Message-ID we read) that sets a lease `claimed_until` on the
- *    database clock and fixes the Message-ID. It commits before the SMTP conversation begins, so
- *    of any number of jobs for the row (the hook's, a retry's, the sweeper's, a stalled job run
- *    again by BullMQ) exactly one sends; the others see the lease and wait for it.
- * 2. The lease outlives every send: the transport aborts a send after its sendTimeoutMs, and the
- *    lease (leaseMs, 5 min by default) must be longer (createMailSender checks it). A live
- *    sender therefore always records its outcome (sent / retry / failed, which clears the lease)
- *    before anyone else may claim the row: under normal operation one send per row.
- * 3. A worker that dies between the server's acceptance and "mark sent" leaves the row pending
- *    with a lapsed lease. That is how an interrupted send is recognised: the next claim (after
- *    the lease, via the stalled job or the sweeper) counts it in `interrupted` and sends again,
- *    with the Message-ID stored at the first claim, so the server sees at most a second copy of
- *    the same message, which mail clients fold into one.
- * 4. A claim that finds the row interrupted a second time (two sends whose fate is unknown) does
- *    not send a third copy: it marks the row failed with "delivery uncertain" and the reason,
- *    for an admin to check and, if wanted, retry by hand (POST /api/v1/outbox/:id/retry).
- *
- * Transient failures (SMTP 4xx, a dropped connection, a closing transport) are retried with
- * nextAttemptDelay inside MAIL_RETRY_MAX_MS; permanent ones (SMTP 5xx, an unusable address, data
- * that cannot be rendered) fail the row at once with the reply text and an `email.failed` event.
+ * The send rule of core/mail, wired for the workers: the renderer is templates/' renderMail and
+ * the Message-ID host is MAIL_FROM's domain.
  */
-import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
-import { renderMail } from '../../templates/render';
-import { isPersonalMessage, isTemplateName, THREAD_ROOT_TEMPLATE } from '../../templates/registry';
-import type { MailTemplates, RenderedMail, TemplateName } from '../../templates/types';
-import type { MailStore, OutboxRecord } from '../../db/stores/mail-store';
-import { nextAttemptDelay } from './backoff';
-import {
-  classifyMailError, mailHostFromAddress, mailMessageId, threadHeaders, threadMessageId, type MailTransport,
-} from './mail-transport';
+import { createSendRule, type MailSenderTuning, type SendRule } from '../../core/mail/send-rule';
+import type { MailStore, MailTransport } from '../../core/ports';
+import { renderTemplateMail } from '../../templates/render';
+import { mailHostFromAddress } from './mail-host';
+
+export type { MailSenderTuning, SendOutcome } from '../../core/mail/send-rule';
 
 /** The settings the sender takes from Config. */
 export interface MailSenderConfig {
@@ -46,205 +18,22 @@ export interface MailSenderConfig {
   timezone?: string;
 }
 
-/** Knobs tests and benchmarks turn; production keeps the defaults. */
-export interface MailSenderTuning {
-  /** How long a claim holds a row (default 5 min); must exceed the transport's send timeout. */
-  leaseMs?: number;
-  /** The transport's own ceiling on one send (default 120 s, as createMailTransport). */
-  sendTimeoutMs?: number;
-  /** First retry wait and floor (default 30 s). */
-  backoffBaseMs?: number;
-  /** Longest single retry wait (default 1 h). */
-  backoffMaxMs?: number;
-  random?: () => number;
-}
-
 interface Logger { info(o: object, msg?: string): void; warn(o: object, msg?: string): void; error(o: object, msg?: string): void }
 
-/** What one call did. `attempts` is the row's count after the call (it names the row's current job). */
-export type SendOutcome =
-  | { outcome: 'sent'; outboxId: number; messageId: string; attempts: number; resent: boolean }
-  | { outcome: 'retry'; outboxId: number; attempts: number; delayMs: number; error: string }
-  | { outcome: 'failed'; outboxId: number; attempts: number; error: string }
-  /** Nothing to do: the row is gone or already has its final status. */
-  | { outcome: 'skipped'; outboxId: number; reason: 'missing' | 'sent' | 'failed' }
-  /** Another send holds the row until `at`, or its next attempt is not due before `at`. */
-  | { outcome: 'busy' | 'not-due'; outboxId: number; attempts: number; at: Date };
-
-const DEFAULT_LEASE_MS = 5 * 60_000;
-const DEFAULT_SEND_TIMEOUT_MS = 120_000;
-const DEFAULT_TIMEZONE = 'Asia/Seoul';
-const MAX_ERROR_LENGTH = 2000;
-
-// The fields without which a template would print "undefined" or throw; a row lacking one fails
-// visibly ("data lacks …") instead of going out garbled. The typed shapes are in templates/types.ts.
-const REQUIRED: { readonly [T in TemplateName]: ReadonlyArray<keyof MailTemplates[T]> } = {
-  'ticket-received': ['ticketId', 'ticketNumber', 'subject', 'receivedAt', 'dueAt'],
-  'ticket-replied': ['ticketId', 'ticketNumber', 'subject', 'agentName', 'replyBody'],
-  'ticket-resolved': ['ticketId', 'ticketNumber', 'subject', 'resolvedAt'],
-  'officer-replied': ['ticketId', 'ticketNumber', 'subject', 'officerName', 'messageBody'],
-  'deadline-changed': ['ticketId', 'ticketNumber', 'subject', 'oldDueAt', 'newDueAt'],
-  'sla-warning': ['ticketId', 'ticketNumber', 'subject', 'dueAt', 'remainingSeconds'],
-  'sla-breached': ['ticketId', 'ticketNumber', 'subject', 'dueAt', 'breachedAt'],
-  'sla-escalation': ['ticketId', 'ticketNumber', 'subject', 'level', 'dueAt', 'overdueSeconds'],
-  'standard-alert': ['standardId', 'standardTitle', 'status', 'period'],
-  'holiday-data-expiring': ['lastDate', 'daysLeft', 'packageName'],
-};
-
-/** The server's reply ("550 5.1.1 No such user") when there is one, else the error's code and message. */
-export function errorText(err: unknown): string {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { response?: unknown; code?: unknown; message?: unknown };
-  const text = typeof e.response === 'string' && e.response
-    ? e.response
-    : [typeof e.code === 'string' ? e.code : '', typeof e.message === 'string' ? e.message : String(err)].filter(Boolean).join(': ');
-  return text.replace(/\s+/g, ' ').trim().slice(0, MAX_ERROR_LENGTH) || 'unknown error';
-}
-
-/** Renders a stored row in its locale; throws with a readable reason when the row cannot be rendered. */
-export function renderRow(row: OutboxRecord, config: MailSenderConfig): RenderedMail {
-  const template = row.template;
-  if (!isTemplateName(template)) throw new Error(`unknown mail template "${template}"`);
-  const missing = (REQUIRED[template] as readonly string[]).filter((k) => row.data[k] === undefined || row.data[k] === null);
-  if (missing.length) throw new Error(`the ${template} data lacks ${missing.join(', ')}`);
-  return renderMail(template, row.locale, row.data as unknown as MailTemplates[typeof template], {
-    timezone: row.timezone ?? config.timezone ?? DEFAULT_TIMEZONE,
-  });
-}
-
-/**
- * Where a row sits in its ticket's thread: the root id and whether the row is the receipt that
- * carries it as its own Message-ID; null for a mail without a ticket (a standard alert).
- */
-function threadOf(row: OutboxRecord, host: string): { root: string; isRoot: boolean } | null {
-  if (row.ticketId === null || row.ticketCreatedAt === null) return null;
-  return { root: threadMessageId({ id: row.ticketId, createdAt: row.ticketCreatedAt }, host), isRoot: row.template === THREAD_ROOT_TEMPLATE };
-}
-
-/** Creates the sender; see the module comment for the claim/mark protocol. */
+/** Creates the sender (core/mail's send rule) from the store, a transport and Config's mail settings. */
 export function createMailSender(deps: {
   store: MailStore;
   transport: MailTransport;
   config: MailSenderConfig;
   logger: Logger;
   tuning?: MailSenderTuning;
-}) {
-  const { store, transport, config, logger } = deps;
-  const tuning = deps.tuning ?? {};
-  const leaseMs = tuning.leaseMs ?? DEFAULT_LEASE_MS;
-  const sendTimeoutMs = tuning.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
-  if (!(leaseMs > sendTimeoutMs)) throw new RangeError(`mail lease (${leaseMs} ms) must be longer than the send timeout (${sendTimeoutMs} ms)`);
-  const host = mailHostFromAddress(config.mailFrom);
-  const random = tuning.random ?? Math.random;
-
-  /** Records a transient failure, or the end of the retry window as a failure. */
-  async function transientFailure(row: OutboxRecord, lease: Date, subject: string, error: string): Promise<SendOutcome> {
-    const now = await store.now();
-    const attempts = row.attempts + 1;
-    const firstAt = row.firstAttemptAt?.getTime() ?? now.getTime();
-    const delayMs = nextAttemptDelay(attempts, {
-      baseMs: tuning.backoffBaseMs, maxMs: tuning.backoffMaxMs, maxTotalMs: config.mailRetryMaxMs, elapsedMs: now.getTime() - firstAt,
-    }, random);
-    if (delayMs === null) {
-      const minutes = Math.round((now.getTime() - firstAt) / 60_000);
-      const reason = `gave up after ${attempts} attempts in ${minutes} min: ${error}`.slice(0, MAX_ERROR_LENGTH);
-      await store.markFailed(row, { at: now, lease, subject, error: reason, attempted: true });
-      logger.warn({ outboxId: row.id, attempts, error }, 'mail retry window used up; marked failed');
-      return { outcome: 'failed', outboxId: row.id, attempts, error: reason };
-    }
-    await store.scheduleRetry(row, { lease, nextAttemptAt: new Date(now.getTime() + delayMs), subject, error });
-    logger.info({ outboxId: row.id, attempts, delayMs, error }, 'mail send failed for now; retry scheduled');
-    return { outcome: 'retry', outboxId: row.id, attempts, delayMs, error };
-  }
-
-  /** Marks sent, retrying a failing database briefly: the mail is out, only the record is missing. */
-  async function recordSent(row: OutboxRecord, at: () => Date, messageId: string, subject: string, response: string): Promise<void> {
-    for (let i = 0; ; i++) {
-      try {
-        await store.markSent(row, { at: at(), messageId, subject, response });
-        return;
-      } catch (err) {
-        // Thrown after three tries: the job fails and runs again, the lease keeps anyone from
-        // resending before it lapses, and then at most one more copy goes (rule 3 above).
-        if (i >= 2) throw err;
-        await new Promise((r) => setTimeout(r, 250 * 4 ** i));
-      }
-    }
-  }
-
-  return {
-    /** Sends outbox row `outboxId` if it is pending, due and free; safe to call any number of times. */
-    async send(outboxId: number): Promise<SendOutcome> {
-      const { row, now } = await store.loadForSend(outboxId);
-      // The database clock, carried forward by this process's monotonic clock for "sent at", so
-      // the hot path asks the database for the time once.
-      const startedAt = performance.now();
-      const dbTime = () => new Date(now.getTime() + Math.round(performance.now() - startedAt));
-      if (!row) return { outcome: 'skipped', outboxId, reason: 'missing' };
-      if (row.status !== 'pending') return { outcome: 'skipped', outboxId, reason: row.status };
-      if (row.claimedUntil && row.claimedUntil.getTime() > now.getTime()) {
-        return { outcome: 'busy', outboxId, attempts: row.attempts, at: row.claimedUntil };
-      }
-      if (row.nextAttemptAt.getTime() > now.getTime() + 1000) {
-        return { outcome: 'not-due', outboxId, attempts: row.attempts, at: row.nextAttemptAt };
-      }
-
-      const interruptedBefore = row.claimedUntil !== null;
-      const token = row.token ?? randomBytes(8).toString('hex');
-      const thread = threadOf(row, host);
-      const messageId = row.messageId ?? (thread?.isRoot ? thread.root : mailMessageId(row.id, host, { ticketId: row.ticketId, token }));
-      const lease = new Date(now.getTime() + leaseMs);
-      const interrupted = row.interrupted + (interruptedBefore ? 1 : 0);
-      if (!(await store.claim(row, { now, leaseUntil: lease, token, messageId, interrupted }))) {
-        // Another worker got there first: report what it left, so the job knows when to look again.
-        const fresh = await store.load(outboxId);
-        if (!fresh) return { outcome: 'skipped', outboxId, reason: 'missing' };
-        if (fresh.status !== 'pending') return { outcome: 'skipped', outboxId, reason: fresh.status };
-        if (fresh.claimedUntil && fresh.claimedUntil.getTime() > now.getTime()) return { outcome: 'busy', outboxId, attempts: fresh.attempts, at: fresh.claimedUntil };
-        if (fresh.nextAttemptAt.getTime() > now.getTime()) return { outcome: 'not-due', outboxId, attempts: fresh.attempts, at: fresh.nextAttemptAt };
-        return { outcome: 'busy', outboxId, attempts: fresh.attempts, at: new Date(now.getTime() + 1000) };
-      }
-      const claimed: OutboxRecord = { ...row, token, messageId, claimedUntil: lease, interrupted, firstAttemptAt: row.firstAttemptAt ?? now };
-
-      if (interruptedBefore && row.interrupted >= 1) {
-        const error = `delivery uncertain: ${interrupted} sends were interrupted before their outcome was recorded; not sent again so the recipient gets at most two copies (Message-ID ${messageId})`;
-        await store.markFailed(claimed, { at: now, lease, subject: row.subject, error, attempted: false });
-        logger.error({ outboxId, messageId }, 'mail interrupted twice; marked failed instead of a third send');
-        return { outcome: 'failed', outboxId, attempts: row.attempts, error };
-      }
-      if (interruptedBefore) logger.warn({ outboxId, messageId }, 'mail send was interrupted (worker crash?); sending again with the same Message-ID');
-
-      let mail: RenderedMail;
-      try {
-        mail = renderRow(claimed, config);
-      } catch (err) {
-        const error = `cannot render: ${errorText(err)}`;
-        await store.markFailed(claimed, { at: now, lease, subject: row.subject, error, attempted: false });
-        logger.error({ outboxId, err }, 'mail cannot be rendered; marked failed');
-        return { outcome: 'failed', outboxId, attempts: row.attempts, error };
-      }
-
-      const replyTo = thread && !thread.isRoot ? threadHeaders(thread.root) : { inReplyTo: null, references: [] };
-      let response: string;
-      try {
-        const result = await transport.send({
-          // Only the stored recipient: the row was written with it inside the business transaction.
-          to: claimed.toAddress, toName: claimed.toName,
-          subject: mail.subject, text: mail.text, html: mail.html,
-          messageId, inReplyTo: replyTo.inReplyTo, references: replyTo.references,
-          byPerson: isPersonalMessage(claimed.template),
-        });
-        response = result.response;
-      } catch (err) {
-        const error = errorText(err);
-        if (classifyMailError(err) === 'transient') return transientFailure(claimed, lease, mail.subject, error);
-        await store.markFailed(claimed, { at: dbTime(), lease, subject: mail.subject, error, attempted: true });
-        logger.warn({ outboxId, error }, 'mail refused for good; marked failed');
-        return { outcome: 'failed', outboxId, attempts: row.attempts + 1, error };
-      }
-      await recordSent(claimed, dbTime, messageId, mail.subject, response);
-      return { outcome: 'sent', outboxId, messageId, attempts: row.attempts + 1, resent: interruptedBefore };
-    },
-  };
+}): SendRule {
+  const { mailFrom, mailRetryMaxMs, timezone } = deps.config;
+  return createSendRule({
+    store: deps.store, transport: deps.transport, render: renderTemplateMail, logger: deps.logger, tuning: deps.tuning,
+    config: { mailHost: mailHostFromAddress(mailFrom), mailRetryMaxMs, timezone },
+  });
 }
 
-export type MailSender = ReturnType<typeof createMailSender>;
+
+export type MailSender = SendRule;

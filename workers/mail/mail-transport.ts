@@ -9,10 +9,13 @@ import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
 import { sanitizeHeader } from '../../templates/escape';
-import { MailInputError, MailTransportClosedError } from './mail-errors';
+import { MailInputError, MailTransportClosedError } from '../../core/mail/mail-errors';
+import type { MailTransport, OutgoingMail } from '../../core/ports';
 
-export { classifyMailError, MailInputError, MailTransportClosedError, type MailErrorClass } from './mail-errors';
-export { mailHostFromAddress, mailMessageId, threadHeaders, threadMessageId } from './message-ids';
+export { classifyMailError, MailInputError, MailTransportClosedError, type MailErrorClass } from '../../core/mail/mail-errors';
+export { mailMessageId, threadHeaders, threadMessageId } from '../../core/mail/message-ids';
+export { mailHostFromAddress } from './mail-host';
+export type { MailTransport, OutgoingMail, SendResult } from '../../core/ports';
 
 /** Settings of a transport; only smtpUrl, dataDir and from come from the environment. */
 export interface MailTransportOptions {
@@ -32,41 +35,6 @@ export interface MailTransportOptions {
   maxConnections?: number;
   /** Receives pool-level errors that belong to no single send. */
   logger?: { warn(obj: object, msg: string): void };
-}
-
-/** One mail to one stored recipient. */
-export interface OutgoingMail {
-  /** A bare address; lists, groups and display-name forms are refused. */
-  to: string;
-  toName?: string | null;
-  subject: string;
-  text: string;
-  html: string;
-  /** `<…@…>`, set verbatim as the Message-ID header, so a resend carries the same id. */
-  messageId: string;
-  inReplyTo?: string | null;
-  references?: string[];
-  /** True when the mail carries a person's own message; every other mail is `Auto-Submitted: auto-generated`. */
-  byPerson?: boolean;
-}
-
-/** What a successful send reports. */
-export interface SendResult {
-  /** The Message-ID that was sent (the one given). */
-  messageId: string;
-  /** The server's final reply, or where the file was written. */
-  response: string;
-  /** Set when the server replaced the Message-ID (Microsoft 365, Amazon SES). */
-  serverMessageId?: string;
-}
-
-/** A transport the outbox worker sends through. */
-export interface MailTransport {
-  readonly kind: 'smtp' | 'file';
-  /** Sends one mail; rejects with an error for classifyMailError. */
-  send(msg: OutgoingMail, opts?: { signal?: AbortSignal }): Promise<SendResult>;
-  /** Stops taking mail and waits for the sends in flight (each is bounded by sendTimeoutMs). */
-  close(): Promise<void>;
 }
 
 const DEFAULTS = { connectTimeoutMs: 10_000, socketTimeoutMs: 30_000, sendTimeoutMs: 120_000, maxConnections: 5 };

@@ -1,9 +1,8 @@
 /**
  * Message-IDs the outbox stores with each row, so a resend after a crash carries the same id, and
  * the thread root that keeps every mail about one ticket in one conversation in mail clients.
+ * The host (the sender's domain) is computed by the transport side from MAIL_FROM.
  */
-import { domainToASCII } from 'node:url';
-import addressparser from 'nodemailer/lib/addressparser';
 
 // Only these characters go into the left part of an id: RFC 5322 dot-atom text without the
 // characters some clients mishandle, so an id never needs quoting.
@@ -11,15 +10,6 @@ function idPart(value: string | number): string {
   const text = String(value).replace(/[^A-Za-z0-9_-]/g, '_');
   if (!text) throw new RangeError('message id part must not be empty');
   return text;
-}
-
-/** The domain of the MAIL_FROM address (`Helpdesk <helpdesk@agency.go.kr>` → `agency.go.kr`), `localhost` when it has none. */
-export function mailHostFromAddress(from: string): string {
-  const address = addressparser(from, { flatten: true })[0]?.address ?? '';
-  const at = address.lastIndexOf('@');
-  // Punycode, so an internationalised domain stays inside the ASCII a Message-ID allows.
-  const domain = at >= 0 ? domainToASCII(address.slice(at + 1).toLowerCase()) : '';
-  return /^[a-z0-9.-]+$/.test(domain) ? domain : 'localhost';
 }
 
 /**
