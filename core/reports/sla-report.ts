@@ -31,31 +31,10 @@
  */
 import type { Clock } from '../clock';
 import { fieldError } from '../errors';
+import type { OutcomeCounts, ReportRange, ReportStore, StoreGrouping } from '../ports';
 
 export const REPORT_GROUPS = ['agent', 'category', 'month'] as const;
 export type ReportGroupBy = (typeof REPORT_GROUPS)[number];
-
-/** What the store groups by: the assignee, the category, or the Seoul local day (folded into months here). */
-export type StoreGrouping = 'none' | 'assignee' | 'category' | 'seoul_day';
-
-/** Instants [from, to) of a report. */
-export interface ReportRange { from: Date; to: Date }
-
-/** Counts of one group, aggregated by the database. `key` is null for "no group" and for unassigned tickets. */
-export interface OutcomeCounts {
-  key: string | null;
-  tickets: number; resolved: number; met: number; breached: number; openOverdue: number;
-  /** Rated tickets and the sum of their 1–5 scores. */
-  rated: number; scoreSum: number;
-}
-
-/** The queries the report needs; db/stores/report-store.ts implements them portably. */
-export interface ReportStore {
-  outcomeCounts(range: ReportRange, by: StoreGrouping, now: Date): Promise<OutcomeCounts[]>;
-  /** The resolution seconds stored on each resolved ticket, with its group key. */
-  resolutions(range: ReportRange, by: StoreGrouping): Promise<{ key: string | null; seconds: number }[]>;
-  userNames(ids: number[]): Promise<Map<number, string>>;
-}
 
 export interface SlaFigures {
   tickets: number; resolved: number; met: number; breached: number; open_overdue: number;

@@ -1,9 +1,8 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { notify } from '../notify/notify';
-import type { Database } from '../ports';
+import type { Database, Logger } from '../ports';
 import { OFFICIAL_LAST_DATE } from '../time/kr-holidays';
-import type { Logger } from './sla-engine';
 
 /** Admins are warned from this many days before the official holiday data ends. */
 export const HOLIDAY_DATA_WARNING_DAYS = 90;

@@ -2,7 +2,7 @@
 import type { Locale } from '../model';
 import type { Standard, Unit } from './catalogue';
 import type { Evaluation } from './evaluate';
-import type { HelpdeskFigures, StandardSettings, StoredStandardRecord } from './standards-service';
+import type { HelpdeskFigures, StandardSettings, StoredStandardRecord } from '../ports';
 
 /** The unit after a figure, per language (`12 시간`, `91.5 %`). */
 export const UNIT_LABEL: Record<Locale, Partial<Record<Unit, string>>> = {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { OutcomeCounts, ReportRange, ReportStore, StoreGrouping } from '../../core/reports/sla-report';
+import type { MetricsSource, OutcomeCounts, ReportRange, ReportStore, StoreGrouping } from '../../core/ports';
 import { bool, type Row } from '../rows';
 import { OFFICER_REQUESTER, overdueSql } from './figure-rules';
 
@@ -29,17 +29,8 @@ const GROUP_SQL: Record<Exclude<StoreGrouping, 'none'>, string> = {
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const keyOf = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
-/** Milestone rows the lateness histogram reads. */
-export interface RecordedMilestone { id: number; dueAt: number; recordedAt: number; recovered: boolean }
-
 /** The report's queries and the counts the /metrics gauges read on each scrape. */
-export function createReportStore(knex: Knex): ReportStore & {
-  ticketsByStatus(): Promise<Map<string, number>>;
-  openOverdueCount(now: Date): Promise<number>;
-  outboxByStatus(): Promise<Map<string, number>>;
-  lastMilestoneIdBefore(at: Date): Promise<number>;
-  milestonesAfter(afterId: number, limit: number): Promise<RecordedMilestone[]>;
-} {
+export function createReportStore(knex: Knex): ReportStore & MetricsSource {
   // The report's cohort: officers' inquiries received in the range.
   const inRange = (q: Knex.QueryBuilder, r: ReportRange) =>
     q.where('t.received_at', '>=', r.from.getTime()).andWhere('t.received_at', '<', r.to.getTime()).whereRaw(OFFICER_REQUESTER);

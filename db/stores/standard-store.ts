@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { StandardPeriod } from '../../core/standards/periods';
 import type { Status } from '../../core/standards/evaluate';
-import type { StandardAuditEntry, StandardSettings, StandardStore, StoredStandardRecord } from '../../core/standards/standards-service';
+import type { StandardAuditEntry, StandardSettings, StandardStore, StoredStandardRecord } from '../../core/ports';
 import { OFFICER_REQUESTER, overdueSql } from './figure-rules';
 import { date, dateOrNull, decodeCursor, encodeCursor, insertedId, json, toMs, type Row } from '../rows';
 

@@ -2,7 +2,8 @@ import { within } from '../../core/within';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { systemClock, type Clock } from '../../core/clock';
+import { systemClock } from '../../core/clock';
+import type { Clock, Logger, MetricsSource } from '../../core/ports';
 import { UnauthorizedError } from '../../core/errors';
 import { TICKET_STATUSES, type User } from '../../core/model';
 import { OFFICIAL_LAST_DATE } from '../../core/time/kr-holidays';
@@ -17,15 +18,6 @@ import { OFFICIAL_LAST_DATE } from '../../core/time/kr-holidays';
  * false and the processor calls `observeLateness` itself.
  */
 
-/** The counts the gauges read; db/stores/report-store.ts provides them. */
-export interface MetricsSource {
-  ticketsByStatus(): Promise<Map<string, number>>;
-  openOverdueCount(now: Date): Promise<number>;
-  outboxByStatus(): Promise<Map<string, number>>;
-  lastMilestoneIdBefore(at: Date): Promise<number>;
-  milestonesAfter(afterId: number, limit: number): Promise<{ id: number; dueAt: number; recordedAt: number; recovered: boolean }[]>;
-}
-
 /** The part of a BullMQ Queue the queue-depth gauge uses. */
 export interface CountableQueue { name: string; getJobCounts(...types: string[]): Promise<Record<string, number>> }
 
@@ -33,7 +25,7 @@ export interface MetricsOptions {
   source: MetricsSource;
   queues: CountableQueue[];
   clock?: Clock;
-  logger?: { warn(o: object, msg?: string): void };
+  logger?: Pick<Logger, 'warn'>;
   /** Feed sla_timer_lateness_seconds from sla_milestones on each scrape (default true). */
   latenessFromDatabase?: boolean;
   /** Process metrics (CPU, memory, event loop); default true. */

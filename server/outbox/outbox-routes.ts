@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../../core/errors';
+import type { Logger as FullLogger } from '../../core/ports';
 import type { MailStore, OutboxRecord } from '../../db/stores/mail-store';
 import { route } from '../http/routes';
 import { IdParam, PageQuerySchema } from '../http/validate';
 
-interface Logger { warn(o: object, msg?: string): void }
+type Logger = Pick<FullLogger, 'warn'>;
 
 /** What the outbox routes need: the store's admin side and a way to queue a row's job. */
 export interface OutboxRouteDeps {

@@ -3,6 +3,7 @@
  * producers and sweeper, from the database handle, the queues and a transport.
  */
 import { DelayedError, type Job } from 'bullmq';
+import type { Logger } from '../../core/ports';
 import { createMailStore, type MailStore } from '../../db/stores/mail-store';
 import type { DbHandle } from '../../db/knex';
 import type { JobRegistry, Queues } from '../queues';
@@ -11,7 +12,6 @@ import { createMailSweeper, enqueueAttempt, enqueueMail, mailJobId, mailQueuedHo
 import type { MailTransport } from './mail-transport';
 
 type Data = JobRegistry['mail']['send'];
-interface Logger { info(o: object, msg?: string): void; warn(o: object, msg?: string): void; error(o: object, msg?: string): void }
 
 /** A job result small enough for Redis: what happened to the row. */
 function summary(r: SendOutcome): Record<string, unknown> {

@@ -4,11 +4,12 @@
  * so a lost job costs a delay (the sweeper re-adds it), never a mail.
  */
 import type { Job, JobsOptions } from 'bullmq';
+import type { Logger as FullLogger } from '../../core/ports';
 import { within } from '../../core/within';
 import type { MailStore } from '../../db/stores/mail-store';
 import { REDIS_DEADLINE_MS, type Queues } from '../queues';
 
-interface Logger { warn(o: object, msg?: string): void; info(o: object, msg?: string): void }
+type Logger = Pick<FullLogger, 'warn' | 'info'>;
 
 /**
  * BullMQ's own retries cover infrastructure faults in the handler (database briefly away); SMTP

@@ -28,6 +28,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { Logger } from '../../core/ports';
 import { renderMail } from '../../templates/render';
 import { isPersonalMessage, isTemplateName, THREAD_ROOT_TEMPLATE } from '../../templates/registry';
 import type { MailTemplates, RenderedMail, TemplateName } from '../../templates/types';
@@ -59,7 +60,6 @@ export interface MailSenderTuning {
   random?: () => number;
 }
 
-interface Logger { info(o: object, msg?: string): void; warn(o: object, msg?: string): void; error(o: object, msg?: string): void }
 
 /** What one call did. `attempts` is the row's count after the call (it names the row's current job). */
 export type SendOutcome =
