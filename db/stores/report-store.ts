@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { MetricsSource, OutcomeCounts, ReportRange, ReportStore, StoreGrouping } from '../../core/ports';
+import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
 import { bool, type Row } from '../rows';
 import { OFFICER_REQUESTER, overdueSql } from './figure-rules';
 
@@ -23,7 +24,7 @@ const HAS_BREACH_MILESTONE = "t.id in (select m.ticket_id from sla_milestones m 
 const GROUP_SQL: Record<Exclude<StoreGrouping, 'none'>, string> = {
   assignee: '(t.assignee_id + 0)',
   category: 't.category',
-  seoul_day: '((t.received_at + 32400000) / 86400000)',
+  seoul_day: `((t.received_at + ${SERVICE_UTC_OFFSET_MS}) / 86400000)`,
 };
 
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));

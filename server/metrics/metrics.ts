@@ -7,6 +7,7 @@ import type { Clock, Logger, MetricsSource } from '../../core/ports';
 import { UnauthorizedError } from '../../core/errors';
 import { TICKET_STATUSES, type User } from '../../core/model';
 import { OFFICIAL_LAST_DATE } from '../../core/time/kr-holidays';
+import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
 
 /**
  * Prometheus metrics (API.md "Operations"). Each app gets its own Registry, never prom-client's
@@ -139,7 +140,7 @@ export function createMetrics(opts: MetricsOptions) {
     name: 'helpdesk_holiday_data_last_date_timestamp_seconds',
     help: 'Last date covered by the official Korean holiday data (00:00 Korean time of that date); later holidays are provisional',
     labelNames: ['set', 'last_date'] as const, registers,
-  }).set({ set: 'KR', last_date: OFFICIAL_LAST_DATE }, Date.parse(`${OFFICIAL_LAST_DATE}T00:00:00+09:00`) / 1000);
+  }).set({ set: 'KR', last_date: OFFICIAL_LAST_DATE }, (Date.parse(`${OFFICIAL_LAST_DATE}T00:00:00Z`) - SERVICE_UTC_OFFSET_MS) / 1000);
   const repairs = new Counter({
     name: 'sla_reconciler_repairs_total', help: 'Milestones recorded late and timer jobs re-added by the SLA reconciler', registers,
   });

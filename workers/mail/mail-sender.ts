@@ -29,6 +29,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../core/ports';
+import { SERVICE_TIME_ZONE } from '../../core/time/service-zone';
 import { renderMail } from '../../templates/render';
 import { isPersonalMessage, isTemplateName, THREAD_ROOT_TEMPLATE } from '../../templates/registry';
 import type { MailTemplates, RenderedMail, TemplateName } from '../../templates/types';
@@ -73,7 +74,7 @@ export type SendOutcome =
 
 const DEFAULT_LEASE_MS = 5 * 60_000;
 const DEFAULT_SEND_TIMEOUT_MS = 120_000;
-const DEFAULT_TIMEZONE = 'Asia/Seoul';
+const DEFAULT_TIMEZONE = SERVICE_TIME_ZONE;
 const MAX_ERROR_LENGTH = 2000;
 
 // The fields without which a template would print "undefined" or throw; a row lacking one fails
