@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { MetricsSource, OutcomeCounts, ReportRange, ReportStore, StoreGrouping } from '../../core/ports';
+import { milestoneKey } from '../../core/sla/milestones';
 import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
 import { bool, type Row } from '../rows';
 import { OFFICER_REQUESTER, overdueSql } from './figure-rules';
@@ -13,7 +14,7 @@ import { OFFICER_REQUESTER, overdueSql } from './figure-rules';
 /** The breach the ticket row itself records (its state, or its stamp). */
 const BREACHED_ROW = "(t.sla_state = 'breached' or t.breached_at is not null)";
 /** A ticket with a recorded breach milestone, of any deadline version. */
-const HAS_BREACH_MILESTONE = "t.id in (select m.ticket_id from sla_milestones m where m.milestone = 'breach')";
+const HAS_BREACH_MILESTONE = `t.id in (select m.ticket_id from sla_milestones m where m.milestone = '${milestoneKey.breach}')`;
 
 /**
  * The group column. Assignee is `+ 0` on purpose: on the bare column SQLite walks the assignee

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Channel, Message, Priority, SlaState, Ticket, TicketStatus } from '../../core/model';
+import { OPEN_STATUSES, type Channel, type Message, type Priority, type SlaState, type Ticket, type TicketStatus } from '../../core/model';
 import type { NewTicket, Page, PageQuery, TicketFilter, TicketPatch, TicketStore } from '../../core/ports';
 import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
 import { indexMessages, indexTickets, whereMatches } from './search-index';
@@ -149,7 +149,7 @@ export function createTicketStore(knex: Knex): TicketStore {
       return toTicket(row as Row);
     },
     async liveIds(w) {
-      const q = knex('tickets').whereNull('sla_stopped_at').whereIn('status', ['new', 'open', 'pending'])
+      const q = knex('tickets').whereNull('sla_stopped_at').whereIn('status', OPEN_STATUSES)
         .orderBy('tickets.id').limit(w.limit).select('tickets.id');
       if (w.afterId) q.where('tickets.id', '>', w.afterId);
       if (w.policyId !== undefined) q.where('policy_id', w.policyId);
