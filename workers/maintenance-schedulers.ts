@@ -7,7 +7,7 @@
  * connection, so only the interval sees it).
  */
 import { Queue, type ConnectionOptions, type JobSchedulerTemplateOptions, type RepeatOptions } from 'bullmq';
-import type { Logger } from 'pino';
+import type { Logger } from '../core/ports';
 import { SERVICE_TIME_ZONE } from '../core/time/service-zone';
 import { within } from '../core/within';
 

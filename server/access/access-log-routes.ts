@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Logger } from 'pino';
+import type { Logger } from '../../core/ports';
 import type { AccessLogService } from '../../core/access/access-log-service';
 import { route, type RefusedRequest } from '../http/routes';
 import { IdParam, PageQuerySchema } from '../http/validate';

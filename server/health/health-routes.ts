@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '../../core/ports';
 import { route } from '../http/routes';
 import { within } from '../../core/within';
 
