@@ -1,7 +1,6 @@
-/** The source of "now" for all domain logic; tests pass a fixed or steerable clock. */
-export interface Clock {
-  now(): Date;
-}
+import type { Clock } from './ports';
+
+export type { Clock };
 
 /** The process's wall clock. */
 export const systemClock: Clock = { now: () => new Date() };

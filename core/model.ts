@@ -25,6 +25,8 @@ export interface User {
 
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
+/** Statuses in which an inquiry still waits for the helpdesk: its clock may run and it counts as open work. */
+export const OPEN_STATUSES = ['new', 'open', 'pending'] as const satisfies readonly TicketStatus[];
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 export const CHANNELS = ['web', 'email', 'phone', 'api'] as const;

@@ -1,10 +1,10 @@
 import { createAccessLogService } from './access/access-log-service';
 import type { Clock } from './clock';
-import type { Database, TimerScheduler } from './ports';
+import type { Database, Logger, TimerScheduler } from './ports';
 import { createSlaReportService } from './reports/sla-report';
 import { createHolidayDataWatch } from './sla/holiday-data-watch';
 import { createSlaAdminService } from './sla/sla-admin-service';
-import { createSlaEngine, type Logger } from './sla/sla-engine';
+import { createSlaEngine } from './sla/sla-engine';
 import { createStandardsService } from './standards/standards-service';
 import { createTicketService } from './tickets/ticket-service';
 import { createUserService } from './users/user-service';

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import type { Logger } from '../core/ports';
 import Client_BetterSQLite3 from 'knex/lib/dialects/better-sqlite3/index.js';
 import Transaction_Sqlite from 'knex/lib/dialects/sqlite3/execution/sqlite-transaction.js';
 
@@ -65,7 +66,7 @@ export interface DbHandle {
 }
 
 /** Where knex's own warnings go (pool errors); the app's pino logger fits. */
-export interface DbLogger { warn(obj: object, msg: string): void }
+export type DbLogger = Pick<Logger, 'warn'>;
 
 /**
  * Keeps row values out of every log line a failed query can produce: knex's message names the

@@ -1,6 +1,6 @@
 import express, { type Request } from 'express';
 import helmet from 'helmet';
-import type { Logger } from 'pino';
+import type { Logger } from '../core/ports';
 import type { Clock } from '../core/clock';
 import { NotFoundError, UnauthorizedError } from '../core/errors';
 import type { User } from '../core/model';

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { EmailAddress } from '../core/email-address';
 
 const LogLevel = z.enum(['debug', 'info', 'warn', 'error']);
 
@@ -39,7 +40,7 @@ const ConfigSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Helpdesk <helpdesk@localhost>'),
   PUBLIC_URL: z.string().url().optional(),
-  BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
+  BOOTSTRAP_ADMIN_EMAIL: EmailAddress.optional(),
   BOOTSTRAP_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: LogLevel.default('info'),
   METRICS_TOKEN: z.string().min(8).optional(),

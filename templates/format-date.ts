@@ -1,11 +1,12 @@
 /** Dates and durations as people read them in a mail, in the calendar's time zone. */
 import { DateTime } from 'luxon';
+import { SERVICE_TIME_ZONE } from '../core/time/service-zone';
 import type { Instant, MailLocale } from './types';
 
 // The zone whose readers need no zone label in Korean, and whose English label ICU cannot give:
 // en-US renders Asia/Seoul as "GMT+9", while Korean readers and the charter say KST.
-const HOME_ZONE = 'Asia/Seoul';
-const ZONE_ABBREVIATIONS: Record<string, string> = { 'Asia/Seoul': 'KST' };
+const HOME_ZONE = SERVICE_TIME_ZONE;
+const ZONE_ABBREVIATIONS: Record<string, string> = { [SERVICE_TIME_ZONE]: 'KST' };
 
 function toDateTime(value: Instant, timezone: string): DateTime {
   const dt = value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromISO(value, { setZone: true });

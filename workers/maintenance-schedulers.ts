@@ -7,7 +7,8 @@
  * connection, so only the interval sees it).
  */
 import { Queue, type ConnectionOptions, type JobSchedulerTemplateOptions, type RepeatOptions } from 'bullmq';
-import type { Logger } from 'pino';
+import type { Logger } from '../core/ports';
+import { SERVICE_TIME_ZONE } from '../core/time/service-zone';
 import { within } from '../core/within';
 
 type SchedulerId = 'reconcile' | 'mail-sweep' | 'standards-daily' | 'holiday-data';
@@ -25,9 +26,9 @@ export function maintenanceSchedulers(reconcileIntervalMs: number, withMailSweep
   return [
     { id: 'reconcile', repeat: { every: reconcileIntervalMs }, template: kept },
     // Service standards are evaluated every morning in Seoul (and at once after each record).
-    { id: 'standards-daily', repeat: { pattern: '30 8 * * *', tz: 'Asia/Seoul' }, template: daily },
+    { id: 'standards-daily', repeat: { pattern: '30 8 * * *', tz: SERVICE_TIME_ZONE }, template: daily },
     // Whether the official holiday data runs out soon, every morning in Seoul.
-    { id: 'holiday-data', repeat: { pattern: '0 9 * * *', tz: 'Asia/Seoul' }, template: daily },
+    { id: 'holiday-data', repeat: { pattern: '0 9 * * *', tz: SERVICE_TIME_ZONE }, template: daily },
     ...(withMailSweep ? [{ id: 'mail-sweep' as const, repeat: { every: 30_000 }, template: kept }] : []),
   ];
 }

@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
+import { shortMilestoneKey } from '../core/sla/milestones';
 
 /**
  * The typed job registry: every queue, its job names and their payloads. Payloads hold ids only,
@@ -21,7 +22,7 @@ export const QUEUE_NAMES: QueueName[] = ['sla-timers', 'maintenance', 'mail'];
  * keeps it as a compact listpack, which halves the memory per open ticket (docs/BENCHMARKS.md).
  */
 export const timerJobId = (ticketId: number, version: number, key: string) =>
-  `${ticketId}-${version}-${key.replace(/^warning-/, 'w').replace(/^breach$/, 'b').replace(/^escalation-/, 'e')}`;
+  `${ticketId}-${version}-${shortMilestoneKey(key)}`;
 
 export interface Queues {
   timers: Queue;

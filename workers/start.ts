@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { Logger } from 'pino';
+import type { Logger } from '../core/ports';
 import type { Services } from '../core/services';
 import { keepSchedulers, maintenanceSchedulers } from './maintenance-schedulers';
 import { milestoneProcessor } from './sla/milestone-processor';

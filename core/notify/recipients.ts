@@ -1,3 +1,4 @@
+import { isEmailAddress } from '../email-address';
 import type { FieldProblem } from '../errors';
 import { ROLES, atLeast, type Locale, type Role, type User } from '../model';
 import type { UserStore } from '../ports';
@@ -21,7 +22,7 @@ export function isNotifyTarget(t: string): boolean {
   const [kind, rest] = [t.slice(0, t.indexOf(':')), t.slice(t.indexOf(':') + 1)];
   if (kind === 'role') return (ROLES as readonly string[]).includes(rest) && isStaff(rest as Role);
   if (kind === 'user') return /^[1-9][0-9]*$/.test(rest);
-  if (kind === 'email') return /^[^\s@<>",;:\\]+@[^\s@<>",;:\\]+\.[^\s@<>",;:\\]+$/.test(rest);
+  if (kind === 'email') return isEmailAddress(rest);
   return false;
 }
 

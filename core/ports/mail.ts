@@ -5,7 +5,7 @@
  * files) and the renderer (templates/, handed in, since core does not import templates).
  */
 import type { Locale } from '../model';
-import type { EventStore, Page } from '../ports';
+import type { EventStore, Page } from './stores';
 import type { RenderedMail, TemplateMail } from '../mail/template-data';
 
 /** One mail to queue: its recipient, the ticket it is about (or none), its template and typed data. */

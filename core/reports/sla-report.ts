@@ -31,33 +31,12 @@
  */
 import type { Clock } from '../clock';
 import { fieldError } from '../errors';
+import type { OutcomeCounts, ReportRange, ReportStore, StoreGrouping } from '../ports';
+import { SERVICE_TIME_ZONE, SERVICE_UTC_OFFSET_MS } from '../time/service-zone';
 
 export const REPORT_GROUPS = ['agent', 'category', 'month'] as const;
 export type ReportGroupBy = (typeof REPORT_GROUPS)[number];
 
-/** What the store groups by: the assignee, the category, or the Seoul local day (folded into months here). */
-export type StoreGrouping = 'none' | 'assignee' | 'category' | 'seoul_day';
-
-/** Instants [from, to) of a report. */
-export interface ReportRange { from: Date; to: Date }
-
-/** Counts of one group, aggregated by the database. `key` is null for "no group" and for unassigned tickets. */
-export interface OutcomeCounts {
-  key: string | null;
-  tickets: number; resolved: number; met: number; breached: number; openOverdue: number;
-  /** Rated tickets and the sum of their 1–5 scores. */
-  rated: number; scoreSum: number;
-}
-
-/** The queries the report needs; db/stores/report-store.ts implements them portably. */
-export interface ReportStore {
-  outcomeCounts(range: ReportRange, by: StoreGrouping, now: Date): Promise<OutcomeCounts[]>;
-  /** The resolution seconds stored on each resolved ticket, with its group key. */
-  resolutions(range: ReportRange, by: StoreGrouping): Promise<{ key: string | null; seconds: number }[]>;
-  userNames(ids: number[]): Promise<Map<number, string>>;
-}
-
-/** The figures of the totals or of one group (defined at the top of this file). */
 export interface SlaFigures {
   tickets: number; resolved: number; met: number; breached: number; openOverdue: number;
   compliancePct: number | null;
@@ -67,20 +46,18 @@ export interface SlaFigures {
 export interface SlaReportGroup extends SlaFigures { key: string; label: string }
 /** The report: its local date range (`to` inclusive), the totals and, when grouped, one entry per group. */
 export interface SlaReport extends SlaFigures {
-  from: string; to: string; timezone: 'Asia/Seoul'; groupBy: ReportGroupBy | null; groups: SlaReportGroup[];
+  from: string; to: string; timezone: typeof SERVICE_TIME_ZONE; groupBy: ReportGroupBy | null; groups: SlaReportGroup[];
 }
 
-// Asia/Seoul has kept +09:00 without daylight saving since 1988; the SQL buckets rely on it too.
-const SEOUL_OFFSET_MS = 9 * 3600_000;
 const DAY_MS = 86_400_000;
 const MAX_RANGE_YEARS = 10;
 export const UNASSIGNED_KEY = 'unassigned';
 const UNASSIGNED_LABEL = '미배정';
 
 /** The Seoul local date 'YYYY-MM-DD' of an instant. */
-export const seoulDate = (d: Date): string => new Date(d.getTime() + SEOUL_OFFSET_MS).toISOString().slice(0, 10);
+export const seoulDate = (d: Date): string => new Date(d.getTime() + SERVICE_UTC_OFFSET_MS).toISOString().slice(0, 10);
 /** The Seoul local day number (days since 1970-01-01) of an epoch-ms instant; the SQL uses the same formula. */
-export const seoulDayNumber = (ms: number): number => Math.floor((ms + SEOUL_OFFSET_MS) / DAY_MS);
+export const seoulDayNumber = (ms: number): number => Math.floor((ms + SERVICE_UTC_OFFSET_MS) / DAY_MS);
 /** 'YYYY-MM' of a Seoul local day number. */
 export const monthOfSeoulDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 7);
 
@@ -104,7 +81,7 @@ export function reportRange(q: { from?: string; to?: string }, now: Date): { fro
   const t = parseLocalDate(to, 'to');
   if (t < f) throw fieldError('to', 'must not be before from');
   if (t - f > MAX_RANGE_YEARS * 366 * DAY_MS) throw fieldError('to', `the range may span at most ${MAX_RANGE_YEARS} years`);
-  return { from, to, range: { from: new Date(f - SEOUL_OFFSET_MS), to: new Date(t + DAY_MS - SEOUL_OFFSET_MS) } };
+  return { from, to, range: { from: new Date(f - SERVICE_UTC_OFFSET_MS), to: new Date(t + DAY_MS - SERVICE_UTC_OFFSET_MS) } };
 }
 
 /** Nearest-rank percentile of ascending values: the smallest value with at least p% of values at or below it. */
@@ -197,7 +174,7 @@ export function assembleReport(inp: ReportInput): SlaReport {
       groups.sort((a, b) => rank(a) - rank(b) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0) || Number(a.key) - Number(b.key));
     }
   }
-  return { from: inp.from, to: inp.to, timezone: 'Asia/Seoul', groupBy: inp.groupBy, ...totals, groups };
+  return { from: inp.from, to: inp.to, timezone: SERVICE_TIME_ZONE, groupBy: inp.groupBy, ...totals, groups };
 }
 
 const STORE_GROUPING: Record<ReportGroupBy, StoreGrouping> = { agent: 'assignee', category: 'category', month: 'seoul_day' };

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { notify } from '../notify/notify';
-import type { Database } from '../ports';
+import type { Database, Logger } from '../ports';
 import { OFFICIAL_LAST_DATE } from '../time/kr-holidays';
-import type { Logger } from './sla-engine';
+import { SERVICE_TIME_ZONE } from '../time/service-zone';
 
 /** Admins are warned from this many days before the official holiday data ends. */
 export const HOLIDAY_DATA_WARNING_DAYS = 90;
@@ -28,7 +28,7 @@ export function createHolidayDataWatch(deps: { db: Database; clock: Clock; logge
     /** Runs the daily check; `warned` says whether this call logged and mailed. */
     async check(): Promise<{ lastDate: string; daysLeft: number; warned: boolean }> {
       const now = clock.now();
-      const today = DateTime.fromJSDate(now, { zone: 'Asia/Seoul' }).toISODate()!;
+      const today = DateTime.fromJSDate(now, { zone: SERVICE_TIME_ZONE }).toISODate()!;
       const daysLeft = daysOfDataLeft(today);
       const result = { lastDate: OFFICIAL_LAST_DATE, daysLeft, warned: false };
       if (daysLeft > HOLIDAY_DATA_WARNING_DAYS) return result;

@@ -1,3 +1,5 @@
+import { OPEN_STATUSES } from '../model';
+
 /**
  * What "overdue" means, once for the ticket list, the SLA report, the service standard and the
  * metrics gauge: an inquiry still waiting for the helpdesk whose clock is running or already
@@ -6,7 +8,7 @@
  */
 export const OVERDUE_RULE = {
   /** Ticket statuses in which an inquiry can be overdue. */
-  statuses: ['new', 'open', 'pending'],
+  statuses: OPEN_STATUSES,
   /** Clock states that count: a paused, met or stopped clock never does. */
   clockStates: ['running', 'breached'],
 } as const;

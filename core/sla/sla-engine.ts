@@ -1,15 +1,13 @@
 import type { Clock } from '../clock';
 import type { SlaClock, SlaPolicy, Ticket, User } from '../model';
 import type { DeadlineClock } from '../time/business-calendar';
-import type { Database, PendingRecalculation, Stores, TimerJob, TimerScheduler } from '../ports';
+import type { Database, Logger, PendingRecalculation, Stores, TimerJob, TimerScheduler } from '../ports';
 import { notify, notifyAll, type Notice } from '../notify/notify';
 import { resolveTargets } from '../notify/recipients';
 import { createClockResolver } from './clock-resolver';
-import { milestonesOf, type Milestone } from './milestones';
+import { milestonesOf, policyMilestoneKeys, type Milestone } from './milestones';
 import { recalculate as recalculateClock } from './sla-clock';
 import { isOpenStatus } from '../tickets/status-machine';
-
-export interface Logger { info(o: object, msg?: string): void; warn(o: object, msg?: string): void; error(o: object, msg?: string): void }
 
 /** How long a recalculation may go without progress before the reconciler takes it over (default). */
 const RECALCULATION_LEASE_MS = 5 * 60_000;
@@ -19,7 +17,7 @@ export interface AdvanceResult { version: number; recorded: string[]; pending: M
 
 /** The jobs a ticket's superseded deadline versions [from, to) may still have in Redis. */
 function supersededJobs(ticketId: number, from: number, to: number, policy: SlaPolicy): Omit<TimerJob, 'at'>[] {
-  const keys = [...policy.warnings.map((w) => `warning-${w}`), 'breach', ...policy.escalations.map((_, i) => `escalation-${i + 1}`)];
+  const keys = policyMilestoneKeys(policy);
   const out: Omit<TimerJob, 'at'>[] = [];
   for (let version = from; version < to; version++) for (const key of keys) out.push({ ticketId, version, key });
   return out;

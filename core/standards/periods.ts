@@ -4,9 +4,10 @@
  * 2026-01-31T23:30+09:00 (14:30Z) falls in January 2026, not February.
  */
 import { DateTime } from 'luxon';
+import { SERVICE_TIME_ZONE } from '../time/service-zone';
 
 /** The zone every standard is judged in: the agency's charter speaks Korean calendar time. */
-export const SEOUL = 'Asia/Seoul';
+export const SEOUL = SERVICE_TIME_ZONE;
 
 /** The grains a compliance query can ask for (`?period=2026` or `?period=2026-03`). */
 export type PeriodGrain = 'year' | 'month';

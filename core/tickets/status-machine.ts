@@ -1,4 +1,4 @@
-import type { TicketStatus } from '../model';
+import { OPEN_STATUSES, type TicketStatus } from '../model';
 
 // The moves the HTTP contract allows; everything else is a 409.
 const MOVES: Record<TicketStatus, readonly TicketStatus[]> = {
@@ -14,7 +14,7 @@ export function canMove(from: TicketStatus, to: TicketStatus): boolean {
   return MOVES[from].includes(to);
 }
 
-/** Statuses in which the inquiry still waits for the helpdesk. */
+/** Whether the inquiry still waits for the helpdesk (one of OPEN_STATUSES). */
 export function isOpenStatus(s: TicketStatus): boolean {
-  return s === 'new' || s === 'open' || s === 'pending';
+  return (OPEN_STATUSES as readonly TicketStatus[]).includes(s);
 }

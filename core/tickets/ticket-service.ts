@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, HiddenError, NotFoundError, fieldError } from '../errors';
-import { atLeast, type Channel, type Message, type Priority, type SlaPolicy, type Ticket, type TicketEvent, type TicketStatus, type User } from '../model';
+import { OPEN_STATUSES, atLeast, type Channel, type Message, type Priority, type SlaPolicy, type Ticket, type TicketEvent, type TicketStatus, type User } from '../model';
 import type { Database, Page, PageQuery, Stores, TicketFilter } from '../ports';
 import { onStatusChange, recalculate, remainingSeconds, startClock } from '../sla/sla-clock';
 import { selectPolicy } from '../sla/policy-match';
 import type { SlaEngine } from '../sla/sla-engine';
 import { canMove, isOpenStatus } from './status-machine';
-import { milestonesOf } from '../sla/milestones';
+import { milestoneKey, milestonesOf } from '../sla/milestones';
 import { notify } from '../notify/notify';
 import { searchTerms } from './search-text';
 
@@ -41,7 +41,7 @@ export interface Rating { id: number; ticketId: number; score: number; comment: 
 export type RenderCreated = (d: TicketDetail) => unknown;
 
 /** What the agent's queue (`sort=due_at` without a status) lists: the work still to do. */
-const OPEN_WORK: TicketStatus[] = ['new', 'open', 'pending'];
+const OPEN_WORK: TicketStatus[] = [...OPEN_STATUSES];
 
 /** Inquiry use cases: create, read, list, change, converse, rate. Entry points call these. */
 export function createTicketService(deps: { db: Database; clock: Clock; sla: SlaEngine }) {
@@ -292,7 +292,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     await s.events.add({ ticketId: t.id, type: 'ticket.status_changed', at: now, actorId: actor.id, public: true, data: { from: t.status, to } });
     for (const e of change.events) {
       await s.events.add({ ticketId: t.id, type: e.type, at: now, actorId: actor.id, public: false, data: e.data });
-      if (e.type === 'sla.breached') await s.sla.recordMilestone({ ticketId: t.id, version: clockState.version, milestone: 'breach', dueAt: clockState.dueAt, recordedAt: now, recovered: false });
+      if (e.type === 'sla.breached') await s.sla.recordMilestone({ ticketId: t.id, version: clockState.version, milestone: milestoneKey.breach, dueAt: clockState.dueAt, recordedAt: now, recovered: false });
     }
     const patch: Parameters<typeof s.tickets.update>[1] = { status: to, sla: change.clock };
     if (to === 'resolved') {

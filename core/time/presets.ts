@@ -12,6 +12,7 @@
  */
 import type { CalendarSpec, Weekday } from './business-calendar';
 import { holidaySetDates } from './kr-holidays';
+import { SERVICE_TIME_ZONE } from './service-zone';
 
 /** A shipped calendar: `holiday_sets` name sets from kr-holidays, `holidays` adds extra dates. */
 export interface CalendarPreset {
@@ -30,7 +31,7 @@ const wholeDay: [string, string][] = [['00:00', '24:00']];
 export const KR_PUBLIC_OFFICE: CalendarPreset = {
   key: 'kr-public-office',
   name: '관공서 근무시간 (평일 09:00–18:00, 점심 12:00–13:00, 공휴일 제외)',
-  timezone: 'Asia/Seoul',
+  timezone: SERVICE_TIME_ZONE,
   hours: { mon: office, tue: office, wed: office, thu: office, fri: office, sat: [], sun: [] },
   holiday_sets: ['KR'],
   holidays: [],
@@ -40,7 +41,7 @@ export const KR_PUBLIC_OFFICE: CalendarPreset = {
 export const KR_WORKING_DAYS: CalendarPreset = {
   key: 'kr-working-days',
   name: '근무일 (평일 00:00–24:00, 주말·공휴일 제외)',
-  timezone: 'Asia/Seoul',
+  timezone: SERVICE_TIME_ZONE,
   hours: { mon: wholeDay, tue: wholeDay, wed: wholeDay, thu: wholeDay, fri: wholeDay, sat: [], sun: [] },
   holiday_sets: ['KR'],
   holidays: [],

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock';
+import type { Clock } from '../ports';
 import type { User } from '../model';
 import { hashToken, newToken } from './user-service';
 

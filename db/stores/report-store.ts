@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
-import type { OutcomeCounts, ReportRange, ReportStore, StoreGrouping } from '../../core/reports/sla-report';
+import type { MetricsSource, OutcomeCounts, ReportRange, ReportStore, StoreGrouping } from '../../core/ports';
+import { milestoneKey } from '../../core/sla/milestones';
+import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
 import { bool, type Row } from '../rows';
 import { OFFICER_REQUESTER, overdueSql } from './figure-rules';
 
@@ -12,7 +14,7 @@ import { OFFICER_REQUESTER, overdueSql } from './figure-rules';
 /** The breach the ticket row itself records (its state, or its stamp). */
 const BREACHED_ROW = "(t.sla_state = 'breached' or t.breached_at is not null)";
 /** A ticket with a recorded breach milestone, of any deadline version. */
-const HAS_BREACH_MILESTONE = "t.id in (select m.ticket_id from sla_milestones m where m.milestone = 'breach')";
+const HAS_BREACH_MILESTONE = `t.id in (select m.ticket_id from sla_milestones m where m.milestone = '${milestoneKey.breach}')`;
 
 /**
  * The group column. Assignee is `+ 0` on purpose: on the bare column SQLite walks the assignee
@@ -23,23 +25,14 @@ const HAS_BREACH_MILESTONE = "t.id in (select m.ticket_id from sla_milestones m 
 const GROUP_SQL: Record<Exclude<StoreGrouping, 'none'>, string> = {
   assignee: '(t.assignee_id + 0)',
   category: 't.category',
-  seoul_day: '((t.received_at + 32400000) / 86400000)',
+  seoul_day: `((t.received_at + ${SERVICE_UTC_OFFSET_MS}) / 86400000)`,
 };
 
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const keyOf = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
-/** Milestone rows the lateness histogram reads. */
-export interface RecordedMilestone { id: number; dueAt: number; recordedAt: number; recovered: boolean }
-
 /** The report's queries and the counts the /metrics gauges read on each scrape. */
-export function createReportStore(knex: Knex): ReportStore & {
-  ticketsByStatus(): Promise<Map<string, number>>;
-  openOverdueCount(now: Date): Promise<number>;
-  outboxByStatus(): Promise<Map<string, number>>;
-  lastMilestoneIdBefore(at: Date): Promise<number>;
-  milestonesAfter(afterId: number, limit: number): Promise<RecordedMilestone[]>;
-} {
+export function createReportStore(knex: Knex): ReportStore & MetricsSource {
   // The report's cohort: officers' inquiries received in the range.
   const inRange = (q: Knex.QueryBuilder, r: ReportRange) =>
     q.where('t.received_at', '>=', r.from.getTime()).andWhere('t.received_at', '<', r.to.getTime()).whereRaw(OFFICER_REQUESTER);

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
+import { OPEN_STATUSES } from '../../core/model';
+import { milestoneKey } from '../../core/sla/milestones';
 import type { StandardPeriod } from '../../core/standards/periods';
 import type { Status } from '../../core/standards/evaluate';
-import type { StandardAuditEntry, StandardSettings, StandardStore, StoredStandardRecord } from '../../core/standards/standards-service';
+import type { StandardAuditEntry, StandardSettings, StandardStore, StoredStandardRecord } from '../../core/ports';
 import { OFFICER_REQUESTER, overdueSql } from './figure-rules';
 import { date, dateOrNull, decodeCursor, encodeCursor, insertedId, json, toMs, type Row } from '../rows';
 
@@ -23,7 +25,7 @@ const toRecord = (r: Row): StoredStandardRecord => ({
  * A breach was recorded for ticket `t`: its state, its stamp or a breach milestone of any deadline
  * version — the SLA report's definition (db/stores/report-store.ts), so both count alike.
  */
-const BREACHED = "(t.sla_state = 'breached' or t.breached_at is not null or exists (select 1 from sla_milestones m where m.ticket_id = t.id and m.milestone = 'breach'))";
+const BREACHED = `(t.sla_state = 'breached' or t.breached_at is not null or exists (select 1 from sla_milestones m where m.ticket_id = t.id and m.milestone = '${milestoneKey.breach}'))`;
 
 // Aggregates come back as strings from PostgreSQL and as null over no rows.
 const count = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -125,7 +127,7 @@ export function createStandardStore(knex: Knex): StandardStore {
       let openOverdue = 0;
       let openNearDue = 0;
       if (now) {
-        const [o] = await knex({ t: 'tickets' }).whereIn('t.status', ['new', 'open', 'pending']).whereRaw(OFFICER_REQUESTER)
+        const [o] = await knex({ t: 'tickets' }).whereIn('t.status', OPEN_STATUSES).whereRaw(OFFICER_REQUESTER)
           .select(
             knex.raw(`sum(case when ${overdueSql('t.')} then 1 else 0 end) as overdue`, [now.getTime()]),
             knex.raw("sum(case when t.sla_state = 'running' and t.due_at >= ? and t.due_at < ? then 1 else 0 end) as near", [now.getTime(), now.getTime() + nearDueMs]),

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Channel, Message, Priority, SlaState, Ticket, TicketStatus } from '../../core/model';
+import { OPEN_STATUSES, type Channel, type Message, type Priority, type SlaState, type Ticket, type TicketStatus } from '../../core/model';
 import type { NewTicket, Page, PageQuery, TicketFilter, TicketPatch, TicketStore } from '../../core/ports';
+import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
 import { indexMessages, indexTickets, whereMatches } from './search-index';
 import { overdueSql } from './figure-rules';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, toMs, type Row } from '../rows';
@@ -58,7 +59,7 @@ const PAUSED_LAST = "(case when sla_state = 'paused' then 1 else 0 end)";
 /** The `due_at` order; migration 007 indexes exactly this expression list. */
 export const QUEUE_ORDER = `${PAUSED_LAST}, due_at, id`;
 /** The calendar year of an instant in Korea, for PQ-YYYY numbers. */
-const seoulYear = (d: Date) => new Date(d.getTime() + 9 * 3600_000).getUTCFullYear();
+const seoulYear = (d: Date) => new Date(d.getTime() + SERVICE_UTC_OFFSET_MS).getUTCFullYear();
 
 /** Tickets, their messages and ratings; numbers come from a per-year counter row. */
 export function createTicketStore(knex: Knex): TicketStore {
@@ -148,7 +149,7 @@ export function createTicketStore(knex: Knex): TicketStore {
       return toTicket(row as Row);
     },
     async liveIds(w) {
-      const q = knex('tickets').whereNull('sla_stopped_at').whereIn('status', ['new', 'open', 'pending'])
+      const q = knex('tickets').whereNull('sla_stopped_at').whereIn('status', OPEN_STATUSES)
         .orderBy('tickets.id').limit(w.limit).select('tickets.id');
       if (w.afterId) q.where('tickets.id', '>', w.afterId);
       if (w.policyId !== undefined) q.where('policy_id', w.policyId);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Logger } from 'pino';
+import type { Logger } from '../../core/ports';
 import type { AccessLogService } from '../../core/access/access-log-service';
 import type { AccessLogEntry } from '../../core/ports';
 import { route, type RefusedRequest } from '../http/routes';

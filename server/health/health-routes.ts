@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Logger } from 'pino';
+import type { Logger } from '../../core/ports';
 import { route } from '../http/routes';
 import { within } from '../../core/within';
 

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import type { Logger } from 'pino';
+import type { Logger } from '../../core/ports';
 import { DomainError, type FieldProblem } from '../../core/errors';
 
 /** Writes an RFC 9457 problem-details response. */

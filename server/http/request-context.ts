@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { Logger } from 'pino';
+import type { Logger } from '../../core/ports';
 
 const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;
 

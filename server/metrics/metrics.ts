@@ -2,10 +2,12 @@ import { within } from '../../core/within';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { systemClock, type Clock } from '../../core/clock';
+import { systemClock } from '../../core/clock';
+import type { Clock, Logger, MetricsSource } from '../../core/ports';
 import { UnauthorizedError } from '../../core/errors';
 import { TICKET_STATUSES, type User } from '../../core/model';
 import { OFFICIAL_LAST_DATE } from '../../core/time/kr-holidays';
+import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
 
 /**
  * Prometheus metrics (API.md "Operations"). Each app gets its own Registry, never prom-client's
@@ -17,15 +19,6 @@ import { OFFICIAL_LAST_DATE } from '../../core/time/kr-holidays';
  * false and the processor calls `observeLateness` itself.
  */
 
-/** The counts the gauges read; db/stores/report-store.ts provides them. */
-export interface MetricsSource {
-  ticketsByStatus(): Promise<Map<string, number>>;
-  openOverdueCount(now: Date): Promise<number>;
-  outboxByStatus(): Promise<Map<string, number>>;
-  lastMilestoneIdBefore(at: Date): Promise<number>;
-  milestonesAfter(afterId: number, limit: number): Promise<{ id: number; dueAt: number; recordedAt: number; recovered: boolean }[]>;
-}
-
 /** The part of a BullMQ Queue the queue-depth gauge uses. */
 export interface CountableQueue { name: string; getJobCounts(...types: string[]): Promise<Record<string, number>> }
 
@@ -33,7 +26,7 @@ export interface MetricsOptions {
   source: MetricsSource;
   queues: CountableQueue[];
   clock?: Clock;
-  logger?: { warn(o: object, msg?: string): void };
+  logger?: Pick<Logger, 'warn'>;
   /** Feed sla_timer_lateness_seconds from sla_milestones on each scrape (default true). */
   latenessFromDatabase?: boolean;
   /** Process metrics (CPU, memory, event loop); default true. */
@@ -147,7 +140,7 @@ export function createMetrics(opts: MetricsOptions) {
     name: 'helpdesk_holiday_data_last_date_timestamp_seconds',
     help: 'Last date covered by the official Korean holiday data (00:00 Korean time of that date); later holidays are provisional',
     labelNames: ['set', 'last_date'] as const, registers,
-  }).set({ set: 'KR', last_date: OFFICIAL_LAST_DATE }, Date.parse(`${OFFICIAL_LAST_DATE}T00:00:00+09:00`) / 1000);
+  }).set({ set: 'KR', last_date: OFFICIAL_LAST_DATE }, (Date.parse(`${OFFICIAL_LAST_DATE}T00:00:00Z`) - SERVICE_UTC_OFFSET_MS) / 1000);
   const repairs = new Counter({
     name: 'sla_reconciler_repairs_total', help: 'Milestones recorded late and timer jobs re-added by the SLA reconciler', registers,
   });

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { createOutboxAdmin } from '../../core/mail/outbox';
-import type { MailStore, OutboxRecord } from '../../core/ports';
+import type { Logger as FullLogger, MailStore, OutboxRecord } from '../../core/ports';
 import { route } from '../http/routes';
 import { IdParam, PageQuerySchema } from '../http/validate';
 
-interface Logger { warn(o: object, msg?: string): void }
+type Logger = Pick<FullLogger, 'warn'>;
 
 /** What the outbox routes need: the store's admin side and a way to queue a row's job. */
 export interface OutboxRouteDeps {

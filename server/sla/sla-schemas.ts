@@ -3,6 +3,7 @@ import { PRIORITIES } from '../../core/model';
 import { NOTIFY_TARGET_HINT, isNotifyTarget } from '../../core/notify/recipients';
 import { DURATION_PATTERN, MAX_DURATION_SECONDS, isDuration, parseDuration } from '../../core/time/duration';
 import { HOLIDAY_YEARS } from '../../core/time/kr-holidays';
+import { SERVICE_TIME_ZONE } from '../../core/time/service-zone';
 import { PageQuerySchema, Timestamp } from '../http/validate';
 
 /** An ISO 8601 duration (PT48H, P2D, PT30S) as seconds, at most MAX_DURATION_SECONDS. */
@@ -48,7 +49,7 @@ const Hours = z.strictObject({
 export const CreateCalendar = z.strictObject({
   key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'lower-case letters, digits and "-"; not only digits').refine((k) => !/^\d+$/.test(k), 'must not be only digits'),
   name: z.string().trim().min(1).max(200),
-  timezone: z.string().min(1).max(64).default('Asia/Seoul'),
+  timezone: z.string().min(1).max(64).default(SERVICE_TIME_ZONE),
   hours: Hours,
   holiday_sets: z.array(z.string()).default([]),
   holidays: z.array(z.strictObject({ date: LocalDate, name: z.string().trim().min(1).max(200) })).default([]),

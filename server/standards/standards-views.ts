@@ -1,6 +1,7 @@
 /** How the service standards look in the API: wire shapes and their schemas, no I/O. */
 import { z } from 'zod';
-import type { StandardCompliance, StandardDetail, StandardStatus, StoredStandardRecord } from '../../core/standards/standards-service';
+import type { StoredStandardRecord } from '../../core/ports';
+import type { StandardCompliance, StandardDetail, StandardStatus } from '../../core/standards/standards-service';
 import { pageSchema } from '../http/pages';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EmailAddress } from '../../core/email-address';
 import { ROLES } from '../../core/model';
 import type { UserService } from '../../core/users/user-service';
 import { pageSchema, pageView } from '../http/pages';
@@ -6,11 +7,10 @@ import { UserSchema, userView } from '../tickets/ticket-views';
 import { route } from '../http/routes';
 import { IdParam, PageQuerySchema } from '../http/validate';
 
-const Email = z.email('must be a valid e-mail address').max(320);
 const Name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 
 export const CreateUserBody = z.strictObject({
-  email: Email,
+  email: EmailAddress,
   name: Name,
   role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }),
   organization: z.string().trim().max(200).optional(),

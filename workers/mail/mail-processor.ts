@@ -4,13 +4,12 @@
  */
 import { DelayedError, type Job } from 'bullmq';
 import { createMailSweep, type SweepOptions } from '../../core/mail/sweep';
-import type { MailQueue, MailStore, MailTransport } from '../../core/ports';
+import type { Logger, MailQueue, MailStore, MailTransport } from '../../core/ports';
 import type { JobRegistry, Queues } from '../queues';
 import { createMailSender, type MailSender, type MailSenderConfig, type MailSenderTuning, type SendOutcome } from './mail-sender';
 import { createMailQueue, mailJobId, mailQueuedHook } from './mail-queue';
 
 type Data = JobRegistry['mail']['send'];
-interface Logger { info(o: object, msg?: string): void; warn(o: object, msg?: string): void; error(o: object, msg?: string): void }
 
 /** A job result small enough for Redis: what happened to the row. */
 function summary(r: SendOutcome): Record<string, unknown> {

@@ -4,12 +4,13 @@
  * so a lost job costs a delay (the sweeper re-adds it), never a mail.
  */
 import type { Job, JobsOptions } from 'bullmq';
+import type { Logger as FullLogger } from '../../core/ports';
 import { within } from '../../core/within';
 import { createMailSweep, type SweepOptions } from '../../core/mail/sweep';
 import type { MailQueue, MailStore } from '../../core/ports';
 import { REDIS_DEADLINE_MS, type Queues } from '../queues';
 
-interface Logger { warn(o: object, msg?: string): void; info(o: object, msg?: string): void }
+type Logger = Pick<FullLogger, 'warn' | 'info'>;
 
 /**
  * BullMQ's own retries cover infrastructure faults in the handler (database briefly away); SMTP

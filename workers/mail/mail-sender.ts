@@ -3,7 +3,7 @@
  * the Message-ID host is MAIL_FROM's domain.
  */
 import { createSendRule, type MailSenderTuning, type SendRule } from '../../core/mail/send-rule';
-import type { MailStore, MailTransport } from '../../core/ports';
+import type { Logger, MailStore, MailTransport } from '../../core/ports';
 import { renderTemplateMail } from '../../templates/render';
 import { mailHostFromAddress } from './mail-host';
 
@@ -17,8 +17,6 @@ export interface MailSenderConfig {
   /** Zone of the dates in mails when the ticket's policy has no calendar (default Asia/Seoul). */
   timezone?: string;
 }
-
-interface Logger { info(o: object, msg?: string): void; warn(o: object, msg?: string): void; error(o: object, msg?: string): void }
 
 /** Creates the sender (core/mail's send rule) from the store, a transport and Config's mail settings. */
 export function createMailSender(deps: {

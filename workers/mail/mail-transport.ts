@@ -8,6 +8,7 @@ import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser';
+import { EMAIL_MAX_LENGTH, isEmailAddress } from '../../core/email-address';
 import { sanitizeHeader } from '../../templates/escape';
 import { MailInputError, MailTransportClosedError } from '../../core/mail/mail-errors';
 import type { MailTransport, OutgoingMail } from '../../core/ports';
@@ -39,14 +40,17 @@ export interface MailTransportOptions {
 
 const DEFAULTS = { connectTimeoutMs: 10_000, socketTimeoutMs: 30_000, sendTimeoutMs: 120_000, maxConnections: 5 };
 
-// One addr-spec, no display name, list separator, group, comment or control character: a stored
-// address like "a@x, b@y" must not turn one outbox row into two recipients.
+// MAIL_FROM's address: one addr-spec, no display name, list separator, group, comment or control
+// character. It is the operator's own and may name a host without a dot (`helpdesk@localhost`);
+// recipients are held to core's e-mail address rule, the one the API takes addresses by.
 const BARE_ADDRESS = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+$/u;
 const MESSAGE_ID = /^<[\x21-\x3B\x3D\x3F-\x7E]+@[\x21-\x3B\x3D\x3F-\x7E]+>$/;
 
-function checkAddress(value: string): string {
+const isSenderAddress = (a: string) => a.length <= EMAIL_MAX_LENGTH && BARE_ADDRESS.test(a) && !/\p{Cc}/u.test(a);
+
+function checkAddress(value: string, valid: (address: string) => boolean): string {
   const address = value.trim();
-  if (address.length > 320 || !BARE_ADDRESS.test(address) || /\p{Cc}/u.test(address)) {
+  if (!valid(address)) {
     throw new MailInputError('EENVELOPE', `not a single mail address: ${JSON.stringify(value.slice(0, 100))}`);
   }
   return address;
@@ -63,11 +67,11 @@ function checkMessageId(value: string): string {
 function parseSender(from: string): { name: string; address: string } {
   const first = addressparser(from, { flatten: true })[0];
   if (!first?.address) throw new Error(`MAIL_FROM has no address: ${JSON.stringify(from)}`);
-  return { name: sanitizeHeader(first.name), address: checkAddress(first.address) };
+  return { name: sanitizeHeader(first.name), address: checkAddress(first.address, isSenderAddress) };
 }
 
 function mailOptions(sender: { name: string; address: string }, msg: OutgoingMail): SendMailOptions {
-  const to = checkAddress(msg.to);
+  const to = checkAddress(msg.to, isEmailAddress);
   const toName = msg.toName ? sanitizeHeader(msg.toName) : '';
   return {
     from: sender.name ? { name: sender.name, address: sender.address } : sender.address,

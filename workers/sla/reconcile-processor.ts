@@ -1,4 +1,5 @@
-import type { Logger, SlaEngine } from '../../core/sla/sla-engine';
+import type { Logger } from '../../core/ports';
+import type { SlaEngine } from '../../core/sla/sla-engine';
 
 /**
  * The reconciler: the database is the source of truth, so it re-adds missing timers and records

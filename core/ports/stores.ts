@@ -1,15 +1,9 @@
 import type {
   Channel, Locale, Message, Priority, Role, SlaClock, SlaPolicy, Ticket, TicketEvent, TicketStatus, User,
-} from './model';
-import type { OutboxStore } from './ports/mail';
-import type { CalendarSpec } from './time/business-calendar';
-import type { StandardStore } from './standards/standards-service';
-import type { ReportStore } from './reports/sla-report';
+} from '../model';
+import type { CalendarSpec } from '../time/business-calendar';
 
-/**
- * The small interfaces through which the use cases in core/ reach the world. db/ implements the
- * stores, workers/ the timer scheduler; tests may wire others.
- */
+/** The stores db/ implements (the standards' and the report's are in their own files). */
 
 export interface NewUser { email: string; name: string; role: Role; organization: string | null; locale: Locale; tokenHash: string }
 
@@ -149,39 +143,3 @@ export interface NoticeStore {
   /** Records that `notice` goes out on `day` (YYYY-MM-DD); false when it already went out that day. */
   claimDaily(notice: string, day: string, at: Date): Promise<boolean>;
 }
-
-/** Everything a use case may touch inside one transaction. */
-export interface Stores {
-  standards: StandardStore;
-  users: UserStore;
-  tickets: TicketStore;
-  events: EventStore;
-  accessLog: AccessLogStore;
-  idempotency: IdempotencyStore;
-  sla: SlaStore;
-  outbox: OutboxStore;
-  notices: NoticeStore;
-}
-
-export interface Database {
-  stores: Stores;
-  /** Read-only aggregate queries of the SLA report. */
-  reports: ReportStore;
-  /** Runs `fn` in one transaction (BEGIN IMMEDIATE on SQLite); everything commits or nothing. */
-  transaction<T>(fn: (s: Stores) => Promise<T>): Promise<T>;
-  /** The database's own clock, which timer processors trust over their host's. */
-  now(): Promise<Date>;
-}
-
-/** One delayed timer job: the milestone `key` of a ticket's deadline `version`, due `at`. */
-export interface TimerJob { ticketId: number; version: number; key: string; at: Date }
-
-/** Schedules milestone jobs; implemented by workers/ on BullMQ. */
-export interface TimerScheduler {
-  /** Adds the jobs (an existing job id is left alone) and removes the given stale ones. */
-  schedule(jobs: TimerJob[], stale: Omit<TimerJob, 'at'>[]): Promise<void>;
-  /** Re-adds whichever of the jobs are missing; returns how many were missing. */
-  ensure(jobs: TimerJob[]): Promise<number>;
-}
-
-export * from './ports/mail';

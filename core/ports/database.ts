@@ -1,0 +1,29 @@
+import type { ReportStore } from './reports';
+import type { StandardStore } from './standards';
+import type { OutboxStore } from './mail';
+import type {
+  AccessLogStore, EventStore, IdempotencyStore, NoticeStore, SlaStore, TicketStore, UserStore,
+} from './stores';
+
+/** Everything a use case may touch inside one transaction. */
+export interface Stores {
+  standards: StandardStore;
+  users: UserStore;
+  tickets: TicketStore;
+  events: EventStore;
+  accessLog: AccessLogStore;
+  idempotency: IdempotencyStore;
+  sla: SlaStore;
+  outbox: OutboxStore;
+  notices: NoticeStore;
+}
+
+export interface Database {
+  stores: Stores;
+  /** Read-only aggregate queries of the SLA report. */
+  reports: ReportStore;
+  /** Runs `fn` in one transaction (BEGIN IMMEDIATE on SQLite); everything commits or nothing. */
+  transaction<T>(fn: (s: Stores) => Promise<T>): Promise<T>;
+  /** The database's own clock, which timer processors trust over their host's. */
+  now(): Promise<Date>;
+}
