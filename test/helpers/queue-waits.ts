@@ -3,6 +3,8 @@
  * hold on a loaded machine: each wait polls an observable outcome (Redis's jobs) instead of
  * sleeping "long enough"; timers themselves are fired by hand on a manual clock.
  */
+import type { Clock } from '../../core/clock';
+import type { SlaEngine } from '../../core/sla/sla-engine';
 import { milestoneProcessor } from '../../workers/sla/milestone-processor';
 import { waitFor, type TestStack } from './test-app';
 
@@ -54,8 +56,8 @@ export function mailJobsDone(s: TestStack, outboxIds: number[], ms = 20_000) {
  * The tests advance the clock and then play Redis's part; what the job then does is the production
  * path unchanged (the same processor, the same engine, the clock injected as in production).
  */
-export async function fireTimers(s: TestStack, ticketIds: number[]): Promise<string[]> {
-  const run = milestoneProcessor(s.services.sla);
+export async function fireTimers(s: TestStack, ticketIds: number[], engine: SlaEngine = s.services.sla): Promise<string[]> {
+  const run = milestoneProcessor(engine);
   const recorded: string[] = [];
   for (const ticketId of ticketIds) {
     for (const id of await jobIds(s, 'sla-timers', `${ticketId}-`)) {
@@ -67,4 +69,18 @@ export async function fireTimers(s: TestStack, ticketIds: number[]): Promise<str
     }
   }
   return recorded;
+}
+
+/**
+ * A clock that runs with real time from an offset the test moves: for stacks whose mail is sent
+ * by the database's clock, so started in the past (mail queued by it is due at once) and stepped
+ * past a deadline instead of waiting for it.
+ */
+export function steppedClock(offsetMs: number): Clock & { advance(ms: number): void; set(at: Date | string | number): void } {
+  let offset = offsetMs;
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance: (ms) => { offset += ms; },
+    set: (at) => { offset = new Date(at).getTime() - Date.now(); },
+  };
 }
