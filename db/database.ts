@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { ConflictError } from '../core/errors';
 import type { Database, Stores } from '../core/ports';
-import { databaseNow, type DbHandle } from './knex';
+import type { DbHandle } from './knex';
 import { createAccessLogStore } from './stores/access-log-store';
 import { createEventStore, createIdempotencyStore } from './stores/event-store';
 import { createNoticeStore } from './stores/notice-store';
@@ -59,6 +59,5 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
       if (queued.length && hooks.onMailQueued) hooks.onMailQueued(queued);
       return result;
     },
-    now: async () => new Date(await databaseNow(db)),
   };
 }

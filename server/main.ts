@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { systemClock } from '../core/clock';
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './app';
 import { openRuntime, StartupError, type Runtime } from './runtime';
@@ -42,7 +41,7 @@ async function main() {
   const queueList = [rt.queues.timers, rt.queues.maintenance, rt.queues.mail];
   const metrics = createMetrics({ source: createReportStore(rt.db.knex), queues: queueList, logger: rt.logger });
   const app = createApp({
-    services: rt.services, clock: systemClock, logger: rt.logger, authFailureLimit: config.authFailureLimit,
+    services: rt.services, clock: rt.clock, logger: rt.logger, authFailureLimit: config.authFailureLimit,
     writeQuotaPerMinute: config.writeQuotaPerMinute, trustProxy: config.trustProxy,
     readiness: { database: async () => { await rt.db.knex.raw('select 1'); }, redis: async () => { await rt.redis.ping(); } },
     outbox: { store: createMailStore(rt.db), enqueue: (ids) => requeueMail(rt.queues, ids), logger: rt.logger },
@@ -50,7 +49,7 @@ async function main() {
       mountMetrics(a, { authenticate, metricsToken: config.metricsToken, metrics });
       mountQueueDashboard(a, {
         authenticate, queues: queueList, secureCookie: config.publicUrl.startsWith('https:'),
-        sessions: createDashboardSessions({ store: createDashboardSessionStore(rt.db.knex), clock: systemClock, idleMs: config.sessionIdleMs }),
+        sessions: createDashboardSessions({ store: createDashboardSessionStore(rt.db.knex), clock: rt.clock, idleMs: config.sessionIdleMs }),
       });
     },
   });

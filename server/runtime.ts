@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
-import { systemClock } from '../core/clock';
 import { createServices, type Services } from '../core/services';
 import { createDatabase } from '../db/database';
+import { databaseClock, type DatabaseClock } from '../db/database-clock';
 import { openDatabase, type DbHandle } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
 import type { Config } from './config';
@@ -20,6 +20,8 @@ export interface Runtime {
   config: Readonly<Config>;
   logger: Logger;
   db: DbHandle;
+  /** The clock every use case reads: this host's, corrected to the database's. */
+  clock: DatabaseClock;
   redis: Redis;
   /** The fail-fast connection the API uses; workers open blocking connections of their own. */
   queues: Queues;
@@ -108,13 +110,19 @@ export async function openRuntime(config: Readonly<Config>, opts: { spawnRedis: 
 
   const queues = openQueues({ host: redis.options.host, port: redis.options.port, username: redis.options.username, password: redis.options.password,
     db: redis.options.db, tls: redis.options.tls, enableOfflineQueue: false, maxRetriesPerRequest: 1 }, config.queuePrefix);
-  const services = createServices({ db: createDatabase(db, { onMailQueued: mailQueuedHook(queues, logger) }), clock: systemClock, timers: createTimerScheduler(queues, redis), logger });
+  // Deadlines are judged by the database's clock, which every process shares, not this host's.
+  const clock = await databaseClock(db, { onError: (err) => logger.warn({ err }, 'could not sample the database clock; keeping the last offset') });
+  const services = createServices({
+    db: createDatabase(db, { onMailQueued: mailQueuedHook(queues, logger) }), clock,
+    timers: createTimerScheduler(queues, redis, () => clock.now().getTime()), logger,
+  });
   if (config.bootstrapAdmin && await services.users.bootstrapAdmin(config.bootstrapAdmin.email, config.bootstrapAdmin.token)) {
     logger.info({ email: config.bootstrapAdmin.email }, 'bootstrap admin created');
   }
   return {
-    config, logger, db, redis, queues, services, redisChild,
+    config, logger, db, clock, redis, queues, services, redisChild,
     async close() {
+      clock.close();
       await queues.close().catch(() => {});
       redis.disconnect();
       await db.knex.destroy();

@@ -24,6 +24,4 @@ export interface Database {
   reports: ReportStore;
   /** Runs `fn` in one transaction (BEGIN IMMEDIATE on SQLite); everything commits or nothing. */
   transaction<T>(fn: (s: Stores) => Promise<T>): Promise<T>;
-  /** The database's own clock, which timer processors trust over their host's. */
-  now(): Promise<Date>;
 }

@@ -10,6 +10,8 @@ export interface NewUser { email: string; name: string; role: Role; organization
 export interface UserStore {
   insert(u: NewUser, at: Date): Promise<User>;
   byId(id: number): Promise<User | null>;
+  /** The users of these ids that exist, in one query (a page's people). */
+  byIds(ids: number[]): Promise<User[]>;
   byTokenHash(hash: string): Promise<User | null>;
   byEmail(email: string): Promise<User | null>;
   list(page: PageQuery): Promise<Page<User>>;
@@ -112,11 +114,15 @@ export interface PendingRecalculation { id: number; policyId: number | null; cal
 export interface SlaStore {
   policies(): Promise<SlaPolicy[]>;
   policy(id: number): Promise<SlaPolicy | null>;
+  /** The policies of these ids that exist, in one query (a page's policies). */
+  policiesByIds(ids: number[]): Promise<SlaPolicy[]>;
   insertPolicy(p: Omit<SlaPolicy, 'id' | 'createdAt' | 'updatedAt'>, at: Date): Promise<SlaPolicy>;
   updatePolicy(id: number, p: Omit<SlaPolicy, 'id' | 'createdAt' | 'updatedAt'>, at: Date): Promise<SlaPolicy>;
   clearDefault(exceptId: number): Promise<void>;
   calendars(): Promise<CalendarRecord[]>;
   calendar(idOrKey: number | string): Promise<CalendarRecord | null>;
+  /** The calendars of these ids that exist, with their holidays, in two queries. */
+  calendarsByIds(ids: number[]): Promise<CalendarRecord[]>;
   insertCalendar(c: Omit<CalendarRecord, 'id' | 'createdAt' | 'updatedAt' | 'holidays'>, at: Date): Promise<CalendarRecord>;
   updateCalendar(id: number, c: Partial<Pick<CalendarRecord, 'name' | 'timezone' | 'hours' | 'holidaySets'>>, at: Date): Promise<CalendarRecord>;
   setHoliday(calendarId: number, h: { date: string; name: string; removed: boolean }): Promise<void>;

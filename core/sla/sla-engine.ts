@@ -29,10 +29,14 @@ function supersededJobs(ticketId: number, from: number, to: number, policy: SlaP
  * The database is the source of truth; timers are only a way to be on time.
  */
 export function createSlaEngine(deps: { db: Database; clock: Clock; timers: TimerScheduler; logger: Logger; recalculationLeaseMs?: number }) {
-  const { db, timers, logger } = deps;
+  const { db, clock, timers, logger } = deps;
   const clocks = createClockResolver(db.stores.sla);
-  /** A recalculation's lease ends by the database's clock, which every process shares. */
-  const leaseEnd = async () => new Date((await db.now()).getTime() + (deps.recalculationLeaseMs ?? RECALCULATION_LEASE_MS));
+  /**
+   * A recalculation's lease ends by the injected clock. In production that clock follows the
+   * database's (every process shares it), so a host whose own clock is off neither takes a live
+   * lease over early nor records a milestone before its time.
+   */
+  const leaseEnd = async () => new Date(clock.now().getTime() + (deps.recalculationLeaseMs ?? RECALCULATION_LEASE_MS));
 
   async function advanceIn(s: Stores, ticketId: number, now: Date, recovered: boolean): Promise<AdvanceResult> {
     const t = await s.tickets.byId(ticketId);
@@ -99,9 +103,9 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
     return pending.map((m) => ({ ticketId: t.id, version: t.sla.version, key: m.key, at: m.at }));
   }
 
-  /** Records every passed, unrecorded milestone of a ticket, by the database's clock. */
+  /** Records every passed, unrecorded milestone of a ticket, by the injected clock. */
   async function advance(ticketId: number, opts: { recovered?: boolean } = {}): Promise<AdvanceResult> {
-    const now = await db.now();
+    const now = clock.now();
     return db.transaction((s) => advanceIn(s, ticketId, now, Boolean(opts.recovered)));
   }
 
@@ -137,7 +141,7 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
       afterId = ids[ids.length - 1]!;
       // Milestones are computed in memory for the whole batch; only a ticket with a passed,
       // unrecorded milestone pays for a write transaction.
-      const now = await db.now();
+      const now = clock.now();
       const [batchTickets, done] = await Promise.all([db.stores.tickets.byIds(ids), db.stores.sla.recordedKeys(ids)]);
       const byPolicy = new Map<number, { policy: SlaPolicy; dc: DeadlineClock }>();
       const jobs: TimerJob[] = [];
@@ -177,7 +181,7 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
     const leaseUntil = await leaseEnd();
     const { result, pending } = await db.transaction(async (s) => {
       const result = await change(s);
-      return { result, pending: await s.sla.addRecalculation(what, deps.clock.now(), leaseUntil) };
+      return { result, pending: await s.sla.addRecalculation(what, clock.now(), leaseUntil) };
     });
     return { result, recalculated: await recalculate(pending) };
   }
@@ -199,7 +203,7 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
         const ids = await db.stores.tickets.liveIds({ ...where, afterId, limit: batch });
         if (ids.length === 0) break;
         afterId = ids[ids.length - 1]!;
-        const now = deps.clock.now();
+        const now = clock.now();
         const leaseUntil = await leaseEnd();
         // One transaction per batch: tickets read together, each policy's clock resolved once,
         // events and mails written a batch at a time; then the batch's timers in one Redis round.
@@ -256,7 +260,7 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
   /** Finishes the recalculations an earlier process left behind (crashed, or failed midway). */
   async function finishLapsedRecalculations(): Promise<number> {
     let recalculated = 0;
-    const at = await db.now();
+    const at = clock.now();
     for (const r of await db.stores.sla.lapsedRecalculations(at)) {
       if (!(await db.stores.sla.leaseRecalculation(r.id, await leaseEnd(), at))) continue; // another process took it
       try {
@@ -270,7 +274,7 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
     return recalculated;
   }
 
-  return { clocks, advance, advanceIn, scheduleTimers, reconcile, changeAndRecalculate };
+  return { clock, clocks, advance, advanceIn, scheduleTimers, reconcile, changeAndRecalculate };
 }
 
 export type SlaEngine = ReturnType<typeof createSlaEngine>;

@@ -151,7 +151,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       if (terms.length > 0) f.search = { terms, includeInternal: atLeast(actor.role, 'agent') };
       const res = await db.stores.tickets.list(f, page);
       const now = clock.now();
-      const s = sharedLookups(db.stores);
+      const s = await pageLookups(db.stores, res.items);
       return { items: await Promise.all(res.items.map((t) => view(s, t, now))), nextCursor: res.nextCursor };
     },
 
@@ -310,21 +310,26 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
 }
 
 /**
- * The stores with user, policy and calendar lookups remembered, for building the views of one
- * page: its tickets share a few people and policies, so a page costs a few queries, not 150.
+ * The stores with the users, policies and calendars one page of tickets needs loaded up front,
+ * one query each (two for calendars and their holidays): a page costs the same few queries
+ * whatever its size. A lookup outside what was loaded falls through to the store.
  */
-function sharedLookups(s: Stores): Stores {
-  const once = <K, V>(fn: (k: K) => Promise<V>) => {
-    const seen = new Map<K, Promise<V>>();
-    return (k: K) => {
-      if (!seen.has(k)) seen.set(k, fn(k));
-      return seen.get(k)!;
-    };
-  };
+async function pageLookups(s: Stores, tickets: Ticket[]): Promise<Stores> {
+  const people = tickets.flatMap((t) => (t.assigneeId ? [t.requesterId, t.assigneeId] : [t.requesterId]));
+  const [users, policies] = await Promise.all([s.users.byIds(people), s.sla.policiesByIds(tickets.map((t) => t.sla.policyId))]);
+  const calendarIds = policies.flatMap((p) => (p.clock === 'business' && p.calendarId !== null ? [p.calendarId] : []));
+  const calendars = calendarIds.length ? await s.sla.calendarsByIds(calendarIds) : [];
+  const userMap = new Map(users.map((u) => [u.id, u]));
+  const policyMap = new Map(policies.map((p) => [p.id, p]));
+  const calendarMap = new Map(calendars.map((c) => [c.id, c]));
   return {
     ...s,
-    users: { ...s.users, byId: once((id: number) => s.users.byId(id)) },
-    sla: { ...s.sla, policy: once((id: number) => s.sla.policy(id)), calendar: once((k: number | string) => s.sla.calendar(k)) },
+    users: { ...s.users, byId: async (id: number) => userMap.get(id) ?? s.users.byId(id) },
+    sla: {
+      ...s.sla,
+      policy: async (id: number) => policyMap.get(id) ?? s.sla.policy(id),
+      calendar: async (k: number | string) => (typeof k === 'number' ? calendarMap.get(k) : undefined) ?? s.sla.calendar(k),
+    },
   };
 }
 
@@ -340,12 +345,7 @@ async function tellDeadlineMoved(s: Stores, before: Ticket, after: Ticket, now: 
 }
 
 async function usersById(s: Stores, ids: number[]): Promise<Map<number, User>> {
-  const out = new Map<number, User>();
-  for (const id of new Set(ids)) {
-    const u = await s.users.byId(id);
-    if (u) out.set(id, u);
-  }
-  return out;
+  return new Map((await s.users.byIds(ids)).map((u) => [u.id, u]));
 }
 
 export type TicketService = ReturnType<typeof createTicketService>;

@@ -1,5 +1,5 @@
 /**
- * The calendar presets shipped with the helpdesk, as data (seeded by db/migrations/002-seed-sla.ts).
+ * The calendar presets shipped with the helpdesk, as data (the migration that seeds them keeps its own copy, as they were).
  *
  * `kr-public-office` is the statutory reading of the Enforcement Decree of the Civil Petitions
  * Act (민원 처리에 관한 법률 시행령, 처리기간의 계산): a period of five days or less is counted in

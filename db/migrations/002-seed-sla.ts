@@ -1,5 +1,25 @@
 import type { Knex } from 'knex';
-import { CALENDAR_PRESETS } from '../../core/time/presets';
+
+// The data this migration seeds, written here as it was when the migration was written: a later
+// change to the presets in code must not change what this migration does to a new database.
+const office = [['09:00', '12:00'], ['13:00', '18:00']];
+const wholeDay = [['00:00', '24:00']];
+const CALENDAR_PRESETS = [
+  {
+    key: 'kr-public-office',
+    name: '관공서 근무시간 (평일 09:00–18:00, 점심 12:00–13:00, 공휴일 제외)',
+    timezone: 'Asia/Seoul',
+    hours: { mon: office, tue: office, wed: office, thu: office, fri: office, sat: [], sun: [] },
+    holiday_sets: ['KR'],
+  },
+  {
+    key: 'kr-working-days',
+    name: '근무일 (평일 00:00–24:00, 주말·공휴일 제외)',
+    timezone: 'Asia/Seoul',
+    hours: { mon: wholeDay, tue: wholeDay, wed: wholeDay, thu: wholeDay, fri: wholeDay, sat: [], sun: [] },
+    holiday_sets: ['KR'],
+  },
+];
 
 /** Ships the two Korean calendar presets and the default 48-hour policy of the charter. */
 export async function up(knex: Knex): Promise<void> {

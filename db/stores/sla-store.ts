@@ -77,6 +77,14 @@ export function createSlaStore(knex: Knex): SlaStore {
   return {
     policies: async () => (await knex('sla_policies').orderBy('id')).map(toPolicy),
     policy,
+    async policiesByIds(ids) {
+      const unique = [...new Set(ids)];
+      return unique.length ? (await knex('sla_policies').whereIn('id', unique).orderBy('id')).map(toPolicy) : [];
+    },
+    async calendarsByIds(ids) {
+      const unique = [...new Set(ids)];
+      return unique.length ? calendarsWhere((q) => q.whereIn('id', unique)) : [];
+    },
     async insertPolicy(p, at) {
       const ins = await knex('sla_policies').insert({ ...policyColumns(p), created_at: at.getTime(), updated_at: at.getTime() }).returning('id');
       return (await policy(insertedId(ins)))!;

@@ -33,6 +33,10 @@ export function createUserStore(knex: Knex): UserStore {
       return (await one(knex('users').where({ id: insertedId(res) })))!;
     },
     byId: (id) => one(knex('users').where({ id })),
+    async byIds(ids) {
+      const unique = [...new Set(ids)];
+      return unique.length ? (await knex('users').whereIn('id', unique).orderBy('id')).map(toUser) : [];
+    },
     byTokenHash: (hash) => one(knex('users').where({ token_hash: hash })),
     byEmail: (email) => one(knex('users').whereRaw('lower(email) = ?', [email.toLowerCase()])),
     async list(page: PageQuery): Promise<Page<User>> {

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
-import { bearer, testStack, waitFor, type TestStack, type TestUser } from '../helpers/test-app';
+import { manualClock } from '../../core/clock';
+import { bearer, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 
 /** Escalation mail carries another officer's inquiry: its targets (and standards owners) name staff only. */
 describe(`escalation and owner targets name staff only (${TEST_ENGINE})`, function () {
   this.timeout(30_000);
+  const clock = manualClock(new Date());
   let s: TestStack;
   let officerA: TestUser, officerB: TestUser, agent: TestUser, supervisor: TestUser;
 
   before(async () => {
-    s = await testStack();
+    s = await testStack({ clock });
     officerA = await s.user('officer');
     officerB = await s.user('officer');
     agent = await s.user('agent');
@@ -57,10 +59,9 @@ describe(`escalation and owner targets name staff only (${TEST_ENGINE})`, functi
     await s.db.knex('sla_policies').where({ id: created.body.id })
       .update({ escalations: JSON.stringify([{ after: 'PT0S', notify: ['role:officer', `user:${officerB.id}`, `user:${supervisor.id}`] }]) });
     const t = await s.ticket(officerA, { subject: '기밀 문의 제목', category: 'legacy-targets' });
-    const step = await waitFor('the first escalation', async () => {
-      await s.services.sla.advance(t.id);
-      return s.db.knex('escalations').where({ ticket_id: t.id, level: 1 }).first();
-    });
+    clock.set(t.sla.due_at);
+    await s.services.sla.advance(t.id);
+    const step = await s.db.knex('escalations').where({ ticket_id: t.id, level: 1 }).first();
     assert.deepEqual(JSON.parse(step.notified), [supervisor.email]);
     const mails = await s.db.knex('outbox').where({ ticket_id: t.id }).whereIn('template', ['sla-breached', 'sla-escalation']).select('to_address');
     assert.deepEqual(mails.map((m) => m.to_address), [supervisor.email]);

@@ -1,7 +1,7 @@
 // A worker process that SIGKILLs itself in the middle of recording a breach (inside the database
-// transaction, after the milestone row is written, before commit): the fault of RELIABILITY.md.
+// transaction, after the milestone row is written, before commit).
 import pino from 'pino';
-import { systemClock } from '../../core/clock';
+import { manualClock } from '../../core/clock';
 import { createServices } from '../../core/services';
 import type { Database } from '../../core/ports';
 import { createDatabase } from '../../db/database';
@@ -35,7 +35,8 @@ const dying: Database = {
 const logger = pino({ level: 'silent' });
 const redis = new Redis(process.env.KILL_REDIS!);
 const queues = openQueues(workerConnection(process.env.KILL_REDIS!), process.env.KILL_PREFIX!);
-const services = createServices({ db: dying, clock: systemClock, timers: createTimerScheduler(queues, redis), logger });
+// The parent moved its manual clock past the deadline; this worker judges by the same time.
+const services = createServices({ db: dying, clock: manualClock(process.env.KILL_NOW!), timers: createTimerScheduler(queues, redis), logger });
 await startWorkers(services, queues, {
   connection: workerConnection(process.env.KILL_REDIS!), prefix: process.env.KILL_PREFIX!, reconcileIntervalMs: 60_000,
   lockDurationMs: 1500, stalledIntervalMs: 500,

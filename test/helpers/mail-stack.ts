@@ -115,7 +115,7 @@ export async function mailStack(s: TestStack, opts: {
     config: { mailFrom: MAIL_FROM, mailRetryMaxMs: opts.mailRetryMaxMs ?? 60_000 },
   });
   const database = createDatabase(s.db, { onMailQueued: parts.onMailQueued });
-  const services = createServices({ db: database, clock: s.clock, timers: createTimerScheduler(s.queues, s.redis), logger: silentLogger });
+  const services = createServices({ db: database, clock: s.clock, timers: createTimerScheduler(s.queues, s.redis, () => s.clock.now().getTime()), logger: silentLogger });
   const app = createApp({
     services, clock: s.clock, logger: silentLogger, authFailureLimit: 1000,
     readiness: { database: async () => { await s.db.knex.raw('select 1'); }, redis: async () => { await s.redis.ping(); } },

@@ -1,8 +1,11 @@
 /**
  * Waiting on what the workers did rather than on the wall clock, so the timer and mail tests
- * hold on a loaded machine: each wait polls an observable outcome (Redis's jobs, the database's
- * clock) instead of sleeping "long enough".
+ * hold on a loaded machine: each wait polls an observable outcome (Redis's jobs) instead of
+ * sleeping "long enough"; timers themselves are fired by hand on a manual clock.
  */
+import type { Clock } from '../../core/clock';
+import type { SlaEngine } from '../../core/sla/sla-engine';
+import { milestoneProcessor } from '../../workers/sla/milestone-processor';
 import { waitFor, type TestStack } from './test-app';
 
 /** The ids of a queue's jobs whose id starts with `idPrefix` (ids only, not their lock or log keys). */
@@ -44,8 +47,40 @@ export function mailJobsDone(s: TestStack, outboxIds: number[], ms = 20_000) {
   }, ms);
 }
 
-/** Resolves once the database's clock, the one the engine judges deadlines by, has passed `at`. */
-export function dbClockPast(s: TestStack, at: string | number, ms = 20_000) {
-  const t = new Date(at).getTime();
-  return waitFor(`the database clock past ${new Date(t).toISOString()}`, async () => (await s.database.now()).getTime() > t, ms);
+/**
+ * Fires the timer jobs of the given tickets by hand, on the stack's (manual) clock: each job is
+ * run through the real milestone processor, which records what has come due by that clock, and
+ * is removed when it is done, as a worker would; a job not yet due by the clock stays.
+ *
+ * Why by hand: BullMQ wakes a delayed job by Redis's real time, which a manual clock cannot move.
+ * The tests advance the clock and then play Redis's part; what the job then does is the production
+ * path unchanged (the same processor, the same engine, the clock injected as in production).
+ */
+export async function fireTimers(s: TestStack, ticketIds: number[], engine: SlaEngine = s.services.sla): Promise<string[]> {
+  const run = milestoneProcessor(engine);
+  const recorded: string[] = [];
+  for (const ticketId of ticketIds) {
+    for (const id of await jobIds(s, 'sla-timers', `${ticketId}-`)) {
+      const job = await s.queues.timers.getJob(id);
+      if (!job || job.data.ticketId !== ticketId) continue;
+      const r = await run(job);
+      recorded.push(...r.recorded.map((k) => `${ticketId}:${k}`));
+      if (!('early' in r && r.early)) await job.remove().catch(() => {}); // a worker may hold it
+    }
+  }
+  return recorded;
+}
+
+/**
+ * A clock that runs with real time from an offset the test moves: for stacks whose mail is sent
+ * by the database's clock, so started in the past (mail queued by it is due at once) and stepped
+ * past a deadline instead of waiting for it.
+ */
+export function steppedClock(offsetMs: number): Clock & { advance(ms: number): void; set(at: Date | string | number): void } {
+  let offset = offsetMs;
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance: (ms) => { offset += ms; },
+    set: (at) => { offset = new Date(at).getTime() - Date.now(); },
+  };
 }

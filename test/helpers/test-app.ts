@@ -43,7 +43,7 @@ export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDep
   const queues: Queues = openQueues({ host: u.hostname, port: Number(u.port), enableOfflineQueue: false, maxRetriesPerRequest: 1 }, prefix);
   // No mail hook: outbox rows stay pending unless a test wires the mail worker (helpers/mail-stack).
   const database = createDatabase(db);
-  const services: Services = createServices({ db: database, clock, timers: createTimerScheduler(queues, redis), logger: silentLogger });
+  const services: Services = createServices({ db: database, clock, timers: createTimerScheduler(queues, redis, () => clock.now().getTime()), logger: silentLogger });
   const app = createApp({
     services, clock, logger: silentLogger, authFailureLimit: 1000, writeQuotaPerMinute: 100_000,
     readiness: { database: async () => { await db.knex.raw('select 1'); }, redis: async () => { await redis.ping(); } },

@@ -13,7 +13,7 @@ const CHILD_LEASE_MS = 1500;
 
 describe(`a policy change and its recalculation are not torn apart by a crash (${TEST_ENGINE})`, function () {
   this.timeout(60_000);
-  // The system clock: the reconciler reads the database's clock, and a ticket that looked long
+  // The system clock: the child process judges by its own clock, and a ticket that looked long
   // overdue to it would be breached (its deadline then kept) before the recalculation ran.
   let s: TestStack;
   let officer: TestUser;
