@@ -6,7 +6,7 @@ import { createDashboardSessionStore } from '../../db/stores/dashboard-session-s
 import { createMailStore } from '../../db/stores/mail-store';
 import { createReportStore } from '../../db/stores/report-store';
 import { createApp, type AppDeps } from '../../server/app';
-import { loadConfig } from '../../server/config';
+import { loadConfig } from '../../app/config';
 import { mountQueueDashboard } from '../../server/dashboard/queue-dashboard';
 import { createMetrics, mountMetrics } from '../../server/metrics/metrics';
 import { bearer, silentLogger, testStack, type TestStack, type TestUser } from '../helpers/test-app';
