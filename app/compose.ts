@@ -128,7 +128,9 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
     // The port first: when it is taken no worker starts, and what did start is closed again.
     const server = app && o.listen ? await listen(app, config.host, config.port) : null;
 
-    const transport = roles.workers && o.mail?.worker !== false ? o.mail?.transport ?? createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom, logger }) : null;
+    // The mail worker runs with the workers; a given transport wires its parts in any role (a test sends through them).
+    const transport = o.mail?.transport ?? (roles.workers && o.mail?.worker !== false
+      ? createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom, logger }) : null);
     const mail: MailWorkerParts | null = transport
       ? createMailWorkerParts({ db, queues, transport, config, logger, tuning: o.mail?.tuning })
       : null;
