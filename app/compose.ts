@@ -61,6 +61,8 @@ export interface ComposeOptions {
   workers?: WorkerOverrides;
   app?: Partial<AppDeps>;
   metrics?: Pick<MetricsOptions, 'defaultMetrics' | 'latenessFromDatabase'>;
+  /** Mount /metrics and the queue dashboard on the app (default true; a test stack's bare API leaves them out). */
+  operatorEndpoints?: boolean;
   /** Create the bootstrap admin of the config (default true). */
   bootstrapAdmin?: boolean;
 }
@@ -115,7 +117,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       readiness: { database: async () => { await db.knex.raw('select 1'); }, redis: async () => { await redis.ping(); } },
       // The admin's retry queues the row again through the mail queue of the workers.
       outbox: { store: createMailStore(db), enqueue: (ids) => requeueMail(queues, ids), logger },
-      mount: (a, authenticate) => {
+      mount: o.operatorEndpoints === false ? undefined : (a, authenticate) => {
         mountMetrics(a, { authenticate, metricsToken: config.metricsToken, metrics: metrics! });
         mountQueueDashboard(a, {
           authenticate, queues: queueList, secureCookie: config.publicUrl.startsWith('https:'),

@@ -46,7 +46,8 @@ export interface TestUser { id: number; token: string; role: Role; email: string
  * The real stack for one test file, composed as production composes it (app/compose): a fresh
  * database (SQLite or PostgreSQL), the real Redis with a private queue prefix, the services and
  * the Express app. No mocks. No mail hook: outbox rows stay pending unless a test wires the mail
- * worker (helpers/mail-stack). Workers start with startTestWorkers.
+ * worker (helpers/mail-stack). No /metrics or queue dashboard (stackApi mounts them). Workers
+ * start with startTestWorkers.
  */
 export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDeps?: Partial<AppDeps> } = {}) {
   const db = await freshDatabase();
@@ -56,7 +57,7 @@ export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDep
   const runtime = await testRuntime(db, redisUrl, prefix, () => db.drop());
   const composition = await compose(testConfig({ redisUrl, queuePrefix: prefix }), {
     roles: { api: true, workers: false }, logger: silentLogger, clock, runtime, ownRuntime: true,
-    mail: { queuedHook: false }, app: opts.appDeps, metrics: { defaultMetrics: false }, bootstrapAdmin: false,
+    mail: { queuedHook: false }, app: opts.appDeps, metrics: { defaultMetrics: false }, operatorEndpoints: false, bootstrapAdmin: false,
   });
   const { redis, queues, services, database } = composition;
   const app = composition.app!;
@@ -104,6 +105,19 @@ export const bearer = (u: { token: string }) => `Bearer ${u.token}`;
  */
 export async function startTestWorkers(s: TestStack, opts: WorkerOverrides = {}) {
   return s.composition.startWorkers({ reconcileIntervalMs: 60_000, ...opts }, false);
+}
+
+/**
+ * Another API composed on a stack's database, Redis and queues (the stack's users and tickets):
+ * fresh limits, counters and metrics, with settings of the test's choosing (limits, METRICS_TOKEN,
+ * PUBLIC_URL, session idle time) and optionally its own clock.
+ */
+export async function stackApi(s: TestStack, opts: { config?: Partial<Config>; clock?: Clock; app?: Partial<AppDeps>; defaultMetrics?: boolean } = {}) {
+  const c = await compose(testConfig({ redisUrl: s.redisUrl, queuePrefix: s.prefix, ...opts.config }), {
+    roles: { api: true, workers: false }, logger: silentLogger, clock: opts.clock ?? s.clock, runtime: s.composition.runtime, ownRuntime: false,
+    mail: { queuedHook: false }, app: opts.app, metrics: { defaultMetrics: opts.defaultMetrics ?? false }, bootstrapAdmin: false,
+  });
+  return { ...c, app: c.app!, metrics: c.metrics!, http: supertest(c.app!) };
 }
 
 /** Polls `check` until it returns a truthy value or `ms` passes (then throws with `what`). */
