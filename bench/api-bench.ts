@@ -24,7 +24,7 @@ async function engineRun(engine: 'sqlite' | 'pg') {
   const bare: Awaited<ReturnType<typeof load>>[] = [];
   try {
     for (let i = 0; i < ROUNDS; i++) {
-      const app = await spawnServer('server/main.ts', ['--api'], env);
+      const app = await spawnServer('app/main.ts', ['--api'], env);
       try {
         const officer = await api(app.base, ADMIN_TOKEN, 'POST', '/api/v1/users', { email: `bench${i}@bench.kr`, name: '벤치 담당자', role: 'officer' });
         full.push(await load(app.base, String(officer.body.token)));

@@ -21,25 +21,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
 import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
-import { systemClock } from '../core/clock';
 import type { User } from '../core/model';
-import { createServices } from '../core/services';
-import { createDatabase } from '../db/database';
-import { createMailStore } from '../db/stores/mail-store';
 import { openDatabase } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
 import type { TemplateData } from '../core/mail/template-data';
 import { renderMail } from '../templates/render';
-import { workerConnection } from '../workers/connection';
-import { createMailWorkerParts } from '../workers/mail/mail-processor';
 import { createMailTransport } from '../workers/mail/mail-transport';
-import { openQueues } from '../workers/queues';
-import { createTimerScheduler } from '../workers/sla/timer-scheduler';
-import { startWorkers } from '../workers/start';
+import { compose } from '../app/compose';
+import { testConfig, testRuntime } from '../test/helpers/test-app';
 import { machine, median, writeSection } from './bench-doc';
 
 const MAILS = Number(process.env.BENCH_MAILS ?? 2000);
@@ -123,18 +115,19 @@ async function main() {
   const sink = await startSink();
   const handle = openDatabase({ sqliteFile: path.join(dir, 'helpdesk.sqlite3') });
   await migrateLatest(handle.knex);
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  const u = new URL(REDIS_URL);
-  const queues = openQueues({ host: u.hostname, port: Number(u.port || 6379), enableOfflineQueue: false, maxRetriesPerRequest: 1 }, prefix);
   const smtpUrl = `smtp://127.0.0.1:${sink.port}`;
   const transport = createMailTransport({ smtpUrl, dataDir: dir, from: MAIL_FROM, maxConnections: POOL, logger });
-  // Exactly the wiring the entry points use (see the report of the mail feature).
-  const parts = createMailWorkerParts({ store: createMailStore(handle), queues, transport, logger, config: { mailFrom: MAIL_FROM, mailRetryMaxMs: 24 * 3600_000 } });
-  const database = createDatabase(handle, { onMailQueued: parts.onMailQueued });
-  const services = createServices({ db: database, clock: systemClock, timers: createTimerScheduler(queues, redis), logger });
-  const workers = await startWorkers(services, queues, {
-    connection: workerConnection(REDIS_URL), prefix, reconcileIntervalMs: 60_000, extra: { mail: parts.handlers, mailSweep: parts.sweep },
-  }, logger);
+  const base = await testRuntime(handle, REDIS_URL, prefix, () => handle.knex.destroy());
+  const runtime = { ...base, async close() {
+    for (const q of [base.queues.mail, base.queues.timers, base.queues.maintenance]) await q.obliterate({ force: true }).catch(() => undefined);
+    await base.close();
+  } };
+  // Exactly the wiring the entry points use: the workers role of app/compose, with this transport.
+  const c = await compose(testConfig({ redisUrl: REDIS_URL, queuePrefix: prefix, mailFrom: MAIL_FROM, mailRetryMaxMs: 24 * 3600_000, dataDir: dir }), {
+    roles: { api: false, workers: true }, logger, runtime, ownRuntime: true, mail: { transport }, bootstrapAdmin: false,
+    workers: { reconcileIntervalMs: 60_000 },
+  });
+  const { services, database } = c;
 
   try {
     const officer = await services.users.create({ email: 'officer@bench.example', name: '김민수', role: 'officer' });
@@ -265,12 +258,7 @@ Baseline: the same rendered mail through pooled nodemailer alone (${POOL} connec
 - **Command:** \`npm run bench:mail\` (or \`npx tsx bench/mail-bench.ts\`; \`BENCH_MAILS\`, \`BENCH_ROUNDS\` for quick trials).
 `);
   } finally {
-    await workers.close().catch(() => undefined);
-    await transport.close().catch(() => undefined);
-    for (const q of [queues.mail, queues.timers, queues.maintenance]) await q.obliterate({ force: true }).catch(() => undefined);
-    await queues.close().catch(() => undefined);
-    redis.disconnect();
-    await handle.knex.destroy();
+    await c.close().catch(() => undefined);
     await sink.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }

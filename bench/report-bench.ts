@@ -5,7 +5,8 @@
  * transaction), checks the report's figures against them, then times `GET /api/v1/reports/sla`
  * through the real Express app and HTTP (totals, group_by=month, group_by=agent, CSV) beside
  * two baselines measured on the same table in the same run. Writes the "Reports" section of
- * docs/BENCHMARKS.md. Needs no Redis (the report never touches the queues).
+ * docs/BENCHMARKS.md. The stack is composed as production composes it (app/compose), so it opens
+ * the Redis at REDIS_URL, though the report never touches the queues.
  *
  * Environment (for quick trials only; the recorded figures use the defaults):
  * BENCH_TICKETS (100000), BENCH_RUNS (20), BENCH_KEEP_DB=1 keeps the database file for inspection.
@@ -18,12 +19,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { manualClock } from '../core/clock';
-import { createServices } from '../core/services';
-import { createDatabase } from '../db/database';
 import { openDatabase } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
-import { createApp } from '../server/app';
-import { createMailStore } from '../db/stores/mail-store';
+import { compose } from '../app/compose';
+import { testConfig, testRuntime, uniquePrefix } from '../test/helpers/test-app';
+import { REDIS_URL } from './bench-env';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -70,10 +70,17 @@ async function main() {
   const db = openDatabase({ sqliteFile: path.join(dir, 'helpdesk.sqlite3') });
   const clock = manualClock(new Date(NOW));
   const logger = pino({ level: 'silent' });
+  let closeStack = async () => {};
   try {
     await migrateLatest(db.knex);
-    const database = createDatabase(db);
-    const services = createServices({ db: database, clock, logger, timers: { schedule: async () => {}, ensure: async () => 0 } });
+    // The API alone, on a clock fixed at NOW, with timers that schedule nothing (no ticket here has live timers).
+    const prefix = uniquePrefix();
+    const c = await compose(testConfig({ redisUrl: REDIS_URL, queuePrefix: prefix }), {
+      roles: { api: true, workers: false }, logger, clock, runtime: await testRuntime(db, REDIS_URL, prefix, async () => {}), ownRuntime: true,
+      timers: { schedule: async () => {}, ensure: async () => 0 }, mail: { queuedHook: false }, metrics: { defaultMetrics: false }, bootstrapAdmin: false,
+    });
+    closeStack = () => c.close();
+    const { services, database } = c;
     const officer = await services.users.create({ email: 'officer@bench.kr', name: '민원인', role: 'officer' });
     const supervisor = await services.users.create({ email: 'supervisor@bench.kr', name: '감독자', role: 'supervisor' });
     const agents: number[] = [];
@@ -143,12 +150,7 @@ async function main() {
     const seedMs = performance.now() - started;
     console.log(`inserted ${TICKETS} tickets, ${ratings.length} ratings, ${breaches.length} breach milestones in ${(seedMs / 1000).toFixed(1)} s`);
 
-    const app = createApp({
-      services, clock, logger, authFailureLimit: 1000,
-      readiness: { database: async () => {}, redis: async () => {} },
-      outbox: { store: createMailStore(db), enqueue: async () => {}, logger },
-    });
-    const server = app.listen(0, '127.0.0.1');
+    const server = c.app!.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const auth = { authorization: `Bearer ${supervisor.token}` };
@@ -224,6 +226,7 @@ ${[row(countBase, true), row(scanBase, true), ...cases.map((c) => row(c))].join(
     writeSection(DOC, 'reports', section);
     console.log(`wrote the Reports section of ${path.relative(ROOT, DOC)}; aim ${slowest < AIM_MS ? 'met' : 'MISSED'} (slowest request ${fmt(slowest)} ms)`);
   } finally {
+    await closeStack();
     await db.knex.destroy();
     if (process.env.BENCH_KEEP_DB === '1') console.log(`kept ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,8 @@
  * and indexes them through the same functions the stores use, then times the list endpoint
  * through the real Express app over HTTP, as an agent, for each kind of query beside a baseline
  * measured in the same run: the same list without `q`. Writes the "Search" section of
- * docs/BENCHMARKS.md. Needs no Redis (listing never touches the queues).
+ * docs/BENCHMARKS.md. The stack is composed as production composes it (app/compose), so it opens
+ * the Redis at REDIS_URL, though listing never touches the queues.
  *
  * Environment (for quick trials only; the recorded figures use the defaults): BENCH_TICKETS
  * (100000), BENCH_RUNS (30), BENCH_PG=0 skips PostgreSQL, BENCH_PG_URL (see bench-env.ts).
@@ -18,15 +19,13 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { manualClock } from '../core/clock';
-import { createServices } from '../core/services';
-import { createDatabase } from '../db/database';
 import { openDatabase, type DbHandle } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
-import { createMailStore } from '../db/stores/mail-store';
 import { indexMessages, indexTickets } from '../db/stores/search-index';
-import { createApp } from '../server/app';
 import { machine, median, percentile, writeSection } from './bench-doc';
-import { freshPgDatabase } from './bench-env';
+import { freshPgDatabase, REDIS_URL } from './bench-env';
+import { compose } from '../app/compose';
+import { testConfig, testRuntime, uniquePrefix } from '../test/helpers/test-app';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -108,16 +107,17 @@ async function measure(db: DbHandle, engine: string): Promise<{ cases: Case[]; b
   const clock = manualClock(new Date(NOW));
   const logger = pino({ level: 'silent' });
   await migrateLatest(db.knex);
-  const services = createServices({ db: createDatabase(db), clock, logger, timers: { schedule: async () => {}, ensure: async () => 0 } });
+  // The API alone, composed as production composes it, with timers that schedule nothing.
+  const prefix = uniquePrefix();
+  const c = await compose(testConfig({ redisUrl: REDIS_URL, queuePrefix: prefix, authFailureLimit: 1_000_000 }), {
+    roles: { api: true, workers: false }, logger, clock, runtime: await testRuntime(db, REDIS_URL, prefix, async () => {}), ownRuntime: true,
+    timers: { schedule: async () => {}, ensure: async () => 0 }, mail: { queuedHook: false }, metrics: { defaultMetrics: false }, bootstrapAdmin: false,
+  });
+  const { services } = c;
   const agent = await services.users.create({ email: 'agent@bench.kr', name: '상담원', role: 'agent' });
   const seedMs = await seed(db, agent.id);
   console.log(`${engine}: seeded ${TICKETS} tickets, ${TICKETS} messages, ${OFFICERS} officers in ${(seedMs / 1000).toFixed(1)} s`);
-  const app = createApp({
-    services, clock, logger, authFailureLimit: 1_000_000,
-    readiness: { database: async () => {}, redis: async () => {} },
-    outbox: { store: createMailStore(db), enqueue: async () => {}, logger },
-  });
-  const server = app.listen(0, '127.0.0.1');
+  const server = c.app!.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/tickets`;
   try {
@@ -158,6 +158,7 @@ async function measure(db: DbHandle, engine: string): Promise<{ cases: Case[]; b
     return { cases, baseline, seedMs, short };
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await c.close();
   }
 }
 

@@ -5,7 +5,6 @@ import type { Clock } from '../core/clock';
 import { NotFoundError, UnauthorizedError } from '../core/errors';
 import type { User } from '../core/model';
 import type { Services } from '../core/services';
-import type { TrustProxy } from './config';
 import { accessLogRoutes, auditRefusals } from './access/access-log-routes';
 import { healthRoutes, type Readiness } from './health/health-routes';
 import { z } from 'zod';
@@ -21,6 +20,9 @@ import { reportRoutes } from './reports/reports-routes';
 import { outboxRoutes, type OutboxRouteDeps } from './outbox/outbox-routes';
 import { ticketRoutes } from './tickets/tickets-routes';
 import { userRoutes } from './users/users-routes';
+
+/** Express's `trust proxy` setting: all, none, a hop count, or named ranges, addresses and subnets. */
+export type TrustProxy = boolean | number | string;
 
 export interface AppDeps {
   services: Services;

@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
-import supertest from 'supertest';
 import { systemClock } from '../../core/clock';
-import { createDashboardSessions } from '../../core/users/dashboard-sessions';
-import { createDashboardSessionStore } from '../../db/stores/dashboard-session-store';
-import { createMailStore } from '../../db/stores/mail-store';
-import { createReportStore } from '../../db/stores/report-store';
-import { createApp, type AppDeps } from '../../server/app';
-import { loadConfig } from '../../server/config';
-import { mountQueueDashboard } from '../../server/dashboard/queue-dashboard';
-import { createMetrics, mountMetrics } from '../../server/metrics/metrics';
-import { bearer, silentLogger, testStack, type TestStack, type TestUser } from '../helpers/test-app';
+import type { AppDeps } from '../../server/app';
+import { loadConfig } from '../../app/config';
+import { bearer, stackApi, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 
 const LIMIT = 20;
@@ -25,36 +18,22 @@ describe(`failed-authentication limits and the write quota (${TEST_ENGINE})`, ()
   after(() => s.close());
 
   /** A fresh app (fresh counters) on the stack's database, with metrics and the dashboard mounted. */
-  const app = (extra: Partial<AppDeps> = {}) => {
-    const queues = [s.queues.timers, s.queues.maintenance, s.queues.mail];
-    return supertest(createApp({
-      services: s.services, clock: systemClock, logger: silentLogger, authFailureLimit: LIMIT,
-      readiness: { database: async () => {}, redis: async () => {} },
-      outbox: { store: createMailStore(s.db), enqueue: async () => {}, logger: silentLogger },
-      mount: (a, authenticate) => {
-        mountMetrics(a, { authenticate, metrics: createMetrics({ source: createReportStore(s.db.knex), queues, defaultMetrics: false }) });
-        mountQueueDashboard(a, {
-          authenticate, queues,
-          sessions: createDashboardSessions({ store: createDashboardSessionStore(s.db.knex), clock: systemClock, idleMs: 30 * 60_000 }),
-        });
-      },
-      ...extra,
-    }));
-  };
-  const me = (http: ReturnType<typeof app>, token: string, from?: string) => {
+  const app = async (extra: Partial<AppDeps> = {}) =>
+    (await stackApi(s, { config: { authFailureLimit: LIMIT }, clock: systemClock, app: extra })).http;
+  const me = (http: Awaited<ReturnType<typeof app>>, token: string, from?: string) => {
     const r = http.get('/api/v1/me').set('authorization', `Bearer ${token}`);
     return from ? r.set('x-forwarded-for', from) : r;
   };
 
   it('40 concurrent ticket creations with one valid token all succeed', async () => {
-    const http = app();
+    const http = await app();
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) =>
       http.post('/api/v1/tickets').set('authorization', bearer(officer)).send({ subject: `동시 문의 ${i}`, body: '내용' })));
     assert.deepEqual(results.map((r) => r.status), Array(40).fill(201));
   });
 
   it('a repeated bad token gets 429 with Retry-After after the limit; the admin behind the same address is never refused', async () => {
-    const http = app();
+    const http = await app();
     const codes: number[] = [];
     for (let i = 0; i < LIMIT + 5; i++) codes.push((await me(http, 'revoked-token-of-a-broken-script')).status);
     assert.deepEqual(codes, [...Array(LIMIT).fill(401), ...Array(5).fill(429)]);
@@ -67,7 +46,7 @@ describe(`failed-authentication limits and the write quota (${TEST_ENGINE})`, ()
   });
 
   it('a spray of different wrong tokens from one address gets 429 too, while valid tokens from it pass', async () => {
-    const http = app();
+    const http = await app();
     const codes: number[] = [];
     for (let i = 0; i < 40; i++) codes.push((await me(http, `guess-${i}`)).status);
     assert.deepEqual(codes, [...Array(LIMIT).fill(401), ...Array(40 - LIMIT).fill(429)]);
@@ -75,21 +54,21 @@ describe(`failed-authentication limits and the write quota (${TEST_ENGINE})`, ()
   });
 
   it('behind a trusted proxy, each forwarded client address is counted apart', async () => {
-    const http = app();
+    const http = await app();
     for (let i = 0; i < LIMIT + 1; i++) await me(http, `guess-${i}`, '203.0.113.7');
     assert.equal((await me(http, 'guess-x', '203.0.113.7')).status, 429);
     assert.equal((await me(http, 'guess-x', '203.0.113.8')).status, 401);
   });
 
   it('TRUST_PROXY=false ignores X-Forwarded-For: every request counts for the connecting address', async () => {
-    const http = app({ trustProxy: false });
+    const http = await app({ trustProxy: false });
     for (let i = 0; i < LIMIT + 1; i++) await me(http, `guess-${i}`, `203.0.113.${i + 1}`);
     assert.equal((await me(http, 'guess-x', '198.51.100.1')).status, 429);
     assert.equal((await me(http, officer.token, '198.51.100.1')).status, 200);
   });
 
   it('40 bad tokens at /metrics meet 429', async () => {
-    const http = app();
+    const http = await app();
     const codes: number[] = [];
     for (let i = 0; i < 40; i++) codes.push((await http.get('/metrics').set('authorization', 'Bearer not-the-metrics-token')).status);
     assert.equal(codes[0], 401);
@@ -98,13 +77,13 @@ describe(`failed-authentication limits and the write quota (${TEST_ENGINE})`, ()
   });
 
   it('40 bad tokens at /admin/queues (header or sign-in form) meet 429', async () => {
-    const http = app();
+    const http = await app();
     const codes: number[] = [];
     for (let i = 0; i < 40; i++) codes.push((await http.get('/admin/queues/api/queues').set('authorization', `Bearer bad-${i}`)).status);
     assert.equal(codes[0], 401);
     assert.ok(codes.slice(LIMIT).every((c) => c === 429), codes.join(','));
 
-    const forms = app();
+    const forms = await app();
     const signIns: number[] = [];
     for (let i = 0; i < 40; i++) signIns.push((await forms.post('/admin/queues/login').type('form').send({ token: 'wrong-admin-token' })).status);
     assert.equal(signIns[0], 401);
@@ -114,7 +93,7 @@ describe(`failed-authentication limits and the write quota (${TEST_ENGINE})`, ()
   });
 
   it('the write quota caps tickets and messages per user with 429 and Retry-After; others and refused bodies are not charged', async () => {
-    const http = app({ writeQuotaPerMinute: 3 });
+    const http = await app({ writeQuotaPerMinute: 3 });
     const other = await s.user('officer');
     const post = (u: TestUser, path: string, body: object) => http.post(path).set('authorization', bearer(u)).send(body);
 

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import supertest from 'supertest';
-import { manualClock, systemClock } from '../../core/clock';
-import { createDashboardSessions } from '../../core/users/dashboard-sessions';
-import { createDashboardSessionStore } from '../../db/stores/dashboard-session-store';
-import { createMailStore } from '../../db/stores/mail-store';
-import { createApp } from '../../server/app';
-import { mountQueueDashboard } from '../../server/dashboard/queue-dashboard';
-import { bearer, silentLogger, testStack, type TestStack, type TestUser } from '../helpers/test-app';
+import { manualClock } from '../../core/clock';
+import { bearer, stackApi, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 
 const IDLE_MS = 30 * 60_000;
@@ -17,19 +12,14 @@ describe(`queue dashboard sessions (${TEST_ENGINE})`, () => {
   const clock = manualClock('2026-03-02T09:00:00+09:00');
   let http: ReturnType<typeof supertest>;
 
-  const build = (secureCookie = false) => supertest(createApp({
-    services: s.services, clock: systemClock, logger: silentLogger, authFailureLimit: 1000,
-    readiness: { database: async () => {}, redis: async () => {} },
-    outbox: { store: createMailStore(s.db), enqueue: async () => {}, logger: silentLogger },
-    mount: (app, authenticate) => mountQueueDashboard(app, {
-      authenticate, queues: [s.queues.timers, s.queues.maintenance, s.queues.mail], secureCookie,
-      sessions: createDashboardSessions({ store: createDashboardSessionStore(s.db.knex), clock, idleMs: IDLE_MS }),
-    }),
-  }));
+  /** An app on the stack whose dashboard sessions run on the test's clock; `secureCookie`: PUBLIC_URL is https. */
+  const build = async (secureCookie = false) => (await stackApi(s, {
+    clock, config: { sessionIdleMs: IDLE_MS, publicUrl: secureCookie ? 'https://helpdesk.example.go.kr' : 'http://127.0.0.1:3000' },
+  })).http;
 
   before(async () => {
     s = await testStack();
-    http = build();
+    http = await build();
   });
   after(() => s.close());
 
@@ -109,7 +99,7 @@ describe(`queue dashboard sessions (${TEST_ENGINE})`, () => {
   });
 
   it('marks the cookie Secure when PUBLIC_URL is https', async () => {
-    const { set } = await signIn(s.admin, build(true));
+    const { set } = await signIn(s.admin, await build(true));
     assert.match(set, /; Secure/);
   });
 });

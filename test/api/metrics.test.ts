@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { systemClock } from '../../core/clock';
-import { createReportStore } from '../../db/stores/report-store';
-import { createMailStore } from '../../db/stores/mail-store';
-import { createApp } from '../../server/app';
-import { createDashboardSessions } from '../../core/users/dashboard-sessions';
-import { createDashboardSessionStore } from '../../db/stores/dashboard-session-store';
-import { mountQueueDashboard } from '../../server/dashboard/queue-dashboard';
-import { createMetrics, mountMetrics, type Metrics } from '../../server/metrics/metrics';
-import { bearer, silentLogger, testStack, type TestStack, type TestUser } from '../helpers/test-app';
+import type { Metrics } from '../../server/metrics/metrics';
+import { bearer, stackApi, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 
 const METRICS_TOKEN = 'scrape-secret-0123456789';
@@ -31,17 +25,9 @@ describe(`metrics and queue dashboard (${TEST_ENGINE})`, () => {
     officer = await s.user('officer');
     agent = await s.user('agent');
     supervisor = await s.user('supervisor');
-    const queues = [s.queues.timers, s.queues.maintenance, s.queues.mail];
-    metrics = createMetrics({ source: createReportStore(s.db.knex), queues });
-    http = supertest(createApp({
-      services: s.services, clock: systemClock, logger: silentLogger, authFailureLimit: 1000,
-      readiness: { database: async () => {}, redis: async () => {} },
-      outbox: { store: createMailStore(s.db), enqueue: async () => {}, logger: silentLogger },
-      mount: (app, authenticate) => {
-        mountMetrics(app, { authenticate, metricsToken: METRICS_TOKEN, metrics });
-        mountQueueDashboard(app, { authenticate, queues, sessions: createDashboardSessions({ store: createDashboardSessionStore(s.db.knex), clock: systemClock, idleMs: 30 * 60_000 }) });
-      },
-    }));
+    const api = await stackApi(s, { config: { metricsToken: METRICS_TOKEN }, clock: systemClock, defaultMetrics: true });
+    metrics = api.metrics;
+    http = api.http;
     // One inquiry on time (timers scheduled, mail queued) and one entered 49 h after it arrived,
     // whose warnings, breach and first escalation are recorded about an hour late at entry.
     ticketId = (await s.ticket(officer)).id;

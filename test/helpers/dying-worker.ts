@@ -1,21 +1,15 @@
 // A worker process that SIGKILLs itself in the middle of recording a breach (inside the database
-// transaction, after the milestone row is written, before commit).
-import pino from 'pino';
+// transaction, after the milestone row is written, before commit): a worker crash mid-job.
 import { manualClock } from '../../core/clock';
-import { createServices } from '../../core/services';
 import type { Database } from '../../core/ports';
-import { createDatabase } from '../../db/database';
 import { openDatabase } from '../../db/knex';
-import { Redis } from 'ioredis';
-import { openQueues } from '../../workers/queues';
-import { createTimerScheduler } from '../../workers/sla/timer-scheduler';
-import { startWorkers } from '../../workers/start';
-import { workerConnection } from '../../workers/connection';
+import { compose } from '../../app/compose';
+import { silentLogger, testConfig, testRuntime } from './test-app';
 
 const cfg = JSON.parse(process.env.KILL_DB!) as { sqliteFile: string | null; url: string | null; schema: string | null };
 const handle = openDatabase({ databaseUrl: cfg.url ?? undefined, sqliteFile: cfg.sqliteFile ?? '', searchPath: cfg.schema ?? undefined });
-const real = createDatabase(handle);
-const dying: Database = {
+/** The real database, except that recording a breach kills the process before the transaction commits. */
+const dying = (real: Database): Database => ({
   ...real,
   transaction: (fn) => real.transaction((stores) => fn({
     ...stores,
@@ -31,14 +25,16 @@ const dying: Database = {
       },
     },
   })),
-};
-const logger = pino({ level: 'silent' });
-const redis = new Redis(process.env.KILL_REDIS!);
-const queues = openQueues(workerConnection(process.env.KILL_REDIS!), process.env.KILL_PREFIX!);
-// The parent moved its manual clock past the deadline; this worker judges by the same time.
-const services = createServices({ db: dying, clock: manualClock(process.env.KILL_NOW!), timers: createTimerScheduler(queues, redis), logger });
-await startWorkers(services, queues, {
-  connection: workerConnection(process.env.KILL_REDIS!), prefix: process.env.KILL_PREFIX!, reconcileIntervalMs: 60_000,
-  lockDurationMs: 1500, stalledIntervalMs: 500,
-}, logger);
+});
+const redisUrl = process.env.KILL_REDIS!;
+const prefix = process.env.KILL_PREFIX!;
+const runtime = await testRuntime(handle, redisUrl, prefix, () => handle.knex.destroy());
+// The timer workers only (the test's outbox is not this process's to send), with short locks.
+await compose(testConfig({ redisUrl, queuePrefix: prefix }), {
+  roles: { api: false, workers: true }, logger: silentLogger, runtime,
+  // The parent moved its manual clock past the deadline; this worker judges by the same time.
+  clock: manualClock(process.env.KILL_NOW!), ownRuntime: true, wrapDatabase: dying,
+  mail: { queuedHook: false, worker: false }, bootstrapAdmin: false,
+  workers: { reconcileIntervalMs: 60_000, lockDurationMs: 1500, stalledIntervalMs: 500 },
+});
 setTimeout(() => { process.stdout.write('no breach came\n'); process.exit(3); }, 15_000);

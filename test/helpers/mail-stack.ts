@@ -7,16 +7,11 @@ import { within } from '../../core/within';
 import net from 'node:net';
 import supertest from 'supertest';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
-import { createServices } from '../../core/services';
-import { createDatabase } from '../../db/database';
-import { createMailStore } from '../../db/stores/mail-store';
-import { createApp } from '../../server/app';
-import { workerConnection } from '../../workers/connection';
-import { createMailWorkerParts, type MailWorkerDeps } from '../../workers/mail/mail-processor';
+import { compose } from '../../app/compose';
+import type { MailWorkerDeps } from '../../workers/mail/mail-processor';
 import type { MailTransport } from '../../workers/mail/mail-transport';
-import { createTimerScheduler } from '../../workers/sla/timer-scheduler';
-import { startWorkers, type WorkerOptions } from '../../workers/start';
-import { silentLogger, type TestStack, type TestUser } from './test-app';
+import type { WorkerOptions } from '../../workers/start';
+import { silentLogger, testConfig, type TestStack, type TestUser } from './test-app';
 
 export const MAIL_FROM = 'Helpdesk <helpdesk@agency.example>';
 export const MAIL_HOST = 'agency.example';
@@ -110,26 +105,20 @@ export async function mailStack(s: TestStack, opts: {
   /** Worker settings; `sweep` schedules the mail sweeper (and lets the reconciler sweep). */
   workers?: Partial<Pick<WorkerOptions, 'reconcileIntervalMs' | 'schedulerCheckMs'>> & { sweep?: boolean };
 }) {
-  const parts = createMailWorkerParts({
-    store: createMailStore(s.db), queues: s.queues, transport: opts.transport, logger: silentLogger, tuning: opts.tuning,
-    config: { mailFrom: MAIL_FROM, mailRetryMaxMs: opts.mailRetryMaxMs ?? 60_000 },
+  const { sweep, ...workerOpts } = opts.workers ?? {};
+  const c = await compose(testConfig({ redisUrl: s.redisUrl, queuePrefix: s.prefix, mailFrom: MAIL_FROM, mailRetryMaxMs: opts.mailRetryMaxMs ?? 60_000 }), {
+    roles: { api: true, workers: true }, logger: silentLogger, clock: s.clock, runtime: s.composition.runtime, ownRuntime: false,
+    mail: { transport: opts.transport, tuning: opts.tuning }, metrics: { defaultMetrics: false }, bootstrapAdmin: false,
+    workers: { reconcileIntervalMs: 60_000, ...workerOpts, mailSweep: Boolean(sweep) },
   });
-  const database = createDatabase(s.db, { onMailQueued: parts.onMailQueued });
-  const services = createServices({ db: database, clock: s.clock, timers: createTimerScheduler(s.queues, s.redis, () => s.clock.now().getTime()), logger: silentLogger });
-  const app = createApp({
-    services, clock: s.clock, logger: silentLogger, authFailureLimit: 1000,
-    readiness: { database: async () => { await s.db.knex.raw('select 1'); }, redis: async () => { await s.redis.ping(); } },
-    outbox: { store: parts.store, enqueue: parts.requeue, logger: silentLogger },
-  });
+  const parts = c.mail!;
+  const { services, workers } = c;
+  const app = c.app!;
   const http = supertest(app);
-  const workers = await startWorkers(services, s.queues, {
-    connection: workerConnection(s.redisUrl), prefix: s.prefix, reconcileIntervalMs: 60_000, ...opts.workers,
-    extra: { mail: parts.handlers, mailSweep: opts.workers?.sweep ? parts.sweep : undefined },
-  }, silentLogger);
   const auth = (u: { token: string }) => `Bearer ${u.token}`;
   let n = 0;
   return {
-    parts, services, app, http, workers,
+    parts, services, app, http, workers: workers!,
     /** A user with an address of the test's choosing (rules key on it). */
     async user(role: TestUser['role'], localPart: string, extra: { name?: string; locale?: 'ko' | 'en' } = {}): Promise<TestUser> {
       n += 1;
@@ -147,9 +136,9 @@ export async function mailStack(s: TestStack, opts: {
     },
     /** The outbox rows of a ticket (or of a recipient), oldest first. */
     rows: (where: { ticket_id?: number; to_address?: string }) => s.db.knex('outbox').where(where).orderBy('id'),
+    /** Closes the workers (after their current jobs) and the transport; the testStack keeps its database and Redis. */
     async close() {
-      await withTimeout(workers.close(), 10_000, 'workers close').catch(() => undefined);
-      await withTimeout(opts.transport.close(), 10_000, 'transport close').catch(() => undefined);
+      await withTimeout(c.close(), 20_000, 'mail stack close').catch(() => undefined);
     },
   };
 }

@@ -1,16 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import supertest from 'supertest';
 import { systemClock, type Clock } from '../../core/clock';
 import type { Role } from '../../core/model';
-import { createServices, type Services } from '../../core/services';
-import { createDatabase } from '../../db/database';
-import { createMailStore } from '../../db/stores/mail-store';
-import { requeueMail } from '../../workers/mail/mail-queue';
-import { createApp, type AppDeps } from '../../server/app';
-import { openQueues, type Queues } from '../../workers/queues';
-import { createTimerScheduler } from '../../workers/sla/timer-scheduler';
+import type { DbHandle } from '../../db/knex';
+import type { AppDeps } from '../../server/app';
+import { loadConfig, type Config } from '../../app/config';
+import { compose, type WorkerOverrides } from '../../app/compose';
+import { connectRedis, queuesFor, type Runtime } from '../../app/runtime';
 import { freshDatabase } from './test-db';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -19,43 +16,57 @@ export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent'
 /** A queue prefix no other test run shares. */
 export const uniquePrefix = () => `test-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
+/** The settings of a test stack: the defaults, with limits high enough for tests that send many requests. */
+export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
+  return Object.freeze({ ...loadConfig({}), authFailureLimit: 1000, writeQuotaPerMinute: 100_000, ...overrides });
+}
+
+/**
+ * A runtime on an open test database, a Redis and a queue prefix; close() closes the queues and
+ * Redis (bounded: a test may have stopped that Redis) and then `closeDb`. A Redis that does not
+ * answer is given up on after 2 s, as tests of Redis outages expect.
+ */
+export async function testRuntime(db: DbHandle, redisUrl: string, prefix: string, closeDb: () => Promise<void>): Promise<Runtime> {
+  const redis = await connectRedis(redisUrl, silentLogger, 2000);
+  const queues = queuesFor(redis, prefix);
+  const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
+  return {
+    db, redis, queues, redisUrl, queuePrefix: prefix, devRedis: null,
+    async close() {
+      await bounded(queues.close());
+      redis.disconnect();
+      await closeDb();
+    },
+  };
+}
+
 export interface TestUser { id: number; token: string; role: Role; email: string; name: string }
 
 /**
- * The real stack for one test file: a fresh database (SQLite or PostgreSQL), the real Redis with
- * a private queue prefix, the services and the Express app. No mocks.
+ * The real stack for one test file, composed as production composes it (app/compose): a fresh
+ * database (SQLite or PostgreSQL), the real Redis with a private queue prefix, the services and
+ * the Express app. No mocks. No mail hook: outbox rows stay pending unless a test wires the mail
+ * worker (helpers/mail-stack). No /metrics or queue dashboard (stackApi mounts them). Workers
+ * start with startTestWorkers.
  */
 export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDeps?: Partial<AppDeps> } = {}) {
   const db = await freshDatabase();
   const clock = opts.clock ?? systemClock;
   const redisUrl = opts.redisUrl ?? REDIS_URL;
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  redis.on('error', () => {});
-  // As the runtime does: the fail-fast client refuses commands until connected, so a probe right
-  // after start would read as "Redis down". A Redis that does not answer gives up after 2 s.
-  await new Promise<void>((resolve) => {
-    const done = () => resolve();
-    redis.once('ready', done).once('end', done);
-    setTimeout(done, 2000).unref();
-  });
   const prefix = uniquePrefix();
-  const u = new URL(redisUrl);
-  const queues: Queues = openQueues({ host: u.hostname, port: Number(u.port), enableOfflineQueue: false, maxRetriesPerRequest: 1 }, prefix);
-  // No mail hook: outbox rows stay pending unless a test wires the mail worker (helpers/mail-stack).
-  const database = createDatabase(db);
-  const services: Services = createServices({ db: database, clock, timers: createTimerScheduler(queues, redis, () => clock.now().getTime()), logger: silentLogger });
-  const app = createApp({
-    services, clock, logger: silentLogger, authFailureLimit: 1000, writeQuotaPerMinute: 100_000,
-    readiness: { database: async () => { await db.knex.raw('select 1'); }, redis: async () => { await redis.ping(); } },
-    outbox: { store: createMailStore(db), enqueue: (ids) => requeueMail(queues, ids), logger: silentLogger },
-    ...opts.appDeps,
+  const runtime = await testRuntime(db, redisUrl, prefix, () => db.drop());
+  const composition = await compose(testConfig({ redisUrl, queuePrefix: prefix }), {
+    roles: { api: true, workers: false }, logger: silentLogger, clock, runtime, ownRuntime: true,
+    mail: { queuedHook: false }, app: opts.appDeps, metrics: { defaultMetrics: false }, operatorEndpoints: false, bootstrapAdmin: false,
   });
+  const { redis, queues, services, database } = composition;
+  const app = composition.app!;
   const http = supertest(app);
   let n = 0;
   const admin = await services.users.create({ email: `admin-${prefix}@test.kr`, name: '관리자', role: 'admin' });
 
   return {
-    db, database, clock, redis, redisUrl, prefix, queues, services, app, http,
+    db, database, clock, redis, redisUrl, prefix, queues, services, app, http, composition,
     admin: { id: admin.id, token: admin.token, role: 'admin' as Role, email: admin.email, name: admin.name },
     /** Creates a user of a role through the API, as an admin would. */
     async user(role: Role, extra: { name?: string; organization?: string; locale?: 'ko' | 'en' } = {}): Promise<TestUser> {
@@ -78,9 +89,7 @@ export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDep
       if (redis.status === 'ready') {
         await bounded(Promise.all([queues.timers, queues.maintenance, queues.mail].map((q) => q.obliterate({ force: true }))));
       }
-      await bounded(queues.close());
-      redis.disconnect();
-      await db.drop();
+      await composition.close();
     },
   };
 }
@@ -90,13 +99,25 @@ export type TestStack = Awaited<ReturnType<typeof testStack>>;
 /** `Authorization` header value for a user. */
 export const bearer = (u: { token: string }) => `Bearer ${u.token}`;
 
-/** Starts the real BullMQ workers on a stack's queues (same prefix), fast intervals for tests. */
-export async function startTestWorkers(s: TestStack, opts: Partial<import('../../workers/start').WorkerOptions> = {}) {
-  const { startWorkers } = await import('../../workers/start');
-  const { workerConnection } = await import('../../workers/connection');
-  return startWorkers(s.services, s.queues, {
-    connection: workerConnection(s.redisUrl), prefix: s.prefix, reconcileIntervalMs: 60_000, ...opts,
-  }, silentLogger);
+/**
+ * Starts the real BullMQ workers on a stack's queues (same prefix), through the stack's
+ * composition, with a long reconcile interval unless a test asks otherwise. The test closes them.
+ */
+export async function startTestWorkers(s: TestStack, opts: WorkerOverrides = {}) {
+  return s.composition.startWorkers({ reconcileIntervalMs: 60_000, ...opts }, false);
+}
+
+/**
+ * Another API composed on a stack's database, Redis and queues (the stack's users and tickets):
+ * fresh limits, counters and metrics, with settings of the test's choosing (limits, METRICS_TOKEN,
+ * PUBLIC_URL, session idle time) and optionally its own clock.
+ */
+export async function stackApi(s: TestStack, opts: { config?: Partial<Config>; clock?: Clock; app?: Partial<AppDeps>; defaultMetrics?: boolean } = {}) {
+  const c = await compose(testConfig({ redisUrl: s.redisUrl, queuePrefix: s.prefix, ...opts.config }), {
+    roles: { api: true, workers: false }, logger: silentLogger, clock: opts.clock ?? s.clock, runtime: s.composition.runtime, ownRuntime: false,
+    mail: { queuedHook: false }, app: opts.app, metrics: { defaultMetrics: opts.defaultMetrics ?? false }, bootstrapAdmin: false,
+  });
+  return { ...c, app: c.app!, metrics: c.metrics!, http: supertest(c.app!) };
 }
 
 /** Polls `check` until it returns a truthy value or `ms` passes (then throws with `what`). */

@@ -12,7 +12,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** The API's entry point, spawned as `npm run start:api` does: the one place to change if it moves. */
 function spawnApi(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--api'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', 'app/main.ts', '--api'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** CI sets TEST_DATABASE_URL to '' for the SQLite run: empty means SQLite. */

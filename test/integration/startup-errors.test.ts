@@ -24,9 +24,9 @@ describe('startup problems end the process with one line', function () {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** Runs server/main.ts with these settings; resolves with its exit code and stderr, or fails after 40 s. */
+  /** Runs app/main.ts with these settings; resolves with its exit code and stderr, or fails after 40 s. */
   function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, REDIS_URL, QUEUE_PREFIX: uniquePrefix(), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],

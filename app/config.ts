@@ -3,10 +3,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import { EmailAddress } from '../core/email-address';
 
-const LogLevel = z.enum(['debug', 'info', 'warn', 'error']);
+import type { TrustProxy } from '../server/app';
 
-/** Express's `trust proxy` setting: all, none, a hop count, or named ranges, addresses and subnets. */
-export type TrustProxy = boolean | number | string;
+export type { TrustProxy };
+
+const LogLevel = z.enum(['debug', 'info', 'warn', 'error']);
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 /** One entry of a TRUST_PROXY list: a range name, an address, or an address/prefix-length subnet. */
@@ -60,7 +61,7 @@ export interface Config {
   databaseUrl?: string;
   sqliteFile: string;
   redisUrl: string;
-  /** True when REDIS_URL was not given, so `npm start` may run its own redis-server. */
+  /** True when REDIS_URL was not given, so `npm start` may run the development Redis (app/dev-redis.ts). */
   redisDefaulted: boolean;
   queuePrefix: string;
   smtpUrl?: string;
@@ -76,6 +77,8 @@ export interface Config {
   writeQuotaPerMinute: number;
   /** A queue-dashboard sign-in ends after this long without a request. */
   sessionIdleMs: number;
+  /** NODE_ENV is `production`: never run the development Redis. */
+  production: boolean;
 }
 
 /** Thrown with one line that says what to fix. */
@@ -116,5 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     trustProxy: e.TRUST_PROXY,
     writeQuotaPerMinute: e.WRITE_QUOTA_PER_MINUTE,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    production: env.NODE_ENV === 'production',
   });
 }

@@ -1,0 +1,186 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import pino, { type Logger } from 'pino';
+import type { Clock } from '../core/clock';
+import type { Database, TimerScheduler } from '../core/ports';
+import { createServices, type Services } from '../core/services';
+import { createDashboardSessions } from '../core/users/dashboard-sessions';
+import { createDatabase } from '../db/database';
+import { databaseClock, type DatabaseClock } from '../db/database-clock';
+import { createDashboardSessionStore } from '../db/stores/dashboard-session-store';
+import { createMailStore } from '../db/stores/mail-store';
+import { createReportStore } from '../db/stores/report-store';
+import { createApp, type AppDeps } from '../server/app';
+import { mountQueueDashboard } from '../server/dashboard/queue-dashboard';
+import { createMetrics, mountMetrics, type Metrics, type MetricsOptions } from '../server/metrics/metrics';
+import { workerConnection } from '../workers/connection';
+import { createMailWorkerParts, type MailWorkerDeps, type MailWorkerParts } from '../workers/mail/mail-processor';
+import { mailQueuedHook, requeueMail } from '../workers/mail/mail-queue';
+import { createMailTransport, type MailTransport } from '../workers/mail/mail-transport';
+import { createTimerScheduler } from '../workers/sla/timer-scheduler';
+import { startWorkers, type WorkerOptions } from '../workers/start';
+import type { Config } from './config';
+import { StartupError } from './dev-redis';
+import { openRuntime, type Runtime } from './runtime';
+
+/** Which parts a process runs. */
+export interface Roles {
+  /** The HTTP API (with /metrics and the queue dashboard). */
+  api: boolean;
+  /** The BullMQ workers, the mail worker included. */
+  workers: boolean;
+}
+
+/** Worker settings a caller may change; `mailSweep: false` leaves the mail sweeper unscheduled. */
+export type WorkerOverrides = Partial<Omit<WorkerOptions, 'extra'>> & { mailSweep?: boolean };
+
+/** What tests and benches change; the entry points pass only `roles`, `listen` and `devRedis`. */
+export interface ComposeOptions {
+  roles?: Partial<Roles>;
+  /** Bind config.host:config.port before any worker starts (the entry points); tests use `app` directly. */
+  listen?: boolean;
+  /** May run the development Redis (`npm start` only; never when REDIS_URL is set or in production). */
+  devRedis?: boolean;
+  logger?: Logger;
+  clock?: Clock;
+  /**
+   * Infrastructure already open (a test database, a private Redis, a unique queue prefix). With
+   * `ownRuntime` the composition's close() closes it too.
+   */
+  runtime?: Runtime;
+  ownRuntime?: boolean;
+  /** Wraps the database the services use (crash tests inject a fault). */
+  wrapDatabase?: (db: Database) => Database;
+  timers?: TimerScheduler;
+  recalculationLeaseMs?: number;
+  /**
+   * `queuedHook: false`: committed outbox rows are not queued at commit (they stay pending);
+   * `worker: false`: the workers run without the mail worker and its sweeper.
+   */
+  mail?: { queuedHook?: boolean; worker?: boolean; transport?: MailTransport; tuning?: MailWorkerDeps['tuning'] };
+  workers?: WorkerOverrides;
+  app?: Partial<AppDeps>;
+  metrics?: Pick<MetricsOptions, 'defaultMetrics' | 'latenessFromDatabase'>;
+  /** Mount /metrics and the queue dashboard on the app (default true; a test stack's bare API leaves them out). */
+  operatorEndpoints?: boolean;
+  /** Create the bootstrap admin of the config (default true). */
+  bootstrapAdmin?: boolean;
+}
+
+export type StartedWorkers = Awaited<ReturnType<typeof startWorkers>>;
+
+/** Binds the port; a port in use (or any other bind failure) rejects with one line naming it. */
+function listen(app: Express, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(app);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? `port ${port} is already in use on ${host}; stop the other program or set PORT`
+        : err.code === 'EACCES' ? `port ${port} on ${host} needs privileges; choose PORT above 1023`
+          : `${err.message}; set PORT or HOST`;
+      reject(new StartupError(`cannot listen on ${host}:${port}: ${why}`));
+    });
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+/**
+ * The one wiring of the program: opens (or takes) the runtime, builds the services, the Express
+ * app with its metrics and queue dashboard, and the workers with the mail worker, as the roles
+ * ask; returns them with one close() that undoes the boot in reverse.
+ */
+export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) {
+  const roles: Roles = { api: o.roles?.api ?? true, workers: o.roles?.workers ?? true };
+  const logger = o.logger ?? pino({ level: config.logLevel, base: { pid: process.pid } });
+  const rt = o.runtime ?? await openRuntime(config, logger, { devRedis: o.devRedis ?? false });
+  const ownRuntime = o.runtime ? o.ownRuntime ?? false : true;
+  const { db, redis, queues } = rt;
+  const queueList = [queues.timers, queues.maintenance, queues.mail];
+  let dbClock: DatabaseClock | null = null;
+
+  try {
+    // Deadlines are judged by the database's clock, which every process shares, not this host's.
+    const clock: Clock = o.clock ?? (dbClock = await databaseClock(db, { onError: (err) => logger.warn({ err }, 'could not sample the database clock; keeping the last offset') }));
+    const onMailQueued = o.mail?.queuedHook === false ? undefined : mailQueuedHook(queues, logger);
+    const created = createDatabase(db, { onMailQueued });
+    const database = o.wrapDatabase ? o.wrapDatabase(created) : created;
+    const services: Services = createServices({
+      db: database, clock, logger, timers: o.timers ?? createTimerScheduler(queues, redis, () => clock.now().getTime()), recalculationLeaseMs: o.recalculationLeaseMs,
+    });
+    if (o.bootstrapAdmin !== false && config.bootstrapAdmin && await services.users.bootstrapAdmin(config.bootstrapAdmin.email, config.bootstrapAdmin.token)) {
+      logger.info({ email: config.bootstrapAdmin.email }, 'bootstrap admin created');
+    }
+
+    const metrics: Metrics | null = roles.api
+      ? createMetrics({ source: createReportStore(db.knex), queues: queueList, logger, clock: o.clock, ...o.metrics })
+      : null;
+    const app: Express | null = roles.api ? createApp({
+      services, clock, logger, authFailureLimit: config.authFailureLimit, publicUrl: config.publicUrl,
+      writeQuotaPerMinute: config.writeQuotaPerMinute, trustProxy: config.trustProxy,
+      readiness: { database: async () => { await db.knex.raw('select 1'); }, redis: async () => { await redis.ping(); } },
+      // The admin's retry queues the row again through the mail queue of the workers.
+      outbox: { store: createMailStore(db), enqueue: (ids) => requeueMail(queues, ids), logger },
+      mount: o.operatorEndpoints === false ? undefined : (a, authenticate) => {
+        mountMetrics(a, { authenticate, metricsToken: config.metricsToken, metrics: metrics! });
+        mountQueueDashboard(a, {
+          authenticate, queues: queueList, secureCookie: config.publicUrl.startsWith('https:'),
+          sessions: createDashboardSessions({ store: createDashboardSessionStore(db.knex), clock, idleMs: config.sessionIdleMs }),
+        });
+      },
+      ...o.app,
+    }) : null;
+
+    // The port first: when it is taken no worker starts, and what did start is closed again.
+    const server = app && o.listen ? await listen(app, config.host, config.port) : null;
+
+    // The mail worker runs with the workers; a given transport wires its parts in any role (a test sends through them).
+    const transport = o.mail?.transport ?? (roles.workers && o.mail?.worker !== false
+      ? createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom, logger }) : null);
+    const mail: MailWorkerParts | null = transport
+      ? createMailWorkerParts({ store: createMailStore(db), queues, transport, config, logger, tuning: o.mail?.tuning })
+      : null;
+
+    const running: StartedWorkers[] = [];
+    /** Starts the workers (with the mail worker when this composition has one); close() stops them unless `track` is false. */
+    const start = async (overrides: WorkerOverrides = {}, track = true): Promise<StartedWorkers> => {
+      const { mailSweep, ...opts } = { ...o.workers, ...overrides };
+      const w = await startWorkers(services, queues, {
+        connection: workerConnection(rt.redisUrl), prefix: rt.queuePrefix, reconcileIntervalMs: config.reconcileIntervalMs,
+        onReconcileRepairs: metrics ? (n) => metrics.recordReconcilerRepairs(n) : undefined,
+        extra: mail ? { mail: mail.handlers, mailSweep: mailSweep === false ? undefined : mail.sweep } : undefined,
+        ...opts,
+      }, logger);
+      if (track) running.push(w);
+      return w;
+    };
+    const workers = roles.workers ? await start() : null;
+
+    let closing: Promise<void> | null = null;
+    return {
+      config, roles, logger, clock, runtime: rt, db, redis, queues, database, services, metrics, app, server, transport, mail, workers,
+      startWorkers: start,
+      /** The address the API listens on, when it does. */
+      url: server ? `http://${config.host}:${(server.address() as AddressInfo).port}` : null,
+      /**
+       * The one shutdown: no new requests (in-flight ones finish), workers finish their current
+       * jobs, then the transport, the queues, Redis, the database and the development Redis.
+       */
+      close(): Promise<void> {
+        closing ??= (async () => {
+          if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+          for (const w of running) await w.close();
+          await transport?.close();
+          dbClock?.close();
+          if (ownRuntime) await rt.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    dbClock?.close();
+    if (ownRuntime) await rt.close().catch(() => {});
+    throw err;
+  }
+}
+
+export type Composition = Awaited<ReturnType<typeof compose>>;

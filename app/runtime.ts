@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { openDatabase, type DbHandle } from '../db/knex';
+import { migrateLatest } from '../db/migrate';
+import { openQueues, type Queues } from '../workers/queues';
+import type { Config } from './config';
+import { ensureRedis, StartupError, type DevRedis } from './dev-redis';
+
+export { StartupError };
+
+/** The infrastructure a process holds: the database, Redis and the queues (and the development Redis, if it runs one). */
+export interface Runtime {
+  db: DbHandle;
+  redis: Redis;
+  /** The fail-fast connection the API uses; workers open blocking connections of their own. */
+  queues: Queues;
+  redisUrl: string;
+  queuePrefix: string;
+  devRedis: DevRedis | null;
+  /** Closes the queues, Redis, the database and the development Redis, in that order. */
+  close(): Promise<void>;
+}
+
+/** One line for a database that does not answer; a missing PostgreSQL database says how to create it. */
+function databaseProblem(err: unknown, config: Readonly<Config>): string {
+  if ((err as { code?: unknown }).code === '3D000' && config.databaseUrl) {
+    const url = new URL(config.databaseUrl);
+    // Without a path, PostgreSQL picks the database named like the user.
+    const name = decodeURIComponent(url.pathname.slice(1) || url.username);
+    return `database "${name}" does not exist — create it with createdb ${name}`;
+  }
+  return `the database does not answer (${config.databaseUrl ? 'DATABASE_URL' : config.sqliteFile}): ${(err as Error).message}`;
+}
+
+/** The fail-fast Redis client of a process, resolved once connected (or after `waitMs` without an answer). */
+export async function connectRedis(url: string, logger: Pick<Logger, 'debug'>, waitMs?: number): Promise<Redis> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
+  redis.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));
+  // The fail-fast client refuses commands until connected, so a probe right after start would read as "Redis down".
+  await new Promise<void>((resolve) => {
+    if (redis.status === 'ready') { resolve(); return; }
+    redis.once('ready', () => resolve());
+    if (waitMs !== undefined) {
+      redis.once('end', () => resolve());
+      setTimeout(resolve, waitMs).unref();
+    }
+  });
+  return redis;
+}
+
+/** The queues on the same Redis as `redis`, fail-fast like it. */
+export function queuesFor(redis: Redis, prefix: string): Queues {
+  return openQueues({ host: redis.options.host, port: redis.options.port, username: redis.options.username, password: redis.options.password,
+    db: redis.options.db, tls: redis.options.tls, enableOfflineQueue: false, maxRetriesPerRequest: 1 }, prefix);
+}
+
+/**
+ * Opens the infrastructure in order, failing with one clear line: DATA_DIR, Redis (the
+ * development Redis when allowed and needed), the database and its migrations, the queues.
+ */
+export async function openRuntime(config: Readonly<Config>, logger: Logger, opts: { devRedis: boolean }): Promise<Runtime> {
+  // Ticket bodies and mail live under DATA_DIR: only this account may read it.
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const devRedis = await ensureRedis(config, logger, opts.devRedis);
+  const redis = await connectRedis(config.redisUrl, logger);
+  const policy = await redis.config('GET', 'maxmemory-policy').catch(() => null) as string[] | null;
+  if (policy && policy[1] !== 'noeviction') {
+    logger.warn({ policy: policy[1] }, 'REDIS maxmemory-policy IS NOT noeviction: Redis may evict timer jobs; set maxmemory-policy noeviction (the reconciler repairs, but late)');
+  }
+
+  const db = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile, logger });
+  try {
+    await db.knex.raw('select 1');
+  } catch (err) {
+    await db.knex.destroy().catch(() => {});
+    redis.disconnect();
+    devRedis?.stop();
+    throw new StartupError(databaseProblem(err, config));
+  }
+  const ran = await migrateLatest(db.knex);
+  if (ran.length) logger.info({ migrations: ran }, 'database migrated');
+
+  const queues = queuesFor(redis, config.queuePrefix);
+  return {
+    db, redis, queues, redisUrl: config.redisUrl, queuePrefix: config.queuePrefix, devRedis,
+    async close() {
+      await queues.close().catch(() => {});
+      redis.disconnect();
+      await db.knex.destroy();
+      devRedis?.stop();
+    },
+  };
+}
