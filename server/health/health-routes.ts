@@ -29,6 +29,7 @@ export function healthRoutes(r: Readiness, logger: Pick<Logger, 'warn'>) {
         logger.warn({ db: reason(db), redis: reason(redis) }, 'not ready');
         res.status(503).setHeader('Cache-Control', 'no-store');
         res.json({ status: 'down', checks });
+        return undefined; // the 503 is already written
       },
     }),
   ];
