@@ -32,6 +32,7 @@ export function sanitizeHeader(value: string): string {
 
 // Controls other than TAB and LF: a stray ESC or NUL in a body could drive a terminal mail
 // reader or truncate a part in a fragile client.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's purpose
 const BODY_UNSAFE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\u202A-\u202E\u2066-\u2069]/g;
 
 /** Normalises free text from users (message bodies) to LF line ends without control characters. */

@@ -152,7 +152,7 @@ export const TEMPLATE_NAMES = Object.keys(REQUIRED) as TemplateName[];
 
 /** True when a stored string names a template. */
 export function isTemplateName(value: string): value is TemplateName {
-  return Object.prototype.hasOwnProperty.call(REQUIRED, value);
+  return Object.hasOwn(REQUIRED, value);
 }
 
 /**

@@ -74,7 +74,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       let requester = actor;
       if (input.requester_id !== undefined) {
         const r = await s.users.byId(input.requester_id);
-        if (!r || r.role !== 'officer' || !r.active) throw fieldError('requester_id', 'must be the id of an active officer');
+        if (r?.role !== 'officer' || !r.active) throw fieldError('requester_id', 'must be the id of an active officer');
         requester = r;
       }
       const category = input.category ?? 'general';
@@ -172,7 +172,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       if (input.assignee_id !== undefined && input.assignee_id !== t.assigneeId) {
         if (input.assignee_id !== null) {
           const a = await s.users.byId(input.assignee_id);
-          if (!a || !a.active || !(a.role === 'agent' || a.role === 'supervisor')) {
+          if (!a?.active || !(a.role === 'agent' || a.role === 'supervisor')) {
             throw fieldError('assignee_id', 'must be the id of an active agent or supervisor');
             }
           }

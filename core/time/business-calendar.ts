@@ -396,7 +396,7 @@ export function businessClock(spec: CalendarSpec): DeadlineClock {
       for (;;) {
         const open = day(n).open;
         for (let i = 0; i < open.length; i += 2) {
-          if (open[i + 1] > t0) return new Date(open[i] > t0 ? open[i] : t0);
+          if (open[i + 1] > t0) return new Date(Math.max(open[i], t0));
         }
         if (open.length === 0 && ++closedRun > maxClosedDays) closedTooLong(t0);
         n++;
@@ -421,8 +421,8 @@ const weekdayOf = (n: number) => (((n + 4) % 7) + 7) % 7;
 function openMs(d: LocalDay, from: number, to: number): number {
   let sum = 0;
   for (let i = 0; i < d.open.length; i += 2) {
-    const a = d.open[i] > from ? d.open[i] : from;
-    const b = d.open[i + 1] < to ? d.open[i + 1] : to;
+    const a = Math.max(d.open[i], from);
+    const b = Math.min(d.open[i + 1], to);
     if (b > a) sum += b - a;
   }
   return sum;
@@ -436,7 +436,7 @@ function instantAfter(d: LocalDay, from: number, rem: number): number {
   for (let i = 0; i < d.open.length; i += 2) {
     const b = d.open[i + 1];
     if (b <= from) continue;
-    const a = d.open[i] > from ? d.open[i] : from;
+    const a = Math.max(d.open[i], from);
     // `<=`, not `<`: reaching the total exactly at a closing is the deadline (boundary rule).
     if (rem <= b - a) return a + rem;
     rem -= b - a;

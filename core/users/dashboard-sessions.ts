@@ -44,7 +44,7 @@ export function createDashboardSessions(deps: { store: DashboardSessionStore; cl
     /** The active user of a live session, or null (unknown, expired, revoked, user inactive). */
     async resume(id: string): Promise<User | null> {
       const s = await store.find(hashToken(id));
-      if (!s || !s.user.active) return null;
+      if (!s?.user.active) return null;
       const now = clock.now().getTime();
       if (expired(s, now)) {
         await store.remove(hashToken(id));

@@ -16,7 +16,7 @@ export function createUserService(deps: { db: Database; clock: Clock }) {
     /** The active user holding this token, or 401. */
     async authenticate(token: string): Promise<User> {
       const u = await db.stores.users.byTokenHash(hashToken(token));
-      if (!u || !u.active) throw new UnauthorizedError('the bearer token is not valid');
+      if (!u?.active) throw new UnauthorizedError('the bearer token is not valid');
       return u;
     },
 

@@ -1,5 +1,5 @@
 import type { Express, Request, Response } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ForbiddenError, HiddenError, UnauthorizedError, UnsupportedMediaTypeError } from '../../core/errors';
 import { atLeast, type Role, type User } from '../../core/model';
 import { parseWith, rejectControlCharacters } from './validate';
@@ -40,6 +40,7 @@ export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   /** Creates content a person must read (a ticket, a message): counts towards the caller's write quota. */
   writeQuota?: true;
   /** Returns the success body (typed by `response`), or nothing when it answered by itself. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: `void` lets a handler that answers by itself be `async () => { … }` without an explicit return
   handler(ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.output<R> | void> | z.output<R> | void;
 }
 
@@ -104,7 +105,7 @@ async function handle(r: RouteDef, req: Request, res: Response, caller: User | n
   rejectControlCharacters({ params: req.params, query: req.query, body: r.body ? req.body : undefined });
   const params = r.params ? parseWith(r.params, req.params, 'path') : req.params;
   const query = r.query ? parseWith(r.query, req.query, 'query string') : req.query;
-  let body: unknown = undefined;
+  let body: unknown;
   if (r.body) {
     // An empty POST (no content type, no bytes) is how clients send "no fields".
     const absent = r.bodyOptional && !req.get('content-type') && (req.get('content-length') ?? '0') === '0' && !req.get('transfer-encoding');

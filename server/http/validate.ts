@@ -25,6 +25,7 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: 
 
 // C0 controls except tab, LF and CR, and DEL: PostgreSQL refuses NUL in text outright, and none of
 // them belongs in a subject, a name or a search term (they would also reach mail headers).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's purpose
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /**

@@ -14,7 +14,7 @@ const unused: unknown = new Proxy(() => undefined, {
 });
 const routes = apiRoutes({ services: unused, clock: unused, logger: unused, readiness: unused, outbox: unused, authFailureLimit: 0 } as unknown as AppDeps);
 const docRoute = routes.find((r) => r.path === '/api/v1/openapi.json')!;
-const doc = JSON.stringify(await docRoute.handler({} as never), null, 2) + '\n';
+const doc = `${JSON.stringify(await docRoute.handler({} as never), null, 2)}\n`;
 const out = process.argv[2];
 if (out) {
   mkdirSync(dirname(out), { recursive: true });

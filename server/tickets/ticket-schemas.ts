@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, PRIORITIES, TICKET_STATUSES } from '../../core/model';
+import { type CHANNELS, PRIORITIES, TICKET_STATUSES } from '../../core/model';
 import { PageQuerySchema, Timestamp } from '../http/validate';
 
 const Priority = z.enum(PRIORITIES, { message: `must be one of ${PRIORITIES.join(', ')}` });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import supertest from 'supertest';
+import type supertest from 'supertest';
 import { manualClock } from '../../core/clock';
 import { bearer, stackApi, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import supertest from 'supertest';
+import type supertest from 'supertest';
 import { systemClock } from '../../core/clock';
 import type { Metrics } from '../../server/metrics/metrics';
 import { bearer, stackApi, testStack, type TestStack, type TestUser } from '../helpers/test-app';

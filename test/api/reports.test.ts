@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import supertest from 'supertest';
+import type supertest from 'supertest';
 import { manualClock } from '../../core/clock';
 import { bearer, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';

@@ -137,7 +137,7 @@ describe(`purchase-inquiry-48h from the tickets (${TEST_ENGINE})`, () => {
   /** What an SLA report computes from the tickets themselves: resolved in 2026 and the share met. */
   async function fromTickets() {
     const res = await t.s.http.get('/api/v1/tickets?limit=200').set('authorization', bearer(agent));
-    const resolved = res.body.items.filter((x: { resolved_at: string | null }) => x.resolved_at && x.resolved_at.startsWith('2026'));
+    const resolved = res.body.items.filter((x: { resolved_at: string | null }) => x.resolved_at?.startsWith('2026'));
     const met = resolved.filter((x: { sla: { state: string } }) => x.sla.state === 'met').length;
     return { resolved: resolved.length, met, pct: Math.round((10000 * met) / resolved.length) / 100 };
   }

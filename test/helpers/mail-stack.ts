@@ -4,7 +4,7 @@
  * mail handler, the outbox routes) on top of a testStack's database and Redis.
  */
 import { within } from '../../core/within';
-import net from 'node:net';
+import type net from 'node:net';
 import supertest from 'supertest';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { compose } from '../../app/compose';

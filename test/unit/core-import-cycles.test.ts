@@ -26,7 +26,7 @@ function resolveImport(from: string, spec: string): string | null {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'";]*?\bfrom\s*['"](\.[^'"]+)['"]/g)].map((m) => m[1]!);
-  return specs.map((s) => resolveImport(file, s)).filter((f): f is string => f !== null && f.startsWith(core));
+  return specs.map((s) => resolveImport(file, s)).filter((f): f is string => f?.startsWith(core) === true);
 }
 
 function findCycle(graph: Map<string, string[]>): string[] | null {
