@@ -75,9 +75,12 @@ function listen(app: Express, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer(app);
     server.once('error', (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? `port ${port} is already in use on ${host}; stop the other program or set PORT`
-        : err.code === 'EACCES' ? `port ${port} on ${host} needs privileges; choose PORT above 1023`
-          : `${err.message}; set PORT or HOST`;
+      const why =
+        err.code === 'EADDRINUSE'
+          ? `port ${port} is already in use on ${host}; stop the other program or set PORT`
+          : err.code === 'EACCES'
+            ? `port ${port} on ${host} needs privileges; choose PORT above 1023`
+            : `${err.message}; set PORT or HOST`;
       reject(new StartupError(`cannot listen on ${host}:${port}: ${why}`));
     });
     server.listen(port, host, () => resolve(server));
@@ -92,50 +95,84 @@ function listen(app: Express, host: string, port: number): Promise<Server> {
 export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) {
   const roles: Roles = { api: o.roles?.api ?? true, workers: o.roles?.workers ?? true };
   const logger = o.logger ?? pino({ level: config.logLevel, base: { pid: process.pid } });
-  const rt = o.runtime ?? await openRuntime(config, logger, { devRedis: o.devRedis ?? false });
-  const ownRuntime = o.runtime ? o.ownRuntime ?? false : true;
+  const rt = o.runtime ?? (await openRuntime(config, logger, { devRedis: o.devRedis ?? false }));
+  const ownRuntime = o.runtime ? (o.ownRuntime ?? false) : true;
   const { db, redis, queues } = rt;
   const queueList = [queues.timers, queues.maintenance, queues.mail];
   let dbClock: DatabaseClock | null = null;
 
   try {
     // Deadlines are judged by the database's clock, which every process shares, not this host's.
-    const clock: Clock = o.clock ?? (dbClock = await databaseClock(db, { onError: (err) => logger.warn({ err }, 'could not sample the database clock; keeping the last offset') }));
+    const clock: Clock =
+      o.clock ??
+      (dbClock = await databaseClock(db, {
+        onError: (err) => logger.warn({ err }, 'could not sample the database clock; keeping the last offset'),
+      }));
     const onMailQueued = o.mail?.queuedHook === false ? undefined : mailQueuedHook(queues, logger);
     const created = createDatabase(db, { onMailQueued });
     const database = o.wrapDatabase ? o.wrapDatabase(created) : created;
     const services: Services = createServices({
-      db: database, clock, logger, timers: o.timers ?? createTimerScheduler(queues, redis, () => clock.now().getTime()), recalculationLeaseMs: o.recalculationLeaseMs,
+      db: database,
+      clock,
+      logger,
+      timers: o.timers ?? createTimerScheduler(queues, redis, () => clock.now().getTime()),
+      recalculationLeaseMs: o.recalculationLeaseMs,
     });
-    if (o.bootstrapAdmin !== false && config.bootstrapAdmin && await services.users.bootstrapAdmin(config.bootstrapAdmin.email, config.bootstrapAdmin.token)) {
+    if (
+      o.bootstrapAdmin !== false &&
+      config.bootstrapAdmin &&
+      (await services.users.bootstrapAdmin(config.bootstrapAdmin.email, config.bootstrapAdmin.token))
+    ) {
       logger.info({ email: config.bootstrapAdmin.email }, 'bootstrap admin created');
     }
 
     const metrics: Metrics | null = roles.api
       ? createMetrics({ source: createReportStore(db.knex), queues: queueList, logger, clock: o.clock, ...o.metrics })
       : null;
-    const app: Express | null = roles.api ? createApp({
-      services, clock, logger, authFailureLimit: config.authFailureLimit, publicUrl: config.publicUrl,
-      writeQuotaPerMinute: config.writeQuotaPerMinute, trustProxy: config.trustProxy,
-      readiness: { database: async () => { await db.knex.raw('select 1'); }, redis: async () => { await redis.ping(); } },
-      // The admin's retry queues the row again through the mail queue of the workers.
-      outbox: { store: createMailStore(db), enqueue: (ids) => requeueMail(queues, ids), logger },
-      mount: o.operatorEndpoints === false ? undefined : (a, authenticate) => {
-        mountMetrics(a, { authenticate, metricsToken: config.metricsToken, metrics: metrics! });
-        mountQueueDashboard(a, {
-          authenticate, queues: queueList, secureCookie: config.publicUrl.startsWith('https:'),
-          sessions: createDashboardSessions({ store: createDashboardSessionStore(db.knex), clock, idleMs: config.sessionIdleMs }),
-        });
-      },
-      ...o.app,
-    }) : null;
+    const app: Express | null = roles.api
+      ? createApp({
+          services,
+          clock,
+          logger,
+          authFailureLimit: config.authFailureLimit,
+          publicUrl: config.publicUrl,
+          writeQuotaPerMinute: config.writeQuotaPerMinute,
+          trustProxy: config.trustProxy,
+          readiness: {
+            database: async () => {
+              await db.knex.raw('select 1');
+            },
+            redis: async () => {
+              await redis.ping();
+            },
+          },
+          // The admin's retry queues the row again through the mail queue of the workers.
+          outbox: { store: createMailStore(db), enqueue: (ids) => requeueMail(queues, ids), logger },
+          mount:
+            o.operatorEndpoints === false
+              ? undefined
+              : (a, authenticate) => {
+                  mountMetrics(a, { authenticate, metricsToken: config.metricsToken, metrics: metrics! });
+                  mountQueueDashboard(a, {
+                    authenticate,
+                    queues: queueList,
+                    secureCookie: config.publicUrl.startsWith('https:'),
+                    sessions: createDashboardSessions({ store: createDashboardSessionStore(db.knex), clock, idleMs: config.sessionIdleMs }),
+                  });
+                },
+          ...o.app,
+        })
+      : null;
 
     // The port first: when it is taken no worker starts, and what did start is closed again.
     const server = app && o.listen ? await listen(app, config.host, config.port) : null;
 
     // The mail worker runs with the workers; a given transport wires its parts in any role (a test sends through them).
-    const transport = o.mail?.transport ?? (roles.workers && o.mail?.worker !== false
-      ? createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom, logger }) : null);
+    const transport =
+      o.mail?.transport ??
+      (roles.workers && o.mail?.worker !== false
+        ? createMailTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom, logger })
+        : null);
     const mail: MailWorkerParts | null = transport
       ? createMailWorkerParts({ store: createMailStore(db), queues, transport, config, logger, tuning: o.mail?.tuning })
       : null;
@@ -144,12 +181,19 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
     /** Starts the workers (with the mail worker when this composition has one); close() stops them unless `track` is false. */
     const start = async (overrides: WorkerOverrides = {}, track = true): Promise<StartedWorkers> => {
       const { mailSweep, ...opts } = { ...o.workers, ...overrides };
-      const w = await startWorkers(services, queues, {
-        connection: workerConnection(rt.redisUrl), prefix: rt.queuePrefix, reconcileIntervalMs: config.reconcileIntervalMs,
-        onReconcileRepairs: metrics ? (n) => metrics.recordReconcilerRepairs(n) : undefined,
-        extra: mail ? { mail: mail.handlers, mailSweep: mailSweep === false ? undefined : mail.sweep } : undefined,
-        ...opts,
-      }, logger);
+      const w = await startWorkers(
+        services,
+        queues,
+        {
+          connection: workerConnection(rt.redisUrl),
+          prefix: rt.queuePrefix,
+          reconcileIntervalMs: config.reconcileIntervalMs,
+          onReconcileRepairs: metrics ? (n) => metrics.recordReconcilerRepairs(n) : undefined,
+          extra: mail ? { mail: mail.handlers, mailSweep: mailSweep === false ? undefined : mail.sweep } : undefined,
+          ...opts,
+        },
+        logger,
+      );
       if (track) running.push(w);
       return w;
     };
@@ -157,7 +201,22 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
 
     let closing: Promise<void> | null = null;
     return {
-      config, roles, logger, clock, runtime: rt, db, redis, queues, database, services, metrics, app, server, transport, mail, workers,
+      config,
+      roles,
+      logger,
+      clock,
+      runtime: rt,
+      db,
+      redis,
+      queues,
+      database,
+      services,
+      metrics,
+      app,
+      server,
+      transport,
+      mail,
+      workers,
       startWorkers: start,
       /** The address the API listens on, when it does. */
       url: server ? `http://${config.host}:${(server.address() as AddressInfo).port}` : null,

@@ -25,7 +25,10 @@ const TrustProxySetting = z.string().transform((v, ctx): TrustProxy => {
   const entries = s.split(',').map((e) => e.trim());
   const bad = entries.find((e) => !proxyEntry(e));
   if (bad !== undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${bad}" is not true, false, a hop count, loopback/linklocal/uniquelocal, an IP address or a subnet` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${bad}" is not true, false, a hop count, loopback/linklocal/uniquelocal, an IP address or a subnet`,
+    });
     return z.NEVER;
   }
   return entries.join(',');
@@ -35,10 +38,22 @@ const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./var'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (unset it to use SQLite)').optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only').default('helpdesk'),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (unset it to use SQLite)')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only')
+    .default('helpdesk'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
   MAIL_FROM: z.string().min(3).default('Helpdesk <helpdesk@localhost>'),
   PUBLIC_URL: z.string().url().optional(),
   BOOTSTRAP_ADMIN_EMAIL: EmailAddress.optional(),
@@ -46,11 +61,20 @@ const ConfigSchema = z.object({
   LOG_LEVEL: LogLevel.default('info'),
   METRICS_TOKEN: z.string().min(8).optional(),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
-  MAIL_RETRY_MAX_MS: z.coerce.number().int().min(1000).default(24 * 3600_000),
+  MAIL_RETRY_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(24 * 3600_000),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(20),
   TRUST_PROXY: TrustProxySetting.default('loopback'),
   WRITE_QUOTA_PER_MINUTE: z.coerce.number().int().min(1).default(60),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
 });
 
 /** The validated, frozen settings every part of the program receives. */

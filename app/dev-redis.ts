@@ -10,7 +10,13 @@ export class StartupError extends Error {}
 
 /** True when something answers PING at `url` within `timeoutMs`. */
 export async function redisAnswers(url: string, timeoutMs: number): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const r = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   r.on('error', () => {});
   try {
     await r.connect();
@@ -40,20 +46,47 @@ export async function ensureRedis(config: Readonly<Config>, logger: Logger, allo
   const mayRun = allowDevRedis && config.redisDefaulted && !config.production;
   const hasBinary = mayRun && spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!hasBinary) {
-    const hint = !config.redisDefaulted ? ' or fix REDIS_URL'
-      : config.production ? ' and set REDIS_URL (no development Redis is started when NODE_ENV=production)'
+    const hint = !config.redisDefaulted
+      ? ' or fix REDIS_URL'
+      : config.production
+        ? ' and set REDIS_URL (no development Redis is started when NODE_ENV=production)'
         : ' (or install redis-server so npm start can run a development one)';
     throw new StartupError(`Redis does not answer at ${config.redisUrl}: start Redis there${hint}`);
   }
   const dir = path.join(config.dataDir, 'redis');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const port = new URL(config.redisUrl).port || '6379';
-  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', port, '--dir', dir, '--appendonly', 'yes',
-    '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction', '--hz', '100'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      port,
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+      '--hz',
+      '100',
+    ],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 50; i++) {
     if (await redisAnswers(config.redisUrl, 500)) {
       logger.info({ dir, port }, 'started a development redis-server (append-only file on); set REDIS_URL to use your own');
-      return { child, stop: () => { child.kill('SIGTERM'); } };
+      return {
+        child,
+        stop: () => {
+          child.kill('SIGTERM');
+        },
+      };
     }
     await new Promise((r) => setTimeout(r, 100));
   }

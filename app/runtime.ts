@@ -39,7 +39,10 @@ export async function connectRedis(url: string, logger: Pick<Logger, 'debug'>, w
   redis.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));
   // The fail-fast client refuses commands until connected, so a probe right after start would read as "Redis down".
   await new Promise<void>((resolve) => {
-    if (redis.status === 'ready') { resolve(); return; }
+    if (redis.status === 'ready') {
+      resolve();
+      return;
+    }
     redis.once('ready', () => resolve());
     if (waitMs !== undefined) {
       redis.once('end', () => resolve());
@@ -51,8 +54,19 @@ export async function connectRedis(url: string, logger: Pick<Logger, 'debug'>, w
 
 /** The queues on the same Redis as `redis`, fail-fast like it. */
 export function queuesFor(redis: Redis, prefix: string): Queues {
-  return openQueues({ host: redis.options.host, port: redis.options.port, username: redis.options.username, password: redis.options.password,
-    db: redis.options.db, tls: redis.options.tls, enableOfflineQueue: false, maxRetriesPerRequest: 1 }, prefix);
+  return openQueues(
+    {
+      host: redis.options.host,
+      port: redis.options.port,
+      username: redis.options.username,
+      password: redis.options.password,
+      db: redis.options.db,
+      tls: redis.options.tls,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    },
+    prefix,
+  );
 }
 
 /**
@@ -64,9 +78,12 @@ export async function openRuntime(config: Readonly<Config>, logger: Logger, opts
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const devRedis = await ensureRedis(config, logger, opts.devRedis);
   const redis = await connectRedis(config.redisUrl, logger);
-  const policy = await redis.config('GET', 'maxmemory-policy').catch(() => null) as string[] | null;
+  const policy = (await redis.config('GET', 'maxmemory-policy').catch(() => null)) as string[] | null;
   if (policy && policy[1] !== 'noeviction') {
-    logger.warn({ policy: policy[1] }, 'REDIS maxmemory-policy IS NOT noeviction: Redis may evict timer jobs; set maxmemory-policy noeviction (the reconciler repairs, but late)');
+    logger.warn(
+      { policy: policy[1] },
+      'REDIS maxmemory-policy IS NOT noeviction: Redis may evict timer jobs; set maxmemory-policy noeviction (the reconciler repairs, but late)',
+    );
   }
 
   const db = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile, logger });
@@ -83,7 +100,12 @@ export async function openRuntime(config: Readonly<Config>, logger: Logger, opts
 
   const queues = queuesFor(redis, config.queuePrefix);
   return {
-    db, redis, queues, redisUrl: config.redisUrl, queuePrefix: config.queuePrefix, devRedis,
+    db,
+    redis,
+    queues,
+    redisUrl: config.redisUrl,
+    queuePrefix: config.queuePrefix,
+    devRedis,
     async close() {
       await queues.close().catch(() => {});
       redis.disconnect();

@@ -10,7 +10,10 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
 async function load(base: string, token: string) {
   const r = await autocannon({
-    url: `${base}/api/v1/tickets`, method: 'POST', connections: CONNECTIONS, duration: DURATION,
+    url: `${base}/api/v1/tickets`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: DURATION,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ subject: '벤치마크 문의', body: '공공구매 절차에 대한 문의입니다. '.repeat(5) }),
   });
@@ -26,19 +29,37 @@ async function engineRun(engine: 'sqlite' | 'pg') {
     for (let i = 0; i < ROUNDS; i++) {
       const app = await spawnServer('app/main.ts', ['--api'], env);
       try {
-        const officer = await api(app.base, ADMIN_TOKEN, 'POST', '/api/v1/users', { email: `bench${i}@bench.kr`, name: '벤치 담당자', role: 'officer' });
+        const officer = await api(app.base, ADMIN_TOKEN, 'POST', '/api/v1/users', {
+          email: `bench${i}@bench.kr`,
+          name: '벤치 담당자',
+          role: 'officer',
+        });
         full.push(await load(app.base, String(officer.body.token)));
-      } finally { await app.stop(); }
+      } finally {
+        await app.stop();
+      }
       const b = await spawnServer('bench/bare-server.ts', [], env);
-      try { bare.push(await load(b.base, 'x')); } finally { await b.stop(); }
+      try {
+        bare.push(await load(b.base, 'x'));
+      } finally {
+        await b.stop();
+      }
     }
-  } finally { await pg?.drop(); }
+  } finally {
+    await pg?.drop();
+  }
   const fullRps = median(full.map((r) => r.rps));
   const bareRps = median(bare.map((r) => r.rps));
   return {
-    engine, fullRps, bareRps, ratio: fullRps / bareRps,
-    fullP99: median(full.map((r) => r.p99)), fullP50: median(full.map((r) => r.p50)), bareP99: median(bare.map((r) => r.p99)),
-    errors: full.reduce((a, r) => a + r.errors, 0) + bare.reduce((a, r) => a + r.errors, 0), rounds: full.map((r) => Math.round(r.rps)),
+    engine,
+    fullRps,
+    bareRps,
+    ratio: fullRps / bareRps,
+    fullP99: median(full.map((r) => r.p99)),
+    fullP50: median(full.map((r) => r.p50)),
+    bareP99: median(bare.map((r) => r.p99)),
+    errors: full.reduce((a, r) => a + r.errors, 0) + bare.reduce((a, r) => a + r.errors, 0),
+    rounds: full.map((r) => Math.round(r.rps)),
   };
 }
 
@@ -47,7 +68,9 @@ for (const engine of ['sqlite', 'pg'] as const) results.push(await engineRun(eng
 console.log(JSON.stringify(results, null, 2));
 const row = (r: (typeof results)[number]) =>
   `| ${r.engine === 'pg' ? 'PostgreSQL' : 'SQLite'} | ${Math.round(r.fullRps)} | ${r.fullP50} / ${r.fullP99} | ${Math.round(r.bareRps)} | ${r.bareP99} | ${(r.ratio * 100).toFixed(0)} % | ${r.rounds.join(', ')} | ${r.errors} |`;
-writeSection('api', `
+writeSection(
+  'api',
+  `
 ## API: \`POST /api/v1/tickets\`
 
 Command: \`npm run bench:api\` (autocannon, ${CONNECTIONS} connections, ${DURATION} s per round, ${ROUNDS} rounds alternating with the baseline; medians). Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
@@ -57,5 +80,6 @@ Aim: ≥ 2,000 tickets/s on SQLite with p99 < 50 ms, and ≥ 50 % of the bare ro
 | engine | tickets/s | p50 / p99 ms | bare INSERT req/s | bare p99 ms | ratio to bare | rounds (tickets/s) | errors |
 |---|---|---|---|---|---|---|---|
 ${results.map(row).join('\n')}
-`);
+`,
+);
 process.exit(0);

@@ -13,7 +13,10 @@ await db.knex.schema.createTable('bare_tickets', (t) => {
 const app = express();
 app.use(express.json({ limit: '1mb' }));
 app.post('/api/v1/tickets', async (req, res) => {
-  const [row] = await db.knex('bare_tickets').insert({ subject: req.body.subject, body: req.body.body, created_at: Date.now() }).returning('id');
+  const [row] = await db
+    .knex('bare_tickets')
+    .insert({ subject: req.body.subject, body: req.body.body, created_at: Date.now() })
+    .returning('id');
   res.status(201).json({ id: typeof row === 'object' ? row.id : row });
 });
 app.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('ready\n'));

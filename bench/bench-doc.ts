@@ -18,7 +18,8 @@ export const percentile = (xs: number[], p: number) => {
 };
 
 /** One line naming the machine the figures come from. */
-export const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model?.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, shared machine`;
+export const machine = () =>
+  `${os.cpus().length} × ${os.cpus()[0]?.model?.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, shared machine`;
 
 /**
  * Replaces this benchmark's own section of docs/BENCHMARKS.md (between its markers), leaving
@@ -27,7 +28,9 @@ export const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model?.trim
 export function writeSection(name: string, markdown: string) {
   const start = `<!-- bench:${name} -->`;
   const end = `<!-- /bench:${name} -->`;
-  let doc = fs.existsSync(BENCH_DOC) ? fs.readFileSync(BENCH_DOC, 'utf8') : '# Benchmarks\n\nProduced by `npm run bench` (or each `npm run bench:*`). Medians and ratios: the machine is shared.\n';
+  let doc = fs.existsSync(BENCH_DOC)
+    ? fs.readFileSync(BENCH_DOC, 'utf8')
+    : '# Benchmarks\n\nProduced by `npm run bench` (or each `npm run bench:*`). Medians and ratios: the machine is shared.\n';
   const block = `${start}\n${markdown.trim()}\n${end}`;
   const i = doc.indexOf(start);
   const j = doc.indexOf(end);

@@ -35,10 +35,20 @@ export async function spawnServer(script: string, args: string[], env: Record<st
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-bench-'));
   const prefix = `bench-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', REDIS_URL,
-      BOOTSTRAP_ADMIN_EMAIL: 'admin@bench.kr', BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN, AUTH_FAILURE_LIMIT: '1000000',
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      REDIS_URL,
+      BOOTSTRAP_ADMIN_EMAIL: 'admin@bench.kr',
+      BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
+      AUTH_FAILURE_LIMIT: '1000000',
       // One officer posts every ticket of the load run: lift the per-user write quota.
-      WRITE_QUOTA_PER_MINUTE: '1000000000', ...env },
+      WRITE_QUOTA_PER_MINUTE: '1000000000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -48,15 +58,24 @@ export async function spawnServer(script: string, args: string[], env: Record<st
     try {
       const r = await fetch(`${base}/healthz`);
       if (r.status === 200 || r.status === 404) break;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     if (Date.now() > until) throw new Error(`${script} did not start`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    base, port, dataDir, prefix,
+    base,
+    port,
+    dataDir,
+    prefix,
     async stop() {
       child.kill('SIGTERM');
-      await new Promise((r) => { if (child.exitCode !== null) r(null); else child.once('exit', r); setTimeout(r, 10_000).unref(); });
+      await new Promise((r) => {
+        if (child.exitCode !== null) r(null);
+        else child.once('exit', r);
+        setTimeout(r, 10_000).unref();
+      });
       if (child.exitCode === null) child.kill('SIGKILL');
       fs.rmSync(dataDir, { recursive: true, force: true });
       await obliterate(prefix);
@@ -76,6 +95,10 @@ export async function obliterate(prefix: string) {
 
 /** POST JSON with a bearer token. */
 export async function api(base: string, token: string, method: string, p: string, body?: unknown) {
-  const r = await fetch(base + p, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: r.status, body: await r.json().catch(() => null) as Record<string, unknown> };
+  const r = await fetch(base + p, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: r.status, body: (await r.json().catch(() => null)) as Record<string, unknown> };
 }

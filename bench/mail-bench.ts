@@ -53,7 +53,11 @@ type SinkMsg = { type: 'ready'; port: number } | { type: 'count'; count: number 
 function runSink() {
   let count = 0;
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false, maxClients: 200, closeTimeout: 1000,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    maxClients: 200,
+    closeTimeout: 1000,
     onData(stream, session, cb) {
       stream.on('data', () => undefined);
       stream.on('end', () => {
@@ -65,7 +69,9 @@ function runSink() {
     },
   });
   server.on('error', () => undefined);
-  server.listen(0, '127.0.0.1', () => process.send!({ type: 'ready', port: (server.server.address() as AddressInfo).port } satisfies SinkMsg));
+  server.listen(0, '127.0.0.1', () =>
+    process.send!({ type: 'ready', port: (server.server.address() as AddressInfo).port } satisfies SinkMsg),
+  );
   process.on('message', (m: { type: string }) => {
     if (m.type === 'count') process.send!({ type: 'count', count } satisfies SinkMsg);
     if (m.type === 'stop') server.close(() => process.exit(0));
@@ -80,7 +86,10 @@ async function startSink() {
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('smtp sink did not start')), 20_000);
     child.on('message', (m: SinkMsg) => {
-      if (m.type === 'ready') { clearTimeout(timer); resolve(m.port); }
+      if (m.type === 'ready') {
+        clearTimeout(timer);
+        resolve(m.port);
+      }
       if (m.type === 'count') countWaiters.shift()?.(m.count);
       if (m.type === 'esc') escalations.push({ to: m.to, at: m.at });
     });
@@ -89,7 +98,11 @@ async function startSink() {
   return {
     port,
     escalations,
-    count: () => new Promise<number>((resolve) => { countWaiters.push(resolve); child.send({ type: 'count' }); }),
+    count: () =>
+      new Promise<number>((resolve) => {
+        countWaiters.push(resolve);
+        child.send({ type: 'count' });
+      }),
     async stop() {
       child.send({ type: 'stop' });
       await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 5000))]);
@@ -118,22 +131,40 @@ async function main() {
   const smtpUrl = `smtp://127.0.0.1:${sink.port}`;
   const transport = createMailTransport({ smtpUrl, dataDir: dir, from: MAIL_FROM, maxConnections: POOL, logger });
   const base = await testRuntime(handle, REDIS_URL, prefix, () => handle.knex.destroy());
-  const runtime = { ...base, async close() {
-    for (const q of [base.queues.mail, base.queues.timers, base.queues.maintenance]) await q.obliterate({ force: true }).catch(() => undefined);
-    await base.close();
-  } };
+  const runtime = {
+    ...base,
+    async close() {
+      for (const q of [base.queues.mail, base.queues.timers, base.queues.maintenance])
+        await q.obliterate({ force: true }).catch(() => undefined);
+      await base.close();
+    },
+  };
   // Exactly the wiring the entry points use: the workers role of app/compose, with this transport.
-  const c = await compose(testConfig({ redisUrl: REDIS_URL, queuePrefix: prefix, mailFrom: MAIL_FROM, mailRetryMaxMs: 24 * 3600_000, dataDir: dir }), {
-    roles: { api: false, workers: true }, logger, runtime, ownRuntime: true, mail: { transport }, bootstrapAdmin: false,
-    workers: { reconcileIntervalMs: 60_000 },
-  });
+  const c = await compose(
+    testConfig({ redisUrl: REDIS_URL, queuePrefix: prefix, mailFrom: MAIL_FROM, mailRetryMaxMs: 24 * 3600_000, dataDir: dir }),
+    {
+      roles: { api: false, workers: true },
+      logger,
+      runtime,
+      ownRuntime: true,
+      mail: { transport },
+      bootstrapAdmin: false,
+      workers: { reconcileIntervalMs: 60_000 },
+    },
+  );
   const { services, database } = c;
 
   try {
     const officer = await services.users.create({ email: 'officer@bench.example', name: '김민수', role: 'officer' });
     const actor = (await database.stores.users.byId(officer.id)) as User;
-    const ticket = (await services.tickets.create(actor, { subject: '사회적기업 제품 구매 절차 문의', body: '계약 절차를 알려주세요.' }, (d) => d.ticket)).body as { id: number; number: string };
-    await until('the receipt mail', async () => (await handle.knex('outbox').where({ ticket_id: ticket.id, status: 'sent' })).length === 1, 10_000);
+    const ticket = (
+      await services.tickets.create(actor, { subject: '사회적기업 제품 구매 절차 문의', body: '계약 절차를 알려주세요.' }, (d) => d.ticket)
+    ).body as { id: number; number: string };
+    await until(
+      'the receipt mail',
+      async () => (await handle.knex('outbox').where({ ticket_id: ticket.id, status: 'sent' })).length === 1,
+      10_000,
+    );
     const receipt = await handle.knex('outbox').where({ ticket_id: ticket.id }).first();
     const data = JSON.parse(String(receipt.data)) as Record<string, unknown>;
 
@@ -150,8 +181,18 @@ async function main() {
       for (let k = 0; k < count; k += 20) {
         await database.transaction(async (s) => {
           for (let j = k; j < Math.min(count, k + 20); j++) {
-            await s.outbox.enqueue({ ticketId: ticket.id, toUserId: null, toAddress: `${tag}-${j}@bench.example`, toName: '수신자',
-              locale: 'ko', template: 'ticket-received', data: { ...data, recipientName: '수신자' } as TemplateData['ticket-received'] }, new Date());
+            await s.outbox.enqueue(
+              {
+                ticketId: ticket.id,
+                toUserId: null,
+                toAddress: `${tag}-${j}@bench.example`,
+                toName: '수신자',
+                locale: 'ko',
+                template: 'ticket-received',
+                data: { ...data, recipientName: '수신자' } as TemplateData['ticket-received'],
+              },
+              new Date(),
+            );
           }
         });
       }
@@ -159,18 +200,39 @@ async function main() {
       await until('outbox mails at the server', async () => (await sink.count()) >= before + count, 300_000, 20);
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
-      await until('rows marked sent', async () => Number((await handle.knex('outbox').where({ status: 'pending' }).count({ n: '*' }))[0]!.n) === 0, 30_000, 20);
+      await until(
+        'rows marked sent',
+        async () => Number((await handle.knex('outbox').where({ status: 'pending' }).count({ n: '*' }))[0]!.n) === 0,
+        30_000,
+        20,
+      );
       return { rate: count / (ms / 1000), ms, insertMs, cpuMsPerMail: (cpu.user + cpu.system) / 1000 / count };
     }
     // Baseline: the same mail through pooled nodemailer alone, all handed over at once.
     async function baselineRound(tag: string, count: number) {
-      const bare = nodemailer.createTransport({ pool: true, url: smtpUrl, maxConnections: POOL, maxMessages: Infinity, maxRequeues: 0, logger: false });
+      const bare = nodemailer.createTransport({
+        pool: true,
+        url: smtpUrl,
+        maxConnections: POOL,
+        maxMessages: Infinity,
+        maxRequeues: 0,
+        logger: false,
+      });
       const cpu0 = process.cpuUsage();
       const b0 = performance.now();
-      await Promise.all(Array.from({ length: count }, (_, j) => bare.sendMail({
-        from: MAIL_FROM, to: `${tag}-${j}@bench.example`, subject: rendered.subject, text: rendered.text, html: rendered.html,
-        messageId: `<bench-${tag}-${j}@bench.example>`, headers: { 'Auto-Submitted': 'auto-generated' },
-      })));
+      await Promise.all(
+        Array.from({ length: count }, (_, j) =>
+          bare.sendMail({
+            from: MAIL_FROM,
+            to: `${tag}-${j}@bench.example`,
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html,
+            messageId: `<bench-${tag}-${j}@bench.example>`,
+            headers: { 'Auto-Submitted': 'auto-generated' },
+          }),
+        ),
+      );
       const ms = performance.now() - b0;
       const cpu = process.cpuUsage(cpu0);
       bare.close();
@@ -182,20 +244,32 @@ async function main() {
     for (let round = 0; round < ROUNDS; round++) {
       outboxRuns.push(await outboxRound(`o${round}`, MAILS));
       baseRuns.push(await baselineRound(`b${round}`, MAILS));
-      console.error(`round ${round + 1}: outbox ${Math.round(outboxRuns.at(-1)!.rate)} mails/s (rows committed in ${Math.round(outboxRuns.at(-1)!.insertMs)} ms), nodemailer alone ${Math.round(baseRuns.at(-1)!.rate)} mails/s`);
+      console.error(
+        `round ${round + 1}: outbox ${Math.round(outboxRuns.at(-1)!.rate)} mails/s (rows committed in ${Math.round(outboxRuns.at(-1)!.insertMs)} ms), nodemailer alone ${Math.round(baseRuns.at(-1)!.rate)} mails/s`,
+      );
     }
     const failed = Number((await handle.knex('outbox').where({ status: 'failed' }).count({ n: '*' }))[0]!.n);
 
     // ------------------------------------------------------- breach deadline → escalation mail
     await services.users.create({ email: 'esc-supervisor@bench.example', name: '박팀장', role: 'supervisor' });
     await services.slaAdmin.createPolicy({
-      name: 'bench 2 s', match: { category: 'bench-esc', priority: null }, resolutionTarget: 2, firstResponseTarget: null,
-      clock: 'calendar', calendarId: null, pauseOnPending: true, warnings: [], escalations: [{ after: 0, notify: ['role:supervisor'] }], isDefault: false,
+      name: 'bench 2 s',
+      match: { category: 'bench-esc', priority: null },
+      resolutionTarget: 2,
+      firstResponseTarget: null,
+      clock: 'calendar',
+      calendarId: null,
+      pauseOnPending: true,
+      warnings: [],
+      escalations: [{ after: 0, notify: ['role:supervisor'] }],
+      isDefault: false,
     });
     const esc: Array<{ mailMs: number; recordMs: number; afterRecordMs: number }> = [];
     for (let round = 0; round < ROUNDS; round++) {
       const seen = sink.escalations.length;
-      const t = (await services.tickets.create(actor, { subject: `기한 시험 ${round}`, body: '벤치마크', category: 'bench-esc' }, (d) => d.ticket)).body as { id: number; sla: { dueAt: Date } };
+      const t = (
+        await services.tickets.create(actor, { subject: `기한 시험 ${round}`, body: '벤치마크', category: 'bench-esc' }, (d) => d.ticket)
+      ).body as { id: number; sla: { dueAt: Date } };
       const due = t.sla.dueAt.getTime();
       await until('the escalation mail', async () => sink.escalations.length > seen, 15_000);
       const arrived = sink.escalations[seen]!.at;
@@ -212,8 +286,17 @@ async function main() {
       machine: machine(),
       mails: MAILS,
       rounds: ROUNDS,
-      outbox: { mails_per_s: Math.round(outboxRate), runs: outboxRuns.map((r) => Math.round(r.rate)), cpu_ms_per_mail: round2(median(outboxRuns.map((r) => r.cpuMsPerMail))), failed },
-      baseline_nodemailer_pool: { mails_per_s: Math.round(baseRate), runs: baseRuns.map((r) => Math.round(r.rate)), cpu_ms_per_mail: round2(median(baseRuns.map((r) => r.cpuMsPerMail))) },
+      outbox: {
+        mails_per_s: Math.round(outboxRate),
+        runs: outboxRuns.map((r) => Math.round(r.rate)),
+        cpu_ms_per_mail: round2(median(outboxRuns.map((r) => r.cpuMsPerMail))),
+        failed,
+      },
+      baseline_nodemailer_pool: {
+        mails_per_s: Math.round(baseRate),
+        runs: baseRuns.map((r) => Math.round(r.rate)),
+        cpu_ms_per_mail: round2(median(baseRuns.map((r) => r.cpuMsPerMail))),
+      },
       ratio: Number((outboxRate / baseRate).toFixed(3)),
       escalation: {
         deadline_to_mail_ms: escMs,
@@ -226,7 +309,9 @@ async function main() {
     console.log(JSON.stringify(result, null, 2));
 
     const met = (ok: boolean) => (ok ? '**met**' : '**not met**');
-    writeSection('mail', `
+    writeSection(
+      'mail',
+      `
 ## Mail
 
 Command: \`npm run bench:mail\` (${MAILS.toLocaleString('en-US')} mails per round, ${ROUNDS} rounds alternating with the baseline after one untimed warm-up round of ${WARMUP} each; medians). Measured ${new Date().toISOString().slice(0, 10)} on ${result.machine} (2 cores).
@@ -256,7 +341,8 @@ Baseline: the same rendered mail through pooled nodemailer alone (${POOL} connec
   here, where Redis and the SMTP sink already share the two cores.
 - **Machine:** 2 cores, shared; single runs vary, so compare the ratio rather than the absolute figures.
 - **Command:** \`npm run bench:mail\` (or \`npx tsx bench/mail-bench.ts\`; \`BENCH_MAILS\`, \`BENCH_ROUNDS\` for quick trials).
-`);
+`,
+    );
   } finally {
     await c.close().catch(() => undefined);
     await sink.stop();
@@ -267,8 +353,11 @@ Baseline: the same rendered mail through pooled nodemailer alone (${POOL} connec
 if (process.argv.includes('--sink')) {
   runSink();
 } else {
-  main().then(() => process.exit(0), (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

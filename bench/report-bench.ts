@@ -76,22 +76,45 @@ async function main() {
     // The API alone, on a clock fixed at NOW, with timers that schedule nothing (no ticket here has live timers).
     const prefix = uniquePrefix();
     const c = await compose(testConfig({ redisUrl: REDIS_URL, queuePrefix: prefix }), {
-      roles: { api: true, workers: false }, logger, clock, runtime: await testRuntime(db, REDIS_URL, prefix, async () => {}), ownRuntime: true,
-      timers: { schedule: async () => {}, ensure: async () => 0 }, mail: { queuedHook: false }, metrics: { defaultMetrics: false }, bootstrapAdmin: false,
+      roles: { api: true, workers: false },
+      logger,
+      clock,
+      runtime: await testRuntime(db, REDIS_URL, prefix, async () => {}),
+      ownRuntime: true,
+      timers: { schedule: async () => {}, ensure: async () => 0 },
+      mail: { queuedHook: false },
+      metrics: { defaultMetrics: false },
+      bootstrapAdmin: false,
     });
     closeStack = () => c.close();
     const { services, database } = c;
     const officer = await services.users.create({ email: 'officer@bench.kr', name: '민원인', role: 'officer' });
     const supervisor = await services.users.create({ email: 'supervisor@bench.kr', name: '감독자', role: 'supervisor' });
     const agents: number[] = [];
-    for (let i = 0; i < 20; i++) agents.push((await services.users.create({ email: `agent${i}@bench.kr`, name: `상담원 ${String(i + 1).padStart(2, '0')}`, role: 'agent' })).id);
+    for (let i = 0; i < 20; i++)
+      agents.push(
+        (await services.users.create({ email: `agent${i}@bench.kr`, name: `상담원 ${String(i + 1).padStart(2, '0')}`, role: 'agent' })).id,
+      );
     const calendar = await db.knex('calendars').where({ key: 'kr-public-office' }).first('id');
     const defaultPolicy = Number((await db.knex('sla_policies').where({ is_default: true }).first('id')).id);
-    const [bp] = await db.knex('sla_policies').insert({
-      name: '계약 문의 (근무시간 48시간)', match_category: '계약', match_priority: null, resolution_target: 'PT48H', first_response_target: null,
-      clock: 'business', calendar_id: calendar.id, pause_on_pending: true, warnings: '[]', escalations: '[]', is_default: false,
-      created_at: NOW, updated_at: NOW,
-    }).returning('id');
+    const [bp] = await db
+      .knex('sla_policies')
+      .insert({
+        name: '계약 문의 (근무시간 48시간)',
+        match_category: '계약',
+        match_priority: null,
+        resolution_target: 'PT48H',
+        first_response_target: null,
+        clock: 'business',
+        calendar_id: calendar.id,
+        pause_on_pending: true,
+        warnings: '[]',
+        escalations: '[]',
+        is_default: false,
+        created_at: NOW,
+        updated_at: NOW,
+      })
+      .returning('id');
     const businessPolicy = Number(typeof bp === 'object' ? bp.id : bp);
     // Resolution times are stored when a ticket resolves; the seed stores them as the engine would.
     const workingClock = await services.sla.clocks.forPolicy((await database.stores.sla.policy(businessPolicy))!);
@@ -111,13 +134,29 @@ async function main() {
       // Due on the wall clock for every ticket: the outcome is what is recorded, not recomputed.
       const due = received + 48 * H;
       const r = rnd();
-      let status = 'resolved', state = 'met', resolvedAt: number | null = null, breachedAt: number | null = null;
+      let status = 'resolved',
+        state = 'met',
+        resolvedAt: number | null = null,
+        breachedAt: number | null = null;
       if (r < 0.72) resolvedAt = received + Math.floor(rnd() * 47 * H) + 60_000;
-      else if (r < 0.84) { state = 'breached'; resolvedAt = due + Math.floor(rnd() * 72 * H) + 60_000; breachedAt = due; }
-      else if (r < 0.88) { status = 'closed'; resolvedAt = received + Math.floor(rnd() * 40 * H) + 60_000; }
-      else if (r < 0.93) { status = 'open'; state = 'breached'; breachedAt = due; }
-      else if (r < 0.96) { status = 'pending'; state = 'paused'; }
-      else { status = 'open'; state = 'running'; }
+      else if (r < 0.84) {
+        state = 'breached';
+        resolvedAt = due + Math.floor(rnd() * 72 * H) + 60_000;
+        breachedAt = due;
+      } else if (r < 0.88) {
+        status = 'closed';
+        resolvedAt = received + Math.floor(rnd() * 40 * H) + 60_000;
+      } else if (r < 0.93) {
+        status = 'open';
+        state = 'breached';
+        breachedAt = due;
+      } else if (r < 0.96) {
+        status = 'pending';
+        state = 'paused';
+      } else {
+        status = 'open';
+        state = 'running';
+      }
       const open = status === 'open' || status === 'pending';
       expected.tickets++;
       if (resolvedAt !== null) expected.resolved++;
@@ -127,28 +166,58 @@ async function main() {
       if (state === 'breached') breaches.push({ index: i, due, at: due + 1500 });
       const n = i + 1;
       tickets.push({
-        number: `PQ-2026-${String(n).padStart(6, '0')}`, subject: `문의 ${n}`, body: '조달 절차 문의',
-        category, priority: 'normal', status, channel: 'web', requester_id: officer.id,
+        number: `PQ-2026-${String(n).padStart(6, '0')}`,
+        subject: `문의 ${n}`,
+        body: '조달 절차 문의',
+        category,
+        priority: 'normal',
+        status,
+        channel: 'web',
+        requester_id: officer.id,
         assignee_id: rnd() < 0.9 ? agents[Math.floor(rnd() * agents.length)]! : null,
-        received_at: received, created_at: received, updated_at: resolvedAt ?? received, first_responded_at: null, resolved_at: resolvedAt,
-        resolution_seconds: resolvedAt === null ? null
-          : Math.round(business ? workingClock.between(new Date(received), new Date(resolvedAt)) : (resolvedAt - received) / 1000),
-        policy_id: business ? businessPolicy : defaultPolicy, sla_state: state, due_at: due,
-        sla_paused_at: state === 'paused' ? received + H : null, breached_at: breachedAt,
-        sla_stopped_at: resolvedAt, deadline_version: 1,
+        received_at: received,
+        created_at: received,
+        updated_at: resolvedAt ?? received,
+        first_responded_at: null,
+        resolved_at: resolvedAt,
+        resolution_seconds:
+          resolvedAt === null
+            ? null
+            : Math.round(business ? workingClock.between(new Date(received), new Date(resolvedAt)) : (resolvedAt - received) / 1000),
+        policy_id: business ? businessPolicy : defaultPolicy,
+        sla_state: state,
+        due_at: due,
+        sla_paused_at: state === 'paused' ? received + H : null,
+        breached_at: breachedAt,
+        sla_stopped_at: resolvedAt,
+        deadline_version: 1,
       });
-      if (resolvedAt !== null && rnd() < 0.4) ratings.push({ ticket_id: n, user_id: officer.id, score: 1 + Math.floor(rnd() * 5), created_at: resolvedAt });
+      if (resolvedAt !== null && rnd() < 0.4)
+        ratings.push({ ticket_id: n, user_id: officer.id, score: 1 + Math.floor(rnd() * 5), created_at: resolvedAt });
     }
     // One transaction, 500 rows per statement (knex writes a multi-row insert on SQLite as a
     // compound SELECT, which SQLite caps at 500 terms).
-    const milestones = breaches.map((b) => ({ ticket_id: b.index + 1, deadline_version: 1, milestone: 'breach', due_at: b.due, recorded_at: b.at, recovered: false }));
+    const milestones = breaches.map((b) => ({
+      ticket_id: b.index + 1,
+      deadline_version: 1,
+      milestone: 'breach',
+      due_at: b.due,
+      recorded_at: b.at,
+      recovered: false,
+    }));
     await db.knex.transaction(async (trx) => {
-      for (const [table, rows] of [['tickets', tickets], ['ratings', ratings], ['sla_milestones', milestones]] as const) {
+      for (const [table, rows] of [
+        ['tickets', tickets],
+        ['ratings', ratings],
+        ['sla_milestones', milestones],
+      ] as const) {
         for (let i = 0; i < rows.length; i += 500) await trx(table).insert(rows.slice(i, i + 500));
       }
     });
     const seedMs = performance.now() - started;
-    console.log(`inserted ${TICKETS} tickets, ${ratings.length} ratings, ${breaches.length} breach milestones in ${(seedMs / 1000).toFixed(1)} s`);
+    console.log(
+      `inserted ${TICKETS} tickets, ${ratings.length} ratings, ${breaches.length} breach milestones in ${(seedMs / 1000).toFixed(1)} s`,
+    );
 
     const server = c.app!.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -157,10 +226,12 @@ async function main() {
     const range = 'from=2026-01-01&to=2026-12-31';
 
     // The report must be right before its speed means anything.
-    const check = await (await fetch(`${base}/api/v1/reports/sla?${range}`, { headers: auth })).json() as Record<string, number>;
+    const check = (await (await fetch(`${base}/api/v1/reports/sla?${range}`, { headers: auth })).json()) as Record<string, number>;
     assert.deepEqual(
       { tickets: check.tickets, resolved: check.resolved, met: check.met, breached: check.breached, openOverdue: check.open_overdue },
-      expected, 'the report does not match the inserted outcomes');
+      expected,
+      'the report does not match the inserted outcomes',
+    );
 
     async function time(label: string, fn: () => Promise<unknown>) {
       const cold = performance.now();
@@ -174,18 +245,23 @@ async function main() {
         xs.push(performance.now() - t0);
       }
       const s = stats(xs);
-      console.log(`${label.padEnd(40)} median ${fmt(s.median).padStart(7)} ms   p95 ${fmt(s.p95).padStart(7)} ms   (first ${fmt(first)} ms)`);
+      console.log(
+        `${label.padEnd(40)} median ${fmt(s.median).padStart(7)} ms   p95 ${fmt(s.p95).padStart(7)} ms   (first ${fmt(first)} ms)`,
+      );
       return { label, first, ...s };
     }
-    const get = (q: string, accept = 'application/json') => async () => {
-      const res = await fetch(`${base}/api/v1/reports/sla?${q}`, { headers: { ...auth, accept } });
-      if (res.status !== 200) throw new Error(`${q}: ${res.status} ${await res.text()}`);
-      return res.arrayBuffer();
-    };
+    const get =
+      (q: string, accept = 'application/json') =>
+      async () => {
+        const res = await fetch(`${base}/api/v1/reports/sla?${q}`, { headers: { ...auth, accept } });
+        if (res.status !== 200) throw new Error(`${q}: ${res.status} ${await res.text()}`);
+        return res.arrayBuffer();
+      };
 
     const countBase = await time('baseline: select count(*) from tickets', () => db.knex('tickets').count({ c: '*' }));
     const scanBase = await time('baseline: scan received_at of the range', () =>
-      db.knex('tickets').where('received_at', '>=', YEAR_START).select('received_at'));
+      db.knex('tickets').where('received_at', '>=', YEAR_START).select('received_at'),
+    );
     const cases = [
       await time('GET /reports/sla (totals)', get(range)),
       await time('GET /reports/sla group_by=month', get(`${range}&group_by=month`)),
@@ -224,7 +300,9 @@ ${[row(countBase, true), row(scanBase, true), ...cases.map((c) => row(c))].join(
 - **Date:** ${new Date().toISOString().slice(0, 10)}.
 - **Command:** \`npm run bench:reports\` (or \`npx tsx bench/report-bench.ts\`).`;
     writeSection(DOC, 'reports', section);
-    console.log(`wrote the Reports section of ${path.relative(ROOT, DOC)}; aim ${slowest < AIM_MS ? 'met' : 'MISSED'} (slowest request ${fmt(slowest)} ms)`);
+    console.log(
+      `wrote the Reports section of ${path.relative(ROOT, DOC)}; aim ${slowest < AIM_MS ? 'met' : 'MISSED'} (slowest request ${fmt(slowest)} ms)`,
+    );
   } finally {
     await closeStack();
     await db.knex.destroy();

@@ -36,7 +36,9 @@ let current: number | null = null;
 function signalGroup(pid: number, sig: NodeJS.Signals) {
   try {
     process.kill(-pid, sig);
-  } catch { /* already gone */ }
+  } catch {
+    /* already gone */
+  }
 }
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
@@ -48,27 +50,42 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 /** Runs one bench in its own process group; resolves with its exit code, or null when it had to be killed. */
 function runOne(file: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawn('npx', ['tsx', path.join('bench', file)], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+    const child = spawn('npx', ['tsx', path.join('bench', file)], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true,
+    });
     current = child.pid ?? null;
     let killed = false;
     const timer = setTimeout(() => {
       killed = true;
       console.error(`run-all: ${file} exceeded the overall ${minutes(BOUND_MS)} bound; stopping it`);
       if (child.pid) signalGroup(child.pid, 'SIGTERM');
-      setTimeout(() => { if (child.pid && child.exitCode === null) signalGroup(child.pid, 'SIGKILL'); }, KILL_GRACE_MS).unref();
+      setTimeout(() => {
+        if (child.pid && child.exitCode === null) signalGroup(child.pid, 'SIGKILL');
+      }, KILL_GRACE_MS).unref();
     }, timeoutMs);
-    child.once('error', (err) => { console.error(`run-all: cannot start ${file}: ${err.message}`); });
+    child.once('error', (err) => {
+      console.error(`run-all: cannot start ${file}: ${err.message}`);
+    });
     child.once('close', (code) => {
       clearTimeout(timer);
       current = null;
-      resolve(killed ? null : code ?? 1);
+      resolve(killed ? null : (code ?? 1));
     });
   });
 }
 
 /** Removes whatever a bench left under its private queue prefix (best effort: Redis may be absent). */
 async function dropPrefix(prefix: string) {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: () => null, enableOfflineQueue: false });
+  const redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   redis.on('error', () => {});
   try {
     await redis.connect();
@@ -78,15 +95,19 @@ async function dropPrefix(prefix: string) {
       cursor = next;
       if (keys.length) await redis.del(...keys);
     } while (cursor !== '0');
-  } catch { /* no Redis, nothing to clean */ } finally {
+  } catch {
+    /* no Redis, nothing to clean */
+  } finally {
     redis.disconnect();
   }
 }
 
 function machine(): string {
   const cpus = os.cpus();
-  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, `
-    + `${os.type()} ${os.release()} ${os.arch()}, Node ${process.version} (shared machine: compare ratios rather than absolute figures)`;
+  return (
+    `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ` +
+    `${os.type()} ${os.release()} ${os.arch()}, Node ${process.version} (shared machine: compare ratios rather than absolute figures)`
+  );
 }
 
 /** Writes the run stamp right under the title (or replaces the previous one), keeping every other section. */
@@ -148,14 +169,21 @@ async function main() {
     const t0 = Date.now();
     const code = await runOne(file, env, left);
     const ms = Date.now() - t0;
-    outcomes.push(code === 0 ? { file, result: 'ok', ms } : code === null ? { file, result: 'timed out', ms } : { file, result: 'failed', ms, note: `exit code ${code}` });
+    outcomes.push(
+      code === 0
+        ? { file, result: 'ok', ms }
+        : code === null
+          ? { file, result: 'timed out', ms }
+          : { file, result: 'failed', ms, note: `exit code ${code}` },
+    );
     await dropPrefix(prefix);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
   const total = Date.now() - started.getTime();
   stamp(outcomes, started, total);
   console.log('\nrun-all summary:');
-  for (const o of outcomes) console.log(`  ${o.file.padEnd(18)} ${o.result}${o.note ? ` (${o.note})` : ''}${o.ms ? `, ${minutes(o.ms)}` : ''}`);
+  for (const o of outcomes)
+    console.log(`  ${o.file.padEnd(18)} ${o.result}${o.note ? ` (${o.note})` : ''}${o.ms ? `, ${minutes(o.ms)}` : ''}`);
   console.log(`stamped ${path.relative(ROOT, DOC)} (${minutes(total)} in all)`);
   process.exit(outcomes.some((o) => o.result === 'failed' || o.result === 'timed out') ? 1 : 0);
 }

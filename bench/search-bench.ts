@@ -45,15 +45,52 @@ function prng(seed: number) {
   };
 }
 
-const TOPICS = ['수의계약', '하자보수', '입찰보증금', '계약이행', '선금급여', '물가변동', '설계변경', '적격심사', '우선구매', '납품검사',
-  '대금지급', '지체상금', '공동수급', '기술평가', '단가계약', '다수공급자', '혁신제품', '사회적기업', '중증장애인', '여성기업'];
-const ORGS = ['서울특별시청', '부산광역시청', '대구교육청', '인천항만공사', '광주시설공단', '대전도시공사', '울산항만공사', '세종시청', '경기도청', '강원특별자치도청'];
+const TOPICS = [
+  '수의계약',
+  '하자보수',
+  '입찰보증금',
+  '계약이행',
+  '선금급여',
+  '물가변동',
+  '설계변경',
+  '적격심사',
+  '우선구매',
+  '납품검사',
+  '대금지급',
+  '지체상금',
+  '공동수급',
+  '기술평가',
+  '단가계약',
+  '다수공급자',
+  '혁신제품',
+  '사회적기업',
+  '중증장애인',
+  '여성기업',
+];
+const ORGS = [
+  '서울특별시청',
+  '부산광역시청',
+  '대구교육청',
+  '인천항만공사',
+  '광주시설공단',
+  '대전도시공사',
+  '울산항만공사',
+  '세종시청',
+  '경기도청',
+  '강원특별자치도청',
+];
 const SURNAMES = ['김', '이', '박', '최', '정', '강', '조', '윤', '장', '임'];
 const GIVEN = ['민준', '서연', '도윤', '하은', '시우', '지우', '주원', '서윤', '지호', '하린', '예준', '수아'];
 const pick = <T>(xs: readonly T[], r: () => number) => xs[Math.floor(r() * xs.length)]!;
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 
-interface Case { label: string; query: string; median: number; p95: number; found: number }
+interface Case {
+  label: string;
+  query: string;
+  median: number;
+  p95: number;
+  found: number;
+}
 
 async function seed(db: DbHandle, agentId: number) {
   const knex = db.knex;
@@ -62,8 +99,15 @@ async function seed(db: DbHandle, agentId: number) {
   const officers: Record<string, unknown>[] = [];
   for (let i = 0; i < OFFICERS; i++) {
     officers.push({
-      email: `buyer${String(i).padStart(4, '0')}@${['city', 'edu', 'port'][i % 3]}.go.kr`, name: `${pick(SURNAMES, rnd)}${pick(GIVEN, rnd)}${i}`,
-      role: 'officer', organization: ORGS[i % ORGS.length], locale: 'ko', active: true, token_hash: `bench${String(i).padStart(59, '0')}`, created_at: NOW, updated_at: NOW,
+      email: `buyer${String(i).padStart(4, '0')}@${['city', 'edu', 'port'][i % 3]}.go.kr`,
+      name: `${pick(SURNAMES, rnd)}${pick(GIVEN, rnd)}${i}`,
+      role: 'officer',
+      organization: ORGS[i % ORGS.length],
+      locale: 'ko',
+      active: true,
+      token_hash: `bench${String(i).padStart(59, '0')}`,
+      created_at: NOW,
+      updated_at: NOW,
     });
   }
   const started = performance.now();
@@ -77,26 +121,64 @@ async function seed(db: DbHandle, agentId: number) {
       for (let j = i; j < Math.min(TICKETS, i + 500); j++) {
         const received = NOW - Math.floor(rnd() * 300 * 24 * H);
         const r = rnd();
-        const [status, state] = r < 0.6 ? ['resolved', 'met'] : r < 0.7 ? ['closed', 'met'] : r < 0.8 ? ['pending', 'paused'] : r < 0.9 ? ['open', 'running'] : ['new', 'running'];
+        const [status, state] =
+          r < 0.6
+            ? ['resolved', 'met']
+            : r < 0.7
+              ? ['closed', 'met']
+              : r < 0.8
+                ? ['pending', 'paused']
+                : r < 0.9
+                  ? ['open', 'running']
+                  : ['new', 'running'];
         const topic = pick(TOPICS, rnd);
         tickets.push({
-          number: `PQ-2026-${String(j + 1).padStart(6, '0')}`, subject: `${topic} 관련 문의 (${pick(ORGS, rnd)})`,
+          number: `PQ-2026-${String(j + 1).padStart(6, '0')}`,
+          subject: `${topic} 관련 문의 (${pick(ORGS, rnd)})`,
           body: `${topic} 절차와 ${pick(TOPICS, rnd)} 기준을 알려주세요. 해당 건은 ${Math.floor(rnd() * 1e6)}원 규모입니다.`,
-          category: 'general', priority: 'normal', status, channel: 'web', requester_id: firstOfficer + (j % OFFICERS), assignee_id: r < 0.3 ? null : agentId,
-          received_at: received, created_at: received, updated_at: received, policy_id: policyId, sla_state: state, due_at: received + 48 * H,
-          sla_paused_at: state === 'paused' ? received + H : null, sla_stopped_at: state === 'met' ? received + 24 * H : null, deadline_version: 1,
+          category: 'general',
+          priority: 'normal',
+          status,
+          channel: 'web',
+          requester_id: firstOfficer + (j % OFFICERS),
+          assignee_id: r < 0.3 ? null : agentId,
+          received_at: received,
+          created_at: received,
+          updated_at: received,
+          policy_id: policyId,
+          sla_state: state,
+          due_at: received + 48 * H,
+          sla_paused_at: state === 'paused' ? received + H : null,
+          sla_stopped_at: state === 'met' ? received + 24 * H : null,
+          deadline_version: 1,
         });
         messages.push({
-          ticket_id: firstTicket + j, author_id: agentId, internal: rnd() < 0.2, created_at: received + H,
+          ticket_id: firstTicket + j,
+          author_id: agentId,
+          internal: rnd() < 0.2,
+          created_at: received + H,
           body: `검토 결과 ${pick(TOPICS, rnd)} 규정에 따라 처리됩니다. 문서번호 D-${String(j + 1).padStart(6, '0')} 참조.`,
         });
       }
       await trx('tickets').insert(tickets);
-      const ids = (await trx('messages').insert(messages).returning('id')).map((x: { id: number } | number) => (typeof x === 'object' ? x.id : x));
-      await indexTickets(trx, tickets.map((_, k) => firstTicket + i + k));
+      const ids = (await trx('messages').insert(messages).returning('id')).map((x: { id: number } | number) =>
+        typeof x === 'object' ? x.id : x,
+      );
+      await indexTickets(
+        trx,
+        tickets.map((_, k) => firstTicket + i + k),
+      );
       // SQLite returns only the last id of a multi-row insert; ids are consecutive in one transaction.
       const firstMessage = ids.length === messages.length ? ids[0]! : ids[ids.length - 1]! - messages.length + 1;
-      await indexMessages(trx, messages.map((m, k) => ({ id: firstMessage + k, ticketId: Number(m.ticket_id), internal: Boolean(m.internal), body: String(m.body) })));
+      await indexMessages(
+        trx,
+        messages.map((m, k) => ({
+          id: firstMessage + k,
+          ticketId: Number(m.ticket_id),
+          internal: Boolean(m.internal),
+          body: String(m.body),
+        })),
+      );
     }
   });
   if (db.engine === 'pg') await knex.raw('analyze');
@@ -110,8 +192,15 @@ async function measure(db: DbHandle, engine: string): Promise<{ cases: Case[]; b
   // The API alone, composed as production composes it, with timers that schedule nothing.
   const prefix = uniquePrefix();
   const c = await compose(testConfig({ redisUrl: REDIS_URL, queuePrefix: prefix, authFailureLimit: 1_000_000 }), {
-    roles: { api: true, workers: false }, logger, clock, runtime: await testRuntime(db, REDIS_URL, prefix, async () => {}), ownRuntime: true,
-    timers: { schedule: async () => {}, ensure: async () => 0 }, mail: { queuedHook: false }, metrics: { defaultMetrics: false }, bootstrapAdmin: false,
+    roles: { api: true, workers: false },
+    logger,
+    clock,
+    runtime: await testRuntime(db, REDIS_URL, prefix, async () => {}),
+    ownRuntime: true,
+    timers: { schedule: async () => {}, ensure: async () => 0 },
+    mail: { queuedHook: false },
+    metrics: { defaultMetrics: false },
+    bootstrapAdmin: false,
   });
   const { services } = c;
   const agent = await services.users.create({ email: 'agent@bench.kr', name: '상담원', role: 'agent' });
@@ -138,7 +227,9 @@ async function measure(db: DbHandle, engine: string): Promise<{ cases: Case[]; b
         xs.push(performance.now() - t0);
       }
       const c = { label, query: q ?? '(none)', median: median(xs), p95: percentile(xs, 95), found: first.items.length };
-      console.log(`${engine}: ${label.padEnd(36)} median ${fmt(c.median).padStart(6)} ms   p95 ${fmt(c.p95).padStart(6)} ms   ${c.found} items`);
+      console.log(
+        `${engine}: ${label.padEnd(36)} median ${fmt(c.median).padStart(6)} ms   p95 ${fmt(c.p95).padStart(6)} ms   ${c.found} items`,
+      );
       return c;
     }
     const baseline = await time('baseline: the list without q', null);
@@ -146,7 +237,12 @@ async function measure(db: DbHandle, engine: string): Promise<{ cases: Case[]; b
     const number = `PQ-2026-${pad(Math.floor(TICKETS * 0.54321))}`;
     const some = (items: unknown[]) => assert.ok(items.length > 0);
     const cases = [
-      await time('ticket number', number, (items) => assert.deepEqual(items.map((t) => t.number), [number])),
+      await time('ticket number', number, (items) =>
+        assert.deepEqual(
+          items.map((t) => t.number),
+          [number],
+        ),
+      ),
       await time('number digits only', number.slice(-6), (items) => assert.ok(items.some((t) => t.number === number))),
       await time('Hangul word of the subject', '하자보수', some),
       await time('requester e-mail', 'buyer0421@edu.go.kr', some),
@@ -174,7 +270,10 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   if (process.env.BENCH_PG !== '0') {
-    const pgdb = await freshPgDatabase().catch((err: Error) => { console.log(`PostgreSQL skipped: ${err.message}`); return null; });
+    const pgdb = await freshPgDatabase().catch((err: Error) => {
+      console.log(`PostgreSQL skipped: ${err.message}`);
+      return null;
+    });
     if (pgdb) {
       const pg = openDatabase({ databaseUrl: pgdb.url, sqliteFile: '' });
       try {
@@ -188,9 +287,15 @@ async function main() {
 
   const indexed = results.flatMap(({ r }) => r.cases.map((c) => c.median));
   const met = Math.max(...indexed) <= AIM_MS;
-  const rows = results.flatMap(({ engine, r }) => [r.baseline, ...r.cases, r.short].map((c) =>
-    `| ${engine} | ${c.label} | \`${c.query}\` | ${fmt(c.median)} | ${fmt(c.p95)} | ${c === r.baseline ? '—' : `${(c.median / r.baseline.median).toFixed(1)}×`} | ${c.found} |`));
-  writeSection('search', `## Search: \`GET /api/v1/tickets?q=…\`
+  const rows = results.flatMap(({ engine, r }) =>
+    [r.baseline, ...r.cases, r.short].map(
+      (c) =>
+        `| ${engine} | ${c.label} | \`${c.query}\` | ${fmt(c.median)} | ${fmt(c.p95)} | ${c === r.baseline ? '—' : `${(c.median / r.baseline.median).toFixed(1)}×`} | ${c.found} |`,
+    ),
+  );
+  writeSection(
+    'search',
+    `## Search: \`GET /api/v1/tickets?q=…\`
 
 Command: \`npm run bench:search\` (or \`npx tsx bench/search-bench.ts\`). Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
 **${TICKETS.toLocaleString('en-US')} tickets** per engine (one message each, a fifth of them internal notes; ${OFFICERS.toLocaleString('en-US')} officers),
@@ -211,7 +316,8 @@ ${rows.join('\n')}
   matches, so a common word stops after a page instead of sorting thousands of hits.
 - **Terms of one or two characters** (the last row) cannot use a trigram index: SQLite scans the documents, PostgreSQL
   tests the documents of each ticket along the queue order. Correct, but slower on SQLite, and slower still
-  for a rare short term; a longer term in the same query narrows the search first.`);
+  for a rare short term; a longer term in the same query narrows the search first.`,
+  );
   console.log(`wrote the Search section of docs/BENCHMARKS.md; aim ${met ? 'met' : 'MISSED'}`);
 }
 
@@ -219,4 +325,3 @@ main().catch((err) => {
   console.error(`search bench failed: ${String((err as Error).stack ?? err).slice(0, 800)}`);
   process.exit(1);
 });
-

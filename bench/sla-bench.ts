@@ -23,16 +23,38 @@ async function policy(s: TestStack, body: Record<string, unknown>) {
 }
 
 /** Inserts open tickets straight into the table (the API path is bench:api's business). */
-async function insertTickets(knex: Knex, n: number, requesterId: number, policyId: number, dueAt: (i: number) => number, receivedAt: (i: number) => number, tag: string) {
+async function insertTickets(
+  knex: Knex,
+  n: number,
+  requesterId: number,
+  policyId: number,
+  dueAt: (i: number) => number,
+  receivedAt: (i: number) => number,
+  tag: string,
+) {
   const now = Date.now();
   const ids: number[] = [];
   for (let i = 0; i < n; i += 500) {
     const rows = [];
     for (let j = i; j < Math.min(n, i + 500); j++) {
       rows.push({
-        number: `${tag}${j}`, subject: '벤치 문의', body: 'x', category: 'bench', priority: 'normal', status: 'new', channel: 'api',
-        requester_id: requesterId, received_at: receivedAt(j), created_at: now, updated_at: now, policy_id: policyId, sla_state: 'running',
-        due_at: dueAt(j), sla_paused_seconds: 0, escalation_level: 0, deadline_version: 1,
+        number: `${tag}${j}`,
+        subject: '벤치 문의',
+        body: 'x',
+        category: 'bench',
+        priority: 'normal',
+        status: 'new',
+        channel: 'api',
+        requester_id: requesterId,
+        received_at: receivedAt(j),
+        created_at: now,
+        updated_at: now,
+        policy_id: policyId,
+        sla_state: 'running',
+        due_at: dueAt(j),
+        sla_paused_seconds: 0,
+        escalation_level: 0,
+        deadline_version: 1,
       });
     }
     const res = await knex('tickets').insert(rows).returning('id');
@@ -45,7 +67,10 @@ async function insertTickets(knex: Knex, n: number, requesterId: number, policyI
 async function scheduleAll(s: TestStack, ids: number[]) {
   const tickets = [];
   for (let i = 0; i < ids.length; i += 1000) {
-    const part = await s.db.knex('tickets').whereIn('id', ids.slice(i, i + 1000)).select('id');
+    const part = await s.db
+      .knex('tickets')
+      .whereIn('id', ids.slice(i, i + 1000))
+      .select('id');
     tickets.push(...part.map((r) => Number(r.id)));
   }
   // reconcile() computes each live clock's milestones and adds the missing jobs: the same path
@@ -59,9 +84,24 @@ async function latenessRun() {
   const s = await testStack();
   try {
     const officer = await s.user('officer');
-    const p = await policy(s, { name: 'bench breach', match: { category: 'bench' }, resolution_target: 'PT1H', clock: 'calendar', warnings: [], escalations: [] });
+    const p = await policy(s, {
+      name: 'bench breach',
+      match: { category: 'bench' },
+      resolution_target: 'PT1H',
+      clock: 'calendar',
+      warnings: [],
+      escalations: [],
+    });
     const start = Date.now() + 30_000 + N_LATE * 0.3; // time to insert and schedule first (measured ~20 s at 100k)
-    const ids = await insertTickets(s.db.knex, N_LATE, officer.id, p.id, (i) => start + Math.floor((i / N_LATE) * SPREAD_S * 1000), (i) => start + Math.floor((i / N_LATE) * SPREAD_S * 1000) - 3600_000, 'L');
+    const ids = await insertTickets(
+      s.db.knex,
+      N_LATE,
+      officer.id,
+      p.id,
+      (i) => start + Math.floor((i / N_LATE) * SPREAD_S * 1000),
+      (i) => start + Math.floor((i / N_LATE) * SPREAD_S * 1000) - 3600_000,
+      'L',
+    );
     const sched = await scheduleAll(s, ids);
     if (Date.now() > start) throw new Error(`setup took too long (${sched.seconds}s); lower BENCH_SLA_TICKETS`);
     const workers = await startTestWorkers(s, { timerConcurrency: 16 });
@@ -72,20 +112,46 @@ async function latenessRun() {
         if (Number(n!.n) >= N_LATE || Date.now() > deadline) break;
         await new Promise((r) => setTimeout(r, 1000));
       }
-    } finally { await workers.close(); }
+    } finally {
+      await workers.close();
+    }
     const rows = await s.db.knex('sla_milestones').where({ milestone: 'breach' }).select('due_at', 'recorded_at');
     const late = rows.map((r) => Number(r.recorded_at) - Number(r.due_at));
-    return { recorded: rows.length, expected: N_LATE, p50: percentile(late, 50), p99: percentile(late, 99), max: Math.max(...late), schedule: sched };
-  } finally { await s.close(); }
+    return {
+      recorded: rows.length,
+      expected: N_LATE,
+      p50: percentile(late, 50),
+      p99: percentile(late, 99),
+      max: Math.max(...late),
+      schedule: sched,
+    };
+  } finally {
+    await s.close();
+  }
 }
 
 async function burstRun() {
   const s = await testStack();
   try {
     const officer = await s.user('officer');
-    const p = await policy(s, { name: 'bench burst', match: { category: 'bench' }, resolution_target: 'PT1H', clock: 'calendar', warnings: [], escalations: [] });
+    const p = await policy(s, {
+      name: 'bench burst',
+      match: { category: 'bench' },
+      resolution_target: 'PT1H',
+      clock: 'calendar',
+      warnings: [],
+      escalations: [],
+    });
     const due = Date.now() + 40_000;
-    const ids = await insertTickets(s.db.knex, N_BURST, officer.id, p.id, (i) => due + (i % 1000), () => due - 3600_000, 'B');
+    const ids = await insertTickets(
+      s.db.knex,
+      N_BURST,
+      officer.id,
+      p.id,
+      (i) => due + (i % 1000),
+      () => due - 3600_000,
+      'B',
+    );
     await scheduleAll(s, ids);
     const workers = await startTestWorkers(s, { timerConcurrency: 16 });
     try {
@@ -95,11 +161,15 @@ async function burstRun() {
         if (Number(n!.n) >= N_BURST || Date.now() > until) break;
         await new Promise((r) => setTimeout(r, 200));
       }
-    } finally { await workers.close(); }
+    } finally {
+      await workers.close();
+    }
     const rows = await s.db.knex('sla_milestones').where({ milestone: 'breach' }).select('due_at', 'recorded_at');
     const last = Math.max(...rows.map((r) => Number(r.recorded_at)));
     return { recorded: rows.length, expected: N_BURST, allWithinSeconds: (last - (due + 999)) / 1000 };
-  } finally { await s.close(); }
+  } finally {
+    await s.close();
+  }
 }
 
 async function stormAndMemoryRun() {
@@ -109,12 +179,30 @@ async function stormAndMemoryRun() {
     const admin = await s.services.users.authenticate(s.admin.token);
     const cal = await s.db.knex('calendars').where({ key: 'kr-working-days' }).first();
     // The shipped ladder: warnings at 12 h and 2 h, breach, escalations at +0 and +24 h: 5 jobs.
-    const p = await policy(s, { name: 'bench storm', match: { category: 'bench' }, resolution_target: 'PT48H', clock: 'business', calendar_id: cal.id,
-      warnings: ['PT12H', 'PT2H'], escalations: [{ after: 'PT0S', notify: ['role:supervisor'] }, { after: 'PT24H', notify: ['role:admin'] }] });
+    const p = await policy(s, {
+      name: 'bench storm',
+      match: { category: 'bench' },
+      resolution_target: 'PT48H',
+      clock: 'business',
+      calendar_id: cal.id,
+      warnings: ['PT12H', 'PT2H'],
+      escalations: [
+        { after: 'PT0S', notify: ['role:supervisor'] },
+        { after: 'PT24H', notify: ['role:admin'] },
+      ],
+    });
     const now = Date.now();
-    const policyRow = (await s.services.sla.clocks.forPolicy((await s.database.stores.sla.policy(p.id))!));
+    const policyRow = await s.services.sla.clocks.forPolicy((await s.database.stores.sla.policy(p.id))!);
     const due = policyRow.add(new Date(now), 48 * 3600).getTime();
-    const ids = await insertTickets(s.db.knex, N_STORM, officer.id, p.id, () => due, () => now, 'S');
+    const ids = await insertTickets(
+      s.db.knex,
+      N_STORM,
+      officer.id,
+      p.id,
+      () => due,
+      () => now,
+      'S',
+    );
     const info = async () => Number(/used_memory:(\d+)/.exec(await s.redis.info('memory'))![1]);
     const before = await info();
     const sched = await scheduleAll(s, ids);
@@ -123,15 +211,22 @@ async function stormAndMemoryRun() {
     // The holiday: the next weekday in Seoul, inside every ticket's window.
     const d = new Date(now + 9 * 3600_000);
     const kr = new Set(holidaySetDates(['KR']));
-    do d.setUTCDate(d.getUTCDate() + 1); while ([0, 6].includes(d.getUTCDay()) || kr.has(d.toISOString().slice(0, 10)));
+    do d.setUTCDate(d.getUTCDate() + 1);
+    while ([0, 6].includes(d.getUTCDay()) || kr.has(d.toISOString().slice(0, 10)));
     const t0 = Date.now();
     const res = await s.services.slaAdmin.addHoliday(admin, 'kr-working-days', { date: d.toISOString().slice(0, 10), name: '임시공휴일' });
     const stormSeconds = (Date.now() - t0) / 1000;
     return {
-      tickets: N_STORM, bytesPerTicket: Math.round((after - before) / N_STORM), delayedJobs: jobs.delayed, scheduleSeconds: sched.seconds,
-      stormSeconds, recalculated: res.recalculatedTickets,
+      tickets: N_STORM,
+      bytesPerTicket: Math.round((after - before) / N_STORM),
+      delayedJobs: jobs.delayed,
+      scheduleSeconds: sched.seconds,
+      stormSeconds,
+      recalculated: res.recalculatedTickets,
     };
-  } finally { await s.close(); }
+  } finally {
+    await s.close();
+  }
 }
 
 /** Bare BullMQ: delayed jobs whose processor only notes how late it ran — the floor under ours. */
@@ -143,12 +238,22 @@ async function bareRun() {
   const late: number[] = [];
   for (let i = 0; i < N_BARE; i += 1000) {
     const now = Date.now();
-    await q.addBulk(Array.from({ length: Math.min(1000, N_BARE - i) }, (_, k) => ({
-      name: 'x', data: {}, opts: { delay: start + Math.floor(((i + k) / N_BARE) * 30_000) - now, removeOnComplete: true },
-    })));
+    await q.addBulk(
+      Array.from({ length: Math.min(1000, N_BARE - i) }, (_, k) => ({
+        name: 'x',
+        data: {},
+        opts: { delay: start + Math.floor(((i + k) / N_BARE) * 30_000) - now, removeOnComplete: true },
+      })),
+    );
   }
   // due = the job's own timestamp + delay, as BullMQ sees it
-  const w = new Worker('bare', async (job) => { late.push(Date.now() - (job.timestamp + (job.opts.delay ?? 0))); }, { connection: workerConnection(REDIS_URL), prefix, concurrency: 16 });
+  const w = new Worker(
+    'bare',
+    async (job) => {
+      late.push(Date.now() - (job.timestamp + (job.opts.delay ?? 0)));
+    },
+    { connection: workerConnection(REDIS_URL), prefix, concurrency: 16 },
+  );
   const until = start + 90_000;
   while (late.length < N_BARE && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
   await w.close();
@@ -173,7 +278,9 @@ console.log('burst', burst);
 const storm = await stormAndMemoryRun();
 console.log('storm', storm);
 const redisHz = await hz();
-writeSection('sla', `
+writeSection(
+  'sla',
+  `
 ## SLA timers
 
 Command: \`npm run bench:sla\` (SQLite, workers in the bench process with timer concurrency 16, Redis \`hz ${redisHz}\`). Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
@@ -186,6 +293,7 @@ Command: \`npm run bench:sla\` (SQLite, workers in the bench process with timer 
 | Redis memory per open ticket (5 timer jobs, ids only) | ${storm.bytesPerTicket} B (${storm.delayedJobs.toLocaleString('en')} delayed jobs) | < 1.5 KiB | — |
 
 Polling helpdesks find breaches minutes to an hour late (Zammad every 5 min, osTicket's cron, Zendesk hourly).
-`);
+`,
+);
 void median;
 process.exit(0);

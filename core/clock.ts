@@ -10,7 +10,11 @@ export function manualClock(start: Date | string): Clock & { set(at: Date | stri
   let current = new Date(start);
   return {
     now: () => new Date(current),
-    set: (at) => { current = new Date(at); },
-    advance: (ms) => { current = new Date(current.getTime() + ms); },
+    set: (at) => {
+      current = new Date(at);
+    },
+    advance: (ms) => {
+      current = new Date(current.getTime() + ms);
+    },
   };
 }

@@ -18,18 +18,39 @@ export class DomainError extends Error {
   }
 }
 
-export class BadRequestError extends DomainError { override readonly status = 400; override readonly title = 'Bad Request'; }
-export class UnauthorizedError extends DomainError { override readonly status = 401; override readonly title = 'Unauthorized'; }
-export class ForbiddenError extends DomainError { override readonly status = 403; override readonly title = 'Forbidden'; }
-export class NotFoundError extends DomainError { override readonly status = 404; override readonly title = 'Not Found'; }
+export class BadRequestError extends DomainError {
+  override readonly status = 400;
+  override readonly title = 'Bad Request';
+}
+export class UnauthorizedError extends DomainError {
+  override readonly status = 401;
+  override readonly title = 'Unauthorized';
+}
+export class ForbiddenError extends DomainError {
+  override readonly status = 403;
+  override readonly title = 'Forbidden';
+}
+export class NotFoundError extends DomainError {
+  override readonly status = 404;
+  override readonly title = 'Not Found';
+}
 /** A 404 that hides something the caller may not see (never reveal that it exists); logged as a refusal. */
 export class HiddenError extends NotFoundError {
-  constructor(message: string, readonly target: { type: string; id: string }) {
+  constructor(
+    message: string,
+    readonly target: { type: string; id: string },
+  ) {
     super(message);
   }
 }
-export class ConflictError extends DomainError { override readonly status = 409; override readonly title = 'Conflict'; }
-export class UnsupportedMediaTypeError extends DomainError { override readonly status = 415; override readonly title = 'Unsupported Media Type'; }
+export class ConflictError extends DomainError {
+  override readonly status = 409;
+  override readonly title = 'Conflict';
+}
+export class UnsupportedMediaTypeError extends DomainError {
+  override readonly status = 415;
+  override readonly title = 'Unsupported Media Type';
+}
 export class ValidationError extends DomainError {
   override readonly status = 422;
   override readonly title = 'Validation Failed';
@@ -37,8 +58,14 @@ export class ValidationError extends DomainError {
     super(message, { errors });
   }
 }
-export class TooManyRequestsError extends DomainError { override readonly status = 429; override readonly title = 'Too Many Requests'; }
-export class ServiceUnavailableError extends DomainError { override readonly status = 503; override readonly title = 'Service Unavailable'; }
+export class TooManyRequestsError extends DomainError {
+  override readonly status = 429;
+  override readonly title = 'Too Many Requests';
+}
+export class ServiceUnavailableError extends DomainError {
+  override readonly status = 503;
+  override readonly title = 'Service Unavailable';
+}
 
 /** Shorthand for a 422 about a single field. */
 export function fieldError(path: string, message: string): ValidationError {

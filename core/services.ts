@@ -10,7 +10,13 @@ import { createTicketService } from './tickets/ticket-service';
 import { createUserService } from './users/user-service';
 
 /** Wires the use cases both entry points share, from the ports they need. */
-export function createServices(deps: { db: Database; clock: Clock; timers: TimerScheduler; logger: Logger; recalculationLeaseMs?: number }) {
+export function createServices(deps: {
+  db: Database;
+  clock: Clock;
+  timers: TimerScheduler;
+  logger: Logger;
+  recalculationLeaseMs?: number;
+}) {
   const sla = createSlaEngine(deps);
   return {
     sla,

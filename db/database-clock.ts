@@ -21,7 +21,10 @@ export interface DatabaseClock extends Clock {
  * answered, so the round trip can only make this clock read a little behind the database's,
  * never ahead: a milestone may be recorded a few milliseconds late, never early.
  */
-export async function databaseClock(db: DbHandle, opts: { resampleMs?: number; hostNow?: () => number; onError?: (err: unknown) => void } = {}): Promise<DatabaseClock> {
+export async function databaseClock(
+  db: DbHandle,
+  opts: { resampleMs?: number; hostNow?: () => number; onError?: (err: unknown) => void } = {},
+): Promise<DatabaseClock> {
   const hostNow = opts.hostNow ?? Date.now;
   let offset = 0;
   async function sync() {
@@ -29,7 +32,9 @@ export async function databaseClock(db: DbHandle, opts: { resampleMs?: number; h
     offset = dbNow - hostNow();
   }
   await sync();
-  const timer = setInterval(() => { sync().catch((err) => opts.onError?.(err)); }, opts.resampleMs ?? 60_000);
+  const timer = setInterval(() => {
+    sync().catch((err) => opts.onError?.(err));
+  }, opts.resampleMs ?? 60_000);
   timer.unref();
   return {
     now: () => new Date(hostNow() + offset),

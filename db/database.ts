@@ -30,9 +30,17 @@ function storesOn(knex: Knex, queued: number[] | null): Stores {
     notices: createNoticeStore(knex),
     outbox: queued
       ? {
-        enqueue: async (m, at) => { const id = await outbox.enqueue(m, at); queued.push(id); return id; },
-        enqueueMany: async (m, at) => { const ids = await outbox.enqueueMany(m, at); queued.push(...ids); return ids; },
-      }
+          enqueue: async (m, at) => {
+            const id = await outbox.enqueue(m, at);
+            queued.push(id);
+            return id;
+          },
+          enqueueMany: async (m, at) => {
+            const ids = await outbox.enqueueMany(m, at);
+            queued.push(...ids);
+            return ids;
+          },
+        }
       : outbox,
   };
 }
@@ -52,9 +60,11 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
       const queued: number[] = [];
       // Two requests that both checked "not there yet" (two ratings, two users whose e-mails
       // differ only in case): the unique key lets one in; the other is a duplicate, not a crash.
-      const result = await db.knex.transaction((trx) => fn(storesOn(trx, queued))).catch((err: unknown) => {
-        throw isUniqueViolation(err) ? new ConflictError('this duplicates a record that was created at the same moment') : err;
-      });
+      const result = await db.knex
+        .transaction((trx) => fn(storesOn(trx, queued)))
+        .catch((err: unknown) => {
+          throw isUniqueViolation(err) ? new ConflictError('this duplicates a record that was created at the same moment') : err;
+        });
       // Only committed rows are announced; a rolled-back mail never existed.
       if (queued.length && hooks.onMailQueued) hooks.onMailQueued(queued);
       return result;

@@ -24,9 +24,21 @@ class ImmediateTransaction extends Transaction_Sqlite {
     return this.query(conn, 'BEGIN IMMEDIATE;');
   }
 }
-interface Statement { reader: boolean; all(b: unknown[]): unknown[]; run(b: unknown[]): { lastInsertRowid: number | bigint; changes: number } }
-interface RawConnection { prepare(sql: string): Statement; __statements?: Map<string, Statement> }
-interface QueryObject { sql?: string; bindings?: unknown[]; response?: unknown; context?: unknown }
+interface Statement {
+  reader: boolean;
+  all(b: unknown[]): unknown[];
+  run(b: unknown[]): { lastInsertRowid: number | bigint; changes: number };
+}
+interface RawConnection {
+  prepare(sql: string): Statement;
+  __statements?: Map<string, Statement>;
+}
+interface QueryObject {
+  sql?: string;
+  bindings?: unknown[];
+  response?: unknown;
+  context?: unknown;
+}
 
 class ImmediateSqliteClient extends Client_BetterSQLite3 {
   override transaction(...args: unknown[]) {

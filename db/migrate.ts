@@ -11,7 +11,10 @@ import * as m009 from './migrations/009-fixed-figures';
 import * as m010 from './migrations/010-duration-caps';
 import * as m012 from './migrations/012-daily-notices';
 
-interface Migration { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
 
 // Migrations are listed here, not discovered on disk, so they run the same from TypeScript
 // sources (tsx) and from any bundle.

@@ -26,10 +26,14 @@ export function decodeCursor(cursor: string | undefined, arity: number): number[
   if (/^[A-Za-z0-9_-]+$/.test(cursor)) {
     try {
       parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    } catch { /* not JSON: refused below */ }
+    } catch {
+      /* not JSON: refused below */
+    }
   }
   if (!Array.isArray(parts) || parts.length !== arity || !parts.every((p) => Number.isSafeInteger(p))) {
-    throw new BadRequestError('cursor is not valid', { errors: [{ path: 'cursor', message: 'is not a cursor this list returned; start again without it' }] });
+    throw new BadRequestError('cursor is not valid', {
+      errors: [{ path: 'cursor', message: 'is not a cursor this list returned; start again without it' }],
+    });
   }
   return parts as number[];
 }

@@ -60,12 +60,26 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
   const all: RouteDef[] = [
     ...routes,
     route({
-      method: 'get', path: '/api/v1/openapi.json', operationId: 'getOpenApiDocument', summary: 'This OpenAPI 3.1 document', access: 'public', success: 200,
-      response: z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }), handler: doc,
+      method: 'get',
+      path: '/api/v1/openapi.json',
+      operationId: 'getOpenApiDocument',
+      summary: 'This OpenAPI 3.1 document',
+      access: 'public',
+      success: 200,
+      response: z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }),
+      handler: doc,
     }),
     route({
-      method: 'get', path: DOCS_PATH, operationId: 'getApiReference', summary: 'This document rendered (Swagger UI)', access: 'public', success: 200,
-      mediaTypes: ['text/html'], handler: ({ res }) => { res.type('html').send(docsPage()); },
+      method: 'get',
+      path: DOCS_PATH,
+      operationId: 'getApiReference',
+      summary: 'This document rendered (Swagger UI)',
+      access: 'public',
+      success: 200,
+      mediaTypes: ['text/html'],
+      handler: ({ res }) => {
+        res.type('html').send(docsPage());
+      },
     }),
   ];
   return all;
@@ -92,7 +106,8 @@ export function createApp(deps: AppDeps) {
     try {
       return await authenticate(req);
     } catch (err) {
-      if (err instanceof UnauthorizedError) await onRefused({ req, status: 401, user: null, route: `${req.method} ${req.originalUrl.split('?')[0]}`, target: null });
+      if (err instanceof UnauthorizedError)
+        await onRefused({ req, status: 401, user: null, route: `${req.method} ${req.originalUrl.split('?')[0]}`, target: null });
       throw err;
     }
   });
@@ -106,4 +121,3 @@ export function createApp(deps: AppDeps) {
   app.use(errorHandler(deps.logger));
   return app;
 }
-

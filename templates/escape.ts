@@ -37,5 +37,9 @@ const BODY_UNSAFE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\u202A-\u202E\u2066-\u2069]/
 
 /** Normalises free text from users (message bodies) to LF line ends without control characters. */
 export function cleanText(value: string): string {
-  return value.replace(/\r\n?/g, '\n').replace(/[\u2028\u2029]/g, '\n').replace(BODY_UNSAFE, '').trim();
+  return value
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u2028\u2029]/g, '\n')
+    .replace(BODY_UNSAFE, '')
+    .trim();
 }

@@ -24,9 +24,7 @@ export function greeting(locale: MailLocale, name: string | null | undefined): s
 /** A measured value with grouping and its unit (`1,234 KRW`); null reads as "no records". */
 export function measurement(locale: MailLocale, value: number | string | null, unit?: string | null): string {
   if (value === null) return locale === 'ko' ? '기록 없음' : 'no records';
-  const text = typeof value === 'number'
-    ? value.toLocaleString(locale === 'ko' ? 'ko-KR' : 'en-US', { maximumFractionDigits: 2 })
-    : value;
+  const text = typeof value === 'number' ? value.toLocaleString(locale === 'ko' ? 'ko-KR' : 'en-US', { maximumFractionDigits: 2 }) : value;
   return unit ? `${text} ${unit}` : text;
 }
 

@@ -22,15 +22,19 @@ function blockHtml(block: Block): string {
     }
     case 'fields': {
       const trs = block.rows
-        .map(([label, value]) =>
-          `<tr><th align="left" valign="top" style="padding:6px 12px 6px 0;color:#4b5563;font-weight:normal;white-space:nowrap;">${escapeHtml(label)}</th>` +
-          `<td valign="top" style="padding:6px 0;color:#1b1f24;font-weight:bold;">${multiline(value)}</td></tr>`)
+        .map(
+          ([label, value]) =>
+            `<tr><th align="left" valign="top" style="padding:6px 12px 6px 0;color:#4b5563;font-weight:normal;white-space:nowrap;">${escapeHtml(label)}</th>` +
+            `<td valign="top" style="padding:6px 0;color:#1b1f24;font-weight:bold;">${multiline(value)}</td></tr>`,
+        )
         .join('\n');
       return `<table role="presentation" cellpadding="0" cellspacing="0" style="margin:0 0 20px;border-collapse:collapse;font-size:15px;">\n${trs}\n</table>`;
     }
     case 'quote':
-      return `<p style="margin:0 0 6px;color:#4b5563;">${escapeHtml(block.label)}</p>` +
-        `<blockquote style="margin:0 0 20px;padding:12px 16px;border-left:4px solid #c7d2e0;background:#f6f8fb;color:#1b1f24;">${multiline(block.text)}</blockquote>`;
+      return (
+        `<p style="margin:0 0 6px;color:#4b5563;">${escapeHtml(block.label)}</p>` +
+        `<blockquote style="margin:0 0 20px;padding:12px 16px;border-left:4px solid #c7d2e0;background:#f6f8fb;color:#1b1f24;">${multiline(block.text)}</blockquote>`
+      );
   }
 }
 

@@ -4,7 +4,8 @@ import type { Block, MailContent } from './blocks';
 // Display width of a heading underline: Hangul is double width in a monospaced reader.
 function displayWidth(text: string): number {
   let width = 0;
-  for (const ch of text) width += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/.test(ch) ? 2 : 1;
+  for (const ch of text)
+    width += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/.test(ch) ? 2 : 1;
   return width;
 }
 
@@ -16,7 +17,10 @@ function blockText(block: Block): string {
     case 'fields':
       return block.rows.map(([label, value]) => `${label}: ${value.replace(/\n/g, '\n  ')}`).join('\n');
     case 'quote':
-      return `${block.label}\n${block.text.split('\n').map((line) => (line ? `> ${line}` : '>')).join('\n')}`;
+      return `${block.label}\n${block.text
+        .split('\n')
+        .map((line) => (line ? `> ${line}` : '>'))
+        .join('\n')}`;
   }
 }
 

@@ -72,14 +72,19 @@ export async function keepSchedulers(o: KeeperOptions) {
     const missing = o.specs.filter((_, i) => !present[i]);
     if (!missing.length) return;
     await install(queue, missing);
-    o.logger.warn({ restored: missing.map((s) => s.id) }, 'job schedulers were missing from Redis (flushed or restarted empty); restored them');
+    o.logger.warn(
+      { restored: missing.map((s) => s.id) },
+      'job schedulers were missing from Redis (flushed or restarted empty); restored them',
+    );
   };
 
   let inFlight: Promise<void> | null = null;
   const check = () => {
     inFlight ??= restoreMissing()
       .catch((err: unknown) => o.logger.warn({ err }, 'could not check the job schedulers; the next check will retry'))
-      .finally(() => { inFlight = null; });
+      .finally(() => {
+        inFlight = null;
+      });
     return inFlight;
   };
 

@@ -7,7 +7,12 @@ import { shortMilestoneKey } from '../core/sla/milestones';
  */
 export interface JobRegistry {
   'sla-timers': { milestone: { ticketId: number; version: number; key: string } };
-  maintenance: { reconcile: Record<string, never>; 'mail-sweep': Record<string, never>; 'standards-daily': Record<string, never>; 'holiday-data': Record<string, never> };
+  maintenance: {
+    reconcile: Record<string, never>;
+    'mail-sweep': Record<string, never>;
+    'standards-daily': Record<string, never>;
+    'holiday-data': Record<string, never>;
+  };
   mail: { send: { outboxId: number } };
 }
 export type QueueName = keyof JobRegistry;
@@ -21,8 +26,7 @@ export const QUEUE_NAMES: QueueName[] = ['sla-timers', 'maintenance', 'mail'];
  * (`123-2-w43200`, `123-2-b`, `123-2-e1`): with every field of the job hash under 64 bytes Redis
  * keeps it as a compact listpack, which halves the memory per open ticket (docs/BENCHMARKS.md).
  */
-export const timerJobId = (ticketId: number, version: number, key: string) =>
-  `${ticketId}-${version}-${shortMilestoneKey(key)}`;
+export const timerJobId = (ticketId: number, version: number, key: string) => `${ticketId}-${version}-${shortMilestoneKey(key)}`;
 
 export interface Queues {
   timers: Queue;
@@ -36,14 +40,21 @@ export interface Queues {
 export function openQueues(connection: ConnectionOptions, prefix: string): Queues {
   const mk = (name: QueueName) => {
     const q = new Queue(name, { connection, prefix });
-    q.on('error', () => { /* reported by readiness and by the failing call itself */ });
+    q.on('error', () => {
+      /* reported by readiness and by the failing call itself */
+    });
     return q;
   };
   const timers = mk('sla-timers');
   const maintenance = mk('maintenance');
   const mail = mk('mail');
   return {
-    timers, maintenance, mail, prefix,
-    async close() { await Promise.all([timers.close(), maintenance.close(), mail.close()]); },
+    timers,
+    maintenance,
+    mail,
+    prefix,
+    async close() {
+      await Promise.all([timers.close(), maintenance.close(), mail.close()]);
+    },
   };
 }

@@ -34,15 +34,23 @@ export interface WorkerOptions {
 export async function startWorkers(services: Services, queues: Queues, opts: WorkerOptions, logger: Logger) {
   const workers: Worker[] = [];
   const run = <Q extends QueueName>(queue: Q, handlers: Handlers<Q>, concurrency: number) => {
-    const w = new Worker(queue, async (job: Job, token?: string) => {
-      const h = (handlers as Record<string, (j: Job, t?: string) => Promise<unknown>>)[job.name];
-      if (!h) throw new UnrecoverableError(`no handler for job ${job.name} on queue ${queue}`);
-      return h(job, token);
-    }, {
-      connection: opts.connection, prefix: opts.prefix, concurrency,
-      lockDuration: opts.lockDurationMs ?? 30_000, stalledInterval: opts.stalledIntervalMs ?? 30_000,
-      removeOnComplete: { count: 0 }, removeOnFail: { count: 1000 },
-    });
+    const w = new Worker(
+      queue,
+      async (job: Job, token?: string) => {
+        const h = (handlers as Record<string, (j: Job, t?: string) => Promise<unknown>>)[job.name];
+        if (!h) throw new UnrecoverableError(`no handler for job ${job.name} on queue ${queue}`);
+        return h(job, token);
+      },
+      {
+        connection: opts.connection,
+        prefix: opts.prefix,
+        concurrency,
+        lockDuration: opts.lockDurationMs ?? 30_000,
+        stalledInterval: opts.stalledIntervalMs ?? 30_000,
+        removeOnComplete: { count: 0 },
+        removeOnFail: { count: 1000 },
+      },
+    );
     w.on('error', (err) => logger.error({ err, queue }, 'worker error'));
     w.on('failed', (job, err) => logger.warn({ err, queue, job: job?.id, attempts: job?.attemptsMade }, 'job failed'));
     workers.push(w);
@@ -52,17 +60,24 @@ export async function startWorkers(services: Services, queues: Queues, opts: Wor
   // The reconciler also re-queues mail whose job Redis lost, so one pass after a data loss
   // repairs both the timers and the outbox.
   const reconcile = reconcileProcessor(services.sla, logger, { onRepairs: opts.onReconcileRepairs, sweepMail: opts.extra?.mailSweep });
-  run('maintenance', {
-    reconcile,
-    'mail-sweep': async () => opts.extra?.mailSweep?.(),
-    'standards-daily': standardsDailyProcessor(services.standards),
-    'holiday-data': () => services.holidayData.check(),
-  }, 1);
+  run(
+    'maintenance',
+    {
+      reconcile,
+      'mail-sweep': async () => opts.extra?.mailSweep?.(),
+      'standards-daily': standardsDailyProcessor(services.standards),
+      'holiday-data': () => services.holidayData.check(),
+    },
+    1,
+  );
   if (opts.extra?.mail) run('mail', opts.extra.mail, 8);
 
   // The reconciler runs at start and then every interval, whichever worker process takes it.
   const schedulers = await keepSchedulers({
-    producer: queues.maintenance, connection: opts.connection, prefix: opts.prefix, logger,
+    producer: queues.maintenance,
+    connection: opts.connection,
+    prefix: opts.prefix,
+    logger,
     specs: maintenanceSchedulers(opts.reconcileIntervalMs, Boolean(opts.extra?.mailSweep)),
     checkEveryMs: opts.schedulerCheckMs ?? Math.min(opts.reconcileIntervalMs, 30_000),
   });

@@ -17,11 +17,15 @@ export function createAccessLogService(deps: { db: Database; clock: Clock }) {
       const at = clock.now();
       const who = r.actorId !== null ? `user:${r.actorId}` : `ip:${r.ip ?? '?'}`;
       const what = r.targetType !== null ? `${r.targetType}:${r.targetId}` : route;
-      return db.stores.accessLog.record({ ...r, at }, { key: `${who}|${what}|${r.status}`, window: Math.floor(at.getTime() / ACCESS_LOG_WINDOW_MS) });
+      return db.stores.accessLog.record(
+        { ...r, at },
+        { key: `${who}|${what}|${r.status}`, window: Math.floor(at.getTime() / ACCESS_LOG_WINDOW_MS) },
+      );
     },
 
     /** Admins' view, newest first. */
-    list: (filter: { status?: number; actorId?: number }, page: PageQuery): Promise<Page<AccessLogEntry>> => db.stores.accessLog.list(filter, page),
+    list: (filter: { status?: number; actorId?: number }, page: PageQuery): Promise<Page<AccessLogEntry>> =>
+      db.stores.accessLog.list(filter, page),
   };
 }
 

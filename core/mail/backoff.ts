@@ -48,11 +48,7 @@ function worstCaseElapsed(attempt: number, baseMs: number, maxMs: number, limit:
  * Missing options take DEFAULT_BACKOFF's values. Pure: `random` returns a number in [0, 1),
  * like Math.random.
  */
-export function nextAttemptDelay(
-  attempt: number,
-  opts: Partial<BackoffOptions>,
-  random: () => number,
-): number | null {
+export function nextAttemptDelay(attempt: number, opts: Partial<BackoffOptions>, random: () => number): number | null {
   if (!Number.isFinite(attempt)) throw new RangeError(`attempt must be a finite number, got ${attempt}`);
   const baseMs = opts.baseMs ?? DEFAULT_BACKOFF.baseMs;
   const maxMs = opts.maxMs ?? DEFAULT_BACKOFF.maxMs;

@@ -17,7 +17,10 @@ export class MailTransportClosedError extends Error {
 
 /** Thrown before any connection for a message that can never be sent (bad address, bad id). */
 export class MailInputError extends Error {
-  constructor(readonly code: 'EENVELOPE' | 'EMESSAGEID', message: string) {
+  constructor(
+    readonly code: 'EENVELOPE' | 'EMESSAGEID',
+    message: string,
+  ) {
     super(message);
     this.name = 'MailInputError';
   }
@@ -25,14 +28,42 @@ export class MailInputError extends Error {
 
 const TRANSIENT_CODES = new Set([
   // nodemailer: the connection ended or never got going; the message itself was not judged.
-  'ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'EPROTOCOL', 'EPROXY', 'EMAXLIMIT', 'EABORT',
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'EPROTOCOL',
+  'EPROXY',
+  'EMAXLIMIT',
+  'EABORT',
   // Node sockets, also found as originalCode under a nodemailer ESOCKET.
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'EHOSTDOWN',
-  'ENETUNREACH', 'ENETDOWN', 'ENETRESET', 'EAI_AGAIN', 'ENOTFOUND', 'EADDRNOTAVAIL',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENETRESET',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EADDRNOTAVAIL',
   // Faults of the installation rather than of the message (wrong password, bad certificate, a
   // full or read-only mail folder): failing every queued mail for good would lose them all,
   // while retrying lets them go once an admin fixes the setting; the retry window bounds it.
-  'EAUTH', 'ENOAUTH', 'ETLS', 'ENOSPC', 'EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY', 'EIO', 'EACCES', 'EPERM', 'EROFS',
+  'EAUTH',
+  'ENOAUTH',
+  'ETLS',
+  'ENOSPC',
+  'EMFILE',
+  'ENFILE',
+  'EAGAIN',
+  'EBUSY',
+  'EIO',
+  'EACCES',
+  'EPERM',
+  'EROFS',
   // This module's own: the worker is shutting down.
   'ECLOSED',
 ]);

@@ -6,7 +6,14 @@ import type { EventStore, MailOutcomeWrites, MailStore, OutboxRecord, ResetResul
 
 type Events = Pick<EventStore, 'add'>;
 
-async function addEvent(events: Events, ticketId: number | null, type: string, at: Date, actorId: number | null, data: Record<string, unknown>) {
+async function addEvent(
+  events: Events,
+  ticketId: number | null,
+  type: string,
+  at: Date,
+  actorId: number | null,
+  data: Record<string, unknown>,
+) {
   // Mails without a ticket (service-standard alerts) have no audit trail of their own.
   if (ticketId === null) return;
   // Not public: officers see their conversation, not the delivery machinery.
@@ -14,11 +21,19 @@ async function addEvent(events: Events, ticketId: number | null, type: string, a
 }
 
 /** Marks a pending row sent and records `email.sent`; false when another worker already recorded an outcome. */
-export function recordSent(store: Pick<MailStore, 'transaction'>, row: OutboxRecord, r: Parameters<MailOutcomeWrites['markSent']>[1]): Promise<boolean> {
+export function recordSent(
+  store: Pick<MailStore, 'transaction'>,
+  row: OutboxRecord,
+  r: Parameters<MailOutcomeWrites['markSent']>[1],
+): Promise<boolean> {
   return store.transaction(async ({ mail, events }) => {
     if (!(await mail.markSent(row, r))) return false;
     await addEvent(events, row.ticketId, 'email.sent', r.at, null, {
-      outbox_id: row.id, template: row.template, to: row.toAddress, message_id: r.messageId, attempts: row.attempts + 1,
+      outbox_id: row.id,
+      template: row.template,
+      to: row.toAddress,
+      message_id: r.messageId,
+      attempts: row.attempts + 1,
       response: r.response.slice(0, 200),
     });
     return true;
@@ -26,11 +41,19 @@ export function recordSent(store: Pick<MailStore, 'transaction'>, row: OutboxRec
 }
 
 /** Marks the row failed for good and records `email.failed`; only while `lease` is still the row's. */
-export function recordFailed(store: Pick<MailStore, 'transaction'>, row: OutboxRecord, r: Parameters<MailOutcomeWrites['markFailed']>[1]): Promise<boolean> {
+export function recordFailed(
+  store: Pick<MailStore, 'transaction'>,
+  row: OutboxRecord,
+  r: Parameters<MailOutcomeWrites['markFailed']>[1],
+): Promise<boolean> {
   return store.transaction(async ({ mail, events }) => {
     if (!(await mail.markFailed(row, r))) return false;
     await addEvent(events, row.ticketId, 'email.failed', r.at, null, {
-      outbox_id: row.id, template: row.template, to: row.toAddress, error: r.error, attempts: row.attempts + (r.attempted ? 1 : 0),
+      outbox_id: row.id,
+      template: row.template,
+      to: row.toAddress,
+      error: r.error,
+      attempts: row.attempts + (r.attempted ? 1 : 0),
     });
     return true;
   });
@@ -42,7 +65,10 @@ export function recordRequeued(store: Pick<MailStore, 'transaction'>, id: number
     const r = await mail.resetForRetry(id, at);
     if (r.result === 'requeued') {
       await addEvent(events, r.row.ticketId, 'email.requeued', at, actorId, {
-        outbox_id: id, template: r.row.template, to: r.row.toAddress, previous_error: r.previousError,
+        outbox_id: id,
+        template: r.row.template,
+        to: r.row.toAddress,
+        previous_error: r.previousError,
       });
     }
     return r;

@@ -29,7 +29,11 @@ export function threadMessageId(ticket: { id: number | string; createdAt: Date }
  * the row) keeps ids unique across installations that share a sender domain and across database
  * resets; without it a recipient's provider may drop a mail whose id it has already seen.
  */
-export function mailMessageId(outboxId: number | string, host: string, opts: { ticketId?: number | string | null; token?: string } = {}): string {
+export function mailMessageId(
+  outboxId: number | string,
+  host: string,
+  opts: { ticketId?: number | string | null; token?: string } = {},
+): string {
   const ticket = opts.ticketId === undefined || opts.ticketId === null ? '' : `.ticket-${idPart(opts.ticketId)}`;
   const token = opts.token ? `.${idPart(opts.token)}` : '';
   return `<outbox-${idPart(outboxId)}${ticket}${token}@${host}>`;

@@ -14,16 +14,35 @@ import { recordRequeued } from './mail-events';
 export async function enqueueMails(s: Pick<Stores, 'outbox' | 'events'>, now: Date, mails: NewMail[]): Promise<number[]> {
   if (mails.length === 0) return [];
   const ids = await s.outbox.enqueueMany(mails, now);
-  await s.events.addMany(mails.flatMap((m, i) => (m.ticketId !== null
-    ? [{ ticketId: m.ticketId, type: 'email.queued', at: now, actorId: null, public: false, data: { outbox_id: ids[i], template: m.template, to: m.toAddress } }]
-    : [])));
+  await s.events.addMany(
+    mails.flatMap((m, i) =>
+      m.ticketId !== null
+        ? [
+            {
+              ticketId: m.ticketId,
+              type: 'email.queued',
+              at: now,
+              actorId: null,
+              public: false,
+              data: { outbox_id: ids[i], template: m.template, to: m.toAddress },
+            },
+          ]
+        : [],
+    ),
+  );
   return ids;
 }
 
-interface Logger { warn(o: object, msg?: string): void }
+interface Logger {
+  warn(o: object, msg?: string): void;
+}
 
 /** The admin's side of the outbox. */
-export function createOutboxAdmin(deps: { store: Pick<MailStore, 'list' | 'now' | 'transaction'>; queue: Pick<MailQueue, 'requeue'>; logger: Logger }) {
+export function createOutboxAdmin(deps: {
+  store: Pick<MailStore, 'list' | 'now' | 'transaction'>;
+  queue: Pick<MailQueue, 'requeue'>;
+  logger: Logger;
+}) {
   const { store, queue, logger } = deps;
   return {
     /** Rows newest first, optionally of one status. */

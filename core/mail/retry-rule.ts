@@ -19,9 +19,7 @@ export interface RetryBounds {
 }
 
 /** What to do after a transient failure: wait and try again, or give up. */
-export type RetryDecision =
-  | { next: 'retry'; attempts: number; delayMs: number }
-  | { next: 'failed'; attempts: number; reason: string };
+export type RetryDecision = { next: 'retry'; attempts: number; delayMs: number } | { next: 'failed'; attempts: number; reason: string };
 
 /**
  * Decides after the row's `attempts`-th transient failure at `now` (the row's first attempt was at
@@ -29,16 +27,30 @@ export type RetryDecision =
  */
 export function afterTransientFailure(
   row: { attempts: number; firstAttemptAt: Date | null },
-  now: Date, error: string, bounds: RetryBounds, random: () => number,
+  now: Date,
+  error: string,
+  bounds: RetryBounds,
+  random: () => number,
 ): RetryDecision {
   const attempts = row.attempts + 1;
   const firstAt = row.firstAttemptAt?.getTime() ?? now.getTime();
-  const delayMs = nextAttemptDelay(attempts, {
-    baseMs: bounds.backoffBaseMs, maxMs: bounds.backoffMaxMs, maxTotalMs: bounds.retryMaxMs, elapsedMs: now.getTime() - firstAt,
-  }, random);
+  const delayMs = nextAttemptDelay(
+    attempts,
+    {
+      baseMs: bounds.backoffBaseMs,
+      maxMs: bounds.backoffMaxMs,
+      maxTotalMs: bounds.retryMaxMs,
+      elapsedMs: now.getTime() - firstAt,
+    },
+    random,
+  );
   if (delayMs === null) {
     const minutes = Math.round((now.getTime() - firstAt) / 60_000);
-    return { next: 'failed', attempts, reason: `gave up after ${attempts} attempts in ${minutes} min: ${error}`.slice(0, MAX_ERROR_LENGTH) };
+    return {
+      next: 'failed',
+      attempts,
+      reason: `gave up after ${attempts} attempts in ${minutes} min: ${error}`.slice(0, MAX_ERROR_LENGTH),
+    };
   }
   return { next: 'retry', attempts, delayMs };
 }

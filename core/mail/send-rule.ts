@@ -75,9 +75,10 @@ const DEFAULT_TIMEZONE = 'Asia/Seoul';
 /** The server's reply ("550 5.1.1 No such user") when there is one, else the error's code and message. */
 export function errorText(err: unknown): string {
   const e = (typeof err === 'object' && err !== null ? err : {}) as { response?: unknown; code?: unknown; message?: unknown };
-  const text = typeof e.response === 'string' && e.response
-    ? e.response
-    : [typeof e.code === 'string' ? e.code : '', typeof e.message === 'string' ? e.message : String(err)].filter(Boolean).join(': ');
+  const text =
+    typeof e.response === 'string' && e.response
+      ? e.response
+      : [typeof e.code === 'string' ? e.code : '', typeof e.message === 'string' ? e.message : String(err)].filter(Boolean).join(': ');
   return text.replace(/\s+/g, ' ').trim().slice(0, MAX_ERROR_LENGTH) || 'unknown error';
 }
 
@@ -99,7 +100,10 @@ function newToken(): string {
  */
 function threadOf(row: OutboxRecord, host: string): { root: string; isRoot: boolean } | null {
   if (row.ticketId === null || row.ticketCreatedAt === null) return null;
-  return { root: threadMessageId({ id: row.ticketId, createdAt: row.ticketCreatedAt }, host), isRoot: row.template === THREAD_ROOT_TEMPLATE };
+  return {
+    root: threadMessageId({ id: row.ticketId, createdAt: row.ticketCreatedAt }, host),
+    isRoot: row.template === THREAD_ROOT_TEMPLATE,
+  };
 }
 
 /** Creates the send rule; see the module comment for the claim/mark protocol. */
@@ -116,16 +120,25 @@ export function createSendRule(deps: {
   const tuning = deps.tuning ?? {};
   const leaseMs = tuning.leaseMs ?? DEFAULT_LEASE_MS;
   const sendTimeoutMs = tuning.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
-  if (!(leaseMs > sendTimeoutMs)) throw new RangeError(`mail lease (${leaseMs} ms) must be longer than the send timeout (${sendTimeoutMs} ms)`);
+  if (!(leaseMs > sendTimeoutMs))
+    throw new RangeError(`mail lease (${leaseMs} ms) must be longer than the send timeout (${sendTimeoutMs} ms)`);
   const host = config.mailHost;
   const random = tuning.random ?? Math.random;
 
   /** Records a transient failure, or the end of the retry window as a failure. */
   async function transientFailure(row: OutboxRecord, lease: Date, subject: string, error: string): Promise<SendOutcome> {
     const now = await store.now();
-    const decision = afterTransientFailure(row, now, error, {
-      retryMaxMs: config.mailRetryMaxMs, backoffBaseMs: tuning.backoffBaseMs, backoffMaxMs: tuning.backoffMaxMs,
-    }, random);
+    const decision = afterTransientFailure(
+      row,
+      now,
+      error,
+      {
+        retryMaxMs: config.mailRetryMaxMs,
+        backoffBaseMs: tuning.backoffBaseMs,
+        backoffMaxMs: tuning.backoffMaxMs,
+      },
+      random,
+    );
     const attempts = decision.attempts;
     if (decision.next === 'failed') {
       await recordFailed(store, row, { at: now, lease, subject, error: decision.reason, attempted: true });
@@ -181,11 +194,20 @@ export function createSendRule(deps: {
         const fresh = await store.load(outboxId);
         if (!fresh) return { outcome: 'skipped', outboxId, reason: 'missing' };
         if (fresh.status !== 'pending') return { outcome: 'skipped', outboxId, reason: fresh.status };
-        if (fresh.claimedUntil && fresh.claimedUntil.getTime() > now.getTime()) return { outcome: 'busy', outboxId, attempts: fresh.attempts, at: fresh.claimedUntil };
-        if (fresh.nextAttemptAt.getTime() > now.getTime()) return { outcome: 'not-due', outboxId, attempts: fresh.attempts, at: fresh.nextAttemptAt };
+        if (fresh.claimedUntil && fresh.claimedUntil.getTime() > now.getTime())
+          return { outcome: 'busy', outboxId, attempts: fresh.attempts, at: fresh.claimedUntil };
+        if (fresh.nextAttemptAt.getTime() > now.getTime())
+          return { outcome: 'not-due', outboxId, attempts: fresh.attempts, at: fresh.nextAttemptAt };
         return { outcome: 'busy', outboxId, attempts: fresh.attempts, at: new Date(now.getTime() + 1000) };
       }
-      const claimed: OutboxRecord = { ...row, token, messageId, claimedUntil: lease, interrupted, firstAttemptAt: row.firstAttemptAt ?? now };
+      const claimed: OutboxRecord = {
+        ...row,
+        token,
+        messageId,
+        claimedUntil: lease,
+        interrupted,
+        firstAttemptAt: row.firstAttemptAt ?? now,
+      };
 
       if (interruptedBefore && row.interrupted >= 1) {
         const error = `delivery uncertain: ${interrupted} sends were interrupted before their outcome was recorded; not sent again so the recipient gets at most two copies (Message-ID ${messageId})`;
@@ -193,7 +215,8 @@ export function createSendRule(deps: {
         logger.error({ outboxId, messageId }, 'mail interrupted twice; marked failed instead of a third send');
         return { outcome: 'failed', outboxId, attempts: row.attempts, error };
       }
-      if (interruptedBefore) logger.warn({ outboxId, messageId }, 'mail send was interrupted (worker crash?); sending again with the same Message-ID');
+      if (interruptedBefore)
+        logger.warn({ outboxId, messageId }, 'mail send was interrupted (worker crash?); sending again with the same Message-ID');
 
       let mail: RenderedMail;
       try {
@@ -210,9 +233,14 @@ export function createSendRule(deps: {
       try {
         const result = await transport.send({
           // Only the stored recipient: the row was written with it inside the business transaction.
-          to: claimed.toAddress, toName: claimed.toName,
-          subject: mail.subject, text: mail.text, html: mail.html,
-          messageId, inReplyTo: replyTo.inReplyTo, references: replyTo.references,
+          to: claimed.toAddress,
+          toName: claimed.toName,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          messageId,
+          inReplyTo: replyTo.inReplyTo,
+          references: replyTo.references,
           byPerson: isPersonalMessage(claimed.template),
         });
         response = result.response;

@@ -6,7 +6,9 @@
  */
 import type { MailQueue, MailStore } from '../ports';
 
-interface Logger { info(o: object, msg?: string): void }
+interface Logger {
+  info(o: object, msg?: string): void;
+}
 
 /** Settings of the sweeper. */
 export interface SweepOptions {
@@ -17,7 +19,12 @@ export interface SweepOptions {
 }
 
 /** Creates one sweep run; call it on a schedule. */
-export function createMailSweep(deps: { store: Pick<MailStore, 'now' | 'dueForSweep'>; queue: Pick<MailQueue, 'ensure'>; logger: Logger; options?: SweepOptions }) {
+export function createMailSweep(deps: {
+  store: Pick<MailStore, 'now' | 'dueForSweep'>;
+  queue: Pick<MailQueue, 'ensure'>;
+  logger: Logger;
+  options?: SweepOptions;
+}) {
   const batch = deps.options?.batch ?? 500;
   const graceMs = deps.options?.graceMs ?? 15_000;
   return async function sweep(): Promise<{ due: number; enqueued: number }> {

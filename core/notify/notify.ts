@@ -8,7 +8,9 @@ import { toRecipient, type Recipient } from './recipients';
 export type NoticeData<T extends TemplateName> = Omit<TemplateData[T], 'ticketId' | 'ticketNumber' | 'subject' | 'recipientName'>;
 
 /** One mail to queue: its template and typed data, its recipient, and the ticket it is about. */
-export type Notice = { [T in TemplateName]: { ticket: Ticket | null; template: T; to: User | Recipient; data: NoticeData<T> } }[TemplateName];
+export type Notice = {
+  [T in TemplateName]: { ticket: Ticket | null; template: T; to: User | Recipient; data: NoticeData<T> };
+}[TemplateName];
 
 /**
  * Queues one outbox row per notice in the caller's transaction and records `email.queued` on
@@ -16,20 +18,39 @@ export type Notice = { [T in TemplateName]: { ticket: Ticket | null; template: T
  * enqueueMails).
  */
 export async function notifyAll(s: Stores, now: Date, notices: Notice[]): Promise<number[]> {
-  return enqueueMails(s, now, notices.map(({ ticket, template, to, data }) => {
-    const r: Recipient = 'role' in to ? toRecipient(to) : to;
-    const base = ticket ? { ticketId: ticket.id, ticketNumber: ticket.number, subject: ticket.subject } : {};
-    return {
-      ticketId: ticket?.id ?? null, toUserId: r.userId, toAddress: r.address, toName: r.name, locale: r.locale,
-      // The ticket's fields come from the ticket itself; a template about a ticket sent without one
-      // fails at send time ("data lacks ticketId").
-      template, data: { ...base, ...data, recipientName: r.name },
-    } as Parameters<typeof enqueueMails>[2][number];
-  }));
+  return enqueueMails(
+    s,
+    now,
+    notices.map(({ ticket, template, to, data }) => {
+      const r: Recipient = 'role' in to ? toRecipient(to) : to;
+      const base = ticket ? { ticketId: ticket.id, ticketNumber: ticket.number, subject: ticket.subject } : {};
+      return {
+        ticketId: ticket?.id ?? null,
+        toUserId: r.userId,
+        toAddress: r.address,
+        toName: r.name,
+        locale: r.locale,
+        // The ticket's fields come from the ticket itself; a template about a ticket sent without one
+        // fails at send time ("data lacks ticketId").
+        template,
+        data: { ...base, ...data, recipientName: r.name },
+      } as Parameters<typeof enqueueMails>[2][number];
+    }),
+  );
 }
 
 /** Queues one template to several recipients about one ticket (or none); see notifyAll. */
-export async function notify<T extends TemplateName>(s: Stores, now: Date, ticket: Ticket | null, template: T,
-  to: (User | Recipient)[], data: NoticeData<T>): Promise<number[]> {
-  return notifyAll(s, now, to.map((who) => ({ ticket, template, to: who, data }) as Notice));
+export async function notify<T extends TemplateName>(
+  s: Stores,
+  now: Date,
+  ticket: Ticket | null,
+  template: T,
+  to: (User | Recipient)[],
+  data: NoticeData<T>,
+): Promise<number[]> {
+  return notifyAll(
+    s,
+    now,
+    to.map((who) => ({ ticket, template, to: who, data }) as Notice),
+  );
 }

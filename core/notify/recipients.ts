@@ -4,7 +4,12 @@ import { ROLES, atLeast, type Locale, type Role, type User } from '../model';
 import type { UserStore } from '../ports';
 
 /** One mail recipient: a stored user or a policy's `email:` target. */
-export interface Recipient { userId: number | null; address: string; name: string | null; locale: Locale }
+export interface Recipient {
+  userId: number | null;
+  address: string;
+  name: string | null;
+  locale: Locale;
+}
 
 export const toRecipient = (u: User): Recipient => ({ userId: u.id, address: u.email, name: u.name, locale: u.locale });
 
@@ -33,7 +38,8 @@ export async function userTargetProblems(users: UserStore, targets: readonly str
     if (!t.startsWith('user:')) continue;
     const u = await users.byId(Number(t.slice('user:'.length)));
     if (!u) out.push({ path: `${path}.${i}`, message: `no user has id ${t.slice('user:'.length)}` });
-    else if (!isStaff(u.role)) out.push({ path: `${path}.${i}`, message: `user ${u.id} is an ${u.role}, not staff; ${NOTIFY_TARGET_HINT}` });
+    else if (!isStaff(u.role))
+      out.push({ path: `${path}.${i}`, message: `user ${u.id} is an ${u.role}, not staff; ${NOTIFY_TARGET_HINT}` });
   }
   return out;
 }
@@ -46,8 +52,12 @@ export async function userTargetProblems(users: UserStore, targets: readonly str
  */
 export async function resolveTargets(users: UserStore, targets: string[]): Promise<Recipient[]> {
   const out = new Map<string, Recipient>();
-  const add = (r: Recipient) => { if (!out.has(r.address.toLowerCase())) out.set(r.address.toLowerCase(), r); };
-  const addStaff = (u: User) => { if (u.active && isStaff(u.role)) add(toRecipient(u)); };
+  const add = (r: Recipient) => {
+    if (!out.has(r.address.toLowerCase())) out.set(r.address.toLowerCase(), r);
+  };
+  const addStaff = (u: User) => {
+    if (u.active && isStaff(u.role)) add(toRecipient(u));
+  };
   for (const t of targets) {
     const i = t.indexOf(':');
     const kind = t.slice(0, i);

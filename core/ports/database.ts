@@ -1,9 +1,7 @@
 import type { ReportStore } from './reports';
 import type { StandardStore } from './standards';
 import type { OutboxStore } from './mail';
-import type {
-  AccessLogStore, EventStore, IdempotencyStore, NoticeStore, SlaStore, TicketStore, UserStore,
-} from './stores';
+import type { AccessLogStore, EventStore, IdempotencyStore, NoticeStore, SlaStore, TicketStore, UserStore } from './stores';
 
 /** Everything a use case may touch inside one transaction. */
 export interface Stores {

@@ -10,7 +10,11 @@ import type { RenderedMail, TemplateMail } from '../mail/template-data';
 
 /** One mail to queue: its recipient, the ticket it is about (or none), its template and typed data. */
 export type NewMail = {
-  ticketId: number | null; toUserId: number | null; toAddress: string; toName: string | null; locale: Locale;
+  ticketId: number | null;
+  toUserId: number | null;
+  toAddress: string;
+  toName: string | null;
+  locale: Locale;
 } & TemplateMail;
 
 /** Writes mail intents in the caller's transaction (the business transaction that causes them). */
@@ -71,7 +75,11 @@ export type ResetResult =
   | { result: 'missing'; row: null }
   | { result: 'not-failed'; row: OutboxRecord };
 
-export interface OutboxQuery { status?: OutboxStatus; limit: number; cursor?: string }
+export interface OutboxQuery {
+  status?: OutboxStatus;
+  limit: number;
+  cursor?: string;
+}
 
 /** The row changes that come with an `email.*` event; made inside MailStore.transaction only. */
 export interface MailOutcomeWrites {

@@ -1,5 +1,10 @@
 /** A milestone row the timer-lateness histogram reads: when it was due and when it was recorded (epoch ms). */
-export interface RecordedMilestone { id: number; dueAt: number; recordedAt: number; recovered: boolean }
+export interface RecordedMilestone {
+  id: number;
+  dueAt: number;
+  recordedAt: number;
+  recovered: boolean;
+}
 
 /** The counts the /metrics gauges read on each scrape; db/stores/report-store.ts provides them. */
 export interface MetricsSource {

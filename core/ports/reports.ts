@@ -4,14 +4,22 @@
 export type StoreGrouping = 'none' | 'assignee' | 'category' | 'seoul_day';
 
 /** Instants [from, to) of a report. */
-export interface ReportRange { from: Date; to: Date }
+export interface ReportRange {
+  from: Date;
+  to: Date;
+}
 
 /** Counts of one group, aggregated by the database. `key` is null for "no group" and for unassigned tickets. */
 export interface OutcomeCounts {
   key: string | null;
-  tickets: number; resolved: number; met: number; breached: number; openOverdue: number;
+  tickets: number;
+  resolved: number;
+  met: number;
+  breached: number;
+  openOverdue: number;
   /** Rated tickets and the sum of their 1–5 scores. */
-  rated: number; scoreSum: number;
+  rated: number;
+  scoreSum: number;
 }
 
 /** The queries the SLA report needs; db/stores/report-store.ts implements them portably. */
@@ -21,4 +29,3 @@ export interface ReportStore {
   resolutions(range: ReportRange, by: StoreGrouping): Promise<{ key: string | null; seconds: number }[]>;
   userNames(ids: number[]): Promise<Map<number, string>>;
 }
-

@@ -6,22 +6,53 @@ import type { Page, PageQuery, UserStore } from './stores';
 /** The stores of the service standards; db/stores/standard-store.ts implements them. */
 
 /** The adjustable part of a standard; the rest is the catalogue. */
-export interface StandardSettings { id: string; target: number; period: StandardPeriod; owners: string[]; createdAt: Date; updatedAt: Date }
+export interface StandardSettings {
+  id: string;
+  target: number;
+  period: StandardPeriod;
+  owners: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
 
 /** A stored record: what record-rules accepted, who posted it and when, and its void if it was voided. */
 export interface StoredStandardRecord {
-  id: number; standardId: string; subject: string | null; occurredAt: Date; value: number | null; ref: string | null;
-  note: string | null; eventAt: Date | null; createdBy: number | null; createdAt: Date;
-  voidedAt: Date | null; voidedBy: number | null; voidReason: string | null;
+  id: number;
+  standardId: string;
+  subject: string | null;
+  occurredAt: Date;
+  value: number | null;
+  ref: string | null;
+  note: string | null;
+  eventAt: Date | null;
+  createdBy: number | null;
+  createdAt: Date;
+  voidedAt: Date | null;
+  voidedBy: number | null;
+  voidReason: string | null;
 }
 
 /** Who voided a record, when and why. */
-export interface RecordVoid { at: Date; by: number; reason: string }
+export interface RecordVoid {
+  at: Date;
+  by: number;
+  reason: string;
+}
 
-export interface StandardAuditEntry { id: number; standardId: string; actorId: number | null; at: Date; changes: Record<string, { from: unknown; to: unknown }> }
+export interface StandardAuditEntry {
+  id: number;
+  standardId: string;
+  actorId: number | null;
+  at: Date;
+  changes: Record<string, { from: unknown; to: unknown }>;
+}
 
 /** The last status of one subject (`*` = the standard as a whole) in one period. */
-export interface StatusKey { standardId: string; subject: string; period: string }
+export interface StatusKey {
+  standardId: string;
+  subject: string;
+  period: string;
+}
 
 /** Ticket counts behind purchase-inquiry-48h; `breached` is shown, not judged (met < resolved is). */
 export type HelpdeskFigures = Required<HelpdeskCounts> & { breached: number };
@@ -39,7 +70,11 @@ export interface StandardStore {
   recordOf(standardId: string, id: number): Promise<StoredStandardRecord | null>;
   /** Voids a record that is not voided yet; false when it already was (a concurrent void won). */
   voidRecord(id: number, v: RecordVoid): Promise<boolean>;
-  listRecords(standardId: string, filter: { subject?: string; from?: Date; to?: Date }, page: PageQuery): Promise<Page<StoredStandardRecord>>;
+  listRecords(
+    standardId: string,
+    filter: { subject?: string; from?: Date; to?: Date },
+    page: PageQuery,
+  ): Promise<Page<StoredStandardRecord>>;
   statuses(standardId: string, periods: string[]): Promise<Map<string, Status>>;
   /** Compare-and-set of one status (`from` null = no row yet); false when another evaluation got there first. */
   setStatus(key: StatusKey, from: Status | null, to: Status, at: Date): Promise<boolean>;
@@ -47,11 +82,14 @@ export interface StandardStore {
   helpdesk(from: Date, to: Date, now: Date | null, nearDueMs: number): Promise<HelpdeskFigures>;
 }
 
-export interface StandardsStores { standards: StandardStore; users: UserStore; outbox: OutboxStore }
+export interface StandardsStores {
+  standards: StandardStore;
+  users: UserStore;
+  outbox: OutboxStore;
+}
 
 /** Like core's Database port; a Database whose Stores include `standards` satisfies it. */
 export interface StandardsDatabase {
   stores: StandardsStores;
   transaction<T>(fn: (s: StandardsStores) => Promise<T>): Promise<T>;
 }
-

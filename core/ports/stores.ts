@@ -1,11 +1,16 @@
-import type {
-  Channel, Locale, Message, Priority, Role, SlaClock, SlaPolicy, Ticket, TicketEvent, TicketStatus, User,
-} from '../model';
+import type { Channel, Locale, Message, Priority, Role, SlaClock, SlaPolicy, Ticket, TicketEvent, TicketStatus, User } from '../model';
 import type { CalendarSpec } from '../time/business-calendar';
 
 /** The stores db/ implements (the standards' and the report's are in their own files). */
 
-export interface NewUser { email: string; name: string; role: Role; organization: string | null; locale: Locale; tokenHash: string }
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  organization: string | null;
+  locale: Locale;
+  tokenHash: string;
+}
 
 export interface UserStore {
   insert(u: NewUser, at: Date): Promise<User>;
@@ -20,12 +25,26 @@ export interface UserStore {
   anyAdmin(): Promise<boolean>;
 }
 
-export interface PageQuery { limit: number; cursor?: string }
-export interface Page<T> { items: T[]; nextCursor: string | null }
+export interface PageQuery {
+  limit: number;
+  cursor?: string;
+}
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
 
 export interface NewTicket {
-  subject: string; body: string; category: string; priority: Priority; status: TicketStatus; channel: Channel;
-  requesterId: number; assigneeId: number | null; receivedAt: Date; sla: SlaClock;
+  subject: string;
+  body: string;
+  category: string;
+  priority: Priority;
+  status: TicketStatus;
+  channel: Channel;
+  requesterId: number;
+  assigneeId: number | null;
+  receivedAt: Date;
+  sla: SlaClock;
 }
 
 export interface TicketFilter {
@@ -41,7 +60,9 @@ export interface TicketFilter {
   sort: 'due_at' | '-created_at';
 }
 
-export type TicketPatch = Partial<Pick<Ticket, 'status' | 'assigneeId' | 'priority' | 'category' | 'firstRespondedAt' | 'resolvedAt' | 'resolutionSeconds'>> & { sla?: SlaClock };
+export type TicketPatch = Partial<
+  Pick<Ticket, 'status' | 'assigneeId' | 'priority' | 'category' | 'firstRespondedAt' | 'resolvedAt' | 'resolutionSeconds'>
+> & { sla?: SlaClock };
 
 export interface TicketStore {
   /** Inserts with a placeholder number; call assignNumber last in the same transaction. */
@@ -71,10 +92,18 @@ export interface EventStore {
 
 /** A refused request: 401, 403, or the 404 that hides another officer's inquiry. */
 export interface AccessRefusal {
-  at: Date; actorId: number | null; status: 401 | 403 | 404; method: string; path: string;
-  targetType: string | null; targetId: string | null; ip: string | null;
+  at: Date;
+  actorId: number | null;
+  status: 401 | 403 | 404;
+  method: string;
+  path: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
 }
-export interface AccessLogEntry extends AccessRefusal { id: number }
+export interface AccessLogEntry extends AccessRefusal {
+  id: number;
+}
 
 export interface AccessLogStore {
   /** Adds the row unless one with the same throttle key exists for the same window; true if added. */
@@ -89,27 +118,53 @@ export interface IdempotencyStore {
 }
 
 export interface CalendarRecord {
-  id: number; key: string; name: string; timezone: string;
-  hours: CalendarSpec['hours']; holidaySets: string[];
+  id: number;
+  key: string;
+  name: string;
+  timezone: string;
+  hours: CalendarSpec['hours'];
+  holidaySets: string[];
   /** Added holidays and removed set holidays. */
   holidays: { date: string; name: string; removed: boolean }[];
-  createdAt: Date; updatedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
-export interface MilestoneRecord { ticketId: number; version: number; milestone: string; dueAt: Date; recordedAt: Date; recovered: boolean }
+export interface MilestoneRecord {
+  ticketId: number;
+  version: number;
+  milestone: string;
+  dueAt: Date;
+  recordedAt: Date;
+  recovered: boolean;
+}
 
 export interface EscalationRecord {
-  id: number; ticketId: number; ticketNumber: string; ticketSubject: string; ticketStatus: TicketStatus;
+  id: number;
+  ticketId: number;
+  ticketNumber: string;
+  ticketSubject: string;
+  ticketStatus: TicketStatus;
   assignee: Pick<User, 'id' | 'name' | 'email' | 'organization'> | null;
-  level: number; createdAt: Date;
-  acknowledgedAt: Date | null; acknowledgedBy: number | null; acknowledgedNote: string | null; notified: string[];
+  level: number;
+  createdAt: Date;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: number | null;
+  acknowledgedNote: string | null;
+  notified: string[];
 }
 
 /**
  * A committed policy, calendar or holiday change whose open deadlines are still to be recomputed.
  * Whoever works on it holds a lease; the reconciler finishes one whose lease lapsed (a crash).
  */
-export interface PendingRecalculation { id: number; policyId: number | null; calendarId: number | null; reason: string; actorId: number | null }
+export interface PendingRecalculation {
+  id: number;
+  policyId: number | null;
+  calendarId: number | null;
+  reason: string;
+  actorId: number | null;
+}
 
 export interface SlaStore {
   policies(): Promise<SlaPolicy[]>;
@@ -124,7 +179,11 @@ export interface SlaStore {
   /** The calendars of these ids that exist, with their holidays, in two queries. */
   calendarsByIds(ids: number[]): Promise<CalendarRecord[]>;
   insertCalendar(c: Omit<CalendarRecord, 'id' | 'createdAt' | 'updatedAt' | 'holidays'>, at: Date): Promise<CalendarRecord>;
-  updateCalendar(id: number, c: Partial<Pick<CalendarRecord, 'name' | 'timezone' | 'hours' | 'holidaySets'>>, at: Date): Promise<CalendarRecord>;
+  updateCalendar(
+    id: number,
+    c: Partial<Pick<CalendarRecord, 'name' | 'timezone' | 'hours' | 'holidaySets'>>,
+    at: Date,
+  ): Promise<CalendarRecord>;
   setHoliday(calendarId: number, h: { date: string; name: string; removed: boolean }): Promise<void>;
   deleteHoliday(calendarId: number, date: string): Promise<void>;
   /** Inserts the milestone unless its (ticket, version, milestone) key exists; true if inserted. */

@@ -1,5 +1,10 @@
 /** One delayed timer job: the milestone `key` of a ticket's deadline `version`, due `at`. */
-export interface TimerJob { ticketId: number; version: number; key: string; at: Date }
+export interface TimerJob {
+  ticketId: number;
+  version: number;
+  key: string;
+  at: Date;
+}
 
 /** Schedules milestone jobs; implemented by workers/ on BullMQ. */
 export interface TimerScheduler {

@@ -38,15 +38,27 @@ export const REPORT_GROUPS = ['agent', 'category', 'month'] as const;
 export type ReportGroupBy = (typeof REPORT_GROUPS)[number];
 
 export interface SlaFigures {
-  tickets: number; resolved: number; met: number; breached: number; openOverdue: number;
+  tickets: number;
+  resolved: number;
+  met: number;
+  breached: number;
+  openOverdue: number;
   compliancePct: number | null;
-  resolutionSecondsP50: number | null; resolutionSecondsP90: number | null;
+  resolutionSecondsP50: number | null;
+  resolutionSecondsP90: number | null;
   satisfactionAvg100: number | null;
 }
-export interface SlaReportGroup extends SlaFigures { key: string; label: string }
+export interface SlaReportGroup extends SlaFigures {
+  key: string;
+  label: string;
+}
 /** The report: its local date range (`to` inclusive), the totals and, when grouped, one entry per group. */
 export interface SlaReport extends SlaFigures {
-  from: string; to: string; timezone: typeof SERVICE_TIME_ZONE; groupBy: ReportGroupBy | null; groups: SlaReportGroup[];
+  from: string;
+  to: string;
+  timezone: typeof SERVICE_TIME_ZONE;
+  groupBy: ReportGroupBy | null;
+  groups: SlaReportGroup[];
 }
 
 const DAY_MS = 86_400_000;
@@ -98,7 +110,10 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 export function figuresOf(c: Omit<OutcomeCounts, 'key'>, resolutionSeconds: ArrayLike<number>): SlaFigures {
   // A typed array sorts numerically without a comparator, several times faster on 100,000 values.
   const sorted = Float64Array.from(resolutionSeconds).sort();
-  const p = (q: number) => { const v = percentile(sorted, q); return v === null ? null : Math.round(v); };
+  const p = (q: number) => {
+    const v = percentile(sorted, q);
+    return v === null ? null : Math.round(v);
+  };
   const decided = c.met + c.breached;
   return {
     tickets: c.tickets,
@@ -116,28 +131,39 @@ export function figuresOf(c: Omit<OutcomeCounts, 'key'>, resolutionSeconds: Arra
 const ZERO: Omit<OutcomeCounts, 'key'> = { tickets: 0, resolved: 0, met: 0, breached: 0, openOverdue: 0, rated: 0, scoreSum: 0 };
 function addCounts(a: Omit<OutcomeCounts, 'key'>, b: Omit<OutcomeCounts, 'key'>): Omit<OutcomeCounts, 'key'> {
   return {
-    tickets: a.tickets + b.tickets, resolved: a.resolved + b.resolved, met: a.met + b.met, breached: a.breached + b.breached,
-    openOverdue: a.openOverdue + b.openOverdue, rated: a.rated + b.rated, scoreSum: a.scoreSum + b.scoreSum,
+    tickets: a.tickets + b.tickets,
+    resolved: a.resolved + b.resolved,
+    met: a.met + b.met,
+    breached: a.breached + b.breached,
+    openOverdue: a.openOverdue + b.openOverdue,
+    rated: a.rated + b.rated,
+    scoreSum: a.scoreSum + b.scoreSum,
   };
 }
 
 /** Every 'YYYY-MM' from the month of `from` to the month of `to`, both local dates. */
 export function monthsBetween(from: string, to: string): string[] {
   const out: string[] = [];
-  let y = Number(from.slice(0, 4)), m = Number(from.slice(5, 7));
+  let y = Number(from.slice(0, 4)),
+    m = Number(from.slice(5, 7));
   const end = to.slice(0, 7);
   for (;;) {
     const key = `${y}-${String(m).padStart(2, '0')}`;
     out.push(key);
     if (key >= end) return out;
     m += 1;
-    if (m > 12) { m = 1; y += 1; }
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
   }
 }
 
 /** Input of the pure assembly: what the store returned and each resolved ticket's time in seconds. */
 export interface ReportInput {
-  from: string; to: string; groupBy: ReportGroupBy | null;
+  from: string;
+  to: string;
+  groupBy: ReportGroupBy | null;
   counts: OutcomeCounts[];
   /** Resolution seconds of the resolved tickets by group key (already folded to a month for `month`; null = unassigned or no grouping). */
   resolutions: Map<string | null, number[]>;
@@ -164,7 +190,7 @@ export function assembleReport(inp: ReportInput): SlaReport {
     const keys = inp.groupBy === 'month' ? monthsBetween(inp.from, inp.to) : [...counts.keys()];
     const labelOf = (k: string) => {
       if (inp.groupBy !== 'agent') return k;
-      return k === UNASSIGNED_KEY ? UNASSIGNED_LABEL : inp.names.get(Number(k)) ?? `#${k}`;
+      return k === UNASSIGNED_KEY ? UNASSIGNED_LABEL : (inp.names.get(Number(k)) ?? `#${k}`);
     };
     groups = keys.map((k) => ({ key: k, label: labelOf(k), ...figuresOf(counts.get(k) ?? ZERO, seconds.get(k) ?? []) }));
     if (inp.groupBy === 'category') groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -203,9 +229,15 @@ export function createSlaReportService(deps: { store: ReportStore; clock: Clock 
         if (!list) resolutions.set(k, (list = []));
         list.push(r.seconds);
       }
-      const names = groupBy === 'agent'
-        ? await deps.store.userNames(counts.map((c) => c.key).filter((k): k is string => k !== null).map(Number))
-        : new Map<number, string>();
+      const names =
+        groupBy === 'agent'
+          ? await deps.store.userNames(
+              counts
+                .map((c) => c.key)
+                .filter((k): k is string => k !== null)
+                .map(Number),
+            )
+          : new Map<number, string>();
       return assembleReport({ from, to, groupBy, counts, resolutions, names });
     },
   };

@@ -38,8 +38,10 @@ export function createHolidayDataWatch(deps: { db: Database; clock: Clock; logge
         return notify(s, now, null, NOTICE, admins, { lastDate: OFFICIAL_LAST_DATE, daysLeft, packageName: HOLIDAY_DATA_PACKAGE });
       });
       if (mailed === null) return result;
-      logger.warn({ lastDate: OFFICIAL_LAST_DATE, daysLeft, mailedAdmins: mailed.length },
-        `official Korean holiday data ends ${OFFICIAL_LAST_DATE}: update ${HOLIDAY_DATA_PACKAGE}; later holidays are provisional`);
+      logger.warn(
+        { lastDate: OFFICIAL_LAST_DATE, daysLeft, mailedAdmins: mailed.length },
+        `official Korean holiday data ends ${OFFICIAL_LAST_DATE}: update ${HOLIDAY_DATA_PACKAGE}; later holidays are provisional`,
+      );
       return { ...result, warned: true };
     },
   };

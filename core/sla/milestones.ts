@@ -25,12 +25,19 @@ export const milestoneKey = {
 
 /** Every key a policy can give the milestones of one deadline version. */
 export function policyMilestoneKeys(policy: SlaPolicy): string[] {
-  return [...policy.warnings.map((w) => milestoneKey.warning(w)), milestoneKey.breach, ...policy.escalations.map((_, i) => milestoneKey.escalation(i + 1))];
+  return [
+    ...policy.warnings.map((w) => milestoneKey.warning(w)),
+    milestoneKey.breach,
+    ...policy.escalations.map((_, i) => milestoneKey.escalation(i + 1)),
+  ];
 }
 
 /** A key in short form (`w43200`, `b`, `e1`), as timer job ids carry it. */
 export function shortMilestoneKey(key: string): string {
-  return key.replace(/^warning-/, 'w').replace(/^breach$/, 'b').replace(/^escalation-/, 'e');
+  return key
+    .replace(/^warning-/, 'w')
+    .replace(/^breach$/, 'b')
+    .replace(/^escalation-/, 'e');
 }
 
 /**

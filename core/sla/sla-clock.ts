@@ -41,11 +41,19 @@ export interface ClockChange {
 }
 
 /** Applies a ticket status move at instant `at` to its clock. */
-export function onStatusChange(clock: SlaClock, policy: SlaPolicy, dc: DeadlineClock,
-  from: TicketStatus, to: TicketStatus, at: Date): ClockChange {
+export function onStatusChange(
+  clock: SlaClock,
+  policy: SlaPolicy,
+  dc: DeadlineClock,
+  from: TicketStatus,
+  to: TicketStatus,
+  at: Date,
+): ClockChange {
   const events: ClockChange['events'] = [];
   let c = { ...clock };
-  const bump = () => { c.version += 1; };
+  const bump = () => {
+    c.version += 1;
+  };
 
   if (to === 'pending' && policy.pauseOnPending && c.state === 'running') {
     c.state = 'paused';
@@ -105,8 +113,10 @@ function resume(c: SlaClock, policy: SlaPolicy, dc: DeadlineClock, since: Date, 
 export function recalculate(clock: SlaClock, policy: SlaPolicy, dc: DeadlineClock): SlaClock | null {
   if (clock.stoppedAt !== null) return null;
   const next = deriveDue(policy, dc, clock.startedAt, clock.pausedSeconds);
-  const same = ms(next.dueAt) === ms(clock.dueAt) && clock.policyId === policy.id
-    && (next.firstResponseDueAt?.getTime() ?? null) === (clock.firstResponseDueAt?.getTime() ?? null);
+  const same =
+    ms(next.dueAt) === ms(clock.dueAt) &&
+    clock.policyId === policy.id &&
+    (next.firstResponseDueAt?.getTime() ?? null) === (clock.firstResponseDueAt?.getTime() ?? null);
   if (same) return null;
   // A breached clock keeps its breach: moving the deadline later does not un-breach history.
   if (clock.state === 'breached') return { ...clock, policyId: policy.id, version: clock.version + 1 };

@@ -13,7 +13,11 @@ import { isOpenStatus } from '../tickets/status-machine';
 const RECALCULATION_LEASE_MS = 5 * 60_000;
 
 /** What one advance of a ticket's clock did, and what is still ahead of it. */
-export interface AdvanceResult { version: number; recorded: string[]; pending: Milestone[] }
+export interface AdvanceResult {
+  version: number;
+  recorded: string[];
+  pending: Milestone[];
+}
 
 /** The jobs a ticket's superseded deadline versions [from, to) may still have in Redis. */
 function supersededJobs(ticketId: number, from: number, to: number, policy: SlaPolicy): Omit<TimerJob, 'at'>[] {
@@ -28,7 +32,13 @@ function supersededJobs(ticketId: number, from: number, to: number, policy: SlaP
  * live clock's timers scheduled, and recomputes deadlines when policies or calendars change.
  * The database is the source of truth; timers are only a way to be on time.
  */
-export function createSlaEngine(deps: { db: Database; clock: Clock; timers: TimerScheduler; logger: Logger; recalculationLeaseMs?: number }) {
+export function createSlaEngine(deps: {
+  db: Database;
+  clock: Clock;
+  timers: TimerScheduler;
+  logger: Logger;
+  recalculationLeaseMs?: number;
+}) {
   const { db, clock, timers, logger } = deps;
   const clocks = createClockResolver(db.stores.sla);
   /**
@@ -55,10 +65,23 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
     const recorded: string[] = [];
     for (const m of due) {
       if (m.kind !== 'escalation' && before.has(m.key)) continue;
-      const milestoneId = await s.sla.recordMilestone({ ticketId: t.id, version: sla.version, milestone: m.key, dueAt: m.at, recordedAt: now, recovered });
+      const milestoneId = await s.sla.recordMilestone({
+        ticketId: t.id,
+        version: sla.version,
+        milestone: m.key,
+        dueAt: m.at,
+        recordedAt: now,
+        recovered,
+      });
       if (milestoneId === null) continue;
       recorded.push(m.key);
-      const data = { milestone: m.key, due_at: sla.dueAt.toISOString(), at: m.at.toISOString(), lateness_ms: now.getTime() - m.at.getTime(), recovered: recovered || undefined };
+      const data = {
+        milestone: m.key,
+        due_at: sla.dueAt.toISOString(),
+        at: m.at.toISOString(),
+        lateness_ms: now.getTime() - m.at.getTime(),
+        recovered: recovered || undefined,
+      };
       const ev = (type: string, extra: Record<string, unknown> = {}) =>
         s.events.add({ ticketId: t.id, type, at: now, actorId: null, public: false, data: { ...data, ...extra } });
       if (m.kind === 'warning') {
@@ -66,28 +89,47 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
         const assignee = t.assigneeId ? await s.users.byId(t.assigneeId) : null;
         const to = assignee?.active ? [assignee] : await s.users.activeByRole('agent');
         await notify(s, now, t, 'sla-warning', to, {
-          dueAt: sla.dueAt.toISOString(), remainingSeconds: m.param, milestone: 'resolution', clock: policy.clock,
-          assigneeName: assignee?.active ? assignee.name : null, priority: t.priority,
+          dueAt: sla.dueAt.toISOString(),
+          remainingSeconds: m.param,
+          milestone: 'resolution',
+          clock: policy.clock,
+          assigneeName: assignee?.active ? assignee.name : null,
+          priority: t.priority,
         });
       } else if (m.kind === 'breach') {
         sla = { ...sla, state: 'breached', breachedAt: sla.dueAt };
         await ev('sla.breached');
         const assignee = t.assigneeId ? await s.users.byId(t.assigneeId) : null;
-        if (assignee?.active) await notify(s, now, t, 'sla-breached', [assignee], {
-          dueAt: sla.dueAt.toISOString(), breachedAt: (sla.breachedAt ?? sla.dueAt).toISOString(), milestone: 'resolution',
-          assigneeName: assignee.name, priority: t.priority,
-        });
+        if (assignee?.active)
+          await notify(s, now, t, 'sla-breached', [assignee], {
+            dueAt: sla.dueAt.toISOString(),
+            breachedAt: (sla.breachedAt ?? sla.dueAt).toISOString(),
+            milestone: 'resolution',
+            assigneeName: assignee.name,
+            priority: t.priority,
+          });
       } else {
         const step = policy.escalations[m.param - 1]!;
         const recipients = await resolveTargets(s.users, step.notify);
-        const escalationId = await s.sla.insertEscalation({ ticketId: t.id, level: m.param, milestoneId, notified: recipients.map((r) => r.address), at: now });
+        const escalationId = await s.sla.insertEscalation({
+          ticketId: t.id,
+          level: m.param,
+          milestoneId,
+          notified: recipients.map((r) => r.address),
+          at: now,
+        });
         sla = { ...sla, escalationLevel: m.param };
         await ev('escalation.created', { escalation_id: escalationId, level: m.param, notified: recipients.map((r) => r.address) });
         // Fits both shapes: level 1 goes out as sla-breached, later levels as sla-escalation.
         const both = {
-          dueAt: sla.dueAt.toISOString(), breachedAt: (sla.breachedAt ?? sla.dueAt).toISOString(), milestone: 'resolution' as const,
-          level: m.param, overdueSeconds: Math.max(0, dc.between(sla.dueAt, now)), clock: policy.clock, priority: t.priority,
-          assigneeName: t.assigneeId ? (await s.users.byId(t.assigneeId))?.name ?? null : null,
+          dueAt: sla.dueAt.toISOString(),
+          breachedAt: (sla.breachedAt ?? sla.dueAt).toISOString(),
+          milestone: 'resolution' as const,
+          level: m.param,
+          overdueSeconds: Math.max(0, dc.between(sla.dueAt, now)),
+          clock: policy.clock,
+          priority: t.priority,
+          assigneeName: t.assigneeId ? ((await s.users.byId(t.assigneeId))?.name ?? null) : null,
         };
         if (m.param === 1) await notify(s, now, t, 'sla-breached', recipients, both);
         else await notify(s, now, t, 'sla-escalation', recipients, both);
@@ -134,7 +176,9 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
     // Deadlines first, so the timers below are checked against the rules in force.
     const recalculated = await finishLapsedRecalculations();
     let afterId = 0;
-    let tickets = 0, recorded = 0, jobsRestored = 0;
+    let tickets = 0,
+      recorded = 0,
+      jobsRestored = 0;
     for (;;) {
       const ids = await db.stores.tickets.liveIds({ afterId, limit: batch });
       if (ids.length === 0) break;
@@ -160,7 +204,12 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
           recorded += r.recorded.length;
           for (const m of r.pending) jobs.push({ ticketId: t.id, version: r.version, key: m.key, at: m.at });
         } else {
-          jobs.push(...jobsOf(t, all.filter((m) => m.at.getTime() > now.getTime())));
+          jobs.push(
+            ...jobsOf(
+              t,
+              all.filter((m) => m.at.getTime() > now.getTime()),
+            ),
+          );
         }
       }
       jobsRestored += await timers.ensure(jobs);
@@ -177,7 +226,10 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
    * finishes it: no open deadline stays on the old rules. Batches keep each transaction short
    * (SQLite has one writer; a 100,000-ticket change must not stall every other write).
    */
-  async function changeAndRecalculate<T>(change: (s: Stores) => Promise<T>, what: Omit<PendingRecalculation, 'id'>): Promise<{ result: T; recalculated: number }> {
+  async function changeAndRecalculate<T>(
+    change: (s: Stores) => Promise<T>,
+    what: Omit<PendingRecalculation, 'id'>,
+  ): Promise<{ result: T; recalculated: number }> {
     const leaseUntil = await leaseEnd();
     const { result, pending } = await db.transaction(async (s) => {
       const result = await change(s);
@@ -223,13 +275,25 @@ export function createSlaEngine(deps: { db: Database; clock: Clock; timers: Time
             const next = recalculateClock(t.sla, p.policy, p.dc);
             if (!next) continue;
             const moved = { old_due_at: t.sla.dueAt.toISOString(), new_due_at: next.dueAt.toISOString() };
-            events.push({ ticketId: t.id, type: 'sla.recalculated', at: now, actorId: r.actorId, public: false, data: { ...moved, reason: r.reason } });
+            events.push({
+              ticketId: t.id,
+              type: 'sla.recalculated',
+              at: now,
+              actorId: r.actorId,
+              public: false,
+              data: { ...moved, reason: r.reason },
+            });
             if (next.dueAt.getTime() !== t.sla.dueAt.getTime()) {
               if (!requesters.has(t.requesterId)) requesters.set(t.requesterId, await s.users.byId(t.requesterId));
               const requester = requesters.get(t.requesterId);
               // Only officers wait on a deadline they were told; staff see it on the ticket.
               if (requester?.role === 'officer' && requester.active) {
-                notices.push({ ticket: t, template: 'deadline-changed', to: requester, data: { oldDueAt: moved.old_due_at, newDueAt: moved.new_due_at } });
+                notices.push({
+                  ticket: t,
+                  template: 'deadline-changed',
+                  to: requester,
+                  data: { oldDueAt: moved.old_due_at, newDueAt: moved.new_due_at },
+                });
               }
             }
             await s.tickets.update(t.id, { sla: next }, now);

@@ -132,7 +132,13 @@ export function alertsBetween(prev: Evaluation | null | undefined, next: Evaluat
   const before = new Map((prev?.subjects ?? []).map((s) => [`${s.period}|${s.subject}`, s.status]));
   return next.subjects
     .filter((s) => statusChanged(before.get(`${s.period}|${s.subject}`), s.status))
-    .map((s) => ({ standard: next.standard, subject: s.subject, period: s.period, from: before.get(`${s.period}|${s.subject}`) ?? null, to: s.status }));
+    .map((s) => ({
+      standard: next.standard,
+      subject: s.subject,
+      period: s.period,
+      from: before.get(`${s.period}|${s.subject}`) ?? null,
+      to: s.status,
+    }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -228,7 +234,10 @@ function cumulative(s: Standard, records: readonly StandardRecord[], w: Window, 
     return { target: s.target, actual: round2(a), status: paceStatus(a, s.target, w), subjects: [] };
   }
   const subjects = subjectsOf(s, records, w, extras).map((subject) => {
-    const a = amount(s, rs.filter((r) => r.subject === subject));
+    const a = amount(
+      s,
+      rs.filter((r) => r.subject === subject),
+    );
     return { subject, period: w.period.label, actual: round2(a), target: s.target, status: paceStatus(a, s.target, w) };
   });
   return aggregate(s.target, w, subjects);
@@ -253,9 +262,8 @@ function perItem(s: Standard, records: readonly StandardRecord[], w: Window, ext
     const rs = known.filter((r) => r.subject === subject);
     const reached = Math.max(-1, ...rs.map((r) => stages.indexOf(r.ref ?? '')));
     const ahead = stages.length - 1 - reached;
-    const status: Status = rs.length >= s.target ? 'met'
-      : stages.length > 0 && ahead === 0 ? 'missed'
-      : rs.length + ahead < s.target ? 'at_risk' : 'on_track';
+    const status: Status =
+      rs.length >= s.target ? 'met' : stages.length > 0 && ahead === 0 ? 'missed' : rs.length + ahead < s.target ? 'at_risk' : 'on_track';
     return { subject, period: w.period.label, actual: rs.length, target: s.target, status };
   });
   if (subjects.length === 0) return { target: s.target, actual: null, status: 'met', subjects };
@@ -319,9 +327,8 @@ function helpdesk(s: Standard, w: Window, h: HelpdeskCounts | undefined): Outcom
   if (counts.some((n) => !Number.isInteger(n) || n < 0) || h.met > h.resolved) {
     throw new RangeError(`${s.id}: helpdesk counts must be whole numbers ≥ 0 with met ≤ resolved`);
   }
-  const status: Status = h.met < h.resolved || (h.open_overdue ?? 0) > 0 ? 'missed'
-    : w.ended ? 'met'
-    : (h.open_near_due ?? 0) > 0 ? 'at_risk' : 'on_track';
+  const status: Status =
+    h.met < h.resolved || (h.open_overdue ?? 0) > 0 ? 'missed' : w.ended ? 'met' : (h.open_near_due ?? 0) > 0 ? 'at_risk' : 'on_track';
   return { target: s.target, actual: h.resolved ? round2((100 * h.met) / h.resolved) : null, status, subjects: [] };
 }
 
@@ -355,7 +362,13 @@ function measure(s: Standard, records: readonly StandardRecord[], w: Window, ext
  * entry per (subject, started month); a yearly standard over a month is the year as it stood at
  * the end of that month (year to date).
  */
-export function evaluate(standard: Standard, records: readonly StandardRecord[], period: Period, now: Date, extras: EvaluateExtras = {}): Evaluation {
+export function evaluate(
+  standard: Standard,
+  records: readonly StandardRecord[],
+  period: Period,
+  now: Date,
+  extras: EvaluateExtras = {},
+): Evaluation {
   if (standard.period === 'month' && period.grain === 'year') {
     return combineMonths(standard, period, evaluateMonths(standard, records, period, now, extras), now);
   }
@@ -369,7 +382,13 @@ export function evaluate(standard: Standard, records: readonly StandardRecord[],
 }
 
 /** One evaluation per month of `year` that has started by `now` (a year spec, number or period). */
-export function evaluateMonths(standard: Standard, records: readonly StandardRecord[], year: Period | string | number, now: Date, extras: EvaluateExtras = {}): Evaluation[] {
+export function evaluateMonths(
+  standard: Standard,
+  records: readonly StandardRecord[],
+  year: Period | string | number,
+  now: Date,
+  extras: EvaluateExtras = {},
+): Evaluation[] {
   const y = typeof year === 'object' ? enclosingYear(year) : periodFor(String(year));
   return monthsOf(y)
     .filter((m) => m.from.getTime() <= now.getTime())
@@ -377,15 +396,18 @@ export function evaluateMonths(standard: Standard, records: readonly StandardRec
 }
 
 function combineMonths(s: Standard, year: Period, months: Evaluation[], now: Date): Evaluation {
-  const subjects = months.flatMap((e): SubjectResult[] => e.subjects.length
-    ? e.subjects
-    : [{ subject: '*', period: e.period.label, actual: e.actual ?? 0, target: e.target, status: e.status }]);
+  const subjects = months.flatMap((e): SubjectResult[] =>
+    e.subjects.length ? e.subjects : [{ subject: '*', period: e.period.label, actual: e.actual ?? 0, target: e.target, status: e.status }],
+  );
   return {
     standard: s.id,
     period: { from: year.from, to: year.to, label: year.label },
     as_of: minDate(now, year.to),
     target: s.target,
-    status: worstStatus(months.map((e) => e.status), 'on_track'),
+    status: worstStatus(
+      months.map((e) => e.status),
+      'on_track',
+    ),
     actual: months.length ? Math.min(...months.map((e) => e.actual ?? 0)) : null,
     subjects,
   };

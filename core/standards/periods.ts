@@ -62,7 +62,10 @@ export function periodFor(spec: string, tz: string = SEOUL): Period {
   const y = YEAR_RE.exec(s);
   const m = MONTH_RE.exec(s);
   if (!y && !m) {
-    throw new PeriodSpecError('period', `period ${JSON.stringify(spec)} is not a year or a month; write "2026" for a year or "2026-03" for a month`);
+    throw new PeriodSpecError(
+      'period',
+      `period ${JSON.stringify(spec)} is not a year or a month; write "2026" for a year or "2026-03" for a month`,
+    );
   }
   const year = Number((y ?? m)![1]);
   if (year < MIN_YEAR || year > MAX_YEAR) {
@@ -77,7 +80,10 @@ export function periodFor(spec: string, tz: string = SEOUL): Period {
 }
 
 /** Like periodFor, but returns the problem instead of throwing (for request validation). */
-export function tryPeriodFor(spec: string, tz: string = SEOUL): { ok: true; period: Period } | { ok: false; path: string; message: string } {
+export function tryPeriodFor(
+  spec: string,
+  tz: string = SEOUL,
+): { ok: true; period: Period } | { ok: false; path: string; message: string } {
   try {
     return { ok: true, period: periodFor(spec, tz) };
   } catch (e) {

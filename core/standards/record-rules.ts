@@ -51,17 +51,25 @@ const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz
 const SUBJECT_RE = /^([a-z]+):(\S(?:.*\S)?)$/;
 
 const EXAMPLE_ID: Record<SubjectKind, string> = {
-  team: 'team:2026-017', center: 'center:seongsu', region: 'region:busan',
-  applicant: 'applicant:2026-0042', programme: 'programme:green-loan-2026', course: 'course:leader',
+  team: 'team:2026-017',
+  center: 'center:seongsu',
+  region: 'region:busan',
+  applicant: 'applicant:2026-0042',
+  programme: 'programme:green-loan-2026',
+  course: 'course:leader',
 };
 
-type ValueRule =
-  | { use: 'forbidden'; why: string }
-  | { use: 'required' | 'optional'; what: string; check: (v: number) => string | null };
+type ValueRule = { use: 'forbidden'; why: string } | { use: 'required' | 'optional'; what: string; check: (v: number) => string | null };
 
 const isPresent = (v: unknown): boolean => v !== undefined && v !== null;
 
-const UNIT_WORDS: Partial<Record<Unit, string>> = { KRW: 'KRW', hours: 'hours', products: 'products', percent: 'percent', points: 'points' };
+const UNIT_WORDS: Partial<Record<Unit, string>> = {
+  KRW: 'KRW',
+  hours: 'hours',
+  products: 'products',
+  percent: 'percent',
+  points: 'points',
+};
 
 // The slip each scale invites, said where the value is refused.
 const SCALE_HINT: Partial<Record<Unit, string>> = {
@@ -131,13 +139,17 @@ export function parseTimestamp(v: unknown, path: string, problems: FieldProblem[
 function checkSubject(s: Standard, raw: unknown, ref: unknown, problems: FieldProblem[]): void {
   const path = 'subject';
   if (s.per === null) {
-    if (isPresent(raw)) problems.push({ path, message: `${s.id} is judged as a whole, not per subject; leave out subject (use note for free text)` });
+    if (isPresent(raw))
+      problems.push({ path, message: `${s.id} is judged as a whole, not per subject; leave out subject (use note for free text)` });
     return;
   }
   if (!isPresent(raw)) {
     // A course is named by ref already; its subject is derived from it.
     if (s.survey_per_ref) return;
-    problems.push({ path, message: `subject is required: name the ${s.per} this record counts for, as "${s.per}:<id>" (e.g. "${EXAMPLE_ID[s.per]}")` });
+    problems.push({
+      path,
+      message: `subject is required: name the ${s.per} this record counts for, as "${s.per}:<id>" (e.g. "${EXAMPLE_ID[s.per]}")`,
+    });
     return;
   }
   if (typeof raw !== 'string') {
@@ -154,7 +166,10 @@ function checkSubject(s: Standard, raw: unknown, ref: unknown, problems: FieldPr
     return;
   }
   if (m[1] !== s.per) {
-    problems.push({ path, message: `subject ${JSON.stringify(raw)} names a ${m[1]}, but ${s.id} counts per ${s.per}; write "${s.per}:<id>" (e.g. "${EXAMPLE_ID[s.per]}")` });
+    problems.push({
+      path,
+      message: `subject ${JSON.stringify(raw)} names a ${m[1]}, but ${s.id} counts per ${s.per}; write "${s.per}:<id>" (e.g. "${EXAMPLE_ID[s.per]}")`,
+    });
     return;
   }
   if (s.per === 'region' && !KR_REGION_CODES.includes(m[2]!)) {
@@ -170,12 +185,16 @@ function checkRef(s: Standard, raw: unknown, occurredAt: Date | null, problems: 
   const needed = s.kind === 'distinct' || s.kind === 'availability' || s.stages !== undefined;
   if (!isPresent(raw)) {
     if (!needed) return;
-    const what = s.kind === 'availability'
-      ? 'the Korean calendar date the reading is for, as "2026-03-02"'
-      : s.stages ? `the stage the information was sent at: one of ${s.stages.join(', ')}`
-      : s.survey_per_ref ? 'the course key, e.g. "leader"'
-      : s.allowed_refs ? `the region code (or "national"), e.g. "busan"`
-      : 'what is counted once, e.g. the channel name "nara-market"';
+    const what =
+      s.kind === 'availability'
+        ? 'the Korean calendar date the reading is for, as "2026-03-02"'
+        : s.stages
+          ? `the stage the information was sent at: one of ${s.stages.join(', ')}`
+          : s.survey_per_ref
+            ? 'the course key, e.g. "leader"'
+            : s.allowed_refs
+              ? `the region code (or "national"), e.g. "busan"`
+              : 'what is counted once, e.g. the channel name "nara-market"';
     problems.push({ path, message: `ref is required for ${s.id}: ${what}` });
     return;
   }
@@ -195,7 +214,10 @@ function checkRef(s: Standard, raw: unknown, occurredAt: Date | null, problems: 
     if (!dayStart) {
       problems.push({ path, message: `ref ${JSON.stringify(raw)} must be a real date written "YYYY-MM-DD", e.g. "2026-03-02"` });
     } else if (occurredAt && occurredAt < dayStart) {
-      problems.push({ path, message: `a day cannot be reported before it begins: occurred_at is before ${raw} in Korean time; check ref or occurred_at` });
+      problems.push({
+        path,
+        message: `a day cannot be reported before it begins: occurred_at is before ${raw} in Korean time; check ref or occurred_at`,
+      });
     }
   }
 }
@@ -232,7 +254,10 @@ export function parseRecord(standard: Standard, input: unknown, now: Date): { re
     return { record: null, problems };
   }
   if (standard.kind === 'helpdesk') {
-    problems.push({ path: '', message: `${standard.id} is computed from the helpdesk tickets and takes no records; open a ticket instead` });
+    problems.push({
+      path: '',
+      message: `${standard.id} is computed from the helpdesk tickets and takes no records; open a ticket instead`,
+    });
     return { record: null, problems };
   }
   const o = input as Record<string, unknown>;
@@ -248,7 +273,10 @@ export function parseRecord(standard: Standard, input: unknown, now: Date): { re
   } else {
     occurredAt = parseTimestamp(o.occurred_at, 'occurred_at', problems);
     if (occurredAt && occurredAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
-      const hint = standard.kind === 'lead_time' ? '; occurred_at is when the notice was published — the maintenance time goes in event_at' : '; record things once they have happened';
+      const hint =
+        standard.kind === 'lead_time'
+          ? '; occurred_at is when the notice was published — the maintenance time goes in event_at'
+          : '; record things once they have happened';
       problems.push({ path: 'occurred_at', message: `occurred_at ${occurredAt.toISOString()} is in the future${hint}` });
       occurredAt = null;
     }
@@ -257,15 +285,25 @@ export function parseRecord(standard: Standard, input: unknown, now: Date): { re
   let eventAt: Date | null = null;
   if (standard.kind === 'lead_time') {
     if (!isPresent(o.event_at)) {
-      problems.push({ path: 'event_at', message: 'event_at is required: when the announced maintenance starts, like "2026-03-06T22:00:00+09:00"' });
+      problems.push({
+        path: 'event_at',
+        message: 'event_at is required: when the announced maintenance starts, like "2026-03-06T22:00:00+09:00"',
+      });
     } else {
       eventAt = parseTimestamp(o.event_at, 'event_at', problems);
       if (eventAt && occurredAt && eventAt < occurredAt) {
-        problems.push({ path: 'event_at', message: 'event_at is before occurred_at: a notice is published before its maintenance; for a maintenance that was not announced, set event_at equal to occurred_at' });
+        problems.push({
+          path: 'event_at',
+          message:
+            'event_at is before occurred_at: a notice is published before its maintenance; for a maintenance that was not announced, set event_at equal to occurred_at',
+        });
       }
     }
   } else if (isPresent(o.event_at)) {
-    problems.push({ path: 'event_at', message: 'event_at is only for maintenance-notice records; leave it out and put the time in occurred_at' });
+    problems.push({
+      path: 'event_at',
+      message: 'event_at is only for maintenance-notice records; leave it out and put the time in occurred_at',
+    });
   }
 
   checkSubject(standard, o.subject, o.ref, problems);
@@ -277,8 +315,8 @@ export function parseRecord(standard: Standard, input: unknown, now: Date): { re
   }
 
   if (problems.length > 0 || !occurredAt) return { record: null, problems };
-  const subject = typeof o.subject === 'string' ? o.subject
-    : standard.survey_per_ref && typeof o.ref === 'string' ? `course:${o.ref}` : null;
+  const subject =
+    typeof o.subject === 'string' ? o.subject : standard.survey_per_ref && typeof o.ref === 'string' ? `course:${o.ref}` : null;
   return {
     record: {
       subject,

@@ -11,7 +11,15 @@ import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from
 import type { User } from '../model';
 import { NOTIFY_TARGET_HINT, isNotifyTarget, resolveTargets, userTargetProblems } from '../notify/recipients';
 import type {
-  HelpdeskFigures, Logger, Page, PageQuery, StandardAuditEntry, StandardSettings, StandardsDatabase, StandardsStores, StoredStandardRecord,
+  HelpdeskFigures,
+  Logger,
+  Page,
+  PageQuery,
+  StandardAuditEntry,
+  StandardSettings,
+  StandardsDatabase,
+  StandardsStores,
+  StoredStandardRecord,
 } from '../ports';
 import { getStandard, STANDARDS, type Standard, type Unit } from './catalogue';
 import { UNIT_LABEL } from './unit-labels';
@@ -32,33 +40,61 @@ export const GRACE_MS = 7 * 86_400_000;
 const effective = (base: Standard, st: StandardSettings): Standard => ({ ...base, target: st.target, period: st.period });
 
 const toRule = (r: StoredStandardRecord): StandardRecord => ({
-  subject: r.subject, occurred_at: r.occurredAt, value: r.value, ref: r.ref, note: r.note, event_at: r.eventAt,
+  subject: r.subject,
+  occurred_at: r.occurredAt,
+  value: r.value,
+  ref: r.ref,
+  note: r.note,
+  event_at: r.eventAt,
 });
 
 // ---------------------------------------------------------------------------------------------
 // Settings rules
 
-const WHOLE_UNITS: readonly Unit[] = ['sessions', 'consultations', 'programmes', 'notices', 'channels', 'products', 'updates', 'courses', 'distributions', 'regions', 'KRW'];
+const WHOLE_UNITS: readonly Unit[] = [
+  'sessions',
+  'consultations',
+  'programmes',
+  'notices',
+  'channels',
+  'products',
+  'updates',
+  'courses',
+  'distributions',
+  'regions',
+  'KRW',
+];
 
 /** Problems with an admin's change of target, period or owners; empty when it is acceptable. */
 export function settingsProblems(base: Standard, patch: { target?: number; period?: StandardPeriod; owners?: string[] }): FieldProblem[] {
   const out: FieldProblem[] = [];
   if (patch.target !== undefined) {
     const t = patch.target;
-    if (base.kind === 'availability') out.push({ path: 'target', message: `${base.id} is judged on every day of the period (365, or 366 in a leap year); its target cannot be changed` });
+    if (base.kind === 'availability')
+      out.push({
+        path: 'target',
+        message: `${base.id} is judged on every day of the period (365, or 366 in a leap year); its target cannot be changed`,
+      });
     else if (!Number.isFinite(t) || t <= 0) out.push({ path: 'target', message: 'target must be a number greater than 0' });
-    else if ((base.unit === 'percent' || base.unit === 'points') && t > 100) out.push({ path: 'target', message: `target is in ${base.unit === 'percent' ? 'percent' : 'points'}: write a number up to 100` });
-    else if (WHOLE_UNITS.includes(base.unit) && !Number.isInteger(t)) out.push({ path: 'target', message: `target counts ${base.unit}: write a whole number` });
+    else if ((base.unit === 'percent' || base.unit === 'points') && t > 100)
+      out.push({ path: 'target', message: `target is in ${base.unit === 'percent' ? 'percent' : 'points'}: write a number up to 100` });
+    else if (WHOLE_UNITS.includes(base.unit) && !Number.isInteger(t))
+      out.push({ path: 'target', message: `target counts ${base.unit}: write a whole number` });
   }
   if (patch.period !== undefined && patch.period !== base.period) {
     // Only calendar-repeating promises may switch grain; standing and per-item ones have no period to change.
     const repeating = (p: StandardPeriod) => p === 'year' || p === 'month';
-    if (!repeating(base.period)) out.push({ path: 'period', message: `${base.id} is judged ${base.period === 'none' ? 'as a standing level' : 'per item'}; its period cannot be changed` });
+    if (!repeating(base.period))
+      out.push({
+        path: 'period',
+        message: `${base.id} is judged ${base.period === 'none' ? 'as a standing level' : 'per item'}; its period cannot be changed`,
+      });
     else if (!repeating(patch.period)) out.push({ path: 'period', message: 'period must be "year" or "month" for this standard' });
   }
   if (patch.owners !== undefined) {
     patch.owners.forEach((o, i) => {
-      if (!isNotifyTarget(o)) out.push({ path: `owners.${i}`, message: `${JSON.stringify(o)} is not a notify target naming staff; ${NOTIFY_TARGET_HINT}` });
+      if (!isNotifyTarget(o))
+        out.push({ path: `owners.${i}`, message: `${JSON.stringify(o)} is not a notify target naming staff; ${NOTIFY_TARGET_HINT}` });
     });
     if (patch.owners.length === 0) out.push({ path: 'owners', message: 'name at least one owner, e.g. "role:supervisor"' });
   }
@@ -69,27 +105,53 @@ export function settingsProblems(base: Standard, patch: { target?: number; perio
 // The service
 
 /** A standard as in force (catalogue with the admin's target and period), its settings and its status in its current period. */
-export interface StandardStatus { standard: Standard; settings: StandardSettings; evaluation: Evaluation }
+export interface StandardStatus {
+  standard: Standard;
+  settings: StandardSettings;
+  evaluation: Evaluation;
+}
 
 /** One standard in full: its status, the catalogue's own promise and the audit of admin changes (newest 50). */
-export interface StandardDetail extends StandardStatus { catalogue: Standard; history: StandardAuditEntry[] }
+export interface StandardDetail extends StandardStatus {
+  catalogue: Standard;
+  history: StandardAuditEntry[];
+}
 
 /** The compliance of one standard over one period (voided records left out), with the ticket counts of the helpdesk standard. */
-export interface StandardCompliance { standard: Standard; evaluation: Evaluation; tickets: HelpdeskFigures | null }
+export interface StandardCompliance {
+  standard: Standard;
+  evaluation: Evaluation;
+  tickets: HelpdeskFigures | null;
+}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** How a record is kept in the audit trail when it is voided: the whole record before and after, as stored JSON. */
 function auditSnapshot(r: StoredStandardRecord) {
   return {
-    id: r.id, standard_id: r.standardId, subject: r.subject, occurred_at: r.occurredAt.toISOString(), value: r.value, ref: r.ref,
-    note: r.note, event_at: iso(r.eventAt), created_by: r.createdBy, created_at: r.createdAt.toISOString(),
-    voided: r.voidedAt !== null, voided_at: iso(r.voidedAt), voided_by: r.voidedBy, void_reason: r.voidReason,
+    id: r.id,
+    standard_id: r.standardId,
+    subject: r.subject,
+    occurred_at: r.occurredAt.toISOString(),
+    value: r.value,
+    ref: r.ref,
+    note: r.note,
+    event_at: iso(r.eventAt),
+    created_by: r.createdBy,
+    created_at: r.createdAt.toISOString(),
+    voided: r.voidedAt !== null,
+    voided_at: iso(r.voidedAt),
+    voided_by: r.voidedBy,
+    void_reason: r.voidReason,
   };
 }
 
 /** What one evaluation pass did. */
-export interface EvaluationSummary { standards: number; changed: number; mails: number }
+export interface EvaluationSummary {
+  standards: number;
+  changed: number;
+  mails: number;
+}
 
 /** Service-standard use cases; entry points (routes, the daily job) call these. */
 export function createStandardsService(deps: { db: StandardsDatabase; clock: Clock; logger?: Logger }) {
@@ -109,7 +171,12 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
   }
 
   /** Evaluates one standard over one period at `now`, with ticket counts for the helpdesk standard. */
-  async function evaluateIn(s: StandardsStores, std: Standard, period: Period, now: Date): Promise<{ e: Evaluation; tickets: HelpdeskFigures | null }> {
+  async function evaluateIn(
+    s: StandardsStores,
+    std: Standard,
+    period: Period,
+    now: Date,
+  ): Promise<{ e: Evaluation; tickets: HelpdeskFigures | null }> {
     if (std.kind === 'helpdesk') {
       // Open inquiries only say something about a period that is running now.
       const running = period.from.getTime() <= now.getTime() && now.getTime() < period.to.getTime();
@@ -121,7 +188,7 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
   }
 
   /** The grain a standard is reported in by default. */
-  const grainOf = (std: Standard) => (std.period === 'month' ? 'month' as const : 'year' as const);
+  const grainOf = (std: Standard) => (std.period === 'month' ? ('month' as const) : ('year' as const));
 
   /**
    * Current period, plus the previous one while it ended less than GRACE_MS ago — unless it ended
@@ -146,7 +213,13 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
    * the mail exists exactly when the status change commits, and the compare-and-set on the old
    * status makes a concurrent evaluation send nothing twice.
    */
-  async function evaluateAndAlert(s: StandardsStores, std: Standard, st: StandardSettings, periods: Period[], now: Date): Promise<{ changed: number; mails: number }> {
+  async function evaluateAndAlert(
+    s: StandardsStores,
+    std: Standard,
+    st: StandardSettings,
+    periods: Period[],
+    now: Date,
+  ): Promise<{ changed: number; mails: number }> {
     let changed = 0;
     let mails = 0;
     for (const period of periods) {
@@ -155,31 +228,57 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
       // The standard as a whole is tracked too, but alerts only when it says more than its subjects
       // (no subjects yet, or education-courses short of courses while every course has its survey).
       const rows = [
-        { subject: '*', period: e.period.label, actual: e.actual, target: e.target, status: e.status,
-          alerts: worstSubject === null || STATUS_SEVERITY[e.status] > STATUS_SEVERITY[worstSubject] },
-        ...e.subjects.map((x) => ({ subject: x.subject, period: x.period, actual: x.actual as number | null, target: x.target, status: x.status, alerts: true })),
+        {
+          subject: '*',
+          period: e.period.label,
+          actual: e.actual,
+          target: e.target,
+          status: e.status,
+          alerts: worstSubject === null || STATUS_SEVERITY[e.status] > STATUS_SEVERITY[worstSubject],
+        },
+        ...e.subjects.map((x) => ({
+          subject: x.subject,
+          period: x.period,
+          actual: x.actual as number | null,
+          target: x.target,
+          status: x.status,
+          alerts: true,
+        })),
       ];
       const before = await s.standards.statuses(std.id, [...new Set(rows.map((r) => r.period))]);
       for (const row of rows) {
         const prev = before.get(`${row.subject}|${row.period}`) ?? null;
         if (prev === row.status) continue;
-        if (!(await s.standards.setStatus({ standardId: std.id, subject: row.subject, period: row.period }, prev, row.status, now))) continue;
+        if (!(await s.standards.setStatus({ standardId: std.id, subject: row.subject, period: row.period }, prev, row.status, now)))
+          continue;
         changed += 1;
         if (!row.alerts || std.informational || !statusChanged(prev, row.status)) continue;
         const recipients = await resolveTargets(s.users, st.owners);
         for (const r of recipients) {
-          await s.outbox.enqueue({
-            ticketId: null, toUserId: r.userId, toAddress: r.address, toName: r.name, locale: r.locale, template: 'standard-alert',
-            data: {
-              standardId: std.id, standardTitle: r.locale === 'en' ? std.title_en : std.title_ko,
-              // statusChanged lets only at_risk and missed through.
-              standardSubject: row.subject === '*' ? null : row.subject, status: row.status as 'at_risk' | 'missed', period: row.period,
-              actual: row.actual, target: row.target,
-              // A course's own figures are surveys, not courses.
-              unit: std.survey_per_ref && row.subject !== '*' ? null : UNIT_LABEL[r.locale][std.unit] ?? null,
-              recipientName: r.name,
+          await s.outbox.enqueue(
+            {
+              ticketId: null,
+              toUserId: r.userId,
+              toAddress: r.address,
+              toName: r.name,
+              locale: r.locale,
+              template: 'standard-alert',
+              data: {
+                standardId: std.id,
+                standardTitle: r.locale === 'en' ? std.title_en : std.title_ko,
+                // statusChanged lets only at_risk and missed through.
+                standardSubject: row.subject === '*' ? null : row.subject,
+                status: row.status as 'at_risk' | 'missed',
+                period: row.period,
+                actual: row.actual,
+                target: row.target,
+                // A course's own figures are surveys, not courses.
+                unit: std.survey_per_ref && row.subject !== '*' ? null : (UNIT_LABEL[r.locale][std.unit] ?? null),
+                recipientName: r.name,
+              },
             },
-          }, now);
+            now,
+          );
           mails += 1;
         }
       }
@@ -235,15 +334,28 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
       const now = clock.now();
       const base = baseOf(id);
       if (base.kind === 'helpdesk') {
-        throw new ConflictError(`${id} is computed from the helpdesk tickets and takes no records; its figures come from resolved inquiries`);
+        throw new ConflictError(
+          `${id} is computed from the helpdesk tickets and takes no records; its figures come from resolved inquiries`,
+        );
       }
       const { record, problems } = parseRecord(base, input, now);
-      if (!record) throw new ValidationError(`the record is not valid for ${id}: ${problems.map((p) => `${p.path || '(body)'}: ${p.message}`).join('; ')}`, problems);
+      if (!record)
+        throw new ValidationError(
+          `the record is not valid for ${id}: ${problems.map((p) => `${p.path || '(body)'}: ${p.message}`).join('; ')}`,
+          problems,
+        );
       const stored = await db.transaction(async (s) => {
         const { std, st } = await load(s, id);
         const saved = await s.standards.insertRecord({
-          standardId: id, subject: record.subject ?? null, occurredAt: record.occurred_at, value: record.value ?? null, ref: record.ref ?? null,
-          note: record.note ?? null, eventAt: record.event_at ?? null, createdBy: actor.id, createdAt: now,
+          standardId: id,
+          subject: record.subject ?? null,
+          occurredAt: record.occurred_at,
+          value: record.value ?? null,
+          ref: record.ref ?? null,
+          note: record.note ?? null,
+          eventAt: record.event_at ?? null,
+          createdBy: actor.id,
+          createdAt: now,
         });
         await evaluateAround(s, std, st, record, now);
         return saved;
@@ -268,7 +380,12 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
           throw new ConflictError(`record ${recordId} is already voided; a voided record stays as it is`);
         }
         const after: StoredStandardRecord = { ...before, voidedAt: v.at, voidedBy: v.by, voidReason: v.reason };
-        await s.standards.addAudit({ standardId: id, actorId: actor.id, at: now, changes: { [`record ${recordId}`]: { from: auditSnapshot(before), to: auditSnapshot(after) } } });
+        await s.standards.addAudit({
+          standardId: id,
+          actorId: actor.id,
+          at: now,
+          changes: { [`record ${recordId}`]: { from: auditSnapshot(before), to: auditSnapshot(after) } },
+        });
         await evaluateAround(s, std, st, toRule(before), now);
         return after;
       });
@@ -306,7 +423,7 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
     async update(actor: User, id: string, patch: { target?: number; period?: StandardPeriod; owners?: string[] }): Promise<StandardDetail> {
       const base = baseOf(id);
       const problems = settingsProblems(base, patch);
-      if (patch.owners) problems.push(...await userTargetProblems(db.stores.users, patch.owners, 'owners'));
+      if (patch.owners) problems.push(...(await userTargetProblems(db.stores.users, patch.owners, 'owners')));
       if (problems.length) throw new ValidationError(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
       const now = clock.now();
       await db.transaction(async (s) => {

@@ -5,12 +5,21 @@
  * Lower case, so e-mail addresses and ticket numbers match whatever case is typed.
  */
 export function searchable(text: string): string {
-  return text.normalize('NFC').replace(/[\u200B-\u200D\uFEFF]/g, '').toLowerCase();
+  return text
+    .normalize('NFC')
+    .replace(/[\u200B-\u200D\uFEFF]/g, '')
+    .toLowerCase();
 }
 
 /** Up to 8 distinct whitespace-separated terms of a query, normalised; a ticket must match every one. */
 export function searchTerms(q: string): string[] {
-  return [...new Set(searchable(q).split(/\s+/u).filter((t) => t.length > 0))].slice(0, 8);
+  return [
+    ...new Set(
+      searchable(q)
+        .split(/\s+/u)
+        .filter((t) => t.length > 0),
+    ),
+  ].slice(0, 8);
 }
 
 /**

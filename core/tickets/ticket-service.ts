@@ -1,7 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, HiddenError, NotFoundError, fieldError } from '../errors';
-import { OPEN_STATUSES, atLeast, type Channel, type Message, type Priority, type SlaPolicy, type Ticket, type TicketEvent, type TicketStatus, type User } from '../model';
+import {
+  OPEN_STATUSES,
+  atLeast,
+  type Channel,
+  type Message,
+  type Priority,
+  type SlaPolicy,
+  type Ticket,
+  type TicketEvent,
+  type TicketStatus,
+  type User,
+} from '../model';
 import type { Database, Page, PageQuery, Stores, TicketFilter } from '../ports';
 import { onStatusChange, recalculate, remainingSeconds, startClock } from '../sla/sla-clock';
 import { selectPolicy } from '../sla/policy-match';
@@ -12,28 +23,61 @@ import { notify } from '../notify/notify';
 import { searchTerms } from './search-text';
 
 export interface CreateTicketInput {
-  subject: string; body: string; category?: string; priority?: Priority;
-  requester_id?: number; received_at?: Date; channel?: Channel;
+  subject: string;
+  body: string;
+  category?: string;
+  priority?: Priority;
+  requester_id?: number;
+  received_at?: Date;
+  channel?: Channel;
 }
 /**
  * How far back staff may date an inquiry that arrived by phone or mail: a month covers any real
  * backlog, and a typo in the year cannot start a clock centuries ago.
  */
 export const MAX_RECEIVED_AGE_DAYS = 30;
-export interface UpdateTicketInput { status?: TicketStatus; assignee_id?: number | null; priority?: Priority; category?: string; policy_id?: number }
-export interface MessageInput { body: string; internal?: boolean; status?: 'pending' | 'resolved' }
+export interface UpdateTicketInput {
+  status?: TicketStatus;
+  assignee_id?: number | null;
+  priority?: Priority;
+  category?: string;
+  policy_id?: number;
+}
+export interface MessageInput {
+  body: string;
+  internal?: boolean;
+  status?: 'pending' | 'resolved';
+}
 /** A ticket's numeric id or its number (`PQ-2026-000123`). */
 export type TicketRef = number | string;
 export type ListInput = Omit<TicketFilter, 'sort' | 'search'> & { sort?: TicketFilter['sort']; q?: string };
 
 /** A ticket with what a reader sees alongside it: the people, the policy and the live remaining time. */
-export interface TicketDetail { ticket: Ticket; requester: User; assignee: User | null; policy: SlaPolicy; remainingSeconds: number }
+export interface TicketDetail {
+  ticket: Ticket;
+  requester: User;
+  assignee: User | null;
+  policy: SlaPolicy;
+  remainingSeconds: number;
+}
 /** A message with its author (null when the author is gone). */
-export interface MessageDetail { message: Message; author: User | null }
+export interface MessageDetail {
+  message: Message;
+  author: User | null;
+}
 /** An audit event with its actor (null for the system). */
-export interface EventDetail { event: TicketEvent; actor: User | null }
+export interface EventDetail {
+  event: TicketEvent;
+  actor: User | null;
+}
 /** A rating as stored. */
-export interface Rating { id: number; ticketId: number; score: number; comment: string | null; createdAt: Date }
+export interface Rating {
+  id: number;
+  ticketId: number;
+  score: number;
+  comment: string | null;
+  createdAt: Date;
+}
 /**
  * How a created ticket is answered. The answer is kept with an idempotency key, so a retry gets
  * the first answer byte for byte; the caller decides its shape.
@@ -49,7 +93,9 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
 
   async function view(s: Stores, t: Ticket, now = clock.now()): Promise<TicketDetail> {
     const [requester, assignee, policy] = await Promise.all([
-      s.users.byId(t.requesterId), t.assigneeId ? s.users.byId(t.assigneeId) : null, s.sla.policy(t.sla.policyId),
+      s.users.byId(t.requesterId),
+      t.assigneeId ? s.users.byId(t.assigneeId) : null,
+      s.sla.policy(t.sla.policyId),
     ]);
     const dc = await sla.clocks.forPolicy(policy!, s.sla);
     return { ticket: t, requester: requester!, assignee, policy: policy!, remainingSeconds: remainingSeconds(t.sla, dc, now) };
@@ -60,11 +106,17 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     const t = typeof ref === 'number' ? await s.tickets.byId(ref) : await s.tickets.byNumber(ref);
     if (!t) throw new NotFoundError(`ticket ${ref} does not exist`);
     // The HTTP layer logs this refusal in the access log, not in the ticket's own trail.
-    if (actor.role === 'officer' && t.requesterId !== actor.id) throw new HiddenError(`ticket ${ref} does not exist`, { type: 'ticket', id: String(t.id) });
+    if (actor.role === 'officer' && t.requesterId !== actor.id)
+      throw new HiddenError(`ticket ${ref} does not exist`, { type: 'ticket', id: String(t.id) });
     return t;
   }
 
-  async function create(actor: User, input: CreateTicketInput, render: RenderCreated, idem?: { key: string; hash: string }): Promise<{ ticket: Ticket; body: unknown }> {
+  async function create(
+    actor: User,
+    input: CreateTicketInput,
+    render: RenderCreated,
+    idem?: { key: string; hash: string },
+  ): Promise<{ ticket: Ticket; body: unknown }> {
     const now = clock.now();
     if (input.received_at && input.received_at.getTime() > now.getTime()) throw fieldError('received_at', 'must not be in the future');
     if (input.received_at && now.getTime() - input.received_at.getTime() > MAX_RECEIVED_AGE_DAYS * 86_400_000) {
@@ -82,15 +134,29 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       const policy = selectPolicy(await s.sla.policies(), category, priority);
       const dc = await sla.clocks.forPolicy(policy, s.sla);
       const receivedAt = input.received_at ?? now;
-      let ticket = await s.tickets.insert({
-        subject: input.subject, body: input.body, category, priority, status: 'new',
-        channel: input.channel ?? (atLeast(actor.role, 'agent') ? 'api' : 'web'),
-        requesterId: requester.id, assigneeId: null, receivedAt, sla: startClock(policy, dc, receivedAt),
-      }, now);
+      let ticket = await s.tickets.insert(
+        {
+          subject: input.subject,
+          body: input.body,
+          category,
+          priority,
+          status: 'new',
+          channel: input.channel ?? (atLeast(actor.role, 'agent') ? 'api' : 'web'),
+          requesterId: requester.id,
+          assigneeId: null,
+          receivedAt,
+          sla: startClock(policy, dc, receivedAt),
+        },
+        now,
+      );
       const ev = (type: string, pub: boolean, data: Record<string, unknown>) =>
         s.events.add({ ticketId: ticket.id, type, at: now, actorId: actor.id, public: pub, data });
       await ev('ticket.created', true, { channel: ticket.channel, on_behalf_of: requester.id !== actor.id ? requester.id : undefined });
-      await ev('sla.started', false, { policy_id: policy.id, due_at: ticket.sla.dueAt.toISOString(), received_at: receivedAt.toISOString() });
+      await ev('sla.started', false, {
+        policy_id: policy.id,
+        due_at: ticket.sla.dueAt.toISOString(),
+        received_at: receivedAt.toISOString(),
+      });
       // A ticket entered late (received_at long ago) may already be past some milestones.
       if (milestonesOf(ticket.sla, policy, dc).some((m) => m.at.getTime() <= now.getTime())) {
         await sla.advanceIn(s, ticket.id, now, false);
@@ -98,7 +164,10 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       }
       ticket = { ...ticket, number: await s.tickets.assignNumber(ticket.id, now) };
       await notify(s, now, ticket, 'ticket-received', [requester], {
-        receivedAt: receivedAt.toISOString(), dueAt: ticket.sla.dueAt.toISOString(), priority, category,
+        receivedAt: receivedAt.toISOString(),
+        dueAt: ticket.sla.dueAt.toISOString(),
+        priority,
+        category,
       });
       const body = render({ ticket, requester, assignee: null, policy, remainingSeconds: remainingSeconds(ticket.sla, dc, now) });
       // Stored in the same transaction, so a retry after any crash finds either both or neither.
@@ -115,7 +184,12 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
      * response and creates nothing; the same key with another body is a 409. `render` shapes the
      * answer (kept with the key).
      */
-    async create(actor: User, input: CreateTicketInput, render: RenderCreated, idempotencyKey?: string): Promise<{ status: number; body: unknown; replayed: boolean }> {
+    async create(
+      actor: User,
+      input: CreateTicketInput,
+      render: RenderCreated,
+      idempotencyKey?: string,
+    ): Promise<{ status: number; body: unknown; replayed: boolean }> {
       if (!idempotencyKey) return { status: 201, body: (await create(actor, input, render)).body, replayed: false };
       const hash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
       const replay = async () => {
@@ -174,37 +248,49 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
           const a = await s.users.byId(input.assignee_id);
           if (!a?.active || !(a.role === 'agent' || a.role === 'supervisor')) {
             throw fieldError('assignee_id', 'must be the id of an active agent or supervisor');
-            }
           }
-        await ev('ticket.assigned', false, { from: t.assigneeId, to: input.assignee_id });
         }
+        await ev('ticket.assigned', false, { from: t.assigneeId, to: input.assignee_id });
+      }
       let policyId = t.sla.policyId;
       if (input.policy_id !== undefined && input.policy_id !== t.sla.policyId) {
         if (!(await s.sla.policy(input.policy_id))) throw fieldError('policy_id', 'no SLA policy has this id');
         policyId = input.policy_id;
-        }
+      }
       if (policyId !== t.sla.policyId || (input.priority !== undefined && input.priority !== t.priority)) {
         const policy = (await s.sla.policy(policyId))!;
         const next = recalculate(patchSla, policy, await sla.clocks.forPolicy(policy, s.sla));
         if (next) {
-          await ev('sla.recalculated', false, { old_due_at: patchSla.dueAt.toISOString(), new_due_at: next.dueAt.toISOString(), reason: 'ticket_changed' });
+          await ev('sla.recalculated', false, {
+            old_due_at: patchSla.dueAt.toISOString(),
+            new_due_at: next.dueAt.toISOString(),
+            reason: 'ticket_changed',
+          });
           patchSla = next;
-          }
         }
+      }
       const patch: Parameters<typeof s.tickets.update>[1] = {};
       if (input.status !== undefined && input.status !== t.status) {
         Object.assign(patch, await statusPatch(s, actor, t, patchSla, input.status, now));
         patchSla = patch.sla ?? patchSla;
-        }
+      }
       if (input.priority !== undefined && input.priority !== t.priority) {
         await ev('ticket.updated', false, { field: 'priority', from: t.priority, to: input.priority });
-        }
+      }
       if (input.category !== undefined && input.category !== t.category) {
         await ev('ticket.updated', false, { field: 'category', from: t.category, to: input.category });
-        }
-      const updated = await s.tickets.update(t.id, {
-        ...patch, sla: patchSla, assigneeId: input.assignee_id, priority: input.priority, category: input.category,
-      }, now);
+      }
+      const updated = await s.tickets.update(
+        t.id,
+        {
+          ...patch,
+          sla: patchSla,
+          assigneeId: input.assignee_id,
+          priority: input.priority,
+          category: input.category,
+        },
+        now,
+      );
       await tellDeadlineMoved(s, t, updated, now);
       return { ticket: updated, prev: t.sla.version };
     });
@@ -220,7 +306,14 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       if (t.status === 'closed') throw new ConflictError(`ticket ${t.number} is closed; open a new inquiry instead`);
       const internal = Boolean(input.internal);
       const m = await s.tickets.addMessage({ ticketId: t.id, authorId: actor.id, body: input.body, internal, createdAt: now });
-      await s.events.add({ ticketId: t.id, type: 'message.created', at: now, actorId: actor.id, public: !internal, data: { message_id: m.id, internal } });
+      await s.events.add({
+        ticketId: t.id,
+        type: 'message.created',
+        at: now,
+        actorId: actor.id,
+        public: !internal,
+        data: { message_id: m.id, internal },
+      });
       const patch: Parameters<typeof s.tickets.update>[1] = {};
       let target: TicketStatus | undefined = input.status;
       if (isStaff && !internal) {
@@ -230,21 +323,35 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
         // Admins are not assignees (the same rule as for PATCH), so their answers assign no one.
         if (t.assigneeId === null && (actor.role === 'agent' || actor.role === 'supervisor')) {
           patch.assigneeId = actor.id;
-          await s.events.add({ ticketId: t.id, type: 'ticket.assigned', at: now, actorId: actor.id, public: false, data: { from: null, to: actor.id, reason: 'first_answer' } });
+          await s.events.add({
+            ticketId: t.id,
+            type: 'ticket.assigned',
+            at: now,
+            actorId: actor.id,
+            public: false,
+            data: { from: null, to: actor.id, reason: 'first_answer' },
+          });
         }
         const requester = (await s.users.byId(t.requesterId))!;
         await notify(s, now, t, 'ticket-replied', [requester], {
-          agentName: actor.name, replyBody: input.body, repliedAt: now.toISOString(), status: target ?? t.status,
+          agentName: actor.name,
+          replyBody: input.body,
+          repliedAt: now.toISOString(),
+          status: target ?? t.status,
         });
       } else if (!isStaff) {
         if (t.status === 'pending' || t.status === 'resolved') target = 'open';
         const assignee = t.assigneeId ? await s.users.byId(t.assigneeId) : null;
-        if (assignee) await notify(s, now, t, 'officer-replied', [assignee], {
-          officerName: actor.name, organization: actor.organization, messageBody: input.body, reopened: t.status === 'resolved',
-          // A pending or resolved clock restarts with this message, so its old deadline would mislead.
-          dueAt: t.status === 'pending' || t.status === 'resolved' ? null : t.sla.dueAt.toISOString(),
-        });
-        }
+        if (assignee)
+          await notify(s, now, t, 'officer-replied', [assignee], {
+            officerName: actor.name,
+            organization: actor.organization,
+            messageBody: input.body,
+            reopened: t.status === 'resolved',
+            // A pending or resolved clock restarts with this message, so its old deadline would mislead.
+            dueAt: t.status === 'pending' || t.status === 'resolved' ? null : t.sla.dueAt.toISOString(),
+          });
+      }
       if (target && target !== t.status) Object.assign(patch, await statusPatch(s, actor, t, t.sla, target, now));
       const updated = await s.tickets.update(t.id, patch, now);
       return { ticket: updated, message: m, prev: t.sla.version };
@@ -257,7 +364,10 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
   async function messages(actor: User, ref: TicketRef, page: PageQuery): Promise<Page<MessageDetail>> {
     const t = await visible(db.stores, actor, ref);
     const res = await db.stores.tickets.messages(t.id, atLeast(actor.role, 'agent'), page);
-    const authors = await usersById(db.stores, res.items.map((m) => m.authorId));
+    const authors = await usersById(
+      db.stores,
+      res.items.map((m) => m.authorId),
+    );
     return { items: res.items.map((m) => ({ message: m, author: authors.get(m.authorId) ?? null })), nextCursor: res.nextCursor };
   }
 
@@ -265,8 +375,14 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
   async function events(actor: User, ref: TicketRef, page: PageQuery): Promise<Page<EventDetail>> {
     const t = await visible(db.stores, actor, ref);
     const res = await db.stores.events.forTicket(t.id, actor.role === 'officer', page);
-    const actors = await usersById(db.stores, res.items.map((e) => e.actorId).filter((x): x is number => x !== null));
-    return { items: res.items.map((e) => ({ event: e, actor: e.actorId === null ? null : actors.get(e.actorId) ?? null })), nextCursor: res.nextCursor };
+    const actors = await usersById(
+      db.stores,
+      res.items.map((e) => e.actorId).filter((x): x is number => x !== null),
+    );
+    return {
+      items: res.items.map((e) => ({ event: e, actor: e.actorId === null ? null : (actors.get(e.actorId) ?? null) })),
+      nextCursor: res.nextCursor,
+    };
   }
 
   async function rate(actor: User, ref: TicketRef, input: { score: number; comment?: string }): Promise<Rating> {
@@ -274,11 +390,26 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     return db.transaction(async (s) => {
       const t = await visible(s, actor, ref);
       // Ratings are the charter's satisfaction figure: staff may not score their own tickets.
-      if (t.requesterId !== actor.id || actor.role !== 'officer') throw new ForbiddenError('only the officer who made an inquiry may rate it');
-      if (t.status !== 'resolved' && t.status !== 'closed') throw new ConflictError('an inquiry can be rated once it is resolved or closed');
+      if (t.requesterId !== actor.id || actor.role !== 'officer')
+        throw new ForbiddenError('only the officer who made an inquiry may rate it');
+      if (t.status !== 'resolved' && t.status !== 'closed')
+        throw new ConflictError('an inquiry can be rated once it is resolved or closed');
       if (await s.tickets.hasRating(t.id)) throw new ConflictError('this inquiry has already been rated');
-      const r = await s.tickets.addRating({ ticketId: t.id, userId: actor.id, score: input.score, comment: input.comment ?? null, at: now });
-      await s.events.add({ ticketId: t.id, type: 'rating.created', at: now, actorId: actor.id, public: true, data: { score: input.score } });
+      const r = await s.tickets.addRating({
+        ticketId: t.id,
+        userId: actor.id,
+        score: input.score,
+        comment: input.comment ?? null,
+        at: now,
+      });
+      await s.events.add({
+        ticketId: t.id,
+        type: 'rating.created',
+        at: now,
+        actorId: actor.id,
+        public: true,
+        data: { score: input.score },
+      });
       return { id: r.id, ticketId: t.id, score: input.score, comment: input.comment ?? null, createdAt: now };
     });
   }
@@ -289,10 +420,25 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     const policy = (await s.sla.policy(clockState.policyId))!;
     const dc = await sla.clocks.forPolicy(policy, s.sla);
     const change = onStatusChange(clockState, policy, dc, t.status, to, now);
-    await s.events.add({ ticketId: t.id, type: 'ticket.status_changed', at: now, actorId: actor.id, public: true, data: { from: t.status, to } });
+    await s.events.add({
+      ticketId: t.id,
+      type: 'ticket.status_changed',
+      at: now,
+      actorId: actor.id,
+      public: true,
+      data: { from: t.status, to },
+    });
     for (const e of change.events) {
       await s.events.add({ ticketId: t.id, type: e.type, at: now, actorId: actor.id, public: false, data: e.data });
-      if (e.type === 'sla.breached') await s.sla.recordMilestone({ ticketId: t.id, version: clockState.version, milestone: milestoneKey.breach, dueAt: clockState.dueAt, recordedAt: now, recovered: false });
+      if (e.type === 'sla.breached')
+        await s.sla.recordMilestone({
+          ticketId: t.id,
+          version: clockState.version,
+          milestone: milestoneKey.breach,
+          dueAt: clockState.dueAt,
+          recordedAt: now,
+          recovered: false,
+        });
     }
     const patch: Parameters<typeof s.tickets.update>[1] = { status: to, sla: change.clock };
     if (to === 'resolved') {
@@ -341,7 +487,10 @@ async function tellDeadlineMoved(s: Stores, before: Ticket, after: Ticket, now: 
   if (!isOpenStatus(after.status) || after.sla.dueAt.getTime() === before.sla.dueAt.getTime()) return;
   const requester = await s.users.byId(after.requesterId);
   if (requester?.role !== 'officer' || !requester.active) return;
-  await notify(s, now, after, 'deadline-changed', [requester], { oldDueAt: before.sla.dueAt.toISOString(), newDueAt: after.sla.dueAt.toISOString() });
+  await notify(s, now, after, 'deadline-changed', [requester], {
+    oldDueAt: before.sla.dueAt.toISOString(),
+    newDueAt: after.sla.dueAt.toISOString(),
+  });
 }
 
 async function usersById(s: Stores, ids: number[]): Promise<Map<number, User>> {

@@ -97,8 +97,7 @@ function isKnownZone(tz: string): boolean {
   return true;
 }
 
-const fmt = (minutes: number) =>
-  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const fmt = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 /** Human-readable problems with a calendar spec; empty when `businessClock` will accept it. */
 export function validateCalendarSpec(spec: CalendarSpec): string[] {
@@ -118,7 +117,8 @@ export function validateCalendarSpec(spec: CalendarSpec): string[] {
     problems.push('hours must be an object with one list of [start, end] intervals per weekday (mon…sun)');
   } else {
     for (const key of Object.keys(hours)) {
-      if (!(WEEKDAYS as readonly string[]).includes(key)) problems.push(`hours.${key}: not a weekday (use mon, tue, wed, thu, fri, sat, sun)`);
+      if (!(WEEKDAYS as readonly string[]).includes(key))
+        problems.push(`hours.${key}: not a weekday (use mon, tue, wed, thu, fri, sat, sun)`);
     }
     for (const day of WEEKDAYS) {
       const list = hours[day];
@@ -143,9 +143,11 @@ export function validateCalendarSpec(spec: CalendarSpec): string[] {
         let ok = true;
         if (start === null) {
           ok = false;
-          problems.push(s === '24:00'
-            ? `${where}: start "24:00" is not allowed; 24:00 may only end an interval`
-            : `${where}: start ${JSON.stringify(s)} is not a valid HH:MM time`);
+          problems.push(
+            s === '24:00'
+              ? `${where}: start "24:00" is not allowed; 24:00 may only end an interval`
+              : `${where}: start ${JSON.stringify(s)} is not a valid HH:MM time`,
+          );
         }
         if (end === null) {
           ok = false;
@@ -214,9 +216,7 @@ export function businessClock(spec: CalendarSpec): DeadlineClock {
 
   // Weekly template in minutes, indexed like getUTCDay, with touching intervals merged.
   const template: [number, number][][] = BY_UTC_DAY.map((d) => {
-    const ivs = spec.hours[d]
-      .map(([s, e]) => [parseHHMM(s, false)!, parseHHMM(e, true)!] as [number, number])
-      .sort((a, b) => a[0] - b[0]);
+    const ivs = spec.hours[d].map(([s, e]) => [parseHHMM(s, false)!, parseHHMM(e, true)!] as [number, number]).sort((a, b) => a[0] - b[0]);
     const merged: [number, number][] = [];
     for (const iv of ivs) {
       const last = merged[merged.length - 1];
@@ -313,8 +313,7 @@ export function businessClock(spec: CalendarSpec): DeadlineClock {
   }
 
   function closedTooLong(from: number): never {
-    throw new RangeError(
-      `Calendar has no working time in ${maxClosedDays} consecutive days from ${new Date(from).toISOString()}`);
+    throw new RangeError(`Calendar has no working time in ${maxClosedDays} consecutive days from ${new Date(from).toISOString()}`);
   }
 
   /** Working ms of the whole days [a, b) as if none were a holiday or shifted by an offset change. */
@@ -357,10 +356,12 @@ export function businessClock(spec: CalendarSpec): DeadlineClock {
       rem -= left;
       // From here on whole days, from day n: regular runs are skipped a week at a time by
       // arithmetic, holidays and days shifted by an offset change are looked at one by one.
-      for (n++; ;) {
+      for (n++; ; ) {
         const weeks = Math.ceil(rem / weekMs);
         if (weeks > MAX_SPAN_WEEKS) {
-          throw new RangeError(`Invalid duration: ${seconds} s of working time end more than ${MAX_SPAN_WEEKS} weeks after ${new Date(t0).toISOString()}`);
+          throw new RangeError(
+            `Invalid duration: ${seconds} s of working time end more than ${MAX_SPAN_WEEKS} weeks after ${new Date(t0).toISOString()}`,
+          );
         }
         // `weeks` regular weeks hold what remains, so only irregular days before then matter.
         const next = nextIrregularDay(n, n + 7 * weeks);
@@ -448,7 +449,8 @@ function instantAfter(d: LocalDay, from: number, rem: number): number {
 export const wallClock: DeadlineClock = Object.freeze({
   add(start: Date, seconds: number): Date {
     const due = new Date(instant(start, 'start') + durationMs(seconds));
-    if (Number.isNaN(due.getTime())) throw new RangeError(`Invalid duration: ${seconds} s after ${start.toISOString()} is beyond the dates a Date can hold`);
+    if (Number.isNaN(due.getTime()))
+      throw new RangeError(`Invalid duration: ${seconds} s after ${start.toISOString()} is beyond the dates a Date can hold`);
     return due;
   },
   between(from: Date, to: Date): number {

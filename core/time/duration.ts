@@ -35,7 +35,9 @@ export function parseDuration(iso: string): number {
     // A dedicated message for Y/M, because "P1M" looks valid to people and they deserve to know why not.
     const datePart = iso.startsWith('P') ? iso.slice(1).split('T')[0] : '';
     if (/\d[YM]/.test(datePart)) {
-      throw new RangeError(`Invalid duration "${iso}": years and months have no fixed length and are not supported; use weeks, days or hours`);
+      throw new RangeError(
+        `Invalid duration "${iso}": years and months have no fixed length and are not supported; use weeks, days or hours`,
+      );
     }
     throw new RangeError(`Invalid duration "${iso}": expected ISO 8601 like PT48H, P2D, PT1H30M or PT30S`);
   }

@@ -51,7 +51,8 @@ const pad = (n: number) => String(n).padStart(2, '0');
 /** The Gregorian date of a lunar month/day of `year` (not a leap month). */
 function lunarToSolar(year: number, month: number, day: number): string {
   const cal = new KoreanLunarCalendar();
-  if (!cal.setLunarDate(year, month, day, false)) throw new RangeError(`lunar ${year}-${month}-${day} is outside the lunar calendar's range`);
+  if (!cal.setLunarDate(year, month, day, false))
+    throw new RangeError(`lunar ${year}-${month}-${day} is outside the lunar calendar's range`);
   const s = cal.getSolarCalendar();
   return `${s.year}-${pad(s.month)}-${pad(s.day)}`;
 }

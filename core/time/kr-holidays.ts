@@ -68,7 +68,11 @@ let krDates: readonly string[] | null = null;
 export function holidaySetDates(sets: string[]): readonly string[] {
   checkSets(sets);
   if (sets.length === 0) return [];
-  krDates ??= Object.freeze(Array.from({ length: BUILT_IN_LAST_YEAR - OFFICIAL_FIRST_YEAR + 1 }, (_, i) => krHolidays(OFFICIAL_FIRST_YEAR + i).map((h) => h.date)).flat());
+  krDates ??= Object.freeze(
+    Array.from({ length: BUILT_IN_LAST_YEAR - OFFICIAL_FIRST_YEAR + 1 }, (_, i) =>
+      krHolidays(OFFICIAL_FIRST_YEAR + i).map((h) => h.date),
+    ).flat(),
+  );
   return krDates;
 }
 

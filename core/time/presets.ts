@@ -24,7 +24,10 @@ export interface CalendarPreset {
   holidays: string[];
 }
 
-const office: [string, string][] = [['09:00', '12:00'], ['13:00', '18:00']];
+const office: [string, string][] = [
+  ['09:00', '12:00'],
+  ['13:00', '18:00'],
+];
 const wholeDay: [string, string][] = [['00:00', '24:00']];
 
 /** Weekdays 09:00–12:00 and 13:00–18:00 Asia/Seoul, Korean public holidays closed (one day = 8 working hours). */

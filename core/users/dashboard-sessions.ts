@@ -3,7 +3,12 @@ import type { User } from '../model';
 import { hashToken, newToken } from './user-service';
 
 /** A stored dashboard session joined with its user (db/stores/dashboard-session-store.ts). */
-export interface StoredSession { id: number; user: User; createdAt: Date; lastSeenAt: Date }
+export interface StoredSession {
+  id: number;
+  user: User;
+  createdAt: Date;
+  lastSeenAt: Date;
+}
 
 export interface DashboardSessionStore {
   insert(s: { idHash: string; userId: number; tokenHash: string }, at: Date): Promise<void>;

@@ -20,14 +20,24 @@ export function createUserService(deps: { db: Database; clock: Clock }) {
       return u;
     },
 
-    async create(input: { email: string; name: string; role: Role; organization?: string; locale?: Locale }, token = newToken()): Promise<User & { token: string }> {
+    async create(
+      input: { email: string; name: string; role: Role; organization?: string; locale?: Locale },
+      token = newToken(),
+    ): Promise<User & { token: string }> {
       const now = clock.now();
       const user = await db.transaction(async (s) => {
         if (await s.users.byEmail(input.email)) throw new ConflictError(`a user with e-mail ${input.email} already exists`);
-        return s.users.insert({
-          email: input.email, name: input.name, role: input.role, organization: input.organization ?? null,
-          locale: input.locale ?? 'ko', tokenHash: hashToken(token),
-        }, now);
+        return s.users.insert(
+          {
+            email: input.email,
+            name: input.name,
+            role: input.role,
+            organization: input.organization ?? null,
+            locale: input.locale ?? 'ko',
+            tokenHash: hashToken(token),
+          },
+          now,
+        );
       });
       return { ...user, token };
     },

@@ -182,8 +182,21 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['outbox', 'escalations', 'sla_milestones', 'idempotency_keys', 'ratings', 'events', 'messages',
-    'tickets', 'ticket_counters', 'sla_policies', 'calendar_holidays', 'calendars', 'users']) {
+  for (const table of [
+    'outbox',
+    'escalations',
+    'sla_milestones',
+    'idempotency_keys',
+    'ratings',
+    'events',
+    'messages',
+    'tickets',
+    'ticket_counters',
+    'sla_policies',
+    'calendar_holidays',
+    'calendars',
+    'users',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

@@ -2,7 +2,10 @@ import type { Knex } from 'knex';
 
 // The data this migration seeds, written here as it was when the migration was written: a later
 // change to the presets in code must not change what this migration does to a new database.
-const office = [['09:00', '12:00'], ['13:00', '18:00']];
+const office = [
+  ['09:00', '12:00'],
+  ['13:00', '18:00'],
+];
 const wholeDay = [['00:00', '24:00']];
 const CALENDAR_PRESETS = [
   {
@@ -62,5 +65,10 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex('sla_policies').where({ is_default: true, name: '공공구매 문의 48시간' }).delete();
-  await knex('calendars').whereIn('key', CALENDAR_PRESETS.map((p) => p.key)).delete();
+  await knex('calendars')
+    .whereIn(
+      'key',
+      CALENDAR_PRESETS.map((p) => p.key),
+    )
+    .delete();
 }

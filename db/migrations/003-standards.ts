@@ -93,7 +93,12 @@ export async function up(knex: Knex): Promise<void> {
     const exists = await knex('standards').where({ id: s.id }).first('id');
     if (exists) continue;
     await knex('standards').insert({
-      id: s.id, target: s.target, period: s.period, owners: JSON.stringify(DEFAULT_STANDARD_OWNERS), created_at: now, updated_at: now,
+      id: s.id,
+      target: s.target,
+      period: s.period,
+      owners: JSON.stringify(DEFAULT_STANDARD_OWNERS),
+      created_at: now,
+      updated_at: now,
     });
   }
 }

@@ -40,9 +40,14 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   const present: string[] = [];
   for (const c of COLUMNS) if (await knex.schema.hasColumn('outbox', c)) present.push(c);
-  await knex.schema.alterTable('outbox', (t) => {
-    t.dropIndex(['status', 'id'], 'outbox_status_id_index');
-    t.dropIndex(['ticket_id'], 'outbox_ticket_id_index');
-  }).catch(() => undefined);
-  if (present.length) await knex.schema.alterTable('outbox', (t) => { t.dropColumns(...present); });
+  await knex.schema
+    .alterTable('outbox', (t) => {
+      t.dropIndex(['status', 'id'], 'outbox_status_id_index');
+      t.dropIndex(['ticket_id'], 'outbox_ticket_id_index');
+    })
+    .catch(() => undefined);
+  if (present.length)
+    await knex.schema.alterTable('outbox', (t) => {
+      t.dropColumns(...present);
+    });
 }

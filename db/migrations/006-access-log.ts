@@ -46,8 +46,10 @@ async function emailIndex(knex: Knex): Promise<void> {
   }
   let where = '';
   if (later.length) {
-    knex.client.logger.warn?.(`users: ${later.length} e-mail address(es) repeat an earlier user's address in another case (user ids ${later.join(', ')}); `
-      + 'they are left as they are and outside the case-insensitive unique index until an admin changes them');
+    knex.client.logger.warn?.(
+      `users: ${later.length} e-mail address(es) repeat an earlier user's address in another case (user ids ${later.join(', ')}); ` +
+        'they are left as they are and outside the case-insensitive unique index until an admin changes them',
+    );
     // Integers from the database itself, inlined because DDL takes no bound parameters.
     where = ` where id not in (${later.map((id) => Math.trunc(id)).join(', ')})`;
   }

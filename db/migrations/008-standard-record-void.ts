@@ -22,5 +22,8 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   const present: string[] = [];
   for (const c of COLUMNS) if (await knex.schema.hasColumn('standard_records', c)) present.push(c);
-  if (present.length) await knex.schema.alterTable('standard_records', (t) => { t.dropColumns(...present); });
+  if (present.length)
+    await knex.schema.alterTable('standard_records', (t) => {
+      t.dropColumns(...present);
+    });
 }

@@ -15,7 +15,9 @@ import { bool } from '../rows';
  */
 export async function up(knex: Knex): Promise<void> {
   if (!(await knex.schema.hasColumn('tickets', 'resolution_seconds'))) {
-    await knex.schema.alterTable('tickets', (t) => { t.bigInteger('resolution_seconds'); });
+    await knex.schema.alterTable('tickets', (t) => {
+      t.bigInteger('resolution_seconds');
+    });
     await backfill(knex);
   }
   if (!(await knex.schema.hasTable('sla_recalculations'))) {
@@ -34,28 +36,53 @@ export async function up(knex: Knex): Promise<void> {
 
 /** Resolution seconds of the tickets resolved before this column existed, by today's policies. */
 async function backfill(knex: Knex) {
-  const policies: { id: number; clock: string; calendar_id: number | null }[] = await knex('sla_policies').select('id', 'clock', 'calendar_id');
+  const policies: { id: number; clock: string; calendar_id: number | null }[] = await knex('sla_policies').select(
+    'id',
+    'clock',
+    'calendar_id',
+  );
   const business = policies.filter((p) => p.clock === 'business' && p.calendar_id !== null);
   // Wall-clock policies: elapsed seconds, rounded, in one statement.
   const wall = knex('tickets').whereNotNull('resolved_at');
-  if (business.length) wall.whereNotIn('policy_id', business.map((p) => Number(p.id)));
-  await wall.update({ resolution_seconds: knex.raw('case when resolved_at > received_at then (resolved_at - received_at + 500) / 1000 else 0 end') });
+  if (business.length)
+    wall.whereNotIn(
+      'policy_id',
+      business.map((p) => Number(p.id)),
+    );
+  await wall.update({
+    resolution_seconds: knex.raw('case when resolved_at > received_at then (resolved_at - received_at + 500) / 1000 else 0 end'),
+  });
   for (const p of business) {
     const cal = await knex('calendars').where({ id: p.calendar_id }).first();
     const holidays = await knex('calendar_holidays').where({ calendar_id: p.calendar_id });
-    const dc = businessClock(calendarSpec({
-      timezone: String(cal.timezone), hours: JSON.parse(cal.hours) as CalendarSpec['hours'], holidaySets: JSON.parse(cal.holiday_sets) as string[],
-      holidays: holidays.map((h: { date: string; name: string; removed: unknown }) => ({ date: h.date, name: h.name, removed: bool(h.removed) })),
-    }));
+    const dc = businessClock(
+      calendarSpec({
+        timezone: String(cal.timezone),
+        hours: JSON.parse(cal.hours) as CalendarSpec['hours'],
+        holidaySets: JSON.parse(cal.holiday_sets) as string[],
+        holidays: holidays.map((h: { date: string; name: string; removed: unknown }) => ({
+          date: h.date,
+          name: h.name,
+          removed: bool(h.removed),
+        })),
+      }),
+    );
     let afterId = 0;
     for (;;) {
-      const rows: { id: number; received_at: unknown; resolved_at: unknown }[] = await knex('tickets').where({ policy_id: p.id }).whereNotNull('resolved_at')
-        .where('id', '>', afterId).orderBy('id').limit(500).select('id', 'received_at', 'resolved_at');
+      const rows: { id: number; received_at: unknown; resolved_at: unknown }[] = await knex('tickets')
+        .where({ policy_id: p.id })
+        .whereNotNull('resolved_at')
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(500)
+        .select('id', 'received_at', 'resolved_at');
       if (rows.length === 0) break;
       afterId = Number(rows[rows.length - 1]!.id);
       for (const r of rows) {
         const seconds = dc.between(new Date(Number(r.received_at)), new Date(Number(r.resolved_at)));
-        await knex('tickets').where({ id: r.id }).update({ resolution_seconds: Math.max(0, Math.round(seconds)) });
+        await knex('tickets')
+          .where({ id: r.id })
+          .update({ resolution_seconds: Math.max(0, Math.round(seconds)) });
       }
     }
   }
@@ -63,5 +90,8 @@ async function backfill(knex: Knex) {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists('sla_recalculations');
-  if (await knex.schema.hasColumn('tickets', 'resolution_seconds')) await knex.schema.alterTable('tickets', (t) => { t.dropColumn('resolution_seconds'); });
+  if (await knex.schema.hasColumn('tickets', 'resolution_seconds'))
+    await knex.schema.alterTable('tickets', (t) => {
+      t.dropColumn('resolution_seconds');
+    });
 }

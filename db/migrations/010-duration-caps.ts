@@ -18,15 +18,22 @@ export async function up(knex: Knex): Promise<void> {
   for (const r of rows) {
     const warnings = json<string[]>(r.warnings);
     const escalations = json<{ after: string; notify: string[] }[]>(r.escalations);
-    const stored: string[] = [r.resolution_target, ...(r.first_response_target ? [r.first_response_target] : []), ...warnings, ...escalations.map((e) => e.after)];
+    const stored: string[] = [
+      r.resolution_target,
+      ...(r.first_response_target ? [r.first_response_target] : []),
+      ...warnings,
+      ...escalations.map((e) => e.after),
+    ];
     if (!stored.some(over)) continue;
     const resolution = clamp(r.resolution_target);
-    await knex('sla_policies').where({ id: r.id }).update({
-      resolution_target: resolution,
-      first_response_target: r.first_response_target ? clamp(r.first_response_target) : null,
-      warnings: JSON.stringify(warnings.map(clamp).filter((w) => parseDuration(w) < parseDuration(resolution))),
-      escalations: JSON.stringify(escalations.map((e) => ({ ...e, after: clamp(e.after) }))),
-    });
+    await knex('sla_policies')
+      .where({ id: r.id })
+      .update({
+        resolution_target: resolution,
+        first_response_target: r.first_response_target ? clamp(r.first_response_target) : null,
+        warnings: JSON.stringify(warnings.map(clamp).filter((w) => parseDuration(w) < parseDuration(resolution))),
+        escalations: JSON.stringify(escalations.map((e) => ({ ...e, after: clamp(e.after) }))),
+      });
   }
 }
 

@@ -20,15 +20,28 @@ export function createAccessLogStore(knex: Knex): AccessLogStore {
     async record(r, throttle) {
       // The unique (throttle_key, minute) key does the throttling, so concurrent refusals of the
       // same kind cannot slip in twice.
-      const ins = await knex('access_log').insert({
-        at: r.at.getTime(), actor_id: r.actorId, status: r.status, method: r.method.slice(0, 10), path: r.path.slice(0, 500),
-        target_type: r.targetType, target_id: r.targetId, ip: r.ip?.slice(0, 64) ?? null,
-        throttle_key: throttle.key.slice(0, 300), minute: throttle.window,
-      }).onConflict(['throttle_key', 'minute']).ignore().returning('id');
+      const ins = await knex('access_log')
+        .insert({
+          at: r.at.getTime(),
+          actor_id: r.actorId,
+          status: r.status,
+          method: r.method.slice(0, 10),
+          path: r.path.slice(0, 500),
+          target_type: r.targetType,
+          target_id: r.targetId,
+          ip: r.ip?.slice(0, 64) ?? null,
+          throttle_key: throttle.key.slice(0, 300),
+          minute: throttle.window,
+        })
+        .onConflict(['throttle_key', 'minute'])
+        .ignore()
+        .returning('id');
       return (ins as unknown[]).length > 0;
     },
     async list(f, page) {
-      const q = knex('access_log').orderBy('id', 'desc').limit(page.limit + 1);
+      const q = knex('access_log')
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1);
       if (f.status !== undefined) q.where('status', f.status);
       if (f.actorId !== undefined) q.where('actor_id', f.actorId);
       const after = decodeCursor(page.cursor, 1);

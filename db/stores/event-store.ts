@@ -6,7 +6,12 @@ import { bool, date, decodeCursor, encodeCursor, json, type Row } from '../rows'
 /** The append-only audit trail. */
 export function createEventStore(knex: Knex): EventStore {
   const row = (e: Omit<TicketEvent, 'id'>) => ({
-    ticket_id: e.ticketId, type: e.type, at: e.at.getTime(), actor_id: e.actorId, public: e.public, data: JSON.stringify(e.data),
+    ticket_id: e.ticketId,
+    type: e.type,
+    at: e.at.getTime(),
+    actor_id: e.actorId,
+    public: e.public,
+    data: JSON.stringify(e.data),
   });
   return {
     async add(e) {
@@ -18,14 +23,24 @@ export function createEventStore(knex: Knex): EventStore {
       for (let i = 0; i < list.length; i += 500) await knex('events').insert(list.slice(i, i + 500).map(row));
     },
     async forTicket(ticketId, publicOnly, page) {
-      const q = knex('events').where({ ticket_id: ticketId }).orderBy('id').limit(page.limit + 1);
+      const q = knex('events')
+        .where({ ticket_id: ticketId })
+        .orderBy('id')
+        .limit(page.limit + 1);
       if (publicOnly) q.where('public', true);
       const after = decodeCursor(page.cursor, 1);
       if (after) q.where('id', '>', after[0]!);
-      const rows = (await q).map((r: Row): TicketEvent => ({
-        id: Number(r.id), ticketId: Number(r.ticket_id), type: String(r.type), at: date(r.at),
-        actorId: r.actor_id === null ? null : Number(r.actor_id), public: bool(r.public), data: json<Record<string, unknown>>(r.data),
-      }));
+      const rows = (await q).map(
+        (r: Row): TicketEvent => ({
+          id: Number(r.id),
+          ticketId: Number(r.ticket_id),
+          type: String(r.type),
+          at: date(r.at),
+          actorId: r.actor_id === null ? null : Number(r.actor_id),
+          public: bool(r.public),
+          data: json<Record<string, unknown>>(r.data),
+        }),
+      );
       const items = rows.slice(0, page.limit);
       return { items, nextCursor: rows.length > page.limit ? encodeCursor([items[items.length - 1]!.id]) : null };
     },
@@ -40,7 +55,14 @@ export function createIdempotencyStore(knex: Knex): IdempotencyStore {
       return r ? { requestHash: String(r.request_hash), status: Number(r.status), response: String(r.response) } : null;
     },
     async save(userId, key, requestHash, status, response, at) {
-      await knex('idempotency_keys').insert({ user_id: userId, key, request_hash: requestHash, status, response, created_at: at.getTime() });
+      await knex('idempotency_keys').insert({
+        user_id: userId,
+        key,
+        request_hash: requestHash,
+        status,
+        response,
+        created_at: at.getTime(),
+      });
     },
   };
 }

@@ -76,17 +76,27 @@ export function createMailStore(db: DbHandle): MailStore {
   /** The outcome writes on a transaction's connection. */
   const outcomeWrites = (trx: Knex): MailOutcomeWrites => ({
     async markSent(row, r) {
-      const n = await trx('outbox').where({ id: row.id, status: 'pending' }).update({
-        status: 'sent', sent_at: r.at.getTime(), message_id: r.messageId, subject: r.subject,
-        attempts: row.attempts + 1, claimed_until: null,
-      });
+      const n = await trx('outbox')
+        .where({ id: row.id, status: 'pending' })
+        .update({
+          status: 'sent',
+          sent_at: r.at.getTime(),
+          message_id: r.messageId,
+          subject: r.subject,
+          attempts: row.attempts + 1,
+          claimed_until: null,
+        });
       return n === 1;
     },
 
     async markFailed(row, r) {
       const attempts = row.attempts + (r.attempted ? 1 : 0);
       const n = await leased(trx, row.id, r.lease).update({
-        status: 'failed', last_error: r.error, subject: r.subject, attempts, claimed_until: null,
+        status: 'failed',
+        last_error: r.error,
+        subject: r.subject,
+        attempts,
+        claimed_until: null,
       });
       return n === 1;
     },
@@ -100,7 +110,12 @@ export function createMailStore(db: DbHandle): MailStore {
       }
       // A new retry window; the Message-ID stays.
       await trx('outbox').where({ id, status: 'failed' }).update({
-        status: 'pending', attempts: 0, next_attempt_at: at.getTime(), first_attempt_at: null, claimed_until: null, interrupted: 0,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: at.getTime(),
+        first_attempt_at: null,
+        claimed_until: null,
+        interrupted: 0,
       });
       const row = await withTimezone(trx).where('outbox.id', id).first();
       return { result: 'requeued', row: toRecord(row), previousError: (before.last_error as string | null) ?? null };
@@ -111,13 +126,17 @@ export function createMailStore(db: DbHandle): MailStore {
     now: async () => new Date(await databaseNow(db)),
     load,
     async loadForSend(id) {
-      const r = await withTimezone(knex).select(knex.raw(`${NOW_SQL[db.engine]} as db_now`)).where('outbox.id', id).first();
+      const r = await withTimezone(knex)
+        .select(knex.raw(`${NOW_SQL[db.engine]} as db_now`))
+        .where('outbox.id', id)
+        .first();
       if (r) return { row: toRecord(r), now: date(r.db_now) };
       return { row: null, now: new Date(await databaseNow(db)) };
     },
 
     async claim(row, c) {
-      const q = knex('outbox').where({ id: row.id, status: 'pending', message_id: row.messageId ?? '' })
+      const q = knex('outbox')
+        .where({ id: row.id, status: 'pending', message_id: row.messageId ?? '' })
         // A second of tolerance for a job that fires a moment before next_attempt_at.
         .andWhere('next_attempt_at', '<=', c.now.getTime() + 1000);
       if (row.claimedUntil === null) q.whereNull('claimed_until');
@@ -134,14 +153,20 @@ export function createMailStore(db: DbHandle): MailStore {
 
     async scheduleRetry(row, r) {
       const n = await leased(knex, row.id, r.lease).update({
-        attempts: row.attempts + 1, next_attempt_at: r.nextAttemptAt.getTime(), last_error: r.error, subject: r.subject, claimed_until: null,
+        attempts: row.attempts + 1,
+        next_attempt_at: r.nextAttemptAt.getTime(),
+        last_error: r.error,
+        subject: r.subject,
+        claimed_until: null,
       });
       return n === 1;
     },
 
     async list(q) {
       // Newest first: an admin looks for what just failed, not for last year's mail.
-      const query = withTimezone(knex).orderBy('outbox.id', 'desc').limit(q.limit + 1);
+      const query = withTimezone(knex)
+        .orderBy('outbox.id', 'desc')
+        .limit(q.limit + 1);
       if (q.status) query.where('outbox.status', q.status);
       const after = decodeCursor(q.cursor, 1);
       if (after) query.where('outbox.id', '<', after[0]!);
@@ -154,8 +179,11 @@ export function createMailStore(db: DbHandle): MailStore {
       const rows: Row[] = await knex('outbox')
         .where('status', 'pending')
         .andWhere('next_attempt_at', '<=', now.getTime() - graceMs)
-        .andWhere((w) => { w.whereNull('claimed_until').orWhere('claimed_until', '<=', now.getTime()); })
-        .orderBy('next_attempt_at').limit(limit)
+        .andWhere((w) => {
+          w.whereNull('claimed_until').orWhere('claimed_until', '<=', now.getTime());
+        })
+        .orderBy('next_attempt_at')
+        .limit(limit)
         .select('id', 'attempts');
       return rows.map((r) => ({ id: Number(r.id), attempts: Number(r.attempts) }));
     },

@@ -5,8 +5,11 @@ import type { NoticeStore } from '../../core/ports';
 export function createNoticeStore(knex: Knex): NoticeStore {
   return {
     async claimDaily(notice, day, at) {
-      const rows = await knex('daily_notices').insert({ notice, day, created_at: at.getTime() })
-        .onConflict(['notice', 'day']).ignore().returning('notice');
+      const rows = await knex('daily_notices')
+        .insert({ notice, day, created_at: at.getTime() })
+        .onConflict(['notice', 'day'])
+        .ignore()
+        .returning('notice');
       return rows.length > 0;
     },
   };

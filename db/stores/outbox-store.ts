@@ -3,8 +3,17 @@ import type { NewMail, OutboxStore } from '../../core/ports';
 import { insertedId } from '../rows';
 
 const row = (m: NewMail, ts: number) => ({
-  ticket_id: m.ticketId, to_user_id: m.toUserId, to_address: m.toAddress, to_name: m.toName, locale: m.locale,
-  template: m.template, data: JSON.stringify(m.data), status: 'pending', attempts: 0, next_attempt_at: ts, created_at: ts,
+  ticket_id: m.ticketId,
+  to_user_id: m.toUserId,
+  to_address: m.toAddress,
+  to_name: m.toName,
+  locale: m.locale,
+  template: m.template,
+  data: JSON.stringify(m.data),
+  status: 'pending',
+  attempts: 0,
+  next_attempt_at: ts,
+  created_at: ts,
 });
 
 /** Writes mail intents in the caller's transaction; workers/mail sends them. */
@@ -19,7 +28,9 @@ export function createOutboxStore(knex: Knex): OutboxStore {
       // caps at 500 terms. One statement's ids ascend in the order of its rows on both engines,
       // while RETURNING's own row order is not promised: sort them.
       for (let i = 0; i < list.length; i += 500) {
-        const res = await knex('outbox').insert(list.slice(i, i + 500).map((m) => row(m, at.getTime()))).returning('id');
+        const res = await knex('outbox')
+          .insert(list.slice(i, i + 500).map((m) => row(m, at.getTime())))
+          .returning('id');
         ids.push(...(res as unknown[]).map((r) => insertedId([r])).sort((a, b) => a - b));
       }
       return ids;

@@ -42,7 +42,8 @@ export function createReportStore(knex: Knex): ReportStore & MetricsSource {
       // One scan of the range: every figure is a conditional sum, grouped in SQL. Ratings are
       // unique per ticket, so the left join never duplicates a ticket.
       const group = by === 'none' ? null : GROUP_SQL[by];
-      const q = knex({ t: 'tickets' }).leftJoin({ r: 'ratings' }, 'r.ticket_id', 't.id')
+      const q = knex({ t: 'tickets' })
+        .leftJoin({ r: 'ratings' }, 'r.ticket_id', 't.id')
         .select(knex.raw(`${group ?? 'null'} as k`))
         .select(knex.raw('count(*) as tickets'))
         .select(knex.raw('sum(case when t.resolved_at is not null then 1 else 0 end) as resolved'))
@@ -56,7 +57,9 @@ export function createReportStore(knex: Knex): ReportStore & MetricsSource {
       // A breach milestone on a row that does not say "breached" (none in normal operation: the
       // engine writes both in one transaction) still counts as a breach. Looked up from the
       // milestones' side, because an EXISTS per ticket would cost a probe on every row.
-      const extra = knex({ t: 'tickets' }).whereRaw(HAS_BREACH_MILESTONE).whereRaw(`not ${BREACHED_ROW}`)
+      const extra = knex({ t: 'tickets' })
+        .whereRaw(HAS_BREACH_MILESTONE)
+        .whereRaw(`not ${BREACHED_ROW}`)
         .select(knex.raw(`${group ?? 'null'} as k`))
         .select(knex.raw('count(*) as n'))
         .select(knex.raw("sum(case when t.sla_state = 'met' then 1 else 0 end) as met"));
@@ -67,8 +70,14 @@ export function createReportStore(knex: Knex): ReportStore & MetricsSource {
       for (const r of rows) {
         if (n(r.tickets) === 0) continue;
         out.set(keyOf(r.k), {
-          key: keyOf(r.k), tickets: n(r.tickets), resolved: n(r.resolved), met: n(r.met), breached: n(r.breached),
-          openOverdue: n(r.open_overdue), rated: n(r.rated), scoreSum: n(r.score_sum),
+          key: keyOf(r.k),
+          tickets: n(r.tickets),
+          resolved: n(r.resolved),
+          met: n(r.met),
+          breached: n(r.breached),
+          openOverdue: n(r.open_overdue),
+          rated: n(r.rated),
+          scoreSum: n(r.score_sum),
         });
       }
       for (const f of fixes) {
@@ -93,7 +102,10 @@ export function createReportStore(knex: Knex): ReportStore & MetricsSource {
     async userNames(ids) {
       const out = new Map<number, string>();
       if (ids.length === 0) return out;
-      for (const r of await knex('users').whereIn('id', [...new Set(ids)]).select('id', 'name') as Row[]) out.set(Number(r.id), String(r.name));
+      for (const r of (await knex('users')
+        .whereIn('id', [...new Set(ids)])
+        .select('id', 'name')) as Row[])
+        out.set(Number(r.id), String(r.name));
       return out;
     },
 
@@ -104,25 +116,39 @@ export function createReportStore(knex: Knex): ReportStore & MetricsSource {
 
     async openOverdueCount(now) {
       // The report's open_overdue: the same rule over the same tickets (officers' inquiries).
-      const [r] = await knex({ t: 'tickets' }).whereRaw(overdueSql('t.'), [now.getTime()]).whereRaw(OFFICER_REQUESTER)
-        .count({ c: '*' }) as Row[];
+      const [r] = (await knex({ t: 'tickets' })
+        .whereRaw(overdueSql('t.'), [now.getTime()])
+        .whereRaw(OFFICER_REQUESTER)
+        .count({ c: '*' })) as Row[];
       return n(r?.c);
     },
 
     async outboxByStatus() {
-      const rows: Row[] = await knex('outbox').whereIn('status', ['pending', 'failed']).select('status').count({ c: '*' }).groupBy('status');
+      const rows: Row[] = await knex('outbox')
+        .whereIn('status', ['pending', 'failed'])
+        .select('status')
+        .count({ c: '*' })
+        .groupBy('status');
       return new Map(rows.map((r) => [String(r.status), n(r.c)]));
     },
 
     async lastMilestoneIdBefore(at) {
-      const [r] = await knex('sla_milestones').where('recorded_at', '<', at.getTime()).max({ m: 'id' }) as Row[];
+      const [r] = (await knex('sla_milestones').where('recorded_at', '<', at.getTime()).max({ m: 'id' })) as Row[];
       return n(r?.m);
     },
 
     async milestonesAfter(afterId, limit) {
-      const rows: Row[] = await knex('sla_milestones').where('id', '>', afterId).orderBy('id').limit(limit)
+      const rows: Row[] = await knex('sla_milestones')
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit)
         .select('id', 'due_at', 'recorded_at', 'recovered');
-      return rows.map((r) => ({ id: Number(r.id), dueAt: Number(r.due_at), recordedAt: Number(r.recorded_at), recovered: bool(r.recovered) }));
+      return rows.map((r) => ({
+        id: Number(r.id),
+        dueAt: Number(r.due_at),
+        recordedAt: Number(r.recorded_at),
+        recovered: bool(r.recovered),
+      }));
     },
   };
 }

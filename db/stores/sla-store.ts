@@ -35,19 +35,34 @@ const policyColumns = (p: Omit<SlaPolicy, 'id' | 'createdAt' | 'updatedAt'>): Ro
 });
 
 const toEscalation = (r: Row): EscalationRecord => ({
-  id: Number(r.id), ticketId: Number(r.ticket_id), ticketNumber: String(r.number), ticketSubject: String(r.subject),
+  id: Number(r.id),
+  ticketId: Number(r.ticket_id),
+  ticketNumber: String(r.number),
+  ticketSubject: String(r.subject),
   ticketStatus: r.status as TicketStatus,
-  assignee: r.assignee_id === null ? null : {
-    id: Number(r.assignee_id), name: String(r.assignee_name), email: String(r.assignee_email), organization: (r.assignee_organization as string | null) ?? null,
-  },
-  level: Number(r.level), createdAt: date(r.created_at), acknowledgedAt: dateOrNull(r.acknowledged_at),
+  assignee:
+    r.assignee_id === null
+      ? null
+      : {
+          id: Number(r.assignee_id),
+          name: String(r.assignee_name),
+          email: String(r.assignee_email),
+          organization: (r.assignee_organization as string | null) ?? null,
+        },
+  level: Number(r.level),
+  createdAt: date(r.created_at),
+  acknowledgedAt: dateOrNull(r.acknowledged_at),
   acknowledgedBy: r.acknowledged_by === null ? null : Number(r.acknowledged_by),
-  acknowledgedNote: (r.acknowledged_note as string | null) ?? null, notified: json<string[]>(r.notified),
+  acknowledgedNote: (r.acknowledged_note as string | null) ?? null,
+  notified: json<string[]>(r.notified),
 });
 
 const toRecalculation = (r: Row): PendingRecalculation => ({
-  id: Number(r.id), policyId: r.policy_id === null ? null : Number(r.policy_id), calendarId: r.calendar_id === null ? null : Number(r.calendar_id),
-  reason: String(r.reason), actorId: r.actor_id === null ? null : Number(r.actor_id),
+  id: Number(r.id),
+  policyId: r.policy_id === null ? null : Number(r.policy_id),
+  calendarId: r.calendar_id === null ? null : Number(r.calendar_id),
+  reason: String(r.reason),
+  actorId: r.actor_id === null ? null : Number(r.actor_id),
 });
 
 /** Policies, calendars, milestone records, escalations and pending recalculations. */
@@ -61,19 +76,40 @@ export function createSlaStore(knex: Knex): SlaStore {
     if (where) where(q);
     const rows = await q;
     if (rows.length === 0) return [];
-    const hol = await knex('calendar_holidays').whereIn('calendar_id', rows.map((r: Row) => Number(r.id))).orderBy('date');
+    const hol = await knex('calendar_holidays')
+      .whereIn(
+        'calendar_id',
+        rows.map((r: Row) => Number(r.id)),
+      )
+      .orderBy('date');
     return rows.map((r: Row) => ({
-      id: Number(r.id), key: String(r.key), name: String(r.name), timezone: String(r.timezone),
-      hours: json<CalendarRecord['hours']>(r.hours), holidaySets: json<string[]>(r.holiday_sets),
-      holidays: hol.filter((h: Row) => Number(h.calendar_id) === Number(r.id))
+      id: Number(r.id),
+      key: String(r.key),
+      name: String(r.name),
+      timezone: String(r.timezone),
+      hours: json<CalendarRecord['hours']>(r.hours),
+      holidaySets: json<string[]>(r.holiday_sets),
+      holidays: hol
+        .filter((h: Row) => Number(h.calendar_id) === Number(r.id))
         .map((h: Row) => ({ date: String(h.date), name: String(h.name), removed: bool(h.removed) })),
-      createdAt: date(r.created_at), updatedAt: date(r.updated_at),
+      createdAt: date(r.created_at),
+      updatedAt: date(r.updated_at),
     }));
   };
-  const escalationQuery = () => knex('escalations').join('tickets', 'tickets.id', 'escalations.ticket_id')
-    .leftJoin('users as assignee', 'assignee.id', 'tickets.assignee_id')
-    .select('escalations.*', 'tickets.number', 'tickets.subject', 'tickets.status', 'tickets.assignee_id',
-      'assignee.name as assignee_name', 'assignee.email as assignee_email', 'assignee.organization as assignee_organization');
+  const escalationQuery = () =>
+    knex('escalations')
+      .join('tickets', 'tickets.id', 'escalations.ticket_id')
+      .leftJoin('users as assignee', 'assignee.id', 'tickets.assignee_id')
+      .select(
+        'escalations.*',
+        'tickets.number',
+        'tickets.subject',
+        'tickets.status',
+        'tickets.assignee_id',
+        'assignee.name as assignee_name',
+        'assignee.email as assignee_email',
+        'assignee.organization as assignee_organization',
+      );
   return {
     policies: async () => (await knex('sla_policies').orderBy('id')).map(toPolicy),
     policy,
@@ -86,11 +122,15 @@ export function createSlaStore(knex: Knex): SlaStore {
       return unique.length ? calendarsWhere((q) => q.whereIn('id', unique)) : [];
     },
     async insertPolicy(p, at) {
-      const ins = await knex('sla_policies').insert({ ...policyColumns(p), created_at: at.getTime(), updated_at: at.getTime() }).returning('id');
+      const ins = await knex('sla_policies')
+        .insert({ ...policyColumns(p), created_at: at.getTime(), updated_at: at.getTime() })
+        .returning('id');
       return (await policy(insertedId(ins)))!;
     },
     async updatePolicy(id, p, at) {
-      await knex('sla_policies').where({ id }).update({ ...policyColumns(p), updated_at: at.getTime() });
+      await knex('sla_policies')
+        .where({ id })
+        .update({ ...policyColumns(p), updated_at: at.getTime() });
       return (await policy(id))!;
     },
     async clearDefault(exceptId) {
@@ -102,10 +142,17 @@ export function createSlaStore(knex: Knex): SlaStore {
       return c ?? null;
     },
     async insertCalendar(c, at) {
-      const ins = await knex('calendars').insert({
-        key: c.key, name: c.name, timezone: c.timezone, hours: JSON.stringify(c.hours), holiday_sets: JSON.stringify(c.holidaySets),
-        created_at: at.getTime(), updated_at: at.getTime(),
-      }).returning('id');
+      const ins = await knex('calendars')
+        .insert({
+          key: c.key,
+          name: c.name,
+          timezone: c.timezone,
+          hours: JSON.stringify(c.hours),
+          holiday_sets: JSON.stringify(c.holidaySets),
+          created_at: at.getTime(),
+          updated_at: at.getTime(),
+        })
+        .returning('id');
       return (await calendarsWhere((q) => q.where({ id: insertedId(ins) })))[0]!;
     },
     async updateCalendar(id, c, at) {
@@ -118,29 +165,45 @@ export function createSlaStore(knex: Knex): SlaStore {
       return (await calendarsWhere((q) => q.where({ id })))[0]!;
     },
     async setHoliday(calendarId, h) {
-      await knex('calendar_holidays').insert({ calendar_id: calendarId, date: h.date, name: h.name, removed: h.removed })
-        .onConflict(['calendar_id', 'date']).merge(['name', 'removed']);
+      await knex('calendar_holidays')
+        .insert({ calendar_id: calendarId, date: h.date, name: h.name, removed: h.removed })
+        .onConflict(['calendar_id', 'date'])
+        .merge(['name', 'removed']);
     },
     async deleteHoliday(calendarId, d) {
       await knex('calendar_holidays').where({ calendar_id: calendarId, date: d }).delete();
     },
     async recordMilestone(m) {
-      const ins = await knex('sla_milestones').insert({
-        ticket_id: m.ticketId, deadline_version: m.version, milestone: m.milestone, due_at: m.dueAt.getTime(),
-        recorded_at: m.recordedAt.getTime(), recovered: m.recovered,
-      }).onConflict(['ticket_id', 'deadline_version', 'milestone']).ignore().returning('id');
+      const ins = await knex('sla_milestones')
+        .insert({
+          ticket_id: m.ticketId,
+          deadline_version: m.version,
+          milestone: m.milestone,
+          due_at: m.dueAt.getTime(),
+          recorded_at: m.recordedAt.getTime(),
+          recovered: m.recovered,
+        })
+        .onConflict(['ticket_id', 'deadline_version', 'milestone'])
+        .ignore()
+        .returning('id');
       return Array.isArray(ins) && ins.length > 0 ? insertedId(ins) : null;
     },
     async milestonesOf(ticketId) {
       return (await knex('sla_milestones').where({ ticket_id: ticketId }).orderBy('id')).map((r: Row) => ({
-        ticketId: Number(r.ticket_id), version: Number(r.deadline_version), milestone: String(r.milestone),
-        dueAt: date(r.due_at), recordedAt: date(r.recorded_at), recovered: bool(r.recovered),
+        ticketId: Number(r.ticket_id),
+        version: Number(r.deadline_version),
+        milestone: String(r.milestone),
+        dueAt: date(r.due_at),
+        recordedAt: date(r.recorded_at),
+        recovered: bool(r.recovered),
       }));
     },
     async recordedKeys(ticketIds) {
       const out = new Map<number, Set<string>>();
       for (let i = 0; i < ticketIds.length; i += 500) {
-        const rows = await knex('sla_milestones').whereIn('ticket_id', ticketIds.slice(i, i + 500)).select('ticket_id', 'milestone');
+        const rows = await knex('sla_milestones')
+          .whereIn('ticket_id', ticketIds.slice(i, i + 500))
+          .select('ticket_id', 'milestone');
         for (const r of rows) {
           const id = Number(r.ticket_id);
           if (!out.has(id)) out.set(id, new Set());
@@ -150,13 +213,21 @@ export function createSlaStore(knex: Knex): SlaStore {
       return out;
     },
     async insertEscalation(e) {
-      const ins = await knex('escalations').insert({
-        ticket_id: e.ticketId, level: e.level, milestone_id: e.milestoneId, notified: JSON.stringify(e.notified), created_at: e.at.getTime(),
-      }).returning('id');
+      const ins = await knex('escalations')
+        .insert({
+          ticket_id: e.ticketId,
+          level: e.level,
+          milestone_id: e.milestoneId,
+          notified: JSON.stringify(e.notified),
+          created_at: e.at.getTime(),
+        })
+        .returning('id');
       return insertedId(ins);
     },
     async escalations(state, page): Promise<Page<EscalationRecord>> {
-      const q = escalationQuery().orderBy('escalations.id').limit(page.limit + 1);
+      const q = escalationQuery()
+        .orderBy('escalations.id')
+        .limit(page.limit + 1);
       if (state === 'open') q.whereNull('escalations.acknowledged_at');
       if (state === 'acknowledged') q.whereNotNull('escalations.acknowledged_at');
       const after = decodeCursor(page.cursor, 1);
@@ -173,9 +244,16 @@ export function createSlaStore(knex: Knex): SlaStore {
       await knex('escalations').where({ id }).update({ acknowledged_at: at.getTime(), acknowledged_by: userId, acknowledged_note: note });
     },
     async addRecalculation(r, at, leaseUntil) {
-      const ins = await knex('sla_recalculations').insert({
-        policy_id: r.policyId, calendar_id: r.calendarId, reason: r.reason, actor_id: r.actorId, created_at: at.getTime(), claimed_until: leaseUntil.getTime(),
-      }).returning('id');
+      const ins = await knex('sla_recalculations')
+        .insert({
+          policy_id: r.policyId,
+          calendar_id: r.calendarId,
+          reason: r.reason,
+          actor_id: r.actorId,
+          created_at: at.getTime(),
+          claimed_until: leaseUntil.getTime(),
+        })
+        .returning('id');
       return { id: insertedId(ins), ...r };
     },
     async lapsedRecalculations(at) {

@@ -8,16 +8,27 @@ import { OFFICER_REQUESTER, overdueSql } from './figure-rules';
 import { date, dateOrNull, decodeCursor, encodeCursor, insertedId, json, toMs, type Row } from '../rows';
 
 const toSettings = (r: Row): StandardSettings => ({
-  id: String(r.id), target: Number(r.target), period: r.period as StandardPeriod, owners: json<string[]>(r.owners),
-  createdAt: date(r.created_at), updatedAt: date(r.updated_at),
+  id: String(r.id),
+  target: Number(r.target),
+  period: r.period as StandardPeriod,
+  owners: json<string[]>(r.owners),
+  createdAt: date(r.created_at),
+  updatedAt: date(r.updated_at),
 });
 
 const toRecord = (r: Row): StoredStandardRecord => ({
-  id: Number(r.id), standardId: String(r.standard_id), subject: (r.subject as string | null) ?? null, occurredAt: date(r.occurred_at),
-  value: r.value === null || r.value === undefined ? null : Number(r.value), ref: (r.ref as string | null) ?? null,
-  note: (r.note as string | null) ?? null, eventAt: dateOrNull(r.event_at),
-  createdBy: r.created_by === null || r.created_by === undefined ? null : Number(r.created_by), createdAt: date(r.created_at),
-  voidedAt: dateOrNull(r.voided_at), voidedBy: r.voided_by === null || r.voided_by === undefined ? null : Number(r.voided_by),
+  id: Number(r.id),
+  standardId: String(r.standard_id),
+  subject: (r.subject as string | null) ?? null,
+  occurredAt: date(r.occurred_at),
+  value: r.value === null || r.value === undefined ? null : Number(r.value),
+  ref: (r.ref as string | null) ?? null,
+  note: (r.note as string | null) ?? null,
+  eventAt: dateOrNull(r.event_at),
+  createdBy: r.created_by === null || r.created_by === undefined ? null : Number(r.created_by),
+  createdAt: date(r.created_at),
+  voidedAt: dateOrNull(r.voided_at),
+  voidedBy: r.voided_by === null || r.voided_by === undefined ? null : Number(r.voided_by),
   voidReason: (r.void_reason as string | null) ?? null,
 });
 
@@ -50,38 +61,68 @@ export function createStandardStore(knex: Knex): StandardStore {
       return (await settingsOf(id))!;
     },
     async addAudit(e) {
-      await knex('standard_audit').insert({ standard_id: e.standardId, actor_id: e.actorId, at: e.at.getTime(), changes: JSON.stringify(e.changes) });
+      await knex('standard_audit').insert({
+        standard_id: e.standardId,
+        actor_id: e.actorId,
+        at: e.at.getTime(),
+        changes: JSON.stringify(e.changes),
+      });
     },
     async audit(standardId, limit) {
       const rows = await knex('standard_audit').where({ standard_id: standardId }).orderBy('id', 'desc').limit(limit);
-      return rows.map((r: Row): StandardAuditEntry => ({
-        id: Number(r.id), standardId: String(r.standard_id), actorId: r.actor_id === null ? null : Number(r.actor_id), at: date(r.at),
-        changes: json<StandardAuditEntry['changes']>(r.changes),
-      }));
+      return rows.map(
+        (r: Row): StandardAuditEntry => ({
+          id: Number(r.id),
+          standardId: String(r.standard_id),
+          actorId: r.actor_id === null ? null : Number(r.actor_id),
+          at: date(r.at),
+          changes: json<StandardAuditEntry['changes']>(r.changes),
+        }),
+      );
     },
     async insertRecord(r) {
-      const ins = await knex('standard_records').insert({
-        standard_id: r.standardId, subject: r.subject, occurred_at: r.occurredAt.getTime(), value: r.value, ref: r.ref, note: r.note,
-        event_at: toMs(r.eventAt), created_by: r.createdBy, created_at: r.createdAt.getTime(),
-      }).returning('id');
+      const ins = await knex('standard_records')
+        .insert({
+          standard_id: r.standardId,
+          subject: r.subject,
+          occurred_at: r.occurredAt.getTime(),
+          value: r.value,
+          ref: r.ref,
+          note: r.note,
+          event_at: toMs(r.eventAt),
+          created_by: r.createdBy,
+          created_at: r.createdAt.getTime(),
+        })
+        .returning('id');
       return { ...r, id: insertedId(ins), voidedAt: null, voidedBy: null, voidReason: null };
     },
     async records(standardId) {
-      return (await knex('standard_records').where({ standard_id: standardId }).whereNull('voided_at')
-        .orderBy([{ column: 'occurred_at' }, { column: 'id' }])).map(toRecord);
+      return (
+        await knex('standard_records')
+          .where({ standard_id: standardId })
+          .whereNull('voided_at')
+          .orderBy([{ column: 'occurred_at' }, { column: 'id' }])
+      ).map(toRecord);
     },
     async recordOf(standardId, id) {
       const r = await knex('standard_records').where({ standard_id: standardId, id }).first();
       return r ? toRecord(r) : null;
     },
     async voidRecord(id, v) {
-      const n = await knex('standard_records').where({ id }).whereNull('voided_at')
+      const n = await knex('standard_records')
+        .where({ id })
+        .whereNull('voided_at')
         .update({ voided_at: v.at.getTime(), voided_by: v.by, void_reason: v.reason });
       return Number(n) === 1;
     },
     async listRecords(standardId, f, page) {
-      const q = knex('standard_records').where({ standard_id: standardId })
-        .orderBy([{ column: 'occurred_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit + 1);
+      const q = knex('standard_records')
+        .where({ standard_id: standardId })
+        .orderBy([
+          { column: 'occurred_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(page.limit + 1);
       if (f.subject !== undefined) q.where('subject', f.subject);
       if (f.from) q.where('occurred_at', '>=', f.from.getTime());
       if (f.to) q.where('occurred_at', '<', f.to.getTime());
@@ -106,36 +147,55 @@ export function createStandardStore(knex: Knex): StandardStore {
       const where = { standard_id: key.standardId, subject: key.subject, period: key.period };
       if (from === null) {
         // A concurrent first evaluation inserts the row first; this one then inserts nothing.
-        const ins = await knex('standard_statuses').insert({ ...where, status: to, changed_at: at.getTime() })
-          .onConflict(['standard_id', 'subject', 'period']).ignore().returning('standard_id');
+        const ins = await knex('standard_statuses')
+          .insert({ ...where, status: to, changed_at: at.getTime() })
+          .onConflict(['standard_id', 'subject', 'period'])
+          .ignore()
+          .returning('standard_id');
         return Array.isArray(ins) && ins.length > 0;
       }
-      const n = await knex('standard_statuses').where({ ...where, status: from }).update({ status: to, changed_at: at.getTime() });
+      const n = await knex('standard_statuses')
+        .where({ ...where, status: from })
+        .update({ status: to, changed_at: at.getTime() });
       return Number(n) > 0;
     },
     async helpdesk(from, to, now, nearDueMs) {
       // Resolved in the period by resolved_at; met and breached read exactly as the SLA report
       // reads them (db/stores/report-store.ts): the outcome recorded when it happened, officers'
       // inquiries only.
-      const [r] = await knex({ t: 'tickets' }).whereNotNull('t.resolved_at').whereRaw(OFFICER_REQUESTER)
-        .where('t.resolved_at', '>=', from.getTime()).where('t.resolved_at', '<', to.getTime())
+      const [r] = (await knex({ t: 'tickets' })
+        .whereNotNull('t.resolved_at')
+        .whereRaw(OFFICER_REQUESTER)
+        .where('t.resolved_at', '>=', from.getTime())
+        .where('t.resolved_at', '<', to.getTime())
         .select(
           knex.raw('count(*) as resolved'),
           knex.raw(`sum(case when t.sla_state = 'met' and not ${BREACHED} then 1 else 0 end) as met`),
           knex.raw(`sum(case when ${BREACHED} then 1 else 0 end) as breached`),
-        ) as Row[];
+        )) as Row[];
       let openOverdue = 0;
       let openNearDue = 0;
       if (now) {
-        const [o] = await knex({ t: 'tickets' }).whereIn('t.status', OPEN_STATUSES).whereRaw(OFFICER_REQUESTER)
+        const [o] = (await knex({ t: 'tickets' })
+          .whereIn('t.status', OPEN_STATUSES)
+          .whereRaw(OFFICER_REQUESTER)
           .select(
             knex.raw(`sum(case when ${overdueSql('t.')} then 1 else 0 end) as overdue`, [now.getTime()]),
-            knex.raw("sum(case when t.sla_state = 'running' and t.due_at >= ? and t.due_at < ? then 1 else 0 end) as near", [now.getTime(), now.getTime() + nearDueMs]),
-          ) as Row[];
+            knex.raw("sum(case when t.sla_state = 'running' and t.due_at >= ? and t.due_at < ? then 1 else 0 end) as near", [
+              now.getTime(),
+              now.getTime() + nearDueMs,
+            ]),
+          )) as Row[];
         openOverdue = count(o?.overdue);
         openNearDue = count(o?.near);
       }
-      return { resolved: count(r?.resolved), met: count(r?.met), breached: count(r?.breached), open_overdue: openOverdue, open_near_due: openNearDue };
+      return {
+        resolved: count(r?.resolved),
+        met: count(r?.met),
+        breached: count(r?.breached),
+        open_overdue: openOverdue,
+        open_near_due: openNearDue,
+      };
     },
   };
 }

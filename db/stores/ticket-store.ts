@@ -70,15 +70,24 @@ export function createTicketStore(knex: Knex): TicketStore {
   return {
     async insert(t: NewTicket, at: Date) {
       const ts = at.getTime();
-      const [row] = await knex('tickets').insert({
-        // A unique placeholder until assignNumber() gives the real one at the end of the transaction.
-        number: `~${randomBytes(8).toString('hex')}`,
-        subject: t.subject, body: t.body,
-        category: t.category, priority: t.priority, status: t.status, channel: t.channel,
-        requester_id: t.requesterId, assignee_id: t.assigneeId,
-        received_at: t.receivedAt.getTime(), created_at: ts, updated_at: ts,
-        ...slaColumns(t.sla),
-      }).returning('*');
+      const [row] = await knex('tickets')
+        .insert({
+          // A unique placeholder until assignNumber() gives the real one at the end of the transaction.
+          number: `~${randomBytes(8).toString('hex')}`,
+          subject: t.subject,
+          body: t.body,
+          category: t.category,
+          priority: t.priority,
+          status: t.status,
+          channel: t.channel,
+          requester_id: t.requesterId,
+          assignee_id: t.assigneeId,
+          received_at: t.receivedAt.getTime(),
+          created_at: ts,
+          updated_at: ts,
+          ...slaColumns(t.sla),
+        })
+        .returning('*');
       return toTicket(row as Row);
     },
     async assignNumber(id: number, at: Date) {
@@ -104,7 +113,14 @@ export function createTicketStore(knex: Knex): TicketStore {
     },
     async byIds(ids: number[]) {
       const out: Ticket[] = [];
-      for (let i = 0; i < ids.length; i += 500) out.push(...(await knex('tickets').whereIn('id', ids.slice(i, i + 500)).orderBy('id')).map(toTicket));
+      for (let i = 0; i < ids.length; i += 500)
+        out.push(
+          ...(
+            await knex('tickets')
+              .whereIn('id', ids.slice(i, i + 500))
+              .orderBy('id')
+          ).map(toTicket),
+        );
       return out;
     },
     async list(f: TicketFilter, page: PageQuery): Promise<Page<Ticket>> {
@@ -121,9 +137,15 @@ export function createTicketStore(knex: Knex): TicketStore {
         q.orderByRaw(QUEUE_ORDER);
         if (after) {
           const [due, id, paused] = [Number(after[0]), Number(after[1]), Number(after[2] ?? 0)];
-          q.where((w) => w.whereRaw(`${PAUSED_LAST} > ?`, [paused])
-            .orWhere((x) => x.whereRaw(`${PAUSED_LAST} = ?`, [paused]).andWhere((y) => y.where('due_at', '>', due)
-              .orWhere((z) => z.where('due_at', due).andWhere('id', '>', id)))));
+          q.where((w) =>
+            w
+              .whereRaw(`${PAUSED_LAST} > ?`, [paused])
+              .orWhere((x) =>
+                x
+                  .whereRaw(`${PAUSED_LAST} = ?`, [paused])
+                  .andWhere((y) => y.where('due_at', '>', due).orWhere((z) => z.where('due_at', due).andWhere('id', '>', id))),
+              ),
+          );
         }
       } else {
         q.orderBy([{ column: 'id', order: 'desc' }]);
@@ -133,7 +155,10 @@ export function createTicketStore(knex: Knex): TicketStore {
       const more = rows.length > page.limit;
       const items = rows.slice(0, page.limit);
       const last = items[items.length - 1];
-      return { items, nextCursor: more && last ? encodeCursor([last.sla.dueAt.getTime(), last.id, last.sla.state === 'paused' ? 1 : 0]) : null };
+      return {
+        items,
+        nextCursor: more && last ? encodeCursor([last.sla.dueAt.getTime(), last.id, last.sla.state === 'paused' ? 1 : 0]) : null,
+      };
     },
     async update(id: number, p: TicketPatch, at: Date) {
       const cols: Row = { updated_at: at.getTime() };
@@ -149,40 +174,66 @@ export function createTicketStore(knex: Knex): TicketStore {
       return toTicket(row as Row);
     },
     async liveIds(w) {
-      const q = knex('tickets').whereNull('sla_stopped_at').whereIn('status', OPEN_STATUSES)
-        .orderBy('tickets.id').limit(w.limit).select('tickets.id');
+      const q = knex('tickets')
+        .whereNull('sla_stopped_at')
+        .whereIn('status', OPEN_STATUSES)
+        .orderBy('tickets.id')
+        .limit(w.limit)
+        .select('tickets.id');
       if (w.afterId) q.where('tickets.id', '>', w.afterId);
       if (w.policyId !== undefined) q.where('policy_id', w.policyId);
       if (w.calendarId !== undefined) {
         q.join('sla_policies', 'sla_policies.id', 'tickets.policy_id')
-          .where('sla_policies.calendar_id', w.calendarId).where('sla_policies.clock', 'business');
+          .where('sla_policies.calendar_id', w.calendarId)
+          .where('sla_policies.clock', 'business');
       }
       return (await q).map((r: Row) => Number(r.id));
     },
     async addMessage(m) {
-      const ins = await knex('messages').insert({
-        ticket_id: m.ticketId, author_id: m.authorId, body: m.body, internal: m.internal, created_at: m.createdAt.getTime(),
-      }).returning('id');
+      const ins = await knex('messages')
+        .insert({
+          ticket_id: m.ticketId,
+          author_id: m.authorId,
+          body: m.body,
+          internal: m.internal,
+          created_at: m.createdAt.getTime(),
+        })
+        .returning('id');
       const id = insertedId(ins);
       await indexMessages(knex, [{ ...m, id }]);
       return { ...m, id };
     },
     async messages(ticketId, includeInternal, page) {
-      const q = knex('messages').where({ ticket_id: ticketId }).orderBy('id').limit(page.limit + 1);
+      const q = knex('messages')
+        .where({ ticket_id: ticketId })
+        .orderBy('id')
+        .limit(page.limit + 1);
       if (!includeInternal) q.where('internal', false);
       const after = decodeCursor(page.cursor, 1);
       if (after) q.where('id', '>', after[0]!);
-      const rows = (await q).map((r: Row): Message => ({
-        id: Number(r.id), ticketId: Number(r.ticket_id), authorId: Number(r.author_id), body: String(r.body),
-        internal: bool(r.internal), createdAt: date(r.created_at),
-      }));
+      const rows = (await q).map(
+        (r: Row): Message => ({
+          id: Number(r.id),
+          ticketId: Number(r.ticket_id),
+          authorId: Number(r.author_id),
+          body: String(r.body),
+          internal: bool(r.internal),
+          createdAt: date(r.created_at),
+        }),
+      );
       const items = rows.slice(0, page.limit);
       return { items, nextCursor: rows.length > page.limit ? encodeCursor([items[items.length - 1]!.id]) : null };
     },
     async addRating(r) {
-      const ins = await knex('ratings').insert({
-        ticket_id: r.ticketId, user_id: r.userId, score: r.score, comment: r.comment, created_at: r.at.getTime(),
-      }).returning('id');
+      const ins = await knex('ratings')
+        .insert({
+          ticket_id: r.ticketId,
+          user_id: r.userId,
+          score: r.score,
+          comment: r.comment,
+          created_at: r.at.getTime(),
+        })
+        .returning('id');
       return { id: insertedId(ins) };
     },
     async hasRating(ticketId) {

@@ -26,10 +26,19 @@ export function createUserStore(knex: Knex): UserStore {
   return {
     async insert(u: NewUser, at: Date) {
       const ts = at.getTime();
-      const res = await knex('users').insert({
-        email: u.email, name: u.name, role: u.role, organization: u.organization, locale: u.locale,
-        active: true, token_hash: u.tokenHash, created_at: ts, updated_at: ts,
-      }).returning('id');
+      const res = await knex('users')
+        .insert({
+          email: u.email,
+          name: u.name,
+          role: u.role,
+          organization: u.organization,
+          locale: u.locale,
+          active: true,
+          token_hash: u.tokenHash,
+          created_at: ts,
+          updated_at: ts,
+        })
+        .returning('id');
       return (await one(knex('users').where({ id: insertedId(res) })))!;
     },
     byId: (id) => one(knex('users').where({ id })),
@@ -41,7 +50,9 @@ export function createUserStore(knex: Knex): UserStore {
     byEmail: (email) => one(knex('users').whereRaw('lower(email) = ?', [email.toLowerCase()])),
     async list(page: PageQuery): Promise<Page<User>> {
       const after = decodeCursor(page.cursor, 1);
-      const q = knex('users').orderBy('id').limit(page.limit + 1);
+      const q = knex('users')
+        .orderBy('id')
+        .limit(page.limit + 1);
       if (after) q.where('id', '>', after[0]!);
       const rows = (await q).map(toUser);
       const more = rows.length > page.limit;

@@ -12,16 +12,32 @@ const ListAccessLog = z.strictObject({
   actor_id: IdParam.optional(),
 });
 
-export const AccessLogEntrySchema = z.object({
-  id: z.number().int(), at: UtcTimestamp, actor_id: z.number().int().nullable(), status: z.union([z.literal(401), z.literal(403), z.literal(404)]),
-  method: z.string(), path: z.string(), target_type: z.string().nullable(), target_id: z.string().nullable(), ip: z.string().nullable(),
-}).meta({ id: 'AccessLogEntry' });
+export const AccessLogEntrySchema = z
+  .object({
+    id: z.number().int(),
+    at: UtcTimestamp,
+    actor_id: z.number().int().nullable(),
+    status: z.union([z.literal(401), z.literal(403), z.literal(404)]),
+    method: z.string(),
+    path: z.string(),
+    target_type: z.string().nullable(),
+    target_id: z.string().nullable(),
+    ip: z.string().nullable(),
+  })
+  .meta({ id: 'AccessLogEntry' });
 
 /** One refused request as shown to an admin. */
 export function accessLogView(e: AccessLogEntry): z.output<typeof AccessLogEntrySchema> {
   return {
-    id: e.id, at: e.at.toISOString(), actor_id: e.actorId, status: e.status, method: e.method, path: e.path,
-    target_type: e.targetType, target_id: e.targetId, ip: e.ip,
+    id: e.id,
+    at: e.at.toISOString(),
+    actor_id: e.actorId,
+    status: e.status,
+    method: e.method,
+    path: e.path,
+    target_type: e.targetType,
+    target_id: e.targetId,
+    ip: e.ip,
   };
 }
 
@@ -29,9 +45,19 @@ export function accessLogView(e: AccessLogEntry): z.output<typeof AccessLogEntry
 export function accessLogRoutes(accessLog: AccessLogService) {
   return [
     route({
-      method: 'get', path: '/api/v1/access-log', operationId: 'listAccessLog', summary: 'Refused requests (401, 403, hidden 404), newest first', access: 'admin', success: 200,
-      query: ListAccessLog, response: pageSchema(AccessLogEntrySchema),
-      handler: async ({ query }) => pageView(await accessLog.list({ status: query.status, actorId: query.actor_id }, { limit: query.limit, cursor: query.cursor }), accessLogView),
+      method: 'get',
+      path: '/api/v1/access-log',
+      operationId: 'listAccessLog',
+      summary: 'Refused requests (401, 403, hidden 404), newest first',
+      access: 'admin',
+      success: 200,
+      query: ListAccessLog,
+      response: pageSchema(AccessLogEntrySchema),
+      handler: async ({ query }) =>
+        pageView(
+          await accessLog.list({ status: query.status, actorId: query.actor_id }, { limit: query.limit, cursor: query.cursor }),
+          accessLogView,
+        ),
     }),
   ];
 }
@@ -42,9 +68,21 @@ export function accessLogRoutes(accessLog: AccessLogService) {
  */
 export function auditRefusals(accessLog: AccessLogService, logger: Logger) {
   return async ({ req, status, user, route: routeKey, target }: RefusedRequest): Promise<void> => {
-    await accessLog.refused({
-      actorId: user?.id ?? null, status, method: req.method, path: req.originalUrl.split('?')[0]!,
-      targetType: target?.type ?? null, targetId: target?.id ?? null, ip: req.ip ?? null,
-    }, routeKey).catch((err: unknown) => logger.warn({ err, reqId: req.headers['x-request-id'] }, 'could not record a refused request in the access log'));
+    await accessLog
+      .refused(
+        {
+          actorId: user?.id ?? null,
+          status,
+          method: req.method,
+          path: req.originalUrl.split('?')[0]!,
+          targetType: target?.type ?? null,
+          targetId: target?.id ?? null,
+          ip: req.ip ?? null,
+        },
+        routeKey,
+      )
+      .catch((err: unknown) =>
+        logger.warn({ err, reqId: req.headers['x-request-id'] }, 'could not record a refused request in the access log'),
+      );
   };
 }

@@ -30,9 +30,16 @@ const COOKIE = 'helpdesk_queues_session';
 // Helmet's default policy carries upgrade-insecure-requests, which breaks the dashboard's own
 // assets on a plain-HTTP intranet host; this one allows exactly what Bull Board's page loads.
 const CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com",
-  "font-src 'self' data: https://fonts.gstatic.com", "img-src 'self' data:", "connect-src 'self'",
-  "form-action 'self'", "frame-ancestors 'none'", "base-uri 'self'", "object-src 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com",
+  "font-src 'self' data: https://fonts.gstatic.com",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "object-src 'none'",
 ].join('; ');
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -72,16 +79,19 @@ const wantsHtml = (req: Request) => req.accepts(['json', 'html']) === 'html';
  * Mounts Bull Board with one BullMQ adapter per queue at `basePath` (default /admin/queues),
  * behind the admin check, plus its login and logout routes.
  */
-export function mountQueueDashboard(app: Express, opts: {
-  authenticate: (req: Request) => Promise<User>;
-  queues: Queue[];
-  sessions: DashboardSessions;
-  /** Mark the cookie Secure (PUBLIC_URL is https); it is also Secure on any HTTPS request. */
-  secureCookie?: boolean;
-  basePath?: string;
-  /** Hide retry/clean/pause/remove actions. */
-  readOnly?: boolean;
-}) {
+export function mountQueueDashboard(
+  app: Express,
+  opts: {
+    authenticate: (req: Request) => Promise<User>;
+    queues: Queue[];
+    sessions: DashboardSessions;
+    /** Mark the cookie Secure (PUBLIC_URL is https); it is also Secure on any HTTPS request. */
+    secureCookie?: boolean;
+    basePath?: string;
+    /** Hide retry/clean/pause/remove actions. */
+    readOnly?: boolean;
+  },
+) {
   const base = opts.basePath ?? '/admin/queues';
   const adapter = new ExpressAdapter();
   adapter.setBasePath(base);
@@ -141,21 +151,35 @@ export function mountQueueDashboard(app: Express, opts: {
     res.redirect(303, `${base}/login`);
   });
 
-  app.use(base, async (req: Request, res: Response, next: (err?: unknown) => void) => {
-    setRouteLabel(res, `${base}/*`);
-    // A session id is 32 random bytes: not worth guessing, so its check is not rate limited.
-    const fromCookie = !req.get('authorization') && cookieSession(req);
-    const user = fromCookie ? await opts.sessions.resume(fromCookie) : await who(req);
-    if (!user) {
-      if (fromCookie) res.setHeader('Set-Cookie', cookie(req, '', 0));
-      if (wantsHtml(req)) {
-        page(res, 401, base, fromCookie ? 'Your sign-in has ended (signed out, idle too long, or the token was changed).' : 'Sign in with an admin API token.');
-        return;
+  app.use(
+    base,
+    async (req: Request, res: Response, next: (err?: unknown) => void) => {
+      setRouteLabel(res, `${base}/*`);
+      // A session id is 32 random bytes: not worth guessing, so its check is not rate limited.
+      const fromCookie = !req.get('authorization') && cookieSession(req);
+      const user = fromCookie ? await opts.sessions.resume(fromCookie) : await who(req);
+      if (!user) {
+        if (fromCookie) res.setHeader('Set-Cookie', cookie(req, '', 0));
+        if (wantsHtml(req)) {
+          page(
+            res,
+            401,
+            base,
+            fromCookie
+              ? 'Your sign-in has ended (signed out, idle too long, or the token was changed).'
+              : 'Sign in with an admin API token.',
+          );
+          return;
+        }
+        throw new UnauthorizedError('the queue dashboard needs an admin token: Authorization: Bearer <token>', {
+          headers: { 'WWW-Authenticate': 'Bearer' },
+        });
       }
-      throw new UnauthorizedError('the queue dashboard needs an admin token: Authorization: Bearer <token>', { headers: { 'WWW-Authenticate': 'Bearer' } });
-    }
-    if (user.role !== 'admin') throw new ForbiddenError(`the queue dashboard is for admins only; you are ${user.role === 'agent' ? 'an' : 'a'} ${user.role}`);
-    res.setHeader('Content-Security-Policy', CSP);
-    next();
-  }, adapter.getRouter());
+      if (user.role !== 'admin')
+        throw new ForbiddenError(`the queue dashboard is for admins only; you are ${user.role === 'agent' ? 'an' : 'a'} ${user.role}`);
+      res.setHeader('Content-Security-Policy', CSP);
+      next();
+    },
+    adapter.getRouter(),
+  );
 }

@@ -8,7 +8,10 @@ const LiveSchema = z.object({ status: z.literal('ok') });
 const ReadySchema = z.object({ status: Check, checks: z.object({ db: Check, redis: Check }) });
 
 /** Checks that answer whether a dependency is reachable right now. */
-export interface Readiness { database(): Promise<void>; redis(): Promise<void> }
+export interface Readiness {
+  database(): Promise<void>;
+  redis(): Promise<void>;
+}
 
 /**
  * Liveness and readiness probes. Readiness says only "ok" or "down" per dependency: the reason
@@ -16,13 +19,28 @@ export interface Readiness { database(): Promise<void>; redis(): Promise<void> }
  */
 export function healthRoutes(r: Readiness, logger: Pick<Logger, 'warn'>) {
   return [
-    route({ method: 'get', path: '/healthz', operationId: 'getLiveness', summary: 'Liveness: 200 while the process lives', access: 'public', success: 200, response: LiveSchema, handler: () => ({ status: 'ok' as const }) }),
     route({
-      method: 'get', path: '/readyz', operationId: 'getReadiness', summary: 'Readiness: 200 while the database and Redis answer, else 503; {status, checks: {db, redis}}', access: 'public', success: 200,
-      response: ReadySchema, alsoAnswers: { 503: { description: 'the database or Redis does not answer', schema: ReadySchema } },
+      method: 'get',
+      path: '/healthz',
+      operationId: 'getLiveness',
+      summary: 'Liveness: 200 while the process lives',
+      access: 'public',
+      success: 200,
+      response: LiveSchema,
+      handler: () => ({ status: 'ok' as const }),
+    }),
+    route({
+      method: 'get',
+      path: '/readyz',
+      operationId: 'getReadiness',
+      summary: 'Readiness: 200 while the database and Redis answer, else 503; {status, checks: {db, redis}}',
+      access: 'public',
+      success: 200,
+      response: ReadySchema,
+      alsoAnswers: { 503: { description: 'the database or Redis does not answer', schema: ReadySchema } },
       handler: async ({ res }) => {
         const [db, redis] = await Promise.allSettled([within(r.database(), 2000, 'database'), within(r.redis(), 1000, 'redis')]);
-        const state = (c: PromiseSettledResult<void>) => (c.status === 'fulfilled' ? 'ok' as const : 'down' as const);
+        const state = (c: PromiseSettledResult<void>) => (c.status === 'fulfilled' ? ('ok' as const) : ('down' as const));
         const checks = { db: state(db), redis: state(redis) };
         if (db.status === 'fulfilled' && redis.status === 'fulfilled') return { status: 'ok' as const, checks };
         const reason = (c: PromiseSettledResult<void>) => (c.status === 'rejected' ? (c.reason as Error).message : undefined);

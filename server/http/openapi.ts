@@ -42,7 +42,10 @@ const TAG_TEXT: Record<string, string> = {
   reference: 'This document',
 };
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
 
 /** The problem responses a route can give, from what it declares (auth, inputs, quota). */
 function problemResponses(r: RouteDef): Record<string, unknown> {
@@ -67,12 +70,21 @@ export function openApiDocument(routes: RouteDef[], version: string, opts: { ser
   for (const r of routes) {
     const path = r.path.replace(/:([A-Za-z_]+)/g, '{$1}');
     const parameters: unknown[] = [];
-    for (const [where, schema] of [['path', r.params], ['query', r.query]] as const) {
+    for (const [where, schema] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
       if (!schema) continue;
       const js = book.of(schema, 'input') as { properties?: Record<string, Json>; required?: string[] };
       for (const [name, s] of Object.entries(js.properties ?? {})) {
         const { description, ...rest } = s;
-        parameters.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), ...(description ? { description } : {}), schema: rest });
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || (js.required ?? []).includes(name),
+          ...(description ? { description } : {}),
+          schema: rest,
+        });
       }
     }
     for (const [name, h] of Object.entries(r.headers ?? {})) {
@@ -82,10 +94,16 @@ export function openApiDocument(routes: RouteDef[], version: string, opts: { ser
     if (r.response) content['application/json'] = { schema: book.of(r.response, 'output') };
     for (const t of r.mediaTypes ?? []) content[t] = { schema: { type: 'string' } };
     const responses: Record<string, unknown> = {
-      [String(r.success)]: { description: r.success === 204 ? 'done; no body' : 'success', ...(Object.keys(content).length ? { content } : {}) },
+      [String(r.success)]: {
+        description: r.success === 204 ? 'done; no body' : 'success',
+        ...(Object.keys(content).length ? { content } : {}),
+      },
     };
     for (const [status, a] of Object.entries(r.alsoAnswers ?? {})) {
-      responses[status] = { description: a.description, ...(a.schema ? { content: { 'application/json': { schema: book.of(a.schema, 'output') } } } : {}) };
+      responses[status] = {
+        description: a.description,
+        ...(a.schema ? { content: { 'application/json': { schema: book.of(a.schema, 'output') } } } : {}),
+      };
     }
     Object.assign(responses, problemResponses(r));
     responses.default = { $ref: '#/components/responses/Problem' };
@@ -107,7 +125,8 @@ export function openApiDocument(routes: RouteDef[], version: string, opts: { ser
   return {
     openapi: '3.1.0',
     info: {
-      title: 'Procurement-inquiry helpdesk API', version,
+      title: 'Procurement-inquiry helpdesk API',
+      version,
       description: 'Inquiries answered within their SLA deadline (HTTP contract v1). Errors are RFC 9457 problem details.',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
@@ -116,13 +135,15 @@ export function openApiDocument(routes: RouteDef[], version: string, opts: { ser
     tags: [...tags].map((name) => ({ name, description: TAG_TEXT[name] ?? name })),
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token issued to a user (POST /api/v1/users or its token route)' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API token issued to a user (POST /api/v1/users or its token route)' },
+      },
       responses: {
         BadRequest: problem('the request is malformed (e.g. not JSON, a bad header)'),
         Unauthorized: problem('no valid bearer token'),
-        Forbidden: problem('the caller\'s role may not do this'),
+        Forbidden: problem("the caller's role may not do this"),
         NotFound: problem('no such resource (or one the caller may not see)'),
-        Conflict: problem('the change conflicts with the resource\'s state'),
+        Conflict: problem("the change conflicts with the resource's state"),
         UnsupportedMediaType: problem('the body is not JSON'),
         Unprocessable: problem('a field is not valid; `errors` names each'),
         TooManyRequests: problem('too many failed authentications or writes; retry after the Retry-After header'),
@@ -134,9 +155,20 @@ export function openApiDocument(routes: RouteDef[], version: string, opts: { ser
           type: 'object',
           required: ['type', 'title', 'status', 'detail'],
           properties: {
-            type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
-            instance: { type: 'string' }, request_id: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            instance: { type: 'string' },
+            request_id: { type: 'string' },
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['path', 'message'],
+                properties: { path: { type: 'string' }, message: { type: 'string' } },
+              },
+            },
           },
         },
       },

@@ -3,17 +3,37 @@ import type { Logger } from '../../core/ports';
 import { DomainError, type FieldProblem } from '../../core/errors';
 
 /** Writes an RFC 9457 problem-details response. */
-export function sendProblem(res: Response, status: number, title: string, detail: string, errors?: FieldProblem[], headers?: Record<string, string>) {
+export function sendProblem(
+  res: Response,
+  status: number,
+  title: string,
+  detail: string,
+  errors?: FieldProblem[],
+  headers?: Record<string, string>,
+) {
   if (headers) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-  res.status(status).type('application/problem+json').send(JSON.stringify({
-    type: `https://helpdesk.example/problems/${status}`,
-    title, status, detail, ...(errors ? { errors } : {}),
-    instance: res.req.originalUrl,
-    request_id: res.getHeader('x-request-id'),
-  }));
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(
+      JSON.stringify({
+        type: `https://helpdesk.example/problems/${status}`,
+        title,
+        status,
+        detail,
+        ...(errors ? { errors } : {}),
+        instance: res.req.originalUrl,
+        request_id: res.getHeader('x-request-id'),
+      }),
+    );
 }
 
-interface HttpishError { status?: number; statusCode?: number; type?: string; expose?: boolean }
+interface HttpishError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+}
 
 /**
  * The one place errors become HTTP: domain errors keep their status; body-parser failures map to
@@ -26,7 +46,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const e = err as HttpishError;
     if (e.type === 'entity.too.large') return sendProblem(res, 413, 'Payload Too Large', 'the request body is larger than the 1 MiB limit');
     if (e.type === 'entity.parse.failed') return sendProblem(res, 400, 'Bad Request', 'the request body is not valid JSON');
-    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return sendProblem(res, 415, 'Unsupported Media Type', 'send the body as UTF-8 JSON');
+    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
+      return sendProblem(res, 415, 'Unsupported Media Type', 'send the body as UTF-8 JSON');
     const status = e.status ?? e.statusCode;
     if (status && status >= 400 && status < 500 && e.expose) return sendProblem(res, status, 'Bad Request', String((err as Error).message));
     logger.error({ err, reqId: req.headers['x-request-id'] }, 'unhandled error');

@@ -37,10 +37,10 @@ const retryAfter = (resetTime: Date | undefined) =>
  */
 export function createAuthLimiter(limit: number) {
   const store = windowStore();
-  const refuse = (resetTime: Date | undefined) => new TooManyRequestsError(
-    'too many failed authentication attempts from this client; wait before retrying',
-    { headers: { 'Retry-After': retryAfter(resetTime) } },
-  );
+  const refuse = (resetTime: Date | undefined) =>
+    new TooManyRequestsError('too many failed authentication attempts from this client; wait before retrying', {
+      headers: { 'Retry-After': retryAfter(resetTime) },
+    });
   return {
     /** Runs `verify` for `credential` unless this client has failed with it too often. */
     async attempt(req: Request, credential: string, verify: () => Promise<User>): Promise<User> {
@@ -72,8 +72,9 @@ export function createWriteQuota(perMinute: number) {
     async consume(user: User): Promise<void> {
       const hits = await store.increment(`user ${user.id}`);
       if (hits.totalHits > perMinute) {
-        throw new TooManyRequestsError(`you may create at most ${perMinute} tickets and messages per minute; wait before sending more`,
-          { headers: { 'Retry-After': retryAfter(hits.resetTime) } });
+        throw new TooManyRequestsError(`you may create at most ${perMinute} tickets and messages per minute; wait before sending more`, {
+          headers: { 'Retry-After': retryAfter(hits.resetTime) },
+        });
       }
     },
   };

@@ -17,7 +17,13 @@ export function requestContext(logger: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const line = { reqId: id, method: req.method, path: req.route?.path ?? req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+      const line = {
+        reqId: id,
+        method: req.method,
+        path: req.route?.path ?? req.path,
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+      };
       if (res.statusCode >= 500) logger.error(line, 'request failed');
       else logger.info(line, 'request');
     });

@@ -7,13 +7,25 @@ import { parseWith, rejectControlCharacters } from './validate';
 /** Who may call a route: anyone, any signed-in user, or a minimum role. */
 export type Access = 'public' | 'user' | Role;
 
-export interface RouteContext<P, Q, B> { req: Request; res: Response; user: User; params: P; query: Q; body: B }
+export interface RouteContext<P, Q, B> {
+  req: Request;
+  res: Response;
+  user: User;
+  params: P;
+  query: Q;
+  body: B;
+}
 
 /**
  * One route, declared once: the same schemas validate the request, type the handler and produce
  * the OpenAPI document; `access` feeds both the guard and the role-matrix test.
  */
-export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+export interface RouteDef<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> {
   method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
   summary: string;
@@ -45,12 +57,16 @@ export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
 }
 
 /** Declares a route with inferred types. */
-export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(def: RouteDef<P, Q, B, R>): RouteDef {
+export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+  def: RouteDef<P, Q, B, R>,
+): RouteDef {
   return def as unknown as RouteDef;
 }
 
 /** Charges a user's writes per minute (429 when spent). */
-export interface WriteQuota { consume(user: User): Promise<void> }
+export interface WriteQuota {
+  consume(user: User): Promise<void>;
+}
 
 /** A request refused with 401, 403 or a 404 that hides another officer's inquiry. */
 export interface RefusedRequest {
@@ -76,8 +92,13 @@ function refusalStatus(err: unknown): RefusedRequest['status'] | null {
  * success status unless the handler already responded. Every refusal is handed to `onRefused`
  * before the error is rendered, so each route is audited the same way.
  */
-export function mountRoutes(app: Express, routes: RouteDef[], authenticate: (req: Request) => Promise<User>,
-  onRefused: (r: RefusedRequest) => Promise<void>, writeQuota?: WriteQuota) {
+export function mountRoutes(
+  app: Express,
+  routes: RouteDef[],
+  authenticate: (req: Request) => Promise<User>,
+  onRefused: (r: RefusedRequest) => Promise<void>,
+  writeQuota?: WriteQuota,
+) {
   for (const r of routes) {
     const key = `${r.method.toUpperCase()} ${r.path}`;
     app[r.method](r.path, async (req: Request, res: Response) => {
@@ -97,7 +118,9 @@ export function mountRoutes(app: Express, routes: RouteDef[], authenticate: (req
 /** Guards, validates and runs one route for a caller (null on a public route). */
 async function handle(r: RouteDef, req: Request, res: Response, caller: User | null, writeQuota?: WriteQuota) {
   if (caller && r.access !== 'user' && r.access !== 'public' && !atLeast(caller.role, r.access)) {
-    throw new ForbiddenError(`this needs the ${r.access} role or higher; you are ${caller.role === 'admin' || caller.role === 'agent' ? 'an' : 'a'} ${caller.role}`);
+    throw new ForbiddenError(
+      `this needs the ${r.access} role or higher; you are ${caller.role === 'admin' || caller.role === 'agent' ? 'an' : 'a'} ${caller.role}`,
+    );
   }
   const user = caller ?? (undefined as unknown as User);
   // Before any schema: no route, present or future, lets a NUL byte or other control character
@@ -108,8 +131,10 @@ async function handle(r: RouteDef, req: Request, res: Response, caller: User | n
   let body: unknown;
   if (r.body) {
     // An empty POST (no content type, no bytes) is how clients send "no fields".
-    const absent = r.bodyOptional && !req.get('content-type') && (req.get('content-length') ?? '0') === '0' && !req.get('transfer-encoding');
-    if (!absent && !req.is('application/json')) throw new UnsupportedMediaTypeError('send the body as JSON with Content-Type: application/json');
+    const absent =
+      r.bodyOptional && !req.get('content-type') && (req.get('content-length') ?? '0') === '0' && !req.get('transfer-encoding');
+    if (!absent && !req.is('application/json'))
+      throw new UnsupportedMediaTypeError('send the body as JSON with Content-Type: application/json');
     body = parseWith(r.bodyFor ? r.bodyFor(user) : r.body, absent ? {} : req.body, 'request body');
   }
   // After validation, so a refused body costs no quota.

@@ -38,7 +38,8 @@ function controlCharacterProblems(value: unknown): FieldProblem[] {
   for (let item = todo.pop(); item; item = todo.pop()) {
     const [path, v] = item;
     if (typeof v === 'string') {
-      if (CONTROL.test(v)) out.push({ path: path || '(body)', message: 'must not contain control characters (only tab, CR and LF are allowed)' });
+      if (CONTROL.test(v))
+        out.push({ path: path || '(body)', message: 'must not contain control characters (only tab, CR and LF are allowed)' });
     } else if (v !== null && typeof v === 'object') {
       for (const [k, child] of Object.entries(v)) todo.push([path ? `${path}.${k}` : k, child]);
     }
@@ -48,16 +49,25 @@ function controlCharacterProblems(value: unknown): FieldProblem[] {
 
 /** Throws a 422 naming every field of the request that holds a control character. */
 export function rejectControlCharacters(parts: { params: unknown; query: unknown; body: unknown }): void {
-  const errors = [...controlCharacterProblems(parts.params), ...controlCharacterProblems(parts.query), ...controlCharacterProblems(parts.body)];
-  if (errors.length) throw new ValidationError(`the request is not valid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
+  const errors = [
+    ...controlCharacterProblems(parts.params),
+    ...controlCharacterProblems(parts.query),
+    ...controlCharacterProblems(parts.body),
+  ];
+  if (errors.length)
+    throw new ValidationError(`the request is not valid: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, errors);
 }
 
 /** RFC 3339 timestamp with an offset, as a Date. */
-export const Timestamp = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp with offset, e.g. 2026-02-13T10:00:00+09:00' })
+export const Timestamp = z.iso
+  .datetime({ offset: true, message: 'must be an RFC 3339 timestamp with offset, e.g. 2026-02-13T10:00:00+09:00' })
   .transform((s) => new Date(s));
 
 /** A positive integer id in a path. */
-export const IdParam = z.coerce.number({ message: 'must be a positive integer id' }).int('must be a positive integer id').positive('must be a positive integer id');
+export const IdParam = z.coerce
+  .number({ message: 'must be a positive integer id' })
+  .int('must be a positive integer id')
+  .positive('must be a positive integer id');
 
 /** List paging: limit 1–200 (default 50) and an opaque cursor. */
 export const PageQuerySchema = {

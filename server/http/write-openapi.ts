@@ -10,9 +10,18 @@ import { apiRoutes } from '../app';
 // Any service, clock or logger: reading a member gives another stand-in, calling one throws.
 const unused: unknown = new Proxy(() => undefined, {
   get: (_t, key) => (key === 'then' ? undefined : unused),
-  apply: () => { throw new Error('the route table was asked to serve a request while only being documented'); },
+  apply: () => {
+    throw new Error('the route table was asked to serve a request while only being documented');
+  },
 });
-const routes = apiRoutes({ services: unused, clock: unused, logger: unused, readiness: unused, outbox: unused, authFailureLimit: 0 } as unknown as AppDeps);
+const routes = apiRoutes({
+  services: unused,
+  clock: unused,
+  logger: unused,
+  readiness: unused,
+  outbox: unused,
+  authFailureLimit: 0,
+} as unknown as AppDeps);
 const docRoute = routes.find((r) => r.path === '/api/v1/openapi.json')!;
 const doc = `${JSON.stringify(await docRoute.handler({} as never), null, 2)}\n`;
 const out = process.argv[2];

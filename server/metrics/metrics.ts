@@ -20,7 +20,10 @@ import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
  */
 
 /** The part of a BullMQ Queue the queue-depth gauge uses. */
-export interface CountableQueue { name: string; getJobCounts(...types: string[]): Promise<Record<string, number>> }
+export interface CountableQueue {
+  name: string;
+  getJobCounts(...types: string[]): Promise<Record<string, number>>;
+}
 
 export interface MetricsOptions {
   source: MetricsSource;
@@ -49,8 +52,10 @@ export function createMetrics(opts: MetricsOptions) {
   const registers = [registry];
 
   const collectErrors = new Counter({
-    name: 'helpdesk_metrics_collect_errors_total', help: 'Scrape-time collections that failed (database or Redis did not answer)',
-    labelNames: ['collector'], registers,
+    name: 'helpdesk_metrics_collect_errors_total',
+    help: 'Scrape-time collections that failed (database or Redis did not answer)',
+    labelNames: ['collector'],
+    registers,
   });
   /** Runs one scrape-time collection; a failure clears the gauge (stale values would mislead) and is counted. */
   const guarded = async (name: string, g: { reset(): void }, fn: () => Promise<void>) => {
@@ -64,13 +69,18 @@ export function createMetrics(opts: MetricsOptions) {
   };
 
   const http = new Histogram({
-    name: 'http_request_duration_seconds', help: 'HTTP request latency by method, route pattern and status',
-    labelNames: ['method', 'route', 'status'] as const, registers,
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   });
 
   new Gauge({
-    name: 'helpdesk_tickets', help: 'Tickets by status', labelNames: ['status'] as const, registers,
+    name: 'helpdesk_tickets',
+    help: 'Tickets by status',
+    labelNames: ['status'] as const,
+    registers,
     async collect() {
       await guarded('tickets', this, async () => {
         const m = await opts.source.ticketsByStatus();
@@ -79,13 +89,20 @@ export function createMetrics(opts: MetricsOptions) {
     },
   });
   new Gauge({
-    name: 'helpdesk_tickets_open_overdue', help: 'Officers\' open inquiries past their deadline (clock running or breached); paused clocks excluded', registers,
+    name: 'helpdesk_tickets_open_overdue',
+    help: "Officers' open inquiries past their deadline (clock running or breached); paused clocks excluded",
+    registers,
     async collect() {
-      await guarded('open_overdue', this, async () => { this.set(await opts.source.openOverdueCount(clock.now())); });
+      await guarded('open_overdue', this, async () => {
+        this.set(await opts.source.openOverdueCount(clock.now()));
+      });
     },
   });
   new Gauge({
-    name: 'helpdesk_queue_jobs', help: 'BullMQ jobs per queue and state', labelNames: ['queue', 'state'] as const, registers,
+    name: 'helpdesk_queue_jobs',
+    help: 'BullMQ jobs per queue and state',
+    labelNames: ['queue', 'state'] as const,
+    registers,
     async collect() {
       await guarded('queues', this, async () => {
         const all = await Promise.all(opts.queues.map(async (q) => [q.name, await q.getJobCounts(...QUEUE_STATES)] as const));
@@ -94,7 +111,10 @@ export function createMetrics(opts: MetricsOptions) {
     },
   });
   new Gauge({
-    name: 'helpdesk_outbox_mails', help: 'Outbox mails waiting to be sent (pending) or given up on (failed)', labelNames: ['status'] as const, registers,
+    name: 'helpdesk_outbox_mails',
+    help: 'Outbox mails waiting to be sent (pending) or given up on (failed)',
+    labelNames: ['status'] as const,
+    registers,
     async collect() {
       await guarded('outbox', this, async () => {
         const m = await opts.source.outboxByStatus();
@@ -111,7 +131,7 @@ export function createMetrics(opts: MetricsOptions) {
   const pullLateness = async (h: Histogram<'source'>) => {
     // First scrape: only milestones recorded since this registry was created count.
     if (watermark === null) watermark = await opts.source.lastMilestoneIdBefore(startedAt);
-    for (let read = 0; read < MILESTONES_PER_SCRAPE;) {
+    for (let read = 0; read < MILESTONES_PER_SCRAPE; ) {
       const rows = await opts.source.milestonesAfter(watermark, 2000);
       for (const r of rows) {
         h.observe({ source: r.recovered ? 'reconciler' : 'timer' }, Math.max(0, (r.recordedAt - r.dueAt) / 1000));
@@ -122,16 +142,22 @@ export function createMetrics(opts: MetricsOptions) {
     }
   };
   const lateness = new Histogram({
-    name: 'sla_timer_lateness_seconds', help: 'Delay from an SLA milestone (warning, breach, escalation) falling due to its being recorded',
-    labelNames: ['source'] as const, registers,
+    name: 'sla_timer_lateness_seconds',
+    help: 'Delay from an SLA milestone (warning, breach, escalation) falling due to its being recorded',
+    labelNames: ['source'] as const,
+    registers,
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
     async collect() {
       if (opts.latenessFromDatabase === false) return;
       // Concurrent scrapes share one read, so no row is observed twice.
-      pulling ??= pullLateness(this).catch((err) => {
-        collectErrors.inc({ collector: 'lateness' });
-        opts.logger?.warn({ err: (err as Error).message }, 'metrics: reading sla_milestones failed');
-      }).finally(() => { pulling = null; });
+      pulling ??= pullLateness(this)
+        .catch((err) => {
+          collectErrors.inc({ collector: 'lateness' });
+          opts.logger?.warn({ err: (err as Error).message }, 'metrics: reading sla_milestones failed');
+        })
+        .finally(() => {
+          pulling = null;
+        });
       await pulling;
     },
   });
@@ -139,10 +165,13 @@ export function createMetrics(opts: MetricsOptions) {
   new Gauge({
     name: 'helpdesk_holiday_data_last_date_timestamp_seconds',
     help: 'Last date covered by the official Korean holiday data (00:00 Korean time of that date); later holidays are provisional',
-    labelNames: ['set', 'last_date'] as const, registers,
+    labelNames: ['set', 'last_date'] as const,
+    registers,
   }).set({ set: 'KR', last_date: OFFICIAL_LAST_DATE }, (Date.parse(`${OFFICIAL_LAST_DATE}T00:00:00Z`) - SERVICE_UTC_OFFSET_MS) / 1000);
   const repairs = new Counter({
-    name: 'sla_reconciler_repairs_total', help: 'Milestones recorded late and timer jobs re-added by the SLA reconciler', registers,
+    name: 'sla_reconciler_repairs_total',
+    help: 'Milestones recorded late and timer jobs re-added by the SLA reconciler',
+    registers,
   });
 
   return {
@@ -198,12 +227,15 @@ const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b
  * as API.md's Operations section states (also a signed-in non-admin: the endpoint has no
  * "forbidden" tier, and a scraper only needs to know its credentials were not accepted).
  */
-export function mountMetrics(app: Express, opts: {
-  authenticate: (req: Request) => Promise<User>;
-  metricsToken?: string;
-  metrics: Metrics;
-  path?: string;
-}) {
+export function mountMetrics(
+  app: Express,
+  opts: {
+    authenticate: (req: Request) => Promise<User>;
+    metricsToken?: string;
+    metrics: Metrics;
+    path?: string;
+  },
+) {
   const path = opts.path ?? '/metrics';
   app.use(opts.metrics.httpMiddleware);
   app.get(path, async (req: Request, res: Response) => {
@@ -212,7 +244,9 @@ export function mountMetrics(app: Express, opts: {
     if (!byToken) {
       const user = await opts.authenticate(req);
       if (user.role !== 'admin') {
-        throw new UnauthorizedError('/metrics answers an admin token or the METRICS_TOKEN only', { headers: { 'WWW-Authenticate': 'Bearer' } });
+        throw new UnauthorizedError('/metrics answers an admin token or the METRICS_TOKEN only', {
+          headers: { 'WWW-Authenticate': 'Bearer' },
+        });
       }
     }
     const body = await opts.metrics.registry.metrics();

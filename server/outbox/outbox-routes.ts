@@ -63,8 +63,13 @@ export function outboxRoutes(deps: OutboxRouteDeps) {
   const outbox = createOutboxAdmin({ store: deps.store, queue: { requeue: deps.enqueue }, logger: deps.logger });
   return [
     route({
-      method: 'get', path: '/api/v1/outbox', summary: 'Outbox mail, newest first, optionally by status', access: 'admin', success: 200,
-      operationId: 'listOutbox', response: OutboxPageSchema,
+      method: 'get',
+      path: '/api/v1/outbox',
+      summary: 'Outbox mail, newest first, optionally by status',
+      access: 'admin',
+      success: 200,
+      operationId: 'listOutbox',
+      response: OutboxPageSchema,
       query: ListOutbox,
       handler: async ({ query }): Promise<z.infer<typeof OutboxPageSchema>> => {
         const page = await outbox.list({ status: query.status, limit: query.limit, cursor: query.cursor });
@@ -72,8 +77,13 @@ export function outboxRoutes(deps: OutboxRouteDeps) {
       },
     }),
     route({
-      method: 'post', path: '/api/v1/outbox/:id/retry', summary: 'Queue a failed mail again, with a new retry window', access: 'admin', success: 202,
-      operationId: 'retryOutboxMail', response: OutboxMailSchema,
+      method: 'post',
+      path: '/api/v1/outbox/:id/retry',
+      summary: 'Queue a failed mail again, with a new retry window',
+      access: 'admin',
+      success: 202,
+      operationId: 'retryOutboxMail',
+      response: OutboxMailSchema,
       params: z.object({ id: IdParam }),
       handler: async ({ params, user }) => outboxView(await outbox.retryFailed(params.id, user.id)),
     }),

@@ -4,28 +4,41 @@ import { REPORT_GROUPS, type SlaFigures, type SlaReport } from '../../core/repor
 
 /** The wire name of each figure, in the order JSON and CSV list them. */
 const FIGURE_NAMES = {
-  tickets: 'tickets', resolved: 'resolved', met: 'met', breached: 'breached', open_overdue: 'openOverdue', compliance_pct: 'compliancePct',
-  resolution_seconds_p50: 'resolutionSecondsP50', resolution_seconds_p90: 'resolutionSecondsP90', satisfaction_avg_100: 'satisfactionAvg100',
+  tickets: 'tickets',
+  resolved: 'resolved',
+  met: 'met',
+  breached: 'breached',
+  open_overdue: 'openOverdue',
+  compliance_pct: 'compliancePct',
+  resolution_seconds_p50: 'resolutionSecondsP50',
+  resolution_seconds_p90: 'resolutionSecondsP90',
+  satisfaction_avg_100: 'satisfactionAvg100',
 } as const satisfies Record<string, keyof SlaFigures>;
 type FigureName = keyof typeof FIGURE_NAMES;
 const FIGURES = Object.keys(FIGURE_NAMES) as FigureName[];
 
 const count = z.number().int().nonnegative();
 const Figures = {
-  tickets: count.describe('officers\' inquiries received in the range'),
+  tickets: count.describe("officers' inquiries received in the range"),
   resolved: count.describe('of those, resolved or closed now'),
   met: count.describe('clock stopped on time, never breached'),
   breached: count.describe('a breach was recorded'),
   open_overdue: count.describe('still waiting and past the deadline now'),
   compliance_pct: z.number().nullable().describe('met / (met + breached) × 100, one decimal; null when both are 0'),
-  resolution_seconds_p50: z.number().int().nullable().describe('median resolution time in seconds on the policy clock; null with no resolved ticket'),
+  resolution_seconds_p50: z
+    .number()
+    .int()
+    .nullable()
+    .describe('median resolution time in seconds on the policy clock; null with no resolved ticket'),
   resolution_seconds_p90: z.number().int().nullable().describe('90th percentile of the resolution times in seconds'),
   satisfaction_avg_100: z.number().nullable().describe('mean of (score − 1) × 25 over the rated tickets; null without ratings'),
 };
 
 export const ReportGroupSchema = z.strictObject({ key: z.string(), label: z.string(), ...Figures });
 export const ReportSchema = z.strictObject({
-  from: z.iso.date(), to: z.iso.date().describe('inclusive'), timezone: z.literal('Asia/Seoul'),
+  from: z.iso.date(),
+  to: z.iso.date().describe('inclusive'),
+  timezone: z.literal('Asia/Seoul'),
   group_by: z.enum(REPORT_GROUPS).nullable(),
   ...Figures,
   groups: z.array(ReportGroupSchema),
@@ -39,7 +52,11 @@ function figuresView(f: SlaFigures): WireFigures {
 /** The report as JSON: the range, the totals, then the groups. */
 export function reportView(r: SlaReport): z.output<typeof ReportSchema> {
   return {
-    from: r.from, to: r.to, timezone: r.timezone, group_by: r.groupBy, ...figuresView(r),
+    from: r.from,
+    to: r.to,
+    timezone: r.timezone,
+    group_by: r.groupBy,
+    ...figuresView(r),
     groups: r.groups.map((g) => ({ key: g.key, label: g.label, ...figuresView(g) })),
   };
 }

@@ -16,8 +16,14 @@ export const SlaReportQuery = z.strictObject({
 export function reportRoutes(reports: SlaReportService) {
   return [
     route({
-      method: 'get', path: '/api/v1/reports/sla', operationId: 'slaReport', summary: 'SLA report over inquiries received in a date range (Accept: text/csv for CSV)',
-      access: 'supervisor', success: 200, query: SlaReportQuery, response: ReportSchema,
+      method: 'get',
+      path: '/api/v1/reports/sla',
+      operationId: 'slaReport',
+      summary: 'SLA report over inquiries received in a date range (Accept: text/csv for CSV)',
+      access: 'supervisor',
+      success: 200,
+      query: SlaReportQuery,
+      response: ReportSchema,
       mediaTypes: ['text/csv'],
       handler: async ({ req, res, query }) => {
         res.vary('Accept');

@@ -4,7 +4,11 @@ import { PageQuerySchema, Timestamp } from '../http/validate';
 
 const Priority = z.enum(PRIORITIES, { message: `must be one of ${PRIORITIES.join(', ')}` });
 const Status = z.enum(TICKET_STATUSES, { message: `must be one of ${TICKET_STATUSES.join(', ')}` });
-const Category = z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters')
+const Category = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(80, 'must be at most 80 characters')
   .regex(/^[\p{L}\p{N}_ .-]+$/u, 'may contain letters, digits, spaces, ".", "-" and "_"');
 
 /** What an officer may send when submitting an inquiry. */
@@ -19,7 +23,11 @@ export const OfficerCreateTicket = z.strictObject({
 export const StaffCreateTicket = OfficerCreateTicket.extend({
   requester_id: z.number({ message: 'must be a user id' }).int().positive().optional(),
   received_at: Timestamp.optional(),
-  channel: z.enum(['web', 'email', 'phone', 'api'] as const satisfies readonly (typeof CHANNELS)[number][], { message: 'must be one of web, email, phone, api' }).optional(),
+  channel: z
+    .enum(['web', 'email', 'phone', 'api'] as const satisfies readonly (typeof CHANNELS)[number][], {
+      message: 'must be one of web, email, phone, api',
+    })
+    .optional(),
 });
 
 export const UpdateTicket = z.strictObject({
@@ -39,25 +47,36 @@ export const StaffMessage = z.strictObject({
 });
 
 export const RatingBody = z.strictObject({
-  score: z.number({ message: 'must be a whole number from 1 to 5' }).int('must be a whole number from 1 to 5').min(1, 'must be a whole number from 1 to 5').max(5, 'must be a whole number from 1 to 5'),
+  score: z
+    .number({ message: 'must be a whole number from 1 to 5' })
+    .int('must be a whole number from 1 to 5')
+    .min(1, 'must be a whole number from 1 to 5')
+    .max(5, 'must be a whole number from 1 to 5'),
   comment: z.string().max(2000, 'must be at most 2000 characters').optional(),
 });
 
 /** A ticket in a path: its numeric id or its number, `PQ-2026-000123` (any letter case). */
-export const TicketRefParam = z.string().trim().transform((s, ctx) => {
-  if (/^[1-9]\d{0,14}$/.test(s)) return Number(s);
-  if (/^PQ-\d{4}-\d{6,}$/i.test(s)) return s.toUpperCase();
-  ctx.addIssue({ code: 'custom', message: 'must be a ticket id or number such as PQ-2026-000123' });
-  return z.NEVER;
-});
+export const TicketRefParam = z
+  .string()
+  .trim()
+  .transform((s, ctx) => {
+    if (/^[1-9]\d{0,14}$/.test(s)) return Number(s);
+    if (/^PQ-\d{4}-\d{6,}$/i.test(s)) return s.toUpperCase();
+    ctx.addIssue({ code: 'custom', message: 'must be a ticket id or number such as PQ-2026-000123' });
+    return z.NEVER;
+  });
 
-const StatusList = z.string().transform((s) => s.split(',').map((x) => x.trim()))
+const StatusList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()))
   .pipe(z.array(Status).min(1).max(TICKET_STATUSES.length));
 
 export const ListTickets = z.strictObject({
   ...PageQuerySchema,
   status: StatusList.optional(),
-  assignee_id: z.union([z.enum(['me', 'none']), z.coerce.number().int().positive()], { message: 'must be a user id, "me" or "none"' }).optional(),
+  assignee_id: z
+    .union([z.enum(['me', 'none']), z.coerce.number().int().positive()], { message: 'must be a user id, "me" or "none"' })
+    .optional(),
   requester_id: z.coerce.number({ message: 'must be a user id' }).int().positive().optional(),
   overdue: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
   due_before: Timestamp.optional(),

@@ -13,48 +13,66 @@ export function personView(u: User): z.output<typeof PersonSchema> {
   return { id: u.id, name: u.name, email: u.email, organization: u.organization };
 }
 
-export const UserSchema = z.object({
-  id: z.number().int(), email: z.string(), name: z.string(), role: z.enum(ROLES), organization: z.string().nullable(),
-  locale: z.enum(['ko', 'en']), active: z.boolean(), created_at: UtcTimestamp, updated_at: UtcTimestamp,
-}).meta({ id: 'User' });
+export const UserSchema = z
+  .object({
+    id: z.number().int(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    organization: z.string().nullable(),
+    locale: z.enum(['ko', 'en']),
+    active: z.boolean(),
+    created_at: UtcTimestamp,
+    updated_at: UtcTimestamp,
+  })
+  .meta({ id: 'User' });
 
 /** The user resource. */
 export function userView(u: User): z.output<typeof UserSchema> {
   return {
-    id: u.id, email: u.email, name: u.name, role: u.role, organization: u.organization, locale: u.locale,
-    active: u.active, created_at: u.createdAt.toISOString(), updated_at: u.updatedAt.toISOString(),
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    organization: u.organization,
+    locale: u.locale,
+    active: u.active,
+    created_at: u.createdAt.toISOString(),
+    updated_at: u.updatedAt.toISOString(),
   };
 }
 
-export const TicketSchema = z.object({
-  id: z.number().int(),
-  number: z.string(),
-  subject: z.string(),
-  body: z.string(),
-  category: z.string(),
-  priority: z.enum(PRIORITIES),
-  status: z.enum(TICKET_STATUSES),
-  channel: z.enum(CHANNELS),
-  requester: PersonSchema,
-  assignee: PersonSchema.nullable(),
-  received_at: UtcTimestamp,
-  created_at: UtcTimestamp,
-  updated_at: UtcTimestamp,
-  first_responded_at: UtcTimestamp.nullable(),
-  resolved_at: UtcTimestamp.nullable(),
-  sla: z.object({
-    policy_id: z.number().int(),
-    policy_name: z.string(),
-    clock: z.string(),
-    due_at: UtcTimestamp,
-    first_response_due_at: UtcTimestamp.nullable(),
-    state: z.string(),
-    breached_at: UtcTimestamp.nullable(),
-    remaining_seconds: z.number().int(),
-    paused_seconds: z.number(),
-    escalation_level: z.number().int(),
-  }),
-}).meta({ id: 'Ticket' });
+export const TicketSchema = z
+  .object({
+    id: z.number().int(),
+    number: z.string(),
+    subject: z.string(),
+    body: z.string(),
+    category: z.string(),
+    priority: z.enum(PRIORITIES),
+    status: z.enum(TICKET_STATUSES),
+    channel: z.enum(CHANNELS),
+    requester: PersonSchema,
+    assignee: PersonSchema.nullable(),
+    received_at: UtcTimestamp,
+    created_at: UtcTimestamp,
+    updated_at: UtcTimestamp,
+    first_responded_at: UtcTimestamp.nullable(),
+    resolved_at: UtcTimestamp.nullable(),
+    sla: z.object({
+      policy_id: z.number().int(),
+      policy_name: z.string(),
+      clock: z.string(),
+      due_at: UtcTimestamp,
+      first_response_due_at: UtcTimestamp.nullable(),
+      state: z.string(),
+      breached_at: UtcTimestamp.nullable(),
+      remaining_seconds: z.number().int(),
+      paused_seconds: z.number(),
+      escalation_level: z.number().int(),
+    }),
+  })
+  .meta({ id: 'Ticket' });
 
 export type TicketView = z.output<typeof TicketSchema>;
 
@@ -95,33 +113,65 @@ export function ticketView(d: TicketDetail): TicketView {
 
 const AuthorSchema = z.object({ id: z.number().int(), name: z.string(), role: z.enum(ROLES) });
 
-export const MessageSchema = z.object({
-  id: z.number().int(), ticket_id: z.number().int(), body: z.string(), internal: z.boolean(), created_at: UtcTimestamp,
-  author: AuthorSchema.nullable(),
-}).meta({ id: 'Message' });
+export const MessageSchema = z
+  .object({
+    id: z.number().int(),
+    ticket_id: z.number().int(),
+    body: z.string(),
+    internal: z.boolean(),
+    created_at: UtcTimestamp,
+    author: AuthorSchema.nullable(),
+  })
+  .meta({ id: 'Message' });
 
 /** A message as shown to a reader. */
 export function messageView(m: Message, author: User | null): z.output<typeof MessageSchema> {
   return {
-    id: m.id, ticket_id: m.ticketId, body: m.body, internal: m.internal, created_at: m.createdAt.toISOString(),
+    id: m.id,
+    ticket_id: m.ticketId,
+    body: m.body,
+    internal: m.internal,
+    created_at: m.createdAt.toISOString(),
     author: author ? { id: author.id, name: author.name, role: author.role } : null,
   };
 }
 
-export const EventSchema = z.object({
-  id: z.number().int(), type: z.string(), at: UtcTimestamp, actor: AuthorSchema.nullable(), data: z.record(z.string(), z.unknown()),
-}).meta({ id: 'TicketEvent' });
+export const EventSchema = z
+  .object({
+    id: z.number().int(),
+    type: z.string(),
+    at: UtcTimestamp,
+    actor: AuthorSchema.nullable(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'TicketEvent' });
 
 /** An audit event as shown to a reader. */
 export function eventView(e: TicketEvent, actor: User | null): z.output<typeof EventSchema> {
-  return { id: e.id, type: e.type, at: e.at.toISOString(), actor: actor ? { id: actor.id, name: actor.name, role: actor.role } : null, data: e.data };
+  return {
+    id: e.id,
+    type: e.type,
+    at: e.at.toISOString(),
+    actor: actor ? { id: actor.id, name: actor.name, role: actor.role } : null,
+    data: e.data,
+  };
 }
 
 export const RatingSchema = z.object({
-  id: z.number().int(), ticket_id: z.number().int(), score: z.number().int(), comment: z.string().nullable(), created_at: UtcTimestamp,
+  id: z.number().int(),
+  ticket_id: z.number().int(),
+  score: z.number().int(),
+  comment: z.string().nullable(),
+  created_at: UtcTimestamp,
 });
 
 /** A rating as answered to its author. */
-export function ratingView(r: { id: number; ticketId: number; score: number; comment: string | null; createdAt: Date }): z.output<typeof RatingSchema> {
+export function ratingView(r: {
+  id: number;
+  ticketId: number;
+  score: number;
+  comment: string | null;
+  createdAt: Date;
+}): z.output<typeof RatingSchema> {
   return { id: r.id, ticket_id: r.ticketId, score: r.score, comment: r.comment, created_at: r.createdAt.toISOString() };
 }

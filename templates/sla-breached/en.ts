@@ -10,7 +10,11 @@ export const en: MailTemplate<'sla-breached'> = (d, c) => {
     preheader: `${deadline} ${c.date(d.dueAt)} has passed`,
     blocks: [
       { kind: 'greeting', text: greeting('en', d.recipientName) },
-      { kind: 'paragraph', tone: 'alert', text: `The ${deadline.toLowerCase()} (${c.date(d.dueAt)}) has passed and the inquiry is not resolved yet.` },
+      {
+        kind: 'paragraph',
+        tone: 'alert',
+        text: `The ${deadline.toLowerCase()} (${c.date(d.dueAt)}) has passed and the inquiry is not resolved yet.`,
+      },
       {
         kind: 'fields',
         rows: rows(
@@ -22,7 +26,10 @@ export const en: MailTemplate<'sla-breached'> = (d, c) => {
           ['Priority', d.priority && PRIORITY_LABELS.en[d.priority]],
         ),
       },
-      { kind: 'paragraph', text: 'Please check who is handling it and how far it has got, and note the reason for the delay and the action taken on the inquiry.' },
+      {
+        kind: 'paragraph',
+        text: 'Please check who is handling it and how far it has got, and note the reason for the delay and the action taken on the inquiry.',
+      },
     ],
   };
 };

@@ -11,7 +11,11 @@ export const en: MailTemplate<'sla-escalation'> = (d, c) => {
     preheader: `Deadline was ${c.date(d.dueAt)}`,
     blocks: [
       { kind: 'greeting', text: greeting('en', d.recipientName) },
-      { kind: 'paragraph', tone: 'alert', text: `The inquiry is ${overdue}${basis} past its deadline and still unresolved, so it has been escalated to level ${d.level}.` },
+      {
+        kind: 'paragraph',
+        tone: 'alert',
+        text: `The inquiry is ${overdue}${basis} past its deadline and still unresolved, so it has been escalated to level ${d.level}.`,
+      },
       {
         kind: 'fields',
         rows: rows(

@@ -11,7 +11,11 @@ export const ko: MailTemplate<'sla-escalation'> = (d, c) => {
     preheader: `처리 기한 ${c.date(d.dueAt)}`,
     blocks: [
       { kind: 'greeting', text: greeting('ko', d.recipientName) },
-      { kind: 'paragraph', tone: 'alert', text: `처리 기한이 ${overdue}${basis} 지났지만 문의가 처리되지 않아 ${d.level}단계 에스컬레이션되었습니다.` },
+      {
+        kind: 'paragraph',
+        tone: 'alert',
+        text: `처리 기한이 ${overdue}${basis} 지났지만 문의가 처리되지 않아 ${d.level}단계 에스컬레이션되었습니다.`,
+      },
       {
         kind: 'fields',
         rows: rows(

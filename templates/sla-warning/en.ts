@@ -24,7 +24,10 @@ export const en: MailTemplate<'sla-warning'> = (d, c) => {
           ['Priority', d.priority && PRIORITY_LABELS.en[d.priority]],
         ),
       },
-      { kind: 'paragraph', text: 'Please answer and resolve the inquiry before the deadline. If you are waiting for the requester, set the status to "pending".' },
+      {
+        kind: 'paragraph',
+        text: 'Please answer and resolve the inquiry before the deadline. If you are waiting for the requester, set the status to "pending".',
+      },
     ],
   };
 };

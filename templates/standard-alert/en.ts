@@ -15,9 +15,10 @@ export const en: MailTemplate<'standard-alert'> = (d) => {
       {
         kind: 'paragraph',
         tone: 'alert',
-        text: d.status === 'missed'
-          ? `The target of "${d.standardTitle}" for ${d.period} was missed (${who}).`
-          : `"${d.standardTitle}" is at risk of missing its target for ${d.period} (${who}).`,
+        text:
+          d.status === 'missed'
+            ? `The target of "${d.standardTitle}" for ${d.period} was missed (${who}).`
+            : `"${d.standardTitle}" is at risk of missing its target for ${d.period} (${who}).`,
       },
       {
         kind: 'fields',
@@ -32,9 +33,7 @@ export const en: MailTemplate<'standard-alert'> = (d) => {
       },
       {
         kind: 'paragraph',
-        text: d.status === 'missed'
-          ? 'Please record the cause and the follow-up action.'
-          : 'Please act before the period ends.',
+        text: d.status === 'missed' ? 'Please record the cause and the follow-up action.' : 'Please act before the period ends.',
       },
     ],
   };

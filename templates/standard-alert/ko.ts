@@ -15,9 +15,10 @@ export const ko: MailTemplate<'standard-alert'> = (d) => {
       {
         kind: 'paragraph',
         tone: 'alert',
-        text: d.status === 'missed'
-          ? `${d.period} 기간의 "${d.standardTitle}" 목표를 ${who}에서 달성하지 못했습니다.`
-          : `"${d.standardTitle}"의 ${who} 실적이 ${d.period} 기간 목표에 미달할 위험이 있습니다.`,
+        text:
+          d.status === 'missed'
+            ? `${d.period} 기간의 "${d.standardTitle}" 목표를 ${who}에서 달성하지 못했습니다.`
+            : `"${d.standardTitle}"의 ${who} 실적이 ${d.period} 기간 목표에 미달할 위험이 있습니다.`,
       },
       {
         kind: 'fields',
@@ -32,9 +33,7 @@ export const ko: MailTemplate<'standard-alert'> = (d) => {
       },
       {
         kind: 'paragraph',
-        text: d.status === 'missed'
-          ? '미달 원인과 후속 조치를 기록해 주세요.'
-          : '기간이 끝나기 전에 필요한 조치를 취해 주세요.',
+        text: d.status === 'missed' ? '미달 원인과 후속 조치를 기록해 주세요.' : '기간이 끝나기 전에 필요한 조치를 취해 주세요.',
       },
     ],
   };

@@ -8,7 +8,10 @@ export const en: MailTemplate<'ticket-received'> = (d, c) => ({
   preheader: `Due by ${c.date(d.dueAt)}`,
   blocks: [
     { kind: 'greeting', text: greeting('en', d.recipientName) },
-    { kind: 'paragraph', text: 'We have received your public purchasing inquiry. An agent will look into it and answer before the deadline below.' },
+    {
+      kind: 'paragraph',
+      text: 'We have received your public purchasing inquiry. An agent will look into it and answer before the deadline below.',
+    },
     {
       kind: 'fields',
       rows: rows(
@@ -20,6 +23,9 @@ export const en: MailTemplate<'ticket-received'> = (d, c) => ({
         ['Priority', d.priority && PRIORITY_LABELS.en[d.priority]],
       ),
     },
-    { kind: 'paragraph', text: `To add anything, leave a message on this inquiry (${d.ticketNumber}) in the helpdesk. If you call us, quoting the inquiry number lets us find it at once.` },
+    {
+      kind: 'paragraph',
+      text: `To add anything, leave a message on this inquiry (${d.ticketNumber}) in the helpdesk. If you call us, quoting the inquiry number lets us find it at once.`,
+    },
   ],
 });

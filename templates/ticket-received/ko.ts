@@ -20,6 +20,9 @@ export const ko: MailTemplate<'ticket-received'> = (d, c) => ({
         ['우선순위', d.priority && PRIORITY_LABELS.ko[d.priority]],
       ),
     },
-    { kind: 'paragraph', text: `추가로 전하실 내용은 헬프데스크에서 이 문의(${d.ticketNumber})에 메시지로 남겨 주세요. 전화로 문의하실 때는 문의 번호를 알려 주시면 빠르게 확인해 드립니다.` },
+    {
+      kind: 'paragraph',
+      text: `추가로 전하실 내용은 헬프데스크에서 이 문의(${d.ticketNumber})에 메시지로 남겨 주세요. 전화로 문의하실 때는 문의 번호를 알려 주시면 빠르게 확인해 드립니다.`,
+    },
   ],
 });

@@ -10,8 +10,14 @@ export const en: MailTemplate<'ticket-resolved'> = (d, c) => {
     preheader: 'Tell us whether the answer helped.',
     blocks: [
       { kind: 'greeting', text: greeting('en', d.recipientName) },
-      { kind: 'paragraph', text: `Your inquiry has been resolved. Please rate the answer on this inquiry (${d.ticketNumber}) in the helpdesk; your rating helps us improve the service.` },
-      { kind: 'fields', rows: rows(['Inquiry number', d.ticketNumber], ['Subject', d.subject], ['Resolved', c.date(d.resolvedAt)], ['Agent', d.agentName]) },
+      {
+        kind: 'paragraph',
+        text: `Your inquiry has been resolved. Please rate the answer on this inquiry (${d.ticketNumber}) in the helpdesk; your rating helps us improve the service.`,
+      },
+      {
+        kind: 'fields',
+        rows: rows(['Inquiry number', d.ticketNumber], ['Subject', d.subject], ['Resolved', c.date(d.resolvedAt)], ['Agent', d.agentName]),
+      },
       ...note,
       { kind: 'paragraph', text: 'If something is still open, leave a message on the inquiry and it will be reopened.' },
     ],

@@ -3,7 +3,17 @@ import { manualClock } from '../../core/clock';
 import { bearer, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 
-interface Row { id: number; at: string; actor_id: number | null; status: number; method: string; path: string; target_type: string | null; target_id: string | null; ip: string | null }
+interface Row {
+  id: number;
+  at: string;
+  actor_id: number | null;
+  status: number;
+  method: string;
+  path: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+}
 
 describe(`access log: refused requests, throttled, for admins (${TEST_ENGINE})`, () => {
   const clock = manualClock(new Date());
@@ -24,7 +34,11 @@ describe(`access log: refused requests, throttled, for admins (${TEST_ENGINE})`,
     const out: Row[] = [];
     let cursor: string | null = null;
     for (let i = 0; i < 100; i++) {
-      const q = new URLSearchParams({ limit: '200', ...(cursor ? { cursor } : {}), ...Object.fromEntries(Object.entries(where).map(([k, v]) => [k, String(v)])) });
+      const q = new URLSearchParams({
+        limit: '200',
+        ...(cursor ? { cursor } : {}),
+        ...Object.fromEntries(Object.entries(where).map(([k, v]) => [k, String(v)])),
+      });
       const res = await s.http.get(`/api/v1/access-log?${q}`).set('authorization', bearer(s.admin)).expect(200);
       out.push(...res.body.items);
       cursor = res.body.next_cursor;
@@ -91,16 +105,25 @@ describe(`access log: refused requests, throttled, for admins (${TEST_ENGINE})`,
   it('pages newest first with a working cursor; bad filters are 422', async () => {
     const all = await rows();
     assert.ok(all.length >= 6);
-    assert.deepEqual(all.map((r) => r.id), [...all.map((r) => r.id)].sort((x, y) => y - x));
+    assert.deepEqual(
+      all.map((r) => r.id),
+      [...all.map((r) => r.id)].sort((x, y) => y - x),
+    );
     const seen: number[] = [];
     let cursor: string | null = null;
     for (let i = 0; i < 50; i++) {
-      const res: { body: { items: Row[]; next_cursor: string | null } } = await s.http.get(`/api/v1/access-log?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set('authorization', bearer(s.admin)).expect(200);
+      const res: { body: { items: Row[]; next_cursor: string | null } } = await s.http
+        .get(`/api/v1/access-log?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        .set('authorization', bearer(s.admin))
+        .expect(200);
       seen.push(...res.body.items.map((r: Row) => r.id));
       cursor = res.body.next_cursor;
       if (!cursor) break;
     }
-    assert.deepEqual(seen, all.map((r) => r.id));
+    assert.deepEqual(
+      seen,
+      all.map((r) => r.id),
+    );
     const bad = await s.http.get('/api/v1/access-log?status=500').set('authorization', bearer(s.admin));
     assert.equal(bad.status, 422);
     assert.equal(bad.body.errors[0].path, 'status');

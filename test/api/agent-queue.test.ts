@@ -18,7 +18,9 @@ describe(`the agent's queue and escalation items (${TEST_ENGINE})`, () => {
   const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString();
   /** A ticket an agent records for the officer, received `h` hours ago (so its deadline is earlier). */
   async function receivedAgo(h: number, subject = '대기열 시험') {
-    const res = await s.http.post('/api/v1/tickets').set('authorization', bearer(agent))
+    const res = await s.http
+      .post('/api/v1/tickets')
+      .set('authorization', bearer(agent))
       .send({ subject, body: '본문', requester_id: officer.id, received_at: hoursAgo(h), channel: 'phone' });
     assert.equal(res.status, 201, res.text);
     return res.body as { id: number; number: string; sla: { due_at: string } };
@@ -27,7 +29,12 @@ describe(`the agent's queue and escalation items (${TEST_ENGINE})`, () => {
     const res = await s.http.post(`/api/v1/tickets/${id}/messages`).set('authorization', bearer(who)).send(body);
     assert.equal(res.status, 201, res.text);
   }
-  interface Listed { id: number; status: string; assignee: { id: number } | null; sla: { state: string } }
+  interface Listed {
+    id: number;
+    status: string;
+    assignee: { id: number } | null;
+    sla: { state: string };
+  }
   /** Every page of a list, following next_cursor (bounded). */
   async function all(query: Record<string, string | number>): Promise<Listed[]> {
     const out: Listed[] = [];
@@ -61,7 +68,10 @@ describe(`the agent's queue and escalation items (${TEST_ENGINE})`, () => {
   it('assignee_id=none lists only unassigned tickets', async () => {
     const loose = await receivedAgo(1);
     const taken = await receivedAgo(1);
-    assert.equal((await s.http.patch(`/api/v1/tickets/${taken.id}`).set('authorization', bearer(agent)).send({ assignee_id: agent2.id })).status, 200);
+    assert.equal(
+      (await s.http.patch(`/api/v1/tickets/${taken.id}`).set('authorization', bearer(agent)).send({ assignee_id: agent2.id })).status,
+      200,
+    );
     const items = await all({ assignee_id: 'none', limit: 200 });
     assert.ok(items.some((t) => t.id === loose.id));
     assert.ok(!items.some((t) => t.id === taken.id));
@@ -92,8 +102,9 @@ describe(`the agent's queue and escalation items (${TEST_ENGINE})`, () => {
     const after = await s.http.get(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent));
     assert.equal(after.body.assignee.id, agent.id);
     assert.equal(after.body.status, 'open');
-    const events = (await s.http.get(`/api/v1/tickets/${t.id}/events`).set('authorization', bearer(agent))).body.items
-      .filter((e: { type: string }) => e.type === 'ticket.assigned');
+    const events = (await s.http.get(`/api/v1/tickets/${t.id}/events`).set('authorization', bearer(agent))).body.items.filter(
+      (e: { type: string }) => e.type === 'ticket.assigned',
+    );
     assert.equal(events.length, 1);
     assert.equal(events[0].actor.id, agent.id);
     assert.deepEqual({ from: events[0].data.from, to: events[0].data.to }, { from: null, to: agent.id });
@@ -112,21 +123,33 @@ describe(`the agent's queue and escalation items (${TEST_ENGINE})`, () => {
     assert.equal(item.acknowledged_note, null);
     await s.http.patch(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent)).send({ assignee_id: agent2.id });
 
-    const unknown = await s.http.post(`/api/v1/escalations/${item.id}/acknowledge`).set('authorization', bearer(supervisor)).send({ memo: 'x' });
+    const unknown = await s.http
+      .post(`/api/v1/escalations/${item.id}/acknowledge`)
+      .set('authorization', bearer(supervisor))
+      .send({ memo: 'x' });
     assert.equal(unknown.status, 422);
     assert.equal(unknown.body.errors[0].path, 'memo');
-    assert.equal((await s.http.post(`/api/v1/escalations/${item.id}/acknowledge`).set('authorization', bearer(supervisor)).send({ note: '  ' })).status, 422);
+    assert.equal(
+      (await s.http.post(`/api/v1/escalations/${item.id}/acknowledge`).set('authorization', bearer(supervisor)).send({ note: '  ' }))
+        .status,
+      422,
+    );
 
-    const ack = await s.http.post(`/api/v1/escalations/${item.id}/acknowledge`).set('authorization', bearer(supervisor)).send({ note: '담당자에게 전화함' });
+    const ack = await s.http
+      .post(`/api/v1/escalations/${item.id}/acknowledge`)
+      .set('authorization', bearer(supervisor))
+      .send({ note: '담당자에게 전화함' });
     assert.equal(ack.status, 200, ack.text);
     assert.equal(ack.body.acknowledged_note, '담당자에게 전화함');
     assert.equal(ack.body.assignee.id, agent2.id);
-    const listed = (await s.http.get('/api/v1/escalations?state=acknowledged&limit=200').set('authorization', bearer(supervisor))).body.items
-      .find((e: { id: number }) => e.id === item.id);
+    const listed = (
+      await s.http.get('/api/v1/escalations?state=acknowledged&limit=200').set('authorization', bearer(supervisor))
+    ).body.items.find((e: { id: number }) => e.id === item.id);
     assert.equal(listed.acknowledged_note, '담당자에게 전화함');
     assert.equal(listed.acknowledged_by, supervisor.id);
-    const event = (await s.http.get(`/api/v1/tickets/${t.id}/events`).set('authorization', bearer(supervisor))).body.items
-      .find((e: { type: string }) => e.type === 'escalation.acknowledged');
+    const event = (await s.http.get(`/api/v1/tickets/${t.id}/events`).set('authorization', bearer(supervisor))).body.items.find(
+      (e: { type: string }) => e.type === 'escalation.acknowledged',
+    );
     assert.equal(event.data.note, '담당자에게 전화함');
   });
 

@@ -27,9 +27,18 @@ describe(`failed-authentication limits and the write quota (${TEST_ENGINE})`, ()
 
   it('40 concurrent ticket creations with one valid token all succeed', async () => {
     const http = await app();
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) =>
-      http.post('/api/v1/tickets').set('authorization', bearer(officer)).send({ subject: `동시 문의 ${i}`, body: '내용' })));
-    assert.deepEqual(results.map((r) => r.status), Array(40).fill(201));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        http
+          .post('/api/v1/tickets')
+          .set('authorization', bearer(officer))
+          .send({ subject: `동시 문의 ${i}`, body: '내용' }),
+      ),
+    );
+    assert.deepEqual(
+      results.map((r) => r.status),
+      Array(40).fill(201),
+    );
   });
 
   it('a repeated bad token gets 429 with Retry-After after the limit; the admin behind the same address is never refused', async () => {
@@ -72,7 +81,10 @@ describe(`failed-authentication limits and the write quota (${TEST_ENGINE})`, ()
     const codes: number[] = [];
     for (let i = 0; i < 40; i++) codes.push((await http.get('/metrics').set('authorization', 'Bearer not-the-metrics-token')).status);
     assert.equal(codes[0], 401);
-    assert.ok(codes.slice(LIMIT).every((c) => c === 429), codes.join(','));
+    assert.ok(
+      codes.slice(LIMIT).every((c) => c === 429),
+      codes.join(','),
+    );
     assert.equal((await http.get('/metrics').set('authorization', bearer(s.admin))).status, 200);
   });
 
@@ -81,13 +93,20 @@ describe(`failed-authentication limits and the write quota (${TEST_ENGINE})`, ()
     const codes: number[] = [];
     for (let i = 0; i < 40; i++) codes.push((await http.get('/admin/queues/api/queues').set('authorization', `Bearer bad-${i}`)).status);
     assert.equal(codes[0], 401);
-    assert.ok(codes.slice(LIMIT).every((c) => c === 429), codes.join(','));
+    assert.ok(
+      codes.slice(LIMIT).every((c) => c === 429),
+      codes.join(','),
+    );
 
     const forms = await app();
     const signIns: number[] = [];
-    for (let i = 0; i < 40; i++) signIns.push((await forms.post('/admin/queues/login').type('form').send({ token: 'wrong-admin-token' })).status);
+    for (let i = 0; i < 40; i++)
+      signIns.push((await forms.post('/admin/queues/login').type('form').send({ token: 'wrong-admin-token' })).status);
     assert.equal(signIns[0], 401);
-    assert.ok(signIns.slice(LIMIT).every((c) => c === 429), signIns.join(','));
+    assert.ok(
+      signIns.slice(LIMIT).every((c) => c === 429),
+      signIns.join(','),
+    );
     const ok = await forms.post('/admin/queues/login').type('form').send({ token: s.admin.token });
     assert.equal(ok.status, 303);
   });
@@ -111,7 +130,8 @@ describe(`failed-authentication limits and the write quota (${TEST_ENGINE})`, ()
     assert.equal((await http.get('/api/v1/tickets').set('authorization', bearer(officer))).status, 200);
 
     for (let i = 0; i < 3; i++) assert.equal((await post(other, '/api/v1/tickets', { subject: '' })).status, 422);
-    for (let i = 0; i < 3; i++) assert.equal((await post(other, '/api/v1/tickets', { subject: `다른 사람 ${i}`, body: '내용' })).status, 201);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await post(other, '/api/v1/tickets', { subject: `다른 사람 ${i}`, body: '내용' })).status, 201);
     assert.equal((await post(other, '/api/v1/tickets', { subject: '다른 사람 넘침', body: '내용' })).status, 429);
   });
 

@@ -13,9 +13,13 @@ describe(`queue dashboard sessions (${TEST_ENGINE})`, () => {
   let http: ReturnType<typeof supertest>;
 
   /** An app on the stack whose dashboard sessions run on the test's clock; `secureCookie`: PUBLIC_URL is https. */
-  const build = async (secureCookie = false) => (await stackApi(s, {
-    clock, config: { sessionIdleMs: IDLE_MS, publicUrl: secureCookie ? 'https://helpdesk.example.go.kr' : 'http://127.0.0.1:3000' },
-  })).http;
+  const build = async (secureCookie = false) =>
+    (
+      await stackApi(s, {
+        clock,
+        config: { sessionIdleMs: IDLE_MS, publicUrl: secureCookie ? 'https://helpdesk.example.go.kr' : 'http://127.0.0.1:3000' },
+      })
+    ).http;
 
   before(async () => {
     s = await testStack();
@@ -72,7 +76,8 @@ describe(`queue dashboard sessions (${TEST_ENGINE})`, () => {
     assert.equal((await board(cookie)).status, 401);
 
     const busy = await signIn(s.admin);
-    for (let i = 0; i < 16; i++) { // 16 × 29 min = 7 h 44 min
+    for (let i = 0; i < 16; i++) {
+      // 16 × 29 min = 7 h 44 min
       clock.advance(IDLE_MS - 60_000);
       assert.equal((await board(busy.cookie)).status, 200, `use ${i}`);
     }

@@ -51,9 +51,11 @@ describe(`duration and received_at caps keep every request short (${TEST_ENGINE}
     })();
     const t0 = performance.now();
     const res = await fetch(`${base}${path}`, {
-      method, headers: { authorization: bearer(who), 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { authorization: bearer(who), 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const json = await res.json() as { errors?: { path: string }[] } & Record<string, unknown>;
+    const json = (await res.json()) as { errors?: { path: string }[] } & Record<string, unknown>;
     const ms = performance.now() - t0;
     done = true;
     await probe;
@@ -67,21 +69,49 @@ describe(`duration and received_at caps keep every request short (${TEST_ENGINE}
     for (let i = 0; i < TRIES; i++) {
       const r = await probed(who, method, path, body());
       assert.equal(r.status, status, JSON.stringify(r.json));
-      if (field) assert.ok(r.json.errors?.some((e) => e.path === field), `${field} named in ${JSON.stringify(r.json.errors)}`);
+      if (field)
+        assert.ok(
+          r.json.errors?.some((e) => e.path === field),
+          `${field} named in ${JSON.stringify(r.json.errors)}`,
+        );
       times.push(r.ms);
       health.push(r.slowestHealth);
       if (r.ms > 2000) break;
     }
-    assert.ok(median(times) < LIMIT_MS, `${method} ${path}: median ${median(times).toFixed(1)} ms (${times.map((t) => t.toFixed(1)).join(', ')})`);
+    assert.ok(
+      median(times) < LIMIT_MS,
+      `${method} ${path}: median ${median(times).toFixed(1)} ms (${times.map((t) => t.toFixed(1)).join(', ')})`,
+    );
     assert.ok(median(health) < LIMIT_MS, `/healthz during ${method} ${path}: median of slowest ${median(health).toFixed(1)} ms`);
   }
 
   const start = encodeURIComponent('2026-02-13T10:00:00+09:00');
 
   it('a calendar deadline of P20000W or P14000000000W is a 422 naming duration; P400D is answered', async () => {
-    await fast(officer, 'GET', `/api/v1/calendars/kr-public-office/deadline?start=${start}&duration=P20000W`, () => undefined, 422, 'duration');
-    await fast(officer, 'GET', `/api/v1/calendars/kr-public-office/deadline?start=${start}&duration=P14000000000W`, () => undefined, 422, 'duration');
-    await fast(officer, 'GET', `/api/v1/calendars/kr-public-office/deadline?start=${start}&duration=P401D`, () => undefined, 422, 'duration');
+    await fast(
+      officer,
+      'GET',
+      `/api/v1/calendars/kr-public-office/deadline?start=${start}&duration=P20000W`,
+      () => undefined,
+      422,
+      'duration',
+    );
+    await fast(
+      officer,
+      'GET',
+      `/api/v1/calendars/kr-public-office/deadline?start=${start}&duration=P14000000000W`,
+      () => undefined,
+      422,
+      'duration',
+    );
+    await fast(
+      officer,
+      'GET',
+      `/api/v1/calendars/kr-public-office/deadline?start=${start}&duration=P401D`,
+      () => undefined,
+      422,
+      'duration',
+    );
     await fast(officer, 'GET', `/api/v1/calendars/kr-public-office/deadline?start=${start}&duration=P400D`, () => undefined, 200);
     await fast(officer, 'GET', `/api/v1/calendars/kr-working-days/deadline?start=${start}&duration=P400D`, () => undefined, 200);
   });
@@ -99,7 +129,15 @@ describe(`duration and received_at caps keep every request short (${TEST_ENGINE}
       [{ resolution_target: 'P14000000000W' }, 'resolution_target'],
       [{ first_response_target: 'P401D' }, 'first_response_target'],
       [{ warnings: ['PT2H', 'P500D'] }, 'warnings.1'],
-      [{ escalations: [{ after: 'PT0S', notify: ['role:supervisor'] }, { after: 'P20000W', notify: ['role:admin'] }] }, 'escalations.1.after'],
+      [
+        {
+          escalations: [
+            { after: 'PT0S', notify: ['role:supervisor'] },
+            { after: 'P20000W', notify: ['role:admin'] },
+          ],
+        },
+        'escalations.1.after',
+      ],
     ];
     for (const [extra, field] of cases) await fast(supervisor, 'POST', '/api/v1/sla-policies', () => ({ ...policy, ...extra }), 422, field);
     const created = await probed(supervisor, 'POST', '/api/v1/sla-policies', policy);
@@ -110,7 +148,13 @@ describe(`duration and received_at caps keep every request short (${TEST_ENGINE}
   });
 
   it('received_at more than 30 days back (a year-1000 typo) is a 422 naming received_at; 29 days back is fine', async () => {
-    const inquiry = (receivedAt: string) => () => ({ subject: '전화 문의', body: '납품 기한', requester_id: officer.id, received_at: receivedAt, channel: 'phone' });
+    const inquiry = (receivedAt: string) => () => ({
+      subject: '전화 문의',
+      body: '납품 기한',
+      requester_id: officer.id,
+      received_at: receivedAt,
+      channel: 'phone',
+    });
     await fast(agent, 'POST', '/api/v1/tickets', inquiry('1000-02-13T10:00:00+09:00'), 422, 'received_at');
     await fast(agent, 'POST', '/api/v1/tickets', inquiry(new Date(Date.now() - 31 * 86_400_000).toISOString()), 422, 'received_at');
     const ok = await probed(agent, 'POST', '/api/v1/tickets', inquiry(new Date(Date.now() - 29 * 86_400_000).toISOString())());
@@ -119,12 +163,27 @@ describe(`duration and received_at caps keep every request short (${TEST_ENGINE}
 
   it('a policy stored with a target of centuries (an older database) is clamped to P400D, so inquiries it matches are created', async () => {
     const now = Date.now();
-    const [row] = await s.db.knex('sla_policies').insert({
-      name: '예전 정책', match_category: 'legacy-huge', match_priority: null, resolution_target: 'PT2352000000000H', first_response_target: 'PT2352000000000H',
-      clock: 'calendar', calendar_id: null, pause_on_pending: true, warnings: JSON.stringify(['PT2H', 'PT100000000H']),
-      escalations: JSON.stringify([{ after: 'PT0S', notify: ['role:supervisor'] }, { after: 'PT100000000H', notify: ['role:admin'] }]),
-      is_default: false, created_at: now, updated_at: now,
-    }, ['id']);
+    const [row] = await s.db.knex('sla_policies').insert(
+      {
+        name: '예전 정책',
+        match_category: 'legacy-huge',
+        match_priority: null,
+        resolution_target: 'PT2352000000000H',
+        first_response_target: 'PT2352000000000H',
+        clock: 'calendar',
+        calendar_id: null,
+        pause_on_pending: true,
+        warnings: JSON.stringify(['PT2H', 'PT100000000H']),
+        escalations: JSON.stringify([
+          { after: 'PT0S', notify: ['role:supervisor'] },
+          { after: 'PT100000000H', notify: ['role:admin'] },
+        ]),
+        is_default: false,
+        created_at: now,
+        updated_at: now,
+      },
+      ['id'],
+    );
     const id = typeof row === 'object' ? Number(row.id) : Number(row);
     const untouched = await s.db.knex('sla_policies').where({ is_default: true }).first();
     await clampStoredPolicies(s.db.knex);
@@ -132,7 +191,10 @@ describe(`duration and received_at caps keep every request short (${TEST_ENGINE}
     assert.equal(policy.body.resolution_target, 'PT9600H');
     assert.equal(policy.body.first_response_target, 'PT9600H');
     assert.deepEqual(policy.body.warnings, ['PT2H']);
-    assert.deepEqual(policy.body.escalations.map((e: { after: string }) => e.after), ['PT0S', 'PT9600H']);
+    assert.deepEqual(
+      policy.body.escalations.map((e: { after: string }) => e.after),
+      ['PT0S', 'PT9600H'],
+    );
     assert.deepEqual(await s.db.knex('sla_policies').where({ is_default: true }).first(), untouched);
     await fast(officer, 'POST', '/api/v1/tickets', () => ({ subject: '오래된 정책', body: '문의', category: 'legacy-huge' }), 201);
     const t = await s.db.knex('tickets').where({ category: 'legacy-huge' }).orderBy('id', 'desc').first();

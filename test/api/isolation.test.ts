@@ -13,7 +13,11 @@ describe(`isolation: officer A against officer B's inquiry (${TEST_ENGINE})`, ()
     b = await s.user('officer');
     agent = await s.user('agent');
     secret = await s.ticket(b, { subject: '비밀 계약 문의 XQZ', body: '단가 협상 내용 XQZ' });
-    await s.http.post(`/api/v1/tickets/${secret.id}/messages`).set('authorization', bearer(agent)).send({ body: '답변 XQZ', status: 'resolved' }).expect(201);
+    await s.http
+      .post(`/api/v1/tickets/${secret.id}/messages`)
+      .set('authorization', bearer(agent))
+      .send({ body: '답변 XQZ', status: 'resolved' })
+      .expect(201);
     await s.ticket(a, { subject: '내 문의', body: '평범한 질문' });
   });
   after(() => s.close());
@@ -40,7 +44,10 @@ describe(`isolation: officer A against officer B's inquiry (${TEST_ENGINE})`, ()
     for (const q of ['', '?q=XQZ', `?requester_id=${b.id}`, '?status=resolved', '?limit=200', '?overdue=true']) {
       const res = await s.http.get(`/api/v1/tickets${q}`).set('authorization', bearer(a));
       assert.equal(res.status, 200);
-      assert.ok(res.body.items.every((t: { requester: { id: number } }) => t.requester.id === a.id), q);
+      assert.ok(
+        res.body.items.every((t: { requester: { id: number } }) => t.requester.id === a.id),
+        q,
+      );
       assert.ok(!res.text.includes('XQZ'), q);
     }
   });
@@ -52,10 +59,17 @@ describe(`isolation: officer A against officer B's inquiry (${TEST_ENGINE})`, ()
     // The five refusals above: one throttled row (same officer, same ticket, same minute).
     const log = await s.http.get(`/api/v1/access-log?actor_id=${a.id}`).set('authorization', bearer(s.admin)).expect(200);
     assert.ok(log.body.items.length >= 1);
-    assert.ok(log.body.items.every((r: { status: number; target_type: string; target_id: string }) =>
-      r.status === 404 && r.target_type === 'ticket' && r.target_id === String(secret.id)));
-    assert.deepEqual(await s.db.knex('events').where({ ticket_id: secret.id }).whereNot('actor_id', b.id).whereNot('actor_id', agent.id), [],
-      'the ticket trail holds nothing of officer A');
+    assert.ok(
+      log.body.items.every(
+        (r: { status: number; target_type: string; target_id: string }) =>
+          r.status === 404 && r.target_type === 'ticket' && r.target_id === String(secret.id),
+      ),
+    );
+    assert.deepEqual(
+      await s.db.knex('events').where({ ticket_id: secret.id }).whereNot('actor_id', b.id).whereNot('actor_id', agent.id),
+      [],
+      'the ticket trail holds nothing of officer A',
+    );
     assert.equal((await s.db.knex('events').where({ type: 'access.denied' })).length, 0);
   });
 });

@@ -32,7 +32,9 @@ describe(`metrics and queue dashboard (${TEST_ENGINE})`, () => {
     // whose warnings, breach and first escalation are recorded about an hour late at entry.
     ticketId = (await s.ticket(officer)).id;
     const received = new Date(Date.now() - 49 * 3600_000).toISOString();
-    const late = await http.post('/api/v1/tickets').set('authorization', bearer(agent))
+    const late = await http
+      .post('/api/v1/tickets')
+      .set('authorization', bearer(agent))
       .send({ subject: '늦게 접수된 문의', body: '전화 문의', requester_id: officer.id, received_at: received, channel: 'phone' });
     assert.equal(late.status, 201, late.text);
     assert.equal(late.body.sla.state, 'breached');
@@ -62,7 +64,10 @@ describe(`metrics and queue dashboard (${TEST_ENGINE})`, () => {
     const rows = await s.db.knex('access_log').where({ status: 401 }).select('path');
     const paths = rows.map((r: { path: string }) => r.path);
     assert.ok(paths.includes('/metrics'), paths.join());
-    assert.ok(paths.some((p: string) => p.startsWith('/admin/queues')), paths.join());
+    assert.ok(
+      paths.some((p: string) => p.startsWith('/admin/queues')),
+      paths.join(),
+    );
   });
 
   it('answers the METRICS_TOKEN with every named series', async () => {
@@ -71,8 +76,15 @@ describe(`metrics and queue dashboard (${TEST_ENGINE})`, () => {
     assert.equal(res.status, 200, res.text);
     assert.match(res.headers['content-type']!, /^text\/plain; version=0\.0\.4/);
     const t = res.text;
-    for (const name of ['http_request_duration_seconds', 'helpdesk_tickets', 'helpdesk_tickets_open_overdue', 'helpdesk_queue_jobs',
-      'helpdesk_outbox_mails', 'sla_timer_lateness_seconds', 'sla_reconciler_repairs_total']) {
+    for (const name of [
+      'http_request_duration_seconds',
+      'helpdesk_tickets',
+      'helpdesk_tickets_open_overdue',
+      'helpdesk_queue_jobs',
+      'helpdesk_outbox_mails',
+      'sla_timer_lateness_seconds',
+      'sla_reconciler_repairs_total',
+    ]) {
       assert.match(t, new RegExp(`^# TYPE ${name} `, 'm'), name);
     }
     // Route patterns, never raw ids.
@@ -133,7 +145,11 @@ describe(`metrics and queue dashboard (${TEST_ENGINE})`, () => {
       assert.equal(no.status, 403);
       assert.equal(no.headers['set-cookie'], undefined);
       assert.equal((await http.post('/admin/queues/login').type('form').send({ token: 'wrong' })).status, 401);
-      const cross = await http.post('/admin/queues/login').set('origin', 'https://evil.example').type('form').send({ token: s.admin.token });
+      const cross = await http
+        .post('/admin/queues/login')
+        .set('origin', 'https://evil.example')
+        .type('form')
+        .send({ token: s.admin.token });
       assert.equal(cross.status, 403);
 
       const ok = await http.post('/admin/queues/login').type('form').send({ token: s.admin.token });

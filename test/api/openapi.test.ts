@@ -14,19 +14,29 @@ describe('the route table documents every operation', () => {
     assert.deepEqual(missing, [], 'routes without an operationId');
     const ids = routes.map((r) => r.operationId!);
     for (const id of ids) assert.match(id, /^[a-z][a-zA-Z0-9]*$/, `${id} is not camelCase`);
-    assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], 'operationIds used twice');
+    assert.deepEqual(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      [],
+      'operationIds used twice',
+    );
   });
 
   it('declares the success body of every route (a schema, or the media type it answers in)', () => {
-    const bare = routes.filter((r) => r.success !== 204 && !r.response && !r.mediaTypes?.length).map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    const bare = routes
+      .filter((r) => r.success !== 204 && !r.response && !r.mediaTypes?.length)
+      .map((r) => `${r.method.toUpperCase()} ${r.path}`);
     assert.deepEqual(bare, [], 'routes whose success body is undocumented');
   });
 });
 
 describe(`OpenAPI document and rendered reference (${TEST_ENGINE})`, () => {
   let s: TestStack;
-  before(async () => { s = await testStack(); });
-  after(async () => { await s.close(); });
+  before(async () => {
+    s = await testStack();
+  });
+  after(async () => {
+    await s.close();
+  });
 
   it('documents responses, operationIds, the Idempotency-Key header, servers, durations and problems', async () => {
     const r = await s.http.get('/api/v1/openapi.json');
@@ -59,8 +69,12 @@ describe(`OpenAPI document and rendered reference (${TEST_ENGINE})`, () => {
     const agent = await s.user('agent');
     await s.http.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(agent)).send({ body: '답변드립니다.' }).expect(201);
     pageSchema(TicketSchema).parse((await s.http.get('/api/v1/tickets').set('authorization', bearer(officer)).expect(200)).body);
-    pageSchema(MessageSchema).parse((await s.http.get(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(officer)).expect(200)).body);
-    pageSchema(EventSchema).parse((await s.http.get(`/api/v1/tickets/${t.id}/events`).set('authorization', bearer(officer)).expect(200)).body);
+    pageSchema(MessageSchema).parse(
+      (await s.http.get(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(officer)).expect(200)).body,
+    );
+    pageSchema(EventSchema).parse(
+      (await s.http.get(`/api/v1/tickets/${t.id}/events`).set('authorization', bearer(officer)).expect(200)).body,
+    );
     UserSchema.parse((await s.http.get('/api/v1/me').set('authorization', bearer(officer)).expect(200)).body);
   });
 

@@ -7,7 +7,9 @@ import { canMove } from '../../core/tickets/status-machine';
 
 describe(`operations: health, docs, headers, limits (${TEST_ENGINE})`, () => {
   let s: TestStack;
-  before(async () => { s = await testStack(); });
+  before(async () => {
+    s = await testStack();
+  });
   after(() => s.close());
 
   it('/healthz and /readyz answer 200 while the database and Redis answer', async () => {
@@ -19,7 +21,14 @@ describe(`operations: health, docs, headers, limits (${TEST_ENGINE})`, () => {
 
   it('/readyz is 503 while Redis is unreachable, and fast', async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'warn' }, { write: (l: string) => { lines.push(l); } });
+    const logger = pino(
+      { level: 'warn' },
+      {
+        write: (l: string) => {
+          lines.push(l);
+        },
+      },
+    );
     const down = await testStack({ redisUrl: 'redis://127.0.0.1:1', appDeps: { logger } });
     try {
       const started = Date.now();
@@ -92,7 +101,13 @@ describe(`the status machine over HTTP (${TEST_ENGINE})`, () => {
   after(() => s.close());
 
   // Reach each status from new by a legal path.
-  const PATH: Record<string, string[]> = { new: [], open: ['open'], pending: ['pending'], resolved: ['resolved'], closed: ['resolved', 'closed'] };
+  const PATH: Record<string, string[]> = {
+    new: [],
+    open: ['open'],
+    pending: ['pending'],
+    resolved: ['resolved'],
+    closed: ['resolved', 'closed'],
+  };
 
   for (const from of TICKET_STATUSES) {
     for (const to of TICKET_STATUSES) {
@@ -100,7 +115,8 @@ describe(`the status machine over HTTP (${TEST_ENGINE})`, () => {
       const legal = canMove(from, to);
       it(`${from} → ${to} is ${legal ? 'allowed' : 'refused with 409'}`, async () => {
         const t = await s.ticket(officer);
-        for (const step of PATH[from]!) await s.http.patch(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent)).send({ status: step }).expect(200);
+        for (const step of PATH[from]!)
+          await s.http.patch(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent)).send({ status: step }).expect(200);
         const res = await s.http.patch(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent)).send({ status: to });
         assert.equal(res.status, legal ? 200 : 409, res.text);
         const now = await s.http.get(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent));

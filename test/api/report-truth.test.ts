@@ -12,7 +12,13 @@ const H = 3600_000;
 async function truthStack(start: string) {
   const clock = manualClock(start);
   const s = await testStack({ clock });
-  const metrics = createMetrics({ source: createReportStore(s.db.knex), queues: [], clock, defaultMetrics: false, latenessFromDatabase: false });
+  const metrics = createMetrics({
+    source: createReportStore(s.db.knex),
+    queues: [],
+    clock,
+    defaultMetrics: false,
+    latenessFromDatabase: false,
+  });
   const officer = await s.user('officer');
   const agent = await s.user('agent');
   const supervisor = await s.user('supervisor');
@@ -22,7 +28,12 @@ async function truthStack(start: string) {
     patch: (p: string, b: object) => s.http.patch(p).set('authorization', bearer(u)).send(b),
   });
   return {
-    s, clock, officer, agent, supervisor, as,
+    s,
+    clock,
+    officer,
+    agent,
+    supervisor,
+    as,
     async ticket(who: TestUser, body: Record<string, unknown> = {}): Promise<number> {
       return (await s.ticket(who, body)).id;
     },
@@ -48,7 +59,10 @@ async function truthStack(start: string) {
 describe(`the figures tell the truth (${TEST_ENGINE})`, function () {
   this.timeout(60_000);
   let t: Awaited<ReturnType<typeof truthStack>> | null = null;
-  afterEach(async () => { await t?.s.close(); t = null; });
+  afterEach(async () => {
+    await t?.s.close();
+    t = null;
+  });
 
   it('staff cannot rate a ticket they opened for themselves', async () => {
     t = await truthStack('2026-03-02T00:00:00Z');
@@ -78,7 +92,15 @@ describe(`the figures tell the truth (${TEST_ENGINE})`, function () {
 
     const r = await t.report('2026-03-01', '2026-03-31');
     assert.deepEqual(
-      { tickets: r.tickets, resolved: r.resolved, met: r.met, breached: r.breached, open_overdue: r.open_overdue, compliance_pct: r.compliance_pct, satisfaction_avg_100: r.satisfaction_avg_100 },
+      {
+        tickets: r.tickets,
+        resolved: r.resolved,
+        met: r.met,
+        breached: r.breached,
+        open_overdue: r.open_overdue,
+        compliance_pct: r.compliance_pct,
+        satisfaction_avg_100: r.satisfaction_avg_100,
+      },
       { tickets: 2, resolved: 1, met: 0, breached: 1, open_overdue: 1, compliance_pct: 0, satisfaction_avg_100: 0 },
     );
     const std = await as(t.supervisor).get('/api/v1/standards/purchase-inquiry-48h/compliance?period=2026');
@@ -105,7 +127,10 @@ describe(`the figures tell the truth (${TEST_ENGINE})`, function () {
 
     const list = await as(agent).get('/api/v1/tickets?overdue=true');
     assert.equal(list.status, 200, list.text);
-    assert.deepEqual(list.body.items.map((x: { id: number }) => x.id), [running]);
+    assert.deepEqual(
+      list.body.items.map((x: { id: number }) => x.id),
+      [running],
+    );
     assert.equal((await t.report('2026-03-01', '2026-03-31')).open_overdue, 1);
     assert.equal(await t.overdueGauge(), 1);
     const std = await as(t.supervisor).get('/api/v1/standards/purchase-inquiry-48h/compliance?period=2026');
@@ -116,7 +141,12 @@ describe(`the figures tell the truth (${TEST_ENGINE})`, function () {
   async function truthPolicy(): Promise<{ policyId: number; calendarId: number }> {
     const { as, supervisor } = t!;
     const cal = await as(supervisor).get('/api/v1/calendars/kr-public-office');
-    const pol = await as(supervisor).post('/api/v1/sla-policies', { name: '진실 48시간', match: { category: 'truth' }, resolution_target: 'PT48H', clock: 'calendar' });
+    const pol = await as(supervisor).post('/api/v1/sla-policies', {
+      name: '진실 48시간',
+      match: { category: 'truth' },
+      resolution_target: 'PT48H',
+      clock: 'calendar',
+    });
     assert.equal(pol.status, 201, pol.text);
     return { policyId: pol.body.id, calendarId: cal.body.id };
   }
@@ -151,7 +181,7 @@ describe(`the figures tell the truth (${TEST_ENGINE})`, function () {
     assert.equal((await t.report('2026-03-01', '2026-03-31')).resolution_seconds_p50, 3 * 3600);
   });
 
-  it("a moved deadline mails the officer who asked, with the old and new deadline, and no one else", async () => {
+  it('a moved deadline mails the officer who asked, with the old and new deadline, and no one else', async () => {
     t = await truthStack('2026-03-07T01:00:00Z');
     const { as, supervisor, agent, clock, s } = t;
     const { policyId, calendarId } = await truthPolicy();
@@ -181,7 +211,9 @@ describe(`the figures tell the truth (${TEST_ENGINE})`, function () {
     assert.equal(data.newDueAt, newDue);
     const events = (await as(supervisor).get(`/api/v1/tickets/${open}/events`)).body;
     const list = (Array.isArray(events) ? events : events.items) as { type: string; data: Record<string, unknown> }[];
-    assert.ok(list.some((e) => e.type === 'email.queued' && e.data.template === 'deadline-changed' && e.data.outbox_id === Number(mail.id)));
+    assert.ok(
+      list.some((e) => e.type === 'email.queued' && e.data.template === 'deadline-changed' && e.data.outbox_id === Number(mail.id)),
+    );
     // The mail reads both deadlines in Korean time.
     const rendered = renderMail('deadline-changed', 'en', data, { timezone: 'Asia/Seoul' });
     assert.match(rendered.text, /Previous deadline[^\n]*Mon, 9 Mar 2026 10:00 \(KST\)/);
@@ -192,7 +224,12 @@ describe(`the figures tell the truth (${TEST_ENGINE})`, function () {
     t = await truthStack('2026-03-09T01:00:00Z');
     const { as, agent, officer } = t;
     await truthPolicy();
-    const fast = await as(t.supervisor).post('/api/v1/sla-policies', { name: '긴급 4시간', match: { category: 'urgent-truth' }, resolution_target: 'PT4H', clock: 'calendar' });
+    const fast = await as(t.supervisor).post('/api/v1/sla-policies', {
+      name: '긴급 4시간',
+      match: { category: 'urgent-truth' },
+      resolution_target: 'PT4H',
+      clock: 'calendar',
+    });
     assert.equal(fast.status, 201, fast.text);
     const id = await t.ticket(officer, { category: 'truth' });
     const staffOwn = await t.ticket(agent, { category: 'truth' });
@@ -201,7 +238,9 @@ describe(`the figures tell the truth (${TEST_ENGINE})`, function () {
       assert.equal(res.status, 200, res.text);
     }
     // A change that moves nothing (same policy again) mails nobody.
-    await as(agent).patch(`/api/v1/tickets/${id}`, { policy_id: fast.body.id }).then((r) => assert.equal(r.status, 200, r.text));
+    await as(agent)
+      .patch(`/api/v1/tickets/${id}`, { policy_id: fast.body.id })
+      .then((r) => assert.equal(r.status, 200, r.text));
     const mails = await t.s.db.knex('outbox').where({ template: 'deadline-changed' });
     assert.equal(mails.length, 1, 'one mail: the officer of the changed ticket');
     assert.equal(Number(mails[0].ticket_id), id);

@@ -7,23 +7,47 @@ import { TEST_ENGINE } from '../helpers/test-db';
 /** RFC 4180 parser, enough for the report: quoted cells, doubled quotes, CRLF. */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
-  let row: string[] = [], cell = '', quoted = false;
+  let row: string[] = [],
+    cell = '',
+    quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\r') continue;
-    else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; }
-    else cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r') continue;
+    else if (c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
   }
-  if (cell || row.length) { row.push(cell); rows.push(row); }
+  if (cell || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
-const FIGURES = ['tickets', 'resolved', 'met', 'breached', 'open_overdue', 'compliance_pct',
-  'resolution_seconds_p50', 'resolution_seconds_p90', 'satisfaction_avg_100'] as const;
+const FIGURES = [
+  'tickets',
+  'resolved',
+  'met',
+  'breached',
+  'open_overdue',
+  'compliance_pct',
+  'resolution_seconds_p50',
+  'resolution_seconds_p90',
+  'satisfaction_avg_100',
+] as const;
 type Figures = Record<(typeof FIGURES)[number], number | null>;
 const fig = (...v: (number | null)[]): Figures => Object.fromEntries(FIGURES.map((k, i) => [k, v[i]!])) as Figures;
 const pick = (o: Record<string, unknown>): Figures => Object.fromEntries(FIGURES.map((k) => [k, o[k]])) as Figures;
@@ -48,7 +72,12 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
   async function inquiry(received: string, category: string, assignee: TestUser | null, enteredAt = received): Promise<number> {
     clock.set(enteredAt);
     const res = await as(agent).post('/api/v1/tickets', {
-      subject: `문의 ${received}`, body: '납품 절차', category, requester_id: officer.id, received_at: received, channel: 'phone',
+      subject: `문의 ${received}`,
+      body: '납품 절차',
+      category,
+      requester_id: officer.id,
+      received_at: received,
+      channel: 'phone',
     });
     assert.equal(res.status, 201, res.text);
     if (assignee) assert.equal((await as(agent).patch(`/api/v1/tickets/${res.body.id}`, { assignee_id: assignee.id })).status, 200);
@@ -76,7 +105,11 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
     // Category 계약 runs on an 8-working-hour business clock (kr-public-office: 09–12, 13–18 KST).
     const cal = await as(supervisor).get('/api/v1/calendars/kr-public-office');
     const pol = await as(supervisor).post('/api/v1/sla-policies', {
-      name: '계약 문의 8시간', match: { category: '계약' }, resolution_target: 'PT8H', clock: 'business', calendar_id: cal.body.id,
+      name: '계약 문의 8시간',
+      match: { category: '계약' },
+      resolution_target: 'PT8H',
+      clock: 'business',
+      calendar_id: cal.body.id,
     });
     assert.equal(pol.status, 201, pol.text);
 
@@ -145,7 +178,14 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
     const res = await as(supervisor).get(`${RANGE}&group_by=category`);
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(pick(res.body), TOTALS);
-    assert.deepEqual(res.body.groups.map((g: { key: string; label: string }) => [g.key, g.label]), [['general', 'general'], ['계약', '계약'], ['물품구매', '물품구매']]);
+    assert.deepEqual(
+      res.body.groups.map((g: { key: string; label: string }) => [g.key, g.label]),
+      [
+        ['general', 'general'],
+        ['계약', '계약'],
+        ['물품구매', '물품구매'],
+      ],
+    );
     assert.deepEqual(res.body.groups.map(pick), [
       fig(3, 1, 1, 1, 2, 50, 216000, 216000, 75),
       fig(1, 1, 1, 0, 0, 100, 12600, 12600, 100),
@@ -156,8 +196,14 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
   it('group_by=agent groups by assignee, unassigned last', async () => {
     const res = await as(supervisor).get(`${RANGE}&group_by=agent`);
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body.groups.map((g: { key: string; label: string }) => [g.key, g.label]),
-      [[String(agentA.id), '김민수'], [String(agentB.id), '이영희'], ['unassigned', '미배정']]);
+    assert.deepEqual(
+      res.body.groups.map((g: { key: string; label: string }) => [g.key, g.label]),
+      [
+        [String(agentA.id), '김민수'],
+        [String(agentB.id), '이영희'],
+        ['unassigned', '미배정'],
+      ],
+    );
     assert.deepEqual(res.body.groups.map(pick), [
       fig(3, 2, 1, 2, 1, 33.3, 36000, 180000, 50),
       fig(3, 3, 3, 0, 0, 100, 108000, 216000, 75),
@@ -168,11 +214,11 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
   it('group_by=month buckets by the Seoul month of receipt (the last second of 30 April is April)', async () => {
     const res = await as(supervisor).get(`${RANGE}&group_by=month`);
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body.groups.map((g: { key: string }) => g.key), ['2026-03', '2026-04']);
-    assert.deepEqual(res.body.groups.map(pick), [
-      fig(4, 4, 3, 1, 0, 75, 36000, 216000, 68.8),
-      fig(4, 1, 1, 1, 3, 50, 108000, 108000, 50),
-    ]);
+    assert.deepEqual(
+      res.body.groups.map((g: { key: string }) => g.key),
+      ['2026-03', '2026-04'],
+    );
+    assert.deepEqual(res.body.groups.map(pick), [fig(4, 4, 3, 1, 0, 75, 36000, 216000, 68.8), fig(4, 1, 1, 1, 3, 50, 108000, 108000, 50)]);
   });
 
   it('without from/to the report covers the current calendar year in Seoul, every month listed', async () => {
@@ -189,8 +235,15 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
   });
 
   it('Accept: text/csv returns the same figures as UTF-8 CSV with a BOM, Hangul intact', async () => {
-    const res = await as(supervisor).get(`${RANGE}&group_by=category`).set('accept', 'text/csv')
-      .buffer(true).parse((r, cb) => { const chunks: Buffer[] = []; r.on('data', (c: Buffer) => chunks.push(c)); r.on('end', () => cb(null, Buffer.concat(chunks))); });
+    const res = await as(supervisor)
+      .get(`${RANGE}&group_by=category`)
+      .set('accept', 'text/csv')
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     assert.equal(res.status, 200);
     assert.match(res.headers['content-type']!, /^text\/csv; charset=utf-8/);
     assert.match(res.headers['content-disposition']!, /^attachment; filename="?sla-report-2026-03-01-2026-04-30-by-category\.csv"?$/);
@@ -230,7 +283,13 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
   });
 
   it('rejects bad dates, an inverted range and an unknown grouping with 422', async () => {
-    for (const q of ['from=2026-02-30', 'to=2026-13-01', 'from=2026-05-01&to=2026-04-30', 'group_by=week', 'from=2000-01-01&to=2026-01-01']) {
+    for (const q of [
+      'from=2026-02-30',
+      'to=2026-13-01',
+      'from=2026-05-01&to=2026-04-30',
+      'group_by=week',
+      'from=2000-01-01&to=2026-01-01',
+    ]) {
       const res = await as(supervisor).get(`/api/v1/reports/sla?${q}`);
       assert.equal(res.status, 422, `${q}: ${res.text}`);
       assert.match(res.headers['content-type']!, /application\/problem\+json/);

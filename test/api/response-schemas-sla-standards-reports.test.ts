@@ -45,7 +45,10 @@ describe(`response schemas of the SLA, standards and report routes (${TEST_ENGIN
     assert.ok(r.response, `${keyOf(r)} declares no response schema`);
     if (!accept) {
       const parsed = r.response.safeParse(res.body);
-      assert.ok(parsed.success, `${keyOf(r)} sent what its schema does not describe: ${parsed.success ? '' : JSON.stringify(parsed.error.issues)}`);
+      assert.ok(
+        parsed.success,
+        `${keyOf(r)} sent what its schema does not describe: ${parsed.success ? '' : JSON.stringify(parsed.error.issues)}`,
+      );
       checked.add(keyOf(r));
     }
     return res;
@@ -53,19 +56,41 @@ describe(`response schemas of the SLA, standards and report routes (${TEST_ENGIN
 
   it('policies', async () => {
     const created = await call(supervisor, 'post', '/api/v1/sla-policies', {
-      name: '스키마 정책', match: { category: 'schema-check' }, resolution_target: 'PT48H', first_response_target: 'PT4H', clock: 'calendar',
-      warnings: ['PT12H', 'PT0.5S'], escalations: [{ after: 'PT1H30M', notify: ['role:supervisor'] }],
+      name: '스키마 정책',
+      match: { category: 'schema-check' },
+      resolution_target: 'PT48H',
+      first_response_target: 'PT4H',
+      clock: 'calendar',
+      warnings: ['PT12H', 'PT0.5S'],
+      escalations: [{ after: 'PT1H30M', notify: ['role:supervisor'] }],
     });
     assert.equal(created.body.first_response_target, 'PT4H');
     await call(agent, 'get', '/api/v1/sla-policies');
     await call(agent, 'get', `/api/v1/sla-policies/${created.body.id}`);
-    const changed = await call(supervisor, 'patch', `/api/v1/sla-policies/${created.body.id}`, { name: '스키마 정책 2', first_response_target: null });
+    const changed = await call(supervisor, 'patch', `/api/v1/sla-policies/${created.body.id}`, {
+      name: '스키마 정책 2',
+      first_response_target: null,
+    });
     assert.equal(changed.body.recalculated_tickets, 0);
   });
 
   it('calendars, holidays and deadlines', async () => {
-    const hours = { mon: [['09:00', '18:00']], tue: [['09:00', '18:00']], wed: [['09:00', '18:00']], thu: [['09:00', '18:00']], fri: [['09:00', '18:00']], sat: [], sun: [] };
-    const c = await call(supervisor, 'post', '/api/v1/calendars', { key: 'schema-cal', name: '스키마 달력', hours, holiday_sets: ['KR'], holidays: [{ date: '2026-07-01', name: '창립기념일' }] });
+    const hours = {
+      mon: [['09:00', '18:00']],
+      tue: [['09:00', '18:00']],
+      wed: [['09:00', '18:00']],
+      thu: [['09:00', '18:00']],
+      fri: [['09:00', '18:00']],
+      sat: [],
+      sun: [],
+    };
+    const c = await call(supervisor, 'post', '/api/v1/calendars', {
+      key: 'schema-cal',
+      name: '스키마 달력',
+      hours,
+      holiday_sets: ['KR'],
+      holidays: [{ date: '2026-07-01', name: '창립기념일' }],
+    });
     await call(agent, 'get', '/api/v1/calendars');
     const year = await call(agent, 'get', '/api/v1/calendars/schema-cal?year=2026');
     assert.ok(year.body.built_in_holidays.length > 0);
@@ -76,14 +101,25 @@ describe(`response schemas of the SLA, standards and report routes (${TEST_ENGIN
     const removed = await call(supervisor, 'delete', '/api/v1/calendars/schema-cal/holidays/2026-07-02');
     assert.equal(removed.body.holiday.name, '임시');
     const after = await call(agent, 'get', '/api/v1/calendars/schema-cal');
-    assert.deepEqual(after.body.removed_holidays.map((h: { date: string }) => h.date), ['2026-03-01']);
+    assert.deepEqual(
+      after.body.removed_holidays.map((h: { date: string }) => h.date),
+      ['2026-03-01'],
+    );
     await call(officer, 'get', '/api/v1/calendars/schema-cal/deadline?start=2026-07-03T17:00:00%2B09:00&duration=PT3H');
     await call(officer, 'get', '/api/v1/deadline?start=2026-07-03T17:00:00%2B09:00&duration=PT0.5S');
   });
 
   it('escalations, open and acknowledged', async () => {
-    const t = await s.http.post('/api/v1/tickets').set('authorization', bearer(agent))
-      .send({ subject: '스키마 기한 초과', body: '본문', requester_id: officer.id, received_at: new Date(Date.now() - 49 * 3600_000).toISOString(), channel: 'phone' });
+    const t = await s.http
+      .post('/api/v1/tickets')
+      .set('authorization', bearer(agent))
+      .send({
+        subject: '스키마 기한 초과',
+        body: '본문',
+        requester_id: officer.id,
+        received_at: new Date(Date.now() - 49 * 3600_000).toISOString(),
+        channel: 'phone',
+      });
     assert.equal(t.status, 201, t.text);
     const item = await waitFor('the escalation', async () => {
       const res = await call(supervisor, 'get', '/api/v1/escalations?state=open&limit=200');
@@ -98,8 +134,12 @@ describe(`response schemas of the SLA, standards and report routes (${TEST_ENGIN
     await call(s.admin, 'patch', '/api/v1/standards/startup-funding', { owners: ['role:admin'] });
     const detail = await call(agent, 'get', '/api/v1/standards/startup-funding');
     assert.ok(detail.body.history.length >= 1);
-    const rec = await call(agent, 'post', '/api/v1/standards/startup-funding/records',
-      { subject: 'team:2026-001', occurred_at: new Date(Date.now() - 3600_000).toISOString(), value: 1_000_000, note: '스키마' });
+    const rec = await call(agent, 'post', '/api/v1/standards/startup-funding/records', {
+      subject: 'team:2026-001',
+      occurred_at: new Date(Date.now() - 3600_000).toISOString(),
+      value: 1_000_000,
+      note: '스키마',
+    });
     await call(supervisor, 'post', `/api/v1/standards/startup-funding/records/${rec.body.id}/void`, { reason: '시험 기록' });
     const listed = await call(agent, 'get', '/api/v1/standards/startup-funding/records?limit=1');
     assert.equal(listed.body.items[0].voided, true);
@@ -129,8 +169,14 @@ describe(`response schemas of the SLA, standards and report routes (${TEST_ENGIN
 
   it('every route was checked against its schema and has a unique operationId', () => {
     const ids = routes.map((r) => r.operationId);
-    assert.ok(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]*$/.test(id)), JSON.stringify(ids));
+    assert.ok(
+      ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]*$/.test(id)),
+      JSON.stringify(ids),
+    );
     assert.equal(new Set(ids).size, ids.length);
-    assert.deepEqual(routes.map(keyOf).filter((k) => !checked.has(k)), []);
+    assert.deepEqual(
+      routes.map(keyOf).filter((k) => !checked.has(k)),
+      [],
+    );
   });
 });

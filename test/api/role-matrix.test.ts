@@ -70,11 +70,20 @@ describe(`role matrix: every route × every role (${TEST_ENGINE})`, () => {
   });
   after(() => s.close());
 
-  const routes = () => apiRoutes({ services: s.services, clock: systemClock, logger: silentLogger, authFailureLimit: 1000,
-    readiness: { database: async () => {}, redis: async () => {} }, outbox: { store: createMailStore(s.db), enqueue: async () => {}, logger: silentLogger } });
+  const routes = () =>
+    apiRoutes({
+      services: s.services,
+      clock: systemClock,
+      logger: silentLogger,
+      authFailureLimit: 1000,
+      readiness: { database: async () => {}, redis: async () => {} },
+      outbox: { store: createMailStore(s.db), enqueue: async () => {}, logger: silentLogger },
+    });
 
   it('declares an expected rule for every route of the app', () => {
-    const missing = routes().map((r) => `${r.method.toUpperCase()} ${r.path}`).filter((k) => !(k in EXPECTED));
+    const missing = routes()
+      .map((r) => `${r.method.toUpperCase()} ${r.path}`)
+      .filter((k) => !(k in EXPECTED));
     assert.deepEqual(missing, [], `routes without a declared rule: ${missing.join(', ')}`);
   });
 
@@ -85,23 +94,28 @@ describe(`role matrix: every route × every role (${TEST_ENGINE})`, () => {
       const rule = EXPECTED[key]!;
       // Path ids point at rows that exist where that matters, and at id 999999 elsewhere: the
       // guard must answer before any lookup.
-      const path = r.path.replace(':id/holidays/:date', 'kr-working-days/holidays/2099-01-01').replace('/calendars/:id', '/calendars/kr-working-days')
-        .replace('/tickets/:id', `/tickets/${ticketId}`).replace(':id', '999999')
-        + (r.path.endsWith('deadline') ? '?start=2026-02-13T10:00:00%2B09:00&duration=PT8H' : '');
+      const path =
+        r.path
+          .replace(':id/holidays/:date', 'kr-working-days/holidays/2099-01-01')
+          .replace('/calendars/:id', '/calendars/kr-working-days')
+          .replace('/tickets/:id', `/tickets/${ticketId}`)
+          .replace(':id', '999999') + (r.path.endsWith('deadline') ? '?start=2026-02-13T10:00:00%2B09:00&duration=PT8H' : '');
       const call = (who?: TestUser) => {
         const req = s.http[r.method](path);
         if (who) req.set('authorization', bearer(who));
         return r.method === 'get' || r.method === 'delete' ? req : req.send({});
       };
       const anon = await call();
-      if (rule === 'public' ? anon.status === 401 || anon.status === 403 : anon.status !== 401) problems.push(`${key} anonymous → ${anon.status}`);
+      if (rule === 'public' ? anon.status === 401 || anon.status === 403 : anon.status !== 401)
+        problems.push(`${key} anonymous → ${anon.status}`);
       for (const role of ROLES) {
         const res = await call(users[role]);
         const allowed = rule === 'public' || rule === 'user' || RANK[role] >= RANK[rule];
         // The rating route is open to any signed-in role, but only the requester may rate: the
         // others get 403 from the use case, after the role guard.
         const ratingByStaff = key === 'POST /api/v1/tickets/:id/rating' && role !== 'officer';
-        if (allowed && !ratingByStaff && (res.status === 401 || res.status === 403)) problems.push(`${key} as ${role} → ${res.status} (should pass the guard)`);
+        if (allowed && !ratingByStaff && (res.status === 401 || res.status === 403))
+          problems.push(`${key} as ${role} → ${res.status} (should pass the guard)`);
         if (!allowed && res.status !== 403) problems.push(`${key} as ${role} → ${res.status} (should be 403)`);
         if (res.status >= 500) problems.push(`${key} as ${role} → ${res.status}`);
       }

@@ -21,7 +21,11 @@ describe(`service standard alerts (${TEST_ENGINE})`, () => {
   after(() => t.s.close());
 
   it('a maintenance notice 2 days ahead is missed at once and mails each owner exactly once', async () => {
-    const res = await t.record(agent, 'maintenance-notice', { occurred_at: '2026-03-10T09:00:00+09:00', event_at: '2026-03-12T09:00:00+09:00', note: '긴급 점검 공지' });
+    const res = await t.record(agent, 'maintenance-notice', {
+      occurred_at: '2026-03-10T09:00:00+09:00',
+      event_at: '2026-03-12T09:00:00+09:00',
+      note: '긴급 점검 공지',
+    });
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body.event_at, '2026-03-12T00:00:00.000Z');
     const c = (await t.compliance(agent, 'maintenance-notice')).body;
@@ -39,31 +43,52 @@ describe(`service standard alerts (${TEST_ENGINE})`, () => {
       assert.deepEqual([r.data.actual, r.data.target], [2, 3]);
     }
     const en = rows.find((r) => r.to_address === supervisorEn.email)!;
-    assert.deepEqual([en.locale, en.data.standardTitle, en.data.unit, en.data.recipientName], ['en', 'Maintenance announced 3 days ahead', 'days', 'Kim Supervisor']);
+    assert.deepEqual(
+      [en.locale, en.data.standardTitle, en.data.unit, en.data.recipientName],
+      ['en', 'Maintenance announced 3 days ahead', 'days', 'Kim Supervisor'],
+    );
     const ko = rows.find((r) => r.to_address === supervisor.email)!;
-    assert.deepEqual([ko.locale, ko.data.standardTitle, ko.data.unit], ['ko', '안정적인 정보시스템 운영: 점검 및 변경사항 3일 이상 사전 공지', '일']);
+    assert.deepEqual(
+      [ko.locale, ko.data.standardTitle, ko.data.unit],
+      ['ko', '안정적인 정보시스템 운영: 점검 및 변경사항 3일 이상 사전 공지', '일'],
+    );
 
     // Re-evaluation, the daily job and a further good notice change nothing: still missed, no new mail.
     await t.service.evaluateAll();
     await standardsDailyProcessor(t.service)({});
-    assert.equal((await t.record(agent, 'maintenance-notice', { occurred_at: '2026-03-10T09:30:00+09:00', event_at: '2026-03-20T22:00:00+09:00' })).status, 201);
+    assert.equal(
+      (await t.record(agent, 'maintenance-notice', { occurred_at: '2026-03-10T09:30:00+09:00', event_at: '2026-03-20T22:00:00+09:00' }))
+        .status,
+      201,
+    );
     assert.equal((await t.alerts('maintenance-notice')).length, 3);
   });
 
   it('alerts go to the owners an admin named', async () => {
-    const patch = await t.s.http.patch('/api/v1/standards/consulting-satisfaction').set('authorization', bearer(t.s.admin))
+    const patch = await t.s.http
+      .patch('/api/v1/standards/consulting-satisfaction')
+      .set('authorization', bearer(t.s.admin))
       .send({ owners: [`user:${agent.id}`, 'email:director@example.go.kr', `user:${agent.id}`] });
     assert.equal(patch.status, 200, patch.text);
     assert.deepEqual(patch.body.owners, [`user:${agent.id}`, 'email:director@example.go.kr']);
     assert.equal((await t.record(agent, 'consulting-satisfaction', { occurred_at: '2026-03-09T10:00:00+09:00', value: 60 })).status, 201);
     const rows = await t.alerts('consulting-satisfaction');
-    assert.deepEqual(rows.map((r) => [r.to_user_id, r.to_address, r.data.status]).sort(),
-      [[agent.id, agent.email, 'at_risk'], [null, 'director@example.go.kr', 'at_risk']].sort());
+    assert.deepEqual(
+      rows.map((r) => [r.to_user_id, r.to_address, r.data.status]).sort(),
+      [
+        [agent.id, agent.email, 'at_risk'],
+        [null, 'director@example.go.kr', 'at_risk'],
+      ].sort(),
+    );
   });
 
   it('the daily job mails at_risk once, then missed once when the year ends, and informational standards never', async () => {
     // startup-funding above its band is at_risk, but it is informational: no mail.
-    assert.equal((await t.record(agent, 'startup-funding', { subject: 'team:2026-001', occurred_at: '2026-03-02T10:00:00+09:00', value: 50_000_000 })).status, 201);
+    assert.equal(
+      (await t.record(agent, 'startup-funding', { subject: 'team:2026-001', occurred_at: '2026-03-02T10:00:00+09:00', value: 50_000_000 }))
+        .status,
+      201,
+    );
     assert.equal((await t.compliance(agent, 'startup-funding')).body.status, 'at_risk');
     const daily = standardsDailyProcessor(t.service);
 
@@ -110,7 +135,10 @@ describe(`service standards rolled out in early January (${TEST_ENGINE})`, () =>
     const summary = await standardsDailyProcessor(t.service)({});
     assert.equal(summary.standards, 20);
     const rows = await t.s.db.knex('outbox').where({ template: 'standard-alert' });
-    assert.deepEqual(rows.filter((r: { data: string }) => JSON.parse(r.data).period === '2026'), []);
+    assert.deepEqual(
+      rows.filter((r: { data: string }) => JSON.parse(r.data).period === '2026'),
+      [],
+    );
     // The year 2026 is still there to read, and it was missed.
     assert.equal((await t.compliance(t.s.admin, 'disclosure-manual', '2026')).body.status, 'missed');
   });
@@ -144,14 +172,18 @@ describe(`purchase-inquiry-48h from the tickets (${TEST_ENGINE})`, () => {
 
   it('agrees with the tickets: resolved in the period, share resolved by the deadline', async () => {
     const tickets = [];
-    for (let i = 0; i < 4; i++) tickets.push(await t.s.ticket(officer, { subject: `구매 문의 ${i + 1}`, body: '사회적경제기업 제품 구매 절차 문의' }));
+    for (let i = 0; i < 4; i++)
+      tickets.push(await t.s.ticket(officer, { subject: `구매 문의 ${i + 1}`, body: '사회적경제기업 제품 구매 절차 문의' }));
     await resolve(tickets[0].id);
     await resolve(tickets[1].id);
     let c = (await t.compliance(agent, 'purchase-inquiry-48h')).body;
     assert.deepEqual([c.status, c.actual, c.tickets.resolved, c.tickets.met], ['on_track', 100, 2, 2]);
 
     // One inquiry resolved after its deadline: its due_at lies an hour in the past when it is resolved.
-    await t.s.db.knex('tickets').where({ id: tickets[2].id }).update({ due_at: t.clock.now().getTime() - 3600_000 });
+    await t.s.db
+      .knex('tickets')
+      .where({ id: tickets[2].id })
+      .update({ due_at: t.clock.now().getTime() - 3600_000 });
     const late = await resolve(tickets[2].id);
     assert.equal(late.sla.state, 'breached');
     c = (await t.compliance(agent, 'purchase-inquiry-48h')).body;
@@ -166,10 +198,19 @@ describe(`purchase-inquiry-48h from the tickets (${TEST_ENGINE})`, () => {
     assert.deepEqual([rep.resolved, rep.met, rep.breached], [c.tickets.resolved, c.tickets.met, c.tickets.breached]);
     assert.ok(rep.compliancePct !== null && Math.abs(rep.compliancePct - c.actual) < 0.05, `${rep.compliancePct} vs ${c.actual}`);
     assert.deepEqual((await t.compliance(agent, 'purchase-inquiry-48h', '2026-03')).body.tickets.resolved, 3);
-    assert.deepEqual((await t.compliance(agent, 'purchase-inquiry-48h', '2026-02')).body.tickets, { resolved: 0, met: 0, breached: 0, open_overdue: 0, open_near_due: 0 });
+    assert.deepEqual((await t.compliance(agent, 'purchase-inquiry-48h', '2026-02')).body.tickets, {
+      resolved: 0,
+      met: 0,
+      breached: 0,
+      open_overdue: 0,
+      open_near_due: 0,
+    });
 
     // An open inquiry past its deadline counts as overdue while the period runs.
-    await t.s.db.knex('tickets').where({ id: tickets[3].id }).update({ due_at: t.clock.now().getTime() - 60_000 });
+    await t.s.db
+      .knex('tickets')
+      .where({ id: tickets[3].id })
+      .update({ due_at: t.clock.now().getTime() - 60_000 });
     c = (await t.compliance(agent, 'purchase-inquiry-48h')).body;
     assert.equal(c.tickets.open_overdue, 1);
 
@@ -181,6 +222,11 @@ describe(`purchase-inquiry-48h from the tickets (${TEST_ENGINE})`, () => {
     await t.service.evaluateAll();
     assert.equal((await t.alerts('purchase-inquiry-48h')).length, 2);
     const list = (await t.s.http.get('/api/v1/standards').set('authorization', bearer(agent))).body.items;
-    assert.deepEqual(list.filter((x: { id: string }) => x.id === 'purchase-inquiry-48h').map((x: { status: string; actual: number }) => [x.status, x.actual]), [['missed', 66.67]]);
+    assert.deepEqual(
+      list
+        .filter((x: { id: string }) => x.id === 'purchase-inquiry-48h')
+        .map((x: { status: string; actual: number }) => [x.status, x.actual]),
+      [['missed', 66.67]],
+    );
   });
 });

@@ -8,7 +8,14 @@ import { standardsStack, type StandardsStack } from '../helpers/standards-stack'
 const NOW = '2026-03-10T10:00:00+09:00';
 const AT = '2026-02-02T10:00:00+09:00';
 
-interface RecordOut { id: number; value: number | null; voided: boolean; voided_at: string | null; voided_by: number | null; void_reason: string | null }
+interface RecordOut {
+  id: number;
+  value: number | null;
+  voided: boolean;
+  voided_at: string | null;
+  voided_by: number | null;
+  void_reason: string | null;
+}
 
 describe(`service standards: plausible ranges and voided records (${TEST_ENGINE})`, () => {
   let t: StandardsStack;
@@ -22,7 +29,10 @@ describe(`service standards: plausible ranges and voided records (${TEST_ENGINE}
   after(() => t.s.close());
 
   const voidRecord = (who: TestUser | { token: string }, id: string, rid: number | string, body: unknown) =>
-    t.s.http.post(`/api/v1/standards/${id}/records/${rid}/void`).set('authorization', bearer(who)).send(body as object);
+    t.s.http
+      .post(`/api/v1/standards/${id}/records/${rid}/void`)
+      .set('authorization', bearer(who))
+      .send(body as object);
   const records = async (id: string): Promise<RecordOut[]> =>
     (await t.s.http.get(`/api/v1/standards/${id}/records`).set('authorization', bearer(agent))).body.items;
 
@@ -30,7 +40,10 @@ describe(`service standards: plausible ranges and voided records (${TEST_ENGINE}
     const res = await t.record(agent, 'consulting-satisfaction', { occurred_at: AT, value: 0.87 });
     assert.equal(res.status, 422, res.text);
     assert.match(res.headers['content-type'], /application\/problem\+json/);
-    assert.deepEqual(res.body.errors.map((e: { path: string }) => e.path), ['value']);
+    assert.deepEqual(
+      res.body.errors.map((e: { path: string }) => e.path),
+      ['value'],
+    );
     assert.match(res.body.errors[0].message, /must be between 1 and 100 points/);
     assert.deepEqual(await records('consulting-satisfaction'), []);
     assert.deepEqual(await t.alerts('consulting-satisfaction'), []);
@@ -39,7 +52,10 @@ describe(`service standards: plausible ranges and voided records (${TEST_ENGINE}
   });
 
   it('every standard that takes a value refuses one above its range, and lists the range and unit', async () => {
-    const list = (await t.s.http.get('/api/v1/standards').set('authorization', bearer(agent))).body.items as Array<{ id: string; range: unknown }>;
+    const list = (await t.s.http.get('/api/v1/standards').set('authorization', bearer(agent))).body.items as Array<{
+      id: string;
+      range: unknown;
+    }>;
     for (const std of STANDARDS) {
       assert.deepEqual(list.find((x) => x.id === std.id)!.range, std.range, std.id);
       if (!std.range) continue;
@@ -49,7 +65,11 @@ describe(`service standards: plausible ranges and voided records (${TEST_ENGINE}
       if (std.survey_per_ref) body.ref = 'leader';
       const res = await t.record(agent, std.id, body);
       assert.equal(res.status, 422, `${std.id}: ${res.text}`);
-      assert.deepEqual(res.body.errors.map((e: { path: string }) => e.path), ['value'], std.id);
+      assert.deepEqual(
+        res.body.errors.map((e: { path: string }) => e.path),
+        ['value'],
+        std.id,
+      );
       if (std.kind !== 'availability') assert.match(res.body.errors[0].message, /^value must be between \S+ and \S+ [a-zA-Z]+/, std.id);
     }
   });
@@ -82,7 +102,13 @@ describe(`service standards: plausible ranges and voided records (${TEST_ENGINE}
 
     // Never deleted: listed with its flag, beside the record that counts.
     const listed = await records('consulting-satisfaction');
-    assert.deepEqual(listed.map((r) => [r.id, r.voided, r.void_reason]), [[low.body.id, false, null], [high.body.id, true, '9.5를 95로 잘못 입력']]);
+    assert.deepEqual(
+      listed.map((r) => [r.id, r.voided, r.void_reason]),
+      [
+        [low.body.id, false, null],
+        [high.body.id, true, '9.5를 95로 잘못 입력'],
+      ],
+    );
     assert.equal((await t.s.db.knex('standard_records').where({ id: high.body.id })).length, 1);
 
     // Audited in the standard's history, with who and why.
@@ -118,7 +144,10 @@ describe(`service standards: plausible ranges and voided records (${TEST_ENGINE}
     for (const body of [{}, { reason: '' }, { reason: '   ' }, { reason: 'x'.repeat(501) }, { reason: 5 }]) {
       const res = await voidRecord(supervisor, 'disclosure-manual', other.body.id, body);
       assert.equal(res.status, 422, `${JSON.stringify(body).slice(0, 40)}: ${res.text}`);
-      assert.deepEqual(res.body.errors.map((e: { path: string }) => e.path), ['reason']);
+      assert.deepEqual(
+        res.body.errors.map((e: { path: string }) => e.path),
+        ['reason'],
+      );
     }
     assert.equal((await records('disclosure-manual'))[0]!.voided, false);
     assert.equal((await voidRecord(supervisor, 'disclosure-manual', other.body.id, { reason: 'x'.repeat(500) })).status, 200);

@@ -8,69 +8,180 @@ import { standardsStack, type StandardsStack } from '../helpers/standards-stack'
 const NOW = '2026-03-10T10:00:00+09:00';
 
 type Rec = Record<string, unknown>;
-interface SubjectOut { subject: string; period: string; actual: number; target: number; status: string }
+interface SubjectOut {
+  subject: string;
+  period: string;
+  actual: number;
+  target: number;
+  status: string;
+}
 
 /** The records of every standard, and what compliance must say about them at NOW. */
 const CASES: { id: string; records: Rec[]; actual: number | null; status: string; subjects?: Record<string, [number, string]> }[] = [
-  { id: 'startup-funding', actual: 29_000_000, status: 'met', records: [
-    { subject: 'team:2026-001', occurred_at: '2026-02-02T10:00:00+09:00', value: 20_000_000, note: '사업화 자금 1차' },
-    { subject: 'team:2026-001', occurred_at: '2026-03-02T10:00:00+09:00', value: 10_000_000, note: '멘토링 비용' },
-    { subject: 'team:2026-002', occurred_at: '2026-02-10T10:00:00+09:00', value: 28_000_000 },
-  ] },
-  { id: 'startup-education-hours', actual: 4, status: 'on_track', subjects: { 'team:2026-001': [22, 'met'], 'team:2026-002': [4, 'on_track'] }, records: [
-    { subject: 'team:2026-001', occurred_at: '2026-01-20T14:00:00+09:00', value: 12, note: '창업 기초 교육' },
-    { subject: 'team:2026-001', occurred_at: '2026-02-20T14:00:00+09:00', value: 10 },
-    { subject: 'team:2026-002', occurred_at: '2026-02-21T14:00:00+09:00', value: 4 },
-  ] },
-  { id: 'homeroom-mentoring', actual: 0, status: 'on_track', subjects: { 'team:2026-001': [1, 'met'], 'team:2026-002': [0, 'on_track'] }, records: [
-    { subject: 'team:2026-001', occurred_at: '2026-03-03T15:00:00+09:00', note: '담임 멘토링 3월' },
-    { subject: 'team:2026-002', occurred_at: '2026-02-12T15:00:00+09:00' },
-  ] },
-  { id: 'expert-mentoring', actual: 3, status: 'met', records: [1, 2, 3].map((d) => ({ subject: 'team:2026-001', occurred_at: `2026-02-0${d}T11:00:00+09:00` })) },
-  { id: 'center-consultations', actual: 2, status: 'at_risk', subjects: { 'center:seongsu': [10, 'on_track'], 'center:busan': [2, 'at_risk'] }, records: [
-    ...Array.from({ length: 10 }, (_, i) => ({ subject: 'center:seongsu', occurred_at: `2026-02-${String(10 + i).padStart(2, '0')}T10:00:00+09:00` })),
-    { subject: 'center:busan', occurred_at: '2026-01-15T10:00:00+09:00' },
-    { subject: 'center:busan', occurred_at: '2026-02-15T10:00:00+09:00' },
-  ] },
-  { id: 'center-networking', actual: 2, status: 'met', records: [
-    { subject: 'center:seongsu', occurred_at: '2026-02-05T18:00:00+09:00', note: '입주기업 네트워킹 데이' },
-    { subject: 'center:seongsu', occurred_at: '2026-03-05T18:00:00+09:00' },
-  ] },
-  { id: 'certification-info', actual: 2, status: 'on_track', subjects: { 'applicant:2026-0042': [2, 'on_track'], 'applicant:2026-0043': [3, 'met'] }, records: [
-    { subject: 'applicant:2026-0042', occurred_at: '2026-02-01T10:00:00+09:00', ref: 'application' },
-    { subject: 'applicant:2026-0042', occurred_at: '2026-02-20T10:00:00+09:00', ref: 'inspection' },
-    { subject: 'applicant:2026-0043', occurred_at: '2026-01-05T10:00:00+09:00', ref: 'application' },
-    { subject: 'applicant:2026-0043', occurred_at: '2026-01-25T10:00:00+09:00', ref: 'inspection' },
-    { subject: 'applicant:2026-0043', occurred_at: '2026-02-25T10:00:00+09:00', ref: 'complete' },
-  ] },
-  { id: 'sales-channels', actual: 3, status: 'on_track', records: ['nara-market', 'e-store-36.5', 'coupang', 'nara-market'].map((ref, i) => ({ occurred_at: `2026-02-1${i}T10:00:00+09:00`, ref })) },
-  { id: 'estore-products', actual: 10_450, status: 'met', records: [
-    { occurred_at: '2026-02-01T09:00:00+09:00', value: 9_800 },
-    { occurred_at: '2026-03-02T09:00:00+09:00', value: 10_450 },
-  ] },
+  {
+    id: 'startup-funding',
+    actual: 29_000_000,
+    status: 'met',
+    records: [
+      { subject: 'team:2026-001', occurred_at: '2026-02-02T10:00:00+09:00', value: 20_000_000, note: '사업화 자금 1차' },
+      { subject: 'team:2026-001', occurred_at: '2026-03-02T10:00:00+09:00', value: 10_000_000, note: '멘토링 비용' },
+      { subject: 'team:2026-002', occurred_at: '2026-02-10T10:00:00+09:00', value: 28_000_000 },
+    ],
+  },
+  {
+    id: 'startup-education-hours',
+    actual: 4,
+    status: 'on_track',
+    subjects: { 'team:2026-001': [22, 'met'], 'team:2026-002': [4, 'on_track'] },
+    records: [
+      { subject: 'team:2026-001', occurred_at: '2026-01-20T14:00:00+09:00', value: 12, note: '창업 기초 교육' },
+      { subject: 'team:2026-001', occurred_at: '2026-02-20T14:00:00+09:00', value: 10 },
+      { subject: 'team:2026-002', occurred_at: '2026-02-21T14:00:00+09:00', value: 4 },
+    ],
+  },
+  {
+    id: 'homeroom-mentoring',
+    actual: 0,
+    status: 'on_track',
+    subjects: { 'team:2026-001': [1, 'met'], 'team:2026-002': [0, 'on_track'] },
+    records: [
+      { subject: 'team:2026-001', occurred_at: '2026-03-03T15:00:00+09:00', note: '담임 멘토링 3월' },
+      { subject: 'team:2026-002', occurred_at: '2026-02-12T15:00:00+09:00' },
+    ],
+  },
+  {
+    id: 'expert-mentoring',
+    actual: 3,
+    status: 'met',
+    records: [1, 2, 3].map((d) => ({ subject: 'team:2026-001', occurred_at: `2026-02-0${d}T11:00:00+09:00` })),
+  },
+  {
+    id: 'center-consultations',
+    actual: 2,
+    status: 'at_risk',
+    subjects: { 'center:seongsu': [10, 'on_track'], 'center:busan': [2, 'at_risk'] },
+    records: [
+      ...Array.from({ length: 10 }, (_, i) => ({
+        subject: 'center:seongsu',
+        occurred_at: `2026-02-${String(10 + i).padStart(2, '0')}T10:00:00+09:00`,
+      })),
+      { subject: 'center:busan', occurred_at: '2026-01-15T10:00:00+09:00' },
+      { subject: 'center:busan', occurred_at: '2026-02-15T10:00:00+09:00' },
+    ],
+  },
+  {
+    id: 'center-networking',
+    actual: 2,
+    status: 'met',
+    records: [
+      { subject: 'center:seongsu', occurred_at: '2026-02-05T18:00:00+09:00', note: '입주기업 네트워킹 데이' },
+      { subject: 'center:seongsu', occurred_at: '2026-03-05T18:00:00+09:00' },
+    ],
+  },
+  {
+    id: 'certification-info',
+    actual: 2,
+    status: 'on_track',
+    subjects: { 'applicant:2026-0042': [2, 'on_track'], 'applicant:2026-0043': [3, 'met'] },
+    records: [
+      { subject: 'applicant:2026-0042', occurred_at: '2026-02-01T10:00:00+09:00', ref: 'application' },
+      { subject: 'applicant:2026-0042', occurred_at: '2026-02-20T10:00:00+09:00', ref: 'inspection' },
+      { subject: 'applicant:2026-0043', occurred_at: '2026-01-05T10:00:00+09:00', ref: 'application' },
+      { subject: 'applicant:2026-0043', occurred_at: '2026-01-25T10:00:00+09:00', ref: 'inspection' },
+      { subject: 'applicant:2026-0043', occurred_at: '2026-02-25T10:00:00+09:00', ref: 'complete' },
+    ],
+  },
+  {
+    id: 'sales-channels',
+    actual: 3,
+    status: 'on_track',
+    records: ['nara-market', 'e-store-36.5', 'coupang', 'nara-market'].map((ref, i) => ({
+      occurred_at: `2026-02-1${i}T10:00:00+09:00`,
+      ref,
+    })),
+  },
+  {
+    id: 'estore-products',
+    actual: 10_450,
+    status: 'met',
+    records: [
+      { occurred_at: '2026-02-01T09:00:00+09:00', value: 9_800 },
+      { occurred_at: '2026-03-02T09:00:00+09:00', value: 10_450 },
+    ],
+  },
   { id: 'purchase-inquiry-48h', actual: null, status: 'on_track', records: [] },
-  { id: 'consulting-satisfaction', actual: 82, status: 'met', records: [90, 70, 86].map((value, i) => ({ occurred_at: `2026-02-0${i + 1}T10:00:00+09:00`, value })) },
-  { id: 'support-program-notices', actual: 1, status: 'met', records: [{ subject: 'programme:green-loan-2026', occurred_at: '2026-02-03T10:00:00+09:00', note: '홈페이지 공지' }] },
-  { id: 'cooperation-models', actual: 1, status: 'on_track', records: [{ occurred_at: '2026-02-26T10:00:00+09:00', note: 'CSR 만남의 날' }] },
-  { id: 'education-courses', actual: 2, status: 'on_track', subjects: { 'course:esg-basics': [0, 'on_track'], 'course:leader': [1, 'met'] }, records: [
-    { occurred_at: '2026-02-10T10:00:00+09:00', ref: 'leader', note: '리더 과정' },
-    { occurred_at: '2026-02-12T10:00:00+09:00', ref: 'leader', value: 88 },
-    { occurred_at: '2026-03-04T10:00:00+09:00', ref: 'esg-basics' },
-  ] },
-  { id: 'disclosure-match-rate', actual: 86, status: 'met', records: [88, 84].map((value, i) => ({ occurred_at: `2026-02-1${i}T10:00:00+09:00`, value })) },
-  { id: 'disclosure-education', actual: 0, status: 'on_track', subjects: { 'region:busan': [1, 'met'], 'region:seoul': [1, 'met'], 'region:jeju': [0, 'on_track'] }, records: [
-    { subject: 'region:busan', occurred_at: '2026-02-17T14:00:00+09:00' },
-    { subject: 'region:seoul', occurred_at: '2026-03-06T14:00:00+09:00' },
-  ] },
-  { id: 'disclosure-manual', actual: 1, status: 'met', records: [{ occurred_at: '2026-01-30T10:00:00+09:00', note: '작성 매뉴얼 온라인 배포' }] },
-  { id: 'regional-networks', actual: 2, status: 'at_risk', records: ['national', 'seoul', 'busan'].map((ref, i) => ({ occurred_at: `2026-01-1${i}T10:00:00+09:00`, ref })) },
-  { id: 'system-availability', actual: 2, status: 'at_risk', records: [
-    { occurred_at: '2026-03-08T23:59:00+09:00', ref: '2026-03-08', value: 1 },
-    { occurred_at: '2026-03-09T23:59:00+09:00', ref: '2026-03-09', value: 1 },
-  ] },
-  { id: 'maintenance-notice', actual: 4.5, status: 'on_track', records: [
-    { occurred_at: '2026-03-02T10:00:00+09:00', event_at: '2026-03-06T22:00:00+09:00', note: '정기 점검 공지' },
-  ] },
+  {
+    id: 'consulting-satisfaction',
+    actual: 82,
+    status: 'met',
+    records: [90, 70, 86].map((value, i) => ({ occurred_at: `2026-02-0${i + 1}T10:00:00+09:00`, value })),
+  },
+  {
+    id: 'support-program-notices',
+    actual: 1,
+    status: 'met',
+    records: [{ subject: 'programme:green-loan-2026', occurred_at: '2026-02-03T10:00:00+09:00', note: '홈페이지 공지' }],
+  },
+  {
+    id: 'cooperation-models',
+    actual: 1,
+    status: 'on_track',
+    records: [{ occurred_at: '2026-02-26T10:00:00+09:00', note: 'CSR 만남의 날' }],
+  },
+  {
+    id: 'education-courses',
+    actual: 2,
+    status: 'on_track',
+    subjects: { 'course:esg-basics': [0, 'on_track'], 'course:leader': [1, 'met'] },
+    records: [
+      { occurred_at: '2026-02-10T10:00:00+09:00', ref: 'leader', note: '리더 과정' },
+      { occurred_at: '2026-02-12T10:00:00+09:00', ref: 'leader', value: 88 },
+      { occurred_at: '2026-03-04T10:00:00+09:00', ref: 'esg-basics' },
+    ],
+  },
+  {
+    id: 'disclosure-match-rate',
+    actual: 86,
+    status: 'met',
+    records: [88, 84].map((value, i) => ({ occurred_at: `2026-02-1${i}T10:00:00+09:00`, value })),
+  },
+  {
+    id: 'disclosure-education',
+    actual: 0,
+    status: 'on_track',
+    subjects: { 'region:busan': [1, 'met'], 'region:seoul': [1, 'met'], 'region:jeju': [0, 'on_track'] },
+    records: [
+      { subject: 'region:busan', occurred_at: '2026-02-17T14:00:00+09:00' },
+      { subject: 'region:seoul', occurred_at: '2026-03-06T14:00:00+09:00' },
+    ],
+  },
+  {
+    id: 'disclosure-manual',
+    actual: 1,
+    status: 'met',
+    records: [{ occurred_at: '2026-01-30T10:00:00+09:00', note: '작성 매뉴얼 온라인 배포' }],
+  },
+  {
+    id: 'regional-networks',
+    actual: 2,
+    status: 'at_risk',
+    records: ['national', 'seoul', 'busan'].map((ref, i) => ({ occurred_at: `2026-01-1${i}T10:00:00+09:00`, ref })),
+  },
+  {
+    id: 'system-availability',
+    actual: 2,
+    status: 'at_risk',
+    records: [
+      { occurred_at: '2026-03-08T23:59:00+09:00', ref: '2026-03-08', value: 1 },
+      { occurred_at: '2026-03-09T23:59:00+09:00', ref: '2026-03-09', value: 1 },
+    ],
+  },
+  {
+    id: 'maintenance-notice',
+    actual: 4.5,
+    status: 'on_track',
+    records: [{ occurred_at: '2026-03-02T10:00:00+09:00', event_at: '2026-03-06T22:00:00+09:00', note: '정기 점검 공지' }],
+  },
 ];
 
 describe(`service standards API (${TEST_ENGINE})`, () => {
@@ -89,9 +200,26 @@ describe(`service standards API (${TEST_ENGINE})`, () => {
     const res = await t.s.http.get('/api/v1/standards').set('authorization', bearer(agent));
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.next_cursor, null);
-    assert.deepEqual(res.body.items.map((x: { id: string }) => x.id), [...STANDARD_IDS]);
+    assert.deepEqual(
+      res.body.items.map((x: { id: string }) => x.id),
+      [...STANDARD_IDS],
+    );
     for (const x of res.body.items) {
-      for (const k of ['section', 'title_ko', 'title_en', 'kind', 'unit', 'target', 'period', 'per', 'owners', 'status', 'actual', 'period_label']) assert.ok(k in x, `${x.id} lacks ${k}`);
+      for (const k of [
+        'section',
+        'title_ko',
+        'title_en',
+        'kind',
+        'unit',
+        'target',
+        'period',
+        'per',
+        'owners',
+        'status',
+        'actual',
+        'period_label',
+      ])
+        assert.ok(k in x, `${x.id} lacks ${k}`);
       assert.ok(['met', 'on_track', 'at_risk', 'missed'].includes(x.status));
       assert.deepEqual(x.owners, ['role:supervisor', 'role:admin']);
     }
@@ -137,24 +265,40 @@ describe(`service standards API (${TEST_ENGINE})`, () => {
   });
 
   it('records are listed newest first with cursor paging and filters', async () => {
-    const page1 = await t.s.http.get('/api/v1/standards/center-consultations/records?limit=5&subject=center:seongsu').set('authorization', bearer(agent));
+    const page1 = await t.s.http
+      .get('/api/v1/standards/center-consultations/records?limit=5&subject=center:seongsu')
+      .set('authorization', bearer(agent));
     assert.equal(page1.status, 200, page1.text);
     assert.equal(page1.body.items.length, 5);
     assert.ok(page1.body.next_cursor);
     assert.equal(page1.body.items[0].occurred_at, '2026-02-19T01:00:00.000Z');
     assert.equal(page1.body.items[0].created_by, agent.id);
-    const page2 = await t.s.http.get(`/api/v1/standards/center-consultations/records?limit=5&subject=center:seongsu&cursor=${page1.body.next_cursor}`).set('authorization', bearer(agent));
+    const page2 = await t.s.http
+      .get(`/api/v1/standards/center-consultations/records?limit=5&subject=center:seongsu&cursor=${page1.body.next_cursor}`)
+      .set('authorization', bearer(agent));
     assert.equal(page2.body.items.length, 5);
     assert.equal(page2.body.next_cursor, null);
     const ids = [...page1.body.items, ...page2.body.items].map((x: { id: number }) => x.id);
     assert.equal(new Set(ids).size, 10);
     const jan = await t.s.http.get('/api/v1/standards/center-consultations/records?period=2026-01').set('authorization', bearer(agent));
-    assert.deepEqual(jan.body.items.map((x: { subject: string }) => x.subject), ['center:busan']);
+    assert.deepEqual(
+      jan.body.items.map((x: { subject: string }) => x.subject),
+      ['center:busan'],
+    );
     // Subjects may be Korean: a center named by its place.
-    const ko = await t.record(agent, 'center-consultations', { subject: 'center:성수', occurred_at: '2026-03-09T14:00:00+09:00', note: '입주기업 경영 진단 상담' });
+    const ko = await t.record(agent, 'center-consultations', {
+      subject: 'center:성수',
+      occurred_at: '2026-03-09T14:00:00+09:00',
+      note: '입주기업 경영 진단 상담',
+    });
     assert.equal(ko.status, 201, ko.text);
-    const only = await t.s.http.get(`/api/v1/standards/center-consultations/records?subject=${encodeURIComponent('center:성수')}`).set('authorization', bearer(agent));
-    assert.deepEqual(only.body.items.map((x: { subject: string; note: string }) => [x.subject, x.note]), [['center:성수', '입주기업 경영 진단 상담']]);
+    const only = await t.s.http
+      .get(`/api/v1/standards/center-consultations/records?subject=${encodeURIComponent('center:성수')}`)
+      .set('authorization', bearer(agent));
+    assert.deepEqual(
+      only.body.items.map((x: { subject: string; note: string }) => [x.subject, x.note]),
+      [['center:성수', '입주기업 경영 진단 상담']],
+    );
     const subjects = (await t.compliance(agent, 'center-consultations')).body.subjects.map((x: SubjectOut) => x.subject);
     assert.ok(subjects.includes('center:성수'));
     const bad = await t.s.http.get('/api/v1/standards/center-consultations/records?period=2026-13').set('authorization', bearer(agent));
@@ -163,13 +307,23 @@ describe(`service standards API (${TEST_ENGINE})`, () => {
   });
 
   it('a record at 2026-01-31T23:30+09:00 counts for January, not February', async () => {
-    const res = await t.record(agent, 'homeroom-mentoring', { subject: 'team:2026-009', occurred_at: '2026-01-31T23:30:00+09:00', note: '1월 말 멘토링' });
+    const res = await t.record(agent, 'homeroom-mentoring', {
+      subject: 'team:2026-009',
+      occurred_at: '2026-01-31T23:30:00+09:00',
+      note: '1월 말 멘토링',
+    });
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body.occurred_at, '2026-01-31T14:30:00.000Z');
     const jan = (await t.compliance(agent, 'homeroom-mentoring', '2026-01')).body;
-    assert.deepEqual(jan.subjects.find((x: SubjectOut) => x.subject === 'team:2026-009'), { subject: 'team:2026-009', period: '2026-01', actual: 1, target: 1, status: 'met' });
+    assert.deepEqual(
+      jan.subjects.find((x: SubjectOut) => x.subject === 'team:2026-009'),
+      { subject: 'team:2026-009', period: '2026-01', actual: 1, target: 1, status: 'met' },
+    );
     const feb = (await t.compliance(agent, 'homeroom-mentoring', '2026-02')).body;
-    assert.deepEqual(feb.subjects.find((x: SubjectOut) => x.subject === 'team:2026-009'), { subject: 'team:2026-009', period: '2026-02', actual: 0, target: 1, status: 'missed' });
+    assert.deepEqual(
+      feb.subjects.find((x: SubjectOut) => x.subject === 'team:2026-009'),
+      { subject: 'team:2026-009', period: '2026-02', actual: 0, target: 1, status: 'missed' },
+    );
   });
 
   it('bad records are rejected with 422 naming each bad field', async () => {
@@ -193,7 +347,11 @@ describe(`service standards API (${TEST_ENGINE})`, () => {
       const res = await t.record(agent, id, body);
       assert.equal(res.status, 422, `${id} ${JSON.stringify(body)}: ${res.status} ${res.text}`);
       assert.match(res.headers['content-type'], /application\/problem\+json/);
-      assert.deepEqual(res.body.errors.map((e: { path: string }) => e.path).sort(), paths.sort(), `${id} ${JSON.stringify(body)}: ${res.text}`);
+      assert.deepEqual(
+        res.body.errors.map((e: { path: string }) => e.path).sort(),
+        paths.sort(),
+        `${id} ${JSON.stringify(body)}: ${res.text}`,
+      );
       for (const e of res.body.errors) assert.ok(e.message.length > 10);
     }
     const notObject = await t.s.http.post('/api/v1/standards/cooperation-models/records').set('authorization', bearer(agent)).send([1, 2]);
@@ -210,17 +368,27 @@ describe(`service standards API (${TEST_ENGINE})`, () => {
   });
 
   it('officers get 403; agents read and record; only admins change a standard', async () => {
-    for (const [method, path] of [['get', '/api/v1/standards'], ['get', '/api/v1/standards/cooperation-models'],
-      ['get', '/api/v1/standards/cooperation-models/compliance'], ['get', '/api/v1/standards/cooperation-models/records']] as const) {
+    for (const [method, path] of [
+      ['get', '/api/v1/standards'],
+      ['get', '/api/v1/standards/cooperation-models'],
+      ['get', '/api/v1/standards/cooperation-models/compliance'],
+      ['get', '/api/v1/standards/cooperation-models/records'],
+    ] as const) {
       assert.equal((await t.s.http[method](path).set('authorization', bearer(officer))).status, 403, path);
     }
     assert.equal((await t.record(officer, 'cooperation-models', { occurred_at: '2026-03-02T10:00:00+09:00' })).status, 403);
     assert.equal((await t.s.http.get('/api/v1/standards')).status, 401);
     assert.equal((await t.record(agent, 'cooperation-models', { occurred_at: '2026-03-02T10:00:00+09:00' })).status, 201);
     for (const who of [agent, supervisor]) {
-      assert.equal((await t.s.http.patch('/api/v1/standards/cooperation-models').set('authorization', bearer(who)).send({ target: 3 })).status, 403);
+      assert.equal(
+        (await t.s.http.patch('/api/v1/standards/cooperation-models').set('authorization', bearer(who)).send({ target: 3 })).status,
+        403,
+      );
     }
-    const ok = await t.s.http.patch('/api/v1/standards/cooperation-models').set('authorization', bearer(t.s.admin)).send({ target: 3, owners: ['role:supervisor', `user:${agent.id}`] });
+    const ok = await t.s.http
+      .patch('/api/v1/standards/cooperation-models')
+      .set('authorization', bearer(t.s.admin))
+      .send({ target: 3, owners: ['role:supervisor', `user:${agent.id}`] });
     assert.equal(ok.status, 200, ok.text);
     assert.equal(ok.body.target, 3);
     assert.deepEqual(ok.body.owners, ['role:supervisor', `user:${agent.id}`]);
@@ -247,16 +415,25 @@ describe(`service standards API (${TEST_ENGINE})`, () => {
     for (const [id, body, path] of cases) {
       const res = await t.s.http.patch(`/api/v1/standards/${id}`).set('authorization', bearer(t.s.admin)).send(body);
       assert.equal(res.status, 422, `${id} ${JSON.stringify(body)}: ${res.text}`);
-      assert.ok(res.body.errors.some((e: { path: string }) => e.path === path), `${id} ${JSON.stringify(body)}: ${res.text}`);
+      assert.ok(
+        res.body.errors.some((e: { path: string }) => e.path === path),
+        `${id} ${JSON.stringify(body)}: ${res.text}`,
+      );
     }
     const none = await t.s.http.patch('/api/v1/standards/cooperation-models').set('authorization', bearer(t.s.admin)).send({});
     assert.equal(none.status, 422);
     assert.equal((await t.s.http.patch('/api/v1/standards/nope').set('authorization', bearer(t.s.admin)).send({ target: 1 })).status, 404);
-    const month = await t.s.http.patch('/api/v1/standards/center-networking').set('authorization', bearer(t.s.admin)).send({ period: 'month', target: 1 });
+    const month = await t.s.http
+      .patch('/api/v1/standards/center-networking')
+      .set('authorization', bearer(t.s.admin))
+      .send({ period: 'month', target: 1 });
     assert.equal(month.status, 200, month.text);
     const c = (await t.compliance(agent, 'center-networking')).body;
     assert.equal(c.period.label, '2026-03');
-    assert.deepEqual(c.subjects.map((x: SubjectOut) => [x.subject, x.actual, x.status]), [['center:seongsu', 1, 'met']]);
+    assert.deepEqual(
+      c.subjects.map((x: SubjectOut) => [x.subject, x.actual, x.status]),
+      [['center:seongsu', 1, 'met']],
+    );
   });
 });
 
@@ -273,7 +450,10 @@ describe(`service standards over a whole year (${TEST_ENGINE})`, () => {
   it('a team mentored every month but June is missed for June only', async () => {
     for (let m = 1; m <= 12; m++) {
       if (m === 6) continue;
-      const res = await t.record(agent, 'homeroom-mentoring', { subject: 'team:2026-031', occurred_at: `2026-${String(m).padStart(2, '0')}-15T16:00:00+09:00` });
+      const res = await t.record(agent, 'homeroom-mentoring', {
+        subject: 'team:2026-031',
+        occurred_at: `2026-${String(m).padStart(2, '0')}-15T16:00:00+09:00`,
+      });
       assert.equal(res.status, 201, res.text);
     }
     const year = (await t.compliance(agent, 'homeroom-mentoring', '2026')).body;

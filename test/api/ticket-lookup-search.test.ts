@@ -31,11 +31,17 @@ describe(`ticket lookup by number and search (${TEST_ENGINE})`, () => {
     const patch = await s.http.patch(`/api/v1/tickets/${t.number}`).set('authorization', bearer(agent)).send({ priority: 'high' });
     assert.equal(patch.status, 200);
     assert.equal(patch.body.priority, 'high');
-    const msg = await s.http.post(`/api/v1/tickets/${t.number}/messages`).set('authorization', bearer(agent)).send({ body: '답변입니다.', status: 'resolved' });
+    const msg = await s.http
+      .post(`/api/v1/tickets/${t.number}/messages`)
+      .set('authorization', bearer(agent))
+      .send({ body: '답변입니다.', status: 'resolved' });
     assert.equal(msg.status, 201);
     assert.equal(msg.body.ticket_id, t.id);
     const msgs = await s.http.get(`/api/v1/tickets/${t.number}/messages`).set('authorization', bearer(officer));
-    assert.deepEqual(msgs.body.items.map((m: { body: string }) => m.body), ['답변입니다.']);
+    assert.deepEqual(
+      msgs.body.items.map((m: { body: string }) => m.body),
+      ['답변입니다.'],
+    );
     const events = await s.http.get(`/api/v1/tickets/${t.number}/events`).set('authorization', bearer(officer));
     assert.ok(events.body.items.some((e: { type: string }) => e.type === 'ticket.created'));
     const rating = await s.http.post(`/api/v1/tickets/${t.number}/rating`).set('authorization', bearer(officer)).send({ score: 5 });
@@ -48,8 +54,12 @@ describe(`ticket lookup by number and search (${TEST_ENGINE})`, () => {
     const path = `/api/v1/tickets/${t.number}`;
     // PATCH is for staff only, so an officer gets 403 there whatever the ticket; everything else is 404.
     const calls: [number, ReturnType<typeof s.http.get>][] = [
-      [404, s.http.get(path)], [403, s.http.patch(path).send({ priority: 'high' })], [404, s.http.post(`${path}/messages`).send({ body: 'x' })],
-      [404, s.http.get(`${path}/messages`)], [404, s.http.get(`${path}/events`)], [404, s.http.post(`${path}/rating`).send({ score: 1 })],
+      [404, s.http.get(path)],
+      [403, s.http.patch(path).send({ priority: 'high' })],
+      [404, s.http.post(`${path}/messages`).send({ body: 'x' })],
+      [404, s.http.get(`${path}/messages`)],
+      [404, s.http.get(`${path}/events`)],
+      [404, s.http.post(`${path}/rating`).send({ score: 1 })],
     ];
     for (const [status, call] of calls) {
       const res = await call.set('authorization', bearer(other));
@@ -64,9 +74,22 @@ describe(`ticket lookup by number and search (${TEST_ENGINE})`, () => {
 
   it('search finds a ticket by its number, subject, body, requester name, e-mail, organization and message text', async () => {
     const t = await s.ticket(officer, { subject: '수의계약 한도 질의', body: '물품 구매 시 적용되는 금액 기준을 묻습니다.' });
-    await s.http.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(agent)).send({ body: '지방계약법 시행령 제25조를 참고하세요.' });
+    await s.http
+      .post(`/api/v1/tickets/${t.id}/messages`)
+      .set('authorization', bearer(agent))
+      .send({ body: '지방계약법 시행령 제25조를 참고하세요.' });
     const digits = t.number.slice(-6);
-    for (const q of [t.number, t.number.toLowerCase(), digits, '수의계약', '금액 기준', '김구매', officer.email.toUpperCase(), '한빛시청', '시행령 제25조']) {
+    for (const q of [
+      t.number,
+      t.number.toLowerCase(),
+      digits,
+      '수의계약',
+      '금액 기준',
+      '김구매',
+      officer.email.toUpperCase(),
+      '한빛시청',
+      '시행령 제25조',
+    ]) {
       assert.ok((await find(agent, q)).includes(t.number), `agent searching ${q}`);
       assert.ok((await find(officer, q)).includes(t.number), `officer searching ${q}`);
     }
@@ -106,7 +129,10 @@ describe(`ticket lookup by number and search (${TEST_ENGINE})`, () => {
 
   it("an officer's search never matches internal notes nor anyone else's tickets; staff find both", async () => {
     const mine = await s.ticket(officer, { subject: '내부 메모 시험', body: '본문' });
-    const note = await s.http.post(`/api/v1/tickets/${mine.id}/messages`).set('authorization', bearer(agent)).send({ body: '담당과장결재필요', internal: true });
+    const note = await s.http
+      .post(`/api/v1/tickets/${mine.id}/messages`)
+      .set('authorization', bearer(agent))
+      .send({ body: '담당과장결재필요', internal: true });
     assert.equal(note.status, 201);
     assert.deepEqual(await find(officer, '담당과장결재필요'), []);
     assert.deepEqual(await find(agent, '담당과장결재필요'), [mine.number]);

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { bearer, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 
-interface Item { id: number; type?: string; internal?: boolean }
+interface Item {
+  id: number;
+  type?: string;
+  internal?: boolean;
+}
 
 describe(`a ticket's messages and events are paged like every list (${TEST_ENGINE})`, () => {
   let s: TestStack;
@@ -16,8 +20,11 @@ describe(`a ticket's messages and events are paged like every list (${TEST_ENGIN
     ticket = await s.ticket(officer);
     // 60 messages: every third an internal note, so pages of an officer and of an agent differ.
     for (let i = 0; i < 60; i++) {
-      await s.http.post(`/api/v1/tickets/${ticket.id}/messages`).set('authorization', bearer(agent))
-        .send({ body: `답변 ${i}`, internal: i % 3 === 0 }).expect(201);
+      await s.http
+        .post(`/api/v1/tickets/${ticket.id}/messages`)
+        .set('authorization', bearer(agent))
+        .send({ body: `답변 ${i}`, internal: i % 3 === 0 })
+        .expect(201);
     }
   });
   after(() => s.close());
@@ -28,7 +35,10 @@ describe(`a ticket's messages and events are paged like every list (${TEST_ENGIN
     let cursor: string | null = null;
     for (let page = 0; page < 200; page++) {
       const q = [limit ? `limit=${limit}` : '', cursor ? `cursor=${cursor}` : ''].filter(Boolean).join('&');
-      const res = await s.http.get(`${path}${q ? `?${q}` : ''}`).set('authorization', bearer(who)).expect(200);
+      const res = await s.http
+        .get(`${path}${q ? `?${q}` : ''}`)
+        .set('authorization', bearer(who))
+        .expect(200);
       assert.ok(res.body.items.length <= (limit ?? 50));
       out.push(...res.body.items);
       cursor = res.body.next_cursor;
@@ -39,7 +49,11 @@ describe(`a ticket's messages and events are paged like every list (${TEST_ENGIN
   }
 
   const ids = (items: Item[]) => items.map((i) => i.id);
-  const ascending = (items: Item[]) => assert.deepEqual(ids(items), [...ids(items)].sort((a, b) => a - b));
+  const ascending = (items: Item[]) =>
+    assert.deepEqual(
+      ids(items),
+      [...ids(items)].sort((a, b) => a - b),
+    );
 
   it('messages: 50 by default with a real next_cursor, oldest first, no repeats or gaps', async () => {
     const first = await s.http.get(`/api/v1/tickets/${ticket.id}/messages`).set('authorization', bearer(agent)).expect(200);
@@ -65,7 +79,9 @@ describe(`a ticket's messages and events are paged like every list (${TEST_ENGIN
     assert.equal(staff[0]!.type, 'ticket.created');
     const dbCount = (await s.db.knex('events').where({ ticket_id: ticket.id })).length;
     assert.equal(staff.length, dbCount);
-    const publicIds = (await s.db.knex('events').where({ ticket_id: ticket.id, public: true }).orderBy('id')).map((r: { id: number }) => Number(r.id));
+    const publicIds = (await s.db.knex('events').where({ ticket_id: ticket.id, public: true }).orderBy('id')).map((r: { id: number }) =>
+      Number(r.id),
+    );
     assert.deepEqual(ids(await walk(`/api/v1/tickets/${ticket.id}/events`, officer, 5)), publicIds);
   });
 
@@ -74,7 +90,9 @@ describe(`a ticket's messages and events are paged like every list (${TEST_ENGIN
       const big = await s.http.get(`/api/v1/tickets/${ticket.id}/${sub}?limit=201`).set('authorization', bearer(agent));
       assert.equal(big.status, 422);
       assert.equal(big.body.errors[0].path, 'limit');
-      const bad = await s.http.get(`/api/v1/tickets/${ticket.id}/${sub}?cursor=${Buffer.from('[1,2]').toString('base64url')}`).set('authorization', bearer(agent));
+      const bad = await s.http
+        .get(`/api/v1/tickets/${ticket.id}/${sub}?cursor=${Buffer.from('[1,2]').toString('base64url')}`)
+        .set('authorization', bearer(agent));
       assert.equal(bad.status, 400);
     }
   });

@@ -16,7 +16,10 @@ describe(`tickets API (${TEST_ENGINE})`, () => {
   after(() => s.close());
 
   it('an officer submits an inquiry and gets the contract shape with a 48-hour wall-clock deadline', async () => {
-    const res = await s.http.post('/api/v1/tickets').set('authorization', bearer(officer)).send({ subject: '입찰 문의', body: '공공구매 절차가 궁금합니다.' });
+    const res = await s.http
+      .post('/api/v1/tickets')
+      .set('authorization', bearer(officer))
+      .send({ subject: '입찰 문의', body: '공공구매 절차가 궁금합니다.' });
     assert.equal(res.status, 201);
     assert.equal(res.headers.location, `/api/v1/tickets/${res.body.id}`);
     const t = res.body;
@@ -37,7 +40,9 @@ describe(`tickets API (${TEST_ENGINE})`, () => {
 
   it('an agent records a phone inquiry on behalf of an officer, received earlier', async () => {
     const received = new Date(Date.now() - 3600_000).toISOString().replace('Z', '+00:00');
-    const res = await s.http.post('/api/v1/tickets').set('authorization', bearer(agent))
+    const res = await s.http
+      .post('/api/v1/tickets')
+      .set('authorization', bearer(agent))
       .send({ subject: '전화 문의', body: '납품 기한 문의', requester_id: officer.id, received_at: received, channel: 'phone' });
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body.requester.id, officer.id);
@@ -50,8 +55,12 @@ describe(`tickets API (${TEST_ENGINE})`, () => {
 
   it('a retry with the same Idempotency-Key returns the first response and creates nothing', async () => {
     const before = (await s.http.get('/api/v1/tickets?limit=200').set('authorization', bearer(officer2))).body.items.length;
-    const send = () => s.http.post('/api/v1/tickets').set('authorization', bearer(officer2)).set('idempotency-key', 'retry-1')
-      .send({ subject: '중복 방지', body: '한 번만 만들어져야 합니다' });
+    const send = () =>
+      s.http
+        .post('/api/v1/tickets')
+        .set('authorization', bearer(officer2))
+        .set('idempotency-key', 'retry-1')
+        .send({ subject: '중복 방지', body: '한 번만 만들어져야 합니다' });
     const a = await send();
     const b = await send();
     assert.equal(a.status, 201);
@@ -59,23 +68,42 @@ describe(`tickets API (${TEST_ENGINE})`, () => {
     assert.deepEqual(b.body, a.body);
     const after = (await s.http.get('/api/v1/tickets?limit=200').set('authorization', bearer(officer2))).body.items.length;
     assert.equal(after, before + 1);
-    const other = await s.http.post('/api/v1/tickets').set('authorization', bearer(officer2)).set('idempotency-key', 'retry-1')
+    const other = await s.http
+      .post('/api/v1/tickets')
+      .set('authorization', bearer(officer2))
+      .set('idempotency-key', 'retry-1')
       .send({ subject: '다른 내용', body: 'x' });
     assert.equal(other.status, 409);
   });
 
   it('concurrent retries with one Idempotency-Key create one ticket', async () => {
-    const send = () => s.http.post('/api/v1/tickets').set('authorization', bearer(officer2)).set('idempotency-key', 'race-1')
-      .send({ subject: '동시 재시도', body: 'x' });
+    const send = () =>
+      s.http
+        .post('/api/v1/tickets')
+        .set('authorization', bearer(officer2))
+        .set('idempotency-key', 'race-1')
+        .send({ subject: '동시 재시도', body: 'x' });
     const all = await Promise.all(Array.from({ length: 8 }, send));
-    assert.ok(all.every((r) => r.status === 201), all.map((r) => r.status).join());
+    assert.ok(
+      all.every((r) => r.status === 201),
+      all.map((r) => r.status).join(),
+    );
     assert.equal(new Set(all.map((r) => r.body.id)).size, 1);
   });
 
   it('50 parallel creations get 50 distinct sequential numbers', async () => {
-    const all = await Promise.all(Array.from({ length: 50 }, (_, i) => s.http.post('/api/v1/tickets').set('authorization', bearer(officer))
-      .send({ subject: `동시 ${i}`, body: 'x' })));
-    assert.ok(all.every((r) => r.status === 201), all.map((r) => r.status).join());
+    const all = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        s.http
+          .post('/api/v1/tickets')
+          .set('authorization', bearer(officer))
+          .send({ subject: `동시 ${i}`, body: 'x' }),
+      ),
+    );
+    assert.ok(
+      all.every((r) => r.status === 201),
+      all.map((r) => r.status).join(),
+    );
     const seqs = all.map((r) => Number(r.body.number.slice(-6))).sort((a, b) => a - b);
     assert.equal(new Set(seqs).size, 50);
     assert.equal(seqs[49]! - seqs[0]!, 49);
@@ -100,7 +128,9 @@ describe(`tickets API (${TEST_ENGINE})`, () => {
     let last = 0;
     let pages = 0;
     do {
-      const res: { status: number; body: { items: { id: number; sla: { due_at: string } }[]; next_cursor: string | null } } = await s.http.get(`/api/v1/tickets?limit=7${cursor ? `&cursor=${cursor}` : ''}`).set('authorization', bearer(agent));
+      const res: { status: number; body: { items: { id: number; sla: { due_at: string } }[]; next_cursor: string | null } } = await s.http
+        .get(`/api/v1/tickets?limit=7${cursor ? `&cursor=${cursor}` : ''}`)
+        .set('authorization', bearer(agent));
       assert.equal(res.status, 200);
       for (const t of res.body.items) {
         assert.ok(!seen.has(t.id));
@@ -117,7 +147,10 @@ describe(`tickets API (${TEST_ENGINE})`, () => {
 
   it('the first public agent reply sets first_responded_at and opens the ticket; the officer is mailed', async () => {
     const t = await s.ticket(officer);
-    const note = await s.http.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(agent)).send({ body: '내부 메모', internal: true });
+    const note = await s.http
+      .post(`/api/v1/tickets/${t.id}/messages`)
+      .set('authorization', bearer(agent))
+      .send({ body: '내부 메모', internal: true });
     assert.equal(note.status, 201);
     let cur = await s.http.get(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent));
     assert.equal(cur.body.status, 'new');
@@ -128,11 +161,20 @@ describe(`tickets API (${TEST_ENGINE})`, () => {
     assert.equal(cur.body.status, 'open');
     assert.ok(cur.body.first_responded_at);
     const officerView = await s.http.get(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(officer));
-    assert.deepEqual(officerView.body.items.map((m: { body: string }) => m.body), ['답변드립니다']);
+    assert.deepEqual(
+      officerView.body.items.map((m: { body: string }) => m.body),
+      ['답변드립니다'],
+    );
     const agentView = await s.http.get(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(agent));
     assert.equal(agentView.body.items.length, 2);
     const mails = await s.db.knex('outbox').where({ ticket_id: t.id }).orderBy('id');
-    assert.deepEqual(mails.map((m) => [m.template, m.to_address]), [['ticket-received', officer.email], ['ticket-replied', officer.email]]);
+    assert.deepEqual(
+      mails.map((m) => [m.template, m.to_address]),
+      [
+        ['ticket-received', officer.email],
+        ['ticket-replied', officer.email],
+      ],
+    );
     assert.ok(!mails.some((m) => String(m.data).includes('내부 메모')));
   });
 
@@ -167,14 +209,22 @@ describe(`tickets API (${TEST_ENGINE})`, () => {
     assert.equal(ok.status, 200);
     assert.equal(ok.body.assignee.id, supervisor.id);
     const mine = await s.http.get('/api/v1/tickets?assignee_id=me').set('authorization', bearer(supervisor));
-    assert.deepEqual(mine.body.items.map((x: { id: number }) => x.id), [t.id]);
+    assert.deepEqual(
+      mine.body.items.map((x: { id: number }) => x.id),
+      [t.id],
+    );
   });
 
   it('the requester rates a resolved inquiry once; others and early ratings are refused', async () => {
     const t = await s.ticket(officer);
-    const rate = (u: TestUser, score: number) => s.http.post(`/api/v1/tickets/${t.id}/rating`).set('authorization', bearer(u)).send({ score, comment: '친절했습니다' });
+    const rate = (u: TestUser, score: number) =>
+      s.http.post(`/api/v1/tickets/${t.id}/rating`).set('authorization', bearer(u)).send({ score, comment: '친절했습니다' });
     assert.equal((await rate(officer, 5)).status, 409); // not resolved yet
-    await s.http.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(agent)).send({ body: '해결', status: 'resolved' }).expect(201);
+    await s.http
+      .post(`/api/v1/tickets/${t.id}/messages`)
+      .set('authorization', bearer(agent))
+      .send({ body: '해결', status: 'resolved' })
+      .expect(201);
     assert.equal((await rate(agent, 5)).status, 403);
     assert.equal((await rate(officer, 6)).status, 422);
     const first = await rate(officer, 4);
@@ -188,13 +238,21 @@ describe(`tickets API (${TEST_ENGINE})`, () => {
   it('the audit trail records each change in order; officers see only their conversation', async () => {
     const t = await s.ticket(officer);
     await s.http.patch(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent)).send({ assignee_id: agent.id }).expect(200);
-    await s.http.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(agent)).send({ body: '메모', internal: true }).expect(201);
+    await s.http
+      .post(`/api/v1/tickets/${t.id}/messages`)
+      .set('authorization', bearer(agent))
+      .send({ body: '메모', internal: true })
+      .expect(201);
     await s.http.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(agent)).send({ body: '답변' }).expect(201);
     const staff = await s.http.get(`/api/v1/tickets/${t.id}/events`).set('authorization', bearer(agent));
     const types = staff.body.items.map((e: { type: string }) => e.type);
-    for (const ty of ['ticket.created', 'sla.started', 'email.queued', 'ticket.assigned', 'message.created', 'ticket.status_changed']) assert.ok(types.includes(ty), ty);
+    for (const ty of ['ticket.created', 'sla.started', 'email.queued', 'ticket.assigned', 'message.created', 'ticket.status_changed'])
+      assert.ok(types.includes(ty), ty);
     const ids = staff.body.items.map((e: { id: number }) => e.id);
-    assert.deepEqual(ids, [...ids].sort((a: number, b: number) => a - b));
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a: number, b: number) => a - b),
+    );
     const mine = await s.http.get(`/api/v1/tickets/${t.id}/events`).set('authorization', bearer(officer));
     const mineTypes = mine.body.items.map((e: { type: string }) => e.type);
     assert.ok(!mineTypes.includes('ticket.assigned') && !mineTypes.includes('sla.started'));

@@ -17,10 +17,18 @@ export const MAIL_FROM = 'Helpdesk <helpdesk@agency.example>';
 export const MAIL_HOST = 'agency.example';
 
 /** An SMTP reply a rule can give. */
-export interface SmtpReply { code: number; message: string }
+export interface SmtpReply {
+  code: number;
+  message: string;
+}
 
 /** One message the server read in full (whatever it then answered). */
-export interface SinkMessage { to: string[]; raw: Buffer; at: number; messageId: string | null }
+export interface SinkMessage {
+  to: string[];
+  raw: Buffer;
+  at: number;
+  messageId: string | null;
+}
 
 /** How the server answers; `n` counts the calls for that recipient so far, from 1. */
 export interface SinkRules {
@@ -40,7 +48,11 @@ export async function startSmtpSink(rules: SinkRules = {}) {
   const received: SinkMessage[] = [];
   const rcptCalls = new Map<string, number>();
   const dataCalls = new Map<string, number>();
-  const bump = (m: Map<string, number>, k: string) => { const n = (m.get(k) ?? 0) + 1; m.set(k, n); return n; };
+  const bump = (m: Map<string, number>, k: string) => {
+    const n = (m.get(k) ?? 0) + 1;
+    m.set(k, n);
+    return n;
+  };
   const server: SMTPServer = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -68,13 +80,19 @@ export async function startSmtpSink(rules: SinkRules = {}) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        if (action !== 'accept') { cb(smtpError(action)); return; }
+        if (action !== 'accept') {
+          cb(smtpError(action));
+          return;
+        }
         const raw = Buffer.concat(chunks);
         const head = raw.toString('utf8', 0, Math.min(raw.length, 16_384));
         const msg: SinkMessage = { to, raw, at: Date.now(), messageId: /^Message-ID:\s*(<[^>\r\n]+>)/im.exec(head)?.[1] ?? null };
         received.push(msg);
         const reply = rules.beforeReply ? rules.beforeReply(msg) : Promise.resolve();
-        reply.then(() => cb(), () => cb());
+        reply.then(
+          () => cb(),
+          () => cb(),
+        );
       });
     },
   });
@@ -100,17 +118,31 @@ export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
  * onMailQueued hook enqueues committed rows, the mail handler sends them, `/api/v1/outbox` is
  * mounted. The sweeper is not scheduled unless `workers.sweep`; tests call `parts.sweep()` when they mean it.
  */
-export async function mailStack(s: TestStack, opts: {
-  transport: MailTransport; tuning?: MailWorkerDeps['tuning']; mailRetryMaxMs?: number;
-  /** Worker settings; `sweep` schedules the mail sweeper (and lets the reconciler sweep). */
-  workers?: Partial<Pick<WorkerOptions, 'reconcileIntervalMs' | 'schedulerCheckMs'>> & { sweep?: boolean };
-}) {
+export async function mailStack(
+  s: TestStack,
+  opts: {
+    transport: MailTransport;
+    tuning?: MailWorkerDeps['tuning'];
+    mailRetryMaxMs?: number;
+    /** Worker settings; `sweep` schedules the mail sweeper (and lets the reconciler sweep). */
+    workers?: Partial<Pick<WorkerOptions, 'reconcileIntervalMs' | 'schedulerCheckMs'>> & { sweep?: boolean };
+  },
+) {
   const { sweep, ...workerOpts } = opts.workers ?? {};
-  const c = await compose(testConfig({ redisUrl: s.redisUrl, queuePrefix: s.prefix, mailFrom: MAIL_FROM, mailRetryMaxMs: opts.mailRetryMaxMs ?? 60_000 }), {
-    roles: { api: true, workers: true }, logger: silentLogger, clock: s.clock, runtime: s.composition.runtime, ownRuntime: false,
-    mail: { transport: opts.transport, tuning: opts.tuning }, metrics: { defaultMetrics: false }, bootstrapAdmin: false,
-    workers: { reconcileIntervalMs: 60_000, ...workerOpts, mailSweep: Boolean(sweep) },
-  });
+  const c = await compose(
+    testConfig({ redisUrl: s.redisUrl, queuePrefix: s.prefix, mailFrom: MAIL_FROM, mailRetryMaxMs: opts.mailRetryMaxMs ?? 60_000 }),
+    {
+      roles: { api: true, workers: true },
+      logger: silentLogger,
+      clock: s.clock,
+      runtime: s.composition.runtime,
+      ownRuntime: false,
+      mail: { transport: opts.transport, tuning: opts.tuning },
+      metrics: { defaultMetrics: false },
+      bootstrapAdmin: false,
+      workers: { reconcileIntervalMs: 60_000, ...workerOpts, mailSweep: Boolean(sweep) },
+    },
+  );
   const parts = c.mail!;
   const { services, workers } = c;
   const app = c.app!;
@@ -118,19 +150,28 @@ export async function mailStack(s: TestStack, opts: {
   const auth = (u: { token: string }) => `Bearer ${u.token}`;
   let n = 0;
   return {
-    parts, services, app, http, workers: workers!,
+    parts,
+    services,
+    app,
+    http,
+    workers: workers!,
     /** A user with an address of the test's choosing (rules key on it). */
     async user(role: TestUser['role'], localPart: string, extra: { name?: string; locale?: 'ko' | 'en' } = {}): Promise<TestUser> {
       n += 1;
       const email = `${localPart}-${n}-${s.prefix}@test.kr`.toLowerCase();
-      const res = await http.post('/api/v1/users').set('authorization', auth(s.admin))
+      const res = await http
+        .post('/api/v1/users')
+        .set('authorization', auth(s.admin))
         .send({ email, name: extra.name ?? `${role} ${n}`, role, organization: '조달청', locale: extra.locale ?? 'ko' });
       if (res.status !== 201) throw new Error(`user create failed: ${res.status} ${res.text}`);
       return { id: res.body.id, token: res.body.token, role, email, name: res.body.name };
     },
     /** Submits an inquiry through the wired app (so its mail is enqueued at commit). */
     async ticket(who: TestUser, body: Record<string, unknown> = {}) {
-      const res = await http.post('/api/v1/tickets').set('authorization', auth(who)).send({ subject: '조달 문의', body: '계약 절차를 알려주세요.', ...body });
+      const res = await http
+        .post('/api/v1/tickets')
+        .set('authorization', auth(who))
+        .send({ subject: '조달 문의', body: '계약 절차를 알려주세요.', ...body });
       if (res.status !== 201) throw new Error(`ticket create failed: ${res.status} ${res.text}`);
       return res.body as { id: number; number: string; sla: { due_at: string } };
     },

@@ -23,7 +23,9 @@ export async function privateRedis() {
   let child: ChildProcess | null = null;
   const url = `redis://127.0.0.1:${port}`;
   const start = async () => {
-    child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--hz', '100'], { stdio: 'ignore' });
+    child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--hz', '100'], {
+      stdio: 'ignore',
+    });
     for (let i = 0; i < 100; i++) {
       const r = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
       r.on('error', () => {});
@@ -49,11 +51,18 @@ export async function privateRedis() {
       r.disconnect();
     },
     /** Stops the server (SIGKILL: like a crash, nothing kept). */
-    stop() { child?.kill('SIGKILL'); child = null; },
+    stop() {
+      child?.kill('SIGKILL');
+      child = null;
+    },
     /** Freezes the server (SIGSTOP): connections stay open and nothing answers, like a hung host. */
-    pause() { child?.kill('SIGSTOP'); },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
     /** Lets a paused server go on (SIGCONT). */
-    resume() { child?.kill('SIGCONT'); },
+    resume() {
+      child?.kill('SIGCONT');
+    },
     start,
   };
 }

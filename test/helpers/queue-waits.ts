@@ -20,13 +20,17 @@ async function jobIds(s: TestStack, queue: string, idPrefix: string): Promise<st
  * later milestone's time.
  */
 export function timersSettled(s: TestStack, ticketId: number, ms = 20_000) {
-  return waitFor(`the due timers of ticket ${ticketId} done`, async () => {
-    for (const id of await jobIds(s, 'sla-timers', `${ticketId}-`)) {
-      const job = await s.queues.timers.getJob(id);
-      if (job && ((await job.getState()) !== 'delayed' || job.timestamp + (job.opts.delay ?? 0) <= Date.now())) return false;
-    }
-    return true;
-  }, ms);
+  return waitFor(
+    `the due timers of ticket ${ticketId} done`,
+    async () => {
+      for (const id of await jobIds(s, 'sla-timers', `${ticketId}-`)) {
+        const job = await s.queues.timers.getJob(id);
+        if (job && ((await job.getState()) !== 'delayed' || job.timestamp + (job.opts.delay ?? 0) <= Date.now())) return false;
+      }
+      return true;
+    },
+    ms,
+  );
 }
 
 /**
@@ -34,17 +38,23 @@ export function timersSettled(s: TestStack, ticketId: number, ms = 20_000) {
  * deleted or kept as failed): from then on nothing sends these rows again.
  */
 export function mailJobsDone(s: TestStack, outboxIds: number[], ms = 20_000) {
-  return waitFor(`the mail jobs of rows ${outboxIds.join(', ')} done`, async () => {
-    for (const outboxId of outboxIds) {
-      // `mail-<id>` and `mail-<id>-a<n>`, not `mail-<id><digit>…` of another row.
-      const ids = (await jobIds(s, 'mail', `mail-${outboxId}`)).filter((id) => id === `mail-${outboxId}` || id.startsWith(`mail-${outboxId}-`));
-      for (const id of ids) {
-        const state = await (await s.queues.mail.getJob(id))?.getState();
-        if (state && state !== 'failed' && state !== 'completed' && state !== 'unknown') return false;
+  return waitFor(
+    `the mail jobs of rows ${outboxIds.join(', ')} done`,
+    async () => {
+      for (const outboxId of outboxIds) {
+        // `mail-<id>` and `mail-<id>-a<n>`, not `mail-<id><digit>…` of another row.
+        const ids = (await jobIds(s, 'mail', `mail-${outboxId}`)).filter(
+          (id) => id === `mail-${outboxId}` || id.startsWith(`mail-${outboxId}-`),
+        );
+        for (const id of ids) {
+          const state = await (await s.queues.mail.getJob(id))?.getState();
+          if (state && state !== 'failed' && state !== 'completed' && state !== 'unknown') return false;
+        }
       }
-    }
-    return true;
-  }, ms);
+      return true;
+    },
+    ms,
+  );
 }
 
 /**
@@ -80,7 +90,11 @@ export function steppedClock(offsetMs: number): Clock & { advance(ms: number): v
   let offset = offsetMs;
   return {
     now: () => new Date(Date.now() + offset),
-    advance: (ms) => { offset += ms; },
-    set: (at) => { offset = new Date(at).getTime() - Date.now(); },
+    advance: (ms) => {
+      offset += ms;
+    },
+    set: (at) => {
+      offset = new Date(at).getTime() - Date.now();
+    },
   };
 }

@@ -23,11 +23,20 @@ const prefix = uniquePrefix();
 const runtime = await testRuntime(handle, REDIS_URL, prefix, () => handle.knex.destroy());
 // Neither API nor workers: the services alone, with timers that schedule nothing.
 const { services, database } = await compose(testConfig({ redisUrl: REDIS_URL, queuePrefix: prefix }), {
-  roles: { api: false, workers: false }, logger: silentLogger, runtime, ownRuntime: true, wrapDatabase: stopsAfterTheChange,
-  mail: { queuedHook: false }, bootstrapAdmin: false,
-  timers: { schedule: async () => {}, ensure: async () => 0 }, recalculationLeaseMs: Number(process.env.CRASH_LEASE_MS),
+  roles: { api: false, workers: false },
+  logger: silentLogger,
+  runtime,
+  ownRuntime: true,
+  wrapDatabase: stopsAfterTheChange,
+  mail: { queuedHook: false },
+  bootstrapAdmin: false,
+  timers: { schedule: async () => {}, ensure: async () => 0 },
+  recalculationLeaseMs: Number(process.env.CRASH_LEASE_MS),
 });
-setTimeout(() => { process.stdout.write('not killed in time\n'); process.exit(3); }, 15_000).unref();
+setTimeout(() => {
+  process.stdout.write('not killed in time\n');
+  process.exit(3);
+}, 15_000).unref();
 const admin = (await database.stores.users.byId(Number(process.env.CRASH_ADMIN_ID)))!;
 await services.slaAdmin.updatePolicy(admin, Number(process.env.CRASH_POLICY_ID), JSON.parse(process.env.CRASH_PATCH!));
 // Reached only if the recalculation ran after all.

@@ -31,7 +31,12 @@ export async function testRuntime(db: DbHandle, redisUrl: string, prefix: string
   const queues = queuesFor(redis, prefix);
   const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
   return {
-    db, redis, queues, redisUrl, queuePrefix: prefix, devRedis: null,
+    db,
+    redis,
+    queues,
+    redisUrl,
+    queuePrefix: prefix,
+    devRedis: null,
     async close() {
       await bounded(queues.close());
       redis.disconnect();
@@ -40,7 +45,13 @@ export async function testRuntime(db: DbHandle, redisUrl: string, prefix: string
   };
 }
 
-export interface TestUser { id: number; token: string; role: Role; email: string; name: string }
+export interface TestUser {
+  id: number;
+  token: string;
+  role: Role;
+  email: string;
+  name: string;
+}
 
 /**
  * The real stack for one test file, composed as production composes it (app/compose): a fresh
@@ -56,8 +67,16 @@ export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDep
   const prefix = uniquePrefix();
   const runtime = await testRuntime(db, redisUrl, prefix, () => db.drop());
   const composition = await compose(testConfig({ redisUrl, queuePrefix: prefix }), {
-    roles: { api: true, workers: false }, logger: silentLogger, clock, runtime, ownRuntime: true,
-    mail: { queuedHook: false }, app: opts.appDeps, metrics: { defaultMetrics: false }, operatorEndpoints: false, bootstrapAdmin: false,
+    roles: { api: true, workers: false },
+    logger: silentLogger,
+    clock,
+    runtime,
+    ownRuntime: true,
+    mail: { queuedHook: false },
+    app: opts.appDeps,
+    metrics: { defaultMetrics: false },
+    operatorEndpoints: false,
+    bootstrapAdmin: false,
   });
   const { redis, queues, services, database } = composition;
   const app = composition.app!;
@@ -66,20 +85,34 @@ export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDep
   const admin = await services.users.create({ email: `admin-${prefix}@test.kr`, name: '관리자', role: 'admin' });
 
   return {
-    db, database, clock, redis, redisUrl, prefix, queues, services, app, http, composition,
+    db,
+    database,
+    clock,
+    redis,
+    redisUrl,
+    prefix,
+    queues,
+    services,
+    app,
+    http,
+    composition,
     admin: { id: admin.id, token: admin.token, role: 'admin' as Role, email: admin.email, name: admin.name },
     /** Creates a user of a role through the API, as an admin would. */
     async user(role: Role, extra: { name?: string; organization?: string; locale?: 'ko' | 'en' } = {}): Promise<TestUser> {
       n += 1;
       const email = `${role}${n}-${prefix}@test.kr`;
-      const res = await http.post('/api/v1/users').set('authorization', `Bearer ${admin.token}`)
+      const res = await http
+        .post('/api/v1/users')
+        .set('authorization', `Bearer ${admin.token}`)
         .send({ email, name: extra.name ?? `${role} ${n}`, role, organization: extra.organization ?? '조달청', locale: extra.locale });
       if (res.status !== 201) throw new Error(`user create failed: ${res.status} ${res.text}`);
       return { id: res.body.id, token: res.body.token, role, email, name: res.body.name };
     },
     /** Submits an inquiry as `who` and returns the ticket body. */
     async ticket(who: TestUser, body: Record<string, unknown> = {}) {
-      const res = await http.post('/api/v1/tickets').set('authorization', `Bearer ${who.token}`)
+      const res = await http
+        .post('/api/v1/tickets')
+        .set('authorization', `Bearer ${who.token}`)
         .send({ subject: '조달 문의', body: '계약 절차를 알려주세요.', ...body });
       if (res.status !== 201) throw new Error(`ticket create failed: ${res.status} ${res.text}`);
       return res.body;
@@ -112,10 +145,20 @@ export async function startTestWorkers(s: TestStack, opts: WorkerOverrides = {})
  * fresh limits, counters and metrics, with settings of the test's choosing (limits, METRICS_TOKEN,
  * PUBLIC_URL, session idle time) and optionally its own clock.
  */
-export async function stackApi(s: TestStack, opts: { config?: Partial<Config>; clock?: Clock; app?: Partial<AppDeps>; defaultMetrics?: boolean } = {}) {
+export async function stackApi(
+  s: TestStack,
+  opts: { config?: Partial<Config>; clock?: Clock; app?: Partial<AppDeps>; defaultMetrics?: boolean } = {},
+) {
   const c = await compose(testConfig({ redisUrl: s.redisUrl, queuePrefix: s.prefix, ...opts.config }), {
-    roles: { api: true, workers: false }, logger: silentLogger, clock: opts.clock ?? s.clock, runtime: s.composition.runtime, ownRuntime: false,
-    mail: { queuedHook: false }, app: opts.app, metrics: { defaultMetrics: opts.defaultMetrics ?? false }, bootstrapAdmin: false,
+    roles: { api: true, workers: false },
+    logger: silentLogger,
+    clock: opts.clock ?? s.clock,
+    runtime: s.composition.runtime,
+    ownRuntime: false,
+    mail: { queuedHook: false },
+    app: opts.app,
+    metrics: { defaultMetrics: opts.defaultMetrics ?? false },
+    bootstrapAdmin: false,
   });
   return { ...c, app: c.app!, metrics: c.metrics!, http: supertest(c.app!) };
 }

@@ -14,7 +14,9 @@ export const TEST_ENGINE = process.env.TEST_DATABASE_URL ? 'pg' : 'sqlite';
  * schema in TEST_DATABASE_URL's database. `drop()` removes it. A migration test passes its own
  * `migrate` to stop short of the latest schema.
  */
-export async function freshDatabase(migrate: (knex: Knex) => Promise<unknown> = migrateLatest): Promise<DbHandle & { drop(): Promise<void>; url?: string; schema?: string; sqliteFile?: string }> {
+export async function freshDatabase(
+  migrate: (knex: Knex) => Promise<unknown> = migrateLatest,
+): Promise<DbHandle & { drop(): Promise<void>; url?: string; schema?: string; sqliteFile?: string }> {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     const schema = `t_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
@@ -24,7 +26,9 @@ export async function freshDatabase(migrate: (knex: Knex) => Promise<unknown> = 
     const db = openDatabase({ databaseUrl: url, sqliteFile: '', searchPath: schema });
     await migrate(db.knex);
     return {
-      ...db, url, schema,
+      ...db,
+      url,
+      schema,
       async drop() {
         await db.knex.destroy();
         const a = knexFactory({ client: 'pg', connection: url });
@@ -38,7 +42,8 @@ export async function freshDatabase(migrate: (knex: Knex) => Promise<unknown> = 
   const db = openDatabase({ sqliteFile });
   await migrate(db.knex);
   return {
-    ...db, sqliteFile,
+    ...db,
+    sqliteFile,
     async drop() {
       await db.knex.destroy();
       fs.rmSync(dir, { recursive: true, force: true });

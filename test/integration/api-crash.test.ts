@@ -41,7 +41,9 @@ describe('the API process under kill -9 and concurrent writers', function () {
   async function install() {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-crash-'));
     const prefix = uniquePrefix();
-    cleanups.push(async () => { fs.rmSync(dataDir, { recursive: true, force: true }); });
+    cleanups.push(async () => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
     cleanups.push(async () => {
       // Timer jobs the API queued under this prefix; nothing else uses it.
       const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -53,7 +55,9 @@ describe('the API process under kill -9 and concurrent writers', function () {
           cursor = next;
           if (cursor === '0') break;
         }
-      } finally { r.disconnect(); }
+      } finally {
+        r.disconnect();
+      }
     });
     let databaseUrl: string | undefined;
     let schema: string | undefined;
@@ -76,8 +80,16 @@ describe('the API process under kill -9 and concurrent writers', function () {
     const query = async <T>(fn: (k: knexFactory.Knex) => Promise<T>): Promise<T> => {
       const k = PG_URL
         ? knexFactory({ client: 'pg', connection: PG_URL, searchPath: [schema!], pool: { min: 0, max: 1 } })
-        : knexFactory({ client: 'better-sqlite3', connection: { filename: path.join(dataDir, 'helpdesk.sqlite3') }, useNullAsDefault: true });
-      try { return await fn(k); } finally { await k.destroy(); }
+        : knexFactory({
+            client: 'better-sqlite3',
+            connection: { filename: path.join(dataDir, 'helpdesk.sqlite3') },
+            useNullAsDefault: true,
+          });
+      try {
+        return await fn(k);
+      } finally {
+        await k.destroy();
+      }
     };
     return { dataDir, prefix, databaseUrl, query };
   }
@@ -86,33 +98,55 @@ describe('the API process under kill -9 and concurrent writers', function () {
   /** Starts the API on a free port and waits until /healthz answers; rejects with its stderr if it exits or takes 45 s. */
   async function startApi(inst: Install) {
     const child = spawnApi({
-      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: inst.dataDir, REDIS_URL, QUEUE_PREFIX: inst.prefix,
-      HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
-      WRITE_QUOTA_PER_MINUTE: '1000000', AUTH_FAILURE_LIMIT: '1000000', ...(inst.databaseUrl ? { DATABASE_URL: inst.databaseUrl } : {}),
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DATA_DIR: inst.dataDir,
+      REDIS_URL,
+      QUEUE_PREFIX: inst.prefix,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+      BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
+      WRITE_QUOTA_PER_MINUTE: '1000000',
+      AUTH_FAILURE_LIMIT: '1000000',
+      ...(inst.databaseUrl ? { DATABASE_URL: inst.databaseUrl } : {}),
     });
     children.push(child);
     let stderr = '';
     let out = '';
     let base: string | null = null;
     let busyLogged = false;
-    child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-20_000); });
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-20_000);
+    });
     child.stdout!.on('data', (d: Buffer) => {
       const text = d.toString();
       // pino's log lines (errors included) go to stdout
       if (/SQLITE_BUSY|database is locked/i.test(text)) busyLogged = true;
       if (base) return; // request log lines: read and dropped, so the pipe never fills
       out += text;
-      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"helpdesk listening"|"msg":"helpdesk listening".*"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
+      const m =
+        /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"helpdesk listening"|"msg":"helpdesk listening".*"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(
+          out,
+        );
       if (m) base = m[1] ?? m[2]!;
     });
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`API exited (${code ?? signal}) while starting: ${stderr}`))));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code, signal) => reject(new Error(`API exited (${code ?? signal}) while starting: ${stderr}`))),
+    );
     exited.catch(() => {});
-    const ready = waitFor('the API to listen and answer /healthz', async () => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error('the API exited');
-      if (!base) return null;
-      const r = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
-      return r?.status === 200 ? base : null;
-    }, 45_000, 100);
+    const ready = waitFor(
+      'the API to listen and answer /healthz',
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error('the API exited');
+        if (!base) return null;
+        const r = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+        return r?.status === 200 ? base : null;
+      },
+      45_000,
+      100,
+    );
     const url = await Promise.race([ready, exited]);
     return { child, base: `${url}/api/v1`, stderr: () => stderr, busyLogged: () => busyLogged };
   }
@@ -121,8 +155,15 @@ describe('the API process under kill -9 and concurrent writers', function () {
 
   async function createUser(base: string, role: string, n: number): Promise<string> {
     const r = await fetch(`${base}/users`, {
-      method: 'POST', headers: json(ADMIN_TOKEN), signal: AbortSignal.timeout(15_000),
-      body: JSON.stringify({ email: `${role}${n}-${randomBytes(3).toString('hex')}@crash.test.kr`, name: `${role} ${n}`, role, organization: '조달청' }),
+      method: 'POST',
+      headers: json(ADMIN_TOKEN),
+      signal: AbortSignal.timeout(15_000),
+      body: JSON.stringify({
+        email: `${role}${n}-${randomBytes(3).toString('hex')}@crash.test.kr`,
+        name: `${role} ${n}`,
+        role,
+        organization: '조달청',
+      }),
     });
     assert.equal(r.status, 201, await r.clone().text());
     return (await r.json()).token;
@@ -130,7 +171,9 @@ describe('the API process under kill -9 and concurrent writers', function () {
 
   function createTicket(base: string, token: string, i: number) {
     return fetch(`${base}/tickets`, {
-      method: 'POST', headers: json(token), signal: AbortSignal.timeout(20_000),
+      method: 'POST',
+      headers: json(token),
+      signal: AbortSignal.timeout(20_000),
       body: JSON.stringify({ subject: `부하 문의 ${i}`, body: '계약 절차를 알려주세요.' }),
     });
   }
@@ -138,9 +181,11 @@ describe('the API process under kill -9 and concurrent writers', function () {
   /** Runs `task` for 0..count-1 with at most `width` at once. */
   async function pool(count: number, width: number, task: (i: number) => Promise<void>) {
     let next = 0;
-    await Promise.all(Array.from({ length: width }, async () => {
-      while (next < count) await task(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: width }, async () => {
+        while (next < count) await task(next++);
+      }),
+    );
   }
 
   it('kill -9 during a burst of 300 ticket creations: every acknowledged ticket is there after restart; integrity_check ok', async () => {
@@ -184,7 +229,10 @@ describe('the API process under kill -9 and concurrent writers', function () {
 
     if (!PG_URL) {
       // The file exactly as the crash left it (the WAL is recovered on open).
-      const [integrity, foreignKeys] = await inst.query(async (k) => [await k.raw('pragma integrity_check'), await k.raw('pragma foreign_key_check')]);
+      const [integrity, foreignKeys] = await inst.query(async (k) => [
+        await k.raw('pragma integrity_check'),
+        await k.raw('pragma foreign_key_check'),
+      ]);
       assert.deepEqual(integrity, [{ integrity_check: 'ok' }]);
       assert.deepEqual(foreignKeys, []);
     }
@@ -203,7 +251,10 @@ describe('the API process under kill -9 and concurrent writers', function () {
     assert.ok(rows.length >= created, `${rows.length} rows for ${created} 201 answers`);
     assert.ok(rows.length <= TOTAL);
     // A ticket's number is assigned in its creating transaction: no half-made ticket survived.
-    assert.deepEqual(rows.filter((r) => !/^PQ-\d{4}-\d{6}$/.test(r.number)), []);
+    assert.deepEqual(
+      rows.filter((r) => !/^PQ-\d{4}-\d{6}$/.test(r.number)),
+      [],
+    );
     assert.equal(new Set(rows.map((r) => r.number)).size, rows.length);
 
     // The restarted API takes writes again.
@@ -222,26 +273,36 @@ describe('the API process under kill -9 and concurrent writers', function () {
     for (let n = 1; n <= 5; n++) officers.push(await createUser(a.base, 'officer', n));
 
     const N = 200;
-    const answers = await Promise.all(Array.from({ length: N }, async (_, i) => {
-      try {
-        const r = await createTicket(i % 2 ? b.base : a.base, officers[i % officers.length]!, i);
-        return { status: r.status, body: await r.text() };
-      } catch (err) {
-        return { status: 0, body: String(err) };
-      }
-    }));
+    const answers = await Promise.all(
+      Array.from({ length: N }, async (_, i) => {
+        try {
+          const r = await createTicket(i % 2 ? b.base : a.base, officers[i % officers.length]!, i);
+          return { status: r.status, body: await r.text() };
+        } catch (err) {
+          return { status: 0, body: String(err) };
+        }
+      }),
+    );
     const bad = answers.filter((r) => r.status !== 201);
-    assert.deepEqual(bad.map((r) => `${r.status} ${r.body.slice(0, 200)}`), [], 'every writer got 201');
+    assert.deepEqual(
+      bad.map((r) => `${r.status} ${r.body.slice(0, 200)}`),
+      [],
+      'every writer got 201',
+    );
     assert.ok(!answers.some((r) => /SQLITE_BUSY|database is locked/i.test(r.body)));
     for (const p of [a, b]) assert.ok(!p.busyLogged() && !/SQLITE_BUSY|database is locked/i.test(p.stderr()), 'no SQLITE_BUSY in the logs');
 
     const numbers = answers.map((r) => JSON.parse(r.body).number as string);
     const seqs = numbers.map((x) => Number(x.slice(-6))).sort((x, y) => x - y);
     assert.equal(new Set(numbers).size, N, 'numbers unique');
-    assert.deepEqual(seqs, Array.from({ length: N }, (_, i) => seqs[0]! + i), 'numbers consecutive');
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: N }, (_, i) => seqs[0]! + i),
+      'numbers consecutive',
+    );
     assert.equal(seqs[0], 1);
 
-    const [{ n }] = await inst.query((k) => k('tickets').count({ n: '*' })) as Array<{ n: number | string }>;
+    const [{ n }] = (await inst.query((k) => k('tickets').count({ n: '*' }))) as Array<{ n: number | string }>;
     assert.equal(Number(n), N, 'rows = 201 answers');
     a.child.kill('SIGKILL');
     b.child.kill('SIGKILL');

@@ -12,7 +12,14 @@ import { freshDatabase, TEST_ENGINE } from '../helpers/test-db';
 /** What a pino logger writes for `{ err }`, as production logs it. */
 function logged(err: unknown): string {
   const lines: string[] = [];
-  pino({ level: 'error' }, { write: (l: string) => { lines.push(l); } }).error({ err }, 'query failed');
+  pino(
+    { level: 'error' },
+    {
+      write: (l: string) => {
+        lines.push(l);
+      },
+    },
+  ).error({ err }, 'query failed');
   return lines.join('');
 }
 
@@ -20,7 +27,9 @@ const mode = (file: string) => fs.statSync(file).mode & 0o777;
 
 describe(`database errors in the log: the statement and the code, never the values (${TEST_ENGINE})`, () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
-  before(async () => { db = await freshDatabase(); });
+  before(async () => {
+    db = await freshDatabase();
+  });
   after(() => db.drop());
 
   const secret = `SECRET-BODY-${randomBytes(6).toString('hex')}`;
@@ -29,7 +38,13 @@ describe(`database errors in the log: the statement and the code, never the valu
   const code = TEST_ENGINE === 'pg' ? '23502' : 'SQLITE_CONSTRAINT_NOTNULL';
 
   it('a failed insert logs the statement with placeholders and the error code', async () => {
-    const err = await db.knex('messages').insert(bad).then(() => null, (e: unknown) => e);
+    const err = await db
+      .knex('messages')
+      .insert(bad)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof Error);
     const line = logged(err);
     assert.ok(!line.includes(secret), line);
@@ -38,7 +53,12 @@ describe(`database errors in the log: the statement and the code, never the valu
   });
 
   it('inside a transaction too', async () => {
-    const err = await db.knex.transaction((trx) => trx('messages').insert(bad)).then(() => null, (e: unknown) => e);
+    const err = await db.knex
+      .transaction((trx) => trx('messages').insert(bad))
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof Error);
     const line = logged(err);
     assert.ok(!line.includes(secret), line);
@@ -48,7 +68,9 @@ describe(`database errors in the log: the statement and the code, never the valu
 
 describe('files under DATA_DIR are readable by this account only', () => {
   let root: string;
-  before(() => { root = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-modes-')); });
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-modes-'));
+  });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('the SQLite directory is 0700 and the database, -wal and -shm files 0600', async () => {
@@ -57,7 +79,9 @@ describe('files under DATA_DIR are readable by this account only', () => {
     const db = openDatabase({ sqliteFile: file });
     try {
       await migrateLatest(db.knex);
-      await db.knex('users').insert({ email: 'a@b.kr', name: 'a', role: 'admin', token_hash: 'x'.repeat(64), created_at: 1, updated_at: 1 });
+      await db
+        .knex('users')
+        .insert({ email: 'a@b.kr', name: 'a', role: 'admin', token_hash: 'x'.repeat(64), created_at: 1, updated_at: 1 });
       assert.equal(mode(dir), 0o700);
       for (const f of [file, `${file}-wal`, `${file}-shm`]) assert.equal(mode(f), 0o600, f);
     } finally {
@@ -78,7 +102,13 @@ describe('files under DATA_DIR are readable by this account only', () => {
   it('.eml files are 0600 in a 0700 mail directory', async () => {
     const transport = createMailTransport({ dataDir: root, from: 'Helpdesk <helpdesk@example.go.kr>' });
     try {
-      await transport.send({ to: 'officer@city.go.kr', subject: '접수', text: '본문', html: '<p>본문</p>', messageId: '<mode-test@example.go.kr>' });
+      await transport.send({
+        to: 'officer@city.go.kr',
+        subject: '접수',
+        text: '본문',
+        html: '<p>본문</p>',
+        messageId: '<mode-test@example.go.kr>',
+      });
     } finally {
       await transport.close();
     }

@@ -15,7 +15,9 @@ describe('the development Redis', function () {
   this.timeout(20_000);
   const logger = pino({ level: 'silent' });
   let dataDir: string;
-  before(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-dev-redis-')); });
+  before(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-dev-redis-'));
+  });
   after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   /** Settings as loadConfig gives them, pointed at a port where nothing answers. */
@@ -27,13 +29,19 @@ describe('the development Redis', function () {
   it('is never started when NODE_ENV=production', async () => {
     const config = await settings({ NODE_ENV: 'production' }, true);
     assert.equal(config.production, true);
-    await assert.rejects(ensureRedis(config, logger, true), (err: Error) => err instanceof StartupError && /NODE_ENV=production/.test(err.message));
+    await assert.rejects(
+      ensureRedis(config, logger, true),
+      (err: Error) => err instanceof StartupError && /NODE_ENV=production/.test(err.message),
+    );
     assert.equal(await redisAnswers(config.redisUrl, 300), false);
   });
 
   it('is never started when REDIS_URL is set', async () => {
     const config = await settings({ REDIS_URL: 'redis://127.0.0.1:1' }, false);
-    await assert.rejects(ensureRedis(config, logger, true), (err: Error) => err instanceof StartupError && /fix REDIS_URL/.test(err.message));
+    await assert.rejects(
+      ensureRedis(config, logger, true),
+      (err: Error) => err instanceof StartupError && /fix REDIS_URL/.test(err.message),
+    );
     assert.equal(await redisAnswers(config.redisUrl, 300), false);
   });
 

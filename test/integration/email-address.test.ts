@@ -11,14 +11,27 @@ import { createMailTransport, mailMessageId } from '../../workers/mail/mail-tran
 
 const ACCEPTED = ['officer@buyer.example', 'Kim.Officer+pq@agency.go.kr', "o'brien@x.kr", 'a_b-c@sub.example.co.kr'];
 const REFUSED = [
-  'a(b)@x.kr', '[a]@x.kr', 'a@[127.0.0.1]', 'a@localhost', 'no-at-sign', 'a@x.kr, b@y.kr', 'Eve <eve@evil.example>',
-  'a\u0000@x.kr', 'a@x.kr\r\nBcc: b@y.kr', `${'a'.repeat(310)}@example.kr`, '홍길동@조달.한국',
+  'a(b)@x.kr',
+  '[a]@x.kr',
+  'a@[127.0.0.1]',
+  'a@localhost',
+  'no-at-sign',
+  'a@x.kr, b@y.kr',
+  'Eve <eve@evil.example>',
+  'a\u0000@x.kr',
+  'a@x.kr\r\nBcc: b@y.kr',
+  `${'a'.repeat(310)}@example.kr`,
+  '홍길동@조달.한국',
 ];
 
 describe('the e-mail address rule', () => {
   let dir: string;
-  before(async () => { dir = await mkdtemp(path.join(os.tmpdir(), 'email-rule-')); });
-  after(async () => { await rm(dir, { recursive: true, force: true }); });
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'email-rule-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('is the same for the API schema, notify targets and isEmailAddress', () => {
     for (const a of [...ACCEPTED, ...REFUSED]) {
@@ -33,7 +46,8 @@ describe('the e-mail address rule', () => {
     const t = createMailTransport({ dataDir: dir, from: 'helpdesk@localhost' });
     try {
       let n = 0;
-      const send = (to: string) => t.send({ to, toName: null, subject: 's', text: 't', html: '<p>t</p>', messageId: mailMessageId(++n, 'agency.example') });
+      const send = (to: string) =>
+        t.send({ to, toName: null, subject: 's', text: 't', html: '<p>t</p>', messageId: mailMessageId(++n, 'agency.example') });
       for (const a of ACCEPTED) await send(a);
       for (const a of REFUSED) await assert.rejects(send(a), a);
     } finally {

@@ -15,7 +15,14 @@ const FIRST_WARNING_DAY = daysBeforeEnd(HOLIDAY_DATA_WARNING_DAYS - 1);
 
 function capturingLogger() {
   const warnings: { o: Record<string, unknown>; msg?: string }[] = [];
-  return { warnings, info() {}, error() {}, warn(o: object, msg?: string) { warnings.push({ o: o as Record<string, unknown>, msg }); } };
+  return {
+    warnings,
+    info() {},
+    error() {},
+    warn(o: object, msg?: string) {
+      warnings.push({ o: o as Record<string, unknown>, msg });
+    },
+  };
 }
 
 describe(`warning before the official holiday data runs out (${TEST_ENGINE})`, function () {
@@ -54,10 +61,21 @@ describe(`warning before the official holiday data runs out (${TEST_ENGINE})`, f
     const first = await mails();
     const admins = await s.db.knex('users').where({ role: 'admin', active: true }).orderBy('id');
     assert.equal(admins.length, 2);
-    assert.deepEqual(first.map((m) => m.to_address), admins.map((a) => a.email));
-    assert.deepEqual(first.map((m) => m.locale), admins.map((a) => a.locale));
+    assert.deepEqual(
+      first.map((m) => m.to_address),
+      admins.map((a) => a.email),
+    );
+    assert.deepEqual(
+      first.map((m) => m.locale),
+      admins.map((a) => a.locale),
+    );
     assert.ok(first.every((m) => m.ticket_id === null && m.status === 'pending'));
-    assert.deepEqual(JSON.parse(first[0].data), { lastDate: OFFICIAL_LAST_DATE, daysLeft: 90, packageName: HOLIDAY_DATA_PACKAGE, recipientName: admins[0].name });
+    assert.deepEqual(JSON.parse(first[0].data), {
+      lastDate: OFFICIAL_LAST_DATE,
+      daysLeft: 90,
+      packageName: HOLIDAY_DATA_PACKAGE,
+      recipientName: admins[0].name,
+    });
     assert.equal(logger.warnings.length, 1);
     assert.equal(logger.warnings[0]!.o.daysLeft, 90);
     assert.match(logger.warnings[0]!.msg ?? '', new RegExp(`${OFFICIAL_LAST_DATE}.*${HOLIDAY_DATA_PACKAGE}`));
@@ -85,10 +103,14 @@ describe(`warning before the official holiday data runs out (${TEST_ENGINE})`, f
     const workers = await startTestWorkers(s);
     try {
       await s.queues.maintenance.add('holiday-data', {});
-      const rows = await waitFor('the job mails the admins', async () => {
-        const all = await mails();
-        return all.length === before + 2 ? all : null;
-      }, 20_000);
+      const rows = await waitFor(
+        'the job mails the admins',
+        async () => {
+          const all = await mails();
+          return all.length === before + 2 ? all : null;
+        },
+        20_000,
+      );
       assert.equal(JSON.parse(rows.at(-1).data).daysLeft, -1);
     } finally {
       await workers.close();
@@ -99,6 +121,9 @@ describe(`warning before the official holiday data runs out (${TEST_ENGINE})`, f
     const metrics = createMetrics({ source: createReportStore(s.db.knex), queues: [], defaultMetrics: false });
     const text = await metrics.registry.metrics();
     const seconds = Date.parse(`${OFFICIAL_LAST_DATE}T00:00:00+09:00`) / 1000;
-    assert.ok(text.includes(`helpdesk_holiday_data_last_date_timestamp_seconds{set="KR",last_date="${OFFICIAL_LAST_DATE}"} ${seconds}`), text);
+    assert.ok(
+      text.includes(`helpdesk_holiday_data_last_date_timestamp_seconds{set="KR",last_date="${OFFICIAL_LAST_DATE}"} ${seconds}`),
+      text,
+    );
   });
 });

@@ -29,7 +29,14 @@ describe(`mail worker killed between send and mark (${TEST_ENGINE})`, function (
         await Promise.race([v.exited, new Promise((r) => setTimeout(r, 5000))]);
       },
     });
-    const transport = createMailTransport({ smtpUrl: sink.url, dataDir: os.tmpdir(), from: MAIL_FROM, connectTimeoutMs: 2000, socketTimeoutMs: 3000, sendTimeoutMs: 5000 });
+    const transport = createMailTransport({
+      smtpUrl: sink.url,
+      dataDir: os.tmpdir(),
+      from: MAIL_FROM,
+      connectTimeoutMs: 2000,
+      socketTimeoutMs: 3000,
+      sendTimeoutMs: 5000,
+    });
     m = await mailStack(s, { transport, tuning: { leaseMs: 10_000, sendTimeoutMs: 5000, sweep: { graceMs: 0 } } });
   });
   after(async () => {
@@ -55,12 +62,22 @@ describe(`mail worker killed between send and mark (${TEST_ENGINE})`, function (
     const env = {
       ...process.env,
       CRASH_DB: JSON.stringify({ sqliteFile: s.db.sqliteFile ?? null, url: s.db.url ?? null, schema: s.db.schema ?? null }),
-      CRASH_OUTBOX_ID: String(outboxId), CRASH_LEASE_MS: String(CHILD_LEASE_MS), CRASH_SMTP_URL: sink.url, CRASH_MAIL_FROM: MAIL_FROM,
+      CRASH_OUTBOX_ID: String(outboxId),
+      CRASH_LEASE_MS: String(CHILD_LEASE_MS),
+      CRASH_SMTP_URL: sink.url,
+      CRASH_MAIL_FROM: MAIL_FROM,
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/mail-crash-child.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/mail-crash-child.ts'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
-    child.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
-    child.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
+    child.stdout!.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    child.stderr!.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
     victims.set(to, { child, exited });
     const signal = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000))]);
@@ -70,11 +87,15 @@ describe(`mail worker killed between send and mark (${TEST_ENGINE})`, function (
 
   /** Waits until the dead sender's lease has lapsed by the database clock. */
   async function leaseLapsed(id: number): Promise<Row> {
-    return waitFor('the lease to lapse', async () => {
-      const r = await row(id);
-      const now = (await m.parts.store.now()).getTime();
-      return r.claimed_until !== null && Number(r.claimed_until) < now ? r : null;
-    }, CHILD_LEASE_MS + 5000);
+    return waitFor(
+      'the lease to lapse',
+      async () => {
+        const r = await row(id);
+        const now = (await m.parts.store.now()).getTime();
+        return r.claimed_until !== null && Number(r.claimed_until) < now ? r : null;
+      },
+      CHILD_LEASE_MS + 5000,
+    );
   }
 
   it('the row ends sent; the server saw it twice at most, both with the same Message-ID', async () => {
@@ -91,12 +112,22 @@ describe(`mail worker killed between send and mark (${TEST_ENGINE})`, function (
     // ...then the sweeper hands it to the real worker.
     await leaseLapsed(id);
     assert.ok((await m.parts.sweep()).enqueued >= 1);
-    const sent = await waitFor('the row to be sent', async () => { const r = await row(id); return r.status === 'sent' ? r : null; }, 10_000);
+    const sent = await waitFor(
+      'the row to be sent',
+      async () => {
+        const r = await row(id);
+        return r.status === 'sent' ? r : null;
+      },
+      10_000,
+    );
     assert.equal(Number(sent.interrupted), 1);
     await mailJobsDone(s, [id]);
     const copies = sink.to(officer.email);
     assert.equal(copies.length, 2);
-    assert.deepEqual(copies.map((c) => c.messageId), [sent.message_id, sent.message_id]);
+    assert.deepEqual(
+      copies.map((c) => c.messageId),
+      [sent.message_id, sent.message_id],
+    );
     assert.ok(copies[1]!.at >= Number(interrupted.claimed_until) - 50, 'no second copy before the lease lapsed');
     const events = (await s.db.knex('events').where({ ticket_id: ticketId }).orderBy('id')) as Row[];
     assert.equal(events.filter((e) => e.type === 'email.sent').length, 1);
@@ -109,12 +140,22 @@ describe(`mail worker killed between send and mark (${TEST_ENGINE})`, function (
     await sendAndDie(id, officer.email);
     await leaseLapsed(id);
     assert.ok((await m.parts.sweep()).enqueued >= 1);
-    const failed = await waitFor('the row to fail', async () => { const r = await row(id); return r.status === 'failed' ? r : null; }, 10_000);
+    const failed = await waitFor(
+      'the row to fail',
+      async () => {
+        const r = await row(id);
+        return r.status === 'failed' ? r : null;
+      },
+      10_000,
+    );
     assert.match(String(failed.last_error), /^delivery uncertain/);
     await mailJobsDone(s, [id]);
     const copies = sink.to(officer.email);
     assert.equal(copies.length, 2);
-    assert.deepEqual(copies.map((c) => c.messageId), [failed.message_id, failed.message_id]);
+    assert.deepEqual(
+      copies.map((c) => c.messageId),
+      [failed.message_id, failed.message_id],
+    );
     const events = (await s.db.knex('events').where({ ticket_id: ticketId }).orderBy('id')) as Row[];
     assert.equal(events.filter((e) => e.type === 'email.failed').length, 1);
   });

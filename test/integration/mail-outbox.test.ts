@@ -55,7 +55,12 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
       },
     });
     const transport = createMailTransport({
-      smtpUrl: sink.url, dataDir: os.tmpdir(), from: MAIL_FROM, connectTimeoutMs: 2000, socketTimeoutMs: 3000, sendTimeoutMs: 5000,
+      smtpUrl: sink.url,
+      dataDir: os.tmpdir(),
+      from: MAIL_FROM,
+      connectTimeoutMs: 2000,
+      socketTimeoutMs: 3000,
+      sendTimeoutMs: 5000,
     });
     // A tiny backoff, so a retried mail goes again within a few hundred ms.
     m = await mailStack(s, { transport, tuning: { leaseMs: 10_000, sendTimeoutMs: 5000, backoffBaseMs: 150, backoffMaxMs: 300 } });
@@ -69,10 +74,14 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
   const row = async (id: number): Promise<Row> => (await s.db.knex('outbox').where({ id }).first()) as Row;
   const settled = (rows: Row[]) => rows.length > 0 && rows.every((r) => r.status !== 'pending');
   async function waitSettled(where: { ticket_id?: number; to_address?: string }, count: number, ms = 15_000): Promise<Row[]> {
-    return waitFor(`${count} settled outbox rows for ${JSON.stringify(where)}`, async () => {
-      const rows = (await m.rows(where)) as Row[];
-      return rows.length === count && settled(rows) ? rows : null;
-    }, ms);
+    return waitFor(
+      `${count} settled outbox rows for ${JSON.stringify(where)}`,
+      async () => {
+        const rows = (await m.rows(where)) as Row[];
+        return rows.length === count && settled(rows) ? rows : null;
+      },
+      ms,
+    );
   }
   const eventsOf = async (ticketId: number) => (await s.db.knex('events').where({ ticket_id: ticketId }).orderBy('id')) as Row[];
   const parse = (raw: Buffer) => simpleParser(raw);
@@ -86,15 +95,37 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
     const supEn = await m.user('supervisor', 'sup-en', { locale: 'en', name: 'Lee Lead' });
 
     // Warning 2 s in, breach and escalation 1 at 5 s, escalation 2 at 6 s (on the stepped clock).
-    const pol = await m.http.post('/api/v1/sla-policies').set('authorization', bearer(supKo)).send({
-      name: 'mail test', match: { category: 'mail-fast' }, clock: 'calendar', resolution_target: 'PT5S', warnings: ['PT3S'],
-      escalations: [{ after: 'PT0S', notify: ['role:supervisor'] }, { after: 'PT1S', notify: ['role:supervisor'] }],
-    });
+    const pol = await m.http
+      .post('/api/v1/sla-policies')
+      .set('authorization', bearer(supKo))
+      .send({
+        name: 'mail test',
+        match: { category: 'mail-fast' },
+        clock: 'calendar',
+        resolution_target: 'PT5S',
+        warnings: ['PT3S'],
+        escalations: [
+          { after: 'PT0S', notify: ['role:supervisor'] },
+          { after: 'PT1S', notify: ['role:supervisor'] },
+        ],
+      });
     assert.equal(pol.status, 201, pol.text);
 
     const flows = [
-      { officer: officerKo, agent: agentKo, subject: '사회적기업 제품 구매 절차 문의', reply: '조달청 나라장터에서 확인하실 수 있습니다.', note: '담당자 확인 부탁드립니다.' },
-      { officer: officerEn, agent: agentEn, subject: 'Question about bidding rules', reply: 'Please see the e-procurement portal.', note: 'Thanks, one more question.' },
+      {
+        officer: officerKo,
+        agent: agentKo,
+        subject: '사회적기업 제품 구매 절차 문의',
+        reply: '조달청 나라장터에서 확인하실 수 있습니다.',
+        note: '담당자 확인 부탁드립니다.',
+      },
+      {
+        officer: officerEn,
+        agent: agentEn,
+        subject: 'Question about bidding rules',
+        reply: 'Please see the e-procurement portal.',
+        note: 'Thanks, one more question.',
+      },
     ];
     const tickets = [];
     for (const f of flows) {
@@ -109,7 +140,11 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
     }
     // Step the clock past escalation 2 and fire the timers, then resolve.
     clock.set(Math.max(...tickets.map(({ ticket }) => Date.parse(ticket.sla.due_at))) + 1000);
-    await fireTimers(s, tickets.map(({ ticket }) => ticket.id), m.services.sla);
+    await fireTimers(
+      s,
+      tickets.map(({ ticket }) => ticket.id),
+      m.services.sla,
+    );
     for (const { ticket } of tickets) {
       assert.equal((await s.db.knex('sla_milestones').where({ ticket_id: ticket.id, milestone: 'escalation-2' })).length, 1);
     }
@@ -122,11 +157,30 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
     const alertIds: number[] = [];
     for (const sup of [supKo, supEn]) {
       const ko = sup === supKo;
-      alertIds.push(await outbox.enqueue({
-        ticketId: null, toUserId: sup.id, toAddress: sup.email, toName: sup.name, locale: ko ? 'ko' : 'en', template: 'standard-alert',
-        data: { standardId: 'purchase-inquiry-48h', standardTitle: ko ? '구매 문의 48시간 답변' : 'Purchase inquiries answered in 48 hours',
-          standardSubject: 'team:구매1팀', status: 'at_risk', period: '2026-03', actual: 91.5, target: 95, unit: '%', recipientName: sup.name },
-      }, new Date()));
+      alertIds.push(
+        await outbox.enqueue(
+          {
+            ticketId: null,
+            toUserId: sup.id,
+            toAddress: sup.email,
+            toName: sup.name,
+            locale: ko ? 'ko' : 'en',
+            template: 'standard-alert',
+            data: {
+              standardId: 'purchase-inquiry-48h',
+              standardTitle: ko ? '구매 문의 48시간 답변' : 'Purchase inquiries answered in 48 hours',
+              standardSubject: 'team:구매1팀',
+              status: 'at_risk',
+              period: '2026-03',
+              actual: 91.5,
+              target: 95,
+              unit: '%',
+              recipientName: sup.name,
+            },
+          },
+          new Date(),
+        ),
+      );
     }
     await m.parts.enqueue(alertIds);
 
@@ -139,7 +193,10 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
       return settled(rows) ? rows : null;
     });
     const allRows = [...[...rowsByTicket.values()].flat(), ...alertRows];
-    assert.deepEqual(allRows.filter((r) => r.status !== 'sent').map((r) => [r.id, r.template, r.last_error]), []);
+    assert.deepEqual(
+      allRows.filter((r) => r.status !== 'sent').map((r) => [r.id, r.template, r.last_error]),
+      [],
+    );
 
     const covered = new Set<string>();
     for (const r of allRows) {
@@ -165,7 +222,10 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
           assert.match(String(r.message_id), root);
           assert.equal(mail.inReplyTo, undefined);
         } else {
-          assert.match(String(r.message_id), new RegExp(`^<outbox-${r.id}\\.ticket-${ticketId}\\.[0-9a-f]{16}@${MAIL_HOST.replace('.', '\\.')}>$`));
+          assert.match(
+            String(r.message_id),
+            new RegExp(`^<outbox-${r.id}\\.ticket-${ticketId}\\.[0-9a-f]{16}@${MAIL_HOST.replace('.', '\\.')}>$`),
+          );
           assert.match(mail.inReplyTo ?? '', root);
           assert.equal(mail.references, mail.inReplyTo);
         }
@@ -178,18 +238,42 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
       assert.ok(typeof mail.html === 'string' && mail.html.length > 200);
       covered.add(`${r.template}/${locale}`);
     }
-    const expected = Object.keys(SUBJECT_WORDS).flatMap((t) => [`${t}/ko`, `${t}/en`]).sort();
+    const expected = Object.keys(SUBJECT_WORDS)
+      .flatMap((t) => [`${t}/ko`, `${t}/en`])
+      .sort();
     assert.deepEqual([...covered].sort(), expected);
 
     for (const { ticket, officer, agent, reply, note } of tickets) {
       const rows = rowsByTicket.get(ticket.id)!;
       const byTemplate = (t: string) => rows.filter((r) => r.template === t);
-      assert.deepEqual(byTemplate('ticket-received').map((r) => r.to_address), [officer.email]);
-      assert.deepEqual(byTemplate('ticket-resolved').map((r) => r.to_address), [officer.email]);
-      assert.deepEqual(byTemplate('officer-replied').map((r) => r.to_address), [agent.email]);
-      assert.deepEqual(byTemplate('sla-warning').map((r) => r.to_address), [agent.email]);
-      assert.deepEqual(byTemplate('sla-breached').map((r) => r.to_address).sort(), [agent.email, supKo.email, supEn.email].sort());
-      assert.deepEqual(byTemplate('sla-escalation').map((r) => r.to_address).sort(), [supKo.email, supEn.email].sort());
+      assert.deepEqual(
+        byTemplate('ticket-received').map((r) => r.to_address),
+        [officer.email],
+      );
+      assert.deepEqual(
+        byTemplate('ticket-resolved').map((r) => r.to_address),
+        [officer.email],
+      );
+      assert.deepEqual(
+        byTemplate('officer-replied').map((r) => r.to_address),
+        [agent.email],
+      );
+      assert.deepEqual(
+        byTemplate('sla-warning').map((r) => r.to_address),
+        [agent.email],
+      );
+      assert.deepEqual(
+        byTemplate('sla-breached')
+          .map((r) => r.to_address)
+          .sort(),
+        [agent.email, supKo.email, supEn.email].sort(),
+      );
+      assert.deepEqual(
+        byTemplate('sla-escalation')
+          .map((r) => r.to_address)
+          .sort(),
+        [supKo.email, supEn.email].sort(),
+      );
       // The people's words reach the mails that quote them.
       const replied = await parse(sink.received.find((x) => x.messageId === byTemplate('ticket-replied')[0]!.message_id)!.raw);
       assert.ok(replied.text?.includes(reply));
@@ -214,10 +298,14 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
   it('a server answering 451 for a while: retried with attempts and error visible, then delivered once', async () => {
     const officer = await m.user('officer', 'greylist');
     const t = await m.ticket(officer);
-    const [pending] = await waitFor('two failed attempts', async () => {
-      const rows = (await m.rows({ ticket_id: t.id })) as Row[];
-      return rows.length === 1 && rows[0]!.status === 'pending' && Number(rows[0]!.attempts) >= 2 ? rows : null;
-    }, 10_000);
+    const [pending] = await waitFor(
+      'two failed attempts',
+      async () => {
+        const rows = (await m.rows({ ticket_id: t.id })) as Row[];
+        return rows.length === 1 && rows[0]!.status === 'pending' && Number(rows[0]!.attempts) >= 2 ? rows : null;
+      },
+      10_000,
+    );
     const list = await m.http.get('/api/v1/outbox?status=pending').set('authorization', bearer(s.admin));
     assert.equal(list.status, 200);
     const item = list.body.items.find((i: { id: number }) => i.id === pending!.id);
@@ -252,7 +340,19 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
     const list = await m.http.get('/api/v1/outbox?status=failed').set('authorization', bearer(s.admin));
     assert.equal(list.status, 200);
     const item = list.body.items.find((i: { id: number }) => i.id === failed!.id);
-    assert.deepEqual(Object.keys(item).sort(), ['attempts', 'created_at', 'id', 'last_error', 'message_id', 'next_attempt_at', 'sent_at', 'status', 'subject', 'template', 'to']);
+    assert.deepEqual(Object.keys(item).sort(), [
+      'attempts',
+      'created_at',
+      'id',
+      'last_error',
+      'message_id',
+      'next_attempt_at',
+      'sent_at',
+      'status',
+      'subject',
+      'template',
+      'to',
+    ]);
     assert.equal(item.to, officer.email);
     assert.equal(item.template, 'ticket-received');
     assert.equal(item.status, 'failed');
@@ -284,7 +384,10 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
     const again = await m.http.post(`/api/v1/outbox/${failed!.id}/retry`).set('authorization', bearer(s.admin));
     assert.equal(again.status, 409);
     const types = (await eventsOf(t.id)).map((e) => String(e.type));
-    assert.deepEqual(types.filter((x) => x.startsWith('email.')), ['email.queued', 'email.failed', 'email.requeued', 'email.sent']);
+    assert.deepEqual(
+      types.filter((x) => x.startsWith('email.')),
+      ['email.queued', 'email.failed', 'email.requeued', 'email.sent'],
+    );
   });
 
   it('a connection dropped mid-DATA is retried, then the mail is sent once', async () => {
@@ -300,9 +403,19 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
 
   it('a mail still refused when its retry window ends fails with the reason and an email.failed event', async () => {
     // A second sender on the same database with a one-second window, driven by hand.
-    const transport = createMailTransport({ smtpUrl: sink.url, dataDir: os.tmpdir(), from: MAIL_FROM, connectTimeoutMs: 2000, socketTimeoutMs: 3000, sendTimeoutMs: 5000 });
+    const transport = createMailTransport({
+      smtpUrl: sink.url,
+      dataDir: os.tmpdir(),
+      from: MAIL_FROM,
+      connectTimeoutMs: 2000,
+      socketTimeoutMs: 3000,
+      sendTimeoutMs: 5000,
+    });
     const quick = createMailWorkerParts({
-      store: createMailStore(s.db), queues: s.queues, logger: silentLogger, transport,
+      store: createMailStore(s.db),
+      queues: s.queues,
+      logger: silentLogger,
+      transport,
       config: { mailFrom: MAIL_FROM, mailRetryMaxMs: 1000 },
       tuning: { leaseMs: 10_000, sendTimeoutMs: 5000, backoffBaseMs: 100, backoffMaxMs: 200 },
     });
@@ -347,7 +460,9 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
     const officer = await m.user('officer', 'inject');
     const agent = await m.user('agent', 'inject-agent');
     const t = await m.ticket(officer, { subject: 'Hello\r\nBcc: x@evil.example\r\nX-Evil: 1', body: 'body' });
-    const res = await m.http.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(agent))
+    const res = await m.http
+      .post(`/api/v1/tickets/${t.id}/messages`)
+      .set('authorization', bearer(agent))
       .send({ body: '<script>alert("x")</script> <img src=x onerror=alert(1)>' });
     assert.equal(res.status, 201);
     const rows = await waitSettled({ ticket_id: t.id }, 2);
@@ -365,7 +480,9 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
       assert.equal(mail.headers.get('x-evil'), undefined);
       assert.doesNotMatch(String(mail.html), /<script|<img src=x/i);
     }
-    const reply = await parse(sink.received.find((x) => x.messageId === rows.find((r) => r.template === 'ticket-replied')!.message_id)!.raw);
+    const reply = await parse(
+      sink.received.find((x) => x.messageId === rows.find((r) => r.template === 'ticket-replied')!.message_id)!.raw,
+    );
     assert.match(String(reply.html), /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/);
   });
 
@@ -375,14 +492,23 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
     const t = await m.ticket(officer);
     await m.http.patch(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent)).send({ assignee_id: agent.id });
     const secret = `INTERNAL-NOTE-${Date.now()}`;
-    const note = await m.http.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(agent)).send({ body: secret, internal: true });
+    const note = await m.http
+      .post(`/api/v1/tickets/${t.id}/messages`)
+      .set('authorization', bearer(agent))
+      .send({ body: secret, internal: true });
     assert.equal(note.status, 201);
     const pub = await m.http.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(agent)).send({ body: 'public answer' });
     assert.equal(pub.status, 201);
     const rows = await waitSettled({ ticket_id: t.id }, 2);
-    assert.deepEqual(rows.map((r) => r.template), ['ticket-received', 'ticket-replied']);
+    assert.deepEqual(
+      rows.map((r) => r.template),
+      ['ticket-received', 'ticket-replied'],
+    );
     const all = (await s.db.knex('outbox').select('data', 'to_address')) as Row[];
-    assert.ok(all.every((r) => !String(r.data).includes(secret)), 'no outbox row carries the note');
+    assert.ok(
+      all.every((r) => !String(r.data).includes(secret)),
+      'no outbox row carries the note',
+    );
     const toOfficer = sink.to(officer.email);
     assert.equal(toOfficer.length, 2);
     for (const msg of sink.received) assert.ok(!msg.raw.toString('utf8').includes(secret));
@@ -396,17 +522,34 @@ describe(`mail through the outbox to a real SMTP server (${TEST_ENGINE})`, funct
     await waitSettled({ ticket_id: t.id }, 1);
     // A row committed while Redis was away: in the database, no job anywhere.
     const outbox = createOutboxStore(s.db.knex);
-    const id = await outbox.enqueue({
-      ticketId: t.id, toUserId: officer.id, toAddress: officer.email, toName: officer.name, locale: 'ko', template: 'ticket-resolved',
-      data: { ticketId: t.id, ticketNumber: t.number, subject: '조달 문의', resolvedAt: new Date().toISOString(), recipientName: officer.name },
-    }, new Date(Date.now() - 60_000));
+    const id = await outbox.enqueue(
+      {
+        ticketId: t.id,
+        toUserId: officer.id,
+        toAddress: officer.email,
+        toName: officer.name,
+        locale: 'ko',
+        template: 'ticket-resolved',
+        data: {
+          ticketId: t.id,
+          ticketNumber: t.number,
+          subject: '조달 문의',
+          resolvedAt: new Date().toISOString(),
+          recipientName: officer.name,
+        },
+      },
+      new Date(Date.now() - 60_000),
+    );
     const swept = await m.parts.sweep();
     assert.ok(swept.enqueued >= 1);
     const [, resolved] = await waitSettled({ ticket_id: t.id }, 2);
     assert.equal(resolved!.id, id);
     assert.equal(resolved!.status, 'sent');
     assert.equal((await m.parts.sweep()).due, 0);
-    await mailJobsDone(s, (await m.rows({ ticket_id: t.id })).map((r) => Number(r.id)));
+    await mailJobsDone(
+      s,
+      (await m.rows({ ticket_id: t.id })).map((r) => Number(r.id)),
+    );
     assert.equal(sink.to(officer.email).length, 2);
   });
 });

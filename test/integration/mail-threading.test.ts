@@ -29,10 +29,16 @@ describe(`mail threading per ticket (${TEST_ENGINE})`, function () {
   before(async () => {
     s = await testStack({ clock });
     sink = await startSmtpSink({
-      rcpt: (address) => (address.startsWith('slow') && !officerOpen ? { code: 451, message: '4.7.1 Greylisted, please try again later' } : undefined),
+      rcpt: (address) =>
+        address.startsWith('slow') && !officerOpen ? { code: 451, message: '4.7.1 Greylisted, please try again later' } : undefined,
     });
     const transport = createMailTransport({
-      smtpUrl: sink.url, dataDir: os.tmpdir(), from: MAIL_FROM, connectTimeoutMs: 2000, socketTimeoutMs: 3000, sendTimeoutMs: 5000,
+      smtpUrl: sink.url,
+      dataDir: os.tmpdir(),
+      from: MAIL_FROM,
+      connectTimeoutMs: 2000,
+      socketTimeoutMs: 3000,
+      sendTimeoutMs: 5000,
     });
     m = await mailStack(s, { transport, tuning: { leaseMs: 10_000, sendTimeoutMs: 5000, backoffBaseMs: 150, backoffMaxMs: 300 } });
   });
@@ -48,39 +54,77 @@ describe(`mail threading per ticket (${TEST_ENGINE})`, function () {
     return simpleParser(copies[0]!.raw);
   };
 
-  it('the receipt\'s Message-ID is the root every later mail names; only machine notices are Auto-Submitted', async () => {
+  it("the receipt's Message-ID is the root every later mail names; only machine notices are Auto-Submitted", async () => {
     const officer = await m.user('officer', 'slow-officer', { locale: 'ko', name: '김민수' });
     const agent = await m.user('agent', 'agent', { locale: 'en', name: 'Sam Agent' });
     await m.user('supervisor', 'sup', { locale: 'ko', name: '박팀장' });
-    const pol = await m.http.post('/api/v1/sla-policies').set('authorization', bearer(s.admin)).send({
-      name: 'threading', match: { category: 'thread-fast' }, clock: 'calendar', resolution_target: 'PT4S', warnings: ['PT2S'],
-      escalations: [{ after: 'PT0S', notify: ['role:supervisor'] }],
-    });
+    const pol = await m.http
+      .post('/api/v1/sla-policies')
+      .set('authorization', bearer(s.admin))
+      .send({
+        name: 'threading',
+        match: { category: 'thread-fast' },
+        clock: 'calendar',
+        resolution_target: 'PT4S',
+        warnings: ['PT2S'],
+        escalations: [{ after: 'PT0S', notify: ['role:supervisor'] }],
+      });
     assert.equal(pol.status, 201, pol.text);
 
     const t = await m.ticket(officer, { subject: '우선구매 실적 인정 기준', category: 'thread-fast' });
-    assert.equal((await m.http.patch(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent)).send({ assignee_id: agent.id })).status, 200);
-    assert.equal((await m.http.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(agent)).send({ body: '기준은 다음과 같습니다.' })).status, 201);
-    assert.equal((await m.http.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(officer)).send({ body: '감사합니다. 하나 더 묻겠습니다.' })).status, 201);
+    assert.equal(
+      (await m.http.patch(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent)).send({ assignee_id: agent.id })).status,
+      200,
+    );
+    assert.equal(
+      (await m.http.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(agent)).send({ body: '기준은 다음과 같습니다.' }))
+        .status,
+      201,
+    );
+    assert.equal(
+      (
+        await m.http
+          .post(`/api/v1/tickets/${t.id}/messages`)
+          .set('authorization', bearer(officer))
+          .send({ body: '감사합니다. 하나 더 묻겠습니다.' })
+      ).status,
+      201,
+    );
     clock.set(Date.parse(t.sla.due_at) + 1);
     await fireTimers(s, [t.id], m.services.sla);
     assert.equal((await s.db.knex('sla_milestones').where({ ticket_id: t.id, milestone: 'breach' })).length, 1);
 
     // Staff mails are delivered while the receipt is still being retried.
-    const staffFirst = await waitFor('staff mails sent before the receipt', async () => {
-      const rows = (await m.rows({ ticket_id: t.id })) as Row[];
-      const staff = rows.filter((r) => r.to_address !== officer.email);
-      const receipt = rows.find((r) => r.template === 'ticket-received');
-      return staff.length >= 4 && staff.every((r) => r.status === 'sent') && receipt?.status === 'pending' && Number(receipt.attempts) >= 1 ? staff : null;
-    }, 20_000);
+    const staffFirst = await waitFor(
+      'staff mails sent before the receipt',
+      async () => {
+        const rows = (await m.rows({ ticket_id: t.id })) as Row[];
+        const staff = rows.filter((r) => r.to_address !== officer.email);
+        const receipt = rows.find((r) => r.template === 'ticket-received');
+        return staff.length >= 4 &&
+          staff.every((r) => r.status === 'sent') &&
+          receipt?.status === 'pending' &&
+          Number(receipt.attempts) >= 1
+          ? staff
+          : null;
+      },
+      20_000,
+    );
     assert.deepEqual([...new Set(staffFirst.map((r) => r.template))].sort(), ['officer-replied', 'sla-breached', 'sla-warning']);
 
-    assert.equal((await m.http.patch(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent)).send({ status: 'resolved' })).status, 200);
+    assert.equal(
+      (await m.http.patch(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent)).send({ status: 'resolved' })).status,
+      200,
+    );
     officerOpen = true;
-    const rows = await waitFor('every mail of the ticket sent', async () => {
-      const all = (await m.rows({ ticket_id: t.id })) as Row[];
-      return all.some((r) => r.template === 'ticket-resolved') && all.every((r) => r.status === 'sent') ? all : null;
-    }, 20_000);
+    const rows = await waitFor(
+      'every mail of the ticket sent',
+      async () => {
+        const all = (await m.rows({ ticket_id: t.id })) as Row[];
+        return all.some((r) => r.template === 'ticket-resolved') && all.every((r) => r.status === 'sent') ? all : null;
+      },
+      20_000,
+    );
 
     const receipt = rows.find((r) => r.template === 'ticket-received')!;
     assert.ok(Number(receipt.attempts) >= 2, 'the receipt was retried');

@@ -7,13 +7,26 @@ import path from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import {
-  classifyMailError, createMailTransport, mailHostFromAddress, mailMessageId, threadMessageId,
-  type MailTransport, type OutgoingMail,
+  classifyMailError,
+  createMailTransport,
+  mailHostFromAddress,
+  mailMessageId,
+  threadMessageId,
+  type MailTransport,
+  type OutgoingMail,
 } from '../../workers/mail/mail-transport';
 
-interface Received { envelopeTo: string[]; raw: Buffer }
+interface Received {
+  envelopeTo: string[];
+  raw: Buffer;
+}
 
-interface TestServer { port: number; received: Received[]; dataCalls: number; server: SMTPServer }
+interface TestServer {
+  port: number;
+  received: Received[];
+  dataCalls: number;
+  server: SMTPServer;
+}
 
 // Everything opened in a test is closed after it, transports before the servers they talk to.
 const transports: MailTransport[] = [];
@@ -25,9 +38,16 @@ function smtpError(responseCode: number, message: string): Error & { responseCod
   return Object.assign(new Error(message), { responseCode });
 }
 
-type DataHandler = (stream: SMTPServerDataStream, session: SMTPServerSession, done: (err?: Error | null) => void, state: TestServer) => void;
+type DataHandler = (
+  stream: SMTPServerDataStream,
+  session: SMTPServerSession,
+  done: (err?: Error | null) => void,
+  state: TestServer,
+) => void;
 
-async function startServer(opts: { onData?: DataHandler; onRcptTo?: SMTPServerOptions['onRcptTo']; auth?: { user: string; pass: string } } = {}): Promise<TestServer> {
+async function startServer(
+  opts: { onData?: DataHandler; onRcptTo?: SMTPServerOptions['onRcptTo']; auth?: { user: string; pass: string } } = {},
+): Promise<TestServer> {
   const state = { port: 0, received: [] as Received[], dataCalls: 0 } as TestServer;
   const collect: DataHandler = (stream, session, done, s) => {
     const chunks: Buffer[] = [];
@@ -57,7 +77,9 @@ async function startServer(opts: { onData?: DataHandler; onRcptTo?: SMTPServerOp
   state.server = server;
   await withTimeout(new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve())), 5000, 'listen');
   state.port = (server.server.address() as net.AddressInfo).port;
-  closers.push(() => withTimeout(new Promise<void>((resolve) => server.close(() => resolve())), 5000, 'server close').catch(() => undefined));
+  closers.push(() =>
+    withTimeout(new Promise<void>((resolve) => server.close(() => resolve())), 5000, 'server close').catch(() => undefined),
+  );
   return state;
 }
 
@@ -137,7 +159,7 @@ describe('mail transport over SMTP', function () {
     assert.equal(parsed.headers.get('auto-submitted'), 'auto-generated');
   });
 
-  it('leaves Auto-Submitted off a mail that carries a person\'s message', async () => {
+  it("leaves Auto-Submitted off a mail that carries a person's message", async () => {
     const srv = await startServer();
     const t = smtpTransport(srv.port);
     await withTimeout(t.send(mail({ byPerson: true })), 10_000, 'send');
@@ -148,7 +170,8 @@ describe('mail transport over SMTP', function () {
   it('keeps a Korean subject and display name intact', async () => {
     const srv = await startServer();
     const t = smtpTransport(srv.port);
-    const subject = '[PQ-2026-000123] 문의가 접수되었습니다 - 사회적기업 제품 구매 절차 문의 (긴 제목이 여러 줄로 접히더라도 그대로 읽혀야 합니다)';
+    const subject =
+      '[PQ-2026-000123] 문의가 접수되었습니다 - 사회적기업 제품 구매 절차 문의 (긴 제목이 여러 줄로 접히더라도 그대로 읽혀야 합니다)';
     await withTimeout(t.send(mail({ subject, toName: '김민수 주무관' })), 10_000, 'send');
     const parsed = await simpleParser(srv.received[0]!.raw);
     assert.equal(parsed.subject, subject);
@@ -180,7 +203,10 @@ describe('mail transport over SMTP', function () {
 
   it('rejects a 451 after DATA as transient', async () => {
     const srv = await startServer({
-      onData: (stream, _s, done) => { stream.resume(); stream.on('end', () => done(smtpError(451, 'Local error in processing'))); },
+      onData: (stream, _s, done) => {
+        stream.resume();
+        stream.on('end', () => done(smtpError(451, 'Local error in processing')));
+      },
     });
     const err = await rejection(smtpTransport(srv.port).send(mail()));
     assert.equal((err as { responseCode?: number }).responseCode, 451);
@@ -196,7 +222,10 @@ describe('mail transport over SMTP', function () {
 
   it('rejects a 550 after DATA as permanent', async () => {
     const srv = await startServer({
-      onData: (stream, _s, done) => { stream.resume(); stream.on('end', () => done(smtpError(550, 'Message refused'))); },
+      onData: (stream, _s, done) => {
+        stream.resume();
+        stream.on('end', () => done(smtpError(550, 'Message refused')));
+      },
     });
     const err = await rejection(smtpTransport(srv.port).send(mail()));
     assert.equal(classifyMailError(err), 'permanent');
@@ -205,8 +234,14 @@ describe('mail transport over SMTP', function () {
   it('treats a connection dropped mid-DATA as transient, and does not resend on its own', async () => {
     const srv = await startServer({
       onData: (stream, _s, done, state) => {
-        if (state.dataCalls > 1) { stream.resume(); stream.on('end', () => done()); return; }
-        stream.once('data', () => { for (const c of state.server.connections) c._socket.destroy(); });
+        if (state.dataCalls > 1) {
+          stream.resume();
+          stream.on('end', () => done());
+          return;
+        }
+        stream.once('data', () => {
+          for (const c of state.server.connections) c._socket.destroy();
+        });
       },
     });
     const big = `<p>${'가나다라마바사 '.repeat(40_000)}</p>`;
@@ -232,9 +267,15 @@ describe('mail transport over SMTP', function () {
 
   it('fails fast and transient when the server never greets', async () => {
     const sockets = new Set<net.Socket>();
-    const silent = net.createServer((s) => { sockets.add(s); s.on('error', () => undefined); });
+    const silent = net.createServer((s) => {
+      sockets.add(s);
+      s.on('error', () => undefined);
+    });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
-    closers.push(async () => { for (const s of sockets) s.destroy(); await new Promise<void>((r) => silent.close(() => r())); });
+    closers.push(async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => silent.close(() => r()));
+    });
     const started = Date.now();
     const err = await rejection(smtpTransport((silent.address() as net.AddressInfo).port, { connectTimeoutMs: 300 }).send(mail()));
     assert.equal(classifyMailError(err), 'transient', String(err));
@@ -271,7 +312,9 @@ describe('mail transport to .eml files', function () {
   this.timeout(10_000);
   let dir = '';
 
-  beforeEach(async () => { dir = await mkdtemp(path.join(os.tmpdir(), 'helpdesk-mail-')); });
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'helpdesk-mail-'));
+  });
   afterEach(async () => {
     await closeAll();
     await rm(dir, { recursive: true, force: true });

@@ -18,10 +18,15 @@ describe(`migrations carry their own seed data (${TEST_ENGINE})`, () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'));
     assert.ok(files.length >= 10);
     for (const f of files) {
-      const imports = readFileSync(join(DIR, f), 'utf8').split('\n').filter((l) => /^\s*import\b/.test(l) || /\bfrom\s+['"]/.test(l));
+      const imports = readFileSync(join(DIR, f), 'utf8')
+        .split('\n')
+        .filter((l) => /^\s*import\b/.test(l) || /\bfrom\s+['"]/.test(l));
       const fromCore = imports.filter((l) => /['"][./]*\/core\//.test(l));
       if (COMPUTES_WITH_CORE.has(f)) {
-        assert.ok(fromCore.every((l) => !/catalogue|presets|standards-service/.test(l)), `${f}: ${fromCore.join('; ')}`);
+        assert.ok(
+          fromCore.every((l) => !/catalogue|presets|standards-service/.test(l)),
+          `${f}: ${fromCore.join('; ')}`,
+        );
       } else {
         assert.deepEqual(fromCore, [], `${f} imports from core/`);
       }
@@ -41,7 +46,11 @@ describe(`migrations carry their own seed data (${TEST_ENGINE})`, () => {
       for (const s of STANDARDS) assert.deepEqual([Number(rows.get(s.id)!.target), rows.get(s.id)!.period], [s.target, s.period], s.id);
       for (const p of CALENDAR_PRESETS) {
         const row = await db.knex('calendars').where({ key: p.key }).first();
-        assert.deepEqual([row.name, row.timezone, JSON.parse(row.hours), JSON.parse(row.holiday_sets)], [p.name, p.timezone, p.hours, p.holiday_sets], p.key);
+        assert.deepEqual(
+          [row.name, row.timezone, JSON.parse(row.hours), JSON.parse(row.holiday_sets)],
+          [p.name, p.timezone, p.hours, p.holiday_sets],
+          p.key,
+        );
       }
     } finally {
       await db.drop();

@@ -19,10 +19,20 @@ describe(`outbox retry while Redis does not answer (${TEST_ENGINE})`, function (
   before(async () => {
     redis = await privateRedis();
     s = await testStack({ redisUrl: redis.url });
-    sink = await startSmtpSink({ rcpt: (address) => (rejecting && address.startsWith('reject') ? { code: 550, message: '5.1.1 no such user' } : undefined) });
-    const transport = createMailTransport({ smtpUrl: sink.url, dataDir: os.tmpdir(), from: MAIL_FROM, connectTimeoutMs: 2000, socketTimeoutMs: 5000, sendTimeoutMs: 10_000 });
+    sink = await startSmtpSink({
+      rcpt: (address) => (rejecting && address.startsWith('reject') ? { code: 550, message: '5.1.1 no such user' } : undefined),
+    });
+    const transport = createMailTransport({
+      smtpUrl: sink.url,
+      dataDir: os.tmpdir(),
+      from: MAIL_FROM,
+      connectTimeoutMs: 2000,
+      socketTimeoutMs: 5000,
+      sendTimeoutMs: 10_000,
+    });
     m = await mailStack(s, {
-      transport, tuning: { sweep: { graceMs: 500 } },
+      transport,
+      tuning: { sweep: { graceMs: 500 } },
       workers: { reconcileIntervalMs: 1000, schedulerCheckMs: 1000, sweep: true },
     });
     officer = await m.user('officer', 'reject');
@@ -39,8 +49,11 @@ describe(`outbox retry while Redis does not answer (${TEST_ENGINE})`, function (
   async function failedReceipt() {
     rejecting = true;
     const t = await m.ticket(officer);
-    const row = await waitFor('the receipt failed', async () =>
-      (await m.rows({ ticket_id: t.id, to_address: officer.email })).find((r) => r.status === 'failed'), 20_000);
+    const row = await waitFor(
+      'the receipt failed',
+      async () => (await m.rows({ ticket_id: t.id, to_address: officer.email })).find((r) => r.status === 'failed'),
+      20_000,
+    );
     rejecting = false;
     return Number(row.id);
   }
@@ -58,10 +71,15 @@ describe(`outbox retry while Redis does not answer (${TEST_ENGINE})`, function (
   }
 
   async function sentOnce(id: number) {
-    const row = await waitFor('the retried mail sent', async () => {
-      const r = await s.db.knex('outbox').where({ id }).first();
-      return r.status === 'sent' && r;
-    }, 40_000, 100);
+    const row = await waitFor(
+      'the retried mail sent',
+      async () => {
+        const r = await s.db.knex('outbox').where({ id }).first();
+        return r.status === 'sent' && r;
+      },
+      40_000,
+      100,
+    );
     assert.equal(sink.received.filter((msg) => msg.messageId === row.message_id).length, 1);
   }
 

@@ -32,7 +32,9 @@ describe(`a policy change and its recalculation are not torn apart by a crash ($
   /** A 48-hour wall-clock policy of its own category, with three open inquiries under it. */
   async function policyWithTickets(): Promise<{ policyId: number; ids: number[] }> {
     category += 1;
-    const pol = await s.http.post('/api/v1/sla-policies').set('authorization', bearer(s.admin))
+    const pol = await s.http
+      .post('/api/v1/sla-policies')
+      .set('authorization', bearer(s.admin))
       .send({ name: `원자성 ${category}`, match: { category: `atomic-${category}` }, resolution_target: 'PT48H', clock: 'calendar' });
     assert.equal(pol.status, 201, pol.text);
     const ids: number[] = [];
@@ -96,14 +98,18 @@ describe(`a policy change and its recalculation are not torn apart by a crash ($
       env: {
         ...process.env,
         CRASH_DB: JSON.stringify({ sqliteFile: s.db.sqliteFile ?? null, url: s.db.url ?? null, schema: s.db.schema ?? null }),
-        CRASH_ADMIN_ID: String(admin.id), CRASH_POLICY_ID: String(policyId), CRASH_LEASE_MS: String(CHILD_LEASE_MS),
+        CRASH_ADMIN_ID: String(admin.id),
+        CRASH_POLICY_ID: String(policyId),
+        CRASH_LEASE_MS: String(CHILD_LEASE_MS),
         CRASH_PATCH: JSON.stringify({ clock: 'business', calendarId }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-    child.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
+    child.stderr!.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
     child.stdout!.on('data', (c: Buffer) => {
       output += c.toString();
       if (output.includes('committed')) child.kill('SIGKILL');
@@ -114,10 +120,15 @@ describe(`a policy change and its recalculation are not torn apart by a crash ($
     await assertTornState(policyId, ids);
 
     // While the dead process's lease lasts nobody takes its work; once it lapses the reconciler does.
-    await waitFor('the reconciler to finish the recalculation', async () => {
-      await s.services.sla.reconcile();
-      return (await offStatutory(ids)).length === 0;
-    }, CHILD_LEASE_MS + 10_000, 200);
+    await waitFor(
+      'the reconciler to finish the recalculation',
+      async () => {
+        await s.services.sla.reconcile();
+        return (await offStatutory(ids)).length === 0;
+      },
+      CHILD_LEASE_MS + 10_000,
+      200,
+    );
     await assertFinishedOnce(ids);
   });
 });

@@ -20,10 +20,17 @@ describe(`SLA engine on a skewed host (${TEST_ENGINE})`, () => {
     s = await testStack();
     officer = await s.user('officer');
     supervisor = await s.user('supervisor');
-    const res = await s.http.post('/api/v1/sla-policies').set('authorization', bearer(supervisor)).send({
-      name: 'skew', match: { category: 'skew' }, resolution_target: 'PT1M', clock: 'calendar', warnings: [],
-      escalations: [{ after: 'PT0S', notify: ['role:supervisor'] }],
-    });
+    const res = await s.http
+      .post('/api/v1/sla-policies')
+      .set('authorization', bearer(supervisor))
+      .send({
+        name: 'skew',
+        match: { category: 'skew' },
+        resolution_target: 'PT1M',
+        clock: 'calendar',
+        warnings: [],
+        escalations: [{ after: 'PT0S', notify: ['role:supervisor'] }],
+      });
     assert.equal(res.status, 201, res.text);
   });
   after(() => s.close());
@@ -33,7 +40,7 @@ describe(`SLA engine on a skewed host (${TEST_ENGINE})`, () => {
     try {
       assert.ok(Math.abs(clock.offsetMs() + SKEW_MS) < 5_000, `offset ${clock.offsetMs()} ms`);
       const before = clock.now().getTime();
-      assert.ok(before <= await databaseNow(s.db), 'not ahead of the database');
+      assert.ok(before <= (await databaseNow(s.db)), 'not ahead of the database');
     } finally {
       clock.close();
     }
@@ -47,7 +54,10 @@ describe(`SLA engine on a skewed host (${TEST_ENGINE})`, () => {
       assert.ok(hostNow() > Date.parse(t.sla.due_at), 'by its host clock the deadline has passed');
       const r = await skewed.sla.advance(t.id);
       assert.deepEqual(r.recorded, []);
-      assert.deepEqual(r.pending.map((m) => m.key), ['breach', 'escalation-1']);
+      assert.deepEqual(
+        r.pending.map((m) => m.key),
+        ['breach', 'escalation-1'],
+      );
       assert.deepEqual(await s.db.knex('sla_milestones').where({ ticket_id: t.id }), []);
 
       // The same worker reading its host clock directly would breach the ticket early.
@@ -56,7 +66,10 @@ describe(`SLA engine on a skewed host (${TEST_ENGINE})`, () => {
       const early = await naive.sla.advance(u.id);
       assert.deepEqual(early.recorded, ['breach', 'escalation-1']);
       const [breach] = await s.db.knex('sla_milestones').where({ ticket_id: u.id, milestone: 'breach' });
-      assert.ok(Number(breach.recorded_at) > Number(breach.due_at) && await databaseNow(s.db) < Number(breach.due_at), 'recorded before its due time by the database clock');
+      assert.ok(
+        Number(breach.recorded_at) > Number(breach.due_at) && (await databaseNow(s.db)) < Number(breach.due_at),
+        'recorded before its due time by the database clock',
+      );
     } finally {
       dbClock.close();
     }

@@ -31,10 +31,17 @@ describe(`SLA timers survive faults (${TEST_ENGINE})`, function () {
   });
 
   async function policy(category: string, target: string) {
-    const res = await s.http.post('/api/v1/sla-policies').set('authorization', bearer(supervisor)).send({
-      name: category, match: { category }, resolution_target: target, clock: 'calendar', warnings: ['PT1M'],
-      escalations: [{ after: 'PT0S', notify: ['role:supervisor'] }],
-    });
+    const res = await s.http
+      .post('/api/v1/sla-policies')
+      .set('authorization', bearer(supervisor))
+      .send({
+        name: category,
+        match: { category },
+        resolution_target: target,
+        clock: 'calendar',
+        warnings: ['PT1M'],
+        escalations: [{ after: 'PT0S', notify: ['role:supervisor'] }],
+      });
     assert.equal(res.status, 201, res.text);
   }
 
@@ -43,12 +50,17 @@ describe(`SLA timers survive faults (${TEST_ENGINE})`, function () {
     const tickets = [];
     for (let i = 0; i < 200; i++) tickets.push(await s.ticket(officer, { category: 'flush', subject: `flush ${i}` }));
     const jobKeys = async () => (await s.redis.keys(`${s.prefix}:sla-timers:[0-9]*`)).length;
-    assert.ok(await jobKeys() >= 400, 'warning and breach and escalation jobs scheduled');
+    assert.ok((await jobKeys()) >= 400, 'warning and breach and escalation jobs scheduled');
     await redis.flushall();
     assert.equal(await jobKeys(), 0);
     const flushedAt = Date.now();
     let passes = 0;
-    const workers = await startTestWorkers(s, { reconcileIntervalMs: 2000, onReconcileRepairs: () => { passes += 1; } });
+    const workers = await startTestWorkers(s, {
+      reconcileIntervalMs: 2000,
+      onReconcileRepairs: () => {
+        passes += 1;
+      },
+    });
     try {
       await waitFor('timers restored', async () => (await jobKeys()) > 0 || null, 4000, 20);
       const restoredWithin = Date.now() - flushedAt;
@@ -57,13 +69,26 @@ describe(`SLA timers survive faults (${TEST_ENGINE})`, function () {
       // The restored jobs are what records the milestones once the clock passes them.
       clock.set(new Date(Math.max(...tickets.map((t) => Date.parse(t.sla.due_at)))));
       await fireTimers(s, ids);
-      const n = await s.db.knex('sla_milestones').whereIn('ticket_id', ids).whereIn('milestone', ['breach', 'escalation-1']).count({ n: '*' }).first();
+      const n = await s.db
+        .knex('sla_milestones')
+        .whereIn('ticket_id', ids)
+        .whereIn('milestone', ['breach', 'escalation-1'])
+        .count({ n: '*' })
+        .first();
       assert.equal(Number(n!.n), 400);
       // A later reconciler pass may not add anything: the second pass from now began after it.
       const seen = passes;
       await waitFor('two more reconciler passes', async () => passes >= seen + 2, 20_000, 100);
-      const per = await s.db.knex('sla_milestones').whereIn('ticket_id', ids).select('ticket_id', 'milestone').count({ n: '*' }).groupBy('ticket_id', 'milestone');
-      assert.ok(per.every((r) => Number(r.n) === 1), 'no milestone doubled');
+      const per = await s.db
+        .knex('sla_milestones')
+        .whereIn('ticket_id', ids)
+        .select('ticket_id', 'milestone')
+        .count({ n: '*' })
+        .groupBy('ticket_id', 'milestone');
+      assert.ok(
+        per.every((r) => Number(r.n) === 1),
+        'no milestone doubled',
+      );
       assert.equal(per.length, 600);
       assert.equal((await s.db.knex('escalations').whereIn('ticket_id', ids)).length, 200);
     } finally {
@@ -77,25 +102,52 @@ describe(`SLA timers survive faults (${TEST_ENGINE})`, function () {
     // Past the deadline on both clocks (the child's is set to it), and the ticket's jobs woken now.
     clock.set(new Date(Date.parse(t.sla.due_at) + 1));
     for (const job of await s.queues.timers.getJobs(['delayed'])) if (job.data.ticketId === t.id) await job.promote();
-    const env = { ...process.env, KILL_DB: JSON.stringify({ sqliteFile: s.db.sqliteFile ?? null, url: s.db.url ?? null, schema: s.db.schema ?? null }), KILL_REDIS: s.redisUrl, KILL_PREFIX: s.prefix, KILL_NOW: clock.now().toISOString() };
+    const env = {
+      ...process.env,
+      KILL_DB: JSON.stringify({ sqliteFile: s.db.sqliteFile ?? null, url: s.db.url ?? null, schema: s.db.schema ?? null }),
+      KILL_REDIS: s.redisUrl,
+      KILL_PREFIX: s.prefix,
+      KILL_NOW: clock.now().toISOString(),
+    };
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/dying-worker.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     const exit = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
     assert.equal(exit, 'SIGKILL', out);
     assert.match(out, /dying inside the breach transaction/);
-    assert.deepEqual(await s.db.knex('sla_milestones').where({ ticket_id: t.id, milestone: 'breach' }), [], 'the killed transaction left nothing');
+    assert.deepEqual(
+      await s.db.knex('sla_milestones').where({ ticket_id: t.id, milestone: 'breach' }),
+      [],
+      'the killed transaction left nothing',
+    );
     // A healthy worker takes over the stalled job. The previous test's workers left their
     // stalled-check marker (30 s, their default), which would hold this takeover back.
     await s.redis.del(`${s.prefix}:sla-timers:stalled-check`);
     const workers = await startTestWorkers(s, { lockDurationMs: 1500, stalledIntervalMs: 500, reconcileIntervalMs: 60_000 });
     try {
-      await waitFor('breach after takeover', async () => (await s.db.knex('escalations').where({ ticket_id: t.id })).length === 1, 20_000, 100);
-      await waitFor('its jobs done', async () => (await s.queues.timers.getJobs(['wait', 'active', 'delayed'])).every((j) => j.data.ticketId !== t.id), 20_000, 100);
+      await waitFor(
+        'breach after takeover',
+        async () => (await s.db.knex('escalations').where({ ticket_id: t.id })).length === 1,
+        20_000,
+        100,
+      );
+      await waitFor(
+        'its jobs done',
+        async () => (await s.queues.timers.getJobs(['wait', 'active', 'delayed'])).every((j) => j.data.ticketId !== t.id),
+        20_000,
+        100,
+      );
       assert.equal((await s.db.knex('sla_milestones').where({ ticket_id: t.id, milestone: 'breach' })).length, 1);
       assert.equal((await s.db.knex('escalations').where({ ticket_id: t.id })).length, 1);
-      assert.equal((await s.db.knex('outbox').where({ ticket_id: t.id, template: 'sla-breached', to_address: supervisor.email })).length, 1);
+      assert.equal(
+        (await s.db.knex('outbox').where({ ticket_id: t.id, template: 'sla-breached', to_address: supervisor.email })).length,
+        1,
+      );
       if (s.db.sqliteFile) {
         const check = await s.db.knex.raw('pragma integrity_check');
         assert.equal(check[0].integrity_check, 'ok');

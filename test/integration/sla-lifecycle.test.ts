@@ -31,19 +31,32 @@ describe(`SLA lifecycle on a manual clock (${TEST_ENGINE})`, function () {
   async function policy(body: Record<string, unknown>) {
     seq += 1;
     const category = `fast-${seq}`;
-    const res = await s.http.post('/api/v1/sla-policies').set('authorization', bearer(supervisor)).send({
-      name: `빠른 정책 ${seq}`, match: { category }, clock: 'calendar', pause_on_pending: true, ...body,
-    });
+    const res = await s.http
+      .post('/api/v1/sla-policies')
+      .set('authorization', bearer(supervisor))
+      .send({
+        name: `빠른 정책 ${seq}`,
+        match: { category },
+        clock: 'calendar',
+        pause_on_pending: true,
+        ...body,
+      });
     assert.equal(res.status, 201, res.text);
     return { id: res.body.id as number, category };
   }
   const milestones = (ticketId: number) => s.db.knex('sla_milestones').where({ ticket_id: ticketId }).orderBy('recorded_at').orderBy('id');
-  const eventsOf = async (ticketId: number) => (await s.db.knex('events').where({ ticket_id: ticketId }).orderBy('id')).map((e) => e.type as string);
+  const eventsOf = async (ticketId: number) =>
+    (await s.db.knex('events').where({ ticket_id: ticketId }).orderBy('id')).map((e) => e.type as string);
 
   it('warning → breach → escalation steps, each exactly once and in order', async () => {
-    const p = await policy({ resolution_target: 'PT3H', warnings: ['PT2H'], escalations: [
-      { after: 'PT0S', notify: ['role:supervisor'] }, { after: 'PT1H', notify: ['email:director@example.go.kr', `user:${agent.id}`] },
-    ] });
+    const p = await policy({
+      resolution_target: 'PT3H',
+      warnings: ['PT2H'],
+      escalations: [
+        { after: 'PT0S', notify: ['role:supervisor'] },
+        { after: 'PT1H', notify: ['email:director@example.go.kr', `user:${agent.id}`] },
+      ],
+    });
     const t = await s.ticket(officer, { category: p.category });
     assert.equal(t.sla.policy_id, p.id);
     const due = Date.parse(t.sla.due_at);
@@ -58,7 +71,10 @@ describe(`SLA lifecycle on a manual clock (${TEST_ENGINE})`, function () {
     assert.deepEqual(await fireTimers(s, [t.id]), [`${t.id}:escalation-2`]);
     assert.deepEqual(await fireTimers(s, [t.id]), [], 'every job done');
     const ms = await milestones(t.id);
-    assert.deepEqual(ms.map((m) => m.milestone), ['warning-7200', 'breach', 'escalation-1', 'escalation-2']);
+    assert.deepEqual(
+      ms.map((m) => m.milestone),
+      ['warning-7200', 'breach', 'escalation-1', 'escalation-2'],
+    );
     for (const m of ms) assert.ok(Number(m.recorded_at) >= Number(m.due_at), `${m.milestone} recorded before its time`);
     assert.ok(Number(ms[1].recorded_at) >= due);
     const types = await eventsOf(t.id);
@@ -67,7 +83,10 @@ describe(`SLA lifecycle on a manual clock (${TEST_ENGINE})`, function () {
     assert.equal(types.filter((x) => x === 'escalation.created').length, 2);
     const esc = await s.http.get('/api/v1/escalations?state=open').set('authorization', bearer(supervisor));
     const mine = esc.body.items.filter((e: { ticket_id: number }) => e.ticket_id === t.id);
-    assert.deepEqual(mine.map((e: { level: number }) => e.level), [1, 2]);
+    assert.deepEqual(
+      mine.map((e: { level: number }) => e.level),
+      [1, 2],
+    );
     assert.deepEqual(mine[1].notified.sort(), ['director@example.go.kr', agent.email].sort());
     const cur = await s.http.get(`/api/v1/tickets/${t.id}`).set('authorization', bearer(agent));
     assert.equal(cur.body.sla.state, 'breached');
@@ -76,7 +95,10 @@ describe(`SLA lifecycle on a manual clock (${TEST_ENGINE})`, function () {
     const mails = await s.db.knex('outbox').where({ ticket_id: t.id }).select('template', 'to_address');
     assert.ok(mails.some((m) => m.template === 'sla-breached' && m.to_address === supervisor.email));
     assert.ok(mails.some((m) => m.template === 'sla-escalation' && m.to_address === 'director@example.go.kr'));
-    assert.ok(mails.some((m) => m.template === 'sla-warning' && m.to_address === agent.email), 'unassigned: warning to the agents');
+    assert.ok(
+      mails.some((m) => m.template === 'sla-warning' && m.to_address === agent.email),
+      'unassigned: warning to the agents',
+    );
     const overdue = await s.http.get('/api/v1/tickets?overdue=true&limit=200').set('authorization', bearer(agent));
     assert.ok(overdue.body.items.some((x: { id: number }) => x.id === t.id));
 
@@ -90,7 +112,10 @@ describe(`SLA lifecycle on a manual clock (${TEST_ENGINE})`, function () {
     const p = await policy({ resolution_target: 'PT4H', warnings: [], escalations: [{ after: 'PT0S', notify: ['role:supervisor'] }] });
     const t = await s.ticket(officer, { category: p.category });
     clock.set(new Date(Date.parse(t.sla.due_at) - 1000));
-    const res = await s.http.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(agent)).send({ body: '해결했습니다', status: 'resolved' });
+    const res = await s.http
+      .post(`/api/v1/tickets/${t.id}/messages`)
+      .set('authorization', bearer(agent))
+      .send({ body: '해결했습니다', status: 'resolved' });
     assert.equal(res.status, 201);
     clock.set(new Date(Date.parse(t.sla.due_at) + H));
     assert.deepEqual(await fireTimers(s, [t.id]), []);
@@ -127,7 +152,9 @@ describe(`SLA lifecycle on a manual clock (${TEST_ENGINE})`, function () {
 
   it('a ticket received long ago is breached at once on entry, exactly once', async () => {
     const received = new Date(clock.now().getTime() - 49 * H).toISOString();
-    const res = await s.http.post('/api/v1/tickets').set('authorization', bearer(agent))
+    const res = await s.http
+      .post('/api/v1/tickets')
+      .set('authorization', bearer(agent))
       .send({ subject: '늦게 입력된 전화 문의', body: 'x', requester_id: officer.id, received_at: received, channel: 'phone' });
     assert.equal(res.status, 201);
     assert.equal(res.body.sla.state, 'breached');
@@ -145,7 +172,10 @@ describe(`SLA lifecycle on a manual clock (${TEST_ENGINE})`, function () {
     await s.services.sla.advance(t.id);
     await Promise.all([fireTimers(s, [t.id]), fireTimers(s, [t.id])]);
     const ms = await milestones(t.id);
-    assert.deepEqual(ms.map((m) => m.milestone), ['breach', 'escalation-1']);
+    assert.deepEqual(
+      ms.map((m) => m.milestone),
+      ['breach', 'escalation-1'],
+    );
     assert.equal((await s.db.knex('escalations').where({ ticket_id: t.id })).length, 1);
     assert.equal((await s.db.knex('outbox').where({ ticket_id: t.id, template: 'sla-breached' })).length, 1);
   });

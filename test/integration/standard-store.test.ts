@@ -8,7 +8,9 @@ describe(`standard store (${TEST_ENGINE})`, () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   const at = new Date('2026-03-10T01:00:00Z');
 
-  before(async () => { db = await freshDatabase(); });
+  before(async () => {
+    db = await freshDatabase();
+  });
   after(() => db.drop());
 
   it('the migration seeds the 20 standards with default owners and is safe to run again', async () => {
@@ -33,7 +35,10 @@ describe(`standard store (${TEST_ENGINE})`, () => {
     // SQLite has one writer at a time (BEGIN IMMEDIATE on one connection): nothing can overlap there.
     if (TEST_ENGINE !== 'pg') this.skip();
     const key = { standardId: 'disclosure-manual', subject: '*', period: '2026' };
-    for (const [from, to] of [[null, 'at_risk'], ['at_risk', 'missed']] as const) {
+    for (const [from, to] of [
+      [null, 'at_risk'],
+      ['at_risk', 'missed'],
+    ] as const) {
       const t1 = await db.knex.transaction();
       const t2 = await db.knex.transaction();
       try {

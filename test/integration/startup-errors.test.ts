@@ -18,7 +18,9 @@ describe('startup problems end the process with one line', function () {
   const children: ChildProcess[] = [];
   let dataDir: string;
 
-  before(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-start-')); });
+  before(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-start-'));
+  });
   after(() => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -28,15 +30,29 @@ describe('startup problems end the process with one line', function () {
   function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, REDIS_URL, QUEUE_PREFIX: uniquePrefix(), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DATA_DIR: dataDir,
+        REDIS_URL,
+        QUEUE_PREFIX: uniquePrefix(),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     children.push(child);
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`still running after 40 s; stderr: ${stderr}`)), 40_000);
-      child.once('exit', (code) => { clearTimeout(timer); resolve({ code, stderr }); });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stderr });
+      });
     });
   }
 
@@ -58,7 +74,10 @@ describe('startup problems end the process with one line', function () {
   it('a PostgreSQL database that does not exist: one line saying to create it with createdb', async function () {
     const url = new URL(process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test');
     const probe = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 1 }, acquireConnectionTimeout: 3000 });
-    const reachable = await probe.raw('select 1').then(() => true, () => false);
+    const reachable = await probe.raw('select 1').then(
+      () => true,
+      () => false,
+    );
     await probe.destroy();
     if (!reachable) this.skip();
     url.pathname = '/does_not_exist_xyz';

@@ -23,10 +23,16 @@ describe(`ticket lists in a fixed number of queries (${TEST_ENGINE})`, function 
     for (let i = 0; i < 5; i++) {
       const business = i >= 2;
       const category = `q-${i}`;
-      const res = await s.http.post('/api/v1/sla-policies').set('authorization', bearer(supervisor)).send({
-        name: `쿼리 ${i}`, match: { category }, resolution_target: 'PT48H', clock: business ? 'business' : 'calendar',
-        ...(business ? { calendar_id: calendars[i % calendars.length]!.id } : {}),
-      });
+      const res = await s.http
+        .post('/api/v1/sla-policies')
+        .set('authorization', bearer(supervisor))
+        .send({
+          name: `쿼리 ${i}`,
+          match: { category },
+          resolution_target: 'PT48H',
+          clock: business ? 'business' : 'calendar',
+          ...(business ? { calendar_id: calendars[i % calendars.length]!.id } : {}),
+        });
       assert.equal(res.status, 201, res.text);
       categories.push(category);
     }
@@ -34,14 +40,19 @@ describe(`ticket lists in a fixed number of queries (${TEST_ENGINE})`, function 
     for (let i = 0; i < 50; i++) {
       const officer = await s.user('officer');
       const t = await s.ticket(officer, { category: categories[i % categories.length], subject: `문의 ${i}` });
-      await s.db.knex('tickets').where({ id: t.id }).update({ assignee_id: agents[i % agents.length]!.id });
+      await s.db
+        .knex('tickets')
+        .where({ id: t.id })
+        .update({ assignee_id: agents[i % agents.length]!.id });
     }
   });
   after(() => s.close());
 
   async function queriesFor(limit: number): Promise<{ n: number; items: number }> {
     let n = 0;
-    const count = () => { n += 1; };
+    const count = () => {
+      n += 1;
+    };
     s.db.knex.on('query', count);
     try {
       const page = await s.services.tickets.list(agent, { sort: '-created_at' }, { limit });

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  businessClock, validateCalendarSpec, wallClock, type CalendarSpec, type Weekday,
-} from '../../core/time/business-calendar';
+import { businessClock, validateCalendarSpec, wallClock, type CalendarSpec, type Weekday } from '../../core/time/business-calendar';
 import { KR_PUBLIC_OFFICE, KR_WORKING_DAYS, presetCalendarSpec } from '../../core/time/presets';
 
 const H = 3600;
@@ -13,8 +11,16 @@ const sameInstant = (actual: Date, expected: Date) => assert.equal(actual.toISOS
 const office = businessClock(presetCalendarSpec(KR_PUBLIC_OFFICE));
 const workingDays = businessClock(presetCalendarSpec(KR_WORKING_DAYS));
 
-const week = (days: Partial<Record<Weekday, [string, string][]>>): Record<Weekday, [string, string][]> =>
-  ({ mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [], ...days });
+const week = (days: Partial<Record<Weekday, [string, string][]>>): Record<Weekday, [string, string][]> => ({
+  mon: [],
+  tue: [],
+  wed: [],
+  thu: [],
+  fri: [],
+  sat: [],
+  sun: [],
+  ...days,
+});
 const weekdays = (ivs: [string, string][]) => week({ mon: ivs, tue: ivs, wed: ivs, thu: ivs, fri: ivs });
 const everyDay = (ivs: [string, string][]) => week({ mon: ivs, tue: ivs, wed: ivs, thu: ivs, fri: ivs, sat: ivs, sun: ivs });
 
@@ -238,13 +244,28 @@ describe('business calendar clock', () => {
   });
 
   describe('validateCalendarSpec', () => {
-    const valid: CalendarSpec = { timezone: 'Asia/Seoul', hours: weekdays([['09:00', '12:00'], ['13:00', '18:00']]), holidays: ['2026-01-01'] };
+    const valid: CalendarSpec = {
+      timezone: 'Asia/Seoul',
+      hours: weekdays([
+        ['09:00', '12:00'],
+        ['13:00', '18:00'],
+      ]),
+      holidays: ['2026-01-01'],
+    };
     const problemsOf = (patch: Partial<CalendarSpec>) => validateCalendarSpec({ ...valid, ...patch });
 
     it('accepts the shipped presets and touching intervals', () => {
       assert.deepEqual(validateCalendarSpec(presetCalendarSpec(KR_PUBLIC_OFFICE)), []);
       assert.deepEqual(validateCalendarSpec(presetCalendarSpec(KR_WORKING_DAYS)), []);
-      assert.deepEqual(problemsOf({ hours: weekdays([['09:00', '12:00'], ['12:00', '18:00']]) }), []);
+      assert.deepEqual(
+        problemsOf({
+          hours: weekdays([
+            ['09:00', '12:00'],
+            ['12:00', '18:00'],
+          ]),
+        }),
+        [],
+      );
     });
 
     it('reports an unknown time zone', () => {
@@ -254,7 +275,15 @@ describe('business calendar clock', () => {
     });
 
     it('reports malformed HH:MM times', () => {
-      const p = problemsOf({ hours: week({ mon: [['9:00', '12:00'], ['13:00', '25:00'], ['13:60', '14:00']] }) });
+      const p = problemsOf({
+        hours: week({
+          mon: [
+            ['9:00', '12:00'],
+            ['13:00', '25:00'],
+            ['13:60', '14:00'],
+          ],
+        }),
+      });
       assert.equal(p.length, 3);
       assert.match(p[0], /hours\.mon\[0\]: start "9:00"/);
       assert.match(p[1], /hours\.mon\[1\]: end "25:00"/);
@@ -262,13 +291,33 @@ describe('business calendar clock', () => {
     });
 
     it('reports an interval that does not end after it starts', () => {
-      const p = problemsOf({ hours: week({ tue: [['18:00', '09:00'], ['10:00', '10:00']] }) });
-      assert.ok(p.some((x) => /hours\.tue\[0\]: end 09:00 is not after start 18:00/.test(x)), p.join('\n'));
-      assert.ok(p.some((x) => /hours\.tue\[1\]: end 10:00 is not after start 10:00/.test(x)), p.join('\n'));
+      const p = problemsOf({
+        hours: week({
+          tue: [
+            ['18:00', '09:00'],
+            ['10:00', '10:00'],
+          ],
+        }),
+      });
+      assert.ok(
+        p.some((x) => /hours\.tue\[0\]: end 09:00 is not after start 18:00/.test(x)),
+        p.join('\n'),
+      );
+      assert.ok(
+        p.some((x) => /hours\.tue\[1\]: end 10:00 is not after start 10:00/.test(x)),
+        p.join('\n'),
+      );
     });
 
     it('reports overlapping intervals', () => {
-      const p = problemsOf({ hours: week({ wed: [['13:00', '18:00'], ['09:00', '13:30']] }) });
+      const p = problemsOf({
+        hours: week({
+          wed: [
+            ['13:00', '18:00'],
+            ['09:00', '13:30'],
+          ],
+        }),
+      });
       assert.deepEqual(p, ['hours.wed: intervals 09:00–13:30 and 13:00–18:00 overlap']);
     });
 

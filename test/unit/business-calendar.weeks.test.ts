@@ -56,31 +56,44 @@ const dayHoursArb = fc.uniqueArray(fc.integer({ min: 0, max: 96 }), { maxLength:
   return out;
 });
 
-const calendarArb = fc.record({
-  timezone: fc.constantFrom(...ZONES),
-  hours: fc.tuple(...WEEKDAYS.map(() => dayHoursArb)).map((days) => Object.fromEntries(WEEKDAYS.map((d, i) => [d, days[i]])) as Record<Weekday, [string, string][]>),
-  holidays: fc.uniqueArray(fc.integer({ min: FROM / 86_400_000, max: TO / 86_400_000 }).map((n) => new Date(n * 86_400_000).toISOString().slice(0, 10)), { maxLength: 40 }),
-}).filter((spec) => WEEKDAYS.some((d) => spec.hours[d].length > 0));
+const calendarArb = fc
+  .record({
+    timezone: fc.constantFrom(...ZONES),
+    hours: fc
+      .tuple(...WEEKDAYS.map(() => dayHoursArb))
+      .map((days) => Object.fromEntries(WEEKDAYS.map((d, i) => [d, days[i]])) as Record<Weekday, [string, string][]>),
+    holidays: fc.uniqueArray(
+      fc.integer({ min: FROM / 86_400_000, max: TO / 86_400_000 }).map((n) => new Date(n * 86_400_000).toISOString().slice(0, 10)),
+      { maxLength: 40 },
+    ),
+  })
+  .filter((spec) => WEEKDAYS.some((d) => spec.hours[d].length > 0));
 
 const instantArb = fc.integer({ min: FROM / 1000, max: TO / 1000 }).map((s) => new Date(s * 1000));
 
 describe('business clock: whole weeks skipped by arithmetic', () => {
   it('adds exactly what a day-by-day walk adds, on random calendars and up to six weeks of working time', () => {
-    fc.assert(fc.property(calendarArb, instantArb, fc.double({ min: 0, max: 6, noNaN: true }), (spec: CalendarSpec, s, weeks) => {
-      const clock = businessClock(spec);
-      const weekSeconds = clock.between(new Date(FROM), new Date(FROM + 7 * 86_400_000)) || 1;
-      const d = Math.max(1, Math.round(weeks * weekSeconds));
-      const ref = dayByDay(clock, spec.timezone);
-      assert.equal(clock.add(s, d).toISOString(), ref.add(s, d).toISOString());
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(calendarArb, instantArb, fc.double({ min: 0, max: 6, noNaN: true }), (spec: CalendarSpec, s, weeks) => {
+        const clock = businessClock(spec);
+        const weekSeconds = clock.between(new Date(FROM), new Date(FROM + 7 * 86_400_000)) || 1;
+        const d = Math.max(1, Math.round(weeks * weekSeconds));
+        const ref = dayByDay(clock, spec.timezone);
+        assert.equal(clock.add(s, d).toISOString(), ref.add(s, d).toISOString());
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('measures exactly what a day-by-day walk measures, over spans up to a year', () => {
-    fc.assert(fc.property(calendarArb, instantArb, fc.integer({ min: 0, max: 366 * 24 * H }), (spec: CalendarSpec, a, span) => {
-      const clock = businessClock(spec);
-      const b = new Date(a.getTime() + span * 1000);
-      assert.equal(clock.between(a, b), dayByDay(clock, spec.timezone).between(a, b));
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(calendarArb, instantArb, fc.integer({ min: 0, max: 366 * 24 * H }), (spec: CalendarSpec, a, span) => {
+        const clock = businessClock(spec);
+        const b = new Date(a.getTime() + span * 1000);
+        assert.equal(clock.between(a, b), dayByDay(clock, spec.timezone).between(a, b));
+      }),
+      { numRuns: 100 },
+    );
   });
 
   // Before, add and between walked every day: P20000W took 22 s, and a thousand years of span
@@ -104,7 +117,11 @@ describe('business clock: whole weeks skipped by arithmetic', () => {
   });
 
   it('adds the longest accepted duration fast on an hour a week in a DST zone, 184 years ahead', () => {
-    const spec: CalendarSpec = { timezone: 'Europe/Paris', hours: { mon: [['09:00', '10:00']], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, holidays: [] };
+    const spec: CalendarSpec = {
+      timezone: 'Europe/Paris',
+      hours: { mon: [['09:00', '10:00']], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
+      holidays: [],
+    };
     const due = businessClock(spec).add(start, MAX_DURATION_SECONDS);
     // 9600 Mondays later, at 10:00 Paris time, summer or winter.
     assert.equal(DateTime.fromJSDate(due, { zone: 'Europe/Paris' }).toFormat('ccc HH:mm'), 'Mon 10:00');

@@ -61,5 +61,4 @@ describe('core/ imports', () => {
     const cycle = findCycle(graph);
     assert.equal(cycle?.map((f) => relative(root, f)).join(' -> ') ?? null, null);
   });
-
 });

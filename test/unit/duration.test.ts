@@ -25,7 +25,11 @@ describe('ISO 8601 durations', () => {
 
     it('rejects years and months with a message that says why', () => {
       for (const s of ['P1Y', 'P1M', 'P1Y2M', 'P1MT2H']) {
-        assert.throws(() => parseDuration(s), (e: unknown) => e instanceof RangeError && /years and months/.test(e.message), s);
+        assert.throws(
+          () => parseDuration(s),
+          (e: unknown) => e instanceof RangeError && /years and months/.test(e.message),
+          s,
+        );
       }
     });
 

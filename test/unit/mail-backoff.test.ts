@@ -9,16 +9,21 @@ const bottom = () => 0;
 describe('mail retry backoff', () => {
   it('grows exponentially from baseMs up to maxMs', () => {
     const ceilings = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => nextAttemptDelay(n, opts, top));
-    assert.deepEqual(ceilings.map((d) => Math.round((d ?? 0) / 1000)), [1, 2, 4, 8, 16, 32, 60, 60]);
+    assert.deepEqual(
+      ceilings.map((d) => Math.round((d ?? 0) / 1000)),
+      [1, 2, 4, 8, 16, 32, 60, 60],
+    );
     for (let i = 1; i < ceilings.length; i++) assert.ok(ceilings[i]! >= ceilings[i - 1]!);
   });
 
   it('never waits less than baseMs nor more than maxMs', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 200 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, r) => {
-      const delay = nextAttemptDelay(attempt, { ...opts, maxTotalMs: 10 ** 12 }, () => r);
-      assert.ok(delay !== null);
-      assert.ok(delay >= opts.baseMs && delay <= opts.maxMs, `${delay}`);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 200 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, r) => {
+        const delay = nextAttemptDelay(attempt, { ...opts, maxTotalMs: 10 ** 12 }, () => r);
+        assert.ok(delay !== null);
+        assert.ok(delay >= opts.baseMs && delay <= opts.maxMs, `${delay}`);
+      }),
+    );
   });
 
   it('keeps jitter within [baseMs, baseMs·2^(n−1)] for each attempt', () => {
@@ -46,7 +51,7 @@ describe('mail retry backoff', () => {
   it('without an elapsed time, stops along the worst-case schedule inside the window', () => {
     let worstCase = 0;
     let attempt = 1;
-    for (;; attempt++) {
+    for (; ; attempt++) {
       const delay = nextAttemptDelay(attempt, opts, top);
       if (delay === null) break;
       worstCase += delay;
@@ -65,7 +70,10 @@ describe('mail retry backoff', () => {
 
   it('stays bounded for absurd attempt counts and random values', () => {
     assert.equal(nextAttemptDelay(5_000, { ...opts, elapsedMs: 0 }, top), opts.maxMs);
-    assert.equal(nextAttemptDelay(3, { ...opts, elapsedMs: 0 }, () => 7), 4_000);
+    assert.equal(
+      nextAttemptDelay(3, { ...opts, elapsedMs: 0 }, () => 7),
+      4_000,
+    );
     assert.equal(nextAttemptDelay(0, { ...opts, elapsedMs: 0 }, top), opts.baseMs);
     assert.throws(() => nextAttemptDelay(Number.NaN, opts, top), RangeError);
     assert.throws(() => nextAttemptDelay(1, { baseMs: 0 }, top), RangeError);

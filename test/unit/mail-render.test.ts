@@ -9,16 +9,35 @@ const due = '2026-02-19T09:00:00Z';
 
 const samples: { [T in TemplateName]: MailTemplates[T] } = {
   'ticket-received': { ...ticket, receivedAt: '2026-02-17T01:30:00Z', dueAt: due, priority: 'high', category: 'general' },
-  'ticket-replied': { ...ticket, agentName: '이담당', replyBody: '첫째 줄\n둘째 줄', repliedAt: new Date('2026-02-18T02:00:00Z'), status: 'pending' },
+  'ticket-replied': {
+    ...ticket,
+    agentName: '이담당',
+    replyBody: '첫째 줄\n둘째 줄',
+    repliedAt: new Date('2026-02-18T02:00:00Z'),
+    status: 'pending',
+  },
   'ticket-resolved': { ...ticket, resolvedAt: '2026-02-19T08:00:00Z', agentName: '이담당', resolutionNote: '처리했습니다.' },
-  'officer-replied': { ...ticket, officerName: '김민수', organization: '한국조달기관', messageBody: '추가 자료를 보냅니다.', reopened: true, dueAt: due },
+  'officer-replied': {
+    ...ticket,
+    officerName: '김민수',
+    organization: '한국조달기관',
+    messageBody: '추가 자료를 보냅니다.',
+    reopened: true,
+    dueAt: due,
+  },
   'deadline-changed': { ...ticket, oldDueAt: due, newDueAt: '2026-02-20T09:00:00Z' },
   'sla-warning': { ...ticket, dueAt: due, remainingSeconds: 2 * 3600, clock: 'business', assigneeName: '이담당', priority: 'urgent' },
   'sla-breached': { ...ticket, dueAt: due, breachedAt: '2026-02-19T09:00:05Z', assigneeName: null },
   'sla-escalation': { ...ticket, level: 2, dueAt: due, overdueSeconds: 26 * 3600 + 30 * 60, assigneeName: '이담당' },
   'standard-alert': {
-    standardId: 'center-consultations', standardTitle: '센터 상담 실적', standardSubject: 'center:seoul',
-    status: 'at_risk', period: '2026', actual: 12, target: 50, unit: '건',
+    standardId: 'center-consultations',
+    standardTitle: '센터 상담 실적',
+    standardSubject: 'center:seoul',
+    status: 'at_risk',
+    period: '2026',
+    actual: 12,
+    target: 50,
+    unit: '건',
   },
   'holiday-data-expiring': { lastDate: '2027-12-31', daysLeft: 90, packageName: '@hyunbinseo/holidays-kr', recipientName: '관리자' },
 };
@@ -71,12 +90,17 @@ describe('mail rendering', () => {
   });
 
   it('escapes <script> from a ticket subject and a reply body in the HTML part', () => {
-    const mail = renderMail('ticket-replied', 'en', {
-      ...samples['ticket-replied'],
-      subject: 'Price <script>alert(1)</script>',
-      replyBody: '<img src=x onerror="alert(2)"> & <b>bold</b>',
-      agentName: '<i>Agent</i>',
-    }, ctx);
+    const mail = renderMail(
+      'ticket-replied',
+      'en',
+      {
+        ...samples['ticket-replied'],
+        subject: 'Price <script>alert(1)</script>',
+        replyBody: '<img src=x onerror="alert(2)"> & <b>bold</b>',
+        agentName: '<i>Agent</i>',
+      },
+      ctx,
+    );
     assert.doesNotMatch(mail.html, /<script|<img|<b>|<i>/);
     assert.ok(mail.html.includes('Price &lt;script&gt;alert(1)&lt;/script&gt;'));
     assert.ok(mail.html.includes('&lt;img src=x onerror=&quot;alert(2)&quot;&gt; &amp; &lt;b&gt;bold&lt;/b&gt;'));

@@ -29,7 +29,10 @@ describe('classifyMailError', () => {
 
 describe('message ids', () => {
   it('builds thread and row ids', () => {
-    assert.equal(threadMessageId({ id: 123, createdAt: new Date(1_767_225_600_000) }, 'agency.example'), '<ticket-123.mjuohs00@agency.example>');
+    assert.equal(
+      threadMessageId({ id: 123, createdAt: new Date(1_767_225_600_000) }, 'agency.example'),
+      '<ticket-123.mjuohs00@agency.example>',
+    );
     assert.equal(mailMessageId(456, 'agency.example', { ticketId: 123 }), '<outbox-456.ticket-123@agency.example>');
     assert.equal(mailMessageId(456, 'agency.example'), '<outbox-456@agency.example>');
     assert.equal(mailMessageId(456, 'h', { ticketId: 1, token: 'k3j9' }), '<outbox-456.ticket-1.k3j9@h>');
@@ -72,7 +75,10 @@ describe('template data', () => {
 
   it('refuses stored data of an unknown template or without a required field', () => {
     assert.throws(() => checkTemplateData('nope', {}), /unknown mail template "nope"/);
-    assert.throws(() => checkTemplateData('holiday-data-expiring', { lastDate: '2027-12-31', daysLeft: null }), /lacks daysLeft, packageName/);
+    assert.throws(
+      () => checkTemplateData('holiday-data-expiring', { lastDate: '2027-12-31', daysLeft: null }),
+      /lacks daysLeft, packageName/,
+    );
     const ok = checkTemplateData('holiday-data-expiring', { lastDate: '2027-12-31', daysLeft: 3, packageName: 'p' });
     assert.equal(ok.template, 'holiday-data-expiring');
   });

@@ -8,10 +8,23 @@ import { KR_PUBLIC_OFFICE, presetCalendarSpec } from '../../core/time/presets';
 
 const H = 3600;
 const policy = (over: Partial<SlaPolicy> = {}): SlaPolicy => ({
-  id: 1, name: 'p', match: { category: null, priority: null }, resolutionTarget: 48 * H, firstResponseTarget: null,
-  clock: 'calendar', calendarId: null, pauseOnPending: true, warnings: [12 * H, 2 * H],
-  escalations: [{ after: 0, notify: ['role:supervisor'] }, { after: 24 * H, notify: ['role:admin'] }], isDefault: true,
-  createdAt: new Date(0), updatedAt: new Date(0), ...over,
+  id: 1,
+  name: 'p',
+  match: { category: null, priority: null },
+  resolutionTarget: 48 * H,
+  firstResponseTarget: null,
+  clock: 'calendar',
+  calendarId: null,
+  pauseOnPending: true,
+  warnings: [12 * H, 2 * H],
+  escalations: [
+    { after: 0, notify: ['role:supervisor'] },
+    { after: 24 * H, notify: ['role:admin'] },
+  ],
+  isDefault: true,
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
+  ...over,
 });
 const at = (s: string) => new Date(s);
 
@@ -35,7 +48,10 @@ describe('the SLA clock', () => {
     assert.equal(resumed.clock.pausedSeconds, 3 * H);
     assert.equal(resumed.clock.dueAt.toISOString(), at('2026-02-15T13:00:00+09:00').toISOString());
     assert.equal(resumed.clock.version, 3);
-    assert.deepEqual(resumed.events.map((e) => e.type), ['sla.resumed']);
+    assert.deepEqual(
+      resumed.events.map((e) => e.type),
+      ['sla.resumed'],
+    );
   });
 
   it('does not pause when the policy says not to', () => {
@@ -96,7 +112,10 @@ describe('milestones', () => {
     const p = policy();
     const c = startClock(p, wallClock, at('2026-02-13T10:00:00+09:00'));
     const ms = milestonesOf(c, p, wallClock);
-    assert.deepEqual(ms.map((m) => m.key), ['warning-43200', 'warning-7200', 'breach', 'escalation-1', 'escalation-2']);
+    assert.deepEqual(
+      ms.map((m) => m.key),
+      ['warning-43200', 'warning-7200', 'breach', 'escalation-1', 'escalation-2'],
+    );
     assert.ok(ms.every((m) => !m.key.includes(':')));
     assert.equal(ms[0]!.at.toISOString(), at('2026-02-14T22:00:00+09:00').toISOString());
     assert.equal(ms[4]!.at.toISOString(), at('2026-02-16T10:00:00+09:00').toISOString());
@@ -108,12 +127,20 @@ describe('milestones', () => {
     assert.deepEqual(milestonesOf({ ...c, state: 'paused', pausedAt: c.startedAt }, p, wallClock), []);
     assert.deepEqual(milestonesOf({ ...c, state: 'met', stoppedAt: c.startedAt }, p, wallClock), []);
     const b = milestonesOf({ ...c, state: 'breached', breachedAt: c.dueAt, escalationLevel: 1 }, p, wallClock);
-    assert.deepEqual(b.map((m) => m.key), ['escalation-2']);
+    assert.deepEqual(
+      b.map((m) => m.key),
+      ['escalation-2'],
+    );
   });
 
   it('drops a warning longer than the target', () => {
     const p = policy({ resolutionTarget: H, warnings: [2 * H, 30 * 60] });
-    assert.deepEqual(milestonesOf(startClock(p, wallClock, new Date(0)), p, wallClock).map((m) => m.key).slice(0, 2), ['warning-1800', 'breach']);
+    assert.deepEqual(
+      milestonesOf(startClock(p, wallClock, new Date(0)), p, wallClock)
+        .map((m) => m.key)
+        .slice(0, 2),
+      ['warning-1800', 'breach'],
+    );
   });
 });
 

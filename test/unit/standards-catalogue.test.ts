@@ -3,17 +3,35 @@ import { KR_REGIONS, STANDARDS, STANDARD_IDS, getStandard, isStandardId } from '
 
 // The ids of the table in seed/README.md, copied here so a drift in either shows up.
 const SEED_IDS = [
-  'startup-funding', 'startup-education-hours', 'homeroom-mentoring', 'expert-mentoring',
-  'center-consultations', 'center-networking', 'certification-info', 'sales-channels',
-  'estore-products', 'purchase-inquiry-48h', 'consulting-satisfaction', 'support-program-notices',
-  'cooperation-models', 'education-courses', 'disclosure-match-rate', 'disclosure-education',
-  'disclosure-manual', 'regional-networks', 'system-availability', 'maintenance-notice',
+  'startup-funding',
+  'startup-education-hours',
+  'homeroom-mentoring',
+  'expert-mentoring',
+  'center-consultations',
+  'center-networking',
+  'certification-info',
+  'sales-channels',
+  'estore-products',
+  'purchase-inquiry-48h',
+  'consulting-satisfaction',
+  'support-program-notices',
+  'cooperation-models',
+  'education-courses',
+  'disclosure-match-rate',
+  'disclosure-education',
+  'disclosure-manual',
+  'regional-networks',
+  'system-availability',
+  'maintenance-notice',
 ];
 
 describe('standards catalogue', () => {
   it('has exactly the 20 ids of the seed table, each once, in charter order', () => {
     assert.equal(STANDARDS.length, 20);
-    assert.deepEqual(STANDARDS.map((s) => s.id), SEED_IDS);
+    assert.deepEqual(
+      STANDARDS.map((s) => s.id),
+      SEED_IDS,
+    );
     assert.deepEqual([...STANDARD_IDS], SEED_IDS);
     assert.equal(new Set(STANDARDS.map((s) => s.id)).size, 20);
   });

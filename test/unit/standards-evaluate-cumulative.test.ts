@@ -119,7 +119,15 @@ describe('evaluate: education-courses (≥ 5 courses, a survey each)', () => {
     assert.equal(e.subjects.length, 5);
   });
   it('on_track mid-year with 3 courses whose surveys are still due', () => {
-    assert.equal(evaluate(s, ['a', 'b', 'c'].flatMap((c) => run(c, false)), Y2026, MID).status, 'on_track');
+    assert.equal(
+      evaluate(
+        s,
+        ['a', 'b', 'c'].flatMap((c) => run(c, false)),
+        Y2026,
+        MID,
+      ).status,
+      'on_track',
+    );
   });
   it('at_risk in October when one course still has no survey', () => {
     const e = evaluate(s, five('impact'), Y2026, OCT);
@@ -129,13 +137,22 @@ describe('evaluate: education-courses (≥ 5 courses, a survey each)', () => {
   });
   it('missed after the year with an unsurveyed course, or with only 4 courses', () => {
     assert.equal(evaluate(s, five('impact'), Y2026, AFTER).status, 'missed');
-    assert.equal(evaluate(s, ['a', 'b', 'c', 'd'].flatMap((c) => run(c, true)), Y2026, AFTER).status, 'missed');
+    assert.equal(
+      evaluate(
+        s,
+        ['a', 'b', 'c', 'd'].flatMap((c) => run(c, true)),
+        Y2026,
+        AFTER,
+      ).status,
+      'missed',
+    );
   });
 });
 
 describe('evaluate: per-item (certification-info, ≥ 3 notices per applicant over its stages)', () => {
   const s = std('certification-info');
-  const n = (who: string, ref: string, day: number) => at(`2026-04-${String(day).padStart(2, '0')}T10:00:00+09:00`, { subject: `applicant:${who}`, ref });
+  const n = (who: string, ref: string, day: number) =>
+    at(`2026-04-${String(day).padStart(2, '0')}T10:00:00+09:00`, { subject: `applicant:${who}`, ref });
   it('met with 3 notices', () => {
     assert.equal(evaluate(s, [n('a', 'application', 1), n('a', 'inspection', 9), n('a', 'complete', 20)], Y2026, MID).status, 'met');
   });
@@ -166,8 +183,12 @@ describe('evaluate: per-item (certification-info, ≥ 3 notices per applicant ov
 
 describe('evaluate: monthly rule (homeroom-mentoring, ≥ 1 per team per month)', () => {
   const s = std('homeroom-mentoring');
-  const session = (team: string, month: number) => at(`2026-${String(month).padStart(2, '0')}-15T10:00:00+09:00`, { subject: `team:${team}` });
-  const allYear = (team: string, skip: number[] = []) => Array.from({ length: 12 }, (_, i) => i + 1).filter((m) => !skip.includes(m)).map((m) => session(team, m));
+  const session = (team: string, month: number) =>
+    at(`2026-${String(month).padStart(2, '0')}-15T10:00:00+09:00`, { subject: `team:${team}` });
+  const allYear = (team: string, skip: number[] = []) =>
+    Array.from({ length: 12 }, (_, i) => i + 1)
+      .filter((m) => !skip.includes(m))
+      .map((m) => session(team, m));
 
   it('a year with one empty month is missed for that month only', () => {
     const records = [...allYear('a', [6]), ...allYear('b')];
@@ -178,7 +199,10 @@ describe('evaluate: monthly rule (homeroom-mentoring, ≥ 1 per team per month)'
     assert.deepEqual(bad, [{ subject: 'team:a', period: '2026-06', actual: 0, target: 1, status: 'missed' }]);
     const months = evaluateMonths(s, records, 2026, AFTER);
     assert.equal(months.length, 12);
-    assert.deepEqual(months.map((m) => m.status), ['met', 'met', 'met', 'met', 'met', 'missed', 'met', 'met', 'met', 'met', 'met', 'met']);
+    assert.deepEqual(
+      months.map((m) => m.status),
+      ['met', 'met', 'met', 'met', 'met', 'missed', 'met', 'met', 'met', 'met', 'met', 'met'],
+    );
   });
 
   it('counts a session at 2026-01-31T23:30+09:00 for January, not February', () => {
@@ -199,14 +223,28 @@ describe('evaluate: monthly rule (homeroom-mentoring, ≥ 1 per team per month)'
   });
 
   it('a team that joins in March is not missed for January and February', () => {
-    const e = evaluate(s, [session('a', 1), session('a', 2), session('a', 3), session('new', 3)], Y2026, new Date('2026-03-20T09:00:00+09:00'));
-    assert.deepEqual(e.subjects.filter((x) => x.subject === 'team:new').map((x) => x.period), ['2026-03']);
+    const e = evaluate(
+      s,
+      [session('a', 1), session('a', 2), session('a', 3), session('new', 3)],
+      Y2026,
+      new Date('2026-03-20T09:00:00+09:00'),
+    );
+    assert.deepEqual(
+      e.subjects.filter((x) => x.subject === 'team:new').map((x) => x.period),
+      ['2026-03'],
+    );
     assert.equal(e.status, 'met');
   });
 
   it('leaves out months that have not started and, with no teams, judges each month as a whole', () => {
     const e = evaluate(s, [], Y2026, new Date('2026-02-10T09:00:00+09:00'));
-    assert.deepEqual(e.subjects.map((x) => [x.subject, x.period, x.status]), [['*', '2026-01', 'missed'], ['*', '2026-02', 'on_track']]);
+    assert.deepEqual(
+      e.subjects.map((x) => [x.subject, x.period, x.status]),
+      [
+        ['*', '2026-01', 'missed'],
+        ['*', '2026-02', 'on_track'],
+      ],
+    );
     assert.equal(e.status, 'missed');
   });
 });

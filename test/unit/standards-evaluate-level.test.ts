@@ -38,7 +38,8 @@ describe('evaluate: band (startup-funding, about KRW 30 million per team, ±20 %
     assert.equal(e.actual, 29_000_000);
     assert.equal(e.status, 'met');
   });
-  it('on_track below the band while grants are still being paid', () => assert.equal(evaluate(s, [grant('a', 10_000_000)], Y2026, MID).status, 'on_track'));
+  it('on_track below the band while grants are still being paid', () =>
+    assert.equal(evaluate(s, [grant('a', 10_000_000)], Y2026, MID).status, 'on_track'));
   it('at_risk above the band', () => assert.equal(evaluate(s, [grant('a', 45_000_000)], Y2026, MID).status, 'at_risk'));
   it('missed outside the band after the year', () => assert.equal(evaluate(s, [grant('a', 20_000_000)], Y2026, AFTER).status, 'missed'));
   it('never alerts: it is informational', () => {
@@ -65,7 +66,10 @@ describe('evaluate: gauge (estore-products, latest reading ≥ 10,000)', () => {
   });
   it('on_track before any reading', () => assert.equal(evaluate(s, [], Y2026, MID).status, 'on_track'));
   it('at_risk when the latest reading dropped below', () => {
-    assert.equal(evaluate(s, [reading('2026-02-01T00:00:00+09:00', 10_450), reading('2026-05-01T00:00:00+09:00', 9800)], Y2026, MID).status, 'at_risk');
+    assert.equal(
+      evaluate(s, [reading('2026-02-01T00:00:00+09:00', 10_450), reading('2026-05-01T00:00:00+09:00', 9800)], Y2026, MID).status,
+      'at_risk',
+    );
   });
   it('missed for a past year whose last reading was below, whatever came later', () => {
     const rs = [reading('2025-11-01T00:00:00+09:00', 9500), reading('2026-01-10T00:00:00+09:00', 11_000)];
@@ -86,7 +90,8 @@ describe('evaluate: standing distinct (regional-networks, 15 regions + national)
   });
   it('on_track with no network recorded yet', () => assert.equal(evaluate(s, [], Y2026, MID).status, 'on_track'));
   it('at_risk with 15 regions but no national network', () => assert.equal(evaluate(s, nets(fifteen), Y2026, MID).status, 'at_risk'));
-  it('missed when a past year ended with 10 regions', () => assert.equal(evaluate(s, nets([...fifteen.slice(0, 10), 'national']), Y2026, AFTER).status, 'missed'));
+  it('missed when a past year ended with 10 regions', () =>
+    assert.equal(evaluate(s, nets([...fifteen.slice(0, 10), 'national']), Y2026, AFTER).status, 'missed'));
 });
 
 describe('evaluate: availability (system-availability, every day up)', () => {
@@ -130,7 +135,10 @@ describe('evaluate: lead time (maintenance-notice, ≥ 3 days ahead)', () => {
     assert.equal(e.actual, 3);
   });
   it('met after a year of good notices; a maintenance belongs to the period it happens in', () => {
-    const rs = [notice('2025-12-29T10:00:00+09:00', '2026-01-02T02:00:00+09:00'), notice('2026-05-01T10:00:00+09:00', '2026-05-08T02:00:00+09:00')];
+    const rs = [
+      notice('2025-12-29T10:00:00+09:00', '2026-01-02T02:00:00+09:00'),
+      notice('2026-05-01T10:00:00+09:00', '2026-05-08T02:00:00+09:00'),
+    ];
     assert.equal(evaluate(s, rs, Y2026, AFTER).status, 'met');
     assert.equal(evaluate(s, rs, periodFor('2025'), AFTER).actual, null);
   });
@@ -147,7 +155,8 @@ describe('evaluate: helpdesk (purchase-inquiry-48h, from ticket counts)', () => 
     assert.equal(e.status, 'met');
     assert.equal(e.actual, 100);
   });
-  it('on_track while all are in time', () => assert.equal(evaluate(s, [], Y2026, MID, { helpdesk: { resolved: 4, met: 4 } }).status, 'on_track'));
+  it('on_track while all are in time', () =>
+    assert.equal(evaluate(s, [], Y2026, MID, { helpdesk: { resolved: 4, met: 4 } }).status, 'on_track'));
   it('at_risk while an open inquiry is near its deadline', () => {
     assert.equal(evaluate(s, [], Y2026, MID, { helpdesk: { resolved: 4, met: 4, open_near_due: 1 } }).status, 'at_risk');
   });
@@ -180,7 +189,9 @@ describe('status changes and alerts', () => {
   });
   it('alertsBetween names the subjects that turned', () => {
     const s = std('center-consultations');
-    const rs = Array.from({ length: 30 }, (_, i) => at(`2026-01-${String(i + 1).padStart(2, '0')}T10:00:00+09:00`, { subject: i < 25 ? 'center:a' : 'center:b' }));
+    const rs = Array.from({ length: 30 }, (_, i) =>
+      at(`2026-01-${String(i + 1).padStart(2, '0')}T10:00:00+09:00`, { subject: i < 25 ? 'center:a' : 'center:b' }),
+    );
     const before: Evaluation = evaluate(s, rs, Y2026, new Date('2026-02-01T00:00:00+09:00'));
     const later = evaluate(s, rs, Y2026, MID);
     assert.deepEqual(alertsBetween(before, later), [

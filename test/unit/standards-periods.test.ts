@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  PeriodSpecError, currentPeriod, datesOf, elapsedFraction, localDate, monthsOf, periodContaining, periodFor, tryPeriodFor,
+  PeriodSpecError,
+  currentPeriod,
+  datesOf,
+  elapsedFraction,
+  localDate,
+  monthsOf,
+  periodContaining,
+  periodFor,
+  tryPeriodFor,
 } from '../../core/standards/periods';
 
 const contains = (p: { from: Date; to: Date }, t: Date) => t >= p.from && t < p.to;
@@ -44,9 +52,16 @@ describe('standards periods (Asia/Seoul)', () => {
 
   it('rejects bad specs with a message that says what to write', () => {
     for (const bad of ['2026-13', '2026-00', '26', '2026-3', 'abc', '1999', '2026/03', '']) {
-      assert.throws(() => periodFor(bad), (e: unknown) => e instanceof PeriodSpecError && e.path === 'period' && /20\d\d/.test(e.message), bad);
+      assert.throws(
+        () => periodFor(bad),
+        (e: unknown) => e instanceof PeriodSpecError && e.path === 'period' && /20\d\d/.test(e.message),
+        bad,
+      );
     }
-    assert.throws(() => periodFor('2026', 'Mars/Olympus'), (e: unknown) => e instanceof PeriodSpecError && e.path === 'tz');
+    assert.throws(
+      () => periodFor('2026', 'Mars/Olympus'),
+      (e: unknown) => e instanceof PeriodSpecError && e.path === 'tz',
+    );
     const r = tryPeriodFor('2026-13');
     assert.equal(r.ok, false);
     if (!r.ok) assert.match(r.message, /01 to 12/);
@@ -72,11 +87,13 @@ describe('standards periods (Asia/Seoul)', () => {
   });
 
   it('the month containing any instant contains it (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: Date.UTC(2000, 0, 2), max: Date.UTC(2099, 11, 30) }), (ms) => {
-      const t = new Date(ms);
-      const m = periodContaining('month', t);
-      const y = periodContaining('year', t);
-      return contains(m, t) && contains(y, t) && periodFor(m.label).from.getTime() === m.from.getTime();
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 2), max: Date.UTC(2099, 11, 30) }), (ms) => {
+        const t = new Date(ms);
+        const m = periodContaining('month', t);
+        const y = periodContaining('year', t);
+        return contains(m, t) && contains(y, t) && periodFor(m.label).from.getTime() === m.from.getTime();
+      }),
+    );
   });
 });

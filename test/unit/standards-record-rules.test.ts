@@ -6,7 +6,10 @@ const NOW = new Date('2026-03-10T12:00:00+09:00');
 const AT = '2026-03-02T10:00:00+09:00';
 const std = (id: StandardId) => getStandard(id)!;
 const problems = (id: StandardId, input: unknown) => validateRecord(std(id), input, NOW);
-const paths = (id: StandardId, input: unknown) => problems(id, input).map((p) => p.path).sort();
+const paths = (id: StandardId, input: unknown) =>
+  problems(id, input)
+    .map((p) => p.path)
+    .sort();
 
 describe('standards record rules', () => {
   it('accepts a well-formed record of every kind', () => {
@@ -41,7 +44,10 @@ describe('standards record rules', () => {
   it('rejects a maintenance notice without event_at, or with event_at before the notice', () => {
     assert.deepEqual(paths('maintenance-notice', { occurred_at: AT }), ['event_at']);
     const ps = problems('maintenance-notice', { occurred_at: AT, event_at: '2026-03-01T10:00:00+09:00' });
-    assert.deepEqual(ps.map((p) => p.path), ['event_at']);
+    assert.deepEqual(
+      ps.map((p) => p.path),
+      ['event_at'],
+    );
     assert.match(ps[0]!.message, /before occurred_at/);
     // An unannounced maintenance is recorded with event_at = occurred_at (lead time 0).
     assert.deepEqual(problems('maintenance-notice', { occurred_at: AT, event_at: AT }), []);
@@ -60,7 +66,7 @@ describe('standards record rules', () => {
     assert.match(problems('disclosure-match-rate', { occurred_at: AT, value: 120 })[0]!.message, /between 1 and 100 percent/);
   });
 
-  it('refuses values outside each standard\'s plausible range, naming the range and its unit', () => {
+  it("refuses values outside each standard's plausible range, naming the range and its unit", () => {
     const refused: Array<[StandardId, Record<string, unknown>, RegExp]> = [
       // A fraction typed for 87 points / 87 %.
       ['consulting-satisfaction', { occurred_at: AT, value: 0.87 }, /^value must be between 1 and 100 points/],
@@ -74,7 +80,11 @@ describe('standards record rules', () => {
     ];
     for (const [id, input, message] of refused) {
       const ps = problems(id, input);
-      assert.deepEqual(ps.map((p) => p.path), ['value'], id);
+      assert.deepEqual(
+        ps.map((p) => p.path),
+        ['value'],
+        id,
+      );
       assert.match(ps[0]!.message, message, id);
     }
     const accepted: Array<[StandardId, Record<string, unknown>]> = [
@@ -91,16 +101,25 @@ describe('standards record rules', () => {
 
   it('rejects a value on count records, which count one occurrence each', () => {
     const ps = problems('cooperation-models', { occurred_at: AT, value: 3 });
-    assert.deepEqual(ps.map((p) => p.path), ['value']);
+    assert.deepEqual(
+      ps.map((p) => p.path),
+      ['value'],
+    );
     assert.match(ps[0]!.message, /one record per occurrence/);
   });
 
   it('requires a subject of the right prefix for per-subject standards', () => {
     const missing = problems('startup-education-hours', { occurred_at: AT, value: 4 });
-    assert.deepEqual(missing.map((p) => p.path), ['subject']);
+    assert.deepEqual(
+      missing.map((p) => p.path),
+      ['subject'],
+    );
     assert.match(missing[0]!.message, /"team:<id>"/);
     const wrong = problems('startup-education-hours', { subject: 'center:x', occurred_at: AT, value: 4 });
-    assert.deepEqual(wrong.map((p) => p.path), ['subject']);
+    assert.deepEqual(
+      wrong.map((p) => p.path),
+      ['subject'],
+    );
     assert.match(wrong[0]!.message, /names a center.*per team/);
     assert.deepEqual(paths('center-consultations', { subject: 'center:', occurred_at: AT }), ['subject']);
     assert.deepEqual(paths('disclosure-education', { subject: 'region:atlantis', occurred_at: AT }), ['subject']);
@@ -120,7 +139,10 @@ describe('standards record rules', () => {
     assert.deepEqual(paths('sales-channels', { occurred_at: AT, ref: '  ' }), ['ref']);
     // A day cannot be reported before it begins in Korean time.
     const early = problems('system-availability', { occurred_at: '2026-03-02T23:00:00+09:00', ref: '2026-03-03', value: 1 });
-    assert.deepEqual(early.map((p) => p.path), ['ref']);
+    assert.deepEqual(
+      early.map((p) => p.path),
+      ['ref'],
+    );
   });
 
   it('rejects timestamps without an offset, impossible dates and the future', () => {
@@ -129,7 +151,10 @@ describe('standards record rules', () => {
     assert.deepEqual(paths('disclosure-manual', { occurred_at: 1767225600000 }), ['occurred_at']);
     assert.deepEqual(paths('disclosure-manual', {}), ['occurred_at']);
     const future = problems('maintenance-notice', { occurred_at: '2026-03-20T10:00:00+09:00', event_at: '2026-03-25T10:00:00+09:00' });
-    assert.deepEqual(future.map((p) => p.path), ['occurred_at']);
+    assert.deepEqual(
+      future.map((p) => p.path),
+      ['occurred_at'],
+    );
     assert.match(future[0]!.message, /event_at/);
   });
 
@@ -142,8 +167,12 @@ describe('standards record rules', () => {
   });
 
   it('lists every problem at once', () => {
-    assert.deepEqual(paths('startup-education-hours', { subject: 'center:x', occurred_at: 'yesterday', value: -1, event_at: AT }),
-      ['event_at', 'occurred_at', 'subject', 'value']);
+    assert.deepEqual(paths('startup-education-hours', { subject: 'center:x', occurred_at: 'yesterday', value: -1, event_at: AT }), [
+      'event_at',
+      'occurred_at',
+      'subject',
+      'value',
+    ]);
     assert.equal(parseRecord(std('startup-education-hours'), { occurred_at: AT }, NOW).record, null);
   });
 });

@@ -10,4 +10,3 @@ export function mailHostFromAddress(from: string): string {
   const domain = at >= 0 ? domainToASCII(address.slice(at + 1).toLowerCase()) : '';
   return /^[a-z0-9.-]+$/.test(domain) ? domain : 'localhost';
 }
-

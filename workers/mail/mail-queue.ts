@@ -37,9 +37,13 @@ export function mailJobId(outboxId: number, attempts: number): string {
 /** Adds the first-attempt job of each new outbox row (re-adding an existing id is a no-op). */
 export async function enqueueMail(queues: Pick<Queues, 'mail'>, outboxIds: number[]): Promise<void> {
   if (!outboxIds.length) return;
-  await queues.mail.addBulk(outboxIds.map((outboxId) => ({
-    name: 'send', data: { outboxId }, opts: { ...MAIL_JOB_OPTS, jobId: mailJobId(outboxId, 0) },
-  })));
+  await queues.mail.addBulk(
+    outboxIds.map((outboxId) => ({
+      name: 'send',
+      data: { outboxId },
+      opts: { ...MAIL_JOB_OPTS, jobId: mailJobId(outboxId, 0) },
+    })),
+  );
 }
 
 /** Adds the job of a row's next attempt, `delayMs` from now. */
@@ -82,7 +86,9 @@ async function ensureJob(queues: Pick<Queues, 'mail'>, outboxId: number, attempt
  * request, so it gives up after REDIS_DEADLINE_MS; the rows are pending and the sweeper covers them.
  */
 export async function requeueMail(queues: Pick<Queues, 'mail'>, outboxIds: number[]): Promise<void> {
-  const all = async () => { for (const id of outboxIds) await ensureJob(queues, id, 0); };
+  const all = async () => {
+    for (const id of outboxIds) await ensureJob(queues, id, 0);
+  };
   await within(all(), REDIS_DEADLINE_MS, 'Redis (queue the retried mail)');
 }
 
@@ -102,6 +108,11 @@ export type { SweepOptions } from '../../core/mail/sweep';
  * The `maintenance.mail-sweep` job (core/mail's sweep on these queues): re-adds the job of every
  * pending row that should have been tried by now and that no live lease holds.
  */
-export function createMailSweeper(deps: { store: Pick<MailStore, 'now' | 'dueForSweep'>; queues: Pick<Queues, 'mail'>; logger: Logger; options?: SweepOptions }) {
+export function createMailSweeper(deps: {
+  store: Pick<MailStore, 'now' | 'dueForSweep'>;
+  queues: Pick<Queues, 'mail'>;
+  logger: Logger;
+  options?: SweepOptions;
+}) {
   return createMailSweep({ store: deps.store, queue: createMailQueue(deps.queues), logger: deps.logger, options: deps.options });
 }

@@ -28,10 +28,13 @@ export function createMailSender(deps: {
 }): SendRule {
   const { mailFrom, mailRetryMaxMs, timezone } = deps.config;
   return createSendRule({
-    store: deps.store, transport: deps.transport, render: renderTemplateMail, logger: deps.logger, tuning: deps.tuning,
+    store: deps.store,
+    transport: deps.transport,
+    render: renderTemplateMail,
+    logger: deps.logger,
+    tuning: deps.tuning,
     config: { mailHost: mailHostFromAddress(mailFrom), mailRetryMaxMs, timezone },
   });
 }
-
 
 export type MailSender = SendRule;

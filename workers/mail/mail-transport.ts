@@ -105,7 +105,9 @@ function inFlightTracker() {
   const pending = new Set<Promise<unknown>>();
   let closing = false;
   return {
-    get closing() { return closing; },
+    get closing() {
+      return closing;
+    },
     run<T>(work: () => Promise<T>): Promise<T> {
       if (closing) return Promise.reject(new MailTransportClosedError());
       const p = work();
@@ -172,8 +174,14 @@ function createSmtpTransport(opts: MailTransportOptions, smtpUrl: string): MailT
 
 /** A file name from the send time and the Message-ID: sortable, unique per row, safe on any OS. */
 function emlFileName(messageId: string, at: Date): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const id = messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9._@-]/g, '_').slice(0, 150);
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const id = messageId
+    .replace(/^<|>$/g, '')
+    .replace(/[^A-Za-z0-9._@-]/g, '_')
+    .slice(0, 150);
   return `${stamp}-${id}.eml`;
 }
 
