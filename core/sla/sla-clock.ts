@@ -123,7 +123,7 @@ export function recalculate(clock: SlaClock, policy: SlaPolicy, dc: DeadlineCloc
   return { ...clock, policyId: policy.id, ...next, version: clock.version + 1 };
 }
 
-/** Clock seconds left until the deadline (negative once overdue), as API.md's remaining_seconds. */
+/** Clock seconds left until the deadline (negative once overdue), the `sla.remaining_seconds` of the API (docs/api.md). */
 export function remainingSeconds(clock: SlaClock, dc: DeadlineClock, now: Date): number {
   const at = clock.stoppedAt ?? clock.pausedAt ?? now;
   return dc.between(at, clock.dueAt);

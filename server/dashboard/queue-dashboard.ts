@@ -9,7 +9,7 @@ import { SESSION_MAX_MS, type DashboardSessions } from '../../core/users/dashboa
 import { setRouteLabel } from '../metrics/metrics';
 
 /**
- * The BullMQ dashboard (Bull Board) at /admin/queues, for admins only (API.md "Operations").
+ * The BullMQ dashboard (Bull Board) at /admin/queues, for admins only (docs/api.md "Operations", docs/monitoring.md).
  *
  * Two ways in:
  * - `Authorization: Bearer <admin token>` (scripts, curl, a proxy that adds the header), checked

@@ -10,7 +10,7 @@ import { OFFICIAL_LAST_DATE } from '../../core/time/kr-holidays';
 import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
 
 /**
- * Prometheus metrics (API.md "Operations"). Each app gets its own Registry, never prom-client's
+ * Prometheus metrics (docs/monitoring.md; the endpoint in docs/api.md, "Operations"). Each app gets its own Registry, never prom-client's
  * global one, so several apps (tests, one process running API and workers) never clash.
  *
  * Gauges are read from the database and Redis on each scrape, so they are right whichever
@@ -224,7 +224,7 @@ const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b
 /**
  * Mounts the latency middleware and `GET /metrics`. A scrape is answered for
  * `Authorization: Bearer $METRICS_TOKEN` (when set) or an admin's token; anyone else gets 401,
- * as API.md's Operations section states (also a signed-in non-admin: the endpoint has no
+ * as docs/api.md's Operations section states (also a signed-in non-admin: the endpoint has no
  * "forbidden" tier, and a scraper only needs to know its credentials were not accepted).
  */
 export function mountMetrics(

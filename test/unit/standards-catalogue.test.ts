@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { KR_REGIONS, STANDARDS, STANDARD_IDS, getStandard, isStandardId } from '../../core/standards/catalogue';
 
-// The ids of the table in seed/README.md, copied here so a drift in either shows up.
+// The ids of the charter's table of service standards (the table in docs/standards.md), in charter
+// order, copied here so a drift in either shows up.
 const SEED_IDS = [
   'startup-funding',
   'startup-education-hours',
