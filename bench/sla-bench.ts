@@ -219,7 +219,7 @@ async function stormAndMemoryRun() {
     return {
       tickets: N_STORM,
       bytesPerTicket: Math.round((after - before) / N_STORM),
-      delayedJobs: jobs.delayed,
+      delayedJobs: jobs.delayed ?? 0, // getJobCounts('delayed') always has the key
       scheduleSeconds: sched.seconds,
       stormSeconds,
       recalculated: res.recalculatedTickets,

@@ -76,7 +76,7 @@ function parseLocalDate(s: unknown): number | null {
   const d = Number(s.slice(8, 10));
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || m < 1 || m > 12 || d < 1) return null;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!; // m is 1–12 here
   if (d > monthDays) return null;
   // Plain arithmetic (days-from-civil) rather than Date: specs are parsed on every clock build.
   const yy = m <= 2 ? y - 1 : y;
@@ -162,8 +162,8 @@ export function validateCalendarSpec(spec: CalendarSpec): string[] {
       });
       valid.sort((a, b) => a[0] - b[0]);
       for (let i = 1; i < valid.length; i++) {
-        const [ps, pe] = valid[i - 1];
-        const [cs, ce] = valid[i];
+        const [ps, pe] = valid[i - 1]!;
+        const [cs, ce] = valid[i]!;
         // Touching intervals (12:00–13:00 then 13:00–18:00) are fine; sharing time is not.
         if (cs < pe) problems.push(`hours.${day}: intervals ${fmt(ps)}–${fmt(pe)} and ${fmt(cs)}–${fmt(ce)} overlap`);
       }
@@ -276,7 +276,7 @@ export function businessClock(spec: CalendarSpec): DeadlineClock {
     const open: number[] = [];
     let total = 0;
     if (!holidays.has(n)) {
-      for (const [s, e] of template[weekdayOf(n)]) {
+      for (const [s, e] of template[weekdayOf(n)]!) {
         const a = at(midnight + s * MINUTE_MS);
         const b = e === END_OF_DAY ? end : at(midnight + e * MINUTE_MS);
         if (b > a) {
@@ -320,7 +320,7 @@ export function businessClock(spec: CalendarSpec): DeadlineClock {
   function regularMs(a: number, b: number): number {
     const weeks = Math.floor((b - a) / 7);
     let sum = weeks * weekMs;
-    for (let n = a + weeks * 7; n < b; n++) sum += templateMs[weekdayOf(n)];
+    for (let n = a + weeks * 7; n < b; n++) sum += templateMs[weekdayOf(n)]!;
     return sum;
   }
 
@@ -330,17 +330,17 @@ export function businessClock(spec: CalendarSpec): DeadlineClock {
     let hi = holidayDays.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (holidayDays[mid] < from) lo = mid + 1;
+      if (holidayDays[mid]! < from) lo = mid + 1;
       else hi = mid;
     }
-    const holiday = lo < holidayDays.length && holidayDays[lo] < to ? holidayDays[lo] : to;
+    const holiday = lo < holidayDays.length && holidayDays[lo]! < to ? holidayDays[lo]! : to;
     return nextOffsetChangeDay(zone, from, holiday);
   }
 
   /** Working ms of the whole days [a, b): the regular sum, corrected on the few irregular days only. */
   function wholeDaysMs(a: number, b: number): number {
     let sum = regularMs(a, b);
-    for (let n = nextIrregularDay(a, b); n < b; n = nextIrregularDay(n + 1, b)) sum += day(n).total - templateMs[weekdayOf(n)];
+    for (let n = nextIrregularDay(a, b); n < b; n = nextIrregularDay(n + 1, b)) sum += day(n).total - templateMs[weekdayOf(n)]!;
     return sum;
   }
 
@@ -397,7 +397,7 @@ export function businessClock(spec: CalendarSpec): DeadlineClock {
       for (;;) {
         const open = day(n).open;
         for (let i = 0; i < open.length; i += 2) {
-          if (open[i + 1] > t0) return new Date(Math.max(open[i], t0));
+          if (open[i + 1]! > t0) return new Date(Math.max(open[i]!, t0));
         }
         if (open.length === 0 && ++closedRun > maxClosedDays) closedTooLong(t0);
         n++;
@@ -422,8 +422,8 @@ const weekdayOf = (n: number) => (((n + 4) % 7) + 7) % 7;
 function openMs(d: LocalDay, from: number, to: number): number {
   let sum = 0;
   for (let i = 0; i < d.open.length; i += 2) {
-    const a = Math.max(d.open[i], from);
-    const b = Math.min(d.open[i + 1], to);
+    const a = Math.max(d.open[i]!, from);
+    const b = Math.min(d.open[i + 1]!, to);
     if (b > a) sum += b - a;
   }
   return sum;
@@ -435,9 +435,9 @@ function openMs(d: LocalDay, from: number, to: number): number {
  */
 function instantAfter(d: LocalDay, from: number, rem: number): number {
   for (let i = 0; i < d.open.length; i += 2) {
-    const b = d.open[i + 1];
+    const b = d.open[i + 1]!;
     if (b <= from) continue;
-    const a = Math.max(d.open[i], from);
+    const a = Math.max(d.open[i]!, from);
     // `<=`, not `<`: reaching the total exactly at a closing is the deadline (boundary rule).
     if (rem <= b - a) return a + rem;
     rem -= b - a;

@@ -33,7 +33,7 @@ export function parseDuration(iso: string): number {
   const m = PATTERN.exec(iso);
   if (m === null) {
     // A dedicated message for Y/M, because "P1M" looks valid to people and they deserve to know why not.
-    const datePart = iso.startsWith('P') ? iso.slice(1).split('T')[0] : '';
+    const datePart = iso.startsWith('P') ? (iso.slice(1).split('T')[0] ?? '') : '';
     if (/\d[YM]/.test(datePart)) {
       throw new RangeError(
         `Invalid duration "${iso}": years and months have no fixed length and are not supported; use weeks, days or hours`,

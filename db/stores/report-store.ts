@@ -65,7 +65,7 @@ export function createReportStore(knex: Knex): ReportStore & MetricsSource {
         .select(knex.raw("sum(case when t.sla_state = 'met' then 1 else 0 end) as met"));
       inRange(extra, range);
       if (group) extra.groupByRaw(group);
-      const [rows, fixes]: Row[][] = [await q, await extra];
+      const [rows, fixes]: [Row[], Row[]] = [await q, await extra];
       const out = new Map<string | null, OutcomeCounts>();
       for (const r of rows) {
         if (n(r.tickets) === 0) continue;

@@ -48,7 +48,7 @@ describe(`failed-authentication limits and the write quota (${TEST_ENGINE})`, ()
     assert.deepEqual(codes, [...Array(LIMIT).fill(401), ...Array(5).fill(429)]);
     const refused = await me(http, 'revoked-token-of-a-broken-script');
     assert.equal(refused.status, 429);
-    assert.match(refused.headers['content-type'], /problem\+json/);
+    assert.match(refused.headers['content-type'] ?? '', /problem\+json/);
     const wait = Number(refused.headers['retry-after']);
     assert.ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
     for (const u of [s.admin, officer]) assert.equal((await me(http, u.token)).status, 200, u.email);
@@ -122,7 +122,7 @@ describe(`failed-authentication limits and the write quota (${TEST_ENGINE})`, ()
     assert.equal((await post(officer, '/api/v1/tickets', { subject: '한도 2', body: '내용' })).status, 201);
     const over = await post(officer, `/api/v1/tickets/${t.body.id}/messages`, { body: '넘침' });
     assert.equal(over.status, 429);
-    assert.match(over.headers['content-type'], /problem\+json/);
+    assert.match(over.headers['content-type'] ?? '', /problem\+json/);
     assert.ok(Number(over.headers['retry-after']) >= 1);
     assert.match(over.body.detail, /3 tickets and messages per minute/);
     assert.equal((await post(officer, '/api/v1/tickets', { subject: '한도 3', body: '내용' })).status, 429);

@@ -36,7 +36,7 @@ describe(`duration and received_at caps keep every request short (${TEST_ENGINE}
 
   const TRIES = 5;
   const LIMIT_MS = 50;
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
   /** One request as `who`, with the slowest /healthz answer a parallel client saw meanwhile. */
   async function probed(who: TestUser, method: string, path: string, body?: unknown) {

@@ -206,7 +206,7 @@ describe(`input integrity: control characters, cursors, duplicates (${TEST_ENGIN
         const req = s.http[c.method](c.path()).set('authorization', bearer(c.who()));
         const res = c.body === undefined ? await req : await req.send(c.body as object);
         assert.equal(res.status, 422, res.text);
-        assert.match(res.headers['content-type'], /application\/problem\+json/);
+        assert.match(res.headers['content-type'] ?? '', /application\/problem\+json/);
         assert.deepEqual(
           res.body.errors.map((e: { path: string }) => e.path),
           [c.field],

@@ -81,7 +81,7 @@ describe(`OpenAPI document and rendered reference (${TEST_ENGINE})`, () => {
   it('serves the rendered reference from this server, with no inline script allowed', async () => {
     const page = await s.http.get('/api/v1/docs');
     assert.equal(page.status, 200);
-    assert.match(page.headers['content-type'], /text\/html/);
+    assert.match(page.headers['content-type'] ?? '', /text\/html/);
     const csp = String(page.headers['content-security-policy']);
     const scriptSrc = /script-src ([^;]*)/.exec(csp)?.[1] ?? /default-src ([^;]*)/.exec(csp)![1]!;
     assert.doesNotMatch(scriptSrc, /unsafe-inline/);

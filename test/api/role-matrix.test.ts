@@ -126,7 +126,7 @@ describe(`role matrix: every route × every role (${TEST_ENGINE})`, () => {
   it('every refusal is problem+json', async () => {
     const res = await s.http.get('/api/v1/users').set('authorization', bearer(users.officer));
     assert.equal(res.status, 403);
-    assert.match(res.headers['content-type'], /application\/problem\+json/);
+    assert.match(res.headers['content-type'] ?? '', /application\/problem\+json/);
     assert.equal(res.body.status, 403);
     assert.ok(res.body.detail.includes('supervisor'));
   });

@@ -39,7 +39,7 @@ describe(`service standards: plausible ranges and voided records (${TEST_ENGINE}
   it('a satisfaction of 0.87 on the 100-point scale is 422 naming value and the range; nothing stored, nobody mailed', async () => {
     const res = await t.record(agent, 'consulting-satisfaction', { occurred_at: AT, value: 0.87 });
     assert.equal(res.status, 422, res.text);
-    assert.match(res.headers['content-type'], /application\/problem\+json/);
+    assert.match(res.headers['content-type'] ?? '', /application\/problem\+json/);
     assert.deepEqual(
       res.body.errors.map((e: { path: string }) => e.path),
       ['value'],

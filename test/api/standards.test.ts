@@ -346,7 +346,7 @@ describe(`service standards API (${TEST_ENGINE})`, () => {
     for (const [id, body, paths] of cases) {
       const res = await t.record(agent, id, body);
       assert.equal(res.status, 422, `${id} ${JSON.stringify(body)}: ${res.status} ${res.text}`);
-      assert.match(res.headers['content-type'], /application\/problem\+json/);
+      assert.match(res.headers['content-type'] ?? '', /application\/problem\+json/);
       assert.deepEqual(
         res.body.errors.map((e: { path: string }) => e.path).sort(),
         paths.sort(),

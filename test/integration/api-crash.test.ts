@@ -302,7 +302,7 @@ describe('the API process under kill -9 and concurrent writers', function () {
     );
     assert.equal(seqs[0], 1);
 
-    const [{ n }] = (await inst.query((k) => k('tickets').count({ n: '*' }))) as Array<{ n: number | string }>;
+    const [{ n }] = (await inst.query((k) => k('tickets').count({ n: '*' }))) as [{ n: number | string }];
     assert.equal(Number(n), N, 'rows = 201 answers');
     a.child.kill('SIGKILL');
     b.child.kill('SIGKILL');

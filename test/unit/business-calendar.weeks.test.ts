@@ -52,7 +52,7 @@ const hhmm = (quarter: number) => `${String(Math.floor(quarter / 4)).padStart(2,
 const dayHoursArb = fc.uniqueArray(fc.integer({ min: 0, max: 96 }), { maxLength: 6 }).map((qs) => {
   const sorted = [...qs].sort((a, b) => a - b);
   const out: [string, string][] = [];
-  for (let i = 0; i + 1 < sorted.length; i += 2) out.push([hhmm(sorted[i]), hhmm(sorted[i + 1])]);
+  for (let i = 0; i + 1 < sorted.length; i += 2) out.push([hhmm(sorted[i]!), hhmm(sorted[i + 1]!)]);
   return out;
 });
 
