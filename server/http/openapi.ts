@@ -27,6 +27,7 @@ function tagOf(path: string): string {
   const seg = m[1]!;
   if (seg === 'me') return 'users';
   if (seg === 'openapi.json' || seg === 'docs') return 'reference';
+  if (seg === 'sla-policies' || seg === 'calendars' || seg === 'deadline' || seg === 'escalations') return 'sla';
   return seg;
 }
 
