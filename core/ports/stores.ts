@@ -1,4 +1,4 @@
-import type { Channel, Locale, Message, Priority, Role, SlaClock, SlaPolicy, Ticket, TicketEvent, TicketStatus, User } from '../model';
+import type { Locale, Message, Role, SlaClock, SlaPolicy, Ticket, TicketEvent, TicketStatus, User } from '../model';
 import type { CalendarSpec } from '../time/business-calendar';
 
 /** The stores db/ implements (the standards' and the report's are in their own files). */
@@ -34,18 +34,11 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface NewTicket {
-  subject: string;
-  body: string;
-  category: string;
-  priority: Priority;
-  status: TicketStatus;
-  channel: Channel;
-  requesterId: number;
-  assigneeId: number | null;
-  receivedAt: Date;
-  sla: SlaClock;
-}
+/** A ticket as the use case creates it; the store gives it its id, number and timestamps. */
+export type NewTicket = Pick<
+  Ticket,
+  'subject' | 'body' | 'category' | 'priority' | 'status' | 'channel' | 'requesterId' | 'assigneeId' | 'receivedAt' | 'sla'
+>;
 
 export interface TicketFilter {
   statuses?: TicketStatus[];
