@@ -68,8 +68,6 @@ const UNASSIGNED_LABEL = '미배정';
 
 /** The Seoul local date 'YYYY-MM-DD' of an instant. */
 export const seoulDate = (d: Date): string => new Date(d.getTime() + SERVICE_UTC_OFFSET_MS).toISOString().slice(0, 10);
-/** The Seoul local day number (days since 1970-01-01) of an epoch-ms instant; the SQL uses the same formula. */
-export const seoulDayNumber = (ms: number): number => Math.floor((ms + SERVICE_UTC_OFFSET_MS) / DAY_MS);
 /** 'YYYY-MM' of a Seoul local day number. */
 export const monthOfSeoulDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 7);
 

@@ -12,7 +12,6 @@ import { createEventStore } from './event-store';
  */
 
 export type { MailStore, OutboxRecord, OutboxStatus } from '../../core/ports';
-export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sent', 'failed'];
 
 const toStatus = (v: unknown): OutboxStatus => (v === 'sent' || v === 'failed' ? v : 'pending');
 

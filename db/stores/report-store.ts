@@ -152,5 +152,3 @@ export function createReportStore(knex: Knex): ReportStore & MetricsSource {
     },
   };
 }
-
-export type ReportStoreImpl = ReturnType<typeof createReportStore>;

@@ -4,10 +4,8 @@
  * so a lost job costs a delay (the sweeper re-adds it), never a mail.
  */
 import type { Job, JobsOptions } from 'bullmq';
-import type { Logger as FullLogger } from '../../core/ports';
+import type { Logger as FullLogger, MailQueue } from '../../core/ports';
 import { within } from '../../core/within';
-import { createMailSweep, type SweepOptions } from '../../core/mail/sweep';
-import type { MailQueue, MailStore } from '../../core/ports';
 import { REDIS_DEADLINE_MS, type Queues } from '../queues';
 
 type Logger = Pick<FullLogger, 'warn' | 'info'>;
@@ -100,19 +98,4 @@ export function createMailQueue(queues: Pick<Queues, 'mail'>): MailQueue {
     requeue: (ids) => requeueMail(queues, ids),
     ensure: (id, attempts) => ensureJob(queues, id, attempts),
   };
-}
-
-export type { SweepOptions } from '../../core/mail/sweep';
-
-/**
- * The `maintenance.mail-sweep` job (core/mail's sweep on these queues): re-adds the job of every
- * pending row that should have been tried by now and that no live lease holds.
- */
-export function createMailSweeper(deps: {
-  store: Pick<MailStore, 'now' | 'dueForSweep'>;
-  queues: Pick<Queues, 'mail'>;
-  logger: Logger;
-  options?: SweepOptions;
-}) {
-  return createMailSweep({ store: deps.store, queue: createMailQueue(deps.queues), logger: deps.logger, options: deps.options });
 }
