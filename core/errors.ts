@@ -10,11 +10,14 @@ export class DomainError extends Error {
   readonly title: string = 'Internal Server Error';
   readonly errors?: FieldProblem[];
   readonly headers?: Record<string, string>;
-  constructor(message: string, extra?: { errors?: FieldProblem[]; headers?: Record<string, string> }) {
+  /** Extra members of the problem-details body (snake_case), such as the id a conflict names. */
+  readonly members?: Record<string, unknown>;
+  constructor(message: string, extra?: { errors?: FieldProblem[]; headers?: Record<string, string>; members?: Record<string, unknown> }) {
     super(message);
     this.name = new.target.name;
     this.errors = extra?.errors;
     this.headers = extra?.headers;
+    this.members = extra?.members;
   }
 }
 

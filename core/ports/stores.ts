@@ -72,6 +72,12 @@ export interface TicketStore {
   addMessage(m: Omit<Message, 'id'>): Promise<Message>;
   /** Oldest first. */
   messages(ticketId: number, includeInternal: boolean, page: PageQuery): Promise<Page<Message>>;
+  /**
+   * The id of the ticket's latest message (public ones only unless `includeInternal`), null when
+   * it has none. Locks the ticket row until the transaction ends, so a message added by another
+   * transaction after this call is seen by it or waits for it.
+   */
+  latestMessageId(ticketId: number, includeInternal: boolean): Promise<number | null>;
   addRating(r: { ticketId: number; userId: number; score: number; comment: string | null; at: Date }): Promise<{ id: number }>;
   hasRating(ticketId: number): Promise<boolean>;
 }

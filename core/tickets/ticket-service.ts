@@ -21,6 +21,7 @@ import { canMove, isOpenStatus } from './status-machine';
 import { milestoneKey, milestonesOf } from '../sla/milestones';
 import { notify } from '../notify/notify';
 import { searchTerms } from './search-text';
+import type { DeadlineClock } from '../time/business-calendar';
 
 export interface CreateTicketInput {
   subject: string;
@@ -47,6 +48,19 @@ export interface MessageInput {
   body: string;
   internal?: boolean;
   status?: 'pending' | 'resolved';
+  /**
+   * The latest message the writer had seen (null: none). When the ticket has a newer message the
+   * writer may see, nothing is written and a StaleReplyError tells them which.
+   */
+  expected_last_message_id?: number | null;
+}
+/** A reply written against an outdated conversation: a newer message (one the writer may see) exists. */
+export class StaleReplyError extends ConflictError {
+  constructor(readonly latestMessageId: number) {
+    super(`a newer message arrived since you loaded the page (latest message ${latestMessageId}); reload and reply again`, {
+      members: { latest_message_id: latestMessageId },
+    });
+  }
 }
 /** A ticket's numeric id or its number (`PQ-2026-000123`). */
 export type TicketRef = number | string;
@@ -59,6 +73,10 @@ export interface TicketDetail {
   assignee: User | null;
   policy: SlaPolicy;
   remainingSeconds: number;
+  /** Whether the deadline clock counts right now: live (running, or breached and still open) and, on a business calendar, in working time. */
+  clockRunning: boolean;
+  /** When `clockRunning` next changes by the calendar alone; null on the wall clock or a clock that is not live. */
+  clockChangesAt: Date | null;
 }
 /** A message with its author (null when the author is gone). */
 export interface MessageDetail {
@@ -98,7 +116,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       s.sla.policy(t.sla.policyId),
     ]);
     const dc = await sla.clocks.forPolicy(policy!, s.sla);
-    return { ticket: t, requester: requester!, assignee, policy: policy!, remainingSeconds: remainingSeconds(t.sla, dc, now) };
+    return { ticket: t, requester: requester!, assignee, policy: policy!, ...liveFigures(t.sla, dc, now) };
   }
 
   /** Loads a ticket the actor may see, by id or number; an officer gets the same 404 for anyone else's. */
@@ -169,7 +187,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
         priority,
         category,
       });
-      const body = render({ ticket, requester, assignee: null, policy, remainingSeconds: remainingSeconds(ticket.sla, dc, now) });
+      const body = render({ ticket, requester, assignee: null, policy, ...liveFigures(ticket.sla, dc, now) });
       // Stored in the same transaction, so a retry after any crash finds either both or neither.
       if (idem) await s.idempotency.save(actor.id, idem.key, idem.hash, 201, JSON.stringify(body), now);
       return { ticket, body, policy };
@@ -304,6 +322,13 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     const result = await db.transaction(async (s) => {
       const t = await visible(s, actor, ref);
       if (t.status === 'closed') throw new ConflictError(`ticket ${t.number} is closed; open a new inquiry instead`);
+      if (input.expected_last_message_id !== undefined) {
+        // Compared with the latest message this writer may see (an officer is never told about an
+        // internal note); the store locks the ticket row, so of two replies made against the same
+        // conversation at once the second sees the first and is refused.
+        const latest = await s.tickets.latestMessageId(t.id, isStaff);
+        if (latest !== null && latest > (input.expected_last_message_id ?? 0)) throw new StaleReplyError(latest);
+      }
       const internal = Boolean(input.internal);
       const m = await s.tickets.addMessage({ ticketId: t.id, authorId: actor.id, body: input.body, internal, createdAt: now });
       await s.events.add({
@@ -460,6 +485,20 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
  * one query each (two for calendars and their holidays): a page costs the same few queries
  * whatever its size. A lookup outside what was loaded falls through to the store.
  */
+/** The live figures of a clock at `now`: remaining time, whether it counts, and when the calendar next changes that. */
+function liveFigures(
+  c: Ticket['sla'],
+  dc: DeadlineClock,
+  now: Date,
+): Pick<TicketDetail, 'remainingSeconds' | 'clockRunning' | 'clockChangesAt'> {
+  const live = c.stoppedAt === null && c.pausedAt === null && (c.state === 'running' || c.state === 'breached');
+  return {
+    remainingSeconds: remainingSeconds(c, dc, now),
+    clockRunning: live && dc.nextWorkingInstant(now).getTime() === now.getTime(),
+    clockChangesAt: live ? dc.nextChange(now) : null,
+  };
+}
+
 async function pageLookups(s: Stores, tickets: Ticket[]): Promise<Stores> {
   const people = tickets.flatMap((t) => (t.assigneeId ? [t.requesterId, t.assigneeId] : [t.requesterId]));
   const [users, policies] = await Promise.all([s.users.byIds(people), s.sla.policiesByIds(tickets.map((t) => t.sla.policyId))]);

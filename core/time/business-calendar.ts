@@ -46,6 +46,12 @@ export interface DeadlineClock {
   between(from: Date, to: Date): number;
   /** `at` if the clock is running at that instant, else the instant it next starts running. */
   nextWorkingInstant(at: Date): Date;
+  /**
+   * The next instant after `at` at which the calendar alone opens or closes the clock (running at
+   * `at` → when it stops, else → when it starts); null on a clock that never stops (the wall
+   * clock, or a calendar open around the clock with no closed day within a year).
+   */
+  nextChange(at: Date): Date | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -205,6 +211,9 @@ const MAX_CACHED_DAYS = 50_000;
  * bug from scanning a zone's offsets for millennia.
  */
 const MAX_SPAN_WEEKS = 52_000;
+
+/** How far `nextChange` looks for the end of an open stretch before calling it endless (a 24/7 calendar). */
+const MAX_OPEN_RUN_DAYS = 366;
 
 /** A clock that counts only the working time of `spec`; throws a RangeError if the spec is invalid. */
 export function businessClock(spec: CalendarSpec): DeadlineClock {
@@ -403,6 +412,34 @@ export function businessClock(spec: CalendarSpec): DeadlineClock {
         n++;
       }
     },
+
+    nextChange(at: Date): Date | null {
+      const t0 = instant(at, 'at');
+      let n = dayNumberOf(t0);
+      // While running, the end of the open stretch; an interval that starts exactly there (a day
+      // open until 24:00 followed by one open from 00:00) continues it.
+      let runningUntil: number | null = null;
+      let closedRun = 0;
+      for (let scanned = 0; scanned <= MAX_OPEN_RUN_DAYS; scanned++, n++) {
+        const open = day(n).open;
+        for (let i = 0; i < open.length; i += 2) {
+          const a = open[i]!;
+          const b = open[i + 1]!;
+          if (b <= t0) continue;
+          if (runningUntil === null) {
+            if (a > t0) return new Date(a);
+            runningUntil = b;
+          } else if (a === runningUntil) {
+            runningUntil = b;
+          } else {
+            return new Date(runningUntil);
+          }
+        }
+        if (runningUntil !== null && day(n).end > runningUntil) return new Date(runningUntil);
+        if (runningUntil === null && open.length === 0 && ++closedRun > maxClosedDays) closedTooLong(t0);
+      }
+      return null;
+    },
   };
 
   /** Open milliseconds within [f, t], f <= t. */
@@ -458,6 +495,10 @@ export const wallClock: DeadlineClock = Object.freeze({
   },
   nextWorkingInstant(at: Date): Date {
     return new Date(instant(at, 'at'));
+  },
+  nextChange(at: Date): Date | null {
+    instant(at, 'at');
+    return null;
   },
 });
 

@@ -224,6 +224,15 @@ export function createTicketStore(knex: Knex): TicketStore {
       const items = rows.slice(0, page.limit);
       return { items, nextCursor: rows.length > page.limit ? encodeCursor([items[items.length - 1]!.id]) : null };
     },
+    async latestMessageId(ticketId, includeInternal) {
+      // PostgreSQL: the row lock serializes replies to one ticket. SQLite transactions are
+      // already exclusive (BEGIN IMMEDIATE), and knex would only warn about FOR UPDATE there.
+      if (knex.client.dialect === 'postgresql') await knex('tickets').where({ id: ticketId }).forUpdate().select('id');
+      const q = knex('messages').where({ ticket_id: ticketId }).max({ id: 'id' });
+      if (!includeInternal) q.where('internal', false);
+      const row = (await q)[0] as Row | undefined;
+      return row?.id === null || row?.id === undefined ? null : Number(row.id);
+    },
     async addRating(r) {
       const ins = await knex('ratings')
         .insert({

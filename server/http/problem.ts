@@ -10,6 +10,7 @@ export function sendProblem(
   detail: string,
   errors?: FieldProblem[],
   headers?: Record<string, string>,
+  members?: Record<string, unknown>,
 ) {
   if (headers) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   res
@@ -21,6 +22,7 @@ export function sendProblem(
         title,
         status,
         detail,
+        ...members,
         ...(errors ? { errors } : {}),
         instance: res.req.originalUrl,
         request_id: res.getHeader('x-request-id'),
@@ -42,7 +44,7 @@ interface HttpishError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return;
-    if (err instanceof DomainError) return sendProblem(res, err.status, err.title, err.message, err.errors, err.headers);
+    if (err instanceof DomainError) return sendProblem(res, err.status, err.title, err.message, err.errors, err.headers, err.members);
     const e = err as HttpishError;
     if (e.type === 'entity.too.large') return sendProblem(res, 413, 'Payload Too Large', 'the request body is larger than the 1 MiB limit');
     if (e.type === 'entity.parse.failed') return sendProblem(res, 400, 'Bad Request', 'the request body is not valid JSON');

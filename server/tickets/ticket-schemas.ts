@@ -39,9 +39,20 @@ export const UpdateTicket = z.strictObject({
 });
 
 const MessageBody = z.string({ message: 'must be a string' }).min(1, 'must not be empty').max(20000, 'must be at most 20000 characters');
-export const OfficerMessage = z.strictObject({ body: MessageBody });
+/** The latest message the writer saw (null: none); a newer one makes the reply a 409. */
+const ExpectedLastMessageId = z
+  .number({ message: 'must be a message id (a whole number ≥ 0) or null' })
+  .int('must be a message id (a whole number ≥ 0) or null')
+  .min(0, 'must be a message id (a whole number ≥ 0) or null')
+  .nullable()
+  .optional()
+  .meta({
+    description: 'The id of the latest message the writer has seen (null: none). A newer message they may see → 409, nothing written.',
+  });
+export const OfficerMessage = z.strictObject({ body: MessageBody, expected_last_message_id: ExpectedLastMessageId });
 export const StaffMessage = z.strictObject({
   body: MessageBody,
+  expected_last_message_id: ExpectedLastMessageId,
   internal: z.boolean({ message: 'must be true or false' }).optional(),
   status: z.enum(['pending', 'resolved'], { message: 'must be pending or resolved' }).optional(),
 });

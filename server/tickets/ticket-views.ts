@@ -70,6 +70,14 @@ export const TicketSchema = z
       remaining_seconds: z.number().int(),
       paused_seconds: z.number(),
       escalation_level: z.number().int(),
+      clock_running: z.boolean().meta({
+        description:
+          'Whether the clock counts right now: running, or breached and still open, and (business clock) in working time. False when paused or stopped.',
+      }),
+      clock_changes_at: UtcTimestamp.nullable().meta({
+        description:
+          'When clock_running next changes by the calendar alone (the next opening or closing); null on the wall clock or when the clock is not live.',
+      }),
     }),
   })
   .meta({ id: 'Ticket' });
@@ -107,6 +115,8 @@ export function ticketView(d: TicketDetail): TicketView {
       remaining_seconds: Math.round(d.remainingSeconds),
       paused_seconds: s.pausedSeconds,
       escalation_level: s.escalationLevel,
+      clock_running: d.clockRunning,
+      clock_changes_at: iso(d.clockChangesAt),
     },
   };
 }
