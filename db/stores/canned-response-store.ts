@@ -46,7 +46,14 @@ function decodeTitleCursor(cursor: string | undefined): [string, number] | null 
       /* refused below */
     }
   }
-  if (!Array.isArray(parts) || parts.length !== 2 || typeof parts[0] !== 'string' || !Number.isSafeInteger(parts[1])) throw badCursor();
+  if (
+    !Array.isArray(parts) ||
+    parts.length !== 2 ||
+    typeof parts[0] !== 'string' ||
+    [...parts[0]].some((ch) => ch.charCodeAt(0) < 32) ||
+    !Number.isSafeInteger(parts[1])
+  )
+    throw badCursor();
   return [parts[0], parts[1] as number];
 }
 
