@@ -1,4 +1,5 @@
 import { createAccessLogService } from './access/access-log-service';
+import { createCannedService } from './canned/canned-service';
 import type { Clock } from './clock';
 import type { Database, Logger, TimerScheduler } from './ports';
 import { createSlaReportService } from './reports/sla-report';
@@ -26,6 +27,7 @@ export function createServices(deps: {
     slaAdmin: createSlaAdminService({ ...deps, sla }),
     standards: createStandardsService(deps),
     holidayData: createHolidayDataWatch(deps),
+    canned: createCannedService(deps),
     reports: createSlaReportService({ store: deps.db.reports, clock: deps.clock }),
   };
 }

@@ -3,6 +3,7 @@ import { ConflictError } from '../core/errors';
 import type { Database, Stores } from '../core/ports';
 import type { DbHandle } from './knex';
 import { createAccessLogStore } from './stores/access-log-store';
+import { createCannedResponseStore } from './stores/canned-response-store';
 import { createEventStore, createIdempotencyStore } from './stores/event-store';
 import { createNoticeStore } from './stores/notice-store';
 import { createOutboxStore } from './stores/outbox-store';
@@ -28,6 +29,7 @@ function storesOn(knex: Knex, queued: number[] | null): Stores {
     idempotency: createIdempotencyStore(knex),
     sla: createSlaStore(knex),
     notices: createNoticeStore(knex),
+    canned: createCannedResponseStore(knex),
     outbox: queued
       ? {
           enqueue: async (m, at) => {

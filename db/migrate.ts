@@ -10,6 +10,7 @@ import * as m008 from './migrations/008-standard-record-void';
 import * as m009 from './migrations/009-fixed-figures';
 import * as m010 from './migrations/010-duration-caps';
 import * as m012 from './migrations/012-daily-notices';
+import * as m013 from './migrations/013-canned-responses';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-fixed-figures': m009,
   '010-duration-caps': m010,
   '012-daily-notices': m012,
+  '013-canned-responses': m013,
 };
 
 const source: Knex.MigrationSource<string> = {

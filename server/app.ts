@@ -6,6 +6,7 @@ import { NotFoundError, UnauthorizedError } from '../core/errors';
 import type { User } from '../core/model';
 import type { Services } from '../core/services';
 import { accessLogRoutes, auditRefusals } from './access/access-log-routes';
+import { cannedRoutes } from './canned/canned-routes';
 import { healthRoutes, type Readiness } from './health/health-routes';
 import { z } from 'zod';
 import { DOCS_PATH, docsPage, mountDocsAssets } from './http/api-docs';
@@ -53,6 +54,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...ticketRoutes(s.tickets, deps.clock),
     ...slaRoutes(s.slaAdmin),
     ...standardsRoutes(s.standards),
+    ...cannedRoutes(s.canned),
     ...reportRoutes(s.reports),
     ...outboxRoutes(deps.outbox),
   ];

@@ -1,3 +1,4 @@
+import type { CannedResponseStore } from './canned';
 import type { ReportStore } from './reports';
 import type { StandardStore } from './standards';
 import type { OutboxStore } from './mail';
@@ -14,6 +15,7 @@ export interface Stores {
   sla: SlaStore;
   outbox: OutboxStore;
   notices: NoticeStore;
+  canned: CannedResponseStore;
 }
 
 export interface Database {

@@ -267,13 +267,29 @@ describe(`input integrity: control characters, cursors, duplicates (${TEST_ENGIN
       b64('[null,null]'),
       b64('["\\u0000"]'),
       b64('["a\u0000b", 1]'),
+      b64('["a\\u0000b", 1]'),
     ];
+
+    let cannedId = 0;
+    before(async () => {
+      // Two canned responses, one of them changed: lists of two items and an audit of two rows.
+      const add = (title: string) =>
+        s.http.post('/api/v1/canned-responses').set('authorization', bearer(s.admin)).send({ title, body: 'x', locale: 'ko' }).expect(201);
+      cannedId = (await add('first')).body.id;
+      await add('second');
+      await s.http.patch(`/api/v1/canned-responses/${cannedId}`).set('authorization', bearer(s.admin)).send({ body: 'y' }).expect(200);
+    });
 
     /** Every list of the route table (a query schema with a cursor), as a path that exists. */
     const lists = () =>
       routeTable()
         .filter((r) => r.method === 'get' && r.query && 'cursor' in ((r.query as z.ZodObject).shape ?? {}))
-        .map((r) => r.path.replace('/tickets/:id', `/tickets/${ticket.id}`).replace('/standards/:id', '/standards/cooperation-models'));
+        .map((r) =>
+          r.path
+            .replace('/tickets/:id', `/tickets/${ticket.id}`)
+            .replace('/standards/:id', '/standards/cooperation-models')
+            .replace('/canned-responses/:id', `/canned-responses/${cannedId}`),
+        );
 
     it('finds every list', () => {
       assert.ok(lists().length >= 8, lists().join(', '));
