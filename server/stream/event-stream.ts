@@ -1,0 +1,220 @@
+import type { Response } from 'express';
+import { z } from 'zod';
+import { TooManyRequestsError, ValidationError } from '../../core/errors';
+import type { User } from '../../core/model';
+import type { Logger } from '../../core/ports';
+import type { FeedDetail } from '../../core/tickets/ticket-service';
+import { route, type RouteDef } from '../http/routes';
+import { eventView } from '../tickets/ticket-views';
+
+/** Where the stream reads events: the ticket service's feed. */
+export interface EventFeed {
+  feed(afterId: number, limit: number, officer?: User): Promise<FeedDetail[]>;
+  lastEventId(): Promise<number>;
+}
+
+export interface StreamOptions {
+  feed: EventFeed;
+  logger: Logger;
+  /** A comment line this often keeps proxies from closing an idle stream (default 15 s). */
+  heartbeatMs?: number;
+  /** New rows are read this often even without a notice, so a lost notice (Redis down) loses nothing (default 5 s). */
+  catchUpMs?: number;
+  /** Open streams per user; one more is a 429 (default 5). */
+  maxPerUser?: number;
+}
+
+/** The most events a reconnecting client is replayed. */
+export const REPLAY_LIMIT = 500;
+/** Rows read per query while catching up. */
+const BATCH = 500;
+
+interface Connection {
+  user: User;
+  res: Response;
+  /** Events up to this id were sent (or are not to be sent) to this client. */
+  floor: number;
+  /** Events that arrived while the replay was read; sent after it. */
+  pending: FeedDetail[] | null;
+}
+
+/** One process's live streams: one read of the new rows per notice, fanned out per viewer. */
+export interface StreamHub {
+  /** New events were committed (a notice from any process). */
+  notify(): void;
+  open(user: User, res: Response, lastEventId: number | null): Promise<void>;
+  /** Ends every open stream (the server then closes without waiting for them). */
+  close(): void;
+  readonly size: number;
+}
+
+/** Whether a viewer may see an event: staff every one, an officer the public events of their own tickets. */
+function visibleTo(user: User, d: FeedDetail): boolean {
+  return user.role !== 'officer' || (d.event.public && d.requesterId === user.id);
+}
+
+function frame(d: FeedDetail): string {
+  const data = { ...eventView(d.event, d.actor), ticket_id: d.event.ticketId };
+  return `id: ${d.event.id}\nevent: ${d.event.type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+export function createStreamHub(o: StreamOptions): StreamHub {
+  const heartbeatMs = o.heartbeatMs ?? 15_000;
+  const catchUpMs = o.catchUpMs ?? 5_000;
+  const maxPerUser = o.maxPerUser ?? 5;
+  const connections = new Set<Connection>();
+  const perUser = new Map<number, number>();
+  /** The highest event id read; null until the first stream opens. */
+  let cursor: number | null = null;
+  let reading: Promise<void> | null = null;
+  let again = false;
+  let timers: NodeJS.Timeout[] = [];
+
+  const send = (c: Connection, d: FeedDetail) => {
+    if (d.event.id <= c.floor) return;
+    c.floor = d.event.id;
+    if (visibleTo(c.user, d)) c.res.write(frame(d));
+  };
+
+  /** Reads every row after the cursor and hands each to every stream; notices during a read cause one more read. */
+  async function readNew(): Promise<void> {
+    for (;;) {
+      if (cursor === null) return;
+      const rows = await o.feed.feed(cursor, BATCH);
+      for (const d of rows) {
+        if (cursor !== null) cursor = Math.max(cursor, d.event.id);
+        for (const c of connections) {
+          if (c.pending) c.pending.push(d);
+          else send(c, d);
+        }
+      }
+      if (rows.length < BATCH) return;
+    }
+  }
+
+  function notify(): void {
+    if (connections.size === 0) return;
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = (async () => {
+      do {
+        again = false;
+        await readNew().catch((err: unknown) => o.logger.warn({ err }, 'could not read new events for the live streams'));
+      } while (again);
+      reading = null;
+    })();
+  }
+
+  function startTimers() {
+    timers = [
+      setInterval(() => {
+        for (const c of connections) c.res.write(': heartbeat\n\n');
+      }, heartbeatMs),
+      setInterval(notify, catchUpMs),
+    ];
+    for (const t of timers) t.unref();
+  }
+
+  function drop(c: Connection) {
+    if (!connections.delete(c)) return;
+    const n = (perUser.get(c.user.id) ?? 1) - 1;
+    if (n > 0) perUser.set(c.user.id, n);
+    else perUser.delete(c.user.id);
+    if (connections.size === 0) {
+      for (const t of timers) clearInterval(t);
+      timers = [];
+      cursor = null;
+    }
+  }
+
+  return {
+    notify,
+    get size() {
+      return connections.size;
+    },
+    async open(user, res, lastEventId) {
+      if ((perUser.get(user.id) ?? 0) >= maxPerUser)
+        throw new TooManyRequestsError(`at most ${maxPerUser} streams may be open per user; close one first`);
+      if (cursor === null) {
+        const last = await o.feed.lastEventId();
+        cursor ??= last;
+      }
+      const c: Connection = { user, res, floor: cursor, pending: lastEventId === null ? null : [] };
+      if (connections.size === 0) startTimers();
+      connections.add(c);
+      perUser.set(user.id, (perUser.get(user.id) ?? 0) + 1);
+      res.on('close', () => drop(c));
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache',
+        'X-Accel-Buffering': 'no',
+        Connection: 'keep-alive',
+      });
+      res.write(': stream open\n\n');
+      if (lastEventId === null) return;
+      try {
+        // The missed events (the oldest REPLAY_LIMIT of them at most), then what arrived meanwhile.
+        const replay = await o.feed.feed(lastEventId, REPLAY_LIMIT, user);
+        c.floor = lastEventId;
+        for (const d of replay) send(c, d);
+      } catch (err) {
+        o.logger.warn({ err }, 'could not replay events to a live stream');
+      } finally {
+        const pending = c.pending ?? [];
+        c.pending = null;
+        for (const d of pending) send(c, d);
+      }
+    },
+    close() {
+      for (const c of [...connections]) {
+        c.res.end();
+        drop(c);
+      }
+    },
+  };
+}
+
+const LastEventId = z
+  .string()
+  .regex(/^\d{1,15}$/, 'must be the id of an event (digits)')
+  .transform(Number);
+
+/** The live stream: `GET /api/v1/stream` (text/event-stream). */
+export function streamRoutes(hub: StreamHub): RouteDef[] {
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/stream',
+      operationId: 'streamEvents',
+      summary: 'The live stream of ticket events the caller may see (server-sent events)',
+      access: 'user',
+      query: z.strictObject({
+        last_event_id: LastEventId.optional().describe('As the Last-Event-ID header, for clients that cannot set headers'),
+      }),
+      headers: {
+        'Last-Event-ID': {
+          description: 'The id of the last event received: the events after it are replayed first (at most 500)',
+          schema: { type: 'string', pattern: '^[0-9]+$' },
+        },
+      },
+      success: 200,
+      mediaTypes: ['text/event-stream'],
+      alsoAnswers: { 429: { description: 'Too many streams open for this user' } },
+      handler: async ({ req, res, user, query }) => {
+        const header = req.get('last-event-id');
+        let last: number | null = query.last_event_id ?? null;
+        if (header !== undefined && header !== '') {
+          const parsed = LastEventId.safeParse(header.trim());
+          if (!parsed.success)
+            throw new ValidationError('Last-Event-ID must be the id of an event', [
+              { path: 'Last-Event-ID', message: 'must be the id of an event (digits)' },
+            ]);
+          last = parsed.data;
+        }
+        await hub.open(user, res, last);
+      },
+    }),
+  ];
+}
