@@ -28,14 +28,30 @@ export interface StreamOptions {
 export const REPLAY_LIMIT = 500;
 /** Rows read per query while catching up. */
 const BATCH = 500;
+/**
+ * How far below the highest id each read looks again: on PostgreSQL a transaction may commit
+ * after another that took a higher event id, and its rows must not be skipped.
+ */
+const LOOKBACK = 100;
 
 interface Connection {
   user: User;
   res: Response;
-  /** Events up to this id were sent (or are not to be sent) to this client. */
-  floor: number;
+  /** The ids the replay sent, so a live event is not sent twice. */
+  replayed: Set<number> | null;
   /** Events that arrived while the replay was read; sent after it. */
   pending: FeedDetail[] | null;
+  dropped: boolean;
+}
+
+/**
+ * What this process has read: every id up to `base` counts as handed out, above it those in
+ * `delivered`; `cursor` is the highest id read.
+ */
+interface ReadState {
+  base: number;
+  cursor: number;
+  delivered: Set<number>;
 }
 
 /** One process's live streams: one read of the new rows per notice, fanned out per viewer. */
@@ -64,29 +80,35 @@ export function createStreamHub(o: StreamOptions): StreamHub {
   const maxPerUser = o.maxPerUser ?? 5;
   const connections = new Set<Connection>();
   const perUser = new Map<number, number>();
-  /** The highest event id read; null until the first stream opens. */
-  let cursor: number | null = null;
+  /** Null while no stream is open. */
+  let state: ReadState | null = null;
   let reading: Promise<void> | null = null;
   let again = false;
   let timers: NodeJS.Timeout[] = [];
 
   const send = (c: Connection, d: FeedDetail) => {
-    if (d.event.id <= c.floor) return;
-    c.floor = d.event.id;
+    if (c.replayed?.has(d.event.id)) return;
     if (visibleTo(c.user, d)) c.res.write(frame(d));
   };
 
-  /** Reads every row after the cursor and hands each to every stream; notices during a read cause one more read. */
+  /** Reads the rows not handed out yet and hands each to every stream; notices during a read cause one more read. */
   async function readNew(): Promise<void> {
     for (;;) {
-      if (cursor === null) return;
-      const rows = await o.feed.feed(cursor, BATCH);
+      const st = state;
+      if (st === null) return;
+      const rows = await o.feed.feed(Math.max(st.base, st.cursor - LOOKBACK), BATCH);
       for (const d of rows) {
-        if (cursor !== null) cursor = Math.max(cursor, d.event.id);
+        if (d.event.id <= st.base || st.delivered.has(d.event.id)) continue;
+        st.delivered.add(d.event.id);
+        st.cursor = Math.max(st.cursor, d.event.id);
         for (const c of connections) {
           if (c.pending) c.pending.push(d);
           else send(c, d);
         }
+      }
+      if (st.cursor - LOOKBACK > st.base) {
+        st.base = st.cursor - LOOKBACK;
+        for (const id of st.delivered) if (id <= st.base) st.delivered.delete(id);
       }
       if (rows.length < BATCH) return;
     }
@@ -118,14 +140,16 @@ export function createStreamHub(o: StreamOptions): StreamHub {
   }
 
   function drop(c: Connection) {
-    if (!connections.delete(c)) return;
+    if (c.dropped) return;
+    c.dropped = true;
+    connections.delete(c);
     const n = (perUser.get(c.user.id) ?? 1) - 1;
     if (n > 0) perUser.set(c.user.id, n);
     else perUser.delete(c.user.id);
     if (connections.size === 0) {
       for (const t of timers) clearInterval(t);
       timers = [];
-      cursor = null;
+      state = null;
     }
   }
 
@@ -137,15 +161,21 @@ export function createStreamHub(o: StreamOptions): StreamHub {
     async open(user, res, lastEventId) {
       if ((perUser.get(user.id) ?? 0) >= maxPerUser)
         throw new TooManyRequestsError(`at most ${maxPerUser} streams may be open per user; close one first`);
-      if (cursor === null) {
-        const last = await o.feed.lastEventId();
-        cursor ??= last;
-      }
-      const c: Connection = { user, res, floor: cursor, pending: lastEventId === null ? null : [] };
-      if (connections.size === 0) startTimers();
-      connections.add(c);
+      const c: Connection = { user, res, replayed: null, pending: lastEventId === null ? null : [], dropped: false };
       perUser.set(user.id, (perUser.get(user.id) ?? 0) + 1);
       res.on('close', () => drop(c));
+      try {
+        if (state === null) {
+          const last = await o.feed.lastEventId();
+          state ??= { base: last, cursor: last, delivered: new Set() };
+        }
+      } catch (err) {
+        drop(c);
+        throw err;
+      }
+      if (c.dropped) return; // the client left meanwhile
+      if (connections.size === 0) startTimers();
+      connections.add(c);
       res.writeHead(200, {
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-cache',
@@ -157,8 +187,8 @@ export function createStreamHub(o: StreamOptions): StreamHub {
       try {
         // The missed events (the oldest REPLAY_LIMIT of them at most), then what arrived meanwhile.
         const replay = await o.feed.feed(lastEventId, REPLAY_LIMIT, user);
-        c.floor = lastEventId;
         for (const d of replay) send(c, d);
+        c.replayed = new Set(replay.map((d) => d.event.id));
       } catch (err) {
         o.logger.warn({ err }, 'could not replay events to a live stream');
       } finally {

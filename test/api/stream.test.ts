@@ -230,4 +230,29 @@ describe(`GET /api/v1/stream: the live stream (${TEST_ENGINE})`, function () {
       await new Promise((res) => second.server.close(res));
     }
   });
+
+  it('an event announced by no notice (Redis down, a lost message) still arrives through the periodic catch-up', async () => {
+    const api2 = await stackApi(s, { stream: { catchUpMs: 200 } });
+    const second = await listen(api2.app);
+    try {
+      const r = await opened(second.base, agent);
+      const t = await s.ticket(officer);
+      // Written outside any transaction of the app: no notice is published for it.
+      await s.database.stores.events.add({
+        ticketId: t.id,
+        type: 'test.unannounced',
+        at: new Date(),
+        actorId: null,
+        public: true,
+        data: {},
+      });
+      const e = await r.until((x) => x.type === 'test.unannounced', 3000);
+      assert.equal(e.data.ticket_id, t.id);
+      r.close();
+    } finally {
+      await api2.close();
+      second.server.closeAllConnections();
+      await new Promise((res) => second.server.close(res));
+    }
+  });
 });
