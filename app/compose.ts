@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { Clock } from '../core/clock';
 import type { Database, TimerScheduler } from '../core/ports';
@@ -13,6 +14,7 @@ import { createMailStore } from '../db/stores/mail-store';
 import { createReportStore } from '../db/stores/report-store';
 import { createApp, type AppDeps } from '../server/app';
 import { mountQueueDashboard } from '../server/dashboard/queue-dashboard';
+import { createStreamHub } from '../server/stream/event-stream';
 import { createMetrics, mountMetrics, type Metrics, type MetricsOptions } from '../server/metrics/metrics';
 import { workerConnection } from '../workers/connection';
 import { createMailWorkerParts, type MailWorkerDeps, type MailWorkerParts } from '../workers/mail/mail-processor';
@@ -66,6 +68,8 @@ export interface ComposeOptions {
   operatorEndpoints?: boolean;
   /** Create the bootstrap admin of the config (default true). */
   bootstrapAdmin?: boolean;
+  /** The live stream's heartbeat and catch-up intervals and per-user bound (tests shorten them). */
+  stream?: { heartbeatMs?: number; catchUpMs?: number; maxPerUser?: number };
 }
 
 export type StartedWorkers = Awaited<ReturnType<typeof startWorkers>>;
@@ -100,6 +104,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
   const { db, redis, queues } = rt;
   const queueList = [queues.timers, queues.maintenance, queues.mail];
   let dbClock: DatabaseClock | null = null;
+  let subscriber: Redis | null = null;
 
   try {
     // Deadlines are judged by the database's clock, which every process shares, not this host's.
@@ -109,7 +114,14 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
         onError: (err) => logger.warn({ err }, 'could not sample the database clock; keeping the last offset'),
       }));
     const onMailQueued = o.mail?.queuedHook === false ? undefined : mailQueuedHook(queues, logger);
-    const created = createDatabase(db, { onMailQueued });
+    // Committed events are announced on Redis to every API process's live streams; a lost notice
+    // costs only latency (each process also reads new rows every few seconds while streams are open).
+    const eventsChannel = `${rt.queuePrefix}:events`;
+    const onEventsCommitted = () => {
+      if (redis.status !== 'ready') return;
+      redis.publish(eventsChannel, 'new').catch((err: unknown) => logger.warn({ err }, 'could not announce new events'));
+    };
+    const created = createDatabase(db, { onMailQueued, onEventsCommitted });
     const database = o.wrapDatabase ? o.wrapDatabase(created) : created;
     const services: Services = createServices({
       db: database,
@@ -129,8 +141,21 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
     const metrics: Metrics | null = roles.api
       ? createMetrics({ source: createReportStore(db.knex), queues: queueList, logger, clock: o.clock, ...o.metrics })
       : null;
+    const stream = roles.api ? createStreamHub({ feed: services.tickets, logger, ...o.stream }) : null;
+    // One subscriber connection per API process; its notices wake the streams of this process.
+    if (stream) {
+      subscriber = redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
+      subscriber.on('error', (err: unknown) => logger.debug({ err }, 'the live-stream subscriber lost Redis'));
+      subscriber.on('message', () => stream.notify());
+      // Subscribed before the API answers (bounded: without Redis the periodic reads carry the streams).
+      const subscribed = subscriber
+        .subscribe(eventsChannel)
+        .catch((err: unknown) => logger.warn({ err }, 'could not subscribe to new events'));
+      await Promise.race([subscribed, new Promise((r) => setTimeout(r, 1000).unref())]);
+    }
     const app: Express | null = roles.api
       ? createApp({
+          stream: stream ?? undefined,
           services,
           clock,
           logger,
@@ -213,6 +238,8 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       services,
       metrics,
       app,
+      /** The live streams of this API process. */
+      stream,
       server,
       transport,
       mail,
@@ -226,6 +253,8 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
        */
       close(): Promise<void> {
         closing ??= (async () => {
+          stream?.close();
+          subscriber?.disconnect();
           if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
           for (const w of running) await w.close();
           await transport?.close();
@@ -237,6 +266,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
     };
   } catch (err) {
     dbClock?.close();
+    subscriber?.disconnect();
     if (ownRuntime) await rt.close().catch(() => {});
     throw err;
   }

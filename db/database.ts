@@ -16,15 +16,37 @@ import { createUserStore } from './stores/user-store';
 export interface DatabaseHooks {
   /** Called after a transaction that queued mail commits, with the new outbox row ids. */
   onMailQueued?(outboxIds: number[]): void;
+  /** Called after a transaction that wrote events commits (the live stream reads them). */
+  onEventsCommitted?(): void;
 }
 
-function storesOn(knex: Knex, queued: number[] | null): Stores {
+/** What a transaction wrote that is announced once it commits. */
+interface Written {
+  mail: number[];
+  events: boolean;
+}
+
+function storesOn(knex: Knex, written: Written | null): Stores {
   const outbox = createOutboxStore(knex);
+  const queued = written?.mail;
+  const events = createEventStore(knex);
   return {
     standards: createStandardStore(knex),
     users: createUserStore(knex),
     tickets: createTicketStore(knex),
-    events: createEventStore(knex),
+    events: written
+      ? {
+          ...events,
+          add: async (e) => {
+            await events.add(e);
+            written.events = true;
+          },
+          addMany: async (list) => {
+            await events.addMany(list);
+            if (list.length) written.events = true;
+          },
+        }
+      : events,
     accessLog: createAccessLogStore(knex),
     idempotency: createIdempotencyStore(knex),
     sla: createSlaStore(knex),
@@ -59,16 +81,17 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
     stores: storesOn(db.knex, null),
     reports: createReportStore(db.knex),
     async transaction(fn) {
-      const queued: number[] = [];
+      const written: Written = { mail: [], events: false };
       // Two requests that both checked "not there yet" (two ratings, two users whose e-mails
       // differ only in case): the unique key lets one in; the other is a duplicate, not a crash.
       const result = await db.knex
-        .transaction((trx) => fn(storesOn(trx, queued)))
+        .transaction((trx) => fn(storesOn(trx, written)))
         .catch((err: unknown) => {
           throw isUniqueViolation(err) ? new ConflictError('this duplicates a record that was created at the same moment') : err;
         });
       // Only committed rows are announced; a rolled-back mail never existed.
-      if (queued.length && hooks.onMailQueued) hooks.onMailQueued(queued);
+      if (written.mail.length && hooks.onMailQueued) hooks.onMailQueued(written.mail);
+      if (written.events && hooks.onEventsCommitted) hooks.onEventsCommitted();
       return result;
     },
   };

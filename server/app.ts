@@ -17,6 +17,7 @@ import { createAuthLimiter, createWriteQuota } from './http/rate-limits';
 import { mountRoutes, route, type RouteDef } from './http/routes';
 import { slaRoutes } from './sla/sla-routes';
 import { standardsRoutes } from './standards/standards-routes';
+import { createStreamHub, type StreamHub, streamRoutes } from './stream/event-stream';
 import { reportRoutes } from './reports/reports-routes';
 import { outboxRoutes, type OutboxRouteDeps } from './outbox/outbox-routes';
 import { ticketRoutes } from './tickets/tickets-routes';
@@ -42,6 +43,18 @@ export interface AppDeps {
   mount?: (app: express.Express, authenticate: (req: Request) => Promise<User>) => void;
   /** Where clients reach the API, for the document's `servers` (default: the host serving it). */
   publicUrl?: string;
+  /** The live streams of this process (default: one fed by periodic reads only, without notices). */
+  stream?: StreamHub;
+}
+
+/**
+ * One way a request proves who it is: the credential's value, or null when the request carries
+ * none of this kind (the next mechanism is tried). Bearer tokens today; the console's session
+ * cookie will be another.
+ */
+interface CredentialMechanism {
+  credential(req: Request): string | null;
+  verify(credential: string): Promise<User>;
 }
 
 /** Every route of the API; the role-matrix test walks this table. */
@@ -57,6 +70,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...cannedRoutes(s.canned),
     ...reportRoutes(s.reports),
     ...outboxRoutes(deps.outbox),
+    ...streamRoutes(deps.stream ?? createStreamHub({ feed: s.tickets, logger: deps.logger })),
   ];
   const doc = (): ReturnType<typeof openApiDocument> => openApiDocument(all, '1.0.0', { serverUrl: deps.publicUrl });
   const all: RouteDef[] = [
@@ -94,12 +108,18 @@ export function createApp(deps: AppDeps) {
   app.set('trust proxy', deps.trustProxy ?? 'loopback');
   const limiter = createAuthLimiter(deps.authFailureLimit);
   // Every credential check of the app (API, metrics, queue dashboard) goes through the limiter.
+  const mechanisms: CredentialMechanism[] = [
+    {
+      credential: (req) => /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? null,
+      verify: (token) => deps.services.users.authenticate(token),
+    },
+  ];
   const authenticate = async (req: Request): Promise<User> => {
-    const h = req.get('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(h);
-    if (!m) throw new UnauthorizedError('send Authorization: Bearer <token>', { headers: { 'WWW-Authenticate': 'Bearer' } });
-    const token = m[1]!;
-    return limiter.attempt(req, token, () => deps.services.users.authenticate(token));
+    for (const m of mechanisms) {
+      const credential = m.credential(req);
+      if (credential !== null) return limiter.attempt(req, credential, () => m.verify(credential));
+    }
+    throw new UnauthorizedError('send Authorization: Bearer <token>', { headers: { 'WWW-Authenticate': 'Bearer' } });
   };
   const onRefused = auditRefusals(deps.services.accessLog, deps.logger);
   app.use(requestContext(deps.logger));

@@ -87,7 +87,17 @@ export interface EventStore {
   addMany(e: Omit<TicketEvent, 'id'>[]): Promise<void>;
   /** Oldest first. */
   forTicket(ticketId: number, publicOnly: boolean, page: PageQuery): Promise<Page<TicketEvent>>;
+  /**
+   * Events of every ticket with an id above `afterId`, oldest first, at most `limit`, each with its
+   * ticket's requester; `requesterId` narrows them to that requester's public events.
+   */
+  since(afterId: number, limit: number, requesterId?: number): Promise<FeedEvent[]>;
+  /** The highest event id (0 when there is none). */
+  lastId(): Promise<number>;
 }
+
+/** An event of the live feed: the event and who requested its ticket. */
+export type FeedEvent = TicketEvent & { requesterId: number };
 
 /** A refused request: 401, 403, or the 404 that hides another officer's inquiry. */
 export interface AccessRefusal {

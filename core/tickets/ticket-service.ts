@@ -88,6 +88,10 @@ export interface EventDetail {
   event: TicketEvent;
   actor: User | null;
 }
+/** An event of the live feed: its detail and who requested its ticket. */
+export interface FeedDetail extends EventDetail {
+  requesterId: number;
+}
 /** A rating as stored. */
 export interface Rating {
   id: number;
@@ -252,7 +256,22 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     messages,
     events,
     rate,
+    feed,
+    lastEventId: () => db.stores.events.lastId(),
   };
+
+  /**
+   * Events of every ticket after `afterId`, oldest first, with their actors and the ticket's
+   * requester; `officer` narrows them to that officer's public events (what the audit trail shows them).
+   */
+  async function feed(afterId: number, limit: number, officer?: User): Promise<FeedDetail[]> {
+    const rows = await db.stores.events.since(afterId, limit, officer?.role === 'officer' ? officer.id : undefined);
+    const actors = await usersById(
+      db.stores,
+      rows.map((e) => e.actorId).filter((x): x is number => x !== null),
+    );
+    return rows.map((e) => ({ event: e, actor: e.actorId === null ? null : (actors.get(e.actorId) ?? null), requesterId: e.requesterId }));
+  }
 
   async function update(actor: User, ref: TicketRef, input: UpdateTicketInput) {
     const now = clock.now();

@@ -13,7 +13,30 @@ export function createEventStore(knex: Knex): EventStore {
     public: e.public,
     data: JSON.stringify(e.data),
   });
+  const toEvent = (r: Row): TicketEvent => ({
+    id: Number(r.id),
+    ticketId: Number(r.ticket_id),
+    type: String(r.type),
+    at: date(r.at),
+    actorId: r.actor_id === null ? null : Number(r.actor_id),
+    public: bool(r.public),
+    data: json<Record<string, unknown>>(r.data),
+  });
   return {
+    async since(afterId, limit, requesterId) {
+      const q = knex('events')
+        .join('tickets', 'tickets.id', 'events.ticket_id')
+        .where('events.id', '>', afterId)
+        .orderBy('events.id')
+        .limit(limit)
+        .select('events.*', 'tickets.requester_id');
+      if (requesterId !== undefined) q.where({ 'tickets.requester_id': requesterId, 'events.public': true });
+      return (await q).map((r: Row) => ({ ...toEvent(r), requesterId: Number(r.requester_id) }));
+    },
+    async lastId() {
+      const r = await knex('events').max({ m: 'id' }).first();
+      return r?.m == null ? 0 : Number(r.m);
+    },
     async add(e) {
       await knex('events').insert(row(e));
     },
@@ -30,17 +53,7 @@ export function createEventStore(knex: Knex): EventStore {
       if (publicOnly) q.where('public', true);
       const after = decodeCursor(page.cursor, 1);
       if (after) q.where('id', '>', after[0]!);
-      const rows = (await q).map(
-        (r: Row): TicketEvent => ({
-          id: Number(r.id),
-          ticketId: Number(r.ticket_id),
-          type: String(r.type),
-          at: date(r.at),
-          actorId: r.actor_id === null ? null : Number(r.actor_id),
-          public: bool(r.public),
-          data: json<Record<string, unknown>>(r.data),
-        }),
-      );
+      const rows = (await q).map(toEvent);
       const items = rows.slice(0, page.limit);
       return { items, nextCursor: rows.length > page.limit ? encodeCursor([items[items.length - 1]!.id]) : null };
     },

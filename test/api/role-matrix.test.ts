@@ -59,6 +59,7 @@ const EXPECTED: Record<string, 'public' | 'user' | Role> = {
   'GET /api/v1/reports/sla': 'supervisor',
   'GET /api/v1/outbox': 'admin',
   'POST /api/v1/outbox/:id/retry': 'admin',
+  'GET /api/v1/stream': 'user',
 };
 
 const RANK: Record<Role, number> = { officer: 0, agent: 1, supervisor: 2, admin: 3 };
@@ -105,7 +106,10 @@ describe(`role matrix: every route × every role (${TEST_ENGINE})`, () => {
           .replace(':id/holidays/:date', 'kr-working-days/holidays/2099-01-01')
           .replace('/calendars/:id', '/calendars/kr-working-days')
           .replace('/tickets/:id', `/tickets/${ticketId}`)
-          .replace(':id', '999999') + (r.path.endsWith('deadline') ? '?start=2026-02-13T10:00:00%2B09:00&duration=PT8H' : '');
+          .replace(':id', '999999') +
+        (r.path.endsWith('deadline') ? '?start=2026-02-13T10:00:00%2B09:00&duration=PT8H' : '') +
+        // A bad replay id answers 422 after the guard instead of holding the stream open.
+        (r.path === '/api/v1/stream' ? '?last_event_id=x' : '');
       const call = (who?: TestUser) => {
         const req = s.http[r.method](path);
         if (who) req.set('authorization', bearer(who));

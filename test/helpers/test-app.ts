@@ -147,7 +147,13 @@ export async function startTestWorkers(s: TestStack, opts: WorkerOverrides = {})
  */
 export async function stackApi(
   s: TestStack,
-  opts: { config?: Partial<Config>; clock?: Clock; app?: Partial<AppDeps>; defaultMetrics?: boolean } = {},
+  opts: {
+    config?: Partial<Config>;
+    clock?: Clock;
+    app?: Partial<AppDeps>;
+    defaultMetrics?: boolean;
+    stream?: { heartbeatMs?: number; catchUpMs?: number; maxPerUser?: number };
+  } = {},
 ) {
   const c = await compose(testConfig({ redisUrl: s.redisUrl, queuePrefix: s.prefix, ...opts.config }), {
     roles: { api: true, workers: false },
@@ -159,6 +165,7 @@ export async function stackApi(
     app: opts.app,
     metrics: { defaultMetrics: opts.defaultMetrics ?? false },
     bootstrapAdmin: false,
+    stream: opts.stream,
   });
   return { ...c, app: c.app!, metrics: c.metrics!, http: supertest(c.app!) };
 }
