@@ -5,6 +5,12 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 import { Queue } from 'bullmq';
+import pino from 'pino';
+import { compose } from '../app/compose';
+import type { Config } from '../app/config';
+import { manualClock } from '../core/clock';
+import type { DbHandle } from '../db/knex';
+import { testConfig, testRuntime, uniquePrefix } from '../test/helpers/test-app';
 import { freePort } from '../test/helpers/private-redis';
 import { QUEUE_NAMES } from '../workers/queues';
 
@@ -101,4 +107,23 @@ export async function api(base: string, token: string, method: string, p: string
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: r.status, body: (await r.json().catch(() => null)) as Record<string, unknown> };
+}
+
+/**
+ * The API alone, composed as production composes it, on a migrated database, with its clock fixed
+ * at `now` and timers that schedule nothing (the read benchmarks' tickets have no live timers).
+ */
+export async function composeReadApi(db: DbHandle, now: Date, config: Partial<Config> = {}) {
+  const prefix = uniquePrefix();
+  return compose(testConfig({ redisUrl: REDIS_URL, queuePrefix: prefix, ...config }), {
+    roles: { api: true, workers: false },
+    logger: pino({ level: 'silent' }),
+    clock: manualClock(now),
+    runtime: await testRuntime(db, REDIS_URL, prefix, async () => {}),
+    ownRuntime: true,
+    timers: { schedule: async () => {}, ensure: async () => 0 },
+    mail: { queuedHook: false },
+    metrics: { defaultMetrics: false },
+    bootstrapAdmin: false,
+  });
 }

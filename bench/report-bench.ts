@@ -17,13 +17,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
-import { manualClock } from '../core/clock';
 import { openDatabase } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
-import { compose } from '../app/compose';
-import { testConfig, testRuntime, uniquePrefix } from '../test/helpers/test-app';
-import { REDIS_URL } from './bench-env';
+import { composeReadApi } from './bench-env';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -68,24 +64,10 @@ async function main() {
     });
   }
   const db = openDatabase({ sqliteFile: path.join(dir, 'helpdesk.sqlite3') });
-  const clock = manualClock(new Date(NOW));
-  const logger = pino({ level: 'silent' });
   let closeStack = async () => {};
   try {
     await migrateLatest(db.knex);
-    // The API alone, on a clock fixed at NOW, with timers that schedule nothing (no ticket here has live timers).
-    const prefix = uniquePrefix();
-    const c = await compose(testConfig({ redisUrl: REDIS_URL, queuePrefix: prefix }), {
-      roles: { api: true, workers: false },
-      logger,
-      clock,
-      runtime: await testRuntime(db, REDIS_URL, prefix, async () => {}),
-      ownRuntime: true,
-      timers: { schedule: async () => {}, ensure: async () => 0 },
-      mail: { queuedHook: false },
-      metrics: { defaultMetrics: false },
-      bootstrapAdmin: false,
-    });
+    const c = await composeReadApi(db, new Date(NOW));
     closeStack = () => c.close();
     const { services, database } = c;
     const officer = await services.users.create({ email: 'officer@bench.kr', name: '민원인', role: 'officer' });

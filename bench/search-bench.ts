@@ -17,15 +17,11 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
-import { manualClock } from '../core/clock';
 import { openDatabase, type DbHandle } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
 import { indexMessages, indexTickets } from '../db/stores/search-index';
 import { machine, median, percentile, writeSection } from './bench-doc';
-import { freshPgDatabase, REDIS_URL } from './bench-env';
-import { compose } from '../app/compose';
-import { testConfig, testRuntime, uniquePrefix } from '../test/helpers/test-app';
+import { composeReadApi, freshPgDatabase } from './bench-env';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -186,22 +182,8 @@ async function seed(db: DbHandle, agentId: number) {
 }
 
 async function measure(db: DbHandle, engine: string): Promise<{ cases: Case[]; baseline: Case; seedMs: number; short: Case }> {
-  const clock = manualClock(new Date(NOW));
-  const logger = pino({ level: 'silent' });
   await migrateLatest(db.knex);
-  // The API alone, composed as production composes it, with timers that schedule nothing.
-  const prefix = uniquePrefix();
-  const c = await compose(testConfig({ redisUrl: REDIS_URL, queuePrefix: prefix, authFailureLimit: 1_000_000 }), {
-    roles: { api: true, workers: false },
-    logger,
-    clock,
-    runtime: await testRuntime(db, REDIS_URL, prefix, async () => {}),
-    ownRuntime: true,
-    timers: { schedule: async () => {}, ensure: async () => 0 },
-    mail: { queuedHook: false },
-    metrics: { defaultMetrics: false },
-    bootstrapAdmin: false,
-  });
+  const c = await composeReadApi(db, new Date(NOW), { authFailureLimit: 1_000_000 });
   const { services } = c;
   const agent = await services.users.create({ email: 'agent@bench.kr', name: '상담원', role: 'agent' });
   const seedMs = await seed(db, agent.id);
