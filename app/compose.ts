@@ -129,6 +129,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       logger,
       timers: o.timers ?? createTimerScheduler(queues, redis, () => clock.now().getTime()),
       recalculationLeaseMs: o.recalculationLeaseMs,
+      sessionIdleMs: config.sessionIdleMs,
     });
     if (
       o.bootstrapAdmin !== false &&

@@ -8,6 +8,7 @@ import { createSlaAdminService } from './sla/sla-admin-service';
 import { createSlaEngine } from './sla/sla-engine';
 import { createStandardsService } from './standards/standards-service';
 import { createTicketService } from './tickets/ticket-service';
+import { createSessionService } from './users/sessions';
 import { createUserService } from './users/user-service';
 
 /** Wires the use cases both entry points share, from the ports they need. */
@@ -17,11 +18,14 @@ export function createServices(deps: {
   timers: TimerScheduler;
   logger: Logger;
   recalculationLeaseMs?: number;
+  /** Console sessions end after this long without a request (default 30 minutes). */
+  sessionIdleMs?: number;
 }) {
   const sla = createSlaEngine(deps);
   return {
     sla,
     users: createUserService(deps),
+    sessions: createSessionService({ ...deps, idleMs: deps.sessionIdleMs ?? 30 * 60_000 }),
     accessLog: createAccessLogService(deps),
     tickets: createTicketService({ ...deps, sla }),
     slaAdmin: createSlaAdminService({ ...deps, sla }),

@@ -8,6 +8,7 @@ import { createEventStore, createIdempotencyStore } from './stores/event-store';
 import { createNoticeStore } from './stores/notice-store';
 import { createOutboxStore } from './stores/outbox-store';
 import { createReportStore } from './stores/report-store';
+import { createSessionStore } from './stores/session-store';
 import { createSlaStore } from './stores/sla-store';
 import { createStandardStore } from './stores/standard-store';
 import { createTicketStore } from './stores/ticket-store';
@@ -52,6 +53,7 @@ function storesOn(knex: Knex, written: Written | null): Stores {
     sla: createSlaStore(knex),
     notices: createNoticeStore(knex),
     canned: createCannedResponseStore(knex),
+    sessions: createSessionStore(knex),
     outbox: queued
       ? {
           enqueue: async (m, at) => {

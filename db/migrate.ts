@@ -11,6 +11,7 @@ import * as m009 from './migrations/009-fixed-figures';
 import * as m010 from './migrations/010-duration-caps';
 import * as m012 from './migrations/012-daily-notices';
 import * as m013 from './migrations/013-canned-responses';
+import * as m014 from './migrations/014-sessions';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '010-duration-caps': m010,
   '012-daily-notices': m012,
   '013-canned-responses': m013,
+  '014-sessions': m014,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -7,6 +7,8 @@ import type { User } from '../core/model';
 import type { Services } from '../core/services';
 import { accessLogRoutes, auditRefusals } from './access/access-log-routes';
 import { cannedRoutes } from './canned/canned-routes';
+import { mountConsole } from './console/console-routes';
+import { sessionCookie } from './console/session-cookie';
 import { healthRoutes, type Readiness } from './health/health-routes';
 import { z } from 'zod';
 import { DOCS_PATH, docsPage, mountDocsAssets } from './http/api-docs';
@@ -108,10 +110,20 @@ export function createApp(deps: AppDeps) {
   app.set('trust proxy', deps.trustProxy ?? 'loopback');
   const limiter = createAuthLimiter(deps.authFailureLimit);
   // Every credential check of the app (API, metrics, queue dashboard) goes through the limiter.
+  const cookie = sessionCookie(deps.publicUrl?.startsWith('https:') ?? false);
   const mechanisms: CredentialMechanism[] = [
     {
       credential: (req) => /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? null,
       verify: (token) => deps.services.users.authenticate(token),
+    },
+    {
+      // The console's session: the browser calls the API (the live stream) with its cookie.
+      credential: (req) => cookie.read(req),
+      verify: async (id) => {
+        const session = await deps.services.sessions.resume(id);
+        if (!session) throw new UnauthorizedError('the session has ended: sign in again');
+        return session.user;
+      },
     },
   ];
   const authenticate = async (req: Request): Promise<User> => {
@@ -138,6 +150,7 @@ export function createApp(deps: AppDeps) {
   mountDocsAssets(app);
   const quota = deps.writeQuotaPerMinute === undefined ? undefined : createWriteQuota(deps.writeQuotaPerMinute);
   mountRoutes(app, apiRoutes(deps), authenticate, onRefused, quota);
+  mountConsole(app, { services: deps.services, clock: deps.clock, logger: deps.logger, cookie, publicUrl: deps.publicUrl });
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));

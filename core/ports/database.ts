@@ -2,7 +2,7 @@ import type { CannedResponseStore } from './canned';
 import type { ReportStore } from './reports';
 import type { StandardStore } from './standards';
 import type { OutboxStore } from './mail';
-import type { AccessLogStore, EventStore, IdempotencyStore, NoticeStore, SlaStore, TicketStore, UserStore } from './stores';
+import type { AccessLogStore, EventStore, IdempotencyStore, NoticeStore, SessionStore, SlaStore, TicketStore, UserStore } from './stores';
 
 /** Everything a use case may touch inside one transaction. */
 export interface Stores {
@@ -16,6 +16,7 @@ export interface Stores {
   outbox: OutboxStore;
   notices: NoticeStore;
   canned: CannedResponseStore;
+  sessions: SessionStore;
 }
 
 export interface Database {

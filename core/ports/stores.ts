@@ -25,6 +25,27 @@ export interface UserStore {
   anyAdmin(): Promise<boolean>;
 }
 
+/** A stored console session joined with its user. */
+export interface StoredSession {
+  id: number;
+  user: User;
+  csrfToken: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+/** Console sessions (db/stores/session-store.ts); ids are stored only as their SHA-256. */
+export interface SessionStore {
+  insert(s: { idHash: string; userId: number; csrfToken: string }, at: Date): Promise<void>;
+  find(idHash: string): Promise<StoredSession | null>;
+  touch(id: number, at: Date): Promise<void>;
+  remove(idHash: string): Promise<void>;
+  /** Ends every session of this user (deactivation, role change). */
+  removeForUser(userId: number): Promise<void>;
+  /** Deletes sessions idle since before `seenBefore` or opened before `openedBefore`. */
+  removeExpired(seenBefore: Date, openedBefore: Date): Promise<void>;
+}
+
 export interface PageQuery {
   limit: number;
   cursor?: string;

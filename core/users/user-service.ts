@@ -69,7 +69,13 @@ export function createUserService(deps: { db: Database; clock: Clock }) {
       if (id === actor.id && (patch.active === false || (patch.role && patch.role !== 'admin'))) {
         throw fieldError(patch.active === false ? 'active' : 'role', 'an admin cannot deactivate or demote themselves');
       }
-      return db.stores.users.update(id, patch, clock.now());
+      return db.transaction(async (s) => {
+        const before = await s.users.byId(id);
+        const after = await s.users.update(id, patch, clock.now());
+        // A deactivated user, or one whose role changed, signs in again: every console session ends.
+        if (before && (after.role !== before.role || !after.active)) await s.sessions.removeForUser(id);
+        return after;
+      });
     },
   };
 }

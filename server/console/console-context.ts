@@ -1,0 +1,51 @@
+import type { NextFunction, Request, Response } from 'express';
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import { atLeast, type Locale, type Role, type User } from '../../core/model';
+
+/** Who is looking at a console page: the signed-in user and their session's CSRF token. */
+export interface Viewer {
+  user: User;
+  csrfToken: string;
+  /** The session id from the cookie (to sign out). */
+  sessionId: string;
+}
+
+/** The viewer of this request, set by the session middleware; undefined when signed out. */
+export const viewerOf = (res: Response): Viewer | undefined => res.locals.viewer as Viewer | undefined;
+
+/** The viewer's language (Korean when signed out). */
+export const localeOf = (res: Response): Locale => viewerOf(res)?.user.locale ?? 'ko';
+
+/** The viewer inside a page's components (provided by render.ts). */
+export const ViewerContext = createContext<Viewer | undefined>(undefined);
+export const useViewer = (): Viewer | undefined => useContext(ViewerContext);
+
+/** Same-origin paths only: `next` must not lead off the site (`//evil`, `/\evil`, `https://…`). */
+export function safeNext(next: unknown): string | null {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null;
+  return next;
+}
+
+/** The page a user lands on: officers and agents their tickets, supervisors and admins the board. */
+export const homeOf = (user: User): string => (atLeast(user.role, 'supervisor') ? '/board' : '/tickets');
+
+/**
+ * Guards a page: signed out → 303 to `/login?next=<this path>`; a role below `min` → the 403 page
+ * (by `forbidden`). Express 5 handlers, so an async page's rejection reaches the error handler.
+ */
+export function requireViewer(min: Role = 'officer', forbidden?: (req: Request, res: Response) => void) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const viewer = viewerOf(res);
+    if (!viewer) {
+      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    if (!atLeast(viewer.user.role, min)) {
+      if (forbidden) forbidden(req, res);
+      else res.status(403).end();
+      return;
+    }
+    next();
+  };
+}

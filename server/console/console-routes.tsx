@@ -1,0 +1,65 @@
+import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Clock } from '../../core/clock';
+import { DomainError, ForbiddenError, NotFoundError } from '../../core/errors';
+import type { Logger } from '../../core/ports';
+import type { Services } from '../../core/services';
+import { mountAssets } from './assets';
+import { homeOf, localeOf, viewerOf } from './console-context';
+import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/error-pages';
+import { sendPage } from './render';
+import { sessionMiddleware, type SessionCookie } from './session-cookie';
+
+/** What the console's pages are built on: the same services (and permission rules) as the API. */
+export interface ConsoleDeps {
+  services: Services;
+  clock: Clock;
+  logger: Logger;
+  cookie: SessionCookie;
+  /** Where users reach the site (mail links, Origin checks). */
+  publicUrl?: string;
+}
+
+/** A group of console pages, registered on the console's router. */
+export type ConsolePages = (router: express.Router, deps: ConsoleDeps) => void;
+
+/** The page groups, in the order their paths are matched. */
+const PAGES: ConsolePages[] = [];
+
+/** Paths the console leaves to the API and the operator endpoints. */
+const NOT_CONSOLE = /^\/(api|assets|admin\/queues|metrics|healthz|readyz)(\/|$)/;
+
+/**
+ * Mounts the console: its assets, then a router for every page path that resolves the viewer
+ * from the session cookie, parses form bodies and renders errors as pages.
+ */
+export function mountConsole(app: Express, deps: ConsoleDeps): void {
+  mountAssets(app);
+  const router = express.Router();
+  router.use((req: Request, _res: Response, next: NextFunction) => (NOT_CONSOLE.test(req.path) ? next('router') : next()));
+  router.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 100 }));
+  router.use(sessionMiddleware(deps.services.sessions, deps.cookie));
+  router.get('/', (_req, res) => {
+    const viewer = viewerOf(res);
+    res.redirect(303, viewer ? homeOf(viewer.user) : '/login');
+  });
+  for (const pages of PAGES) pages(router, deps);
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    sendPage(res, <NotFoundPage locale={localeOf(res)} />, 404);
+  });
+  router.use(consoleErrors(deps.logger));
+  app.use(router);
+}
+
+/** Errors inside a page render as pages (the API's problem documents are for programs). */
+function consoleErrors(logger: Logger): ErrorRequestHandler {
+  return (err, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const locale = localeOf(res);
+    if (err instanceof NotFoundError) return sendPage(res, <NotFoundPage locale={locale} />, 404);
+    if (err instanceof ForbiddenError) return sendPage(res, <ForbiddenPage locale={locale} />, 403);
+    if (err instanceof DomainError) return sendPage(res, <ErrorPage locale={locale} title={err.title} detail={err.message} />, err.status);
+    logger.error({ err }, 'console page failed');
+    sendPage(res, <ErrorPage locale={locale} title={locale === 'ko' ? '오류가 발생했습니다' : 'Something went wrong'} detail="" />, 500);
+  };
+}

@@ -1,0 +1,85 @@
+import type { ComponentChildren } from 'preact';
+import { atLeast } from '../../core/model';
+import { CsrfField } from './components/csrf-field';
+import { useViewer } from './console-context';
+import { ROLE_LABELS, t } from './labels';
+
+/** htmx settings for the strict CSP: no eval, no injected style or script tags. */
+const HTMX_CONFIG = JSON.stringify({
+  allowEval: false,
+  allowScriptTags: false,
+  includeIndicatorStyles: false,
+  selfRequestsOnly: true,
+  historyCacheSize: 0,
+});
+
+/**
+ * The frame of every console page: language, title, stylesheets (KRDS tokens and fonts served
+ * from node_modules, then ours), the two scripts (htmx and the console module), the header with
+ * the navigation for the viewer's role and the sign-out button, and the main landmark.
+ */
+export function Layout(props: { title: string; children: ComponentChildren; wide?: boolean }) {
+  const viewer = useViewer();
+  const locale = viewer?.user.locale ?? 'ko';
+  const user = viewer?.user;
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="htmx-config" content={HTMX_CONFIG} />
+        <title>{`${props.title} · ${t(locale, 'product')}`}</title>
+        <link rel="stylesheet" href="/assets/krds/krds_tokens.css" />
+        <link rel="stylesheet" href="/assets/console.css" />
+        <script src="/assets/htmx.min.js" defer />
+        <script src="/assets/console.js" type="module" />
+      </head>
+      <body hx-headers={viewer ? JSON.stringify({ 'X-CSRF-Token': viewer.csrfToken }) : undefined} data-live={viewer ? '1' : undefined}>
+        <a class="skip-link" href="#main">
+          {t(locale, 'skipToContent')}
+        </a>
+        <header class="site-header">
+          <div class="site-header-inner">
+            <a class="brand" href="/">
+              {t(locale, 'product')}
+            </a>
+            {user && (
+              <nav aria-label={t(locale, 'navTickets')}>
+                <ul class="nav">
+                  <li>
+                    <a href="/tickets">{t(locale, user.role === 'officer' ? 'navMyTickets' : 'navQueue')}</a>
+                  </li>
+                  <li>
+                    <a href="/tickets/new">{t(locale, 'navNewTicket')}</a>
+                  </li>
+                  {atLeast(user.role, 'supervisor') && (
+                    <li>
+                      <a href="/board">{t(locale, 'navBoard')}</a>
+                    </li>
+                  )}
+                </ul>
+              </nav>
+            )}
+            {user && (
+              <div class="who">
+                <span class="who-name">
+                  <span class="visually-hidden">{t(locale, 'signedInAs')} </span>
+                  {user.name} <span class="who-role">({ROLE_LABELS[locale][user.role]})</span>
+                </span>
+                <form method="post" action="/logout" class="inline-form">
+                  <CsrfField />
+                  <button type="submit" class="btn btn-ghost">
+                    {t(locale, 'signOut')}
+                  </button>
+                </form>
+              </div>
+            )}
+          </div>
+        </header>
+        <main id="main" class={props.wide ? 'main main-wide' : 'main'} tabIndex={-1}>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,46 @@
+import type { Locale } from '../../../core/model';
+import { t } from '../labels';
+import { Layout } from '../layout';
+
+/** The 404 page: also what another officer's inquiry looks like (its existence is not revealed). */
+export function NotFoundPage(props: { locale: Locale }) {
+  return (
+    <Layout title={t(props.locale, 'notFoundTitle')}>
+      <div class="card">
+        <h1>{t(props.locale, 'notFoundTitle')}</h1>
+        <p>{t(props.locale, 'notFoundBody')}</p>
+        <p>
+          <a href="/">{t(props.locale, 'backHome')}</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
+export function ForbiddenPage(props: { locale: Locale }) {
+  return (
+    <Layout title={t(props.locale, 'forbiddenTitle')}>
+      <div class="card">
+        <h1>{t(props.locale, 'forbiddenTitle')}</h1>
+        <p>{t(props.locale, 'forbiddenBody')}</p>
+        <p>
+          <a href="/">{t(props.locale, 'backHome')}</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
+export function ErrorPage(props: { locale: Locale; title: string; detail: string }) {
+  return (
+    <Layout title={props.title}>
+      <div class="card">
+        <h1>{props.title}</h1>
+        <p>{props.detail}</p>
+        <p>
+          <a href="/">{t(props.locale, 'backHome')}</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
