@@ -30,17 +30,17 @@ describe('console: sessions, the frame and the assets', function () {
     const { cookie, csrf } = await signIn(s, officer);
     const res = await s.http.get('/no/such/page').set('cookie', cookie);
     assert.equal(res.status, 404);
-    assert.match(res.headers['content-type'], /text\/html/);
+    assert.match(String(res.headers['content-type']), /text\/html/);
     assert.match(res.text, /<html lang="ko"/);
     assert.match(res.text, /페이지를 찾을 수 없습니다/);
     assert.match(res.text, /로그아웃/);
     assert.ok(res.text.includes(csrf), 'the page carries the session CSRF token');
-    assert.match(res.headers['content-security-policy'], /script-src 'self'/);
+    assert.match(String(res.headers['content-security-policy']), /script-src 'self'/);
     assert.doesNotMatch(res.text, /<script>(?!<\/script>)/, 'no inline script');
     // The API's own 404 stays a problem document.
     const api = await s.http.get('/api/v1/nothing').set('authorization', bearer(officer));
     assert.equal(api.status, 404);
-    assert.match(api.headers['content-type'], /problem\+json/);
+    assert.match(String(api.headers['content-type']), /problem\+json/);
   });
 
   it('serves htmx, the KRDS tokens and fonts, the stylesheet and the bundled console module from this server', async () => {
@@ -53,8 +53,8 @@ describe('console: sessions, the frame and the assets', function () {
     ] as const) {
       const res = await s.http.get(path);
       assert.equal(res.status, 200, path);
-      assert.match(res.headers['content-type'], type, path);
-      const again = await s.http.get(path).set('if-none-match', res.headers.etag);
+      assert.match(String(res.headers['content-type']), type, path);
+      const again = await s.http.get(path).set('if-none-match', String(res.headers.etag));
       assert.equal(again.status, 304, `${path} revalidates`);
     }
     const js = await s.http.get('/assets/console.js');
