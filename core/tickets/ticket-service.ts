@@ -30,6 +30,8 @@ export interface CreateTicketInput {
   category?: string;
   priority?: Priority;
   requester_id?: number;
+  /** The requester by e-mail (the console's on-behalf form); `requester_id` wins when both are given. */
+  requester_email?: string;
   received_at?: Date;
   channel?: Channel;
 }
@@ -164,9 +166,13 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     }
     const result = await db.transaction(async (s) => {
       let requester = actor;
-      if (input.requester_id !== undefined) {
-        const r = await s.users.byId(input.requester_id);
-        if (r?.role !== 'officer' || !r.active) throw fieldError('requester_id', 'must be the id of an active officer');
+      if (input.requester_id !== undefined || input.requester_email !== undefined) {
+        // Entry points offer these to staff only; the rule is kept here too, so no entry point can forget it.
+        if (!atLeast(actor.role, 'agent')) throw new ForbiddenError('only staff may record an inquiry on behalf of an officer');
+        const byId = input.requester_id !== undefined;
+        const r = byId ? await s.users.byId(input.requester_id!) : await s.users.byEmail(input.requester_email!);
+        if (r?.role !== 'officer' || !r.active)
+          throw fieldError(byId ? 'requester_id' : 'requester_email', `must be the ${byId ? 'id' : 'e-mail'} of an active officer`);
         requester = r;
       }
       const category = input.category ?? 'general';

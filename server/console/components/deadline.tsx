@@ -26,6 +26,7 @@ export function Deadline(props: { detail: TicketDetail; locale: Locale; now: Dat
         data-rendered-at={String(now.getTime())}
         data-locale={locale}
         data-tone={tone}
+        data-warn={props.warnSeconds === undefined ? undefined : String(props.warnSeconds)}
       >
         {sla.state === 'met' ? koreanDateTime(sla.dueAt, locale) : countdownText(remaining, paused, locale)}
       </time>{' '}
