@@ -148,7 +148,7 @@ describe(`console: /tickets and /tickets/new (${TEST_ENGINE})`, function () {
 
   it('the live fragment answers the rows alone, marks rows created since the page loaded and shows 새 문의 N건', async () => {
     const full = await page('/tickets?view=unassigned');
-    const src = /<tbody id="ticket-rows" hx-get="([^"]+)" hx-trigger="live from:body throttle:1s" hx-swap="innerHTML">/.exec(full.text);
+    const src = /<tbody id="ticket-rows" hx-get="([^"]+)" hx-trigger="live:batch from:body" hx-swap="innerHTML">/.exec(full.text);
     assert.ok(src, 'the table body refreshes itself on live events');
     const url = src[1]!.replace(/&amp;/g, '&');
     assert.match(url, /fragment=rows/);

@@ -75,15 +75,17 @@ export function QueueRow(props: RowProps) {
       <NumberCell detail={detail} locale={locale} isNew={props.isNew} />
       <DeadlineCell {...props} />
       <SubjectCell detail={detail} />
-      <td class="cell-requester">
+      <td class="cell-requester" data-label={t(locale, 'colRequester')}>
         {detail.requester.name}
         {detail.requester.organization && <span class="org">{detail.requester.organization}</span>}
       </td>
-      <td>
+      <td class="cell-status">
         <StatusChip status={tk.status} locale={locale} />
       </td>
-      <td>{detail.assignee ? detail.assignee.name : <span class="muted">{t(locale, 'unassigned')}</span>}</td>
-      <td>
+      <td class="cell-assignee" data-label={t(locale, 'colAssignee')}>
+        {detail.assignee ? detail.assignee.name : <span class="muted">{t(locale, 'unassigned')}</span>}
+      </td>
+      <td class="cell-priority">
         <PriorityChip priority={tk.priority} locale={locale} />
       </td>
     </tr>
@@ -99,11 +101,11 @@ export function OfficerRow(props: RowProps) {
     <tr id={`row-${tk.id}`} class={props.isNew ? 'is-new' : undefined} data-ticket-id={String(tk.id)}>
       <NumberCell detail={detail} locale={locale} isNew={props.isNew} />
       <SubjectCell detail={detail} />
-      <td>
+      <td class="cell-status">
         <StatusChip status={tk.status} locale={locale} />
       </td>
       <DeadlineCell {...props} />
-      <td class="cell-activity">
+      <td class="cell-activity" data-label={t(locale, 'colLastActivity')}>
         <time datetime={tk.updatedAt.toISOString()}>{koreanShortDateTime(tk.updatedAt)}</time>
       </td>
     </tr>

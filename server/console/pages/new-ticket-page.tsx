@@ -170,7 +170,7 @@ function ErrorSummary(props: { errors: FormErrors; locale: Locale }) {
   const entries = Object.entries(props.errors) as [keyof FormErrors, LabelKey][];
   if (entries.length === 0) return null;
   return (
-    <div class="notice notice-danger" role="alert">
+    <div class="notice notice-danger error-summary" role="alert">
       <p class="notice-title">{t(props.locale, 'errorSummary')}</p>
       <ul>
         {entries.map(([field, message]) => (

@@ -25,7 +25,8 @@ interface ListModel {
  * `/tickets`: an officer's own inquiries (newest first), or the staff queue (by default all open
  * work, soonest deadline first, narrowed by a view). `?fragment=rows` answers the table body alone
  * (htmx refreshes it on every live event), with the new-rows marker and the pager out of band.
- * `/tickets/new` comes first, so the ticket page's `/tickets/:ref` never sees it.
+ * The body refreshes on `live:batch` (client/live-batch.ts: every live event shows within a second,
+ * none is dropped). `/tickets/new` comes first, so the ticket page's `/tickets/:ref` never sees it.
  */
 export const ticketListPages: ConsolePages = (router, deps) => {
   newTicketPages(router, deps);
@@ -76,12 +77,7 @@ function TicketListPage(props: { model: ListModel }) {
               ))}
             </tr>
           </thead>
-          <tbody
-            id="ticket-rows"
-            hx-get={listHref(query, { fragment: 'rows' })}
-            hx-trigger="live from:body throttle:1s"
-            hx-swap="innerHTML"
-          >
+          <tbody id="ticket-rows" hx-get={listHref(query, { fragment: 'rows' })} hx-trigger="live:batch from:body" hx-swap="innerHTML">
             <Rows model={props.model} />
           </tbody>
         </table>
