@@ -6,6 +6,7 @@ import type { Services } from '../../core/services';
 import { mountAssets } from './assets';
 import { homeOf, localeOf, viewerOf } from './console-context';
 import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/error-pages';
+import { ticketPages } from './pages/ticket-pages';
 import { sendPage } from './render';
 import { sessionMiddleware, type SessionCookie } from './session-cookie';
 
@@ -23,7 +24,7 @@ export interface ConsoleDeps {
 export type ConsolePages = (router: express.Router, deps: ConsoleDeps) => void;
 
 /** The page groups, in the order their paths are matched. */
-const PAGES: ConsolePages[] = [];
+const PAGES: ConsolePages[] = [ticketPages];
 
 /** Paths the console leaves to the API and the operator endpoints. */
 const NOT_CONSOLE = /^\/(api|assets|admin\/queues|metrics|healthz|readyz)(\/|$)/;
