@@ -173,8 +173,7 @@ describe(`console: the ticket page /tickets/:id (${TEST_ENGINE})`, function () {
     assert.equal(attr(html, 'ticket', 'data-last-message-id'), String(note.body.id), 'staff see internal notes, and the guard counts them');
     assert.match(html, /<div id="canned-slot"><\/div><textarea id="reply-body"/);
     assert.match(html, /<input type="checkbox" id="reply-internal" name="internal" value="1"[^>]*\/>내부 메모<\/label>/);
-    for (const word of ['보내기', '보내고 해결', '보내고 대기', '저장'])
-      assert.match(html, new RegExp(`>${word}</button>`), word);
+    for (const word of ['보내기', '보내고 해결', '보내고 대기', '저장']) assert.match(html, new RegExp(`>${word}</button>`), word);
     for (const [id, label] of [
       ['ctl-assignee', '담당자'],
       ['ctl-status', '상태'],
@@ -186,7 +185,10 @@ describe(`console: the ticket page /tickets/:id (${TEST_ENGINE})`, function () {
       assert.match(html, new RegExp(`<h2 id="[a-z-]+" class="flush">${heading}</h2>`), heading);
     assert.ok(!html.includes('나에게 배정'), 'not offered to the assignee');
     const other = await page(await signIn(s, agent2), `/tickets/${t.number}`);
-    assert.match(other.text, /<button type="submit" formaction="\/tickets\/PQ-\d{4}-\d+\/assign-me" class="btn btn-secondary btn-small">나에게 배정<\/button>/);
+    assert.match(
+      other.text,
+      /<button type="submit" formaction="\/tickets\/PQ-\d{4}-\d+\/assign-me" class="btn btn-secondary btn-small">나에게 배정<\/button>/,
+    );
     // Every milestone of the default policy: two warnings, the breach, two escalation steps.
     for (const key of ['warning-43200', 'warning-7200', 'breach', 'escalation-1', 'escalation-2'])
       assert.match(html, new RegExp(`data-milestone="${key}"`), key);

@@ -82,6 +82,8 @@ export function ReplyForm(props: { ticket: Ticket; viewer: User; locale: Locale;
             rows={6}
             maxLength={20000}
             required
+            // Back with a refusal (or a newer message): the draft and the notice above it in view.
+            autofocus={Boolean(error || draft?.stale)}
             aria-invalid={error ? 'true' : undefined}
             aria-describedby={error ? 'reply-body-error' : undefined}
           >

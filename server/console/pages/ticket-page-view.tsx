@@ -104,6 +104,7 @@ export function TicketPage(props: { data: TicketPageData; viewer: User; state?: 
             </section>
             <RatingSection ticket={ticket} rating={data.overview.rating} viewer={viewer} locale={locale} draft={state.rating} />
             <ReplyForm ticket={ticket} viewer={viewer} locale={locale} lastMessageId={data.lastMessageId} draft={state.reply} />
+            <AuditTrail events={data.events} people={data.people} locale={locale} />
           </div>
           {staff && (
             <aside class="ticket-side" aria-label={t(locale, 'handlingHeading')}>
@@ -113,7 +114,6 @@ export function TicketPage(props: { data: TicketPageData; viewer: User; state?: 
             </aside>
           )}
         </div>
-        <AuditTrail events={data.events} people={data.people} locale={locale} />
       </section>
     </Layout>
   );
