@@ -5,7 +5,7 @@
  * page in a new browser context already signed in as `who` (one sign-in per person and worker,
  * its cookies reused: the sign-in code is rate-limited per address and per client).
  */
-import { type BrowserContext, type BrowserContextOptions, test as base, type Page } from '@playwright/test';
+import { type BrowserContext, type BrowserContextOptions, test as base, expect, type Page } from '@playwright/test';
 import { waitForSignInCode } from './mail';
 import { type Person, type Product, startProduct } from './product';
 
@@ -55,7 +55,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(async (page, who) => {
       const email = typeof who === 'string' ? who : who.email;
       await test.step(`sign in as ${email}`, async () => {
-        await page.goto('/login');
+        const res = await page.goto('/login');
+        expect(res?.status(), 'GET /login answers 200').toBe(200);
         await page.getByLabel('이메일', { exact: true }).fill(email);
         const before = product.sink.received.length;
         await page.getByRole('button', { name: '인증번호 받기' }).click();
