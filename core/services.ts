@@ -10,6 +10,7 @@ import { createStandardsService } from './standards/standards-service';
 import { createTicketReads } from './tickets/ticket-reads';
 import { createTicketService } from './tickets/ticket-service';
 import { createSessionService } from './users/sessions';
+import { createSignInService, type SignInLimits } from './users/sign-in';
 import { createUserService } from './users/user-service';
 
 /** Wires the use cases both entry points share, from the ports they need. */
@@ -21,6 +22,8 @@ export function createServices(deps: {
   recalculationLeaseMs?: number;
   /** Console sessions end after this long without a request (default 30 minutes). */
   sessionIdleMs?: number;
+  /** How many sign-in codes one address and one client may ask for per 15 minutes. */
+  signInLimits?: Partial<SignInLimits>;
 }) {
   const sla = createSlaEngine(deps);
   const tickets = createTicketService({ ...deps, sla });
@@ -28,6 +31,7 @@ export function createServices(deps: {
     sla,
     users: createUserService(deps),
     sessions: createSessionService({ ...deps, idleMs: deps.sessionIdleMs ?? 30 * 60_000 }),
+    signIn: createSignInService({ db: deps.db, clock: deps.clock, limits: deps.signInLimits }),
     accessLog: createAccessLogService(deps),
     tickets,
     ticketReads: createTicketReads({ ...deps, sla, tickets }),

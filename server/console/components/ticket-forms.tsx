@@ -1,7 +1,7 @@
 import { atLeast, type Locale, PRIORITIES, type Ticket, type User } from '../../../core/model';
 import type { Rating } from '../../../core/tickets/ticket-service';
 import { canMove } from '../../../core/tickets/status-machine';
-import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, categoryLabel, fill, t } from '../labels';
+import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, categoryLabel, t } from '../labels';
 import { CsrfField } from './csrf-field';
 
 /** Messages beside fields, by field name. */
@@ -254,7 +254,7 @@ export function RatingSection(props: {
         <div class="rating-given">
           <FieldError id="rating-score-error" text={errors.score} />
           <p>
-            <strong>{t(locale, 'satisfaction')}</strong> {fill(t(locale, 'ratingScore'), { score: rating.score })}
+            <strong>{t(locale, 'satisfaction')}</strong> {t(locale, 'ratingScore', { score: rating.score })}
           </p>
           {rating.comment && <blockquote class="rating-comment">{rating.comment}</blockquote>}
           {requester && <p class="muted">{t(locale, 'ratingThanks')}</p>}

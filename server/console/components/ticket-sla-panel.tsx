@@ -3,7 +3,7 @@ import type { TimelineEntry } from '../../../core/sla/sla-timeline';
 import type { TicketOverview } from '../../../core/tickets/ticket-reads';
 import type { EventDetail } from '../../../core/tickets/ticket-service';
 import { hoursMinutes, koreanDateTime, koreanShortDateTime } from '../client/time-format';
-import { ROLE_LABELS, fill, t, type LabelKey } from '../labels';
+import { ROLE_LABELS, t, type LabelKey } from '../labels';
 import { eventText, type PeopleNames } from './ticket-event-words';
 
 const STATUS_WORD: Record<TimelineEntry['status'], LabelKey> = {
@@ -19,11 +19,11 @@ function milestoneName(e: TimelineEntry, locale: Locale): string {
     case 'first_response':
       return t(locale, 'msFirstResponse');
     case 'warning':
-      return fill(t(locale, 'msWarning'), { lead: hoursMinutes(e.param, locale) });
+      return t(locale, 'msWarning', { lead: hoursMinutes(e.param, locale) });
     case 'breach':
       return t(locale, 'msBreach');
     case 'escalation':
-      return fill(t(locale, 'msEscalation'), { level: e.param });
+      return t(locale, 'msEscalation', { level: e.param });
   }
 }
 
@@ -92,7 +92,7 @@ export function SlaPanel(props: { overview: TicketOverview; locale: Locale; oob?
                     <span class="ms-detail">
                       {e.escalation.after === 0
                         ? t(locale, 'escAtDue')
-                        : fill(t(locale, 'escAfter'), { after: hoursMinutes(e.escalation.after, locale) })}
+                        : t(locale, 'escAfter', { after: hoursMinutes(e.escalation.after, locale) })}
                       {e.escalation.notify.length > 0 &&
                         ` · ${t(locale, 'escNotifies')}: ${e.escalation.notify.map((n) => targetName(n, locale, o.targetNames)).join(', ')}`}
                     </span>

@@ -1,7 +1,7 @@
 import type { Locale, User } from '../../../core/model';
 import type { TicketOverview } from '../../../core/tickets/ticket-reads';
 import { hoursMinutes, koreanDateTime } from '../client/time-format';
-import { PRIORITY_LABELS, STATUS_LABELS, categoryLabel, fill, t } from '../labels';
+import { PRIORITY_LABELS, STATUS_LABELS, categoryLabel, t } from '../labels';
 import { Deadline } from './deadline';
 
 type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
@@ -44,9 +44,9 @@ export function clockExplanation(o: TicketOverview, viewer: User, locale: Locale
   const out: string[] = [];
   if (policy.clock === 'business' && o.calendar) {
     const holidays = o.calendar.holidaySets.length > 0 ? t(locale, 'clockHolidays') : '';
-    out.push(fill(t(locale, 'clockBusiness'), { hours: describeHours(o.calendar.hours, locale), holidays, target }));
+    out.push(t(locale, 'clockBusiness', { hours: describeHours(o.calendar.hours, locale), holidays, target }));
   } else {
-    out.push(fill(t(locale, 'clockCalendar'), { target }));
+    out.push(t(locale, 'clockCalendar', { target }));
   }
   const state = ticket.sla.state;
   if (state === 'paused') {
@@ -56,7 +56,7 @@ export function clockExplanation(o: TicketOverview, viewer: User, locale: Locale
   } else if (state === 'breached') {
     out.push(t(locale, 'clockBreached'));
   } else if (!o.detail.clockRunning && o.detail.clockChangesAt) {
-    out.push(fill(t(locale, 'clockOutsideHours'), { at: koreanDateTime(o.detail.clockChangesAt, locale) }));
+    out.push(t(locale, 'clockOutsideHours', { at: koreanDateTime(o.detail.clockChangesAt, locale) }));
   }
   return out;
 }

@@ -15,7 +15,7 @@ import { TicketRefParam } from '../../tickets/ticket-schemas';
 import { viewerOf } from '../console-context';
 import type { ConsolePages } from '../console-routes';
 import type { FieldErrors, ReplyAction, ReplyDraft } from '../components/ticket-forms';
-import { STATUS_LABELS, fill, t } from '../labels';
+import { STATUS_LABELS, t } from '../labels';
 import { sendFragment, sendPage } from '../render';
 import { DONE_KINDS, type DoneKind, TicketLive, TicketPage, type TicketPageData, type TicketPageState } from './ticket-page-view';
 
@@ -200,7 +200,7 @@ export const ticketPages: ConsolePages = (router, deps) => {
         const data = await load(user, ref);
         const from = data.overview.detail.ticket.status;
         if (err instanceof ConflictError && input.status)
-          errors.status = fill(t(locale, 'errStatusMove'), { from: STATUS_LABELS[locale][from], to: STATUS_LABELS[locale][input.status] });
+          errors.status = t(locale, 'errStatusMove', { from: STATUS_LABELS[locale][from], to: STATUS_LABELS[locale][input.status] });
         for (const p of err.errors ?? []) errors[p.path] = p.path === 'assignee_id' ? t(locale, 'errAssignee') : p.message;
         if (Object.keys(errors).length === 0) errors.status = err.message;
         page(res, user, data, { controlErrors: errors }, err.status);
