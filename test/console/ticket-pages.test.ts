@@ -117,6 +117,21 @@ describe(`console: the ticket page /tickets/:id (${TEST_ENGINE})`, function () {
     assert.equal(post.headers.location, `/login?next=${encodeURIComponent(`/tickets/${t.number}`)}`);
   });
 
+  it('a form posted by Chromium (Origin: null under Referrer-Policy: no-referrer, Sec-Fetch-Site: same-origin) is accepted', async () => {
+    const t = await s.ticket(officerA);
+    const post = (headers: Record<string, string>) =>
+      s.http
+        .post(`/tickets/${t.number}/messages`)
+        .set('cookie', a.cookie)
+        .set(headers)
+        .type('form')
+        .send({ _csrf: a.csrf, body: '브라우저에서 보낸 메시지', expected_last_message_id: '0' });
+    assert.equal((await page(a, `/tickets/${t.number}`)).headers['referrer-policy'], 'no-referrer');
+    assert.equal((await post({ origin: 'null', 'sec-fetch-site': 'same-origin' })).status, 303);
+    assert.equal((await post({ origin: 'null' })).status, 403, 'an opaque origin alone is not enough');
+    assert.equal((await post({ origin: 'null', 'sec-fetch-site': 'cross-site' })).status, 403);
+  });
+
   it('the officer replies with the form: 303 back to the page, the message in the thread; an empty one is refused beside the field', async () => {
     const t = await s.ticket(officerA);
     const empty = await form(a, `/tickets/${t.number}/messages`, { body: '   ', expected_last_message_id: '0' });
