@@ -144,6 +144,17 @@ describe(`console: the ticket page /tickets/:id (${TEST_ENGINE})`, function () {
     const view = await page(a, sent.headers.location!.split('#')[0]!);
     assert.match(view.text, /메시지를 보냈습니다/);
     assert.ok(view.text.includes('추가 자료를 보냅니다.'));
+    // Staff-only fields posted by an officer are ignored: the message is public and the status stays.
+    const forged = await form(a, `/tickets/${t.number}/messages`, {
+      body: '내부 메모인 척',
+      internal: '1',
+      action: 'resolve',
+      expected_last_message_id: /name="expected_last_message_id" value="(\d+)"/.exec(view.text)![1]!,
+    });
+    assert.equal(forged.status, 303);
+    const items = (await api(agent).get(`/api/v1/tickets/${t.id}/messages`)).body.items as { body: string; internal: boolean }[];
+    assert.equal(items.find((m) => m.body === '내부 메모인 척')?.internal, false);
+    assert.equal((await ticket(t.id)).status, 'new');
   });
 
   it('a stale reply comes back with the notice, the new message, the draft kept and 그래도 보내기', async () => {
