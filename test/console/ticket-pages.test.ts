@@ -115,6 +115,12 @@ describe(`console: the ticket page /tickets/:id (${TEST_ENGINE})`, function () {
     const post = await s.http.post(`/tickets/${t.number}/messages`).type('form').send({ body: 'x' });
     assert.equal(post.status, 303);
     assert.equal(post.headers.location, `/login?next=${encodeURIComponent(`/tickets/${t.number}`)}`);
+    // The rating link keeps its target through sign-in as a query, then becomes the #rating anchor.
+    const rate = await s.http.get(`/tickets/${t.number}?focus=rating`);
+    assert.equal(rate.headers.location, `/login?next=${encodeURIComponent(`/tickets/${t.number}?focus=rating`)}`);
+    const back = await s.http.get(`/tickets/${t.number}?focus=rating`).set('cookie', a.cookie);
+    assert.equal(back.status, 303);
+    assert.equal(back.headers.location, `/tickets/${t.number}#rating`);
   });
 
   it('a form posted by Chromium (Origin: null under Referrer-Policy: no-referrer, Sec-Fetch-Site: same-origin) is accepted', async () => {
@@ -356,8 +362,8 @@ describe(`console: the ticket page /tickets/:id (${TEST_ENGINE})`, function () {
     const byTemplate = (name: string) => sent[rows.findIndex((r: { template: string }) => r.template === name)]!;
     const page = `${s.composition.config.publicUrl}/tickets/${t.number}`;
     const resolved = byTemplate('ticket-resolved');
-    assert.ok(resolved.text.includes(`만족도 평가하기: ${page}#rating`), resolved.text);
-    assert.ok(resolved.html.includes(`href="${page}#rating"`));
+    assert.ok(resolved.text.includes(`만족도 평가하기: ${page}?focus=rating`), resolved.text);
+    assert.ok(resolved.html.includes(`href="${page}?focus=rating"`));
     assert.ok(resolved.text.includes(`문의 보기: ${page}`));
     const receipt = byTemplate('ticket-received');
     assert.ok(receipt.text.includes(`문의 보기: ${page}`), receipt.text);
