@@ -6,8 +6,11 @@ import type { Services } from '../../core/services';
 import type { WriteQuota } from '../http/routes';
 import { mountAssets } from './assets';
 import { homeOf, localeOf, viewerOf } from './console-context';
+import { consoleCsrf } from './csrf';
 import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/error-pages';
+import { loginPages } from './pages/login-pages';
 import { ticketListPages } from './pages/ticket-list-pages';
+import { ticketPages } from './pages/ticket-pages';
 import { sendPage } from './render';
 import { sessionMiddleware, type SessionCookie } from './session-cookie';
 
@@ -28,14 +31,15 @@ export type ConsolePages = (router: express.Router, deps: ConsoleDeps) => void;
 
 /** The page groups, in the order their paths are matched. */
 // The lists come before the ticket page: `/tickets/new` must not be read as a ticket reference.
-const PAGES: ConsolePages[] = [ticketListPages];
+const PAGES: ConsolePages[] = [loginPages, ticketListPages, ticketPages];
 
 /** Paths the console leaves to the API and the operator endpoints. */
 const NOT_CONSOLE = /^\/(api|assets|admin\/queues|metrics|healthz|readyz)(\/|$)/;
 
 /**
- * Mounts the console: its assets, then a router for every page path that resolves the viewer
- * from the session cookie, parses form bodies and renders errors as pages.
+ * Mounts the console: its assets, then a router for every page path that parses form bodies,
+ * resolves the viewer from the session cookie, refuses forged unsafe requests (csrf.ts) and
+ * renders errors as pages.
  */
 export function mountConsole(app: Express, deps: ConsoleDeps): void {
   mountAssets(app);
@@ -43,6 +47,7 @@ export function mountConsole(app: Express, deps: ConsoleDeps): void {
   router.use((req: Request, _res: Response, next: NextFunction) => (NOT_CONSOLE.test(req.path) ? next('router') : next()));
   router.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 100 }));
   router.use(sessionMiddleware(deps.services.sessions, deps.cookie));
+  router.use(consoleCsrf(deps.publicUrl, deps.logger));
   router.get('/', (_req, res) => {
     const viewer = viewerOf(res);
     res.redirect(303, viewer ? homeOf(viewer.user) : '/login');

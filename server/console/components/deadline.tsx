@@ -25,10 +25,10 @@ export function Deadline(props: { detail: TicketDetail; locale: Locale; now: Dat
         data-changes-at={detail.clockChangesAt?.toISOString()}
         data-rendered-at={String(now.getTime())}
         data-locale={locale}
+        data-warn={props.warnSeconds ? String(props.warnSeconds) : undefined}
         data-tone={tone}
-        data-warn={props.warnSeconds === undefined ? undefined : String(props.warnSeconds)}
       >
-        {sla.state === 'met' ? koreanDateTime(sla.dueAt, locale) : countdownText(remaining, paused, locale)}
+        {sla.state === 'met' ? (locale === 'ko' ? '기한 내 처리' : 'Met') : countdownText(remaining, paused, locale)}
       </time>{' '}
       <span class="deadline-at">{koreanDateTime(sla.dueAt, locale)}</span>
     </span>

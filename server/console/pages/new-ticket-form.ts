@@ -19,8 +19,8 @@ export const ON_BEHALF_CHANNELS = ['phone', 'email', 'web'] as const satisfies r
 /** The same rules as `POST /api/v1/tickets`, without the API-only fields the form computes itself. */
 const StaffForm = StaffCreateTicket.omit({ requester_id: true });
 
-const TOO_SHORT: Partial<Record<FormField, LabelKey>> = { subject: 'errSubjectEmpty', body: 'errBodyEmpty' };
-const TOO_LONG: Partial<Record<FormField, LabelKey>> = { subject: 'errSubjectLong', body: 'errBodyLong' };
+const TOO_SHORT: Partial<Record<FormField, LabelKey>> = { subject: 'errSubjectEmpty', body: 'errTicketBodyEmpty' };
+const TOO_LONG: Partial<Record<FormField, LabelKey>> = { subject: 'errSubjectLong', body: 'errTicketBodyLong' };
 const OTHERWISE: Record<FormField, LabelKey> = {
   requester_email: 'errRequester',
   subject: 'errInvalid',
@@ -86,7 +86,7 @@ export function readTicketForm(
     }
   }
   // A message of spaces only says nothing (the API counts characters; a person means words).
-  if (!errors.body && values.body?.trim() === '') errors.body = 'errBodyEmpty';
+  if (!errors.body && values.body?.trim() === '') errors.body = 'errTicketBodyEmpty';
   if (!errors.category && !categories.includes(values.category ?? '')) errors.category = 'errCategory';
   if (staff && !(ON_BEHALF_CHANNELS as readonly string[]).includes(values.channel ?? '')) errors.channel ??= 'errChannel';
   if (staff && !values.requester_email) errors.requester_email = 'errRequesterEmpty';

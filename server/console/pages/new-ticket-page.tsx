@@ -8,7 +8,7 @@ import { CsrfField } from '../components/csrf-field';
 import { ticketHref } from '../components/ticket-rows';
 import { requireViewer, viewerOf } from '../console-context';
 import type { ConsoleDeps, ConsolePages } from '../console-routes';
-import { CHANNEL_LABELS, type LabelKey, PHRASES, PRIORITY_LABELS, t } from '../labels';
+import { CATEGORY_LABELS, CHANNEL_LABELS, categoryLabel, type LabelKey, PRIORITY_LABELS, t } from '../labels';
 import { Layout } from '../layout';
 import { sendPage } from '../render';
 import { type FormErrors, type FormValues, ON_BEHALF_CHANNELS, readTicketForm, serviceErrors } from './new-ticket-form';
@@ -29,7 +29,7 @@ export const newTicketPages: ConsolePages = (router, deps) => {
     const user = viewerOf(res)!.user;
     const intake = await deps.services.tickets.intake();
     const staff = atLeast(user.role, 'agent');
-    const { values, input, errors } = readTicketForm(req.body as Record<string, unknown>, staff, intake.categories);
+    const { values, input, errors } = readTicketForm(req.body as Record<string, unknown>, staff, categoriesOf(intake));
     if (!input) return sendPage(res, <NewTicketPage user={user} intake={intake} values={values} errors={errors} />, 422);
     try {
       const number = await create(deps, user, input, values.idempotency_key);
@@ -41,6 +41,9 @@ export const newTicketPages: ConsolePages = (router, deps) => {
     }
   });
 };
+
+/** The categories offered: the console's named ones (as on the ticket page), then any other a policy matches on. */
+const categoriesOf = (intake: IntakeInfo): string[] => [...new Set([...Object.keys(CATEGORY_LABELS.ko), ...intake.categories])];
 
 type CreateInput = Parameters<ConsoleDeps['services']['tickets']['create']>[1];
 
@@ -77,10 +80,7 @@ function NewTicketPage(props: { user: User; intake: IntakeInfo; values: FormValu
         {staff && <Field {...f('requester_email', 'fieldRequesterEmail', 'hintRequesterEmail')} type="email" required />}
         <Field {...f('subject', 'fieldSubject', 'hintSubject')} required maxLength={200} />
         <Field {...f('body', 'fieldBody', 'hintBody')} multiline required />
-        <Select
-          {...f('category', 'fieldCategory')}
-          options={intake.categories.map((c) => [c, c === 'general' ? t(locale, 'categoryGeneral') : c])}
-        />
+        <Select {...f('category', 'fieldCategory')} options={categoriesOf(intake).map((c) => [c, categoryLabel(locale, c)])} />
         {staff && <Select {...f('priority', 'fieldPriority')} options={PRIORITIES.map((p) => [p, PRIORITY_LABELS[locale][p]])} />}
         {staff && <Select {...f('channel', 'fieldChannel')} options={ON_BEHALF_CHANNELS.map((c) => [c, CHANNEL_LABELS[locale][c]])} />}
         {staff && <Field {...f('received_at', 'fieldReceivedAt', 'hintReceivedAt')} type="datetime-local" />}
@@ -186,7 +186,6 @@ function ErrorSummary(props: { errors: FormErrors; locale: Locale }) {
 /** The promise, plainly: how long, on which clock, and that a wait for the requester stops it. */
 function PromiseNote(props: { intake: IntakeInfo; locale: Locale }) {
   const { intake, locale } = props;
-  const p = PHRASES[locale];
   const target = hoursMinutes(intake.policy.resolutionTarget, locale);
   return (
     <section class="notice promise" aria-labelledby="promise-title">
@@ -194,7 +193,9 @@ function PromiseNote(props: { intake: IntakeInfo; locale: Locale }) {
         {t(locale, 'promiseTitle')}
       </h2>
       <p>
-        {intake.policy.clock === 'business' && intake.calendarName ? p.promiseBusiness(target, intake.calendarName) : p.promiseWall(target)}
+        {intake.policy.clock === 'business' && intake.calendarName
+          ? t(locale, 'promiseBusiness', { target, calendar: intake.calendarName })
+          : t(locale, 'promiseWall', { target })}
       </p>
       <p>
         {intake.policy.pauseOnPending && `${t(locale, 'promisePending')} `}

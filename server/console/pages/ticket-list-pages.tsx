@@ -5,7 +5,7 @@ import type { TicketDetail } from '../../../core/tickets/ticket-service';
 import { OFFICER_COLUMNS, OfficerRow, QUEUE_COLUMNS, QueueRow } from '../components/ticket-rows';
 import { requireViewer, viewerOf } from '../console-context';
 import type { ConsolePages } from '../console-routes';
-import { PHRASES, t } from '../labels';
+import { t } from '../labels';
 import { Layout } from '../layout';
 import { sendFragment, sendPage } from '../render';
 import { newTicketPages } from './new-ticket-page';
@@ -141,7 +141,7 @@ function NewRowsMarker(props: { model: ListModel }) {
     <form method="get" action="/tickets" class="inline-form">
       <KeepQuery query={query} />
       <button type="submit" class="btn btn-small">
-        {PHRASES[locale].newRows(n)}
+        {t(locale, 'newRows', { n })}
       </button>
     </form>
   );
