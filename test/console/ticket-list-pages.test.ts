@@ -204,6 +204,10 @@ describe(`console: /tickets and /tickets/new (${TEST_ENGINE})`, function () {
     const odd = await page('/tickets?per_page=5000&view=nonsense');
     assert.equal(odd.status, 200);
     assert.match(odd.text, /aria-current="page">전체 진행 중</);
+    const stale = await page(`/tickets?${q}&cursor=bm90LWEtY3Vyc29y&prev=`);
+    assert.equal(stale.status, 200, 'a cursor the list cannot read starts again at the first page');
+    assert.deepEqual(rowIds(stale.text), ids(made[4]!, made[3]!));
+    assert.ok(!stale.text.includes('rel="prev"'));
   });
 
   it('an officer submits an inquiry: the form with its words and the promise, then a 303 to the new number; a double submit makes one', async () => {

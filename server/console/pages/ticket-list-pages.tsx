@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { BadRequestError } from '../../../core/errors';
 import { atLeast, type Locale } from '../../../core/model';
 import type { Page } from '../../../core/ports';
 import type { TicketDetail } from '../../../core/tickets/ticket-service';
@@ -33,11 +34,17 @@ export const ticketListPages: ConsolePages = (router, deps) => {
   router.get('/tickets', requireViewer(), async (req: Request, res: Response) => {
     const viewer = viewerOf(res)!;
     const user = viewer.user;
-    const query = ListPageQuery.parse(req.query);
+    let query = ListPageQuery.parse(req.query);
     const staff = atLeast(user.role, 'agent');
     const now = deps.clock.now();
     const filter = staff ? viewFilter(query.view, user, now) : {};
-    const page = await deps.services.tickets.list(user, { ...filter, q: query.q }, { limit: query.per_page, cursor: query.cursor });
+    const list = () => deps.services.tickets.list(user, { ...filter, q: query.q }, { limit: query.per_page, cursor: query.cursor });
+    const page = await list().catch((err: unknown) => {
+      // A cursor of another view or an old link: the first page, rather than an error page.
+      if (!(err instanceof BadRequestError) || query.cursor === undefined) throw err;
+      query = { ...query, cursor: undefined, prev: undefined };
+      return list();
+    });
     const model: ListModel = { staff, locale: user.locale, now, query: { ...query, since: query.since ?? now.getTime() }, page };
     if (query.fragment === 'rows') return sendFragment(res, <LiveRows model={model} />);
     sendPage(res, <TicketListPage model={model} />);
