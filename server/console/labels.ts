@@ -6,6 +6,74 @@
  */
 import type { Locale, Priority, Role, TicketStatus } from '../../core/model';
 
+/**
+ * The words the browser module writes itself (client/*.ts imports only this group, so the
+ * bundle carries these and not the whole table). `{name}`, `{n}` are filled in by the module.
+ */
+const koClient = {
+  // Collision notice (ticket page, staff)
+  presenceViewing: '{name} 님이 보고 있습니다',
+  presenceReplying: '{name} 님이 답변을 작성하고 있습니다',
+  // Canned responses (ticket page, staff)
+  cannedButton: '상용구',
+  cannedSearch: '상용구 검색',
+  cannedCount: '상용구 {n}개',
+  cannedCountHint: '상용구 {n}개: 아래 화살표로 고르고 Enter로 넣습니다',
+  cannedNone: '맞는 상용구가 없습니다',
+  cannedLoading: '상용구를 불러오는 중입니다',
+  cannedFailed: '상용구를 불러오지 못했습니다',
+  cannedClose: '닫기',
+  // Stale-reply guard (ticket page)
+  staleTitle: '새 메시지가 도착했습니다',
+  staleBody: '이 페이지를 연 뒤 다른 사람이 메시지를 남겼습니다. 스레드에서 확인한 뒤 보내세요.',
+  staleSend: '그래도 보내기',
+  // Drafts (ticket page)
+  draftRestored: '임시 저장된 답변을 불러왔습니다.',
+  draftDiscard: '초안 지우기',
+  // Keyboard shortcuts (every page)
+  shortcutsTitle: '단축키',
+  shortcutsNext: '다음 문의',
+  shortcutsPrev: '이전 문의',
+  shortcutsOpen: '선택한 문의 열기',
+  shortcutsReply: '답변 입력란으로 이동',
+  shortcutsNew: '새 문의 작성',
+  shortcutsHelp: '이 도움말',
+  shortcutsOffHint: '화면 아래의 ‘단축키 사용’으로 끌 수 있습니다.',
+  close: '닫기',
+} as const;
+
+export type ClientLabelKey = keyof typeof koClient;
+
+const enClient: Record<ClientLabelKey, string> = {
+  presenceViewing: '{name} is viewing',
+  presenceReplying: '{name} is replying',
+  cannedButton: 'Canned responses',
+  cannedSearch: 'Search canned responses',
+  cannedCount: '{n} canned responses',
+  cannedCountHint: '{n} canned responses: press Down to choose, Enter to insert',
+  cannedNone: 'No canned response matches',
+  cannedLoading: 'Loading canned responses',
+  cannedFailed: 'Could not load the canned responses',
+  cannedClose: 'Close',
+  staleTitle: 'A new message arrived',
+  staleBody: 'Someone wrote in this conversation after you opened the page. Read it in the thread before sending.',
+  staleSend: 'Send anyway',
+  draftRestored: 'Your saved draft was restored.',
+  draftDiscard: 'Discard draft',
+  shortcutsTitle: 'Keyboard shortcuts',
+  shortcutsNext: 'Next inquiry',
+  shortcutsPrev: 'Previous inquiry',
+  shortcutsOpen: 'Open the selected inquiry',
+  shortcutsReply: 'Go to the reply field',
+  shortcutsNew: 'Write a new inquiry',
+  shortcutsHelp: 'This help',
+  shortcutsOffHint: 'Turn them off with “Keyboard shortcuts” at the bottom of the page.',
+  close: 'Close',
+};
+
+/** The browser module's words (client/words.ts picks the page's language). */
+export const CLIENT_LABELS: Record<Locale, Record<ClientLabelKey, string>> = { ko: koClient, en: enClient };
+
 const ko = {
   product: '공공구매 문의 센터',
   skipToContent: '본문 바로가기',
@@ -29,11 +97,17 @@ const ko = {
   hours: '시간',
   minutes: '분',
   days: '일',
+  // Footer
+  footerShortcuts: '단축키 사용',
+  footerShortcutsHelp: '단축키 도움말: ?',
 } as const;
 
-export type LabelKey = keyof typeof ko;
+/** A word of the server-rendered pages. */
+type PageLabelKey = keyof typeof ko;
+/** Any word of the console: the pages' and the browser module's. */
+export type LabelKey = PageLabelKey | ClientLabelKey;
 
-const en: Record<LabelKey, string> = {
+const en: Record<PageLabelKey, string> = {
   product: 'Public Purchasing Help Center',
   skipToContent: 'Skip to content',
   signOut: 'Sign out',
@@ -55,12 +129,16 @@ const en: Record<LabelKey, string> = {
   hours: 'h',
   minutes: 'min',
   days: 'd',
+  footerShortcuts: 'Keyboard shortcuts',
+  footerShortcutsHelp: 'Shortcut help: ?',
 };
 
-export const LABELS: Record<Locale, Record<LabelKey, string>> = { ko, en };
+/** The pages' words (the browser module's are CLIENT_LABELS; `t` looks in both). */
+export const LABELS: Record<Locale, Record<PageLabelKey, string>> = { ko, en };
 
 /** A word in the viewer's language. */
-export const t = (locale: Locale, key: LabelKey): string => LABELS[locale][key];
+export const t = (locale: Locale, key: LabelKey): string =>
+  key in CLIENT_LABELS[locale] ? CLIENT_LABELS[locale][key as ClientLabelKey] : LABELS[locale][key as PageLabelKey];
 
 export const STATUS_LABELS: Record<Locale, Record<TicketStatus, string>> = {
   ko: { new: '접수', open: '처리 중', pending: '대기', resolved: '해결', closed: '종료' },
