@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { fillVariables } from '../../core/canned/variables';
-import { type CannedItem, colonQuery, fillCanned, filterCanned, insertAt, orderForLocale } from '../../server/console/client/canned-logic';
+import {
+  type CannedItem,
+  colonQuery,
+  fillCanned,
+  filterCanned,
+  insertAt,
+  orderForLocale,
+  separated,
+} from '../../server/console/client/canned-logic';
 import { activityOf, presenceLines } from '../../server/console/client/presence-logic';
 import { draftKey, isStale, othersMessageId, parseDraft, serializeDraft } from '../../server/console/client/reply-logic';
 import { type KeyPress, moveRow, shortcutFor, shortcutsEnabled } from '../../server/console/client/shortcut-logic';
@@ -90,6 +98,9 @@ describe('console client: canned responses', () => {
     const text = '안녕하세요 ::ref';
     const q = colonQuery(text, text.length)!;
     assert.deepEqual(insertAt(text, q.start, text.length, '환불 안내'), { value: '안녕하세요 환불 안내', caret: 11 });
+    assert.equal(separated('안녕하세요', 5, '본문'), '\n본문', 'from the picker, after a word: a new line');
+    assert.equal(separated('안녕하세요\n', 6, '본문'), '본문');
+    assert.equal(separated('', 0, '본문'), '본문');
   });
 });
 

@@ -76,3 +76,10 @@ export function fillCanned(item: Pick<CannedItem, 'body' | 'locale'>, facts: Tic
 export function insertAt(value: string, start: number, end: number, text: string): { value: string; caret: number } {
   return { value: value.slice(0, start) + text + value.slice(end), caret: start + text.length };
 }
+
+/**
+ * The text to insert from the picker at `start`: after a word it starts on a new line, so a
+ * response never runs into what was typed before it (`안녕하세요홍길동님`).
+ */
+export const separated = (value: string, start: number, text: string): string =>
+  start > 0 && !/\s/.test(value[start - 1]!) ? `\n${text}` : text;

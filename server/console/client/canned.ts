@@ -7,7 +7,16 @@
  * click inserts, Esc closes and returns to where you were; keys pressed while an input method
  * composes (Korean) are left alone.
  */
-import { type CannedItem, colonQuery, fillCanned, filterCanned, insertAt, orderForLocale, type TicketFacts } from './canned-logic';
+import {
+  type CannedItem,
+  colonQuery,
+  fillCanned,
+  filterCanned,
+  insertAt,
+  orderForLocale,
+  separated,
+  type TicketFacts,
+} from './canned-logic';
 import { api, ticketSection, viewerIsStaff } from './page';
 import { pageLocale, word } from './words';
 
@@ -43,7 +52,9 @@ export function startCanned(): void {
   const section = ticketSection();
   const slot = document.getElementById('canned-slot');
   const field = document.getElementById('reply-body') as HTMLTextAreaElement | null;
-  if (!section || !slot || !field || !viewerIsStaff()) return;
+  // Once per slot: a swap that brings a new, empty slot gets its own picker (main.ts calls again after swaps).
+  if (!section || !slot || !field || !viewerIsStaff() || slot.dataset.ready) return;
+  slot.dataset.ready = '1';
   const locale = pageLocale();
   const ticketId = section.dataset.ticketId!;
 
@@ -56,6 +67,8 @@ export function startCanned(): void {
   /** Where the response goes: the field's selection when the picker opened, or the `::word` being typed. */
   let range = { start: 0, end: 0 };
   let shown: CannedItem[] = [];
+  /** What the list is filtered by now (the search field's text, or the word after `::`). */
+  let query = '';
 
   const toggle = el('button', {
     type: 'button',
@@ -109,7 +122,7 @@ export function startCanned(): void {
 
   const buttons = () => [...list.querySelectorAll<HTMLButtonElement>('button')];
 
-  const render = (query: string) => {
+  const render = () => {
     if (!items) {
       list.replaceChildren();
       if (!status.textContent) status.textContent = word(locale, 'cannedLoading');
@@ -141,7 +154,8 @@ export function startCanned(): void {
       : word(locale, 'cannedNone');
   };
 
-  const open = (how: 'picker' | 'colon', query: string) => {
+  const open = (how: 'picker' | 'colon', q: string) => {
+    query = q;
     const wasOpen = mode !== null;
     mode = how;
     panel.hidden = false;
@@ -149,9 +163,9 @@ export function startCanned(): void {
     searchRow.hidden = how === 'colon';
     toggle.setAttribute('aria-expanded', 'true');
     if (how === 'colon') field.setAttribute('aria-controls', 'canned-list');
-    render(query);
+    render();
     if (!wasOpen || !items) {
-      void ensureLoaded().then(() => mode && render(mode === 'colon' ? query : search.value));
+      void ensureLoaded().then(() => mode && render());
       void refreshFacts();
     }
   };
@@ -167,7 +181,9 @@ export function startCanned(): void {
 
   const insert = async (c: CannedItem) => {
     await refreshFacts();
-    const text = fillCanned(c, facts);
+    const filled = fillCanned(c, facts);
+    // After `::` the word is replaced where it stands; from the picker a response starts on its own line.
+    const text = mode === 'picker' ? separated(field.value, range.start, filled) : filled;
     const out = insertAt(field.value, range.start, range.end, text);
     field.value = out.value;
     close(false);
@@ -185,7 +201,10 @@ export function startCanned(): void {
     search.focus();
   });
   closeBtn.addEventListener('click', () => close(true));
-  search.addEventListener('input', () => render(search.value));
+  search.addEventListener('input', () => {
+    query = search.value;
+    render();
+  });
 
   list.addEventListener('click', (e) => {
     const b = (e.target as Element).closest<HTMLButtonElement>('button.canned-item');

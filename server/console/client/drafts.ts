@@ -44,7 +44,7 @@ export function startDrafts(): void {
   const save = () => {
     clearTimeout(timer);
     timer = undefined;
-    const body = field.value;
+    const body = (document.getElementById('reply-body') as HTMLTextAreaElement | null)?.value ?? '';
     if (body.trim()) store.setItem(key, serializeDraft(body, Date.now()));
     else store.removeItem(key);
   };
@@ -69,7 +69,9 @@ export function startDrafts(): void {
     field.insertAdjacentElement('afterend', note);
   }
 
-  field.addEventListener('input', () => {
+  // Delegated, so a reply field swapped in by htmx is saved too.
+  document.addEventListener('input', (e) => {
+    if ((e.target as Element | null)?.id !== 'reply-body') return;
     clearTimeout(timer);
     timer = setTimeout(save, SAVE_AFTER_MS);
   });
@@ -82,7 +84,7 @@ export function startDrafts(): void {
   document.addEventListener(
     'submit',
     (e) => {
-      if (e.target !== form) return;
+      if ((e.target as Element).id !== 'reply-form') return;
       clearTimeout(timer);
       timer = undefined;
       store.removeItem(key);

@@ -18,4 +18,6 @@ startLive();
 document.body.addEventListener('htmx:afterSwap', () => {
   // A swapped-in badge shows its server text until the next tick; tick now so it never lags.
   tick();
+  // A swap that replaced the reply area brings an empty canned-response slot.
+  startCanned();
 });

@@ -13,14 +13,12 @@ const POLL_MS = 3_000;
 
 export function startPresence(): void {
   const section = ticketSection();
-  const box = document.getElementById('presence');
-  if (!section || !box || !viewerIsStaff()) return;
+  if (!section || !document.getElementById('presence') || !viewerIsStaff()) return;
   const url = `/api/v1/tickets/${encodeURIComponent(section.dataset.ticketId!)}/presence`;
   const locale = pageLocale();
   let lastInput = 0;
   let sent: Activity | null = null;
   let stopped = false;
-  let shown = '';
 
   const reply = () => document.getElementById('reply-body') as HTMLTextAreaElement | null;
   const current = (): Activity => {
@@ -54,8 +52,10 @@ export function startPresence(): void {
     const { items } = (await res.json()) as { items: PresenceItem[] };
     const lines = presenceLines(items, locale);
     const text = lines.join('\n');
-    if (text === shown) return; // unchanged: no repeat announcement
-    shown = text;
+    // Looked up each time: a live refresh of the page's header may have swapped in a fresh, empty box.
+    const box = document.getElementById('presence');
+    if (!box || box.dataset.shown === text) return; // unchanged: no repeated announcement
+    box.dataset.shown = text;
     box.replaceChildren(
       ...lines.map((line) => {
         const p = document.createElement('p');
