@@ -134,6 +134,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       timers: o.timers ?? createTimerScheduler(queues, redis, () => clock.now().getTime()),
       recalculationLeaseMs: o.recalculationLeaseMs,
       sessionIdleMs: config.sessionIdleMs,
+      signInLimits: config.signInLimits,
     });
     if (
       o.bootstrapAdmin !== false &&

@@ -75,6 +75,8 @@ const ConfigSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(30),
+  SIGN_IN_CODES_PER_ADDRESS: z.coerce.number().int().min(1).default(5),
+  SIGN_IN_CODES_PER_CLIENT: z.coerce.number().int().min(1).default(20),
 });
 
 /** The validated, frozen settings every part of the program receives. */
@@ -101,6 +103,8 @@ export interface Config {
   writeQuotaPerMinute: number;
   /** A queue-dashboard sign-in ends after this long without a request. */
   sessionIdleMs: number;
+  /** Console sign-in codes one address, and one client address, may ask for per 15 minutes. */
+  signInLimits: { codesPerAddress: number; codesPerClient: number };
   /** NODE_ENV is `production`: never run the development Redis. */
   production: boolean;
 }
@@ -143,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     trustProxy: e.TRUST_PROXY,
     writeQuotaPerMinute: e.WRITE_QUOTA_PER_MINUTE,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    signInLimits: Object.freeze({ codesPerAddress: e.SIGN_IN_CODES_PER_ADDRESS, codesPerClient: e.SIGN_IN_CODES_PER_CLIENT }),
     production: env.NODE_ENV === 'production',
   });
 }

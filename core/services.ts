@@ -9,6 +9,7 @@ import { createSlaEngine } from './sla/sla-engine';
 import { createStandardsService } from './standards/standards-service';
 import { createTicketService } from './tickets/ticket-service';
 import { createSessionService } from './users/sessions';
+import { createSignInService, type SignInLimits } from './users/sign-in';
 import { createUserService } from './users/user-service';
 
 /** Wires the use cases both entry points share, from the ports they need. */
@@ -20,12 +21,15 @@ export function createServices(deps: {
   recalculationLeaseMs?: number;
   /** Console sessions end after this long without a request (default 30 minutes). */
   sessionIdleMs?: number;
+  /** How many sign-in codes one address and one client may ask for per 15 minutes. */
+  signInLimits?: Partial<SignInLimits>;
 }) {
   const sla = createSlaEngine(deps);
   return {
     sla,
     users: createUserService(deps),
     sessions: createSessionService({ ...deps, idleMs: deps.sessionIdleMs ?? 30 * 60_000 }),
+    signIn: createSignInService({ db: deps.db, clock: deps.clock, limits: deps.signInLimits }),
     accessLog: createAccessLogService(deps),
     tickets: createTicketService({ ...deps, sla }),
     slaAdmin: createSlaAdminService({ ...deps, sla }),

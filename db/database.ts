@@ -9,6 +9,7 @@ import { createNoticeStore } from './stores/notice-store';
 import { createOutboxStore } from './stores/outbox-store';
 import { createReportStore } from './stores/report-store';
 import { createSessionStore } from './stores/session-store';
+import { createSignInCodeStore } from './stores/sign-in-code-store';
 import { createSlaStore } from './stores/sla-store';
 import { createStandardStore } from './stores/standard-store';
 import { createTicketStore } from './stores/ticket-store';
@@ -54,6 +55,7 @@ function storesOn(knex: Knex, written: Written | null): Stores {
     notices: createNoticeStore(knex),
     canned: createCannedResponseStore(knex),
     sessions: createSessionStore(knex),
+    signInCodes: createSignInCodeStore(knex),
     outbox: queued
       ? {
           enqueue: async (m, at) => {

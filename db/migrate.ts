@@ -12,6 +12,7 @@ import * as m010 from './migrations/010-duration-caps';
 import * as m012 from './migrations/012-daily-notices';
 import * as m013 from './migrations/013-canned-responses';
 import * as m014 from './migrations/014-sessions';
+import * as m015 from './migrations/015-sign-in-codes';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '012-daily-notices': m012,
   '013-canned-responses': m013,
   '014-sessions': m014,
+  '015-sign-in-codes': m015,
 };
 
 const source: Knex.MigrationSource<string> = {

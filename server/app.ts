@@ -2,7 +2,7 @@ import express, { type Request } from 'express';
 import helmet from 'helmet';
 import type { Logger } from '../core/ports';
 import type { Clock } from '../core/clock';
-import { NotFoundError, UnauthorizedError } from '../core/errors';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../core/errors';
 import type { User } from '../core/model';
 import type { Services } from '../core/services';
 import { createPresenceService, type PresenceService } from '../core/presence/presence-service';
@@ -14,6 +14,7 @@ import { sessionCookie } from './console/session-cookie';
 import { healthRoutes, type Readiness } from './health/health-routes';
 import { z } from 'zod';
 import { DOCS_PATH, docsPage, mountDocsAssets } from './http/api-docs';
+import { csrfProblem, isUnsafeMethod } from './http/csrf';
 import { openApiDocument } from './http/openapi';
 import { errorHandler } from './http/problem';
 import { requestContext } from './http/request-context';
@@ -61,7 +62,7 @@ export interface AppDeps {
  */
 interface CredentialMechanism {
   credential(req: Request): string | null;
-  verify(credential: string): Promise<User>;
+  verify(credential: string, req: Request): Promise<User>;
 }
 
 /** Every route of the API; the role-matrix test walks this table. */
@@ -127,9 +128,12 @@ export function createApp(deps: AppDeps) {
     {
       // The console's session: the browser calls the API (the live stream) with its cookie.
       credential: (req) => cookie.read(req),
-      verify: async (id) => {
+      verify: async (id, req) => {
         const session = await deps.services.sessions.resume(id);
         if (!session) throw new UnauthorizedError('the session has ended: sign in again');
+        // The browser sends the cookie by itself, from any site: a change needs proof it comes from ours.
+        const csrf = isUnsafeMethod(req.method) ? csrfProblem(req, session.csrfToken, deps.publicUrl) : null;
+        if (csrf) throw new ForbiddenError(`refused (CSRF): ${csrf}; send the session's token in X-CSRF-Token`);
         return session.user;
       },
     },
@@ -137,7 +141,7 @@ export function createApp(deps: AppDeps) {
   const authenticate = async (req: Request): Promise<User> => {
     for (const m of mechanisms) {
       const credential = m.credential(req);
-      if (credential !== null) return limiter.attempt(req, credential, () => m.verify(credential));
+      if (credential !== null) return limiter.attempt(req, credential, () => m.verify(credential, req));
     }
     throw new UnauthorizedError('send Authorization: Bearer <token>', { headers: { 'WWW-Authenticate': 'Bearer' } });
   };

@@ -7,6 +7,8 @@ import { en as holidayDataExpiringEn } from './holiday-data-expiring/en';
 import { ko as holidayDataExpiringKo } from './holiday-data-expiring/ko';
 import { en as officerRepliedEn } from './officer-replied/en';
 import { ko as officerRepliedKo } from './officer-replied/ko';
+import { en as signInCodeEn } from './sign-in-code/en';
+import { ko as signInCodeKo } from './sign-in-code/ko';
 import { en as slaBreachedEn } from './sla-breached/en';
 import { ko as slaBreachedKo } from './sla-breached/ko';
 import { en as slaEscalationEn } from './sla-escalation/en';
@@ -34,6 +36,7 @@ export const TEMPLATES: { readonly [T in TemplateName]: Readonly<Record<MailLoca
   'sla-escalation': { ko: slaEscalationKo, en: slaEscalationEn },
   'standard-alert': { ko: standardAlertKo, en: standardAlertEn },
   'holiday-data-expiring': { ko: holidayDataExpiringKo, en: holidayDataExpiringEn },
+  'sign-in-code': { ko: signInCodeKo, en: signInCodeEn },
 };
 
 // Facts about the templates that the send rule needs too live in core/mail, beside the data types.

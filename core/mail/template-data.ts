@@ -117,6 +117,14 @@ export interface TemplateData {
     packageName: string;
     recipientName?: string | null;
   };
+  /** To a user signing in to the console: the one-time code. No ticket. */
+  'sign-in-code': {
+    /** Six digits. */
+    code: string;
+    /** How long the code is valid. */
+    validMinutes: number;
+    recipientName?: string | null;
+  };
 }
 
 /** Every template name. */
@@ -145,6 +153,7 @@ const REQUIRED: { readonly [T in TemplateName]: ReadonlyArray<keyof TemplateData
   'sla-escalation': ['ticketId', 'ticketNumber', 'subject', 'level', 'dueAt', 'overdueSeconds'],
   'standard-alert': ['standardId', 'standardTitle', 'status', 'period'],
   'holiday-data-expiring': ['lastDate', 'daysLeft', 'packageName'],
+  'sign-in-code': ['code', 'validMinutes'],
 };
 
 /** The template names, for validation of stored outbox rows. */

@@ -2,7 +2,17 @@ import type { CannedResponseStore } from './canned';
 import type { ReportStore } from './reports';
 import type { StandardStore } from './standards';
 import type { OutboxStore } from './mail';
-import type { AccessLogStore, EventStore, IdempotencyStore, NoticeStore, SessionStore, SlaStore, TicketStore, UserStore } from './stores';
+import type {
+  AccessLogStore,
+  EventStore,
+  IdempotencyStore,
+  NoticeStore,
+  SessionStore,
+  SignInCodeStore,
+  SlaStore,
+  TicketStore,
+  UserStore,
+} from './stores';
 
 /** Everything a use case may touch inside one transaction. */
 export interface Stores {
@@ -17,6 +27,7 @@ export interface Stores {
   notices: NoticeStore;
   canned: CannedResponseStore;
   sessions: SessionStore;
+  signInCodes: SignInCodeStore;
 }
 
 export interface Database {

@@ -46,6 +46,44 @@ export interface SessionStore {
   removeExpired(seenBefore: Date, openedBefore: Date): Promise<void>;
 }
 
+/** The live one-time sign-in code of an address (only hashes of both are stored). */
+export interface StoredSignInCode {
+  id: number;
+  addressHash: string;
+  salt: string;
+  codeHash: string;
+  /** Attempts spent on the code so far. */
+  tries: number;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** What the sign-in limits count: a code handed out, or a wrong code entered. */
+export type SignInAttemptKind = 'code' | 'miss';
+
+/** One-time sign-in codes and the attempts the limits count (db/stores/sign-in-code-store.ts). */
+export interface SignInCodeStore {
+  /** Stores the address's code, replacing any earlier one (with its spent tries). */
+  put(c: { addressHash: string; salt: string; codeHash: string; expiresAt: Date }, at: Date): Promise<void>;
+  find(addressHash: string): Promise<StoredSignInCode | null>;
+  /**
+   * Spends one try of code `id` if it is still there, unexpired at `at` and has fewer than
+   * `maxTries` spent: one atomic update, so parallel guesses cannot spend more. False otherwise.
+   */
+  spendTry(id: number, maxTries: number, at: Date): Promise<boolean>;
+  /** Deletes code `id` (it was used); false when another request already did. */
+  consume(id: number): Promise<boolean>;
+  recordAttempt(a: { kind: SignInAttemptKind; addressHash: string | null; clientHash: string }, at: Date): Promise<void>;
+  /** How many attempts of `kind` by this address or client were recorded since `since`, and the oldest of them. */
+  countAttempts(
+    kind: SignInAttemptKind,
+    by: { addressHash: string } | { clientHash: string },
+    since: Date,
+  ): Promise<{ count: number; oldest: Date | null }>;
+  /** Deletes codes expired before `codesBefore` and attempts recorded before `attemptsBefore`. */
+  removeExpired(codesBefore: Date, attemptsBefore: Date): Promise<void>;
+}
+
 export interface PageQuery {
   limit: number;
   cursor?: string;

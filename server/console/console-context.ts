@@ -21,9 +21,22 @@ export const localeOf = (res: Response): Locale => viewerOf(res)?.user.locale ??
 export const ViewerContext = createContext<Viewer | undefined>(undefined);
 export const useViewer = (): Viewer | undefined => useContext(ViewerContext);
 
-/** Same-origin paths only: `next` must not lead off the site (`//evil`, `/\evil`, `https://…`). */
+/**
+ * Same-origin paths only: `next` must not lead off the site (`//evil`, `/\evil`, `https://…`).
+ * Backslashes and control characters are refused anywhere, since browsers read `\` as `/` and drop
+ * tabs and newlines from URLs (`/\t/evil` would become `//evil`); the result must also resolve to
+ * this origin.
+ */
 export function safeNext(next: unknown): string | null {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null;
+  if (typeof next !== 'string' || next.length > 2000 || !next.startsWith('/') || next.startsWith('//')) return null;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (/[\\\u0000-\u001f\u007f]/.test(next)) return null;
+  try {
+    const base = 'http://console.invalid';
+    if (new URL(next, base).origin !== base) return null;
+  } catch {
+    return null;
+  }
   return next;
 }
 

@@ -5,7 +5,9 @@ import type { Logger } from '../../core/ports';
 import type { Services } from '../../core/services';
 import { mountAssets } from './assets';
 import { homeOf, localeOf, viewerOf } from './console-context';
+import { consoleCsrf } from './csrf';
 import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/error-pages';
+import { loginPages } from './pages/login-pages';
 import { sendPage } from './render';
 import { sessionMiddleware, type SessionCookie } from './session-cookie';
 
@@ -23,14 +25,15 @@ export interface ConsoleDeps {
 export type ConsolePages = (router: express.Router, deps: ConsoleDeps) => void;
 
 /** The page groups, in the order their paths are matched. */
-const PAGES: ConsolePages[] = [];
+const PAGES: ConsolePages[] = [loginPages];
 
 /** Paths the console leaves to the API and the operator endpoints. */
 const NOT_CONSOLE = /^\/(api|assets|admin\/queues|metrics|healthz|readyz)(\/|$)/;
 
 /**
- * Mounts the console: its assets, then a router for every page path that resolves the viewer
- * from the session cookie, parses form bodies and renders errors as pages.
+ * Mounts the console: its assets, then a router for every page path that parses form bodies,
+ * resolves the viewer from the session cookie, refuses forged unsafe requests (csrf.ts) and
+ * renders errors as pages.
  */
 export function mountConsole(app: Express, deps: ConsoleDeps): void {
   mountAssets(app);
@@ -38,6 +41,7 @@ export function mountConsole(app: Express, deps: ConsoleDeps): void {
   router.use((req: Request, _res: Response, next: NextFunction) => (NOT_CONSOLE.test(req.path) ? next('router') : next()));
   router.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 100 }));
   router.use(sessionMiddleware(deps.services.sessions, deps.cookie));
+  router.use(consoleCsrf(deps.publicUrl, deps.logger));
   router.get('/', (_req, res) => {
     const viewer = viewerOf(res);
     res.redirect(303, viewer ? homeOf(viewer.user) : '/login');

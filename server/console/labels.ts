@@ -97,6 +97,27 @@ const ko = {
   hours: '시간',
   minutes: '분',
   days: '일',
+  // Sign-in (/login)
+  loginTitle: '로그인',
+  loginIntro: '등록된 이메일 주소로 일회용 인증번호를 보내 드립니다. 비밀번호는 필요하지 않습니다.',
+  email: '이메일',
+  sendCode: '인증번호 받기',
+  code: '인증번호',
+  codeHint: '메일로 받은 숫자 6자리',
+  signIn: '로그인',
+  codeSentNote:
+    '입력하신 주소가 등록된 주소라면 인증번호를 보냈습니다. 메일이 오지 않으면 스팸함을 확인하세요. 인증번호는 10분 동안 한 번만 쓸 수 있습니다.',
+  resendCode: '인증번호 다시 받기',
+  otherAddress: '다른 이메일로 로그인',
+  otherLanguage: 'English',
+  emailInvalid: '올바른 이메일 주소를 입력하세요.',
+  codeMalformed: '인증번호 숫자 6자리를 입력하세요.',
+  codeWrong: '인증번호가 맞지 않습니다. {n}번 더 입력할 수 있습니다.',
+  codeExpired: '인증번호가 만료되었거나 이미 사용되었습니다. 인증번호를 다시 받으세요.',
+  codeUsedUp: '인증번호를 5번 잘못 입력해 더 이상 쓸 수 없습니다. 인증번호를 다시 받으세요.',
+  tooManyCodes: '인증번호 요청이 너무 많습니다. {m}분 뒤에 다시 시도하세요.',
+  tooManyTries: '잘못 입력한 인증번호가 너무 많습니다. {m}분 뒤에 다시 시도하세요.',
+  csrfBody: '보안 확인을 통과하지 못해 요청을 처리하지 않았습니다. 페이지를 새로 고친 뒤 다시 시도하세요.',
   // Footer
   footerShortcuts: '단축키 사용',
   footerShortcutsHelp: '단축키 도움말: ?',
@@ -129,6 +150,26 @@ const en: Record<PageLabelKey, string> = {
   hours: 'h',
   minutes: 'min',
   days: 'd',
+  loginTitle: 'Sign in',
+  loginIntro: 'We e-mail a one-time code to your registered address. No password is needed.',
+  email: 'E-mail',
+  sendCode: 'Send code',
+  code: 'Code',
+  codeHint: 'The 6 digits from the mail',
+  signIn: 'Sign in',
+  codeSentNote:
+    'If the address is registered, we have sent a code to it. If no mail arrives, check your spam folder. The code works once, for 10 minutes.',
+  resendCode: 'Send a new code',
+  otherAddress: 'Use another address',
+  otherLanguage: '한국어',
+  emailInvalid: 'Enter a valid e-mail address.',
+  codeMalformed: 'Enter the 6 digits of the code.',
+  codeWrong: 'The code is not right. You can try {n} more times.',
+  codeExpired: 'The code has expired or was already used. Ask for a new code.',
+  codeUsedUp: 'The code was entered wrongly 5 times and no longer works. Ask for a new code.',
+  tooManyCodes: 'Too many codes were asked for. Try again in {m} minutes.',
+  tooManyTries: 'Too many wrong codes were entered. Try again in {m} minutes.',
+  csrfBody: 'The request did not pass a security check and was not carried out. Reload the page and try again.',
   footerShortcuts: 'Keyboard shortcuts',
   footerShortcutsHelp: 'Shortcut help: ?',
 };
@@ -136,9 +177,11 @@ const en: Record<PageLabelKey, string> = {
 /** The pages' words (the browser module's are CLIENT_LABELS; `t` looks in both). */
 export const LABELS: Record<Locale, Record<PageLabelKey, string>> = { ko, en };
 
-/** A word in the viewer's language. */
-export const t = (locale: Locale, key: LabelKey): string =>
-  key in CLIENT_LABELS[locale] ? CLIENT_LABELS[locale][key as ClientLabelKey] : LABELS[locale][key as PageLabelKey];
+/** A word in the viewer's language (the pages' or the browser module's); `{name}` placeholders are filled from `vars`. */
+export const t = (locale: Locale, key: LabelKey, vars?: Record<string, string | number>): string => {
+  const text = key in CLIENT_LABELS[locale] ? CLIENT_LABELS[locale][key as ClientLabelKey] : LABELS[locale][key as PageLabelKey];
+  return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
+};
 
 export const STATUS_LABELS: Record<Locale, Record<TicketStatus, string>> = {
   ko: { new: '접수', open: '처리 중', pending: '대기', resolved: '해결', closed: '종료' },

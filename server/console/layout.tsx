@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { atLeast } from '../../core/model';
+import { atLeast, type Locale } from '../../core/model';
 import { CsrfField } from './components/csrf-field';
 import { useViewer } from './console-context';
 import { ROLE_LABELS, t } from './labels';
@@ -18,9 +18,10 @@ const HTMX_CONFIG = JSON.stringify({
  * from node_modules, then ours), the two scripts (htmx and the console module), the header with
  * the navigation for the viewer's role and the sign-out button, and the main landmark.
  */
-export function Layout(props: { title: string; children: ComponentChildren; wide?: boolean }) {
+export function Layout(props: { title: string; children: ComponentChildren; wide?: boolean; locale?: Locale }) {
   const viewer = useViewer();
-  const locale = viewer?.user.locale ?? 'ko';
+  // A signed-out page may choose its language (the sign-in page's ?lang=en); otherwise the viewer's.
+  const locale = props.locale ?? viewer?.user.locale ?? 'ko';
   const user = viewer?.user;
   return (
     <html lang={locale}>

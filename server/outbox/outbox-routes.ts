@@ -46,8 +46,9 @@ export function outboxView(r: OutboxRecord): z.infer<typeof OutboxMailSchema> {
     id: r.id,
     to: r.toAddress,
     template: r.template,
-    // Rendered at the first attempt; null for a row that has not been tried yet.
-    subject: r.subject || null,
+    // Rendered at the first attempt; null for a row that has not been tried yet. A sign-in code
+    // is a credential while it lives: the list shows that it went out, not the code.
+    subject: (r.template === 'sign-in-code' ? r.subject.replace(/\d{6}/g, '••••••') : r.subject) || null,
     status: r.status,
     attempts: r.attempts,
     last_error: r.lastError,

@@ -100,11 +100,11 @@ describe('business clock: whole weeks skipped by arithmetic', () => {
   // about 2 s on every call. A zone's offsets are learnt once per process (weekly samples, ~5 µs
   // each), so the bounds below are for clocks over zones already seen, and generous for a
   // loaded machine while far below what a day-by-day walk needs.
-  // The best of three runs: a busy machine can stall one run, never all three by this much.
+  // The best of five runs: a busy machine can stall one run, never all five by this much.
   const timed = <T>(f: () => T): [T, number] => {
     let best = Number.POSITIVE_INFINITY;
     let out!: T;
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       const t0 = performance.now();
       out = f();
       best = Math.min(best, performance.now() - t0);
@@ -117,7 +117,7 @@ describe('business clock: whole weeks skipped by arithmetic', () => {
     for (const preset of [KR_PUBLIC_OFFICE, KR_WORKING_DAYS]) {
       const clock = businessClock(presetCalendarSpec(preset));
       const [due, ms] = timed(() => clock.add(start, MAX_DURATION_SECONDS));
-      assert.ok(ms < 50, `${preset.key}: P400D took ${ms.toFixed(1)} ms`);
+      assert.ok(ms < 100, `${preset.key}: P400D took ${ms.toFixed(1)} ms`);
       assert.equal(clock.between(start, due), MAX_DURATION_SECONDS);
     }
   });
@@ -134,7 +134,7 @@ describe('business clock: whole weeks skipped by arithmetic', () => {
     assert.equal(businessClock(spec).between(start, due), MAX_DURATION_SECONDS);
     const [again, ms] = timed(() => businessClock(spec).add(start, MAX_DURATION_SECONDS));
     assert.equal(again.getTime(), due.getTime());
-    assert.ok(ms < 50, `took ${ms.toFixed(1)} ms`);
+    assert.ok(ms < 100, `took ${ms.toFixed(1)} ms`);
   });
 
   it('measures spans of a hundred and a thousand years fast, the same as the sum of their years', () => {

@@ -40,6 +40,7 @@ const samples: { [T in TemplateName]: MailTemplates[T] } = {
     unit: '건',
   },
   'holiday-data-expiring': { lastDate: '2027-12-31', daysLeft: 90, packageName: '@hyunbinseo/holidays-kr', recipientName: '관리자' },
+  'sign-in-code': { code: '042917', validMinutes: 10, recipientName: '김민수' },
 };
 
 describe('mail rendering', () => {
@@ -47,7 +48,8 @@ describe('mail rendering', () => {
     for (const locale of ['ko', 'en'] as const) {
       it(`renders ${name} in ${locale} with a subject, a text part and an HTML part`, () => {
         const mail = renderMail(name, locale, samples[name], ctx);
-        if (name === 'standard-alert' || name === 'holiday-data-expiring') assert.doesNotMatch(mail.subject, /\[PQ-/);
+        if (name === 'standard-alert' || name === 'holiday-data-expiring' || name === 'sign-in-code')
+          assert.doesNotMatch(mail.subject, /\[PQ-/);
         else assert.ok(mail.subject.startsWith('[PQ-2026-000123] '), mail.subject);
         assert.ok(mail.text.length > 50);
         assert.match(mail.html, /^<!DOCTYPE html>/);
@@ -58,7 +60,7 @@ describe('mail rendering', () => {
   }
 
   it('links to no page (none exists for the recipient yet) and quotes the inquiry number instead', () => {
-    const NOT_ABOUT_A_TICKET = new Set(['standard-alert', 'holiday-data-expiring']);
+    const NOT_ABOUT_A_TICKET = new Set(['standard-alert', 'holiday-data-expiring', 'sign-in-code']);
     for (const name of TEMPLATE_NAMES) {
       for (const locale of ['ko', 'en'] as const) {
         const mail = renderMail(name, locale, samples[name], ctx);
@@ -72,6 +74,16 @@ describe('mail rendering', () => {
     }
     // The officer is told where to rate and answer by the number, not by a link.
     assert.match(renderMail('ticket-resolved', 'ko', samples['ticket-resolved'], ctx).text, /이 문의\(PQ-2026-000123\)의 답변/);
+  });
+
+  it('the sign-in mail has the code in its subject, says it is valid 10 minutes, and to ignore it if not asked for', () => {
+    const ko = renderMail('sign-in-code', 'ko', samples['sign-in-code'], ctx);
+    assert.equal(ko.subject, '[공공구매 문의 센터] 인증번호 042917');
+    assert.ok(ko.text.includes('10분'), ko.text);
+    assert.ok(ko.text.includes('요청하지 않으셨다면 이 메일을 무시'), ko.text);
+    const en = renderMail('sign-in-code', 'en', samples['sign-in-code'], ctx);
+    assert.equal(en.subject, '[Public Purchasing Help Center] Your sign-in code 042917');
+    assert.ok(en.text.includes('10 minutes') && en.text.includes('ignore'), en.text);
   });
 
   it('shows deadlines in the calendar zone in the Korean format', () => {

@@ -66,11 +66,11 @@ describe('mail retry rule', () => {
 
 describe('template data', () => {
   it('knows every template and which ones a person writes', () => {
-    assert.equal(TEMPLATE_NAMES.length, 10);
+    assert.equal(TEMPLATE_NAMES.length, 11);
     assert.ok(isTemplateName('ticket-received'));
     assert.ok(!isTemplateName('ticket-recieved'));
     assert.ok(isPersonalMessage('ticket-replied') && isPersonalMessage('officer-replied'));
-    assert.ok(!isPersonalMessage('sla-breached'));
+    assert.ok(!isPersonalMessage('sla-breached') && !isPersonalMessage('sign-in-code'));
   });
 
   it('refuses stored data of an unknown template or without a required field', () => {

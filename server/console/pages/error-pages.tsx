@@ -44,3 +44,18 @@ export function ErrorPage(props: { locale: Locale; title: string; detail: string
     </Layout>
   );
 }
+
+/** A forged or stale form (CSRF check failed): the 403 page, saying what to do about it. */
+export function CsrfRefusedPage(props: { locale: Locale }) {
+  return (
+    <Layout title={t(props.locale, 'forbiddenTitle')}>
+      <div class="card">
+        <h1>{t(props.locale, 'forbiddenTitle')}</h1>
+        <p>{t(props.locale, 'csrfBody')}</p>
+        <p>
+          <a href="/">{t(props.locale, 'backHome')}</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
