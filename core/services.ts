@@ -7,6 +7,7 @@ import { createHolidayDataWatch } from './sla/holiday-data-watch';
 import { createSlaAdminService } from './sla/sla-admin-service';
 import { createSlaEngine } from './sla/sla-engine';
 import { createStandardsService } from './standards/standards-service';
+import { createTicketReads } from './tickets/ticket-reads';
 import { createTicketService } from './tickets/ticket-service';
 import { createSessionService } from './users/sessions';
 import { createSignInService, type SignInLimits } from './users/sign-in';
@@ -25,13 +26,15 @@ export function createServices(deps: {
   signInLimits?: Partial<SignInLimits>;
 }) {
   const sla = createSlaEngine(deps);
+  const tickets = createTicketService({ ...deps, sla });
   return {
     sla,
     users: createUserService(deps),
     sessions: createSessionService({ ...deps, idleMs: deps.sessionIdleMs ?? 30 * 60_000 }),
     signIn: createSignInService({ db: deps.db, clock: deps.clock, limits: deps.signInLimits }),
     accessLog: createAccessLogService(deps),
-    tickets: createTicketService({ ...deps, sla }),
+    tickets,
+    ticketReads: createTicketReads({ ...deps, sla, tickets }),
     slaAdmin: createSlaAdminService({ ...deps, sla }),
     standards: createStandardsService(deps),
     holidayData: createHolidayDataWatch(deps),

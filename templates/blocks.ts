@@ -12,7 +12,9 @@ export type Block =
   /** Label/value pairs: number, subject, deadline. */
   | { kind: 'fields'; rows: ReadonlyArray<readonly [label: string, value: string]> }
   /** Text written by a person (a reply, a message), shown as a quotation with line breaks kept. */
-  | { kind: 'quote'; label: string; text: string };
+  | { kind: 'quote'; label: string; text: string }
+  /** A link to a console page: a button in HTML (`primary`) or a plain link, `label: URL` in text. */
+  | { kind: 'link'; label: string; href: string; primary?: boolean };
 
 /** A template's output before it becomes MIME parts. */
 export interface MailContent {

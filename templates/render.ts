@@ -4,6 +4,7 @@ import type { TemplateContext } from './blocks';
 import { cleanText, sanitizeHeader } from './escape';
 import { formatDate, formatHoursMinutes } from './format-date';
 import { CHROME } from './labels';
+import { ticketLinks } from './links';
 import { TEMPLATES } from './registry';
 import { toHtml } from './to-html';
 import { toText } from './to-text';
@@ -50,7 +51,9 @@ export function renderMail<T extends TemplateName>(
   if (!byLocale) throw new Error(`unknown mail template: ${String(template)}`);
   // An unknown locale from a stored row falls back to Korean, the product's default language.
   const lang: MailLocale = locale === 'en' ? 'en' : 'ko';
-  const content = byLocale[lang](cleanData(data), contextFor(lang, ctx));
+  const written = byLocale[lang](cleanData(data), contextFor(lang, ctx));
+  // Added here rather than by each template, so no ticket mail can leave its link out.
+  const content = { ...written, blocks: [...written.blocks, ...ticketLinks(template, lang, data, ctx.publicUrl)] };
   const subject = sanitizeHeader(content.subject);
   const safe = { ...content, subject, preheader: content.preheader && sanitizeHeader(content.preheader) };
   const { brand, footer } = CHROME[lang];

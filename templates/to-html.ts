@@ -30,6 +30,12 @@ function blockHtml(block: Block): string {
         .join('\n');
       return `<table role="presentation" cellpadding="0" cellspacing="0" style="margin:0 0 20px;border-collapse:collapse;font-size:15px;">\n${trs}\n</table>`;
     }
+    case 'link': {
+      const style = block.primary
+        ? `display:inline-block;padding:10px 20px;background:${BRAND_COLOUR};color:#ffffff;text-decoration:none;border-radius:4px;font-weight:bold;`
+        : `color:${BRAND_COLOUR};font-weight:bold;`;
+      return `<p style="margin:0 0 16px;"><a href="${escapeHtml(block.href)}" style="${style}">${escapeHtml(block.label)}</a></p>`;
+    }
     case 'quote':
       return (
         `<p style="margin:0 0 6px;color:#4b5563;">${escapeHtml(block.label)}</p>` +

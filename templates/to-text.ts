@@ -16,6 +16,8 @@ function blockText(block: Block): string {
       return block.text;
     case 'fields':
       return block.rows.map(([label, value]) => `${label}: ${value.replace(/\n/g, '\n  ')}`).join('\n');
+    case 'link':
+      return `${block.label}: ${block.href}`;
     case 'quote':
       return `${block.label}\n${block.text
         .split('\n')

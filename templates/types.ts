@@ -14,11 +14,14 @@ export type { Instant, SlaClockKind, SlaMilestone, TemplateName, TicketMailBase,
 /** The template names and, for each, the data it renders (declared in core/mail). */
 export type MailTemplates = TemplateData;
 
-/**
- * Settings every rendering needs besides the data. Mails carry no links: every one would lead to
- * a page of the web console, which does not exist yet; they quote the inquiry number instead.
- */
+/** Settings every rendering needs besides the data. */
 export interface RenderContext {
   /** IANA zone the dates are shown in, e.g. `Asia/Seoul`. */
   timezone: string;
+  /**
+   * Where people reach the web console (PUBLIC_URL, no trailing slash). When given, every mail
+   * about a ticket links to its page, and the resolution mail to the rating on it; without it
+   * mails quote the inquiry number only.
+   */
+  publicUrl?: string;
 }

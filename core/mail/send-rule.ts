@@ -43,6 +43,8 @@ export interface MailSenderConfig {
   mailRetryMaxMs: number;
   /** Zone of the dates in mails when the ticket's policy has no calendar (default Asia/Seoul). */
   timezone?: string;
+  /** Where people reach the console (PUBLIC_URL): ticket mails link to the ticket's page there. */
+  publicUrl?: string;
 }
 
 /** Knobs tests and benchmarks turn; production keeps the defaults. */
@@ -83,9 +85,10 @@ export function errorText(err: unknown): string {
 }
 
 /** Renders a stored row in its locale; throws with a readable reason when the row cannot be rendered. */
-export function renderRow(row: OutboxRecord, render: MailRenderer, config: Pick<MailSenderConfig, 'timezone'>): RenderedMail {
+export function renderRow(row: OutboxRecord, render: MailRenderer, config: Pick<MailSenderConfig, 'timezone' | 'publicUrl'>): RenderedMail {
   return render(checkTemplateData(row.template, row.data), row.locale, {
     timezone: row.timezone ?? config.timezone ?? DEFAULT_TIMEZONE,
+    publicUrl: config.publicUrl,
   });
 }
 

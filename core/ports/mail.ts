@@ -169,4 +169,4 @@ export interface MailTransport {
 }
 
 /** Renders a checked template mail in a language and zone; throws when the data cannot be rendered. */
-export type MailRenderer = (mail: TemplateMail, locale: Locale, ctx: { timezone: string }) => RenderedMail;
+export type MailRenderer = (mail: TemplateMail, locale: Locale, ctx: { timezone: string; publicUrl?: string }) => RenderedMail;

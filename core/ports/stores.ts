@@ -139,6 +139,8 @@ export interface TicketStore {
   latestMessageId(ticketId: number, includeInternal: boolean): Promise<number | null>;
   addRating(r: { ticketId: number; userId: number; score: number; comment: string | null; at: Date }): Promise<{ id: number }>;
   hasRating(ticketId: number): Promise<boolean>;
+  /** The ticket's rating (there is at most one), null before it is rated. */
+  rating(ticketId: number): Promise<{ id: number; score: number; comment: string | null; createdAt: Date } | null>;
 }
 
 export interface EventStore {

@@ -248,5 +248,18 @@ export function createTicketStore(knex: Knex): TicketStore {
     async hasRating(ticketId) {
       return Boolean(await knex('ratings').where({ ticket_id: ticketId }).first('id'));
     },
+    async rating(ticketId) {
+      const r = (await knex('ratings').where({ ticket_id: ticketId }).orderBy('id').first('id', 'score', 'comment', 'created_at')) as
+        | Row
+        | undefined;
+      return r
+        ? {
+            id: Number(r.id),
+            score: Number(r.score),
+            comment: r.comment === null ? null : String(r.comment),
+            createdAt: date(r.created_at),
+          }
+        : null;
+    },
   };
 }

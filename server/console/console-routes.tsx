@@ -8,6 +8,7 @@ import { homeOf, localeOf, viewerOf } from './console-context';
 import { consoleCsrf } from './csrf';
 import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/error-pages';
 import { loginPages } from './pages/login-pages';
+import { ticketPages } from './pages/ticket-pages';
 import { sendPage } from './render';
 import { sessionMiddleware, type SessionCookie } from './session-cookie';
 
@@ -25,7 +26,7 @@ export interface ConsoleDeps {
 export type ConsolePages = (router: express.Router, deps: ConsoleDeps) => void;
 
 /** The page groups, in the order their paths are matched. */
-const PAGES: ConsolePages[] = [loginPages];
+const PAGES: ConsolePages[] = [loginPages, ticketPages];
 
 /** Paths the console leaves to the API and the operator endpoints. */
 const NOT_CONSOLE = /^\/(api|assets|admin\/queues|metrics|healthz|readyz)(\/|$)/;

@@ -59,7 +59,7 @@ describe('mail rendering', () => {
     }
   }
 
-  it('links to no page (none exists for the recipient yet) and quotes the inquiry number instead', () => {
+  it('without a console address, links to no page and quotes the inquiry number', () => {
     const NOT_ABOUT_A_TICKET = new Set(['standard-alert', 'holiday-data-expiring', 'sign-in-code']);
     for (const name of TEMPLATE_NAMES) {
       for (const locale of ['ko', 'en'] as const) {
@@ -72,8 +72,32 @@ describe('mail rendering', () => {
         }
       }
     }
-    // The officer is told where to rate and answer by the number, not by a link.
     assert.match(renderMail('ticket-resolved', 'ko', samples['ticket-resolved'], ctx).text, /이 문의\(PQ-2026-000123\)의 답변/);
+  });
+
+  it('with PUBLIC_URL, every ticket mail links to the ticket page and the resolution mail to its rating', () => {
+    const withUrl = { ...ctx, publicUrl: 'https://helpdesk.example.go.kr' };
+    const page = 'https://helpdesk.example.go.kr/tickets/PQ-2026-000123';
+    for (const name of TEMPLATE_NAMES) {
+      for (const locale of ['ko', 'en'] as const) {
+        const mail = renderMail(name, locale, samples[name], withUrl);
+        if (name === 'standard-alert' || name === 'holiday-data-expiring' || name === 'sign-in-code') {
+          assert.doesNotMatch(mail.html, /<a\b/i, `${name}/${locale} has no ticket to link to`);
+          continue;
+        }
+        assert.ok(mail.text.includes(page), `${name}/${locale} text links to the page`);
+        assert.ok(mail.html.includes(`href="${page}`), `${name}/${locale} html links to the page`);
+      }
+    }
+    const ko = renderMail('ticket-resolved', 'ko', samples['ticket-resolved'], withUrl);
+    assert.ok(ko.text.includes(`만족도 평가하기: ${page}#rating`), ko.text);
+    assert.ok(ko.html.includes(`href="${page}#rating"`));
+    const en = renderMail('ticket-resolved', 'en', samples['ticket-resolved'], withUrl);
+    assert.ok(en.text.includes(`Rate the answer: ${page}#rating`), en.text);
+    assert.ok(renderMail('ticket-received', 'ko', samples['ticket-received'], withUrl).text.includes(`문의 보기: ${page}`));
+    // An address that is not http(s) is never written into a mail.
+    const odd = renderMail('ticket-received', 'ko', samples['ticket-received'], { ...ctx, publicUrl: 'javascript:alert(1)' });
+    assert.doesNotMatch(odd.html, /<a\b/);
   });
 
   it('the sign-in mail has the code in its subject, says it is valid 10 minutes, and to ignore it if not asked for', () => {

@@ -16,6 +16,8 @@ export interface MailSenderConfig {
   mailRetryMaxMs: number;
   /** Zone of the dates in mails when the ticket's policy has no calendar (default Asia/Seoul). */
   timezone?: string;
+  /** Where people reach the console (PUBLIC_URL): ticket mails link to the ticket's page there. */
+  publicUrl?: string;
 }
 
 /** Creates the sender (core/mail's send rule) from the store, a transport and Config's mail settings. */
@@ -26,14 +28,14 @@ export function createMailSender(deps: {
   logger: Logger;
   tuning?: MailSenderTuning;
 }): SendRule {
-  const { mailFrom, mailRetryMaxMs, timezone } = deps.config;
+  const { mailFrom, mailRetryMaxMs, timezone, publicUrl } = deps.config;
   return createSendRule({
     store: deps.store,
     transport: deps.transport,
     render: renderTemplateMail,
     logger: deps.logger,
     tuning: deps.tuning,
-    config: { mailHost: mailHostFromAddress(mailFrom), mailRetryMaxMs, timezone },
+    config: { mailHost: mailHostFromAddress(mailFrom), mailRetryMaxMs, timezone, publicUrl },
   });
 }
 

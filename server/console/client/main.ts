@@ -6,6 +6,7 @@ import { startLive } from './live';
 import { startPresence } from './presence';
 import { startShortcuts } from './shortcuts';
 import { startStaleGuard } from './stale-guard';
+import { startTicketPage } from './ticket-page';
 
 startCountdowns();
 // The guard's submit listener goes first: a reply it holds back is not taken for sent by the drafts.
@@ -15,6 +16,7 @@ startCanned();
 startPresence();
 startShortcuts();
 startLive();
+startTicketPage();
 document.body.addEventListener('htmx:afterSwap', () => {
   // A swapped-in badge shows its server text until the next tick; tick now so it never lags.
   tick();

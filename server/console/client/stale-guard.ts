@@ -38,31 +38,36 @@ export function startStaleGuard(): void {
         notice = null;
         return;
       }
-      if (!isStale(Number(expected.value) || 0, newest)) return;
+      // The thread's refresh also tells the newest message it shows (`data-last-message-id`), which
+      // covers a message that came before the stream was connected.
+      const shown = Number(ticketSection()?.dataset.lastMessageId) || 0;
+      if (!isStale(Number(expected.value) || 0, Math.max(newest, shown))) return;
       e.preventDefault();
       e.stopImmediatePropagation();
       const submitter = (e as SubmitEvent).submitter as HTMLButtonElement | HTMLInputElement | null;
       notice?.remove();
+      // The same notice the page shows after the server's 409, above the form.
       notice = document.createElement('div');
-      notice.className = 'stale-notice';
+      notice.className = 'notice notice-warning';
       notice.setAttribute('role', 'alert');
       notice.tabIndex = -1;
-      const title = Object.assign(document.createElement('p'), { className: 'stale-title', textContent: word(locale, 'staleTitle') });
+      const title = document.createElement('p');
+      title.append(Object.assign(document.createElement('strong'), { textContent: word(locale, 'staleTitle') }));
       const body = Object.assign(document.createElement('p'), { textContent: word(locale, 'staleBody') });
       const send = Object.assign(document.createElement('button'), {
         type: 'button',
-        className: 'btn btn-secondary',
-        textContent: word(locale, 'staleSend'),
+        className: 'btn',
+        textContent: word(locale, 'sendAnyway'),
       });
       send.addEventListener('click', () => {
         // The reader has been told: answer the conversation as it now stands.
-        expected.value = String(Math.max(Number(expected.value) || 0, newest));
+        expected.value = String(Math.max(Number(expected.value) || 0, newest, Number(ticketSection()?.dataset.lastMessageId) || 0));
         override = true;
         if (submitter && submitter.form === form) form.requestSubmit(submitter);
         else form.requestSubmit();
       });
       notice.append(title, body, send);
-      form.prepend(notice);
+      form.before(notice);
       notice.focus();
     },
     true,

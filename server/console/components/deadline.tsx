@@ -25,6 +25,7 @@ export function Deadline(props: { detail: TicketDetail; locale: Locale; now: Dat
         data-changes-at={detail.clockChangesAt?.toISOString()}
         data-rendered-at={String(now.getTime())}
         data-locale={locale}
+        data-warn={props.warnSeconds ? String(props.warnSeconds) : undefined}
         data-tone={tone}
       >
         {sla.state === 'met' ? koreanDateTime(sla.dueAt, locale) : countdownText(remaining, paused, locale)}
