@@ -12,8 +12,11 @@ import { pageLocale, word } from './words';
 const inField = (t: EventTarget | null): boolean =>
   t instanceof HTMLElement && (t.isContentEditable || t.matches('input, textarea, select, [role="textbox"], [role="combobox"]'));
 
+/** The first link of each row of the ticket list (the staff queue, or an officer's own inquiries). */
 const rowLinks = (): HTMLAnchorElement[] =>
-  [...document.querySelectorAll<HTMLTableRowElement>('table.queue tbody tr')].flatMap((tr) => tr.querySelector('a') ?? []);
+  [...document.querySelectorAll<HTMLTableRowElement>('table.queue tbody tr, table.tickets tbody tr')].flatMap(
+    (tr) => tr.querySelector('a') ?? [],
+  );
 
 let help: HTMLDialogElement | null = null;
 
@@ -67,6 +70,19 @@ export function startShortcuts(): void {
       else store.setItem(SHORTCUTS_KEY, 'off');
     });
   }
+
+  // The list's live refresh swaps its rows, and the focused link with them: put focus back on the same ticket.
+  let rowHref: string | null = null;
+  document.body.addEventListener('htmx:afterSettle', () => {
+    if (!rowHref || (document.activeElement && document.activeElement !== document.body)) return;
+    rowLinks()
+      .find((a) => a.getAttribute('href') === rowHref)
+      ?.focus({ preventScroll: true });
+  });
+  document.addEventListener('focusin', (e) => {
+    const a = e.target as Element;
+    rowHref = a instanceof HTMLAnchorElement && rowLinks().includes(a) ? a.getAttribute('href') : null;
+  });
 
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || help?.open) return;
