@@ -1,7 +1,8 @@
 /**
  * The links of a ticket mail, to the web console: the inquiry's page (`/tickets/<number>`) and,
- * in the resolution mail, its rating (`#rating`). A signed-out reader is sent to sign in first
- * and lands on the page afterwards.
+ * in the resolution mail, its rating (`?focus=rating`, which the page answers with a redirect to
+ * `#rating`: a fragment would be lost on the way through sign-in). A signed-out reader is sent to
+ * sign in first and lands on the page afterwards.
  */
 import type { Block } from './blocks';
 import type { MailLocale, TemplateName } from './types';
@@ -25,7 +26,7 @@ export function ticketLinks(template: TemplateName, locale: MailLocale, data: ob
   const words = LINK_LABELS[locale];
   if (template === 'ticket-resolved')
     return [
-      { kind: 'link', label: words.rate, href: `${page}#rating`, primary: true },
+      { kind: 'link', label: words.rate, href: `${page}?focus=rating`, primary: true },
       { kind: 'link', label: words.view, href: page },
     ];
   return [{ kind: 'link', label: words.view, href: page, primary: true }];

@@ -28,13 +28,18 @@ function originOf(url: string | undefined): string | null {
  * `Sec-Fetch-Site` other than `same-origin` or `none` (typed or bookmarked), or an `Origin` that is
  * neither the site's public origin (PUBLIC_URL) nor the host the request was sent to (a site
  * reached under another name, as in development and tests). Requests without either header
- * (older clients, scripts) are judged by the token alone.
+ * (older clients, scripts) are judged by the token alone. `Origin: null` passes only beside
+ * `Sec-Fetch-Site: same-origin`.
  */
 export function crossSiteProblem(req: Request, publicUrl: string | undefined): string | null {
   const site = req.get('sec-fetch-site');
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return `a ${site} request (Sec-Fetch-Site)`;
   const origin = req.get('origin');
   if (origin === undefined) return null;
+  // helmet's `Referrer-Policy: no-referrer` makes Chromium send `Origin: null` with every form
+  // POST, same-origin ones included (Fetch: a request's origin is serialized as null under that
+  // policy). Sec-Fetch-Site is set by the browser alone, so `same-origin` settles it.
+  if (origin === 'null' && site === 'same-origin') return null;
   const given = originOf(origin);
   if (given !== null) {
     if (given === originOf(publicUrl)) return null;

@@ -115,6 +115,27 @@ describe(`console: the ticket page /tickets/:id (${TEST_ENGINE})`, function () {
     const post = await s.http.post(`/tickets/${t.number}/messages`).type('form').send({ body: 'x' });
     assert.equal(post.status, 303);
     assert.equal(post.headers.location, `/login?next=${encodeURIComponent(`/tickets/${t.number}`)}`);
+    // The rating link keeps its target through sign-in as a query, then becomes the #rating anchor.
+    const rate = await s.http.get(`/tickets/${t.number}?focus=rating`);
+    assert.equal(rate.headers.location, `/login?next=${encodeURIComponent(`/tickets/${t.number}?focus=rating`)}`);
+    const back = await s.http.get(`/tickets/${t.number}?focus=rating`).set('cookie', a.cookie);
+    assert.equal(back.status, 303);
+    assert.equal(back.headers.location, `/tickets/${t.number}#rating`);
+  });
+
+  it('a form posted by Chromium (Origin: null under Referrer-Policy: no-referrer, Sec-Fetch-Site: same-origin) is accepted', async () => {
+    const t = await s.ticket(officerA);
+    const post = (headers: Record<string, string>) =>
+      s.http
+        .post(`/tickets/${t.number}/messages`)
+        .set('cookie', a.cookie)
+        .set(headers)
+        .type('form')
+        .send({ _csrf: a.csrf, body: '브라우저에서 보낸 메시지', expected_last_message_id: '0' });
+    assert.equal((await page(a, `/tickets/${t.number}`)).headers['referrer-policy'], 'no-referrer');
+    assert.equal((await post({ origin: 'null', 'sec-fetch-site': 'same-origin' })).status, 303);
+    assert.equal((await post({ origin: 'null' })).status, 403, 'an opaque origin alone is not enough');
+    assert.equal((await post({ origin: 'null', 'sec-fetch-site': 'cross-site' })).status, 403);
   });
 
   it('the officer replies with the form: 303 back to the page, the message in the thread; an empty one is refused beside the field', async () => {
@@ -129,6 +150,17 @@ describe(`console: the ticket page /tickets/:id (${TEST_ENGINE})`, function () {
     const view = await page(a, sent.headers.location!.split('#')[0]!);
     assert.match(view.text, /메시지를 보냈습니다/);
     assert.ok(view.text.includes('추가 자료를 보냅니다.'));
+    // Staff-only fields posted by an officer are ignored: the message is public and the status stays.
+    const forged = await form(a, `/tickets/${t.number}/messages`, {
+      body: '내부 메모인 척',
+      internal: '1',
+      action: 'resolve',
+      expected_last_message_id: /name="expected_last_message_id" value="(\d+)"/.exec(view.text)![1]!,
+    });
+    assert.equal(forged.status, 303);
+    const items = (await api(agent).get(`/api/v1/tickets/${t.id}/messages`)).body.items as { body: string; internal: boolean }[];
+    assert.equal(items.find((m) => m.body === '내부 메모인 척')?.internal, false);
+    assert.equal((await ticket(t.id)).status, 'new');
   });
 
   it('a stale reply comes back with the notice, the new message, the draft kept and 그래도 보내기', async () => {
@@ -330,8 +362,8 @@ describe(`console: the ticket page /tickets/:id (${TEST_ENGINE})`, function () {
     const byTemplate = (name: string) => sent[rows.findIndex((r: { template: string }) => r.template === name)]!;
     const page = `${s.composition.config.publicUrl}/tickets/${t.number}`;
     const resolved = byTemplate('ticket-resolved');
-    assert.ok(resolved.text.includes(`만족도 평가하기: ${page}#rating`), resolved.text);
-    assert.ok(resolved.html.includes(`href="${page}#rating"`));
+    assert.ok(resolved.text.includes(`만족도 평가하기: ${page}?focus=rating`), resolved.text);
+    assert.ok(resolved.html.includes(`href="${page}?focus=rating"`));
     assert.ok(resolved.text.includes(`문의 보기: ${page}`));
     const receipt = byTemplate('ticket-received');
     assert.ok(receipt.text.includes(`문의 보기: ${page}`), receipt.text);

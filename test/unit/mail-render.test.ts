@@ -90,10 +90,10 @@ describe('mail rendering', () => {
       }
     }
     const ko = renderMail('ticket-resolved', 'ko', samples['ticket-resolved'], withUrl);
-    assert.ok(ko.text.includes(`만족도 평가하기: ${page}#rating`), ko.text);
-    assert.ok(ko.html.includes(`href="${page}#rating"`));
+    assert.ok(ko.text.includes(`만족도 평가하기: ${page}?focus=rating`), ko.text);
+    assert.ok(ko.html.includes(`href="${page}?focus=rating"`));
     const en = renderMail('ticket-resolved', 'en', samples['ticket-resolved'], withUrl);
-    assert.ok(en.text.includes(`Rate the answer: ${page}#rating`), en.text);
+    assert.ok(en.text.includes(`Rate the answer: ${page}?focus=rating`), en.text);
     assert.ok(renderMail('ticket-received', 'ko', samples['ticket-received'], withUrl).text.includes(`문의 보기: ${page}`));
     // An address that is not http(s) is never written into a mail.
     const odd = renderMail('ticket-received', 'ko', samples['ticket-received'], { ...ctx, publicUrl: 'javascript:alert(1)' });

@@ -28,7 +28,7 @@ export function Deadline(props: { detail: TicketDetail; locale: Locale; now: Dat
         data-warn={props.warnSeconds ? String(props.warnSeconds) : undefined}
         data-tone={tone}
       >
-        {sla.state === 'met' ? koreanDateTime(sla.dueAt, locale) : countdownText(remaining, paused, locale)}
+        {sla.state === 'met' ? (locale === 'ko' ? '기한 내 처리' : 'Met') : countdownText(remaining, paused, locale)}
       </time>{' '}
       <span class="deadline-at">{koreanDateTime(sla.dueAt, locale)}</span>
     </span>

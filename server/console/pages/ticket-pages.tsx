@@ -115,6 +115,8 @@ export const ticketPages: ConsolePages = (router, deps) => {
   router.get(
     '/tickets/:ref',
     handle('officer', async (req, res, user, ref) => {
+      // The rating link of a mail: a query survives the sign-in round trip, a #fragment does not.
+      if (req.query.focus === 'rating') return res.redirect(303, `/tickets/${ref}#rating`);
       const done = typeof req.query.done === 'string' && req.query.done in DONE_KINDS ? (req.query.done as DoneKind) : undefined;
       page(res, user, await load(user, ref), { done });
     }),
