@@ -162,7 +162,14 @@ export function createApp(deps: AppDeps) {
   mountDocsAssets(app);
   const quota = deps.writeQuotaPerMinute === undefined ? undefined : createWriteQuota(deps.writeQuotaPerMinute);
   mountRoutes(app, apiRoutes(deps), authenticate, onRefused, quota);
-  mountConsole(app, { services: deps.services, clock: deps.clock, logger: deps.logger, cookie, publicUrl: deps.publicUrl });
+  mountConsole(app, {
+    services: deps.services,
+    clock: deps.clock,
+    logger: deps.logger,
+    cookie,
+    publicUrl: deps.publicUrl,
+    writeQuota: quota,
+  });
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));

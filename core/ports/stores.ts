@@ -106,6 +106,11 @@ export interface TicketFilter {
   requesterId?: number;
   overdueAt?: Date;
   dueBefore?: Date;
+  /**
+   * Due soon (core/sla/overdue.ts DUE_SOON_RULE): a running clock not yet due at `from` whose
+   * deadline is at most `until` of the window listing its policy. No window: nothing matches.
+   */
+  dueWithin?: { from: Date; windows: { policyIds: number[]; until: Date }[] };
   /** Normalised terms, each of which must occur in a document of the ticket the caller may see. */
   search?: { terms: string[]; includeInternal: boolean };
   /** `due_at`: paused clocks after running ones, then the earliest deadline first. */

@@ -19,6 +19,7 @@ import { selectPolicy } from '../sla/policy-match';
 import type { SlaEngine } from '../sla/sla-engine';
 import { canMove, isOpenStatus } from './status-machine';
 import { milestoneKey, milestonesOf } from '../sla/milestones';
+import { dueSoonLead } from '../sla/overdue';
 import { notify } from '../notify/notify';
 import { searchTerms } from './search-text';
 import type { DeadlineClock } from '../time/business-calendar';
@@ -29,6 +30,8 @@ export interface CreateTicketInput {
   category?: string;
   priority?: Priority;
   requester_id?: number;
+  /** The requester by e-mail (the console's on-behalf form); `requester_id` wins when both are given. */
+  requester_email?: string;
   received_at?: Date;
   channel?: Channel;
 }
@@ -64,7 +67,24 @@ export class StaleReplyError extends ConflictError {
 }
 /** A ticket's numeric id or its number (`PQ-2026-000123`). */
 export type TicketRef = number | string;
-export type ListInput = Omit<TicketFilter, 'sort' | 'search'> & { sort?: TicketFilter['sort']; q?: string };
+export type ListInput = Omit<TicketFilter, 'sort' | 'search' | 'dueWithin'> & {
+  sort?: TicketFilter['sort'];
+  q?: string;
+  /** Only inquiries due soon (core/sla/overdue.ts): each policy's first warning lead, in its own clock's time. */
+  dueSoon?: boolean;
+};
+
+/** What a person submitting an inquiry chooses from and is told before submitting. */
+export interface IntakeInfo {
+  /** `general` and every category a policy names, in that order. */
+  categories: string[];
+  /** The policy a `general`, normal-priority inquiry gets. */
+  policy: SlaPolicy;
+  /** The business calendar's name when that policy counts working hours only. */
+  calendarName: string | null;
+  /** Whether some category's inquiries get another resolution target or clock. */
+  variesByCategory: boolean;
+}
 
 /** A ticket with what a reader sees alongside it: the people, the policy and the live remaining time. */
 export interface TicketDetail {
@@ -146,9 +166,13 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     }
     const result = await db.transaction(async (s) => {
       let requester = actor;
-      if (input.requester_id !== undefined) {
-        const r = await s.users.byId(input.requester_id);
-        if (r?.role !== 'officer' || !r.active) throw fieldError('requester_id', 'must be the id of an active officer');
+      if (input.requester_id !== undefined || input.requester_email !== undefined) {
+        // Entry points offer these to staff only; the rule is kept here too, so no entry point can forget it.
+        if (!atLeast(actor.role, 'agent')) throw new ForbiddenError('only staff may record an inquiry on behalf of an officer');
+        const byId = input.requester_id !== undefined;
+        const r = byId ? await s.users.byId(input.requester_id!) : await s.users.byEmail(input.requester_email!);
+        if (r?.role !== 'officer' || !r.active)
+          throw fieldError(byId ? 'requester_id' : 'requester_email', `must be the ${byId ? 'id' : 'e-mail'} of an active officer`);
         requester = r;
       }
       const category = input.category ?? 'general';
@@ -239,18 +263,20 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
      * Asking for `sort=due_at` without a status is the agent's queue: only the work still to do.
      */
     async list(actor: User, filter: ListInput, page: PageQuery): Promise<Page<TicketDetail>> {
-      const { q, ...rest } = filter;
+      const { q, dueSoon, ...rest } = filter;
+      const now = clock.now();
       const f: TicketFilter = { ...rest, sort: filter.sort ?? (actor.role === 'officer' ? '-created_at' : 'due_at') };
       if (filter.sort === 'due_at' && !filter.statuses) f.statuses = OPEN_WORK;
       if (actor.role === 'officer') f.requesterId = actor.id;
       const terms = q === undefined ? [] : searchTerms(q);
       if (terms.length > 0) f.search = { terms, includeInternal: atLeast(actor.role, 'agent') };
+      if (dueSoon) f.dueWithin = await dueSoonWindows(db.stores, now);
       const res = await db.stores.tickets.list(f, page);
-      const now = clock.now();
       const s = await pageLookups(db.stores, res.items);
       return { items: await Promise.all(res.items.map((t) => view(s, t, now))), nextCursor: res.nextCursor };
     },
 
+    intake,
     update,
     addMessage,
     messages,
@@ -259,6 +285,33 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     feed,
     lastEventId: () => db.stores.events.lastId(),
   };
+
+  /**
+   * The "due soon" windows at `now`: per policy, the instant its first warning lead (in the
+   * policy's own clock time) reaches from now. Policies with the same instant share a window.
+   */
+  async function dueSoonWindows(s: Stores, now: Date): Promise<NonNullable<TicketFilter['dueWithin']>> {
+    const byUntil = new Map<number, number[]>();
+    for (const p of await s.sla.policies()) {
+      const dc = await sla.clocks.forPolicy(p, s.sla);
+      const until = dc.add(now, dueSoonLead(p)).getTime();
+      byUntil.set(until, [...(byUntil.get(until) ?? []), p.id]);
+    }
+    return { from: now, windows: [...byUntil].map(([until, policyIds]) => ({ policyIds, until: new Date(until) })) };
+  }
+
+  /** The categories to offer and the promise to explain on the inquiry form (no secrets: names and targets). */
+  async function intake(): Promise<IntakeInfo> {
+    const policies = await db.stores.sla.policies();
+    const categories = [...new Set(['general', ...policies.flatMap((p) => (p.match.category ? [p.match.category] : []))])];
+    const policy = selectPolicy(policies, 'general', 'normal');
+    const calendar = policy.clock === 'business' && policy.calendarId !== null ? await db.stores.sla.calendar(policy.calendarId) : null;
+    const variesByCategory = categories.some((c) => {
+      const other = selectPolicy(policies, c, 'normal');
+      return other.resolutionTarget !== policy.resolutionTarget || other.clock !== policy.clock || other.calendarId !== policy.calendarId;
+    });
+    return { categories, policy, calendarName: calendar?.name ?? null, variesByCategory };
+  }
 
   /**
    * Events of every ticket after `afterId`, oldest first, with their actors and the ticket's

@@ -5,6 +5,7 @@ import type { NewTicket, Page, PageQuery, TicketFilter, TicketPatch, TicketStore
 import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
 import { indexMessages, indexTickets, whereMatches } from './search-index';
 import { overdueSql } from './figure-rules';
+import { DUE_SOON_RULE } from '../../core/sla/overdue';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, toMs, type Row } from '../rows';
 
 export const toTicket = (r: Row): Ticket => ({
@@ -131,6 +132,17 @@ export function createTicketStore(knex: Knex): TicketStore {
       if (f.requesterId !== undefined) q.where('requester_id', f.requesterId);
       if (f.overdueAt) q.whereRaw(overdueSql('tickets.'), [f.overdueAt.getTime()]);
       if (f.dueBefore) q.where('due_at', '<', f.dueBefore.getTime());
+      if (f.dueWithin) {
+        const { from, windows } = f.dueWithin;
+        q.whereIn('status', DUE_SOON_RULE.statuses)
+          .whereIn('sla_state', DUE_SOON_RULE.clockStates)
+          .where('due_at', '>=', from.getTime())
+          .where((w) => {
+            // One window per deadline instant; none at all (no policies) matches nothing.
+            if (windows.length === 0) w.whereRaw('1 = 0');
+            for (const win of windows) w.orWhere((x) => x.whereIn('policy_id', win.policyIds).where('due_at', '<=', win.until.getTime()));
+          });
+      }
       for (const term of f.search?.terms ?? []) whereMatches(q, knex, term, f.search!.includeInternal);
       const after = decodeCursor(page.cursor, 3);
       if (f.sort === 'due_at') {

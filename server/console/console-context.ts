@@ -40,6 +40,17 @@ export function safeNext(next: unknown): string | null {
   return next;
 }
 
+/** The path and query of a URL htmx reports as the page's (`HX-Current-URL`), or null. */
+function pathOf(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url, 'http://x');
+    return safeNext(u.pathname + u.search);
+  } catch {
+    return null;
+  }
+}
+
 /** The page a user lands on: officers and agents their tickets, supervisors and admins the board. */
 export const homeOf = (user: User): string => (atLeast(user.role, 'supervisor') ? '/board' : '/tickets');
 
@@ -51,6 +62,16 @@ export function requireViewer(min: Role = 'officer', forbidden?: (req: Request, 
   return (req: Request, res: Response, next: NextFunction) => {
     const viewer = viewerOf(res);
     if (!viewer) {
+      // An htmx fragment request (a live refresh after the session ended) must not swap the login
+      // page into a table: the whole page goes to sign-in, and comes back to the page, not the fragment.
+      if (req.get('hx-request') === 'true') {
+        const page = pathOf(req.get('hx-current-url')) ?? req.originalUrl;
+        res
+          .set('HX-Redirect', `/login?next=${encodeURIComponent(page)}`)
+          .status(204)
+          .end();
+        return;
+      }
       res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;
     }

@@ -3,11 +3,13 @@ import type { Clock } from '../../core/clock';
 import { DomainError, ForbiddenError, NotFoundError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
 import type { Services } from '../../core/services';
+import type { WriteQuota } from '../http/routes';
 import { mountAssets } from './assets';
 import { homeOf, localeOf, viewerOf } from './console-context';
 import { consoleCsrf } from './csrf';
 import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/error-pages';
 import { loginPages } from './pages/login-pages';
+import { ticketListPages } from './pages/ticket-list-pages';
 import { ticketPages } from './pages/ticket-pages';
 import { sendPage } from './render';
 import { sessionMiddleware, type SessionCookie } from './session-cookie';
@@ -20,13 +22,16 @@ export interface ConsoleDeps {
   cookie: SessionCookie;
   /** Where users reach the site (mail links, Origin checks). */
   publicUrl?: string;
+  /** The API's per-user quota of new tickets and messages; console forms count against it too. */
+  writeQuota?: WriteQuota;
 }
 
 /** A group of console pages, registered on the console's router. */
 export type ConsolePages = (router: express.Router, deps: ConsoleDeps) => void;
 
 /** The page groups, in the order their paths are matched. */
-const PAGES: ConsolePages[] = [loginPages, ticketPages];
+// The lists come before the ticket page: `/tickets/new` must not be read as a ticket reference.
+const PAGES: ConsolePages[] = [loginPages, ticketListPages, ticketPages];
 
 /** Paths the console leaves to the API and the operator endpoints. */
 const NOT_CONSOLE = /^\/(api|assets|admin\/queues|metrics|healthz|readyz)(\/|$)/;

@@ -91,6 +91,10 @@ export const ListTickets = z.strictObject({
   requester_id: z.coerce.number({ message: 'must be a user id' }).int().positive().optional(),
   overdue: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
   due_before: Timestamp.optional(),
+  due_soon: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .optional()
+    .meta({ description: "Only open inquiries whose running clock is due within its policy's first warning lead (2 h without warnings)" }),
   q: z.string().trim().min(1, 'must not be empty').max(200).optional(),
   sort: z.enum(['due_at', '-created_at'], { message: 'must be due_at or -created_at' }).optional(),
 });

@@ -73,6 +73,7 @@ export function ticketRoutes(tickets: TicketService, clock: Clock) {
               requesterId: query.requester_id,
               overdueAt: query.overdue === 'true' ? clock.now() : undefined,
               dueBefore: query.due_before,
+              dueSoon: query.due_soon === 'true',
               q: query.q,
               sort: query.sort,
             },

@@ -93,6 +93,20 @@ describe(`the agent's queue and escalation items (${TEST_ENGINE})`, () => {
     assert.ok(states.lastIndexOf('running') < states.indexOf('paused'), 'every running clock comes before the first paused one');
   });
 
+  it("due_soon=true lists running clocks within the policy's first warning lead (12 h of the default 48-hour policy), soonest first", async () => {
+    const far = await receivedAgo(1); // due in 47 h
+    const near = await receivedAgo(40); // due in 8 h
+    const nearer = await receivedAgo(45); // due in 3 h
+    const over = await receivedAgo(49); // overdue: not "due soon"
+    const waiting = await receivedAgo(41); // due in 7 h, but paused
+    await say(agent, waiting.id, { body: '자료를 보내주세요.', status: 'pending' });
+    const ids = (await all({ due_soon: 'true', limit: 1 })).map((t) => t.id);
+    const mine = ids.filter((id) => [far.id, near.id, nearer.id, over.id, waiting.id].includes(id));
+    assert.deepEqual(mine, [nearer.id, near.id]);
+    const bad = await s.http.get('/api/v1/tickets?due_soon=yes').set('authorization', bearer(agent));
+    assert.equal(bad.status, 422);
+  });
+
   it("the first public answer on an unassigned ticket assigns it to the answering agent, audited; notes and later answers don't", async () => {
     const t = await s.ticket(officer);
     await say(agent2, t.id, { body: '내부 검토 중', internal: true });

@@ -3,12 +3,14 @@ import { startCanned } from './canned';
 import { startCountdowns, tick } from './countdown';
 import { startDrafts } from './drafts';
 import { startLive } from './live';
+import { startLiveBatch } from './live-batch';
 import { startPresence } from './presence';
 import { startShortcuts } from './shortcuts';
 import { startStaleGuard } from './stale-guard';
 import { startTicketPage } from './ticket-page';
 
 startCountdowns();
+startLiveBatch();
 // The guard's submit listener goes first: a reply it holds back is not taken for sent by the drafts.
 startStaleGuard();
 startDrafts();
