@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { Clock } from '../core/clock';
 import type { Database, TimerScheduler } from '../core/ports';
+import { createPresenceService } from '../core/presence/presence-service';
 import { createServices, type Services } from '../core/services';
 import { createDashboardSessions } from '../core/users/dashboard-sessions';
 import { createDatabase } from '../db/database';
@@ -20,6 +21,7 @@ import { workerConnection } from '../workers/connection';
 import { createMailWorkerParts, type MailWorkerDeps, type MailWorkerParts } from '../workers/mail/mail-processor';
 import { mailQueuedHook, requeueMail } from '../workers/mail/mail-queue';
 import { createMailTransport, type MailTransport } from '../workers/mail/mail-transport';
+import { createRedisPresenceStore } from '../workers/presence/presence-store';
 import { createTimerScheduler } from '../workers/sla/timer-scheduler';
 import { startWorkers, type WorkerOptions } from '../workers/start';
 import type { Config } from './config';
@@ -70,6 +72,8 @@ export interface ComposeOptions {
   bootstrapAdmin?: boolean;
   /** The live stream's heartbeat and catch-up intervals and per-user bound (tests shorten them). */
   stream?: { heartbeatMs?: number; catchUpMs?: number; maxPerUser?: number };
+  /** How long a presence heartbeat counts (default 30 s; tests shorten it). */
+  presence?: { ttlMs?: number };
 }
 
 export type StartedWorkers = Awaited<ReturnType<typeof startWorkers>>;
@@ -158,6 +162,13 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
     const app: Express | null = roles.api
       ? createApp({
           stream: stream ?? undefined,
+          // Shared on Redis, so agents on different API processes see each other.
+          presence: createPresenceService({
+            store: createRedisPresenceStore(redis, rt.queuePrefix),
+            tickets: services.tickets,
+            clock,
+            ttlMs: o.presence?.ttlMs,
+          }),
           services,
           clock,
           logger,

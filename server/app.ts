@@ -5,6 +5,8 @@ import type { Clock } from '../core/clock';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../core/errors';
 import type { User } from '../core/model';
 import type { Services } from '../core/services';
+import { createPresenceService, type PresenceService } from '../core/presence/presence-service';
+import { createMemoryPresenceStore } from '../core/presence/memory-presence-store';
 import { accessLogRoutes, auditRefusals } from './access/access-log-routes';
 import { cannedRoutes } from './canned/canned-routes';
 import { mountConsole } from './console/console-routes';
@@ -23,6 +25,7 @@ import { standardsRoutes } from './standards/standards-routes';
 import { createStreamHub, type StreamHub, streamRoutes } from './stream/event-stream';
 import { reportRoutes } from './reports/reports-routes';
 import { outboxRoutes, type OutboxRouteDeps } from './outbox/outbox-routes';
+import { presenceRoutes } from './presence/presence-routes';
 import { ticketRoutes } from './tickets/tickets-routes';
 import { userRoutes } from './users/users-routes';
 
@@ -48,6 +51,8 @@ export interface AppDeps {
   publicUrl?: string;
   /** The live streams of this process (default: one fed by periodic reads only, without notices). */
   stream?: StreamHub;
+  /** Who has a ticket open; app/compose shares it across processes on Redis (default: this process's memory only). */
+  presence?: PresenceService;
 }
 
 /**
@@ -74,6 +79,9 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...reportRoutes(s.reports),
     ...outboxRoutes(deps.outbox),
     ...streamRoutes(deps.stream ?? createStreamHub({ feed: s.tickets, logger: deps.logger })),
+    ...presenceRoutes(
+      deps.presence ?? createPresenceService({ store: createMemoryPresenceStore(deps.clock), tickets: s.tickets, clock: deps.clock }),
+    ),
   ];
   const doc = (): ReturnType<typeof openApiDocument> => openApiDocument(all, '1.0.0', { serverUrl: deps.publicUrl });
   const all: RouteDef[] = [

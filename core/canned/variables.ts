@@ -18,3 +18,15 @@ export function unknownVariables(text: string): string[] {
   }
   return out;
 }
+
+/**
+ * `text` with each known variable replaced by its value (the console does this when an agent
+ * inserts a response); unknown names and variables without a value stay as written, so nothing
+ * is silently dropped from an answer.
+ */
+export function fillVariables(text: string, values: Partial<Record<CannedVariable, string>>): string {
+  return text.replace(PLACEHOLDER, (whole, name: string) => {
+    const v = (values as Record<string, string | undefined>)[name];
+    return typeof v === 'string' && (CANNED_VARIABLES as readonly string[]).includes(name) ? v : whole;
+  });
+}

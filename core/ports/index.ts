@@ -10,6 +10,7 @@ export type * from './database';
 export type * from './logger';
 export type * from './mail';
 export type * from './metrics';
+export type * from './presence';
 export type * from './reports';
 export type * from './standards';
 export type * from './stores';

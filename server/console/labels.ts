@@ -6,6 +6,74 @@
  */
 import type { Locale, Priority, Role, TicketStatus } from '../../core/model';
 
+/**
+ * The words the browser module writes itself (client/*.ts imports only this group, so the
+ * bundle carries these and not the whole table). `{name}`, `{n}` are filled in by the module.
+ */
+const koClient = {
+  // Collision notice (ticket page, staff)
+  presenceViewing: '{name} 님이 보고 있습니다',
+  presenceReplying: '{name} 님이 답변을 작성하고 있습니다',
+  // Canned responses (ticket page, staff)
+  cannedButton: '상용구',
+  cannedSearch: '상용구 검색',
+  cannedCount: '상용구 {n}개',
+  cannedCountHint: '상용구 {n}개: 아래 화살표로 고르고 Enter로 넣습니다',
+  cannedNone: '맞는 상용구가 없습니다',
+  cannedLoading: '상용구를 불러오는 중입니다',
+  cannedFailed: '상용구를 불러오지 못했습니다',
+  cannedClose: '닫기',
+  // Stale-reply guard: also the ticket page's own notice after a 409
+  staleTitle: '새 메시지가 도착했습니다',
+  staleBody: '이 페이지를 연 뒤에 새 메시지가 왔습니다. 대화에서 새 메시지를 읽어 보세요. 작성하던 내용은 아래에 그대로 있습니다.',
+  sendAnyway: '그래도 보내기',
+  // Drafts (ticket page)
+  draftRestored: '임시 저장된 답변을 불러왔습니다.',
+  draftDiscard: '초안 지우기',
+  // Keyboard shortcuts (every page)
+  shortcutsTitle: '단축키',
+  shortcutsNext: '다음 문의',
+  shortcutsPrev: '이전 문의',
+  shortcutsOpen: '선택한 문의 열기',
+  shortcutsReply: '답변 입력란으로 이동',
+  shortcutsNew: '새 문의 작성',
+  shortcutsHelp: '이 도움말',
+  shortcutsOffHint: '화면 아래의 ‘단축키 사용’으로 끌 수 있습니다.',
+  close: '닫기',
+} as const;
+
+export type ClientLabelKey = keyof typeof koClient;
+
+const enClient: Record<ClientLabelKey, string> = {
+  presenceViewing: '{name} is viewing',
+  presenceReplying: '{name} is replying',
+  cannedButton: 'Canned responses',
+  cannedSearch: 'Search canned responses',
+  cannedCount: '{n} canned responses',
+  cannedCountHint: '{n} canned responses: press Down to choose, Enter to insert',
+  cannedNone: 'No canned response matches',
+  cannedLoading: 'Loading canned responses',
+  cannedFailed: 'Could not load the canned responses',
+  cannedClose: 'Close',
+  staleTitle: 'A new message arrived',
+  staleBody: 'A new message arrived after you opened this page. Read it in the conversation; your draft is kept below.',
+  sendAnyway: 'Send anyway',
+  draftRestored: 'Your saved draft was restored.',
+  draftDiscard: 'Discard draft',
+  shortcutsTitle: 'Keyboard shortcuts',
+  shortcutsNext: 'Next inquiry',
+  shortcutsPrev: 'Previous inquiry',
+  shortcutsOpen: 'Open the selected inquiry',
+  shortcutsReply: 'Go to the reply field',
+  shortcutsNew: 'Write a new inquiry',
+  shortcutsHelp: 'This help',
+  shortcutsOffHint: 'Turn them off with “Keyboard shortcuts” at the bottom of the page.',
+  close: 'Close',
+};
+
+/** The browser module's words (client/words.ts picks the page's language). */
+export const CLIENT_LABELS: Record<Locale, Record<ClientLabelKey, string>> = { ko: koClient, en: enClient };
+
 const ko = {
   product: '공공구매 문의 센터',
   skipToContent: '본문 바로가기',
@@ -122,9 +190,6 @@ const ko = {
   sendAndPending: '보내고 대기',
   resolvedReplyHint: '메시지를 보내면 문의가 다시 열립니다.',
   closedNoReply: '종료된 문의에는 답할 수 없습니다. 더 필요한 것이 있으면 새 문의를 등록해 주세요.',
-  staleTitle: '새 메시지가 도착했습니다',
-  staleBody: '이 페이지를 연 뒤에 새 메시지가 왔습니다. 대화에서 새 메시지를 읽어 보세요. 작성하던 내용은 아래에 그대로 있습니다.',
-  sendAnyway: '그래도 보내기',
   handlingHeading: '처리',
   assignToMe: '나에게 배정',
   save: '저장',
@@ -213,11 +278,17 @@ const ko = {
   tooManyCodes: '인증번호 요청이 너무 많습니다. {m}분 뒤에 다시 시도하세요.',
   tooManyTries: '잘못 입력한 인증번호가 너무 많습니다. {m}분 뒤에 다시 시도하세요.',
   csrfBody: '보안 확인을 통과하지 못해 요청을 처리하지 않았습니다. 페이지를 새로 고친 뒤 다시 시도하세요.',
+  // Footer
+  footerShortcuts: '단축키 사용',
+  footerShortcutsHelp: '단축키 도움말: ?',
 } as const;
 
-export type LabelKey = keyof typeof ko;
+/** A word of the server-rendered pages. */
+type PageLabelKey = keyof typeof ko;
+/** Any word of the console: the pages' and the browser module's. */
+export type LabelKey = PageLabelKey | ClientLabelKey;
 
-const en: Record<LabelKey, string> = {
+const en: Record<PageLabelKey, string> = {
   product: 'Public Purchasing Help Center',
   skipToContent: 'Skip to content',
   signOut: 'Sign out',
@@ -330,9 +401,6 @@ const en: Record<LabelKey, string> = {
   sendAndPending: 'Send and set pending',
   resolvedReplyHint: 'Sending a message reopens the inquiry.',
   closedNoReply: 'This inquiry is closed and takes no more messages. If you need more, submit a new inquiry.',
-  staleTitle: 'A new message arrived',
-  staleBody: 'A new message arrived after you opened this page. Read it in the conversation; your draft is kept below.',
-  sendAnyway: 'Send anyway',
   handlingHeading: 'Handling',
   assignToMe: 'Assign to me',
   save: 'Save',
@@ -420,13 +488,16 @@ const en: Record<LabelKey, string> = {
   tooManyCodes: 'Too many codes were asked for. Try again in {m} minutes.',
   tooManyTries: 'Too many wrong codes were entered. Try again in {m} minutes.',
   csrfBody: 'The request did not pass a security check and was not carried out. Reload the page and try again.',
+  footerShortcuts: 'Keyboard shortcuts',
+  footerShortcutsHelp: 'Shortcut help: ?',
 };
 
-export const LABELS: Record<Locale, Record<LabelKey, string>> = { ko, en };
+/** The pages' words (the browser module's are CLIENT_LABELS; `t` looks in both). */
+export const LABELS: Record<Locale, Record<PageLabelKey, string>> = { ko, en };
 
-/** A word in the viewer's language; `{name}` placeholders are filled from `vars`. */
+/** A word in the viewer's language (the pages' or the browser module's); `{name}` placeholders are filled from `vars`. */
 export const t = (locale: Locale, key: LabelKey, vars?: Record<string, string | number>): string => {
-  const text = LABELS[locale][key];
+  const text = key in CLIENT_LABELS[locale] ? CLIENT_LABELS[locale][key as ClientLabelKey] : LABELS[locale][key as PageLabelKey];
   return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
 };
 

@@ -35,7 +35,12 @@ export function Layout(props: { title: string; children: ComponentChildren; wide
         <script src="/assets/htmx.min.js" defer />
         <script src="/assets/console.js" type="module" />
       </head>
-      <body hx-headers={viewer ? JSON.stringify({ 'X-CSRF-Token': viewer.csrfToken }) : undefined} data-live={viewer ? '1' : undefined}>
+      <body
+        hx-headers={viewer ? JSON.stringify({ 'X-CSRF-Token': viewer.csrfToken }) : undefined}
+        data-live={viewer ? '1' : undefined}
+        data-user-id={user ? String(user.id) : undefined}
+        data-staff={user && atLeast(user.role, 'agent') ? '1' : undefined}
+      >
         <a class="skip-link" href="#main">
           {t(locale, 'skipToContent')}
         </a>
@@ -80,6 +85,18 @@ export function Layout(props: { title: string; children: ComponentChildren; wide
         <main id="main" class={props.wide ? 'main main-wide' : 'main'} tabIndex={-1}>
           {props.children}
         </main>
+        {user && (
+          <footer class="site-footer">
+            {/* The switch works only with the console module, which shows it (single-key shortcuts, WCAG 2.1.4). */}
+            <div class="site-footer-inner" hidden>
+              <label class="shortcuts-switch">
+                <input type="checkbox" id="shortcuts-toggle" checked />
+                {t(locale, 'footerShortcuts')}
+              </label>
+              <span class="shortcuts-hint">{t(locale, 'footerShortcutsHelp')}</span>
+            </div>
+          </footer>
+        )}
       </body>
     </html>
   );

@@ -36,6 +36,7 @@ export function listEntry(page: Page, number: string): Locator {
 
 /** The deadline as CONSOLE.md writes it in Korean time: `12월 2일 (수) 오후 3:00`. */
 export function seoulDeadline(iso: string): string {
+  // Node's ICU data names the Korean day period "AM"/"PM": take the 24-hour clock and say 오전/오후 ourselves.
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('ko-KR', {
       timeZone: 'Asia/Seoul',
@@ -44,12 +45,13 @@ export function seoulDeadline(iso: string): string {
       weekday: 'short',
       hour: 'numeric',
       minute: '2-digit',
-      hour12: true,
+      hourCycle: 'h23',
     })
       .formatToParts(new Date(iso))
       .map((p) => [p.type, p.value]),
   );
-  return `${parts.month}월 ${parts.day}일 (${parts.weekday}) ${parts.dayPeriod} ${parts.hour}:${parts.minute}`;
+  const h = Number(parts.hour);
+  return `${parts.month}월 ${parts.day}일 (${parts.weekday}) ${h < 12 ? '오전' : '오후'} ${h % 12 === 0 ? 12 : h % 12}:${parts.minute}`;
 }
 
 /** Marks the document, so that `expectSameDocument` can tell a live update from a reload. */

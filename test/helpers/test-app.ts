@@ -153,6 +153,7 @@ export async function stackApi(
     app?: Partial<AppDeps>;
     defaultMetrics?: boolean;
     stream?: { heartbeatMs?: number; catchUpMs?: number; maxPerUser?: number };
+    presence?: { ttlMs?: number };
   } = {},
 ) {
   const c = await compose(testConfig({ redisUrl: s.redisUrl, queuePrefix: s.prefix, ...opts.config }), {
@@ -166,6 +167,7 @@ export async function stackApi(
     metrics: { defaultMetrics: opts.defaultMetrics ?? false },
     bootstrapAdmin: false,
     stream: opts.stream,
+    presence: opts.presence,
   });
   return { ...c, app: c.app!, metrics: c.metrics!, http: supertest(c.app!) };
 }
