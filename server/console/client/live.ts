@@ -20,7 +20,6 @@ export const LIVE_EVENT_TYPES = [
   'sla.recalculated',
   'escalation.created',
   'escalation.acknowledged',
-  'presence',
 ] as const;
 
 export interface LiveDetail {
