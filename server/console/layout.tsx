@@ -1,8 +1,8 @@
 import type { ComponentChildren } from 'preact';
-import { atLeast, type Locale } from '../../core/model';
+import { atLeast, type Locale, type Role } from '../../core/model';
 import { CsrfField } from './components/csrf-field';
 import { useViewer } from './console-context';
-import { ROLE_LABELS, t } from './labels';
+import { type LabelKey, ROLE_LABELS, t } from './labels';
 
 /** htmx settings for the strict CSP: no eval, no injected style or script tags. */
 const HTMX_CONFIG = JSON.stringify({
@@ -18,7 +18,23 @@ const HTMX_CONFIG = JSON.stringify({
  * from node_modules, then ours), the two scripts (htmx and the console module), the header with
  * the navigation for the viewer's role and the sign-out button, and the main landmark.
  */
-export function Layout(props: { title: string; children: ComponentChildren; wide?: boolean; locale?: Locale }) {
+/** The header's links, each for a role and above. */
+const NAV: { href: string; label: LabelKey; min: Role }[] = [
+  { href: '/board', label: 'navBoard', min: 'supervisor' },
+  { href: '/tickets', label: 'navQueue', min: 'officer' },
+  { href: '/tickets/new', label: 'navNewTicket', min: 'officer' },
+  { href: '/escalations', label: 'navEscalations', min: 'supervisor' },
+  { href: '/reports', label: 'navReports', min: 'supervisor' },
+  { href: '/standards', label: 'navStandards', min: 'agent' },
+  // /admin leads to the viewer's first administration page (users for admins, policies for supervisors).
+  { href: '/admin', label: 'navAdmin', min: 'supervisor' },
+  { href: '/help', label: 'navHelp', min: 'officer' },
+];
+
+/**
+ * `active`: the header link of this page (marked `aria-current="page"`).
+ */
+export function Layout(props: { title: string; children: ComponentChildren; wide?: boolean; locale?: Locale; active?: string }) {
   const viewer = useViewer();
   // A signed-out page may choose its language (the sign-in page's ?lang=en); otherwise the viewer's.
   const locale = props.locale ?? viewer?.user.locale ?? 'ko';
@@ -50,19 +66,15 @@ export function Layout(props: { title: string; children: ComponentChildren; wide
               {t(locale, 'product')}
             </a>
             {user && (
-              <nav aria-label={t(locale, 'navTickets')}>
+              <nav aria-label={t(locale, 'navMain')}>
                 <ul class="nav">
-                  <li>
-                    <a href="/tickets">{t(locale, user.role === 'officer' ? 'navMyTickets' : 'navQueue')}</a>
-                  </li>
-                  <li>
-                    <a href="/tickets/new">{t(locale, 'navNewTicket')}</a>
-                  </li>
-                  {atLeast(user.role, 'supervisor') && (
-                    <li>
-                      <a href="/board">{t(locale, 'navBoard')}</a>
+                  {NAV.filter((n) => atLeast(user.role, n.min)).map((n) => (
+                    <li key={n.href}>
+                      <a href={n.href} aria-current={props.active === n.href ? 'page' : undefined}>
+                        {t(locale, n.label === 'navQueue' && user.role === 'officer' ? 'navMyTickets' : n.label)}
+                      </a>
                     </li>
-                  )}
+                  ))}
                 </ul>
               </nav>
             )}

@@ -70,7 +70,7 @@ function NewTicketPage(props: { user: User; intake: IntakeInfo; values: FormValu
   const title = t(locale, staff ? 'newTicketOnBehalfTitle' : 'newTicketTitle');
   const f = (name: keyof FormErrors, label: LabelKey, hint?: LabelKey) => ({ name, label, hint, values, errors, locale });
   return (
-    <Layout title={title}>
+    <Layout title={title} active="/tickets/new">
       <h1>{title}</h1>
       <p class="muted">{t(locale, staff ? 'newTicketOnBehalfIntro' : 'newTicketIntro')}</p>
       <ErrorSummary errors={errors} locale={locale} />

@@ -58,7 +58,7 @@ function TicketListPage(props: { model: ListModel }) {
   const caption = staff ? (query.view === 'all' ? 'queueCaptionNewest' : 'queueCaption') : 'officerCaption';
   const heading = staff ? `${title}: ${t(locale, VIEW_LABELS[query.view])}` : title;
   return (
-    <Layout title={heading} wide>
+    <Layout title={heading} wide active="/tickets">
       <div class="list-head">
         <h1>{title}</h1>
         {!staff && (
