@@ -67,6 +67,8 @@ export interface Ticket {
   createdAt: Date;
   updatedAt: Date;
   firstRespondedAt: Date | null;
+  /** Received → the first public answer of staff on the policy clock in force then; fixed then, null before it. */
+  firstResponseSeconds: number | null;
   resolvedAt: Date | null;
   /** Received → resolved on the policy clock in force at resolution; fixed then, null while unresolved. */
   resolutionSeconds: number | null;

@@ -1,13 +1,19 @@
 /** The read-only aggregate queries of the SLA report (its figures are defined in core/reports/sla-report.ts). */
 
-/** What the store groups by: the assignee, the category, or the Seoul local day (folded into months here). */
-export type StoreGrouping = 'none' | 'assignee' | 'category' | 'seoul_day';
+/**
+ * What the store groups by: the assignee, the category, the requester's organization (`''` when
+ * none is recorded), or the Seoul local day (folded into months here).
+ */
+export type StoreGrouping = 'none' | 'assignee' | 'category' | 'organization' | 'seoul_day';
 
 /** Instants [from, to) of a report. */
 export interface ReportRange {
   from: Date;
   to: Date;
 }
+
+/** The outcomes the report counts per ticket, by which a ticket list can narrow to them too. */
+export type ReportOutcome = 'resolved' | 'met' | 'breached' | 'open_overdue';
 
 /** Counts of one group, aggregated by the database. `key` is null for "no group" and for unassigned tickets. */
 export interface OutcomeCounts {
@@ -22,10 +28,19 @@ export interface OutcomeCounts {
   scoreSum: number;
 }
 
+/** The durations stored on one ticket (seconds on its policy clock), with its group key. */
+export interface StoredDurations {
+  key: string | null;
+  /** Received → first public answer of staff; null before one. */
+  firstResponse: number | null;
+  /** Received → resolved, of a resolved ticket; null otherwise. */
+  resolution: number | null;
+}
+
 /** The queries the SLA report needs; db/stores/report-store.ts implements them portably. */
 export interface ReportStore {
   outcomeCounts(range: ReportRange, by: StoreGrouping, now: Date): Promise<OutcomeCounts[]>;
-  /** The resolution seconds stored on each resolved ticket, with its group key. */
-  resolutions(range: ReportRange, by: StoreGrouping): Promise<{ key: string | null; seconds: number }[]>;
+  /** The first-response and resolution seconds stored on each ticket that has either, with its group key. */
+  durations(range: ReportRange, by: StoreGrouping): Promise<StoredDurations[]>;
   userNames(ids: number[]): Promise<Map<number, string>>;
 }

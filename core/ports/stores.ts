@@ -1,5 +1,6 @@
 import type { Locale, Message, Role, SlaClock, SlaPolicy, Ticket, TicketEvent, TicketStatus, User } from '../model';
 import type { CalendarSpec } from '../time/business-calendar';
+import type { ReportOutcome } from './reports';
 
 /** The stores db/ implements (the standards' and the report's are in their own files). */
 
@@ -113,12 +114,27 @@ export interface TicketFilter {
   dueWithin?: { from: Date; windows: { policyIds: number[]; until: Date }[] };
   /** Normalised terms, each of which must occur in a document of the ticket the caller may see. */
   search?: { terms: string[]; includeInternal: boolean };
+  /** Received in [from, to): the SLA report's cohort of a period (core/reports/sla-report.ts). */
+  received?: { from: Date; to: Date };
+  category?: string;
+  /** The requester's organization; `''` = none recorded. */
+  organization?: string;
+  /** Only officers' inquiries: the tickets the SLA report counts (a ticket staff opened for themselves does not). */
+  officersOnly?: boolean;
+  /**
+   * The report's outcome of a ticket (core/reports/sla-report.ts): `resolved`, `met`, `breached`
+   * (a breach recorded on the row or in its milestones), or `open_overdue` (overdue at the instant).
+   */
+  outcome?: { kind: ReportOutcome; at: Date };
   /** `due_at`: paused clocks after running ones, then the earliest deadline first. */
   sort: 'due_at' | '-created_at';
 }
 
 export type TicketPatch = Partial<
-  Pick<Ticket, 'status' | 'assigneeId' | 'priority' | 'category' | 'firstRespondedAt' | 'resolvedAt' | 'resolutionSeconds'>
+  Pick<
+    Ticket,
+    'status' | 'assigneeId' | 'priority' | 'category' | 'firstRespondedAt' | 'firstResponseSeconds' | 'resolvedAt' | 'resolutionSeconds'
+  >
 > & { sla?: SlaClock };
 
 export interface TicketStore {
@@ -130,6 +146,8 @@ export interface TicketStore {
   byNumber(number: string): Promise<Ticket | null>;
   byIds(ids: number[]): Promise<Ticket[]>;
   list(filter: TicketFilter, page: PageQuery): Promise<Page<Ticket>>;
+  /** How many tickets match the filter (its sort is ignored). */
+  count(filter: TicketFilter): Promise<number>;
   update(id: number, patch: TicketPatch, at: Date): Promise<Ticket>;
   /** Live clocks (not stopped) under a policy, or on any policy using a calendar. */
   liveIds(where: { policyId?: number; calendarId?: number; afterId?: number; limit: number }): Promise<number[]>;

@@ -18,6 +18,10 @@
  * - open_overdue: overdue now by the one rule of core/sla/overdue.ts (still waiting, clock
  *   running or breached, `due_at` passed); a paused clock is not overdue: it does not run.
  * - compliance_pct: met / (met + breached) × 100, one decimal; null when both are 0.
+ * - first_response_seconds_p50/p90: received_at → the first public answer of staff, of the
+ *   tickets answered so far, on the ticket's policy clock as it was when the answer was written
+ *   (working seconds on a business clock, elapsed seconds otherwise). Stored on the ticket then,
+ *   like the resolution time; nearest-rank, whole seconds; null with no answered ticket.
  * - resolution_seconds_p50/p90: received_at → resolved_at of the resolved tickets, on the
  *   ticket's policy clock as it was when the ticket resolved (working seconds on a business
  *   clock, elapsed seconds otherwise), including time spent pending — it is how long the
@@ -27,14 +31,15 @@
  * - satisfaction_avg_100: mean of (score − 1) × 25 over the rated tickets, one decimal; null
  *   without ratings.
  * Groups: `agent` = the current assignee (unassigned tickets form their own group), `category`,
- * or `month` = the Seoul month of `received_at` (every month of the range is listed).
+ * `organization` = the requester's organization as it is now (key `''` for requesters without
+ * one, listed last), or `month` = the Seoul month of `received_at` (every month of the range is listed).
  */
 import type { Clock } from '../clock';
 import { fieldError } from '../errors';
 import type { OutcomeCounts, ReportRange, ReportStore, StoreGrouping } from '../ports';
 import { SERVICE_TIME_ZONE, SERVICE_UTC_OFFSET_MS } from '../time/service-zone';
 
-export const REPORT_GROUPS = ['agent', 'category', 'month'] as const;
+export const REPORT_GROUPS = ['agent', 'category', 'month', 'organization'] as const;
 export type ReportGroupBy = (typeof REPORT_GROUPS)[number];
 
 export interface SlaFigures {
@@ -44,6 +49,8 @@ export interface SlaFigures {
   breached: number;
   openOverdue: number;
   compliancePct: number | null;
+  firstResponseSecondsP50: number | null;
+  firstResponseSecondsP90: number | null;
   resolutionSecondsP50: number | null;
   resolutionSecondsP90: number | null;
   satisfactionAvg100: number | null;
@@ -65,6 +72,9 @@ const DAY_MS = 86_400_000;
 const MAX_RANGE_YEARS = 10;
 export const UNASSIGNED_KEY = 'unassigned';
 const UNASSIGNED_LABEL = '미배정';
+/** The organization group of requesters without one (none recorded, or an empty one). */
+export const NO_ORGANIZATION_KEY = '';
+const NO_ORGANIZATION_LABEL = '소속 없음';
 
 /** The Seoul local date 'YYYY-MM-DD' of an instant. */
 export const seoulDate = (d: Date): string => new Date(d.getTime() + SERVICE_UTC_OFFSET_MS).toISOString().slice(0, 10);
@@ -104,14 +114,28 @@ export function percentile(sorted: ArrayLike<number>, p: number): number | null 
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-/** The figures of one group (or the totals) from its counts and its resolution times in seconds. */
-export function figuresOf(c: Omit<OutcomeCounts, 'key'>, resolutionSeconds: ArrayLike<number>): SlaFigures {
+/** Durations in seconds of one group: first responses and resolutions. */
+export interface Durations {
+  firstResponse: number[];
+  resolution: number[];
+}
+const NO_DURATIONS: Durations = { firstResponse: [], resolution: [] };
+
+/** p50 and p90 of some seconds, whole seconds; nulls without any. */
+function percentiles(seconds: ArrayLike<number>): [number | null, number | null] {
   // A typed array sorts numerically without a comparator, several times faster on 100,000 values.
-  const sorted = Float64Array.from(resolutionSeconds).sort();
+  const sorted = Float64Array.from(seconds).sort();
   const p = (q: number) => {
     const v = percentile(sorted, q);
     return v === null ? null : Math.round(v);
   };
+  return [p(50), p(90)];
+}
+
+/** The figures of one group (or the totals) from its counts and its durations in seconds. */
+export function figuresOf(c: Omit<OutcomeCounts, 'key'>, d: Durations): SlaFigures {
+  const [firstResponseSecondsP50, firstResponseSecondsP90] = percentiles(d.firstResponse);
+  const [resolutionSecondsP50, resolutionSecondsP90] = percentiles(d.resolution);
   const decided = c.met + c.breached;
   return {
     tickets: c.tickets,
@@ -120,8 +144,10 @@ export function figuresOf(c: Omit<OutcomeCounts, 'key'>, resolutionSeconds: Arra
     breached: c.breached,
     openOverdue: c.openOverdue,
     compliancePct: decided === 0 ? null : round1((c.met / decided) * 100),
-    resolutionSecondsP50: p(50),
-    resolutionSecondsP90: p(90),
+    firstResponseSecondsP50,
+    firstResponseSecondsP90,
+    resolutionSecondsP50,
+    resolutionSecondsP90,
     satisfactionAvg100: c.rated === 0 ? null : round1((c.scoreSum / c.rated - 1) * 25),
   };
 }
@@ -157,17 +183,20 @@ export function monthsBetween(from: string, to: string): string[] {
   }
 }
 
-/** Input of the pure assembly: what the store returned and each resolved ticket's time in seconds. */
+/** Input of the pure assembly: what the store returned and each ticket's stored durations in seconds. */
 export interface ReportInput {
   from: string;
   to: string;
   groupBy: ReportGroupBy | null;
   counts: OutcomeCounts[];
-  /** Resolution seconds of the resolved tickets by group key (already folded to a month for `month`; null = unassigned or no grouping). */
-  resolutions: Map<string | null, number[]>;
+  /** First-response and resolution seconds by group key (already folded to a month for `month`; null = unassigned or no grouping). */
+  durations: Map<string | null, Durations>;
   /** Display names of assignees, for `agent`. */
   names: Map<number, string>;
 }
+
+/** Orders strings by code point (stable across engines and locales, as the API has always listed them). */
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Assembles the report from grouped counts and resolution times: pure, so unit-testable. */
 export function assembleReport(inp: ReportInput): SlaReport {
@@ -177,33 +206,46 @@ export function assembleReport(inp: ReportInput): SlaReport {
     const k = inp.groupBy === 'month' && c.key !== null ? monthOfSeoulDay(Number(c.key)) : keyOf(c.key);
     counts.set(k, addCounts(counts.get(k) ?? ZERO, c));
   }
-  const seconds = new Map<string, number[]>();
-  for (const [k, list] of inp.resolutions) seconds.set(keyOf(k), list);
+  // Unassigned (null) becomes its key; the organization group's keys are never null.
+  const durations = new Map<string, Durations>();
+  for (const [k, d] of inp.durations) durations.set(keyOf(k), d);
   let total = ZERO;
   for (const c of counts.values()) total = addCounts(total, c);
-  const totals = figuresOf(total, [...inp.resolutions.values()].flat());
+  const all = [...inp.durations.values()];
+  const totals = figuresOf(total, { firstResponse: all.flatMap((d) => d.firstResponse), resolution: all.flatMap((d) => d.resolution) });
 
   let groups: SlaReportGroup[] = [];
   if (inp.groupBy !== null) {
     const keys = inp.groupBy === 'month' ? monthsBetween(inp.from, inp.to) : [...counts.keys()];
     const labelOf = (k: string) => {
+      if (inp.groupBy === 'organization') return k === NO_ORGANIZATION_KEY ? NO_ORGANIZATION_LABEL : k;
       if (inp.groupBy !== 'agent') return k;
       return k === UNASSIGNED_KEY ? UNASSIGNED_LABEL : (inp.names.get(Number(k)) ?? `#${k}`);
     };
-    groups = keys.map((k) => ({ key: k, label: labelOf(k), ...figuresOf(counts.get(k) ?? ZERO, seconds.get(k) ?? []) }));
-    if (inp.groupBy === 'category') groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    groups = keys.map((k) => ({ key: k, label: labelOf(k), ...figuresOf(counts.get(k) ?? ZERO, durations.get(k) ?? NO_DURATIONS) }));
+    if (inp.groupBy === 'category') groups.sort((a, b) => byCodePoint(a.key, b.key));
+    if (inp.groupBy === 'organization') {
+      // By name, requesters without an organization last.
+      const rank = (g: SlaReportGroup) => (g.key === NO_ORGANIZATION_KEY ? 1 : 0);
+      groups.sort((a, b) => rank(a) - rank(b) || byCodePoint(a.key, b.key));
+    }
     if (inp.groupBy === 'agent') {
       // By name, unassigned last; ids break ties between namesakes.
       const rank = (g: SlaReportGroup) => (g.key === UNASSIGNED_KEY ? 1 : 0);
-      groups.sort((a, b) => rank(a) - rank(b) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0) || Number(a.key) - Number(b.key));
+      groups.sort((a, b) => rank(a) - rank(b) || byCodePoint(a.label, b.label) || Number(a.key) - Number(b.key));
     }
   }
   return { from: inp.from, to: inp.to, timezone: SERVICE_TIME_ZONE, groupBy: inp.groupBy, ...totals, groups };
 }
 
-const STORE_GROUPING: Record<ReportGroupBy, StoreGrouping> = { agent: 'assignee', category: 'category', month: 'seoul_day' };
+const STORE_GROUPING: Record<ReportGroupBy, StoreGrouping> = {
+  agent: 'assignee',
+  category: 'category',
+  month: 'seoul_day',
+  organization: 'organization',
+};
 
-/** The report use case: grouped counts and the stored resolution times from the store, then pure assembly. */
+/** The report use case: grouped counts and the stored durations from the store, then pure assembly. */
 export function createSlaReportService(deps: { store: ReportStore; clock: Clock }) {
   return {
     async slaReport(q: { from?: string; to?: string; groupBy?: ReportGroupBy }): Promise<SlaReport> {
@@ -213,9 +255,9 @@ export function createSlaReportService(deps: { store: ReportStore; clock: Clock 
       const by: StoreGrouping = groupBy ? STORE_GROUPING[groupBy] : 'none';
       // One SQLite connection serves one query at a time anyway; in sequence they are easier to read.
       const counts = await deps.store.outcomeCounts(range, by, now);
-      const stored = await deps.store.resolutions(range, by);
+      const stored = await deps.store.durations(range, by);
       // Grouped as they arrive; day → month memoised (a Date per row would cost more than the query).
-      const resolutions = new Map<string | null, number[]>();
+      const durations = new Map<string | null, Durations>();
       const months = new Map<string, string>();
       for (const r of stored) {
         let k = r.key;
@@ -223,9 +265,10 @@ export function createSlaReportService(deps: { store: ReportStore; clock: Clock 
           k = months.get(r.key) ?? monthOfSeoulDay(Number(r.key));
           months.set(r.key, k);
         }
-        let list = resolutions.get(k);
-        if (!list) resolutions.set(k, (list = []));
-        list.push(r.seconds);
+        let d = durations.get(k);
+        if (!d) durations.set(k, (d = { firstResponse: [], resolution: [] }));
+        if (r.firstResponse !== null) d.firstResponse.push(r.firstResponse);
+        if (r.resolution !== null) d.resolution.push(r.resolution);
       }
       const names =
         groupBy === 'agent'
@@ -236,7 +279,7 @@ export function createSlaReportService(deps: { store: ReportStore; clock: Clock 
                 .map(Number),
             )
           : new Map<number, string>();
-      return assembleReport({ from, to, groupBy, counts, resolutions, names });
+      return assembleReport({ from, to, groupBy, counts, durations, names });
     },
   };
 }

@@ -263,17 +263,15 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
      * Asking for `sort=due_at` without a status is the agent's queue: only the work still to do.
      */
     async list(actor: User, filter: ListInput, page: PageQuery): Promise<Page<TicketDetail>> {
-      const { q, dueSoon, ...rest } = filter;
       const now = clock.now();
-      const f: TicketFilter = { ...rest, sort: filter.sort ?? (actor.role === 'officer' ? '-created_at' : 'due_at') };
-      if (filter.sort === 'due_at' && !filter.statuses) f.statuses = OPEN_WORK;
-      if (actor.role === 'officer') f.requesterId = actor.id;
-      const terms = q === undefined ? [] : searchTerms(q);
-      if (terms.length > 0) f.search = { terms, includeInternal: atLeast(actor.role, 'agent') };
-      if (dueSoon) f.dueWithin = await dueSoonWindows(db.stores, now);
-      const res = await db.stores.tickets.list(f, page);
+      const res = await db.stores.tickets.list(await storeFilter(actor, filter, now), page);
       const s = await pageLookups(db.stores, res.items);
       return { items: await Promise.all(res.items.map((t) => view(s, t, now))), nextCursor: res.nextCursor };
+    },
+
+    /** How many tickets `list` would give this actor for `filter`, over all pages. */
+    async count(actor: User, filter: ListInput): Promise<number> {
+      return db.stores.tickets.count(await storeFilter(actor, filter, clock.now()));
     },
 
     intake,
@@ -285,6 +283,18 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     feed,
     lastEventId: () => db.stores.events.lastId(),
   };
+
+  /** The store's filter of a list: officers only ever their own, searched without internal notes. */
+  async function storeFilter(actor: User, filter: ListInput, now: Date): Promise<TicketFilter> {
+    const { q, dueSoon, ...rest } = filter;
+    const f: TicketFilter = { ...rest, sort: filter.sort ?? (actor.role === 'officer' ? '-created_at' : 'due_at') };
+    if (filter.sort === 'due_at' && !filter.statuses) f.statuses = OPEN_WORK;
+    if (actor.role === 'officer') f.requesterId = actor.id;
+    const terms = q === undefined ? [] : searchTerms(q);
+    if (terms.length > 0) f.search = { terms, includeInternal: atLeast(actor.role, 'agent') };
+    if (dueSoon) f.dueWithin = await dueSoonWindows(db.stores, now);
+    return f;
+  }
 
   /**
    * The "due soon" windows at `now`: per policy, the instant its first warning lead (in the
@@ -414,7 +424,12 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       const patch: Parameters<typeof s.tickets.update>[1] = {};
       let target: TicketStatus | undefined = input.status;
       if (isStaff && !internal) {
-        if (!t.firstRespondedAt) patch.firstRespondedAt = now;
+        if (!t.firstRespondedAt) {
+          patch.firstRespondedAt = now;
+          // Fixed now, on the clock in force now (as the resolution time is): the report's first-response figure.
+          const dc = await sla.clocks.forPolicy((await s.sla.policy(t.sla.policyId))!, s.sla);
+          patch.firstResponseSeconds = Math.max(0, Math.round(dc.between(t.receivedAt, now)));
+        }
         if (t.status === 'new' && !target) target = 'open';
         // Whoever answers an unassigned ticket first owns it, so it leaves the unassigned queue.
         // Admins are not assignees (the same rule as for PATCH), so their answers assign no one.

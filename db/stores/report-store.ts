@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import type { MetricsSource, OutcomeCounts, ReportRange, ReportStore, StoreGrouping } from '../../core/ports';
-import { milestoneKey } from '../../core/sla/milestones';
 import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
 import { bool, type Row } from '../rows';
-import { OFFICER_REQUESTER, overdueSql } from './figure-rules';
+import { breachedRowSql, hasBreachMilestoneSql, OFFICER_REQUESTER, ORGANIZATION_OF, overdueSql } from './figure-rules';
 
 /*
  * Read-only aggregate queries for the SLA report and the operational gauges. Every query is
@@ -11,22 +10,25 @@ import { OFFICER_REQUESTER, overdueSql } from './figure-rules';
  * on SQLite and PostgreSQL; the definitions of the figures are in core/reports/sla-report.ts.
  */
 
-/** The breach the ticket row itself records (its state, or its stamp). */
-const BREACHED_ROW = "(t.sla_state = 'breached' or t.breached_at is not null)";
-/** A ticket with a recorded breach milestone, of any deadline version. */
-const HAS_BREACH_MILESTONE = `t.id in (select m.ticket_id from sla_milestones m where m.milestone = '${milestoneKey.breach}')`;
+const BREACHED_ROW = breachedRowSql('t.');
+const HAS_BREACH_MILESTONE = hasBreachMilestoneSql('t.');
 
 /**
  * The group column. Assignee is `+ 0` on purpose: on the bare column SQLite walks the assignee
  * index and fetches each row at random (3× slower than a scan and a sort); the expression makes
  * it scan. The Seoul local day is integer division on both engines (BIGINT / INTEGER truncates in
- * SQLite and PostgreSQL alike); Asia/Seoul has had a fixed +09:00 offset since 1988.
+ * SQLite and PostgreSQL alike); Asia/Seoul has had a fixed +09:00 offset since 1988. The
+ * organization is the requester's, read through a join on `users` aliased `ru` (withGroupJoin).
  */
 const GROUP_SQL: Record<Exclude<StoreGrouping, 'none'>, string> = {
   assignee: '(t.assignee_id + 0)',
   category: 't.category',
+  organization: ORGANIZATION_OF('ru'),
   seoul_day: `((t.received_at + ${SERVICE_UTC_OFFSET_MS}) / 86400000)`,
 };
+/** The join a grouping needs (the requester, for their organization). */
+const withGroupJoin = (q: Knex.QueryBuilder, by: StoreGrouping) =>
+  by === 'organization' ? q.join({ ru: 'users' }, 'ru.id', 't.requester_id') : q;
 
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 const keyOf = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -52,6 +54,7 @@ export function createReportStore(knex: Knex): ReportStore & MetricsSource {
         .select(knex.raw(`sum(case when ${overdueSql('t.')} then 1 else 0 end) as open_overdue`, [now.getTime()]))
         .select(knex.raw('count(r.score) as rated'))
         .select(knex.raw('sum(r.score) as score_sum'));
+      withGroupJoin(q, by);
       inRange(q, range);
       if (group) q.groupByRaw(group);
       // A breach milestone on a row that does not say "breached" (none in normal operation: the
@@ -63,6 +66,7 @@ export function createReportStore(knex: Knex): ReportStore & MetricsSource {
         .select(knex.raw(`${group ?? 'null'} as k`))
         .select(knex.raw('count(*) as n'))
         .select(knex.raw("sum(case when t.sla_state = 'met' then 1 else 0 end) as met"));
+      withGroupJoin(extra, by);
       inRange(extra, range);
       if (group) extra.groupByRaw(group);
       const [rows, fixes]: [Row[], Row[]] = [await q, await extra];
@@ -89,14 +93,28 @@ export function createReportStore(knex: Knex): ReportStore & MetricsSource {
       return [...out.values()];
     },
 
-    async resolutions(range, by) {
-      // The figure stored when each ticket resolved: later policy or calendar changes leave it be.
+    async durations(range, by) {
+      // The figures stored when each ticket was first answered and when it resolved: later policy
+      // or calendar changes leave them be. One pass over the range for both.
       const group = by === 'none' ? null : GROUP_SQL[by];
-      const q = knex({ t: 'tickets' }).whereNotNull('t.resolved_at').whereNotNull('t.resolution_seconds').select('t.resolution_seconds');
+      const q = knex({ t: 'tickets' })
+        .where((w) =>
+          w.whereNotNull('t.first_response_seconds').orWhere((x) => x.whereNotNull('t.resolved_at').whereNotNull('t.resolution_seconds')),
+        )
+        .select(
+          't.first_response_seconds',
+          knex.raw('case when t.resolved_at is not null then t.resolution_seconds end as resolution_seconds'),
+        );
       if (group) q.select(knex.raw(`${group} as k`));
+      withGroupJoin(q, by);
       inRange(q, range);
       const rows: Row[] = await q;
-      return rows.map((r) => ({ key: group ? keyOf(r.k) : null, seconds: Number(r.resolution_seconds) }));
+      const secondsOf = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+      return rows.map((r) => ({
+        key: group ? keyOf(r.k) : null,
+        firstResponse: secondsOf(r.first_response_seconds),
+        resolution: secondsOf(r.resolution_seconds),
+      }));
     },
 
     async userNames(ids) {

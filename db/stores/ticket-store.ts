@@ -4,7 +4,7 @@ import { OPEN_STATUSES, type Channel, type Message, type Priority, type SlaState
 import type { NewTicket, Page, PageQuery, TicketFilter, TicketPatch, TicketStore } from '../../core/ports';
 import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
 import { indexMessages, indexTickets, whereMatches } from './search-index';
-import { overdueSql } from './figure-rules';
+import { officerRequesterSql, ORGANIZATION_OF, outcomeSql, overdueSql } from './figure-rules';
 import { DUE_SOON_RULE } from '../../core/sla/overdue';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, toMs, type Row } from '../rows';
 
@@ -23,6 +23,8 @@ export const toTicket = (r: Row): Ticket => ({
   createdAt: date(r.created_at),
   updatedAt: date(r.updated_at),
   firstRespondedAt: dateOrNull(r.first_responded_at),
+  firstResponseSeconds:
+    r.first_response_seconds === null || r.first_response_seconds === undefined ? null : Number(r.first_response_seconds),
   resolvedAt: dateOrNull(r.resolved_at),
   resolutionSeconds: r.resolution_seconds === null || r.resolution_seconds === undefined ? null : Number(r.resolution_seconds),
   sla: {
@@ -67,6 +69,33 @@ export function createTicketStore(knex: Knex): TicketStore {
   const byId = async (id: number) => {
     const r = await knex('tickets').where({ id }).first();
     return r ? toTicket(r) : null;
+  };
+  /** The filter's conditions on `tickets` (list and count share them). */
+  const whereFilter = (q: Knex.QueryBuilder, f: TicketFilter) => {
+    if (f.statuses) q.whereIn('status', f.statuses);
+    if (f.assigneeId === null) q.whereNull('assignee_id');
+    else if (f.assigneeId !== undefined) q.where('assignee_id', f.assigneeId);
+    if (f.requesterId !== undefined) q.where('requester_id', f.requesterId);
+    if (f.overdueAt) q.whereRaw(overdueSql('tickets.'), [f.overdueAt.getTime()]);
+    if (f.dueBefore) q.where('due_at', '<', f.dueBefore.getTime());
+    if (f.dueWithin) {
+      const { from, windows } = f.dueWithin;
+      q.whereIn('status', DUE_SOON_RULE.statuses)
+        .whereIn('sla_state', DUE_SOON_RULE.clockStates)
+        .where('due_at', '>=', from.getTime())
+        .where((w) => {
+          // One window per deadline instant; none at all (no policies) matches nothing.
+          if (windows.length === 0) w.whereRaw('1 = 0');
+          for (const win of windows) w.orWhere((x) => x.whereIn('policy_id', win.policyIds).where('due_at', '<=', win.until.getTime()));
+        });
+    }
+    if (f.received) q.where('received_at', '>=', f.received.from.getTime()).andWhere('received_at', '<', f.received.to.getTime());
+    if (f.category !== undefined) q.where('category', f.category);
+    if (f.organization !== undefined)
+      q.whereRaw(`tickets.requester_id in (select u.id from users u where ${ORGANIZATION_OF('u')} = ?)`, [f.organization]);
+    if (f.officersOnly) q.whereRaw(officerRequesterSql('tickets.'));
+    if (f.outcome) q.whereRaw(outcomeSql(f.outcome.kind, 'tickets.'), f.outcome.kind === 'open_overdue' ? [f.outcome.at.getTime()] : []);
+    for (const term of f.search?.terms ?? []) whereMatches(q, knex, term, f.search!.includeInternal);
   };
   return {
     async insert(t: NewTicket, at: Date) {
@@ -126,24 +155,7 @@ export function createTicketStore(knex: Knex): TicketStore {
     },
     async list(f: TicketFilter, page: PageQuery): Promise<Page<Ticket>> {
       const q = knex('tickets').limit(page.limit + 1);
-      if (f.statuses) q.whereIn('status', f.statuses);
-      if (f.assigneeId === null) q.whereNull('assignee_id');
-      else if (f.assigneeId !== undefined) q.where('assignee_id', f.assigneeId);
-      if (f.requesterId !== undefined) q.where('requester_id', f.requesterId);
-      if (f.overdueAt) q.whereRaw(overdueSql('tickets.'), [f.overdueAt.getTime()]);
-      if (f.dueBefore) q.where('due_at', '<', f.dueBefore.getTime());
-      if (f.dueWithin) {
-        const { from, windows } = f.dueWithin;
-        q.whereIn('status', DUE_SOON_RULE.statuses)
-          .whereIn('sla_state', DUE_SOON_RULE.clockStates)
-          .where('due_at', '>=', from.getTime())
-          .where((w) => {
-            // One window per deadline instant; none at all (no policies) matches nothing.
-            if (windows.length === 0) w.whereRaw('1 = 0');
-            for (const win of windows) w.orWhere((x) => x.whereIn('policy_id', win.policyIds).where('due_at', '<=', win.until.getTime()));
-          });
-      }
-      for (const term of f.search?.terms ?? []) whereMatches(q, knex, term, f.search!.includeInternal);
+      whereFilter(q, f);
       const after = decodeCursor(page.cursor, 3);
       if (f.sort === 'due_at') {
         q.orderByRaw(QUEUE_ORDER);
@@ -172,6 +184,12 @@ export function createTicketStore(knex: Knex): TicketStore {
         nextCursor: more && last ? encodeCursor([last.sla.dueAt.getTime(), last.id, last.sla.state === 'paused' ? 1 : 0]) : null,
       };
     },
+    async count(f: TicketFilter): Promise<number> {
+      const q = knex('tickets');
+      whereFilter(q, f);
+      const [r] = (await q.count({ c: '*' })) as Row[];
+      return Number(r?.c ?? 0);
+    },
     async update(id: number, p: TicketPatch, at: Date) {
       const cols: Row = { updated_at: at.getTime() };
       if (p.status !== undefined) cols.status = p.status;
@@ -179,6 +197,7 @@ export function createTicketStore(knex: Knex): TicketStore {
       if (p.priority !== undefined) cols.priority = p.priority;
       if (p.category !== undefined) cols.category = p.category;
       if (p.firstRespondedAt !== undefined) cols.first_responded_at = toMs(p.firstRespondedAt);
+      if (p.firstResponseSeconds !== undefined) cols.first_response_seconds = p.firstResponseSeconds;
       if (p.resolvedAt !== undefined) cols.resolved_at = toMs(p.resolvedAt);
       if (p.resolutionSeconds !== undefined) cols.resolution_seconds = p.resolutionSeconds;
       if (p.sla) Object.assign(cols, slaColumns(p.sla));

@@ -58,7 +58,7 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
   const clock = manualClock('2026-01-05T00:00:00Z');
   let s: TestStack;
   let http: ReturnType<typeof supertest>;
-  let officer: TestUser, agent: TestUser, agentA: TestUser, agentB: TestUser, supervisor: TestUser;
+  let officer: TestUser, agent: TestUser, agentA: TestUser, agentB: TestUser, supervisor: TestUser, supervisorEn: TestUser;
 
   const as = (u: TestUser) => ({
     get: (p: string) => http.get(p).set('authorization', bearer(u)),
@@ -68,14 +68,20 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
   const H = 3600_000;
   const iso = (ms: number) => new Date(ms).toISOString();
 
-  /** An inquiry received at `received` (entered at `enteredAt`, default the same instant) on behalf of the officer. */
-  async function inquiry(received: string, category: string, assignee: TestUser | null, enteredAt = received): Promise<number> {
+  /** An inquiry received at `received` (entered at `enteredAt`, default the same instant) on behalf of an officer. */
+  async function inquiry(
+    received: string,
+    category: string,
+    assignee: TestUser | null,
+    enteredAt = received,
+    requester: { id: number } = officer,
+  ): Promise<number> {
     clock.set(enteredAt);
     const res = await as(agent).post('/api/v1/tickets', {
       subject: `문의 ${received}`,
       body: '납품 절차',
       category,
-      requester_id: officer.id,
+      requester_id: requester.id,
       received_at: received,
       channel: 'phone',
     });
@@ -89,6 +95,11 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
     assert.equal(res.status, 200, res.text);
     return res.body;
   }
+  /** A public answer of `who` at `at`: the ticket's first response, if it is the first. */
+  async function answer(id: number, who: TestUser, at: number) {
+    clock.set(new Date(at));
+    assert.equal((await as(who).post(`/api/v1/tickets/${id}/messages`, { body: '답변드립니다' })).status, 201);
+  }
   async function rate(id: number, score: number) {
     assert.equal((await as(officer).post(`/api/v1/tickets/${id}/rating`, { score })).status, 201);
   }
@@ -100,6 +111,7 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
     agentA = await s.user('agent', { name: '김민수' });
     agentB = await s.user('agent', { name: '이영희' });
     supervisor = await s.user('supervisor');
+    supervisorEn = await s.user('supervisor', { locale: 'en' });
     http = s.http;
 
     // Category 계약 runs on an 8-working-hour business clock (kr-public-office: 09–12, 13–18 KST).
@@ -116,12 +128,14 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
     // T1 met in 10 h, rated 5, then closed (closing keeps it resolved).
     const r1 = Date.parse('2026-03-03T01:00:00Z');
     const t1 = await inquiry(iso(r1), '물품구매', agentA);
+    await answer(t1, agentA, r1 + 2 * H);
     await move(t1, 'resolved', r1 + 10 * H);
     await rate(t1, 5);
     await move(t1, 'closed', r1 + 20 * H);
     // T2 resolved after 50 h: breached on resolution, rated 1.
     const r2 = Date.parse('2026-03-04T01:00:00Z');
     const t2 = await inquiry(iso(r2), '물품구매', agentA);
+    await answer(t2, agentA, r2 + 30 * H);
     assert.equal((await move(t2, 'resolved', r2 + 50 * H)).sla.state, 'breached');
     await rate(t2, 1);
     // T3 paused for 24 h, resolved at 60 h (within 48 h + 24 h paused): met; rated 4.
@@ -133,6 +147,8 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
     await rate(t3, 4);
     // T7 business clock: received Tue 16:00 KST, resolved Wed 10:30 KST = 2 h + 1.5 h working; rated 5.
     const t7 = await inquiry('2026-03-10T07:00:00Z', '계약', agentB);
+    // Answered Wed 09:30 KST: 2 h on Tuesday and 0.5 h on Wednesday of working time.
+    await answer(t7, agentB, Date.parse('2026-03-11T00:30:00Z'));
     assert.equal((await move(t7, 'resolved', Date.parse('2026-03-11T01:30:00Z'))).sla.state, 'met');
     await rate(t7, 5);
     // T4 met at 5 h, rated 3, reopened by the officer at 20 h, resolved again at 30 h: met.
@@ -154,8 +170,21 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
     const r8 = Date.parse('2026-02-20T01:00:00Z');
     const t8 = await inquiry(iso(r8), '물품구매', agentA);
     await move(t8, 'resolved', r8 + 2 * H);
-    // T0 in 2025: outside every range below.
+    // T0 in 2025: outside every range below but December 2025's, where the organizations are.
     await inquiry('2025-12-31T14:59:59Z', '물품구매', agentA);
+    // December 2025 by organization: T0's officer is of 조달청; O1 of 한국도로공사 answered in 1 h
+    // and met in 5 h; O2 (an empty organization) open and overdue; O3 (none recorded) met in 3 h.
+    const roads = await s.user('officer', { organization: '한국도로공사' });
+    const blank = await s.user('officer', { organization: '' });
+    const none = await s.services.users.create({ email: `none-${Date.now()}@test.kr`, name: '무소속', role: 'officer' });
+    const o1 = Date.parse('2025-12-10T01:00:00Z');
+    const tO1 = await inquiry(iso(o1), '물품구매', agentA, iso(o1), roads);
+    await answer(tO1, agentA, o1 + 1 * H);
+    await move(tO1, 'resolved', o1 + 5 * H);
+    await inquiry('2025-12-11T01:00:00Z', '물품구매', null, '2025-12-11T01:00:00Z', blank);
+    const o3 = Date.parse('2025-12-12T01:00:00Z');
+    const tO3 = await inquiry(iso(o3), 'general', agentB, iso(o3), none);
+    await move(tO3, 'resolved', o3 + 3 * H);
     clock.set(REPORT_AT);
   });
   after(() => s.close());
@@ -234,34 +263,134 @@ describe(`SLA report API (${TEST_ENGINE})`, () => {
     assert.equal(res.body.groups[4].tickets, 1);
   });
 
-  it('Accept: text/csv returns the same figures as UTF-8 CSV with a BOM, Hangul intact', async () => {
-    const res = await as(supervisor)
-      .get(`${RANGE}&group_by=category`)
-      .set('accept', 'text/csv')
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+  it('first-response times: p50 and p90 of the stored times on the policy clock, per group', async () => {
+    const frOf = (o: Record<string, unknown>) => [o.first_response_seconds_p50, o.first_response_seconds_p90];
+    const res = await as(supervisor).get(`${RANGE}&group_by=category`);
+    assert.equal(res.status, 200, res.text);
+    // T1 7200 s, T7 9000 s (working time), T2 108000 s.
+    assert.deepEqual(frOf(res.body), [9000, 108000]);
+    assert.deepEqual(res.body.groups.map(frOf), [
+      [null, null],
+      [9000, 9000],
+      [7200, 108000],
+    ]);
+  });
+
+  it("group_by=organization groups by the requester's organization, none recorded last", async () => {
+    const res = await as(supervisor).get('/api/v1/reports/sla?from=2025-12-01&to=2025-12-31&group_by=organization');
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.group_by, 'organization');
+    assert.deepEqual(
+      res.body.groups.map((g: { key: string; label: string }) => [g.key, g.label]),
+      [
+        ['조달청', '조달청'],
+        ['한국도로공사', '한국도로공사'],
+        ['', '소속 없음'],
+      ],
+    );
+    assert.deepEqual(res.body.groups.map(pick), [
+      fig(1, 0, 0, 0, 1, null, null, null, null),
+      fig(1, 1, 1, 0, 0, 100, 18000, 18000, null),
+      fig(2, 1, 1, 0, 1, 100, 10800, 10800, null),
+    ]);
+    assert.equal(res.body.groups[1].first_response_seconds_p50, 3600);
+    assert.deepEqual(pick(res.body), fig(4, 2, 2, 0, 2, 100, 10800, 18000, null));
+  });
+
+  /** A CSV answer as bytes. */
+  const csvOf = (req: supertest.Test) =>
+    req.buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+  const HOURS = ['first_response_seconds_p50', 'first_response_seconds_p90', 'resolution_seconds_p50', 'resolution_seconds_p90'];
+  const CSV_ORDER = [...FIGURES.slice(0, 6), ...HOURS, 'satisfaction_avg_100'];
+  /** A CSV row's figures against the JSON's (hours → seconds, within the two decimals' rounding). */
+  function sameFigures(row: string[], json: Record<string, unknown>) {
+    for (const [i, k] of CSV_ORDER.entries()) {
+      const cell = row[5 + i]!;
+      const want = json[k] as number | null;
+      if (want === null) assert.equal(cell, '', k);
+      else if (!HOURS.includes(k)) assert.equal(Number(cell), want, k);
+      else {
+        assert.equal(cell, String(Math.round((want / 3600) * 100) / 100), k);
+        assert.ok(Math.abs(Number(cell) * 3600 - want) <= 18, k);
+      }
+    }
+  }
+
+  it('?format=csv: a UTF-8 CSV download with a BOM, Korean headers for a Korean reader, durations in hours', async () => {
+    const res = await csvOf(as(supervisor).get(`${RANGE}&group_by=category&format=csv`));
     assert.equal(res.status, 200);
     assert.match(res.headers['content-type']!, /^text\/csv; charset=utf-8/);
-    assert.match(res.headers['content-disposition']!, /^attachment; filename="?sla-report-2026-03-01-2026-04-30-by-category\.csv"?$/);
+    const disposition = res.headers['content-disposition']!;
+    assert.match(disposition, /^attachment; filename="sla-report-2026-03-01-2026-04-30-by-category\.csv"; filename\*=UTF-8''/);
+    assert.equal(decodeURIComponent(disposition.split("UTF-8''")[1]!), 'SLA보고서_2026-03-01_2026-04-30_분류별.csv');
     const bytes = res.body as Buffer;
     assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
-    const rows = parseCsv(bytes.subarray(3).toString('utf8'));
-    const [header, ...data] = rows;
-    assert.deepEqual(header, ['scope', 'key', 'label', 'from', 'to', ...FIGURES]);
-    assert.equal(data.length, 4);
-    const figuresOf = (row: string[]) => fig(...row.slice(5).map((v) => (v === '' ? null : Number(v))));
+    const [header, ...data] = parseCsv(bytes.subarray(3).toString('utf8'));
+    assert.deepEqual(header, [
+      '구분',
+      '키',
+      '이름',
+      '시작일',
+      '종료일',
+      '접수 건수',
+      '해결 건수',
+      '기한 준수',
+      '기한 초과',
+      '미해결 기한 경과',
+      '준수율(%)',
+      '첫 응답 시간 중앙값(시간)',
+      '첫 응답 시간 90%(시간)',
+      '해결 시간 중앙값(시간)',
+      '해결 시간 90%(시간)',
+      '만족도(100점)',
+    ]);
     const json = (await as(supervisor).get(`${RANGE}&group_by=category`)).body;
-    assert.deepEqual(data[0]!.slice(0, 5), ['total', '', '전체', '2026-03-01', '2026-04-30']);
-    assert.deepEqual(figuresOf(data[0]!), pick(json));
+    assert.equal(data.length, 1 + json.groups.length);
+    assert.deepEqual(data[0]!.slice(0, 5), ['전체', '', '전체', '2026-03-01', '2026-04-30']);
+    sameFigures(data[0]!, json);
     for (const [i, g] of json.groups.entries()) {
-      assert.deepEqual(data[i + 1]!.slice(0, 3), ['category', g.key, g.label]);
-      assert.deepEqual(figuresOf(data[i + 1]!), pick(g));
+      assert.deepEqual(data[i + 1]!.slice(0, 3), ['분류', g.key, g.label]);
+      sameFigures(data[i + 1]!, g);
     }
+    // The median resolution: 108000 s is 30 hours; T7's 12600 s is 3.5.
+    assert.equal(data[0]![13], '30');
+    assert.equal(data[2]![13], '3.5');
     assert.equal(data[3]![1], '물품구매');
+  });
+
+  it('the CSV has English headers and words for an English reader; Accept: text/csv asks for it too', async () => {
+    const res = await csvOf(
+      as(supervisorEn).get('/api/v1/reports/sla?from=2025-12-01&to=2025-12-31&group_by=organization').set('accept', 'text/csv'),
+    );
+    assert.equal(res.status, 200);
+    assert.match(res.headers['content-disposition']!, /filename\*=UTF-8''sla-report-2025-12-01-2025-12-31-by-organization\.csv$/);
+    const [header, ...data] = parseCsv((res.body as Buffer).subarray(3).toString('utf8'));
+    assert.deepEqual(header!.slice(0, 6), ['Scope', 'Key', 'Name', 'From', 'To', 'Inquiries']);
+    assert.ok(header!.includes('Median resolution (hours)'));
+    assert.deepEqual(
+      data.map((r) => r.slice(0, 3)),
+      [
+        ['Total', '', 'All'],
+        ['Organization', '조달청', '조달청'],
+        ['Organization', '한국도로공사', '한국도로공사'],
+        ['Organization', '', 'No organization'],
+      ],
+    );
+    // O1 resolved in 5 h; O3 in 3 h.
+    assert.equal(data[2]![13], '5');
+    assert.equal(data[3]![13], '3');
+  });
+
+  it('?format=json answers JSON whatever Accept says; another format is a 422', async () => {
+    const json = await as(supervisor).get(`${RANGE}&format=json`).set('accept', 'text/csv');
+    assert.equal(json.status, 200);
+    assert.deepEqual(pick(json.body), TOTALS);
+    const bad = await as(supervisor).get(`${RANGE}&format=xlsx`);
+    assert.equal(bad.status, 422, bad.text);
   });
 
   // T2 took 50 h: under a 96-hour target it would have been met, yet its recorded breach stands.

@@ -155,8 +155,11 @@ describe(`response schemas of the SLA, standards and report routes (${TEST_ENGIN
     await call(supervisor, 'get', '/api/v1/reports/sla');
     await call(supervisor, 'get', '/api/v1/reports/sla?group_by=agent');
     await call(supervisor, 'get', '/api/v1/reports/sla?group_by=month');
+    await call(supervisor, 'get', '/api/v1/reports/sla?group_by=organization');
     const csv = await call(supervisor, 'get', '/api/v1/reports/sla?group_by=category', undefined, 'text/csv');
     assert.match(csv.headers['content-type']!, /^text\/csv/);
+    const link = await call(supervisor, 'get', '/api/v1/reports/sla?group_by=category&format=csv', undefined, 'text/html, */*');
+    assert.match(link.headers['content-type']!, /^text\/csv/);
     assert.deepEqual(routeOf('get', '/api/v1/reports/sla').mediaTypes, ['text/csv']);
   });
 

@@ -45,6 +45,7 @@ const ticketWith = (sla: Ticket['sla'], over: Partial<Ticket> = {}): Ticket => (
   firstRespondedAt: null,
   resolvedAt: null,
   resolutionSeconds: null,
+  firstResponseSeconds: null,
   sla,
   ...over,
 });
