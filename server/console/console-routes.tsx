@@ -9,6 +9,7 @@ import { homeOf, localeOf, viewerOf } from './console-context';
 import { consoleCsrf } from './csrf';
 import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/error-pages';
 import { loginPages } from './pages/login-pages';
+import { reportPages } from './pages/report-page';
 import { ticketListPages } from './pages/ticket-list-pages';
 import { ticketPages } from './pages/ticket-pages';
 import { sendPage } from './render';
@@ -31,7 +32,7 @@ export type ConsolePages = (router: express.Router, deps: ConsoleDeps) => void;
 
 /** The page groups, in the order their paths are matched. */
 // The lists come before the ticket page: `/tickets/new` must not be read as a ticket reference.
-const PAGES: ConsolePages[] = [loginPages, ticketListPages, ticketPages];
+const PAGES: ConsolePages[] = [loginPages, ticketListPages, ticketPages, reportPages];
 
 /** Paths the console leaves to the API and the operator endpoints. */
 const NOT_CONSOLE = /^\/(api|assets|admin\/queues|metrics|healthz|readyz)(\/|$)/;

@@ -10,7 +10,19 @@ import { t } from '../labels';
 import { Layout } from '../layout';
 import { sendFragment, sendPage } from '../render';
 import { newTicketPages } from './new-ticket-page';
-import { ListPageQuery, listHref, nextTrail, previousPage, QUEUE_VIEWS, VIEW_LABELS, viewFilter } from './queue-views';
+import { DrillSummary, type DrillSummaryModel } from './drill-summary';
+import {
+  drillFilter,
+  drillOf,
+  isDrill,
+  ListPageQuery,
+  listHref,
+  nextTrail,
+  previousPage,
+  QUEUE_VIEWS,
+  VIEW_LABELS,
+  viewFilter,
+} from './queue-views';
 
 /** What a list page (or its live rows) shows. */
 interface ListModel {
@@ -20,6 +32,8 @@ interface ListModel {
   /** The query, with `since` set: the instant the page was first rendered. */
   query: ListPageQuery & { since: number };
   page: Page<TicketDetail>;
+  /** The report's drill-down: what narrows the list and how many tickets match (staff only). */
+  drill: DrillSummaryModel | null;
 }
 
 /**
@@ -37,7 +51,8 @@ export const ticketListPages: ConsolePages = (router, deps) => {
     let query = ListPageQuery.parse(req.query);
     const staff = atLeast(user.role, 'agent');
     const now = deps.clock.now();
-    const filter = staff ? viewFilter(query.view, user, now) : {};
+    const drilled = staff && isDrill(query);
+    const filter = staff ? { ...viewFilter(query.view, user, now), ...(drilled ? drillFilter(query, now) : {}) } : {};
     const list = () => deps.services.tickets.list(user, { ...filter, q: query.q }, { limit: query.per_page, cursor: query.cursor });
     const page = await list().catch((err: unknown) => {
       // A cursor of another view or an old link: the first page, rather than an error page.
@@ -45,7 +60,15 @@ export const ticketListPages: ConsolePages = (router, deps) => {
       query = { ...query, cursor: undefined, prev: undefined };
       return list();
     });
-    const model: ListModel = { staff, locale: user.locale, now, query: { ...query, since: query.since ?? now.getTime() }, page };
+    // A drill-down says how many tickets it found: the report's figure, to check against.
+    const drill = drilled
+      ? {
+          query: drillOf(query),
+          count: await deps.services.tickets.count(user, { ...filter, q: query.q }),
+          assignees: await deps.services.ticketReads.assignees(user),
+        }
+      : null;
+    const model: ListModel = { staff, locale: user.locale, now, query: { ...query, since: query.since ?? now.getTime() }, page, drill };
     if (query.fragment === 'rows') return sendFragment(res, <LiveRows model={model} />);
     sendPage(res, <TicketListPage model={model} />);
   });
@@ -68,6 +91,13 @@ function TicketListPage(props: { model: ListModel }) {
         )}
       </div>
       {staff && <ViewTabs model={props.model} />}
+      {props.model.drill && (
+        <DrillSummary
+          locale={locale}
+          drill={props.model.drill}
+          clearHref={listHref({ view: query.view, q: query.q, per_page: query.per_page }, {})}
+        />
+      )}
       <SearchForm model={props.model} />
       <div id="new-rows" class="new-rows" role="status" aria-live="polite">
         <NewRowsMarker model={props.model} />
@@ -135,6 +165,16 @@ function LiveRows(props: { model: ListModel }) {
       <template>
         <Pager model={props.model} oob />
       </template>
+      {props.model.drill && (
+        <template>
+          <DrillSummary
+            locale={props.model.locale}
+            drill={props.model.drill}
+            clearHref={listHref({ view: props.model.query.view, q: props.model.query.q, per_page: props.model.query.per_page }, {})}
+            oob
+          />
+        </template>
+      )}
     </>
   );
 }
@@ -160,6 +200,9 @@ function KeepQuery(props: { query: ListPageQuery; withSearch?: boolean }) {
   return (
     <>
       {query.view !== 'open' && <input type="hidden" name="view" value={query.view} />}
+      {Object.entries(drillOf(query)).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={String(v)} />
+      ))}
       {props.withSearch !== false && query.q && <input type="hidden" name="q" value={query.q} />}
       {query.per_page !== 50 && <input type="hidden" name="per_page" value={String(query.per_page)} />}
     </>
@@ -197,7 +240,7 @@ function SearchForm(props: { model: ListModel }) {
               {t(locale, 'search')}
             </button>
             {query.q && (
-              <a class="btn btn-ghost" href={listHref({ view: query.view, per_page: query.per_page }, {})}>
+              <a class="btn btn-ghost" href={listHref({ view: query.view, per_page: query.per_page, ...drillOf(query) }, {})}>
                 {t(locale, 'searchClear')}
               </a>
             )}
@@ -214,7 +257,7 @@ function SearchForm(props: { model: ListModel }) {
 /** First / previous / next, by the list's cursors (previous pages are remembered in `prev`). */
 function Pager(props: { model: ListModel; oob?: boolean }) {
   const { locale, query, page } = props.model;
-  const base = { view: query.view, q: query.q, per_page: query.per_page };
+  const base = { view: query.view, q: query.q, per_page: query.per_page, ...drillOf(query) };
   const back = previousPage(query);
   const first = query.cursor !== undefined;
   return (
