@@ -43,10 +43,11 @@ function chartOf(html: string, id: string) {
   ).exec(html);
   assert.ok(m, `no chart ${id}`);
   const bars = new Map<string, (number | null)[]>();
-  for (const g of m[1]!.matchAll(/<g class="chart-row" data-key(?:="([^"]*)")?>(.*?)<\/text><\/g><\/g>/gs)) {
+  for (const chunk of m[1]!.split('<g class="chart-row"').slice(1)) {
+    const key = decode(/^ data-key(?:="([^"]*)")?>/.exec(chunk)?.[1] ?? '');
     bars.set(
-      decode(g[1] ?? ''),
-      [...g[2]!.matchAll(/<rect class="bar [^"]*"[^>]*data-value(?:="([^"]*)")?>/g)].map((b) => (b[1] === undefined ? null : Number(b[1]))),
+      key,
+      [...chunk.matchAll(/<rect class="bar [^"]*"[^>]*data-value(?:="([^"]*)")?>/g)].map((b) => (b[1] === undefined ? null : Number(b[1]))),
     );
   }
   return bars;

@@ -31,11 +31,11 @@ const BAR_GAP = 3;
 const ROW_PAD = 7;
 const TOP = 4;
 /** Where the labels end, the bars start, and how wide a full bar is (percent of the width). */
-const LABEL_END = 33;
-const BAR_START = 35;
-const BAR_SPAN = 48;
+const LABEL_END = 29;
+const BAR_START = 31;
+const BAR_SPAN = 46;
 /** How wide a label may be, in em: what the label column holds on a 390 px screen. */
-const LABEL_EM = 9;
+const LABEL_EM = 8;
 
 /** A label cut to fit its column (the table beside has it whole): Hangul and CJK take about 1 em, other text about half. */
 function clip(s: string): string {
@@ -92,6 +92,8 @@ export function BarChart(props: {
               {series.map((s, j) => {
                 const w = widthOf(r.values[j] ?? null);
                 const v = r.values[j] ?? null;
+                // A row without any data says so once, in its middle.
+                const empty = r.values.every((x) => x === null);
                 return (
                   <g key={s.cls}>
                     <rect
@@ -103,14 +105,16 @@ export function BarChart(props: {
                       rx={2}
                       data-value={v === null ? '' : String(v)}
                     />
-                    <text
-                      class={v === null ? 'bar-value bar-none' : 'bar-value'}
-                      x={pct(BAR_START + w + 1)}
-                      y={barTop(i, j) + BAR_H / 2}
-                      dominantBaseline="middle"
-                    >
-                      {v === null ? props.noData : r.texts[j]}
-                    </text>
+                    {(!empty || j === 0) && (
+                      <text
+                        class={v === null ? 'bar-value bar-none' : 'bar-value'}
+                        x={pct(BAR_START + w + 1)}
+                        y={empty ? rowTop(i) + rowH / 2 : barTop(i, j) + BAR_H / 2}
+                        dominantBaseline="middle"
+                      >
+                        {v === null ? props.noData : r.texts[j]}
+                      </text>
+                    )}
                   </g>
                 );
               })}
