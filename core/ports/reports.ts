@@ -26,21 +26,15 @@ export interface OutcomeCounts {
   /** Rated tickets and the sum of their 1–5 scores. */
   rated: number;
   scoreSum: number;
-}
-
-/** The durations stored on one ticket (seconds on its policy clock), with its group key. */
-export interface StoredDurations {
-  key: string | null;
-  /** Received → first public answer of staff; null before one. */
-  firstResponse: number | null;
-  /** Received → resolved, of a resolved ticket; null otherwise. */
-  resolution: number | null;
+  /** The first-response seconds stored on each answered ticket of the group (received → first public answer of staff), in no order. */
+  firstResponseSeconds: ArrayLike<number>;
+  /** The resolution seconds stored on each resolved ticket of the group, in no order. */
+  resolutionSeconds: ArrayLike<number>;
 }
 
 /** The queries the SLA report needs; db/stores/report-store.ts implements them portably. */
 export interface ReportStore {
+  /** Per group: the outcome counts and the stored durations, in one pass over the range. */
   outcomeCounts(range: ReportRange, by: StoreGrouping, now: Date): Promise<OutcomeCounts[]>;
-  /** The first-response and resolution seconds stored on each ticket that has either, with its group key. */
-  durations(range: ReportRange, by: StoreGrouping): Promise<StoredDurations[]>;
   userNames(ids: number[]): Promise<Map<number, string>>;
 }

@@ -114,17 +114,17 @@ export function percentile(sorted: ArrayLike<number>, p: number): number | null 
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-/** Durations in seconds of one group: first responses and resolutions. */
-export interface Durations {
-  firstResponse: number[];
-  resolution: number[];
-}
-const NO_DURATIONS: Durations = { firstResponse: [], resolution: [] };
-
 /** p50 and p90 of some seconds, whole seconds; nulls without any. */
-function percentiles(seconds: ArrayLike<number>): [number | null, number | null] {
-  // A typed array sorts numerically without a comparator, several times faster on 100,000 values.
-  const sorted = Float64Array.from(seconds).sort();
+function percentiles(chunks: readonly ArrayLike<number>[]): [number | null, number | null] {
+  // One typed array for all the chunks (a month's days, or every group for the totals): it sorts
+  // numerically without a comparator, several times faster on 100,000 values.
+  const sorted = new Float64Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    sorted.set(c, at);
+    at += c.length;
+  }
+  sorted.sort();
   const p = (q: number) => {
     const v = percentile(sorted, q);
     return v === null ? null : Math.round(v);
@@ -132,10 +132,16 @@ function percentiles(seconds: ArrayLike<number>): [number | null, number | null]
   return [p(50), p(90)];
 }
 
+/** Counts of a group gathered from one or more store groups (a month's days), with their durations in chunks. */
+export interface Gathered extends Omit<OutcomeCounts, 'key' | 'firstResponseSeconds' | 'resolutionSeconds'> {
+  firstResponseSeconds: ArrayLike<number>[];
+  resolutionSeconds: ArrayLike<number>[];
+}
+
 /** The figures of one group (or the totals) from its counts and its durations in seconds. */
-export function figuresOf(c: Omit<OutcomeCounts, 'key'>, d: Durations): SlaFigures {
-  const [firstResponseSecondsP50, firstResponseSecondsP90] = percentiles(d.firstResponse);
-  const [resolutionSecondsP50, resolutionSecondsP90] = percentiles(d.resolution);
+export function figuresOf(c: Gathered): SlaFigures {
+  const [firstResponseSecondsP50, firstResponseSecondsP90] = percentiles(c.firstResponseSeconds);
+  const [resolutionSecondsP50, resolutionSecondsP90] = percentiles(c.resolutionSeconds);
   const decided = c.met + c.breached;
   return {
     tickets: c.tickets,
@@ -152,17 +158,29 @@ export function figuresOf(c: Omit<OutcomeCounts, 'key'>, d: Durations): SlaFigur
   };
 }
 
-const ZERO: Omit<OutcomeCounts, 'key'> = { tickets: 0, resolved: 0, met: 0, breached: 0, openOverdue: 0, rated: 0, scoreSum: 0 };
-function addCounts(a: Omit<OutcomeCounts, 'key'>, b: Omit<OutcomeCounts, 'key'>): Omit<OutcomeCounts, 'key'> {
-  return {
-    tickets: a.tickets + b.tickets,
-    resolved: a.resolved + b.resolved,
-    met: a.met + b.met,
-    breached: a.breached + b.breached,
-    openOverdue: a.openOverdue + b.openOverdue,
-    rated: a.rated + b.rated,
-    scoreSum: a.scoreSum + b.scoreSum,
-  };
+const empty = (): Gathered => ({
+  tickets: 0,
+  resolved: 0,
+  met: 0,
+  breached: 0,
+  openOverdue: 0,
+  rated: 0,
+  scoreSum: 0,
+  firstResponseSeconds: [],
+  resolutionSeconds: [],
+});
+/** Adds a store group's counts to a gathered group (in place). */
+function gather(into: Gathered, c: OutcomeCounts): Gathered {
+  into.tickets += c.tickets;
+  into.resolved += c.resolved;
+  into.met += c.met;
+  into.breached += c.breached;
+  into.openOverdue += c.openOverdue;
+  into.rated += c.rated;
+  into.scoreSum += c.scoreSum;
+  into.firstResponseSeconds.push(c.firstResponseSeconds);
+  into.resolutionSeconds.push(c.resolutionSeconds);
+  return into;
 }
 
 /** Every 'YYYY-MM' from the month of `from` to the month of `to`, both local dates. */
@@ -183,14 +201,13 @@ export function monthsBetween(from: string, to: string): string[] {
   }
 }
 
-/** Input of the pure assembly: what the store returned and each ticket's stored durations in seconds. */
+/** Input of the pure assembly: what the store returned. */
 export interface ReportInput {
   from: string;
   to: string;
   groupBy: ReportGroupBy | null;
+  /** Counts and durations per store group (a Seoul day for `month`; null = unassigned or no grouping). */
   counts: OutcomeCounts[];
-  /** First-response and resolution seconds by group key (already folded to a month for `month`; null = unassigned or no grouping). */
-  durations: Map<string | null, Durations>;
   /** Display names of assignees, for `agent`. */
   names: Map<number, string>;
 }
@@ -198,31 +215,30 @@ export interface ReportInput {
 /** Orders strings by code point (stable across engines and locales, as the API has always listed them). */
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Assembles the report from grouped counts and resolution times: pure, so unit-testable. */
+/** Assembles the report from grouped counts and durations: pure, so unit-testable. */
 export function assembleReport(inp: ReportInput): SlaReport {
+  // Unassigned (null) becomes its key; days fold into their month (memoised: a Date per day is cheap, per row it was not).
   const keyOf = (k: string | null) => (k === null ? UNASSIGNED_KEY : k);
-  const counts = new Map<string, Omit<OutcomeCounts, 'key'>>();
+  const groupsByKey = new Map<string, Gathered>();
+  const total = empty();
   for (const c of inp.counts) {
     const k = inp.groupBy === 'month' && c.key !== null ? monthOfSeoulDay(Number(c.key)) : keyOf(c.key);
-    counts.set(k, addCounts(counts.get(k) ?? ZERO, c));
+    let g = groupsByKey.get(k);
+    if (!g) groupsByKey.set(k, (g = empty()));
+    gather(g, c);
+    gather(total, c);
   }
-  // Unassigned (null) becomes its key; the organization group's keys are never null.
-  const durations = new Map<string, Durations>();
-  for (const [k, d] of inp.durations) durations.set(keyOf(k), d);
-  let total = ZERO;
-  for (const c of counts.values()) total = addCounts(total, c);
-  const all = [...inp.durations.values()];
-  const totals = figuresOf(total, { firstResponse: all.flatMap((d) => d.firstResponse), resolution: all.flatMap((d) => d.resolution) });
+  const totals = figuresOf(total);
 
   let groups: SlaReportGroup[] = [];
   if (inp.groupBy !== null) {
-    const keys = inp.groupBy === 'month' ? monthsBetween(inp.from, inp.to) : [...counts.keys()];
+    const keys = inp.groupBy === 'month' ? monthsBetween(inp.from, inp.to) : [...groupsByKey.keys()];
     const labelOf = (k: string) => {
       if (inp.groupBy === 'organization') return k === NO_ORGANIZATION_KEY ? NO_ORGANIZATION_LABEL : k;
       if (inp.groupBy !== 'agent') return k;
       return k === UNASSIGNED_KEY ? UNASSIGNED_LABEL : (inp.names.get(Number(k)) ?? `#${k}`);
     };
-    groups = keys.map((k) => ({ key: k, label: labelOf(k), ...figuresOf(counts.get(k) ?? ZERO, durations.get(k) ?? NO_DURATIONS) }));
+    groups = keys.map((k) => ({ key: k, label: labelOf(k), ...figuresOf(groupsByKey.get(k) ?? empty()) }));
     if (inp.groupBy === 'category') groups.sort((a, b) => byCodePoint(a.key, b.key));
     if (inp.groupBy === 'organization') {
       // By name, requesters without an organization last.
@@ -245,31 +261,14 @@ const STORE_GROUPING: Record<ReportGroupBy, StoreGrouping> = {
   organization: 'organization',
 };
 
-/** The report use case: grouped counts and the stored durations from the store, then pure assembly. */
+/** The report use case: grouped counts and stored durations from the store in one pass, then pure assembly. */
 export function createSlaReportService(deps: { store: ReportStore; clock: Clock }) {
   return {
     async slaReport(q: { from?: string; to?: string; groupBy?: ReportGroupBy }): Promise<SlaReport> {
       const now = deps.clock.now();
       const { from, to, range } = reportRange(q, now);
       const groupBy = q.groupBy ?? null;
-      const by: StoreGrouping = groupBy ? STORE_GROUPING[groupBy] : 'none';
-      // One SQLite connection serves one query at a time anyway; in sequence they are easier to read.
-      const counts = await deps.store.outcomeCounts(range, by, now);
-      const stored = await deps.store.durations(range, by);
-      // Grouped as they arrive; day → month memoised (a Date per row would cost more than the query).
-      const durations = new Map<string | null, Durations>();
-      const months = new Map<string, string>();
-      for (const r of stored) {
-        let k = r.key;
-        if (groupBy === 'month' && r.key !== null) {
-          k = months.get(r.key) ?? monthOfSeoulDay(Number(r.key));
-          months.set(r.key, k);
-        }
-        let d = durations.get(k);
-        if (!d) durations.set(k, (d = { firstResponse: [], resolution: [] }));
-        if (r.firstResponse !== null) d.firstResponse.push(r.firstResponse);
-        if (r.resolution !== null) d.resolution.push(r.resolution);
-      }
+      const counts = await deps.store.outcomeCounts(range, groupBy ? STORE_GROUPING[groupBy] : 'none', now);
       const names =
         groupBy === 'agent'
           ? await deps.store.userNames(
@@ -279,7 +278,7 @@ export function createSlaReportService(deps: { store: ReportStore; clock: Clock 
                 .map(Number),
             )
           : new Map<number, string>();
-      return assembleReport({ from, to, groupBy, counts, durations, names });
+      return assembleReport({ from, to, groupBy, counts, names });
     },
   };
 }
