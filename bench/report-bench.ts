@@ -224,6 +224,9 @@ async function main() {
     );
 
     const server = c.app!.listen(0, '127.0.0.1');
+    // The baselines keep the client idle for seconds; past Node's 5 s keep-alive the server closes
+    // the socket as the client reuses it ("fetch failed: other side closed").
+    server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const auth = { authorization: `Bearer ${supervisor.token}` };
@@ -348,6 +351,9 @@ function writeSection(file: string, name: string, body: string) {
 
 main().catch((err) => {
   // Only the first line: a failed bulk insert's message quotes the whole statement.
-  console.error(`report bench failed: ${String((err as Error).message ?? err).slice(0, 500)}`);
+  const cause = (err as Error).cause;
+  console.error(
+    `report bench failed: ${String((err as Error).message ?? err).slice(0, 500)}${cause ? ` (${String(cause).slice(0, 300)})` : ''}`,
+  );
   process.exit(1);
 });

@@ -2,7 +2,14 @@ import type { Knex } from 'knex';
 import type { MetricsSource, OutcomeCounts, ReportRange, ReportStore, StoreGrouping } from '../../core/ports';
 import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
 import { bool, type Row } from '../rows';
-import { breachedRowSql, hasBreachMilestoneSql, OFFICER_REQUESTER, ORGANIZATION_OF, overdueSql } from './figure-rules';
+import {
+  breachedRowSql,
+  hasBreachMilestoneSql,
+  OFFICER_REQUESTER,
+  OFFICER_REQUESTER_SCAN,
+  ORGANIZATION_OF,
+  overdueSql,
+} from './figure-rules';
 
 /*
  * Read-only aggregate queries for the SLA report and the operational gauges. Every query is
@@ -45,7 +52,7 @@ const keyOf = (v: unknown) => (v === null || v === undefined ? null : String(v))
 export function createReportStore(knex: Knex): ReportStore & MetricsSource {
   // The report's cohort: officers' inquiries received in the range.
   const inRange = (q: Knex.QueryBuilder, r: ReportRange) =>
-    q.where('t.received_at', '>=', r.from.getTime()).andWhere('t.received_at', '<', r.to.getTime()).whereRaw(OFFICER_REQUESTER);
+    q.where('t.received_at', '>=', r.from.getTime()).andWhere('t.received_at', '<', r.to.getTime()).whereRaw(OFFICER_REQUESTER_SCAN);
 
   return {
     async outcomeCounts(range, by, now): Promise<OutcomeCounts[]> {
