@@ -18,12 +18,6 @@ export function formField(req: Request, name: string): string {
   return typeof first === 'string' ? first : '';
 }
 
-/** Every posted value of a repeated field (checkboxes of one name). */
-export function formFields(req: Request, name: string): string[] {
-  const v = (req.body as Record<string, unknown> | undefined)?.[name];
-  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-}
-
 /** A query parameter as a string ('' when absent or repeated). */
 export function queryField(req: Request, name: string): string {
   const v = req.query[name];
