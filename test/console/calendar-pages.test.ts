@@ -98,7 +98,7 @@ describe(`console: calendars and the mail outbox /admin/calendars, /admin/outbox
     const seollal = holidayRow(html, '2027-02-07');
     assert.ok(seollal, 'the 설날 of 2027 is listed');
     assert.match(seollal!, /2027년 2월 7일 \(일\)/);
-    assert.match(seollal!, /<td>설날<\/td>/);
+    assert.match(seollal!, /<td class="cell-name">설날<\/td>/);
     assert.match(seollal!, /기본 공휴일/);
     assert.ok(holidayRow(html, '2027-02-09')?.includes('대체공휴일'), 'the substitute day of 설날');
     assert.ok(!html.includes('잠정'), '2027 is official, not provisional');

@@ -217,6 +217,7 @@ export function CalendarPage(props: { data: CalendarPageData; state: CalendarPag
     <Layout title={c.name} active="/admin" wide>
       <Breadcrumb locale={locale} current={c.name} />
       <h1>{c.name}</h1>
+      <ErrorSummary state={state} locale={locale} />
       <dl class="facts calendar-facts">
         <div>
           <dt>{t(locale, 'calColKey')}</dt>
@@ -245,6 +246,28 @@ export function CalendarPage(props: { data: CalendarPageData; state: CalendarPag
   );
 }
 
+/** A refused form's errors at the top of the page, each linked to its field (the KRDS error summary). */
+function ErrorSummary(props: { state: CalendarPageState; locale: Locale }) {
+  const { state, locale } = props;
+  const entries: [string, LabelKey][] = [
+    ...Object.entries(state.holiday?.errors ?? {}),
+    ...Object.entries(state.hours?.errors ?? {}).map(([day, e]): [string, LabelKey] => [day === 'hours' ? 'hours_mon' : `hours_${day}`, e]),
+  ];
+  if (entries.length === 0) return null;
+  return (
+    <div class="notice notice-danger error-summary" role="alert">
+      <p class="notice-title">{t(locale, 'errorSummary')}</p>
+      <ul>
+        {entries.map(([field, e]) => (
+          <li key={field}>
+            <a href={`#${field}`}>{errorText(locale, e)}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 /** The notice after a change: what changed and how many open deadlines were recalculated. */
 function DoneNotice(props: { done: Done; locale: Locale }) {
   const { done, locale } = props;
@@ -270,6 +293,35 @@ function HolidaySection(props: { data: CalendarPageData; state: CalendarPageStat
       <h2 id="holidays-title">{t(locale, 'calHolidaysHeading', { year })}</h2>
       {done && <DoneNotice done={done} locale={locale} />}
       <p class="muted">{t(locale, 'calHolidaysIntro')}</p>
+      <form method="post" action={calendarHref(c.key, '/holidays')} class="holiday-form" novalidate>
+        <h3>{t(locale, 'calAddHeading')}</h3>
+        <CsrfField />
+        <input type="hidden" name="year" value={String(year)} />
+        <div class="field-pair">
+          <TextField
+            name="date"
+            label="calFieldDate"
+            hint="calHintDate"
+            value={form.values.date}
+            error={form.errors.date}
+            type="date"
+            locale={locale}
+          />
+          <TextField
+            name="name"
+            label="calFieldName"
+            hint="calHintName"
+            value={form.values.name}
+            error={form.errors.name}
+            locale={locale}
+          />
+        </div>
+        <div class="actions">
+          <button type="submit" class="btn">
+            {t(locale, 'calAddHoliday')}
+          </button>
+        </div>
+      </form>
       <nav aria-label={t(locale, 'calYearNav')} class="year-nav">
         {year > HOLIDAY_YEARS.first && (
           <a href={calendarHref(c.key, `?year=${year - 1}#holidays`)}>← {t(locale, 'calPrevYear', { year: year - 1 })}</a>
@@ -318,35 +370,6 @@ function HolidaySection(props: { data: CalendarPageData; state: CalendarPageStat
         </table>
       </div>
       {rows.some((r) => r.provisional) && <p class="hint">{t(locale, 'calProvisionalNote')}</p>}
-      <form method="post" action={calendarHref(c.key, '/holidays')} class="holiday-form" novalidate>
-        <h3>{t(locale, 'calAddHeading')}</h3>
-        <CsrfField />
-        <input type="hidden" name="year" value={String(year)} />
-        <div class="field-pair">
-          <TextField
-            name="date"
-            label="calFieldDate"
-            hint="calHintDate"
-            value={form.values.date}
-            error={form.errors.date}
-            type="date"
-            locale={locale}
-          />
-          <TextField
-            name="name"
-            label="calFieldName"
-            hint="calHintName"
-            value={form.values.name}
-            error={form.errors.name}
-            locale={locale}
-          />
-        </div>
-        <div class="actions">
-          <button type="submit" class="btn">
-            {t(locale, 'calAddHoliday')}
-          </button>
-        </div>
-      </form>
     </section>
   );
 }
@@ -358,15 +381,15 @@ function HolidayLine(props: { row: HolidayRow; calendarKey: string; year: number
   const css = row.kind.toLowerCase(); // builtin, added, excluded
   return (
     <tr class={`holiday-${css}`}>
-      <td>
+      <td class="cell-date">
         <time datetime={row.date}>{when}</time>
       </td>
-      <td>{row.name}</td>
-      <td>
+      <td class="cell-name">{row.name}</td>
+      <td class="cell-kind">
         <span class={`chip chip-holiday-${css}`}>{t(locale, kind)}</span>
         {row.provisional && <span class="chip chip-provisional">{t(locale, 'calProvisional')}</span>}
       </td>
-      <td>
+      <td class="cell-action">
         {row.kind === 'excluded' ? (
           <form method="post" action={calendarHref(calendarKey, '/holidays')} class="inline-form">
             <CsrfField />
@@ -406,9 +429,12 @@ function TextField(props: {
   min?: number;
   max?: number;
   class?: string;
+  /** Another element describing the field (a hint shared by several fields). */
+  describedBy?: string;
 }) {
   const { name, locale, error } = props;
-  const describedBy = [error ? `${name}-error` : '', props.hint ? `${name}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [error ? `${name}-error` : '', props.hint ? `${name}-hint` : '', props.describedBy ?? ''].filter(Boolean).join(' ') || undefined;
   return (
     <div class={props.class ? `field ${props.class}` : 'field'}>
       <label for={name}>{t(locale, props.label)}</label>
@@ -488,7 +514,15 @@ function HoursSection(props: { data: CalendarPageData; state: CalendarPageState;
           )}
           <div class="hours-grid">
             {WEEKDAYS.map((d) => (
-              <TextField key={d} name={`hours_${d}`} label={DAY_LABELS[d]} value={values[d]} error={errors[d]} locale={locale} />
+              <TextField
+                key={d}
+                name={`hours_${d}`}
+                label={DAY_LABELS[d]}
+                value={values[d]}
+                error={errors[d]}
+                locale={locale}
+                describedBy="hours-hint"
+              />
             ))}
           </div>
           <div class="actions">

@@ -157,12 +157,14 @@ function OutboxRow(props: { row: OutboxRecord; filter: Filter; locale: Locale })
   const v = outboxView(row);
   return (
     <tr class={`mail-${v.status}`}>
-      <th scope="row">{String(v.id)}</th>
-      <td>
+      <th scope="row" class="cell-id">
+        {String(v.id)}
+      </th>
+      <td class="cell-to">
         {row.toName && <span class="mail-to-name">{row.toName} </span>}
         <span class="mail-to">{v.to}</span>
       </td>
-      <td>
+      <td class="cell-subject">
         {v.subject ?? <span class="muted">{t(locale, 'outboxNotRendered', { template: v.template })}</span>}
         {row.ticketId !== null && (
           <>
@@ -173,19 +175,21 @@ function OutboxRow(props: { row: OutboxRecord; filter: Filter; locale: Locale })
           </>
         )}
       </td>
-      <td>
+      <td class="cell-status">
         <span class={`chip chip-mail-${v.status}`}>{t(locale, STATUS_LABELS[v.status])}</span>
         {v.sent_at && <span class="mail-when">{t(locale, 'outboxSentAt', { at: koreanShortDateTime(v.sent_at) })}</span>}
         {v.next_attempt_at && (
           <span class="mail-when">{t(locale, 'outboxNextAttempt', { at: koreanShortDateTime(v.next_attempt_at) })}</span>
         )}
       </td>
-      <td class="num">{String(v.attempts)}</td>
-      <td>{v.last_error ? <code class="mail-reply">{v.last_error}</code> : <span class="muted">–</span>}</td>
-      <td>
+      <td class="cell-attempts num" data-label={t(locale, 'outboxColAttempts')}>
+        {String(v.attempts)}
+      </td>
+      <td class="cell-reply">{v.last_error ? <code class="mail-reply">{v.last_error}</code> : <span class="muted">–</span>}</td>
+      <td class="cell-created" data-label={t(locale, 'outboxColCreated')}>
         <time datetime={v.created_at}>{koreanShortDateTime(v.created_at)}</time>
       </td>
-      <td>
+      <td class="cell-action">
         {v.status === 'failed' && (
           <form method="post" action={`/admin/outbox/${v.id}/retry`} class="inline-form">
             <CsrfField />
