@@ -1,19 +1,21 @@
 /**
- * What the calendar pages show: the list of calendars and one calendar's page — its holidays of a
- * year (built-in, added, excluded), its weekly hours with their form, the three readings of
- * "48 hours" and the deadline calculator. Rendering only; calendar-pages.tsx reads and writes.
+ * One calendar's page, `/admin/calendars/:key`: its holidays of a year (built-in, added,
+ * excluded) with the add form, its weekly hours with their form, then the three readings of
+ * "48 hours" and the deadline calculator (calendar-calculator.tsx). Rendering only;
+ * calendar-pages.tsx reads and writes.
  */
 import type { Locale, SlaPolicy } from '../../../core/model';
-import type { CalendarWithYear } from '../../../core/sla/sla-admin-service';
 import type { CalendarRecord } from '../../../core/ports';
+import type { CalendarWithYear } from '../../../core/sla/sla-admin-service';
 import type { Weekday } from '../../../core/time/business-calendar';
 import { HOLIDAY_YEARS } from '../../../core/time/kr-holidays';
-import { hoursMinutes, koreanDateTime } from '../client/time-format';
 import { CsrfField } from '../components/csrf-field';
 import { describeHours } from '../components/ticket-summary';
 import { type LabelKey, t } from '../labels';
 import { Layout } from '../layout';
-import { type CalculatorField, dayText, type HolidayField, WALL_CLOCK, WEEKDAYS } from './calendar-forms';
+import { type CalculatorData, CalculatorSection, ReadingsSection } from './calendar-calculator';
+import { dayText, type HolidayField, WEEKDAYS } from './calendar-forms';
+import { Breadcrumb, calendarHref, errorText, holidayDate, TextField } from './calendar-parts';
 
 /** What a change reports back on the page (from the 303's query). */
 export const DONE_KINDS = {
@@ -31,27 +33,13 @@ export interface Done {
   n: number;
 }
 
-/** The deadline of the calculator's input on one reading (WALL_CLOCK or a calendar key). */
-export interface CalculatorResult {
-  reading: string;
-  /** The calendar's name (the wall clock's is the viewer's word for it). */
-  name: string;
-  dueAt: Date;
-}
-
 export interface CalendarPageData {
   calendar: CalendarWithYear;
   /** Every calendar (the calculator's readings). */
   calendars: CalendarRecord[];
   /** The policies counting on this calendar. */
   policies: SlaPolicy[];
-  calc: {
-    values: Record<CalculatorField, string>;
-    errors: Partial<Record<CalculatorField, LabelKey>>;
-    /** The computed input (null when the form was refused). */
-    input: { start: Date; seconds: number } | null;
-    results: CalculatorResult[] | null;
-  };
+  calc: CalculatorData;
 }
 
 export interface HoursFormState {
@@ -78,19 +66,6 @@ const DAY_LABELS: Record<Weekday, LabelKey> = {
   sat: 'calDaySat',
   sun: 'calDaySun',
 };
-const WEEKDAY_KO = ['일', '월', '화', '수', '목', '금', '토'];
-const WEEKDAY_EN = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** A local date as people read it: `2027년 2월 6일 (토)` / `Sat 6 Feb 2027`. */
-export function holidayDate(date: string, locale: Locale): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const wd = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-  return locale === 'ko' ? `${y}년 ${m}월 ${d}일 (${WEEKDAY_KO[wd]})` : `${WEEKDAY_EN[wd]} ${d} ${MONTHS_EN[m - 1]} ${y}`;
-}
-
-export const calendarHref = (key: string, query = '') => `/admin/calendars/${encodeURIComponent(key)}${query}`;
-
 /** One line of the holiday list. */
 export interface HolidayRow {
   date: string;
@@ -113,100 +88,6 @@ export function holidayRows(c: CalendarWithYear): HolidayRow[] {
     if (!h.removed && !builtIn.has(h.date) && h.date.startsWith(`${c.year}-`))
       rows.push({ date: h.date, name: h.name, kind: 'added', provisional: false });
   return rows.sort((a, b) => a.date.localeCompare(b.date));
-}
-
-/** The field's error text, with the built-in years filled in where a message names them. */
-const errorText = (locale: Locale, key: LabelKey) => t(locale, key, { first: HOLIDAY_YEARS.first, last: HOLIDAY_YEARS.last });
-
-function Breadcrumb(props: { locale: Locale; current?: string }) {
-  const { locale } = props;
-  return (
-    <nav aria-label={t(locale, 'calBreadcrumb')} class="breadcrumb">
-      <ol>
-        <li>
-          <a href="/admin">{t(locale, 'navAdmin')}</a>
-        </li>
-        <li>
-          {props.current ? (
-            <a href="/admin/calendars">{t(locale, 'calListTitle')}</a>
-          ) : (
-            <span aria-current="page">{t(locale, 'calListTitle')}</span>
-          )}
-        </li>
-        {props.current && (
-          <li>
-            <span aria-current="page">{props.current}</span>
-          </li>
-        )}
-      </ol>
-    </nav>
-  );
-}
-
-/** How a calendar's holidays are made up: the built-in set, and how many days an admin added or excluded. */
-function holidaySummary(c: CalendarRecord, locale: Locale): string {
-  const parts: string[] = [];
-  if (c.holidaySets.includes('KR')) parts.push(t(locale, 'calBuiltInSet'));
-  const added = c.holidays.filter((h) => !h.removed).length;
-  const excluded = c.holidays.filter((h) => h.removed).length;
-  if (added) parts.push(t(locale, 'calAddedCount', { n: added }));
-  if (excluded) parts.push(t(locale, 'calExcludedCount', { n: excluded }));
-  return parts.length ? parts.join(' · ') : t(locale, 'calNone');
-}
-
-const policiesOn = (c: CalendarRecord, policies: SlaPolicy[]) => policies.filter((p) => p.clock === 'business' && p.calendarId === c.id);
-
-/** `/admin/calendars`: every calendar, its hours and holidays in a few words, and the policies counting on it. */
-export function CalendarListPage(props: { calendars: CalendarRecord[]; policies: SlaPolicy[]; locale: Locale }) {
-  const { calendars, policies, locale } = props;
-  const title = t(locale, 'calListTitle');
-  return (
-    <Layout title={title} active="/admin" wide>
-      <Breadcrumb locale={locale} />
-      <h1>{title}</h1>
-      <p class="muted">{t(locale, 'calListIntro')}</p>
-      <div class="table-wrap">
-        <table class="calendars">
-          <caption class="visually-hidden">{t(locale, 'calListCaption')}</caption>
-          <thead>
-            <tr>
-              {(['calColName', 'calColKey', 'calColZone', 'calColHours', 'calColHolidays', 'calColPolicies'] as const).map((c) => (
-                <th scope="col" key={c}>
-                  {t(locale, c)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {calendars.length === 0 && (
-              <tr>
-                <td colSpan={6} class="empty">
-                  {t(locale, 'calEmpty')}
-                </td>
-              </tr>
-            )}
-            {calendars.map((c) => {
-              const using = policiesOn(c, policies);
-              return (
-                <tr key={c.id}>
-                  <th scope="row">
-                    <a href={calendarHref(c.key)}>{c.name}</a>
-                  </th>
-                  <td>
-                    <code>{c.key}</code>
-                  </td>
-                  <td>{c.timezone}</td>
-                  <td>{describeHours(c.hours, locale)}</td>
-                  <td>{holidaySummary(c, locale)}</td>
-                  <td>{using.length ? using.map((p) => p.name).join(', ') : t(locale, 'calNone')}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-    </Layout>
-  );
 }
 
 /** `/admin/calendars/:key`. */
@@ -240,8 +121,8 @@ export function CalendarPage(props: { data: CalendarPageData; state: CalendarPag
       </dl>
       <HolidaySection data={data} state={state} locale={locale} />
       <HoursSection data={data} state={state} locale={locale} />
-      <ReadingsSection data={data} locale={locale} />
-      <CalculatorSection data={data} locale={locale} />
+      <ReadingsSection calendarKey={c.key} locale={locale} />
+      <CalculatorSection calc={data.calc} calendarKey={c.key} year={c.year} calendars={data.calendars} locale={locale} />
     </Layout>
   );
 }
@@ -416,53 +297,6 @@ function HolidayLine(props: { row: HolidayRow; calendarKey: string; year: number
   );
 }
 
-/** A labelled input with its hint and, after a refused submit, its error beside it. */
-function TextField(props: {
-  name: string;
-  label: LabelKey;
-  hint?: LabelKey;
-  hintVars?: Record<string, string>;
-  value: string;
-  error?: LabelKey;
-  type?: 'text' | 'date' | 'datetime-local' | 'number';
-  locale: Locale;
-  min?: number;
-  max?: number;
-  class?: string;
-  /** Another element describing the field (a hint shared by several fields). */
-  describedBy?: string;
-}) {
-  const { name, locale, error } = props;
-  const describedBy =
-    [error ? `${name}-error` : '', props.hint ? `${name}-hint` : '', props.describedBy ?? ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={props.class ? `field ${props.class}` : 'field'}>
-      <label for={name}>{t(locale, props.label)}</label>
-      {props.hint && (
-        <span class="hint" id={`${name}-hint`}>
-          {t(locale, props.hint, props.hintVars)}
-        </span>
-      )}
-      {error && (
-        <span class="error" id={`${name}-error`}>
-          {errorText(locale, error)}
-        </span>
-      )}
-      <input
-        id={name}
-        name={name}
-        type={(props.type ?? 'text') as 'text'}
-        value={props.value}
-        min={props.min}
-        max={props.max}
-        inputMode={props.type === 'number' ? 'numeric' : undefined}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy}
-      />
-    </div>
-  );
-}
-
 function HoursSection(props: { data: CalendarPageData; state: CalendarPageState; locale: Locale }) {
   const { data, state, locale } = props;
   const c = data.calendar;
@@ -532,143 +366,6 @@ function HoursSection(props: { data: CalendarPageData; state: CalendarPageState;
           </div>
         </form>
       </details>
-    </section>
-  );
-}
-
-function ReadingsSection(props: { data: CalendarPageData; locale: Locale }) {
-  const { locale } = props;
-  const example = calendarHref(props.data.calendar.key, `?start=2026-02-13T10:00&hours=48&minutes=0#calculator`);
-  return (
-    <section id="readings" class="card" aria-labelledby="readings-title">
-      <h2 id="readings-title">{t(locale, 'calReadingsHeading')}</h2>
-      <p>{t(locale, 'calReadingsIntro')}</p>
-      <ol class="readings">
-        {(
-          [
-            ['calReadingWallTitle', 'calReadingWall'],
-            ['calReadingDaysTitle', 'calReadingDays'],
-            ['calReadingStatuteTitle', 'calReadingStatute'],
-          ] as const
-        ).map(([title, body]) => (
-          <li key={title}>
-            <strong>{t(locale, title)}</strong>: {t(locale, body)}
-          </li>
-        ))}
-      </ol>
-      <p>
-        {t(locale, 'calReadingExample')} <a href={example}>{t(locale, 'calReadingExampleLink')}</a>
-      </p>
-      <p class="muted">{t(locale, 'calReadingPending')}</p>
-    </section>
-  );
-}
-
-function CalculatorSection(props: { data: CalendarPageData; locale: Locale }) {
-  const { data, locale } = props;
-  const { values, errors, results, input } = data.calc;
-  const c = data.calendar;
-  const readings: [string, string][] = [
-    [WALL_CLOCK, t(locale, 'calWallClock')],
-    ...data.calendars.map((x): [string, string] => [x.key, x.name]),
-  ];
-  const chosen = results?.find((r) => r.reading === values.calendar);
-  const nameOf = (r: CalculatorResult) => (r.reading === WALL_CLOCK ? t(locale, 'calWallClock') : r.name);
-  return (
-    <section id="calculator" class="card" aria-labelledby="calculator-title" tabIndex={-1}>
-      <h2 id="calculator-title">{t(locale, 'calCalcHeading')}</h2>
-      <p class="muted">{t(locale, 'calCalcIntro')}</p>
-      <form method="get" action={`${calendarHref(c.key)}#calculator`} class="calculator-form" novalidate>
-        <input type="hidden" name="year" value={String(c.year)} />
-        <TextField name="start" label="calFieldStart" value={values.start} error={errors.start} type="datetime-local" locale={locale} />
-        <fieldset class="field">
-          <legend>{t(locale, 'calFieldDuration')}</legend>
-          <div class="field-pair">
-            <TextField
-              name="hours"
-              label="calFieldHours"
-              value={values.hours}
-              error={errors.hours}
-              type="number"
-              min={0}
-              locale={locale}
-              class="field-short"
-            />
-            <TextField
-              name="minutes"
-              label="calFieldMinutes"
-              value={values.minutes}
-              error={errors.minutes}
-              type="number"
-              min={0}
-              max={59}
-              locale={locale}
-              class="field-short"
-            />
-          </div>
-        </fieldset>
-        <div class="field">
-          <label for="calendar">{t(locale, 'calFieldCalendar')}</label>
-          {errors.calendar && (
-            <span class="error" id="calendar-error">
-              {t(locale, errors.calendar)}
-            </span>
-          )}
-          <select
-            id="calendar"
-            name="calendar"
-            aria-invalid={errors.calendar ? 'true' : undefined}
-            aria-describedby={errors.calendar ? 'calendar-error' : undefined}
-          >
-            {readings.map(([value, label]) => (
-              <option key={value} value={value} selected={value === values.calendar}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="actions">
-          <button type="submit" class="btn">
-            {t(locale, 'calCompute')}
-          </button>
-        </div>
-      </form>
-      {chosen && results && input && (
-        <div class="calc-result" role="status">
-          <p class="calc-due">{t(locale, 'calResult', { at: koreanDateTime(chosen.dueAt, locale) })}</p>
-          <p class="muted">
-            {t(locale, 'calResultDetail', {
-              start: koreanDateTime(input.start, locale),
-              duration: hoursMinutes(input.seconds, locale),
-              reading: nameOf(chosen),
-            })}
-          </p>
-          <div class="table-wrap">
-            <table class="calc-compare">
-              <caption>{t(locale, 'calCompareCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t(locale, 'calColReading')}</th>
-                  <th scope="col">{t(locale, 'calColDue')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {results.map((r) => (
-                  <tr key={r.reading} class={r.reading === chosen.reading ? 'is-chosen' : undefined}>
-                    <th scope="row">
-                      {nameOf(r)}
-                      {r.reading === chosen.reading && <span class="chip chip-chosen">{t(locale, 'calChosen')}</span>}
-                    </th>
-                    <td>
-                      <time datetime={r.dueAt.toISOString()}>{koreanDateTime(r.dueAt, locale)}</time>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
-      )}
     </section>
   );
 }

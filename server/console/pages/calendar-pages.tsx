@@ -13,16 +13,9 @@ import { localeOf, requireViewer, viewerOf } from '../console-context';
 import type { ConsolePages } from '../console-routes';
 import { sendPage } from '../render';
 import { isLocalDate, readCalculator, readHolidayForm, readHoursForm, WALL_CLOCK, WEEKDAYS, yearOf } from './calendar-forms';
-import {
-  CalendarListPage,
-  CalendarPage,
-  type CalendarPageData,
-  type CalendarPageState,
-  calendarHref,
-  DONE_KINDS,
-  type Done,
-  type DoneKind,
-} from './calendar-page-view';
+import { CalendarListPage } from './calendar-list-page';
+import { CalendarPage, type CalendarPageData, type CalendarPageState, DONE_KINDS, type Done, type DoneKind } from './calendar-page-view';
+import { calendarHref } from './calendar-parts';
 import { ForbiddenPage } from './error-pages';
 
 /** The form body as a record (urlencoded, or nothing). */
