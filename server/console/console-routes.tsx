@@ -14,6 +14,7 @@ import { loginPages } from './pages/login-pages';
 import { outboxPages } from './pages/outbox-page';
 import { ticketListPages } from './pages/ticket-list-pages';
 import { ticketPages } from './pages/ticket-pages';
+import { standardsPages } from './pages/standards-pages';
 import { sendPage } from './render';
 import { sessionMiddleware, type SessionCookie } from './session-cookie';
 
@@ -36,7 +37,7 @@ export type ConsolePages = (router: express.Router, deps: ConsoleDeps) => void;
 
 /** The page groups, in the order their paths are matched. */
 // The lists come before the ticket page: `/tickets/new` must not be read as a ticket reference.
-const PAGES: ConsolePages[] = [loginPages, ticketListPages, ticketPages, calendarPages, outboxPages];
+const PAGES: ConsolePages[] = [loginPages, ticketListPages, ticketPages, standardsPages, calendarPages, outboxPages];
 
 /** Paths the console leaves to the API and the operator endpoints. */
 const NOT_CONSOLE = /^\/(api|assets|admin\/queues|metrics|healthz|readyz)(\/|$)/;
