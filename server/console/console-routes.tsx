@@ -7,7 +7,9 @@ import type { WriteQuota } from '../http/routes';
 import { mountAssets } from './assets';
 import { homeOf, localeOf, viewerOf } from './console-context';
 import { consoleCsrf } from './csrf';
+import { boardPages } from './pages/board-page';
 import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/error-pages';
+import { escalationsPages } from './pages/escalations-page';
 import { loginPages } from './pages/login-pages';
 import { ticketListPages } from './pages/ticket-list-pages';
 import { ticketPages } from './pages/ticket-pages';
@@ -31,7 +33,7 @@ export type ConsolePages = (router: express.Router, deps: ConsoleDeps) => void;
 
 /** The page groups, in the order their paths are matched. */
 // The lists come before the ticket page: `/tickets/new` must not be read as a ticket reference.
-const PAGES: ConsolePages[] = [loginPages, ticketListPages, ticketPages];
+const PAGES: ConsolePages[] = [loginPages, ticketListPages, ticketPages, boardPages, escalationsPages];
 
 /** Paths the console leaves to the API and the operator endpoints. */
 const NOT_CONSOLE = /^\/(api|assets|admin\/queues|metrics|healthz|readyz)(\/|$)/;
