@@ -17,9 +17,8 @@ const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 /** The board's queries. */
 export function createBoardStore(knex: Knex): BoardStore {
   /** Tickets with `column` in [from, to): one range on that column's index. */
-  const countIn = async (column: string, from: Date, to: Date, where?: (q: Knex.QueryBuilder) => void) => {
+  const countIn = async (column: string, from: Date, to: Date) => {
     const q = knex('tickets').where(column, '>=', from.getTime()).andWhere(column, '<', to.getTime());
-    if (where) where(q);
     const [r] = (await q.count({ c: '*' })) as Row[];
     return n(r?.c);
   };
@@ -53,8 +52,9 @@ export function createBoardStore(knex: Knex): BoardStore {
       const [received, answered, resolved, breachedRows] = await Promise.all([
         countIn('received_at', from, to),
         countIn('first_responded_at', from, to),
-        // A reopened ticket has its resolved_at cleared, so it no longer counts as resolved today.
-        countIn('resolved_at', from, to, (q) => q.whereIn('status', ['resolved', 'closed'])),
+        // resolved_at is set only while a ticket is resolved or closed (reopening clears it), so no
+        // status condition is needed; one would also lead SQLite to the status index instead.
+        countIn('resolved_at', from, to),
         // The breach milestone is written once per ticket when the miss is recorded (index milestone, recorded_at).
         knex('sla_milestones')
           .where('milestone', milestoneKey.breach)

@@ -50,10 +50,11 @@ function AssignForm(props: { detail: TicketDetail; assignees: User[]; locale: Lo
     <form method="post" action="/board/assign" class="assign-form" hx-post="/board/assign" hx-target="closest tr" hx-swap="outerHTML">
       <CsrfField />
       <input type="hidden" name="ticket_id" value={String(tk.id)} />
-      <label class="visually-hidden" for={`assign-${tk.id}`}>
-        {t(locale, 'assignLabel', { number: tk.number })}
+      {/* Named "담당자 PQ-…" by this label and the row's number link (the number is not repeated as text). */}
+      <label class="visually-hidden" for={`assign-${tk.id}`} id={`assign-lbl-${tk.id}`}>
+        {t(locale, 'colAssignee')}
       </label>
-      <select id={`assign-${tk.id}`} name="assignee_id">
+      <select id={`assign-${tk.id}`} name="assignee_id" aria-labelledby={`assign-lbl-${tk.id} t-${tk.id}`}>
         <option value="" selected={current === null}>
           {t(locale, 'unassigned')}
         </option>
@@ -182,7 +183,7 @@ function LoadRow(props: { load: AssigneeLoadView; locale: Locale }) {
 export function LoadTable(props: { board: BoardView; locale: Locale }) {
   const { board, locale } = props;
   return (
-    <div class="table-wrap">
+    <div class="table-wrap load-wrap">
       <table class="load" id="board-load">
         <caption class="visually-hidden">{t(locale, 'loadCaption')}</caption>
         <thead>
@@ -211,7 +212,7 @@ export function LoadTable(props: { board: BoardView; locale: Locale }) {
           )}
         </tbody>
         <tfoot>
-          <tr>
+          <tr class="load-total">
             <th scope="row">{t(locale, 'loadTotal')}</th>
             <td class="num">{String(board.totals.open)}</td>
             <td class="num">{String(board.totals.overdue)}</td>

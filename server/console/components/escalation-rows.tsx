@@ -73,16 +73,13 @@ function Assignee(props: { item: EscalationItem; locale: Locale }) {
   );
 }
 
-/** Who the escalation told: names of users, addresses of anyone else. */
+/** Who the escalation told: users by name, anyone else (an `email:` target) by address. */
 function Notified(props: { item: EscalationItem; locale: Locale }) {
   return (
     <td class="cell-notified" data-label={t(props.locale, 'colNotified')}>
       <ul class="plain-list">
         {props.item.notified.map((n) => (
-          <li key={n.address}>
-            {n.name ?? n.address}
-            {n.name && <span class="addr"> {n.address}</span>}
-          </li>
+          <li key={n.address}>{n.name ?? n.address}</li>
         ))}
       </ul>
     </td>
@@ -122,13 +119,14 @@ export function OpenEscalationRow(props: { item: EscalationItem; locale: Locale;
         <form method="post" action={`/escalations/${e.id}/acknowledge`} class="ack-form">
           <CsrfField />
           <div class="ack-note">
-            <label for={noteId}>
+            {/* Named "메모 (선택) PQ-…" by this label and the row's number link (the number is not repeated as text). */}
+            <label for={noteId} id={`${noteId}-label`}>
               {t(locale, 'ackNote')}
-              <span class="visually-hidden"> {e.ticketNumber}</span>
             </label>
             <input
               type="text"
               id={noteId}
+              aria-labelledby={`${noteId}-label esc-t-${e.id}`}
               name="note"
               maxLength={2000}
               value={error ? draft?.note : undefined}
