@@ -240,7 +240,10 @@ describe(`console: /board and /escalations (${TEST_ENGINE})`, function () {
     assert.match(row, /정관리/, 'every supervisor was told, by name');
     assert.match(row, /한관리/);
     assert.match(row, /<button type="submit" class="btn btn-small">확인<\/button>/);
-    assert.match(row, /<label for="ack-note-\d+" id="ack-note-\d+-label">메모 \(선택\)<\/label><input type="text" id="ack-note-\d+" aria-labelledby="ack-note-\d+-label esc-t-\d+"/);
+    assert.match(
+      row,
+      /<label for="ack-note-\d+" id="ack-note-\d+-label">메모 \(선택\)<\/label><input type="text" id="ack-note-\d+" aria-labelledby="ack-note-\d+-label esc-t-\d+"/,
+    );
     assert.match(sectionOf(res.text, 'esc-history-table', '</table>'), /조건에 맞는 기록이 없습니다/);
   });
 
