@@ -7,7 +7,7 @@ import { overdueSql } from './figure-rules';
 import { escalationRows, toEscalation } from './sla-store';
 
 /*
- * The supervisors' board: a few aggregate queries, each answered from an index (migration 016), so
+ * The supervisors' board: a few aggregate queries, each answered from an index (migration 019), so
  * the board costs the same few milliseconds however many tickets the helpdesk has answered. Portable
  * SQL only (CASE sums, ranges on BIGINT epoch-ms columns), identical on SQLite and PostgreSQL.
  */
