@@ -9,7 +9,9 @@ import { mountAssets } from './assets';
 import { homeOf, localeOf, viewerOf } from './console-context';
 import { consoleCsrf } from './csrf';
 import { calendarPages } from './pages/calendar-pages';
+import { boardPages } from './pages/board-page';
 import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/error-pages';
+import { escalationsPages } from './pages/escalations-page';
 import { loginPages } from './pages/login-pages';
 import { outboxPages } from './pages/outbox-page';
 import { ticketListPages } from './pages/ticket-list-pages';
@@ -37,7 +39,16 @@ export type ConsolePages = (router: express.Router, deps: ConsoleDeps) => void;
 
 /** The page groups, in the order their paths are matched. */
 // The lists come before the ticket page: `/tickets/new` must not be read as a ticket reference.
-const PAGES: ConsolePages[] = [loginPages, ticketListPages, ticketPages, standardsPages, calendarPages, outboxPages];
+const PAGES: ConsolePages[] = [
+  loginPages,
+  ticketListPages,
+  ticketPages,
+  boardPages,
+  escalationsPages,
+  standardsPages,
+  calendarPages,
+  outboxPages,
+];
 
 /** Paths the console leaves to the API and the operator endpoints. */
 const NOT_CONSOLE = /^\/(api|assets|admin\/queues|metrics|healthz|readyz)(\/|$)/;
