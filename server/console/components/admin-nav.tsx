@@ -1,4 +1,5 @@
 import { atLeast, type Locale, type Role } from '../../../core/model';
+import { useViewer } from '../console-context';
 import { type LabelKey, t } from '../labels';
 
 /** The administration pages, each for a role and above (the queue dashboard is the operator endpoint). */
@@ -17,8 +18,10 @@ export const adminHome = (role: Role): string | null => ADMIN_PAGES.find((p) => 
  * The sub-navigation of the administration pages, below the page's heading: the pages the viewer's
  * role may open, the current one marked (`active`: its href).
  */
-export function AdminNav(props: { locale: Locale; role: Role; active: string }) {
-  const { locale, role } = props;
+export function AdminNav(props: { active: string }) {
+  const viewer = useViewer();
+  if (!viewer) return null;
+  const { locale, role } = viewer.user;
   return (
     <nav class="admin-nav" aria-label={t(locale, 'adminNav')}>
       <ul>
@@ -30,6 +33,28 @@ export function AdminNav(props: { locale: Locale; role: Role; active: string }) 
           </li>
         ))}
       </ul>
+    </nav>
+  );
+}
+
+/** Administration › … › this page: where an administration page sits, the last step marked current. */
+export function AdminBreadcrumb(props: { locale: Locale; trail?: { href: string; label: string }[]; current: string }) {
+  const { locale } = props;
+  return (
+    <nav aria-label={t(locale, 'calBreadcrumb')} class="breadcrumb">
+      <ol>
+        <li>
+          <a href="/admin">{t(locale, 'navAdmin')}</a>
+        </li>
+        {(props.trail ?? []).map((step) => (
+          <li key={step.href}>
+            <a href={step.href}>{step.label}</a>
+          </li>
+        ))}
+        <li>
+          <span aria-current="page">{props.current}</span>
+        </li>
+      </ol>
     </nav>
   );
 }

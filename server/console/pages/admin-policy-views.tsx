@@ -2,7 +2,7 @@
 import { type Locale, PRIORITIES, type SlaPolicy, type User } from '../../../core/model';
 import type { CalendarRecord } from '../../../core/ports';
 import { hoursMinutes } from '../client/time-format';
-import { AdminNav } from '../components/admin-nav';
+import { AdminBreadcrumb, AdminNav } from '../components/admin-nav';
 import { describedBy, DoneNotice, ErrorSummary, type FieldErrors, FieldNotes, SelectField, TextField } from '../components/admin-fields';
 import { CsrfField } from '../components/csrf-field';
 import { categoryLabel, PRIORITY_LABELS, ROLE_LABELS, t } from '../labels';
@@ -28,13 +28,14 @@ export function PoliciesPage(props: { viewer: User; policies: SlaPolicy[]; calen
   ] as const;
   return (
     <Layout title={t(locale, 'policiesTitle')} wide active="/admin">
+      <AdminBreadcrumb locale={locale} current={t(locale, 'policiesTitle')} />
       <div class="list-head">
         <h1>{t(locale, 'policiesTitle')}</h1>
         <a class="btn" href="/admin/policies/new">
           {t(locale, 'policyNew')}
         </a>
       </div>
-      <AdminNav locale={locale} role={viewer.role} active="/admin/policies" />
+      <AdminNav active="/admin/policies" />
       <p class="muted">{t(locale, 'policiesIntro')}</p>
       <div class="table-wrap">
         <table class="policies">
@@ -110,11 +111,13 @@ export function PolicyFormPage(props: PolicyFormProps) {
   const categories = [...new Set([...props.categories, ...(values.matchCategory ? [values.matchCategory] : [])])];
   return (
     <Layout title={title} active="/admin">
-      <p class="breadcrumb">
-        <a href="/admin/policies">{t(locale, 'policiesTitle')}</a>
-      </p>
+      <AdminBreadcrumb
+        locale={locale}
+        trail={[{ href: '/admin/policies', label: t(locale, 'policiesTitle') }]}
+        current={policy ? policy.name : t(locale, 'policyNew')}
+      />
       <h1>{title}</h1>
-      <AdminNav locale={locale} role={viewer.role} active="/admin/policies" />
+      <AdminNav active="/admin/policies" />
       {props.done && (
         <DoneNotice>
           <p>

@@ -2,7 +2,7 @@
 import { type Locale, ROLES, type Role, type User } from '../../../core/model';
 import type { Page } from '../../../core/ports';
 import { koreanShortDateTime } from '../client/time-format';
-import { AdminNav } from '../components/admin-nav';
+import { AdminBreadcrumb, AdminNav } from '../components/admin-nav';
 import { DoneNotice, ErrorSummary, type FieldErrors, FieldNotes, SelectField, TextField } from '../components/admin-fields';
 import { CsrfField } from '../components/csrf-field';
 import { ROLE_LABELS, t } from '../labels';
@@ -48,8 +48,9 @@ export function UsersPage(props: { viewer: User; query: UserQuery; page: Page<Us
   const locale = viewer.locale;
   return (
     <Layout title={t(locale, 'usersTitle')} wide active="/admin">
+      <AdminBreadcrumb locale={locale} current={t(locale, 'usersTitle')} />
       <h1>{t(locale, 'usersTitle')}</h1>
-      <AdminNav locale={locale} role={viewer.role} active="/admin/users" />
+      <AdminNav active="/admin/users" />
       <p class="muted">{t(locale, 'usersIntro')}</p>
       <ErrorSummary errors={errors} locale={locale} />
       <div class="admin-columns">
@@ -244,11 +245,9 @@ export function UserPage(props: { viewer: User; user: User; state: UserPageState
   const edit = state.edit ?? { name: user.name, organization: user.organization ?? '', locale: user.locale, role: user.role };
   return (
     <Layout title={user.name} wide active="/admin">
-      <p class="breadcrumb">
-        <a href="/admin/users">{t(locale, 'backToUsers')}</a>
-      </p>
+      <AdminBreadcrumb locale={locale} trail={[{ href: '/admin/users', label: t(locale, 'usersTitle') }]} current={user.name} />
       <h1>{user.name}</h1>
-      <AdminNav locale={locale} role={viewer.role} active="/admin/users" />
+      <AdminNav active="/admin/users" />
       {state.done && <Done locale={locale} user={user} done={state.done} />}
       {state.token && <IssuedToken locale={locale} token={state.token} />}
       <ErrorSummary errors={errors} locale={locale} />
