@@ -316,11 +316,13 @@ ${[row(countBase, true), row(scanBase, true), ...cases.map((c) => row(c)), ...pa
 - **Console page aim:** \`/reports\` rendered in ≤ ${PAGE_AIM_MS} ms median over 100,000 tickets on SQLite — ${pageWorst <= PAGE_AIM_MS ? '**met**' : '**missed**'}: slowest median ${fmt(pageWorst)} ms (the report with its grouping, then five charts and tables rendered to HTML; a supervisor's session cookie, as the browser sends it).
 - **Baselines**, same table, same run: a bare \`select count(*) from tickets\`, and reading one column
   (\`received_at\`) of every ticket in the range into Node — the least any report that looks at each ticket must do.
-- **How:** one grouped SQL pass (conditional sums; breach milestones looked up from their own index), no
-  extra index needed since the range is the whole table; first-response and resolution times are read as
-  stored on each ticket when it was answered and when it resolved (whatever its policy's clock), as one
-  comma-separated \`string_agg\` per group rather than a row per ticket; percentiles sort a Float64Array.
-  The page adds the rendering of five charts and tables (preact-render-to-string) to the same report.
+- **How:** one grouped pass over the range's entries of the report's covering index
+  (\`tickets_report_figures\`, migration 016: the period is an index range and the rows' subjects and bodies
+  are never read), with conditional sums; the ratings from their own side and breach milestones from their
+  own index; first-response and resolution times are read as stored on each ticket when it was answered and
+  when it resolved (whatever its policy's clock), as one comma-separated \`string_agg\` per group rather than a
+  row per ticket; p50 and p90 by quickselect on a Float64Array. The page adds the rendering of five charts and
+  tables (preact-render-to-string) to the same report.
 - **Machine:** ${machine}. Seeding took ${(seedMs / 1000).toFixed(1)} s.
 - **Date:** ${new Date().toISOString().slice(0, 10)}.
 - **Command:** \`npm run bench:reports\` (or \`npx tsx bench/report-bench.ts\`).`;

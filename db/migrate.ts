@@ -13,7 +13,7 @@ import * as m012 from './migrations/012-daily-notices';
 import * as m013 from './migrations/013-canned-responses';
 import * as m014 from './migrations/014-sessions';
 import * as m015 from './migrations/015-sign-in-codes';
-import * as m016 from './migrations/016-first-response-seconds';
+import * as m016 from './migrations/016-report-figures';
 import * as m018 from './migrations/018-drop-dashboard-sessions';
 import * as m019 from './migrations/019-board-indexes';
 
@@ -39,7 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '013-canned-responses': m013,
   '014-sessions': m014,
   '015-sign-in-codes': m015,
-  '016-first-response-seconds': m016,
+  '016-report-figures': m016,
   '018-drop-dashboard-sessions': m018,
   '019-board-indexes': m019,
 };

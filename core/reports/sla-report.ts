@@ -114,22 +114,55 @@ export function percentile(sorted: ArrayLike<number>, p: number): number | null 
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-/** p50 and p90 of some seconds, whole seconds; nulls without any. */
+/**
+ * The k-th smallest value (0-based) of `a`, by quickselect: it reorders `a` in place so that
+ * `a[k]` holds it, smaller values before, larger after — linear time on average, where sorting
+ * 100,000 values to read two of them costs ten times more.
+ */
+export function selectKth(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    // Median of three as the pivot keeps sorted or constant runs linear too.
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo]!;
+    const y = a[mid]!;
+    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), a[hi]!));
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** p50 and p90 of some seconds (nearest rank, as `percentile`), whole seconds; nulls without any. */
 function percentiles(chunks: readonly ArrayLike<number>[]): [number | null, number | null] {
-  // One typed array for all the chunks (a month's days, or every group for the totals): it sorts
-  // numerically without a comparator, several times faster on 100,000 values.
-  const sorted = new Float64Array(chunks.reduce((n, c) => n + c.length, 0));
+  // One typed array for all the chunks (a month's days, or every group for the totals).
+  const values = new Float64Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of chunks) {
-    sorted.set(c, at);
+    values.set(c, at);
     at += c.length;
   }
-  sorted.sort();
-  const p = (q: number) => {
-    const v = percentile(sorted, q);
-    return v === null ? null : Math.round(v);
-  };
-  return [p(50), p(90)];
+  if (values.length === 0) return [null, null];
+  const rank = (p: number) => Math.max(1, Math.ceil((p * values.length) / 100)) - 1;
+  // The 90th first: selecting it leaves everything below it in front, where the median is found.
+  const p90 = selectKth(values, rank(90));
+  const p50 = selectKth(values.subarray(0, rank(90) + 1), rank(50));
+  return [Math.round(p50), Math.round(p90)];
 }
 
 /** Counts of a group gathered from one or more store groups (a month's days), with their durations in chunks. */

@@ -14,7 +14,7 @@ import * as m012 from '../../db/migrations/012-daily-notices';
 import * as m013 from '../../db/migrations/013-canned-responses';
 import * as m014 from '../../db/migrations/014-sessions';
 import * as m015 from '../../db/migrations/015-sign-in-codes';
-import * as m016 from '../../db/migrations/016-first-response-seconds';
+import * as m016 from '../../db/migrations/016-report-figures';
 import { freshDatabase, TEST_ENGINE } from '../helpers/test-db';
 
 /** The schema as the release before migration 016 left it. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { OutcomeCounts } from '../../core/ports';
-import { assembleReport, percentile } from '../../core/reports/sla-report';
+import { assembleReport, percentile, selectKth } from '../../core/reports/sla-report';
 
 /** A store group with `tickets` tickets, all met, and these stored durations. */
 const counts = (key: string | null, tickets: number, firstResponse: number[], resolution: number[]): OutcomeCounts => ({
@@ -23,6 +24,37 @@ describe('the SLA report assembly', () => {
     assert.equal(percentile(Float64Array.from([1, 2, 3, 4]), 50), 2);
     assert.equal(percentile(Float64Array.from([1, 2, 3, 4]), 90), 4);
     assert.equal(percentile(new Float64Array(0), 50), null);
+  });
+
+  it('selecting the k-th smallest agrees with sorting, and leaves the smaller values in front', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 300 }), fc.nat(), (xs, n) => {
+        const k = n % xs.length;
+        const a = Float64Array.from(xs);
+        const v = selectKth(a, k);
+        assert.equal(v, [...xs].sort((p, q) => p - q)[k]);
+        for (let i = 0; i < k; i++) assert.ok(a[i]! <= v);
+      }),
+    );
+  });
+
+  it('percentiles of a group are the sorted nearest ranks', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 500 }), (xs) => {
+        const r = assembleReport({
+          from: '2026-01-01',
+          to: '2026-12-31',
+          groupBy: null,
+          counts: [counts(null, xs.length, xs, xs)],
+          names: new Map(),
+        });
+        const sorted = Float64Array.from(xs).sort();
+        assert.deepEqual(
+          [r.firstResponseSecondsP50, r.firstResponseSecondsP90, r.resolutionSecondsP50, r.resolutionSecondsP90],
+          [percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 50), percentile(sorted, 90)],
+        );
+      }),
+    );
   });
 
   it("folds days into months, their durations together, and the totals over every group's durations", () => {
