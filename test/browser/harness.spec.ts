@@ -34,7 +34,10 @@ test('the cast exists with its roles, created through the API', async ({ product
 test("the product's mail reaches the SMTP sink and is read by subject", async ({ product }) => {
   const { officerA } = product.people;
   const before = product.sink.received.length;
-  const res = await product.api(officerA).post<{ number: string }>('/api/v1/tickets', { subject: '하네스 확인', body: '메일 경로 확인' });
+  const res = await product.api(officerA).post<{ number: string }>('/api/v1/tickets', {
+    subject: '계약 보증금 납부 기한 문의',
+    body: '계약 보증금은 언제까지 납부해야 하나요?',
+  });
   expect(res.status).toBe(201);
   const mail = await waitForMail(product.sink, officerA.email, (s) => s.includes(res.body.number), { after: before });
   expect(mail.subject).toContain(res.body.number);
