@@ -33,22 +33,21 @@ test("a breach moves the ticket into 기한 초과 on the supervisor's open boar
     priority: 'urgent',
   });
 
+  /** The ticket's entry within a section (a table row on most boards; a list item or card on others). */
+  const entryIn = (section: typeof overdue) => section.locator('tr, li, article').filter({ hasText: ticket.number }).first();
+
   await test.step('the new ticket shows up in 기한 임박, counting down', async () => {
-    const row = listEntry(board, ticket.number);
-    await expect(dueSoon.getByText(ticket.number)).toBeVisible({ timeout: LIVE_MS });
-    await expect(deadlineIn(dueSoon.locator('tr, li, article').filter({ hasText: ticket.number }))).toHaveAttribute(
-      'data-sla-state',
-      'running',
-    );
-    await expect(row).toBeVisible();
+    await expect(entryIn(dueSoon)).toBeVisible({ timeout: LIVE_MS });
+    await expect(entryIn(dueSoon).getByRole('link', { name: ticket.number })).toBeVisible();
+    await expect(deadlineIn(entryIn(dueSoon))).toHaveAttribute('data-sla-state', 'running');
+    await expectSameDocument(board);
   });
 
   await test.step('at the deadline it moves to 기한 초과, marked as breached', async () => {
-    const inOverdue = overdue.locator('tr, li, article').filter({ hasText: ticket.number }).first();
-    await expect(inOverdue).toBeVisible({ timeout: msUntil(ticket.sla.due_at) + BREACH_SLACK_MS });
-    await expect(deadlineIn(inOverdue)).toHaveAttribute('data-sla-state', 'breached');
-    await expect(deadlineIn(inOverdue)).toHaveText(/초과/);
-    await expect(dueSoon.getByText(ticket.number)).toHaveCount(0);
+    await expect(entryIn(overdue)).toBeVisible({ timeout: msUntil(ticket.sla.due_at) + BREACH_SLACK_MS });
+    await expect(deadlineIn(entryIn(overdue))).toHaveAttribute('data-sla-state', 'breached');
+    await expect(deadlineIn(entryIn(overdue))).toHaveText(/초과/);
+    await expect(dueSoon.locator('tr, li, article').filter({ hasText: ticket.number })).toHaveCount(0);
     await expectSameDocument(board);
   });
 

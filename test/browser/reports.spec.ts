@@ -29,6 +29,17 @@ const countTexts = (n: number): string[] => [...new Set([String(n), n.toLocaleSt
 /** The ways a page may write a percentage the API gives with one decimal: `87.5`, or rounded `88`. */
 const pctTexts = (p: number): string[] => [...new Set([p.toFixed(1), String(p), String(Math.round(p))])];
 
+/**
+ * The ways a page may name a group the API labels `label`: as the API does, and a month
+ * (`2026-03`) also as Korean writes it (`2026년 3월`).
+ */
+function groupNames(groupBy: string | null, label: string): string[] {
+  const month = groupBy === 'month' ? /^(\d{4})-(\d{2})$/.exec(label) : null;
+  return month ? [label, `${month[1]}년 ${Number(month[2])}월`] : [label];
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** True when the text holds one of the forms as a number of its own (not inside a longer number). */
 const holdsNumber = (text: string, forms: string[]): boolean =>
   forms.some((f) => new RegExp(`(^|[^\\d.,])${f.replace(/[.,]/g, '\\$&')}(?![\\d]|[.,]\\d)`).test(text));
@@ -69,20 +80,30 @@ test('the report agrees with the API, and CSV 내려받기 downloads it as UTF-8
     if (report.compliance_pct !== null)
       expect(holdsNumber(all, pctTexts(report.compliance_pct)), `compliance ${report.compliance_pct} % in the tables:\n${all}`).toBe(true);
     for (const g of report.groups) {
-      const rows = main.getByRole('row').filter({ hasText: g.label });
+      const names = groupNames(report.group_by, g.label);
+      const rows = main.getByRole('row').filter({ hasText: new RegExp(names.map(escapeRegExp).join('|')) });
       const texts = await rows.allInnerTexts();
       expect(texts.length, `a table row for ${report.group_by} "${g.label}"`).toBeGreaterThan(0);
-      expect(
-        texts.some((t) => holdsNumber(t, countTexts(g.tickets))),
-        `the row of "${g.label}" shows its ${g.tickets} tickets: ${JSON.stringify(texts)}`,
-      ).toBe(true);
+      const shown = (figure: string, forms: string[]) =>
+        expect(
+          texts.some((t) => holdsNumber(t, forms)),
+          `a row of "${g.label}" shows its ${figure}: ${JSON.stringify(texts)}`,
+        ).toBe(true);
+      shown(`${g.tickets} tickets`, countTexts(g.tickets));
+      shown(`${g.met} met`, countTexts(g.met));
+      shown(`${g.breached} breached`, countTexts(g.breached));
+      if (g.compliance_pct !== null) shown(`compliance ${g.compliance_pct} %`, pctTexts(g.compliance_pct));
     }
   });
 
   await test.step('the charts show the same groups and figures', async () => {
     // An inline SVG chart names its bars and values (text or <title>) for those who cannot see it.
     const charts = (await main.locator('svg').evaluateAll((svgs) => svgs.map((s) => s.textContent ?? ''))).join('\n');
-    for (const g of report.groups) expect(charts, `the charts name "${g.label}"`).toContain(g.label);
+    for (const g of report.groups)
+      expect(
+        groupNames(report.group_by, g.label).some((n) => charts.includes(n)),
+        `the charts name "${g.label}"`,
+      ).toBe(true);
     if (report.compliance_pct !== null)
       expect(holdsNumber(charts, pctTexts(report.compliance_pct)), `compliance ${report.compliance_pct} % in a chart:\n${charts}`).toBe(
         true,
