@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { describeViolations, expectAccessible, seriousViolations } from './a11y';
 import { expect, test } from './fixtures';
 import { waitForMail } from './mail';
-import { saveScreenshots } from './screenshots';
+import { overflowing, saveScreenshots } from './screenshots';
 
 test('the started product answers /healthz and /readyz', async ({ request }) => {
   expect((await request.get('/healthz')).status()).toBe(200);
@@ -75,4 +75,14 @@ test('the screenshot helper saves full pages 1280 and 390 px wide', async ({ pag
   const widths = await Promise.all(files.map(async (f) => (await readFile(f)).readUInt32BE(16)));
   expect(widths).toEqual([1280, 390]);
   expect(page.viewportSize()?.width).toBe(1280);
+});
+
+test('the overflow check names what sticks out past a 390 px screen', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.setContent('<!doctype html><html lang="ko"><body style="margin:0"><main><p>맞는 글</p></main></body></html>');
+  expect(await overflowing(page)).toBeNull();
+  await page.setContent(
+    '<!doctype html><html lang="ko"><body style="margin:0"><main><table id="wide" style="width:600px"><tr><td>넓은 표</td></tr></table></main></body></html>',
+  );
+  expect(await overflowing(page)).toEqual([expect.stringMatching(/^table#wide \(right edge 600 px\)$/)]);
 });
