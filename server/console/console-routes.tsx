@@ -11,6 +11,7 @@ import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/error-pages';
 import { loginPages } from './pages/login-pages';
 import { ticketListPages } from './pages/ticket-list-pages';
 import { ticketPages } from './pages/ticket-pages';
+import { standardsPages } from './pages/standards-pages';
 import { sendPage } from './render';
 import { sessionMiddleware, type SessionCookie } from './session-cookie';
 
@@ -31,7 +32,7 @@ export type ConsolePages = (router: express.Router, deps: ConsoleDeps) => void;
 
 /** The page groups, in the order their paths are matched. */
 // The lists come before the ticket page: `/tickets/new` must not be read as a ticket reference.
-const PAGES: ConsolePages[] = [loginPages, ticketListPages, ticketPages];
+const PAGES: ConsolePages[] = [loginPages, ticketListPages, ticketPages, standardsPages];
 
 /** Paths the console leaves to the API and the operator endpoints. */
 const NOT_CONSOLE = /^\/(api|assets|admin\/queues|metrics|healthz|readyz)(\/|$)/;
