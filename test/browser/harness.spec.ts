@@ -85,4 +85,9 @@ test('the overflow check names what sticks out past a 390 px screen', async ({ p
     '<!doctype html><html lang="ko"><body style="margin:0"><main><table id="wide" style="width:600px"><tr><td>넓은 표</td></tr></table></main></body></html>',
   );
   expect(await overflowing(page)).toEqual([expect.stringMatching(/^table#wide \(right edge 600 px\)$/)]);
+  // Inside a box that scrolls sideways, a wide table is the box's business, not the page's.
+  await page.setContent(
+    '<!doctype html><html lang="ko"><body style="margin:0"><main><div style="overflow-x:auto"><table style="width:600px"><tr><td>넓은 표</td></tr></table></div></main></body></html>',
+  );
+  expect(await overflowing(page)).toBeNull();
 });

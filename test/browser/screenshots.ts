@@ -33,6 +33,8 @@ export async function overflowing(page: Page): Promise<string[] | null> {
         out.push(`${el.tagName.toLowerCase()}${id}${cls} (right edge ${Math.round(r.right)} px)`);
         return;
       }
+      // A box that scrolls or clips sideways (a menu row, a table wrapper) keeps its content to itself.
+      if (getComputedStyle(el).overflowX !== 'visible') return;
       for (const child of Array.from(el.children)) walk(child);
     };
     walk(document.body);
