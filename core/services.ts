@@ -1,4 +1,5 @@
 import { createAccessLogService } from './access/access-log-service';
+import { createBoardService } from './board/board-service';
 import { createCannedService } from './canned/canned-service';
 import type { Clock } from './clock';
 import type { Database, Logger, TimerScheduler } from './ports';
@@ -40,6 +41,7 @@ export function createServices(deps: {
     holidayData: createHolidayDataWatch(deps),
     canned: createCannedService(deps),
     reports: createSlaReportService({ store: deps.db.reports, clock: deps.clock }),
+    board: createBoardService({ db: deps.db, clock: deps.clock, tickets }),
   };
 }
 

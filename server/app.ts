@@ -176,6 +176,7 @@ export function createApp(deps: AppDeps) {
     cookie,
     publicUrl: deps.publicUrl,
     writeQuota: quota,
+    outbox: deps.outbox,
   });
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
