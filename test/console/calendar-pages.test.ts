@@ -134,7 +134,7 @@ describe(`console: calendars and the mail outbox /admin/calendars, /admin/outbox
     const after = await page(sup, add.headers.location!);
     assert.equal(after.status, 200);
     assert.ok(after.text.includes(`진행 중인 문의 ${n}건의 기한을 다시 계산했습니다.`));
-    assert.ok(after.text.includes('2026년 3월 11일 (수)을(를) 공휴일로 추가했습니다.'));
+    assert.ok(after.text.includes('공휴일을 추가했습니다: 2026년 3월 11일 (수)'));
     const row = holidayRow(after.text, '2026-03-11');
     assert.ok(row?.includes('창립기념일') && row.includes('추가한 공휴일'), 'the added holiday is listed as added');
     assert.ok(row?.includes('action="/admin/calendars/kr-public-office/holidays/2026-03-11/delete"'));
