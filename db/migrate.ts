@@ -13,6 +13,7 @@ import * as m012 from './migrations/012-daily-notices';
 import * as m013 from './migrations/013-canned-responses';
 import * as m014 from './migrations/014-sessions';
 import * as m015 from './migrations/015-sign-in-codes';
+import * as m016 from './migrations/016-attachments';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '013-canned-responses': m013,
   '014-sessions': m014,
   '015-sign-in-codes': m015,
+  '016-attachments': m016,
 };
 
 const source: Knex.MigrationSource<string> = {

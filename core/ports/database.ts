@@ -1,3 +1,4 @@
+import type { AttachmentStore } from './attachments';
 import type { CannedResponseStore } from './canned';
 import type { ReportStore } from './reports';
 import type { StandardStore } from './standards';
@@ -28,6 +29,7 @@ export interface Stores {
   canned: CannedResponseStore;
   sessions: SessionStore;
   signInCodes: SignInCodeStore;
+  attachments: AttachmentStore;
 }
 
 export interface Database {
