@@ -62,6 +62,8 @@ export interface BlobReader {
   size: number;
   /** The bytes; an adapter's Node stream is async-iterable, so HTTP can pipe it as it is. */
   stream: AsyncIterable<Uint8Array>;
+  /** Lets go of a blob that will not be read (a 304, a HEAD). */
+  close(): void;
 }
 
 /** Content-addressed bytes (SHA-256, lowercase hex). */

@@ -47,7 +47,6 @@ export async function receiveUpload(
 
 /** Sends a stored file: as a download under its own name, never to be sniffed or rendered as a page. */
 async function sendFile(req: Request, res: Response, a: Attachment, blob: BlobReader): Promise<void> {
-  const close = () => void blob.stream[Symbol.asyncIterator]().return?.();
   res.set({
     'Content-Type': a.contentType,
     'Content-Length': String(blob.size),
@@ -60,12 +59,12 @@ async function sendFile(req: Request, res: Response, a: Attachment, blob: BlobRe
     ETag: `"${a.sha256}"`,
   });
   if (req.fresh) {
-    close();
+    blob.close();
     res.status(304).end();
     return;
   }
   if (req.method === 'HEAD') {
-    close();
+    blob.close();
     res.status(200).end();
     return;
   }

@@ -40,7 +40,9 @@ export function readMultipart(req: Request, o: MultipartOptions): Promise<void> 
     let failed = false;
     let parsed = false;
     const active = new Set<BusboyFileStream>();
-    const handlers: Promise<void>[] = [];
+    // Files are handled one after the other, in the order of the form (a file waits, paused, for
+    // the one before it to be stored), so what they become keeps that order.
+    let handled: Promise<void> = Promise.resolve();
     const fail = (err: unknown) => {
       if (failed) return;
       failed = true;
@@ -68,8 +70,11 @@ export function readMultipart(req: Request, o: MultipartOptions): Promise<void> 
       if (failed) return void stream.resume();
       active.add(stream);
       stream.on('end', () => active.delete(stream));
-      handlers.push(
-        o.onFile({ field, filename, mimeType, stream }).catch((err: unknown) => {
+      handled = handled.then(() =>
+        (failed
+          ? Promise.resolve(void stream.resume())
+          : o.onFile({ field, filename: filename ?? '', mimeType: mimeType ?? '', stream })
+        ).catch((err: unknown) => {
           stream.resume();
           fail(err);
         }),
@@ -79,7 +84,7 @@ export function readMultipart(req: Request, o: MultipartOptions): Promise<void> 
     bb.on('error', (err: unknown) => fail(new BadRequestError(`the multipart body is malformed: ${(err as Error).message ?? err}`)));
     bb.on('finish', () => {
       parsed = true;
-      Promise.all(handlers).then(() => {
+      handled.then(() => {
         if (!failed) resolve();
       }, fail);
     });

@@ -53,7 +53,7 @@ export function createLocalBlobStorage(dir: string): BlobStorage {
     async begin(): Promise<BlobUpload> {
       await prepare();
       const temp = path.join(staging, `${Date.now()}-${randomBytes(8).toString('hex')}.part`);
-      let fh: FileHandle | null = await fs.open(temp, 'wx', 0o600);
+      let fh: FileHandle | null = await fs.open(temp, 'wx+', 0o600);
       let done = false;
       const close = async () => {
         const h = fh;
@@ -107,7 +107,8 @@ export function createLocalBlobStorage(dir: string): BlobStorage {
       }
       // Open first, then measure: a sweep that removes the name now does not cut the read short.
       const { size } = await fh.stat();
-      return { size, stream: fh.createReadStream({ autoClose: true, highWaterMark: 256 * 1024 }) };
+      const stream = fh.createReadStream({ autoClose: true, highWaterMark: 256 * 1024 });
+      return { size, stream, close: () => void stream.destroy() };
     },
 
     async *list() {
