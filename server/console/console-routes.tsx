@@ -6,6 +6,7 @@ import type { Services } from '../../core/services';
 import type { WriteQuota } from '../http/routes';
 import { mountAssets } from './assets';
 import { homeOf, localeOf, viewerOf } from './console-context';
+import { consoleMultipart } from './console-uploads';
 import { consoleCsrf } from './csrf';
 import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/error-pages';
 import { loginPages } from './pages/login-pages';
@@ -47,6 +48,8 @@ export function mountConsole(app: Express, deps: ConsoleDeps): void {
   router.use((req: Request, _res: Response, next: NextFunction) => (NOT_CONSOLE.test(req.path) ? next('router') : next()));
   router.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 100 }));
   router.use(sessionMiddleware(deps.services.sessions, deps.cookie));
+  // Forms with files are multipart: their fields (and `_csrf`) are read before the CSRF check.
+  router.use(consoleMultipart(deps));
   router.use(consoleCsrf(deps.publicUrl, deps.logger));
   router.get('/', (_req, res) => {
     const viewer = viewerOf(res);

@@ -286,6 +286,19 @@ const ko = {
   // Footer
   footerShortcuts: '단축키 사용',
   footerShortcutsHelp: '단축키 도움말: ?',
+  // Attachments (ticket page thread and reply form, /tickets/new)
+  attachmentsLabel: '첨부 파일',
+  attachFiles: '첨부 파일',
+  attachFilesHint:
+    '파일은 {n}개까지, 한 파일에 {max}까지 올릴 수 있습니다. PDF, 한글(HWP·HWPX), 오피스 문서, 이미지, 텍스트·CSV, ZIP 파일을 받습니다.',
+  attachedKept: '이미 올린 파일 (함께 보냅니다)',
+  attachmentDownload: '{name} 내려받기 ({size})',
+  errTooManyFiles: '파일은 한 번에 {n}개까지 보낼 수 있습니다.',
+  errFileTooLarge: '{name}: 파일이 너무 큽니다. 한 파일에 {max}까지 올릴 수 있습니다.',
+  errFileType: '{name}: 받을 수 없는 파일 형식입니다 ({found}).',
+  errFileName: '{name}: 파일 이름을 쓸 수 없습니다. 이름을 바꾼 뒤 다시 올려 주세요.',
+  errFileEmpty: '{name}: 빈 파일입니다.',
+  errFilesGone: '올린 파일을 더 이상 쓸 수 없습니다(24시간이 지났거나 이미 보낸 파일). 파일을 다시 골라 주세요.',
 } as const;
 
 /** A word of the server-rendered pages. */
@@ -500,6 +513,17 @@ const en: Record<PageLabelKey, string> = {
   csrfBody: 'The request did not pass a security check and was not carried out. Reload the page and try again.',
   footerShortcuts: 'Keyboard shortcuts',
   footerShortcutsHelp: 'Shortcut help: ?',
+  attachmentsLabel: 'Attachments',
+  attachFiles: 'Attachments',
+  attachFilesHint: 'Up to {n} files of at most {max} each: PDF, Hangul (HWP, HWPX), Office documents, images, text, CSV or ZIP.',
+  attachedKept: 'Already uploaded (sent with it)',
+  attachmentDownload: 'Download {name} ({size})',
+  errTooManyFiles: 'Send at most {n} files at a time.',
+  errFileTooLarge: '{name}: the file is too large. Each file may be at most {max}.',
+  errFileType: '{name}: this type of file is not accepted ({found}).',
+  errFileName: '{name}: the file name cannot be used. Rename the file and upload it again.',
+  errFileEmpty: '{name}: the file is empty.',
+  errFilesGone: 'The uploaded files can no longer be used (over 24 hours old, or already sent). Choose the files again.',
 };
 
 /** The pages' words (the browser module's are CLIENT_LABELS; `t` looks in both). */
