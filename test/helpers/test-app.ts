@@ -21,7 +21,27 @@ export const uniquePrefix = () => `test-${Date.now().toString(36)}-${randomBytes
 
 /** The settings of a test stack: the defaults, with limits high enough for tests that send many requests. */
 export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
-  return Object.freeze({ ...loadConfig({}), authFailureLimit: 1000, writeQuotaPerMinute: 100_000, ...overrides });
+  const dataDir = testDataDir();
+  return Object.freeze({
+    ...loadConfig({}),
+    authFailureLimit: 1000,
+    writeQuotaPerMinute: 100_000,
+    // Never the repository's ./var: a worker's start runs the attachment sweep, which makes its folder.
+    dataDir,
+    attachmentsDir: path.join(dataDir, 'attachments'),
+    ...overrides,
+  });
+}
+
+let processDataDir: string | null = null;
+/** One temporary data folder for this test process, removed when it exits. */
+function testDataDir(): string {
+  if (!processDataDir) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-test-data-'));
+    processDataDir = dir;
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return processDataDir;
 }
 
 /**
