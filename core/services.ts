@@ -1,5 +1,6 @@
 import { createAccessLogService } from './access/access-log-service';
 import { createAttachmentService } from './attachments/attachment-service';
+import { createBoardService } from './board/board-service';
 import { createCannedService } from './canned/canned-service';
 import type { Clock } from './clock';
 import { ServiceUnavailableError } from './errors';
@@ -45,6 +46,7 @@ export function createServices(deps: {
     canned: createCannedService(deps),
     attachments: createAttachmentService({ ...deps, ...(deps.attachments ?? noAttachments) }),
     reports: createSlaReportService({ store: deps.db.reports, clock: deps.clock }),
+    board: createBoardService({ db: deps.db, clock: deps.clock, tickets }),
   };
 }
 

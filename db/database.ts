@@ -4,6 +4,7 @@ import type { Database, Stores } from '../core/ports';
 import type { DbHandle } from './knex';
 import { createAccessLogStore } from './stores/access-log-store';
 import { createAttachmentStore } from './stores/attachment-store';
+import { createBoardStore } from './stores/board-store';
 import { createCannedResponseStore } from './stores/canned-response-store';
 import { createEventStore, createIdempotencyStore } from './stores/event-store';
 import { createNoticeStore } from './stores/notice-store';
@@ -86,6 +87,7 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
   return {
     stores: storesOn(db.knex, null),
     reports: createReportStore(db.knex),
+    board: createBoardStore(db.knex),
     async transaction(fn) {
       const written: Written = { mail: [], events: false };
       // Two requests that both checked "not there yet" (two ratings, two users whose e-mails

@@ -5,6 +5,7 @@
  * types, never a use case, so nothing in core/ imports in a cycle through them.
  */
 export type * from './attachments';
+export type * from './board';
 export type * from './canned';
 export type * from './clock';
 export type * from './database';
