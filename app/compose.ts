@@ -19,6 +19,8 @@ import { workerConnection } from '../workers/connection';
 import { createMailWorkerParts, type MailWorkerDeps, type MailWorkerParts } from '../workers/mail/mail-processor';
 import { mailQueuedHook, requeueMail } from '../workers/mail/mail-queue';
 import { createMailTransport, type MailTransport } from '../workers/mail/mail-transport';
+import { createLocalBlobStorage } from '../workers/attachments/local-blob-storage';
+import { fileTypeSniffer } from '../workers/attachments/magic-sniffer';
 import { createRedisPresenceStore } from '../workers/presence/presence-store';
 import { createTimerScheduler } from '../workers/sla/timer-scheduler';
 import { startWorkers, type WorkerOptions } from '../workers/start';
@@ -133,6 +135,11 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       recalculationLeaseMs: o.recalculationLeaseMs,
       sessionIdleMs: config.sessionIdleMs,
       signInLimits: config.signInLimits,
+      attachments: {
+        storage: createLocalBlobStorage(config.attachmentsDir),
+        sniffer: fileTypeSniffer,
+        maxBytes: config.attachmentMaxBytes,
+      },
     });
     if (
       o.bootstrapAdmin !== false &&

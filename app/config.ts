@@ -77,6 +77,12 @@ const ConfigSchema = z.object({
     .default(30),
   SIGN_IN_CODES_PER_ADDRESS: z.coerce.number().int().min(1).default(5),
   SIGN_IN_CODES_PER_CLIENT: z.coerce.number().int().min(1).default(20),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024, 'must be at least 1024 bytes')
+    .max(2 ** 31, 'must be at most 2 GiB')
+    .default(25 * 2 ** 20),
 });
 
 /** The validated, frozen settings every part of the program receives. */
@@ -105,6 +111,10 @@ export interface Config {
   sessionIdleMs: number;
   /** Console sign-in codes one address, and one client address, may ask for per 15 minutes. */
   signInLimits: { codesPerAddress: number; codesPerClient: number };
+  /** The largest file one upload may carry (bytes; 413 beyond it). */
+  attachmentMaxBytes: number;
+  /** Where attachment blobs are kept (`$DATA_DIR/attachments`). */
+  attachmentsDir: string;
   /** NODE_ENV is `production`: never run the development Redis. */
   production: boolean;
 }
@@ -148,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     writeQuotaPerMinute: e.WRITE_QUOTA_PER_MINUTE,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     signInLimits: Object.freeze({ codesPerAddress: e.SIGN_IN_CODES_PER_ADDRESS, codesPerClient: e.SIGN_IN_CODES_PER_CLIENT }),
+    attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
+    attachmentsDir: path.join(dataDir, 'attachments'),
     production: env.NODE_ENV === 'production',
   });
 }

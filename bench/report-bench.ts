@@ -317,7 +317,7 @@ ${[row(countBase, true), row(scanBase, true), ...cases.map((c) => row(c)), ...pa
 - **Baselines**, same table, same run: a bare \`select count(*) from tickets\`, and reading one column
   (\`received_at\`) of every ticket in the range into Node — the least any report that looks at each ticket must do.
 - **How:** one grouped pass over the range's entries of the report's covering index
-  (\`tickets_report_figures\`, migration 016: the period is an index range and the rows' subjects and bodies
+  (\`tickets_report_figures\`, migration 017: the period is an index range and the rows' subjects and bodies
   are never read), with conditional sums; the ratings from their own side and breach milestones from their
   own index; first-response and resolution times are read as stored on each ticket when it was answered and
   when it resolved (whatever its policy's clock), as one comma-separated \`string_agg\` per group rather than a

@@ -18,7 +18,15 @@ import { Redis } from 'ioredis';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DOC = path.join(ROOT, 'docs', 'BENCHMARKS.md');
-const BENCHES = ['api-bench.ts', 'sla-bench.ts', 'mail-bench.ts', 'report-bench.ts', 'search-bench.ts', 'console-bench.ts'];
+const BENCHES = [
+  'api-bench.ts',
+  'sla-bench.ts',
+  'mail-bench.ts',
+  'report-bench.ts',
+  'search-bench.ts',
+  'console-bench.ts',
+  'attachments-bench.ts',
+];
 const BOUND_MS = Number(process.env.BENCH_BOUND_MS ?? 15 * 60_000);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((f) => f.trim())) : null;
 const KILL_GRACE_MS = 10_000;

@@ -50,6 +50,11 @@ export class ConflictError extends DomainError {
   override readonly status = 409;
   override readonly title = 'Conflict';
 }
+/** A body or file over a size limit; the message names the limit. */
+export class PayloadTooLargeError extends DomainError {
+  override readonly status = 413;
+  override readonly title = 'Payload Too Large';
+}
 export class UnsupportedMediaTypeError extends DomainError {
   override readonly status = 415;
   override readonly title = 'Unsupported Media Type';

@@ -117,3 +117,23 @@ export interface TicketEvent {
   public: boolean;
   data: Record<string, unknown>;
 }
+
+/**
+ * A file a user uploaded. Unclaimed (`ticketId` null) until a ticket or message takes it; claimed
+ * by a ticket with `messageId` null, it belongs to the inquiry itself. The bytes live in the blob
+ * storage under `sha256` (several rows may share one blob).
+ */
+export interface Attachment {
+  id: number;
+  sha256: string;
+  size: number;
+  /** As the uploader named it (NFC, no path), shown and offered on download. */
+  filename: string;
+  /** What the bytes were found to be (`text/*` with the charset found). */
+  contentType: string;
+  uploaderId: number;
+  ticketId: number | null;
+  messageId: number | null;
+  createdAt: Date;
+  claimedAt: Date | null;
+}

@@ -1,8 +1,10 @@
 import { createAccessLogService } from './access/access-log-service';
+import { createAttachmentService } from './attachments/attachment-service';
 import { createBoardService } from './board/board-service';
 import { createCannedService } from './canned/canned-service';
 import type { Clock } from './clock';
-import type { Database, Logger, TimerScheduler } from './ports';
+import { ServiceUnavailableError } from './errors';
+import type { BlobStorage, Database, Logger, MagicSniffer, TimerScheduler } from './ports';
 import { createSlaReportService } from './reports/sla-report';
 import { createHolidayDataWatch } from './sla/holiday-data-watch';
 import { createSlaAdminService } from './sla/sla-admin-service';
@@ -25,6 +27,8 @@ export function createServices(deps: {
   sessionIdleMs?: number;
   /** How many sign-in codes one address and one client may ask for per 15 minutes. */
   signInLimits?: Partial<SignInLimits>;
+  /** Where attachments are kept and how their type is sniffed (without: uploads answer 503). */
+  attachments?: { storage: BlobStorage; sniffer: MagicSniffer; maxBytes: number };
 }) {
   const sla = createSlaEngine(deps);
   const tickets = createTicketService({ ...deps, sla });
@@ -40,9 +44,27 @@ export function createServices(deps: {
     standards: createStandardsService(deps),
     holidayData: createHolidayDataWatch(deps),
     canned: createCannedService(deps),
+    attachments: createAttachmentService({ ...deps, ...(deps.attachments ?? noAttachments) }),
     reports: createSlaReportService({ store: deps.db.reports, clock: deps.clock }),
     board: createBoardService({ db: deps.db, clock: deps.clock, tickets }),
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** A composition without attachment storage (some tests): every upload or download is a 503. */
+const noAttachments = {
+  maxBytes: 0,
+  sniffer: { sniff: async () => null },
+  storage: {
+    begin: unavailable,
+    open: unavailable,
+    remove: unavailable,
+    removeStaleUploads: unavailable,
+    async *list() {},
+  } satisfies BlobStorage,
+};
+
+async function unavailable(): Promise<never> {
+  throw new ServiceUnavailableError('attachments are not set up in this process');
+}

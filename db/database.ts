@@ -3,6 +3,7 @@ import { ConflictError } from '../core/errors';
 import type { Database, Stores } from '../core/ports';
 import type { DbHandle } from './knex';
 import { createAccessLogStore } from './stores/access-log-store';
+import { createAttachmentStore } from './stores/attachment-store';
 import { createBoardStore } from './stores/board-store';
 import { createCannedResponseStore } from './stores/canned-response-store';
 import { createEventStore, createIdempotencyStore } from './stores/event-store';
@@ -57,6 +58,7 @@ function storesOn(knex: Knex, written: Written | null): Stores {
     canned: createCannedResponseStore(knex),
     sessions: createSessionStore(knex),
     signInCodes: createSignInCodeStore(knex),
+    attachments: createAttachmentStore(knex),
     outbox: queued
       ? {
           enqueue: async (m, at) => {

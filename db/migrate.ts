@@ -13,7 +13,8 @@ import * as m012 from './migrations/012-daily-notices';
 import * as m013 from './migrations/013-canned-responses';
 import * as m014 from './migrations/014-sessions';
 import * as m015 from './migrations/015-sign-in-codes';
-import * as m016 from './migrations/016-report-figures';
+import * as m016 from './migrations/016-attachments';
+import * as m017 from './migrations/017-report-figures';
 import * as m018 from './migrations/018-drop-dashboard-sessions';
 import * as m019 from './migrations/019-board-indexes';
 
@@ -39,7 +40,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '013-canned-responses': m013,
   '014-sessions': m014,
   '015-sign-in-codes': m015,
-  '016-report-figures': m016,
+  '016-attachments': m016,
+  '017-report-figures': m017,
   '018-drop-dashboard-sessions': m018,
   '019-board-indexes': m019,
 };

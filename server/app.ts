@@ -8,6 +8,7 @@ import type { Services } from '../core/services';
 import { createPresenceService, type PresenceService } from '../core/presence/presence-service';
 import { createMemoryPresenceStore } from '../core/presence/memory-presence-store';
 import { accessLogRoutes, auditRefusals } from './access/access-log-routes';
+import { attachmentRoutes } from './attachments/attachments-routes';
 import { cannedRoutes } from './canned/canned-routes';
 import { mountConsole } from './console/console-routes';
 import { sessionCookie } from './console/session-cookie';
@@ -76,6 +77,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...userRoutes(s.users),
     ...accessLogRoutes(s.accessLog),
     ...ticketRoutes(s.tickets, deps.clock),
+    ...attachmentRoutes(s.attachments),
     ...slaRoutes(s.slaAdmin),
     ...standardsRoutes(s.standards),
     ...cannedRoutes(s.canned),

@@ -12,6 +12,7 @@ export interface JobRegistry {
     'mail-sweep': Record<string, never>;
     'standards-daily': Record<string, never>;
     'holiday-data': Record<string, never>;
+    'attachments-sweep': Record<string, never>;
   };
   mail: { send: { outboxId: number } };
 }

@@ -67,6 +67,7 @@ export async function startWorkers(services: Services, queues: Queues, opts: Wor
       'mail-sweep': async () => opts.extra?.mailSweep?.(),
       'standards-daily': standardsDailyProcessor(services.standards),
       'holiday-data': () => services.holidayData.check(),
+      'attachments-sweep': () => services.attachments.sweep(),
     },
     1,
   );

@@ -1,3 +1,4 @@
+import type { AttachmentStore } from './attachments';
 import type { BoardStore } from './board';
 import type { CannedResponseStore } from './canned';
 import type { ReportStore } from './reports';
@@ -29,6 +30,7 @@ export interface Stores {
   canned: CannedResponseStore;
   sessions: SessionStore;
   signInCodes: SignInCodeStore;
+  attachments: AttachmentStore;
 }
 
 export interface Database {

@@ -1,9 +1,10 @@
 /**
  * The small interfaces through which the use cases in core/ reach the world: stores, the timer
- * scheduler, the mail outbox, queue and transport, the metrics source, the logger and the clock. db/ implements the stores, workers/ the
+ * scheduler, the mail outbox, the attachment rows and blobs, queue and transport, the metrics source, the logger and the clock. db/ implements the stores, workers/ the
  * timer scheduler, app/ wires them; tests may wire others. Files here import only model and value
  * types, never a use case, so nothing in core/ imports in a cycle through them.
  */
+export type * from './attachments';
 export type * from './board';
 export type * from './canned';
 export type * from './clock';

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ConflictError, ForbiddenError, HiddenError, NotFoundError, fieldError } from '../errors';
+import { claimUploads } from '../attachments/attachment-service';
 import {
   OPEN_STATUSES,
   atLeast,
+  type Attachment,
   type Channel,
   type Message,
   type Priority,
@@ -34,6 +36,8 @@ export interface CreateTicketInput {
   requester_email?: string;
   received_at?: Date;
   channel?: Channel;
+  /** Uploads of the actor's that go with the inquiry (at most ten). */
+  attachment_ids?: number[];
 }
 /**
  * How far back staff may date an inquiry that arrived by phone or mail: a month covers any real
@@ -56,6 +60,8 @@ export interface MessageInput {
    * writer may see, nothing is written and a StaleReplyError tells them which.
    */
   expected_last_message_id?: number | null;
+  /** Uploads of the writer's that go with the message (at most ten). */
+  attachment_ids?: number[];
 }
 /** A reply written against an outdated conversation: a newer message (one the writer may see) exists. */
 export class StaleReplyError extends ConflictError {
@@ -97,11 +103,14 @@ export interface TicketDetail {
   clockRunning: boolean;
   /** When `clockRunning` next changes by the calendar alone; null on the wall clock or a clock that is not live. */
   clockChangesAt: Date | null;
+  /** The files that came with the inquiry itself. */
+  attachments: Attachment[];
 }
-/** A message with its author (null when the author is gone). */
+/** A message with its author (null when the author is gone) and its files. */
 export interface MessageDetail {
   message: Message;
   author: User | null;
+  attachments: Attachment[];
 }
 /** An audit event with its actor (null for the system). */
 export interface EventDetail {
@@ -133,14 +142,15 @@ const OPEN_WORK: TicketStatus[] = [...OPEN_STATUSES];
 export function createTicketService(deps: { db: Database; clock: Clock; sla: SlaEngine }) {
   const { db, clock, sla } = deps;
 
-  async function view(s: Stores, t: Ticket, now = clock.now()): Promise<TicketDetail> {
-    const [requester, assignee, policy] = await Promise.all([
+  async function view(s: Stores, t: Ticket, now = clock.now(), attachments?: Attachment[]): Promise<TicketDetail> {
+    const [requester, assignee, policy, files] = await Promise.all([
       s.users.byId(t.requesterId),
       t.assigneeId ? s.users.byId(t.assigneeId) : null,
       s.sla.policy(t.sla.policyId),
+      attachments ?? s.attachments.ofTickets([t.id]).then((m) => m.get(t.id) ?? []),
     ]);
     const dc = await sla.clocks.forPolicy(policy!, s.sla);
-    return { ticket: t, requester: requester!, assignee, policy: policy!, ...liveFigures(t.sla, dc, now) };
+    return { ticket: t, requester: requester!, assignee, policy: policy!, ...liveFigures(t.sla, dc, now), attachments: files };
   }
 
   /** Loads a ticket the actor may see, by id or number; an officer gets the same 404 for anyone else's. */
@@ -208,6 +218,8 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
         await sla.advanceIn(s, ticket.id, now, false);
         ticket = (await s.tickets.byId(ticket.id))!;
       }
+      // Claimed in the same transaction: a refused upload id leaves no ticket behind.
+      const attachments = await claimUploads(s, actor, input.attachment_ids, { ticketId: ticket.id, messageId: null }, now);
       ticket = { ...ticket, number: await s.tickets.assignNumber(ticket.id, now) };
       await notify(s, now, ticket, 'ticket-received', [requester], {
         receivedAt: receivedAt.toISOString(),
@@ -215,7 +227,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
         priority,
         category,
       });
-      const body = render({ ticket, requester, assignee: null, policy, ...liveFigures(ticket.sla, dc, now) });
+      const body = render({ ticket, requester, assignee: null, policy, ...liveFigures(ticket.sla, dc, now), attachments });
       // Stored in the same transaction, so a retry after any crash finds either both or neither.
       if (idem) await s.idempotency.save(actor.id, idem.key, idem.hash, 201, JSON.stringify(body), now);
       return { ticket, body, policy };
@@ -265,8 +277,11 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     async list(actor: User, filter: ListInput, page: PageQuery): Promise<Page<TicketDetail>> {
       const now = clock.now();
       const res = await db.stores.tickets.list(await storeFilter(actor, filter, now), page);
-      const s = await pageLookups(db.stores, res.items);
-      return { items: await Promise.all(res.items.map((t) => view(s, t, now))), nextCursor: res.nextCursor };
+      const [s, files] = await Promise.all([
+        pageLookups(db.stores, res.items),
+        db.stores.attachments.ofTickets(res.items.map((t) => t.id)),
+      ]);
+      return { items: await Promise.all(res.items.map((t) => view(s, t, now, files.get(t.id) ?? []))), nextCursor: res.nextCursor };
     },
 
     /** How many tickets `list` would give this actor for `filter`, over all pages. */
@@ -425,6 +440,7 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       }
       const internal = Boolean(input.internal);
       const m = await s.tickets.addMessage({ ticketId: t.id, authorId: actor.id, body: input.body, internal, createdAt: now });
+      const attachments = await claimUploads(s, actor, input.attachment_ids, { ticketId: t.id, messageId: m.id }, now);
       await s.events.add({
         ticketId: t.id,
         type: 'message.created',
@@ -478,21 +494,27 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
       }
       if (target && target !== t.status) Object.assign(patch, await statusPatch(s, actor, t, t.sla, target, now));
       const updated = await s.tickets.update(t.id, patch, now);
-      return { ticket: updated, message: m, prev: t.sla.version };
+      return { ticket: updated, message: m, prev: t.sla.version, attachments };
     });
     if (result.ticket.sla.version !== result.prev) await sla.scheduleTimers(result.ticket, result.prev);
-    return { message: result.message, author: actor } satisfies MessageDetail;
+    return { message: result.message, author: actor, attachments: result.attachments } satisfies MessageDetail;
   }
 
   /** One page of the conversation, oldest first; officers never see internal notes. */
   async function messages(actor: User, ref: TicketRef, page: PageQuery): Promise<Page<MessageDetail>> {
     const t = await visible(db.stores, actor, ref);
     const res = await db.stores.tickets.messages(t.id, atLeast(actor.role, 'agent'), page);
-    const authors = await usersById(
-      db.stores,
-      res.items.map((m) => m.authorId),
-    );
-    return { items: res.items.map((m) => ({ message: m, author: authors.get(m.authorId) ?? null })), nextCursor: res.nextCursor };
+    const [authors, files] = await Promise.all([
+      usersById(
+        db.stores,
+        res.items.map((m) => m.authorId),
+      ),
+      db.stores.attachments.ofMessages(res.items.map((m) => m.id)),
+    ]);
+    return {
+      items: res.items.map((m) => ({ message: m, author: authors.get(m.authorId) ?? null, attachments: files.get(m.id) ?? [] })),
+      nextCursor: res.nextCursor,
+    };
   }
 
   /** One page of the audit trail, oldest first; officers see only the public events. */

@@ -71,7 +71,7 @@ export function createReportStore(knex: Knex): ReportStore & MetricsSource {
 
   return {
     async outcomeCounts(range, by, now): Promise<OutcomeCounts[]> {
-      // One pass over the range's entries of the report's covering index (migration 016): every
+      // One pass over the range's entries of the report's covering index (migration 017): every
       // count is a conditional sum, grouped in SQL. The durations stored when each ticket was
       // first answered and when it resolved (later policy or calendar changes leave them be)
       // come along as one comma-separated text per group: `string_agg` (SQLite 3.44+,

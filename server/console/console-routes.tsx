@@ -7,6 +7,7 @@ import type { WriteQuota } from '../http/routes';
 import type { OutboxRouteDeps } from '../outbox/outbox-routes';
 import { mountAssets } from './assets';
 import { homeOf, localeOf, viewerOf } from './console-context';
+import { consoleMultipart } from './console-uploads';
 import { consoleCsrf } from './csrf';
 import { adminPages } from './pages/admin-pages';
 import { calendarPages } from './pages/calendar-pages';
@@ -71,6 +72,8 @@ export function mountConsole(app: Express, deps: ConsoleDeps): void {
   router.use((req: Request, _res: Response, next: NextFunction) => (NOT_CONSOLE.test(req.path) ? next('router') : next()));
   router.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 100 }));
   router.use(sessionMiddleware(deps.services.sessions, deps.cookie));
+  // Forms with files are multipart: their fields (and `_csrf`) are read before the CSRF check.
+  router.use(consoleMultipart(deps));
   router.use(consoleCsrf(deps.publicUrl, deps.logger));
   router.get('/', (_req, res) => {
     const viewer = viewerOf(res);

@@ -40,6 +40,8 @@ const TAG_TEXT: Record<string, string> = {
   standards: 'Service standards and their records',
   reports: 'SLA reports',
   outbox: 'The mail outbox, for admins',
+  uploads: 'Files to attach to an inquiry or message',
+  attachments: 'Files attached to inquiries and messages',
   reference: 'This document',
 };
 
@@ -51,16 +53,30 @@ const problem = (description: string) => ({
 /** The problem responses a route can give, from what it declares (auth, inputs, quota). */
 function problemResponses(r: RouteDef): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (r.body || r.headers) out['400'] = { $ref: '#/components/responses/BadRequest' };
+  if (r.body || r.multipart || r.headers) out['400'] = { $ref: '#/components/responses/BadRequest' };
   if (r.access !== 'public') out['401'] = { $ref: '#/components/responses/Unauthorized' };
   if (r.access !== 'public' && r.access !== 'user') out['403'] = { $ref: '#/components/responses/Forbidden' };
   if (r.params) out['404'] = { $ref: '#/components/responses/NotFound' };
   if (r.method !== 'get') out['409'] = { $ref: '#/components/responses/Conflict' };
-  if (r.body) out['415'] = { $ref: '#/components/responses/UnsupportedMediaType' };
+  if (r.body || r.multipart) out['415'] = { $ref: '#/components/responses/UnsupportedMediaType' };
+  if (r.multipart) out['413'] = { $ref: '#/components/responses/PayloadTooLarge' };
   // Every route refuses control characters in its path and query string, so any may answer 422.
   out['422'] = { $ref: '#/components/responses/Unprocessable' };
   if (r.access !== 'public') out['429'] = { $ref: '#/components/responses/TooManyRequests' };
   return out;
+}
+
+/** A multipart request body from a route's declared parts (files as binary strings). */
+function multipartBody(parts: NonNullable<RouteDef['multipart']>) {
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  for (const [name, p] of Object.entries(parts)) {
+    properties[name] = p.binary
+      ? { type: 'string', contentMediaType: 'application/octet-stream', description: p.description }
+      : { type: 'string', description: p.description };
+    if (p.required) required.push(name);
+  }
+  return { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties, required } } } };
 }
 
 /** The OpenAPI 3.1 document, generated from the route table and its zod schemas. */
@@ -121,6 +137,7 @@ export function openApiDocument(routes: RouteDef[], version: string, opts: { ser
       security: r.access === 'public' ? [] : [{ bearer: [] }],
     };
     if (r.body) op.requestBody = { required: !r.bodyOptional, content: { 'application/json': { schema: book.of(r.body, 'input') } } };
+    if (r.multipart) op.requestBody = multipartBody(r.multipart);
     (paths[path] ??= {})[r.method] = op;
   }
   return {
@@ -145,7 +162,8 @@ export function openApiDocument(routes: RouteDef[], version: string, opts: { ser
         Forbidden: problem("the caller's role may not do this"),
         NotFound: problem('no such resource (or one the caller may not see)'),
         Conflict: problem("the change conflicts with the resource's state"),
-        UnsupportedMediaType: problem('the body is not JSON'),
+        UnsupportedMediaType: problem('the body is not JSON (or, for an upload, not multipart), or the file is of a type not accepted'),
+        PayloadTooLarge: problem('the file is larger than ATTACHMENT_MAX_BYTES; `max_bytes` names the limit'),
         Unprocessable: problem('a field is not valid; `errors` names each'),
         TooManyRequests: problem('too many failed authentications or writes; retry after the Retry-After header'),
         Problem: problem('problem details (RFC 9457)'),

@@ -35,6 +35,11 @@ export interface RouteDef<
   body?: B;
   /** A request without any body is taken as `{}` (for bodies whose fields are all optional). */
   bodyOptional?: boolean;
+  /**
+   * A `multipart/form-data` body the handler reads itself (streamed, never parsed up front): its
+   * parts, for the document. Exclusive with `body`.
+   */
+  multipart?: Record<string, { description: string; binary?: boolean; required?: boolean }>;
   /** When the accepted body depends on the role, the schema for this user (`body` documents the widest). */
   bodyFor?: (user: User) => z.ZodType;
   /** The operation's name in the OpenAPI document: camelCase, unique across the table (a test checks it). */

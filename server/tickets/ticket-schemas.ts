@@ -11,12 +11,22 @@ const Category = z
   .max(80, 'must be at most 80 characters')
   .regex(/^[\p{L}\p{N}_ .-]+$/u, 'may contain letters, digits, spaces, ".", "-" and "_"');
 
+/** Uploads (`POST /api/v1/uploads`) a new ticket or message claims. */
+const AttachmentIds = z
+  .array(z.number({ message: 'must be an upload id' }).int('must be an upload id').positive('must be an upload id'), {
+    message: 'must be a list of upload ids',
+  })
+  .max(10, 'at most 10 files may go with one message')
+  .optional()
+  .meta({ description: 'Ids of your own uploads of the last 24 hours, not yet claimed (at most 10); they become its attachments' });
+
 /** What an officer may send when submitting an inquiry. */
 export const OfficerCreateTicket = z.strictObject({
   subject: z.string({ message: 'must be a string' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
   body: z.string({ message: 'must be a string' }).min(1, 'must not be empty').max(20000, 'must be at most 20000 characters'),
   category: Category.optional(),
   priority: Priority.optional(),
+  attachment_ids: AttachmentIds,
 });
 
 /** Agents and above may also record an inquiry on an officer's behalf. */
@@ -49,10 +59,15 @@ const ExpectedLastMessageId = z
   .meta({
     description: 'The id of the latest message the writer has seen (null: none). A newer message they may see → 409, nothing written.',
   });
-export const OfficerMessage = z.strictObject({ body: MessageBody, expected_last_message_id: ExpectedLastMessageId });
+export const OfficerMessage = z.strictObject({
+  body: MessageBody,
+  expected_last_message_id: ExpectedLastMessageId,
+  attachment_ids: AttachmentIds,
+});
 export const StaffMessage = z.strictObject({
   body: MessageBody,
   expected_last_message_id: ExpectedLastMessageId,
+  attachment_ids: AttachmentIds,
   internal: z.boolean({ message: 'must be true or false' }).optional(),
   status: z.enum(['pending', 'resolved'], { message: 'must be pending or resolved' }).optional(),
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { Message, TicketEvent, User } from '../../core/model';
+import type { Attachment, Message, TicketEvent, User } from '../../core/model';
 import { CHANNELS, PRIORITIES, ROLES, TICKET_STATUSES } from '../../core/model';
 import { UtcTimestamp } from '../http/pages';
+import { AttachmentSchema, attachmentView } from '../attachments/attachment-views';
 import type { TicketDetail } from '../../core/tickets/ticket-service';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -79,6 +80,7 @@ export const TicketSchema = z
           'When clock_running next changes by the calendar alone (the next opening or closing); null on the wall clock or when the clock is not live.',
       }),
     }),
+    attachments: z.array(AttachmentSchema).meta({ description: 'The files that came with the inquiry itself' }),
   })
   .meta({ id: 'Ticket' });
 
@@ -118,6 +120,7 @@ export function ticketView(d: TicketDetail): TicketView {
       clock_running: d.clockRunning,
       clock_changes_at: iso(d.clockChangesAt),
     },
+    attachments: d.attachments.map(attachmentView),
   };
 }
 
@@ -131,11 +134,12 @@ export const MessageSchema = z
     internal: z.boolean(),
     created_at: UtcTimestamp,
     author: AuthorSchema.nullable(),
+    attachments: z.array(AttachmentSchema),
   })
   .meta({ id: 'Message' });
 
-/** A message as shown to a reader. */
-export function messageView(m: Message, author: User | null): z.output<typeof MessageSchema> {
+/** A message as shown to a reader, with its files. */
+export function messageView(m: Message, author: User | null, attachments: Attachment[]): z.output<typeof MessageSchema> {
   return {
     id: m.id,
     ticket_id: m.ticketId,
@@ -143,6 +147,7 @@ export function messageView(m: Message, author: User | null): z.output<typeof Me
     internal: m.internal,
     created_at: m.createdAt.toISOString(),
     author: author ? { id: author.id, name: author.name, role: author.role } : null,
+    attachments: attachments.map(attachmentView),
   };
 }
 

@@ -119,7 +119,7 @@ export function ticketRoutes(tickets: TicketService, clock: Clock) {
       response: MessageSchema,
       handler: async ({ user, params, body }) => {
         const m = await tickets.addMessage(user, params.id, body);
-        return messageView(m.message, m.author);
+        return messageView(m.message, m.author, m.attachments);
       },
     }),
     route({
@@ -133,7 +133,7 @@ export function ticketRoutes(tickets: TicketService, clock: Clock) {
       query: PageQuery,
       response: pageSchema(MessageSchema),
       handler: async ({ user, params, query }) =>
-        pageView(await tickets.messages(user, params.id, query), (m) => messageView(m.message, m.author)),
+        pageView(await tickets.messages(user, params.id, query), (m) => messageView(m.message, m.author, m.attachments)),
     }),
     route({
       method: 'get',

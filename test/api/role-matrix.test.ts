@@ -63,6 +63,8 @@ const EXPECTED: Record<string, 'public' | 'user' | Role> = {
   'GET /api/v1/outbox': 'admin',
   'POST /api/v1/outbox/:id/retry': 'admin',
   'GET /api/v1/stream': 'user',
+  'POST /api/v1/uploads': 'user',
+  'GET /api/v1/attachments/:id': 'user',
 };
 
 const RANK: Record<Role, number> = { officer: 0, agent: 1, supervisor: 2, admin: 3 };

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
 import supertest from 'supertest';
 import { systemClock, type Clock } from '../../core/clock';
@@ -18,7 +21,27 @@ export const uniquePrefix = () => `test-${Date.now().toString(36)}-${randomBytes
 
 /** The settings of a test stack: the defaults, with limits high enough for tests that send many requests. */
 export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
-  return Object.freeze({ ...loadConfig({}), authFailureLimit: 1000, writeQuotaPerMinute: 100_000, ...overrides });
+  const dataDir = testDataDir();
+  return Object.freeze({
+    ...loadConfig({}),
+    authFailureLimit: 1000,
+    writeQuotaPerMinute: 100_000,
+    // Never the repository's ./var: a worker's start runs the attachment sweep, which makes its folder.
+    dataDir,
+    attachmentsDir: path.join(dataDir, 'attachments'),
+    ...overrides,
+  });
+}
+
+let processDataDir: string | null = null;
+/** One temporary data folder for this test process, removed when it exits. */
+function testDataDir(): string {
+  if (!processDataDir) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-test-data-'));
+    processDataDir = dir;
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return processDataDir;
 }
 
 /**
@@ -60,13 +83,19 @@ export interface TestUser {
  * worker (helpers/mail-stack). No /metrics or queue dashboard (stackApi mounts them). Workers
  * start with startTestWorkers.
  */
-export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDeps?: Partial<AppDeps> } = {}) {
+export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDeps?: Partial<AppDeps>; config?: Partial<Config> } = {}) {
   const db = await freshDatabase();
   const clock = opts.clock ?? systemClock;
   const redisUrl = opts.redisUrl ?? REDIS_URL;
   const prefix = uniquePrefix();
-  const runtime = await testRuntime(db, redisUrl, prefix, () => db.drop());
-  const composition = await compose(testConfig({ redisUrl, queuePrefix: prefix }), {
+  // A data folder of its own (attachments), removed with the stack.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-data-'));
+  const runtime = await testRuntime(db, redisUrl, prefix, async () => {
+    await db.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  const config = testConfig({ redisUrl, queuePrefix: prefix, dataDir, attachmentsDir: path.join(dataDir, 'attachments'), ...opts.config });
+  const composition = await compose(config, {
     roles: { api: true, workers: false },
     logger: silentLogger,
     clock,
@@ -87,6 +116,7 @@ export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDep
   return {
     db,
     database,
+    config,
     clock,
     redis,
     redisUrl,
@@ -156,7 +186,8 @@ export async function stackApi(
     presence?: { ttlMs?: number };
   } = {},
 ) {
-  const c = await compose(testConfig({ redisUrl: s.redisUrl, queuePrefix: s.prefix, ...opts.config }), {
+  const shared = { redisUrl: s.redisUrl, queuePrefix: s.prefix, dataDir: s.config.dataDir, attachmentsDir: s.config.attachmentsDir };
+  const c = await compose(testConfig({ ...shared, ...opts.config }), {
     roles: { api: true, workers: false },
     logger: silentLogger,
     clock: opts.clock ?? s.clock,

@@ -11,7 +11,7 @@ const DIR = join(__dirname, '../../db/migrations');
  * Migrations whose step computes with a domain rule (a business clock, the duration cap) rather
  * than seeding data. They may import that rule from core; none may import data (catalogues, presets).
  */
-const COMPUTES_WITH_CORE = new Set(['009-fixed-figures.ts', '010-duration-caps.ts', '016-report-figures.ts']);
+const COMPUTES_WITH_CORE = new Set(['009-fixed-figures.ts', '010-duration-caps.ts', '017-report-figures.ts']);
 
 describe(`migrations carry their own seed data (${TEST_ENGINE})`, () => {
   it('no migration imports seed data from core/ (what it seeds is written in the migration)', () => {

@@ -3,6 +3,7 @@ import type { Rating } from '../../../core/tickets/ticket-service';
 import { canMove } from '../../../core/tickets/status-machine';
 import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS, categoryLabel, t } from '../labels';
 import { CsrfField } from './csrf-field';
+import { FileField, type KeptFile } from './file-field';
 
 /** Messages beside fields, by field name. */
 export type FieldErrors = Partial<Record<string, string>>;
@@ -15,6 +16,8 @@ export interface ReplyDraft {
   /** A newer message arrived: ask before sending (`그래도 보내기`). */
   stale: boolean;
   errors: FieldErrors;
+  /** Files this draft already uploaded (sent with it next time). */
+  files?: KeptFile[];
 }
 export type ReplyAction = 'send' | 'pending' | 'resolve';
 
@@ -41,7 +44,15 @@ function FieldError(props: { id: string; text: string | undefined }) {
  * conversation is refused and comes back with the notice and `그래도 보내기`. The hooks other
  * widgets attach to (`#reply-form`, `#reply-body`, `#canned-slot`) are fixed.
  */
-export function ReplyForm(props: { ticket: Ticket; viewer: User; locale: Locale; lastMessageId: number; draft?: ReplyDraft }) {
+export function ReplyForm(props: {
+  ticket: Ticket;
+  viewer: User;
+  locale: Locale;
+  lastMessageId: number;
+  draft?: ReplyDraft;
+  /** The largest file one upload may be (bytes). */
+  uploadLimit: number;
+}) {
   const { ticket, viewer, locale, draft } = props;
   const staff = atLeast(viewer.role, 'agent');
   const error = draft?.errors.body;
@@ -70,7 +81,7 @@ export function ReplyForm(props: { ticket: Ticket; viewer: User; locale: Locale;
           </button>
         </div>
       )}
-      <form id="reply-form" method="post" action={`${ticketPath(ticket)}/messages`} class="reply-form">
+      <form id="reply-form" method="post" action={`${ticketPath(ticket)}/messages`} class="reply-form" enctype="multipart/form-data">
         <CsrfField />
         <input type="hidden" name="expected_last_message_id" value={String(props.lastMessageId)} />
         <div class="field">
@@ -91,6 +102,7 @@ export function ReplyForm(props: { ticket: Ticket; viewer: User; locale: Locale;
           </textarea>
           <FieldError id="reply-body-error" text={error} />
         </div>
+        <FileField id="reply-files" locale={locale} maxBytes={props.uploadLimit} kept={draft?.files} error={draft?.errors.files} />
         {staff && (
           <div class="field">
             <label class="check" for="reply-internal">

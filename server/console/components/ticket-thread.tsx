@@ -2,6 +2,7 @@ import type { Locale, User } from '../../../core/model';
 import type { MessageDetail, TicketDetail } from '../../../core/tickets/ticket-service';
 import { koreanDateTime } from '../client/time-format';
 import { ROLE_LABELS, t } from '../labels';
+import { AttachmentLinks } from './attachment-links';
 
 /** Where the thread (and with it the rest of the page) is fetched again when the ticket changes. */
 export const livePath = (ticketId: number) => `/tickets/${ticketId}/live`;
@@ -40,8 +41,9 @@ export function TicketThread(props: {
           <time datetime={ticket.receivedAt.toISOString()}>{koreanDateTime(ticket.receivedAt, locale)}</time>
         </div>
         <div class="message-body">{ticket.body}</div>
+        <AttachmentLinks attachments={detail.attachments} locale={locale} />
       </li>
-      {messages.map(({ message: m, author: a }) => {
+      {messages.map(({ message: m, author: a, attachments }) => {
         const staff = a !== null && a.role !== 'officer';
         const cls = m.internal ? 'message message-internal' : staff ? 'message message-staff' : 'message';
         return (
@@ -52,6 +54,7 @@ export function TicketThread(props: {
               <time datetime={m.createdAt.toISOString()}>{koreanDateTime(m.createdAt, locale)}</time>
             </div>
             <div class="message-body">{m.body}</div>
+            <AttachmentLinks attachments={attachments} locale={locale} />
           </li>
         );
       })}

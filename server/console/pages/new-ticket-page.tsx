@@ -4,7 +4,10 @@ import { ConflictError, ValidationError } from '../../../core/errors';
 import { atLeast, type Locale, PRIORITIES, type User } from '../../../core/model';
 import type { IntakeInfo } from '../../../core/tickets/ticket-service';
 import { hoursMinutes } from '../client/time-format';
+import { MAX_FILES_PER_MESSAGE } from '../../../core/attachments/attachment-service';
 import { CsrfField } from '../components/csrf-field';
+import { FileField, type KeptFile } from '../components/file-field';
+import { formUploadsOf, keptUploadIds } from '../console-uploads';
 import { ticketHref } from '../components/ticket-rows';
 import { requireViewer, viewerOf } from '../console-context';
 import type { ConsoleDeps, ConsolePages } from '../console-routes';
@@ -22,7 +25,10 @@ export const newTicketPages: ConsolePages = (router, deps) => {
   router.get('/tickets/new', requireViewer(), async (_req: Request, res: Response) => {
     const user = viewerOf(res)!.user;
     const values: FormValues = { category: 'general', priority: 'normal', channel: 'phone', idempotency_key: randomUUID() };
-    sendPage(res, <NewTicketPage user={user} intake={await deps.services.tickets.intake()} values={values} errors={{}} />);
+    sendPage(
+      res,
+      <NewTicketPage user={user} intake={await deps.services.tickets.intake()} values={values} errors={{}} files={files(deps)} />,
+    );
   });
 
   router.post('/tickets/new', requireViewer(), async (req: Request, res: Response) => {
@@ -30,17 +36,41 @@ export const newTicketPages: ConsolePages = (router, deps) => {
     const intake = await deps.services.tickets.intake();
     const staff = atLeast(user.role, 'agent');
     const { values, input, errors } = readTicketForm(req.body as Record<string, unknown>, staff, categoriesOf(intake));
-    if (!input) return sendPage(res, <NewTicketPage user={user} intake={intake} values={values} errors={errors} />, 422);
+    // Files uploaded with this submit, and those of an earlier refused one the form kept.
+    const uploads = formUploadsOf(res);
+    const kept = await deps.services.attachments.unclaimed(user, keptUploadIds(req));
+    const attached: KeptFile[] = [...kept.map((a) => ({ id: a.id, filename: a.filename })), ...uploads.stored];
+    const fileError =
+      uploads.error ??
+      (attached.length > MAX_FILES_PER_MESSAGE ? t(user.locale, 'errTooManyFiles', { n: MAX_FILES_PER_MESSAGE }) : undefined);
+    const again = (errs: FormErrors, f: { kept: KeptFile[]; error?: string }) =>
+      sendPage(res, <NewTicketPage user={user} intake={intake} values={values} errors={errs} files={files(deps, f)} />, 422);
+    if (!input || fileError) return again(errors, { kept: attached, error: fileError });
+    if (attached.length) input.attachment_ids = attached.map((f) => f.id);
     try {
       const number = await create(deps, user, input, values.idempotency_key);
       res.redirect(303, ticketHref(number));
     } catch (err) {
+      // Uploads that can no longer be claimed (expired, used meanwhile): the files must be chosen again.
+      if (err instanceof ValidationError && err.errors?.some((e) => e.path.startsWith('attachment_ids')))
+        return again({}, { kept: [], error: t(user.locale, 'errFilesGone') });
       const fields = err instanceof ValidationError ? serviceErrors(err) : null;
       if (!fields) throw err;
-      sendPage(res, <NewTicketPage user={user} intake={intake} values={values} errors={fields} />, 422);
+      again(fields, { kept: attached });
     }
   });
 };
+
+/** What the form's `첨부 파일` field shows: the limit, the files kept from a refused submit, a refusal. */
+interface FilesState {
+  maxBytes: number;
+  kept: KeptFile[];
+  error?: string;
+}
+const files = (deps: ConsoleDeps, f: { kept: KeptFile[]; error?: string } = { kept: [] }): FilesState => ({
+  maxBytes: deps.services.attachments.maxBytes,
+  ...f,
+});
 
 /** The categories offered: the console's named ones (as on the ticket page), then any other a policy matches on. */
 const categoriesOf = (intake: IntakeInfo): string[] => [...new Set([...Object.keys(CATEGORY_LABELS.ko), ...intake.categories])];
@@ -63,7 +93,7 @@ async function create(deps: ConsoleDeps, user: User, input: CreateInput, key: st
   }
 }
 
-function NewTicketPage(props: { user: User; intake: IntakeInfo; values: FormValues; errors: FormErrors }) {
+function NewTicketPage(props: { user: User; intake: IntakeInfo; values: FormValues; errors: FormErrors; files: FilesState }) {
   const { user, intake, values, errors } = props;
   const locale = user.locale;
   const staff = atLeast(user.role, 'agent');
@@ -74,12 +104,13 @@ function NewTicketPage(props: { user: User; intake: IntakeInfo; values: FormValu
       <h1>{title}</h1>
       <p class="muted">{t(locale, staff ? 'newTicketOnBehalfIntro' : 'newTicketIntro')}</p>
       <ErrorSummary errors={errors} locale={locale} />
-      <form method="post" action="/tickets/new" class="card ticket-form" novalidate>
+      <form method="post" action="/tickets/new" class="card ticket-form" enctype="multipart/form-data" novalidate>
         <CsrfField />
         <input type="hidden" name="idempotency_key" value={values.idempotency_key} />
         {staff && <Field {...f('requester_email', 'fieldRequesterEmail', 'hintRequesterEmail')} type="email" required />}
         <Field {...f('subject', 'fieldSubject', 'hintSubject')} required maxLength={200} />
         <Field {...f('body', 'fieldBody', 'hintBody')} multiline required />
+        <FileField id="files" locale={locale} maxBytes={props.files.maxBytes} kept={props.files.kept} error={props.files.error} />
         <Select {...f('category', 'fieldCategory')} options={categoriesOf(intake).map((c) => [c, categoryLabel(locale, c)])} />
         {staff && <Select {...f('priority', 'fieldPriority')} options={PRIORITIES.map((p) => [p, PRIORITY_LABELS[locale][p]])} />}
         {staff && <Select {...f('channel', 'fieldChannel')} options={ON_BEHALF_CHANNELS.map((c) => [c, CHANNEL_LABELS[locale][c]])} />}

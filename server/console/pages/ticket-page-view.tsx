@@ -29,6 +29,8 @@ export interface TicketPageData {
   others: TicketDetail[];
   /** The latest message the viewer may see (0: none), for the stale-reply guard. */
   lastMessageId: number;
+  /** The largest file the reply form takes (bytes). */
+  uploadLimit: number;
   people: PeopleNames;
   now: Date;
 }
@@ -103,7 +105,14 @@ export function TicketPage(props: { data: TicketPageData; viewer: User; state?: 
               />
             </section>
             <RatingSection ticket={ticket} rating={data.overview.rating} viewer={viewer} locale={locale} draft={state.rating} />
-            <ReplyForm ticket={ticket} viewer={viewer} locale={locale} lastMessageId={data.lastMessageId} draft={state.reply} />
+            <ReplyForm
+              ticket={ticket}
+              viewer={viewer}
+              locale={locale}
+              lastMessageId={data.lastMessageId}
+              draft={state.reply}
+              uploadLimit={data.uploadLimit}
+            />
             <AuditTrail events={data.events} people={data.people} locale={locale} />
           </div>
           {staff && (

@@ -10,9 +10,11 @@ import { ConflictError, DomainError, ForbiddenError, HiddenError, ValidationErro
 import { atLeast, PRIORITIES, type Priority, TICKET_STATUSES, type TicketStatus, type User } from '../../../core/model';
 import type { PageQuery, Page } from '../../../core/ports';
 import { StaleReplyError, type TicketRef, type UpdateTicketInput } from '../../../core/tickets/ticket-service';
+import { MAX_FILES_PER_MESSAGE } from '../../../core/attachments/attachment-service';
 import { auditRefusals } from '../../access/access-log-routes';
 import { TicketRefParam } from '../../tickets/ticket-schemas';
 import { viewerOf } from '../console-context';
+import { formUploadsOf, keptUploadIds } from '../console-uploads';
 import type { ConsolePages } from '../console-routes';
 import type { FieldErrors, ReplyAction, ReplyDraft } from '../components/ticket-forms';
 import { STATUS_LABELS, t } from '../labels';
@@ -76,6 +78,7 @@ export const ticketPages: ConsolePages = (router, deps) => {
       assignees,
       others: (others?.items ?? []).filter((o) => o.ticket.id !== ticket.id).slice(0, 10),
       lastMessageId: messages.reduce((max, m) => Math.max(max, m.message.id), 0),
+      uploadLimit: services.attachments.maxBytes,
       people,
       now: deps.clock.now(),
     };
@@ -137,11 +140,17 @@ export const ticketPages: ConsolePages = (router, deps) => {
       const raw = field(req, 'action');
       const action: ReplyAction = raw === 'pending' || raw === 'resolve' ? raw : 'send';
       const body = field(req, 'body');
-      const draft: ReplyDraft = { body, internal: staff && field(req, 'internal') === '1', action, stale: false, errors: {} };
+      // Files uploaded with this submit, and those of an earlier refused one the form kept.
+      const uploads = formUploadsOf(res);
+      const kept = await services.attachments.unclaimed(user, keptUploadIds(req));
+      const files = [...kept.map((a) => ({ id: a.id, filename: a.filename })), ...uploads.stored];
+      const draft: ReplyDraft = { body, internal: staff && field(req, 'internal') === '1', action, stale: false, errors: {}, files };
       if (body.trim() === '') draft.errors.body = t(locale, 'errBodyEmpty');
       else if (body.length > 20000) draft.errors.body = t(locale, 'errBodyLong');
       else if (CONTROL.test(body)) draft.errors.body = t(locale, 'errControl');
-      if (draft.errors.body) return page(res, user, await load(user, ref), { reply: draft }, 422);
+      if (uploads.error) draft.errors.files = uploads.error;
+      else if (files.length > MAX_FILES_PER_MESSAGE) draft.errors.files = t(locale, 'errTooManyFiles', { n: MAX_FILES_PER_MESSAGE });
+      if (draft.errors.body || draft.errors.files) return page(res, user, await load(user, ref), { reply: draft }, 422);
       const expected = field(req, 'expected_last_message_id');
       try {
         const m = await services.tickets.addMessage(user, ref, {
@@ -149,6 +158,7 @@ export const ticketPages: ConsolePages = (router, deps) => {
           internal: staff ? draft.internal : undefined,
           status: staff && action !== 'send' ? (action === 'pending' ? 'pending' : 'resolved') : undefined,
           expected_last_message_id: /^\d{1,15}$/.test(expected) ? Number(expected) : undefined,
+          attachment_ids: files.length ? files.map((f) => f.id) : undefined,
         });
         back(res, ref, 'sent', `#message-${m.message.id}`);
       } catch (err) {
@@ -156,7 +166,11 @@ export const ticketPages: ConsolePages = (router, deps) => {
         if (!(err instanceof ConflictError || err instanceof ValidationError)) throw err;
         const data = await load(user, ref);
         const closed = data.overview.detail.ticket.status === 'closed';
-        draft.errors.body = closed ? t(locale, 'errClosed') : err.message;
+        // Uploads that can no longer be claimed (expired, sent meanwhile): the files must be chosen again.
+        if (err.errors?.some((e) => e.path.startsWith('attachment_ids'))) {
+          draft.errors.files = t(locale, 'errFilesGone');
+          draft.files = [];
+        } else draft.errors.body = closed ? t(locale, 'errClosed') : err.message;
         page(res, user, data, { reply: draft }, err.status);
       }
     }),

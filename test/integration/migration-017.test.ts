@@ -14,11 +14,12 @@ import * as m012 from '../../db/migrations/012-daily-notices';
 import * as m013 from '../../db/migrations/013-canned-responses';
 import * as m014 from '../../db/migrations/014-sessions';
 import * as m015 from '../../db/migrations/015-sign-in-codes';
-import * as m016 from '../../db/migrations/016-report-figures';
+import * as m016 from '../../db/migrations/016-attachments';
+import * as m017 from '../../db/migrations/017-report-figures';
 import { freshDatabase, TEST_ENGINE } from '../helpers/test-db';
 
-/** The schema as the release before migration 016 left it. */
-const BEFORE_016: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
+/** The schema as the release before migration 017 left it. */
+const BEFORE_017: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Promise<void> }> = {
   '001-core': m001,
   '002-seed-sla': m002,
   '003-standards': m003,
@@ -33,20 +34,21 @@ const BEFORE_016: Record<string, { up(k: Knex): Promise<void>; down(k: Knex): Pr
   '013-canned-responses': m013,
   '014-sessions': m014,
   '015-sign-in-codes': m015,
+  '016-attachments': m016,
 };
-const migrateBefore016 = (knex: Knex) =>
+const migrateBefore017 = (knex: Knex) =>
   knex.migrate.latest({
     migrationSource: {
-      getMigrations: async () => Object.keys(BEFORE_016),
+      getMigrations: async () => Object.keys(BEFORE_017),
       getMigrationName: (n: string) => n,
-      getMigration: async (n: string) => BEFORE_016[n]!,
+      getMigration: async (n: string) => BEFORE_017[n]!,
     },
   });
 
-describe(`migration 016 stores the first-response time of tickets answered before it (${TEST_ENGINE})`, () => {
+describe(`migration 017 stores the first-response time of tickets answered before it (${TEST_ENGINE})`, () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   before(async () => {
-    db = await freshDatabase(migrateBefore016);
+    db = await freshDatabase(migrateBefore017);
   });
   after(() => db.drop());
 
@@ -107,7 +109,7 @@ describe(`migration 016 stores the first-response time of tickets answered befor
       ticket('C', wall, null),
     ]);
 
-    await m016.up(k);
+    await m017.up(k);
     const seconds = Object.fromEntries(
       (await k('tickets').select('number', 'first_response_seconds')).map((r: { number: string; first_response_seconds: unknown }) => [
         r.number,
@@ -118,7 +120,7 @@ describe(`migration 016 stores the first-response time of tickets answered befor
     assert.deepEqual(seconds, { A: 86_400, B: 3 * 3600, C: null });
     // Running it again (the column exists) changes nothing.
     await k('tickets').where({ number: 'A' }).update({ first_response_seconds: 1 });
-    await m016.up(k);
+    await m017.up(k);
     assert.equal(Number((await k('tickets').where({ number: 'A' }).first('first_response_seconds')).first_response_seconds), 1);
   });
 });
