@@ -1,9 +1,10 @@
 import { createAccessLogService } from './access/access-log-service';
 import { createCannedService } from './canned/canned-service';
 import type { Clock } from './clock';
-import type { Database, Logger, TimerScheduler } from './ports';
+import type { Database, Logger, MailParser, RawMailStore, TimerScheduler } from './ports';
 import { createSlaReportService } from './reports/sla-report';
 import { createHolidayDataWatch } from './sla/holiday-data-watch';
+import { createIntakeService, type IntakeSettings } from './intake/intake-service';
 import { createSlaAdminService } from './sla/sla-admin-service';
 import { createSlaEngine } from './sla/sla-engine';
 import { createStandardsService } from './standards/standards-service';
@@ -12,6 +13,24 @@ import { createTicketService } from './tickets/ticket-service';
 import { createSessionService } from './users/sessions';
 import { createSignInService, type SignInLimits } from './users/sign-in';
 import { createUserService } from './users/user-service';
+
+/** Intake without its adapters: lists and decisions work, processing a mail says what is missing. */
+const UNWIRED_INTAKE: { parser: MailParser; raw: RawMailStore; settings: IntakeSettings } = {
+  parser: { parse: () => Promise.reject(new Error('no mail parser is wired (app/compose.ts)')) },
+  raw: {
+    put: () => Promise.reject(new Error('no raw-mail store is wired (app/compose.ts)')),
+    get: async () => null,
+  },
+  settings: {
+    addresses: [],
+    ownAddresses: [],
+    unknownSender: 'hold',
+    domainMap: {},
+    authservIds: [],
+    receiptIntervalMs: 3600_000,
+    mailHost: 'localhost',
+  },
+};
 
 /** Wires the use cases both entry points share, from the ports they need. */
 export function createServices(deps: {
@@ -24,6 +43,8 @@ export function createServices(deps: {
   sessionIdleMs?: number;
   /** How many sign-in codes one address and one client may ask for per 15 minutes. */
   signInLimits?: Partial<SignInLimits>;
+  /** Mail intake: the parser, the raw-message store and the settings (app/compose wires them; without, nothing can be processed). */
+  intake?: { parser: MailParser; raw: RawMailStore; settings: IntakeSettings };
 }) {
   const sla = createSlaEngine(deps);
   const tickets = createTicketService({ ...deps, sla });
@@ -40,6 +61,7 @@ export function createServices(deps: {
     holidayData: createHolidayDataWatch(deps),
     canned: createCannedService(deps),
     reports: createSlaReportService({ store: deps.db.reports, clock: deps.clock }),
+    intake: createIntakeService({ ...deps, tickets, ...(deps.intake ?? UNWIRED_INTAKE) }),
   };
 }
 

@@ -5,6 +5,7 @@ import type { DbHandle } from './knex';
 import { createAccessLogStore } from './stores/access-log-store';
 import { createCannedResponseStore } from './stores/canned-response-store';
 import { createEventStore, createIdempotencyStore } from './stores/event-store';
+import { createInboundStore } from './stores/inbound-store';
 import { createNoticeStore } from './stores/notice-store';
 import { createOutboxStore } from './stores/outbox-store';
 import { createReportStore } from './stores/report-store';
@@ -56,8 +57,10 @@ function storesOn(knex: Knex, written: Written | null): Stores {
     canned: createCannedResponseStore(knex),
     sessions: createSessionStore(knex),
     signInCodes: createSignInCodeStore(knex),
+    inbound: createInboundStore(knex),
     outbox: queued
       ? {
+          ...outbox,
           enqueue: async (m, at) => {
             const id = await outbox.enqueue(m, at);
             queued.push(id);

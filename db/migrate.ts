@@ -13,6 +13,7 @@ import * as m012 from './migrations/012-daily-notices';
 import * as m013 from './migrations/013-canned-responses';
 import * as m014 from './migrations/014-sessions';
 import * as m015 from './migrations/015-sign-in-codes';
+import * as m017 from './migrations/017-inbound-mail';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '013-canned-responses': m013,
   '014-sessions': m014,
   '015-sign-in-codes': m015,
+  '017-inbound-mail': m017,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -1,6 +1,7 @@
 import type { CannedResponseStore } from './canned';
 import type { ReportStore } from './reports';
 import type { StandardStore } from './standards';
+import type { InboundStore } from './inbound';
 import type { OutboxStore } from './mail';
 import type {
   AccessLogStore,
@@ -28,6 +29,8 @@ export interface Stores {
   canned: CannedResponseStore;
   sessions: SessionStore;
   signInCodes: SignInCodeStore;
+  /** Processed inbound mail (core/intake). */
+  inbound: InboundStore;
 }
 
 export interface Database {

@@ -7,6 +7,7 @@
 export type * from './canned';
 export type * from './clock';
 export type * from './database';
+export type * from './inbound';
 export type * from './logger';
 export type * from './mail';
 export type * from './metrics';

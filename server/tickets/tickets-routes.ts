@@ -133,7 +133,7 @@ export function ticketRoutes(tickets: TicketService, clock: Clock) {
       query: PageQuery,
       response: pageSchema(MessageSchema),
       handler: async ({ user, params, query }) =>
-        pageView(await tickets.messages(user, params.id, query), (m) => messageView(m.message, m.author)),
+        pageView(await tickets.messages(user, params.id, query), (m) => messageView(m.message, m.author, m.inboundId ?? null)),
     }),
     route({
       method: 'get',

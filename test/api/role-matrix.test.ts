@@ -62,6 +62,12 @@ const EXPECTED: Record<string, 'public' | 'user' | Role> = {
   'GET /api/v1/reports/sla': 'supervisor',
   'GET /api/v1/outbox': 'admin',
   'POST /api/v1/outbox/:id/retry': 'admin',
+  'GET /api/v1/inbound': 'admin',
+  'GET /api/v1/inbound/:id': 'agent',
+  'GET /api/v1/inbound/:id/original': 'agent',
+  'GET /api/v1/inbound/:id/raw': 'agent',
+  'POST /api/v1/inbound/:id/accept': 'admin',
+  'POST /api/v1/inbound/:id/discard': 'admin',
   'GET /api/v1/stream': 'user',
 };
 

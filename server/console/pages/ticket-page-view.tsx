@@ -29,6 +29,8 @@ export interface TicketPageData {
   others: TicketDetail[];
   /** The latest message the viewer may see (0: none), for the stale-reply guard. */
   lastMessageId: number;
+  /** The inbound mail the inquiry came from (staff; null otherwise): its 원문 보기. */
+  inquiryInboundId?: number | null;
   people: PeopleNames;
   now: Date;
 }
@@ -98,6 +100,7 @@ export function TicketPage(props: { data: TicketPageData; viewer: User; state?: 
                 detail={data.overview.detail}
                 messages={data.messages}
                 lastMessageId={data.lastMessageId}
+                inquiryInboundId={data.inquiryInboundId ?? null}
                 viewer={viewer}
                 locale={locale}
               />
@@ -133,6 +136,7 @@ export function TicketLive(props: { data: TicketPageData; viewer: User }) {
         detail={data.overview.detail}
         messages={data.messages}
         lastMessageId={data.lastMessageId}
+        inquiryInboundId={data.inquiryInboundId ?? null}
         viewer={viewer}
         locale={locale}
       />
