@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createIntakeService } from '../../core/intake/intake-service';
 import { replyMarker } from '../../core/intake/threading';
+import { createDiskRawMailStore } from '../../workers/intake/raw-mail-store';
 import { REPLY_SEPARATOR } from '../../core/intake/reply-text';
-import { bearer, waitFor, type TestUser } from '../helpers/test-app';
+import { bearer, silentLogger, waitFor, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 import { HELPDESK, intakeStack, type IntakeStack } from '../helpers/intake-stack';
 import { mailFixture } from '../helpers/mail-fixtures';
@@ -333,6 +335,26 @@ describe(`mail intake (${TEST_ENGINE})`, function () {
     assert.match(receipt.text, /이 메일에 회신하시면 문의에 그대로 추가됩니다/);
     assert.equal(receipt.autoSubmitted, 'auto-replied');
     assert.ok(answer.byPerson, "an agent's answer is not Auto-Submitted");
+  });
+
+  it('stores and holds a mail the parser cannot read, so nothing is lost', async () => {
+    const intake = createIntakeService({
+      db: t.c.database,
+      clock: t.c.clock,
+      tickets: t.c.services.tickets,
+      parser: { parse: () => Promise.reject(new Error('not a message')) },
+      raw: createDiskRawMailStore(path.join(t.dataDir, 'inbound')),
+      settings: t.config.intake,
+      logger: silentLogger,
+    });
+    const raw = Buffer.from('Message-ID: <garbled.1@x.example>\r\nSubject: ???\r\n\r\n\u0000\u0001');
+    const r = await intake.process(raw);
+    assert.equal(r.outcome, 'held');
+    assert.match(String(r.reason), /could not be parsed: not a message/);
+    const row = await t.knex('inbound_mail').where({ id: r.id }).first();
+    assert.equal(row.message_id, '<garbled.1@x.example>');
+    assert.deepEqual(fs.readFileSync(path.join(t.dataDir, 'inbound', String(row.raw_key))), raw);
+    assert.equal((await intake.process(raw)).outcome, 'duplicate');
   });
 
   it('counts intake outcomes in /metrics', async () => {
