@@ -169,7 +169,11 @@ export interface Config {
   inboundSmtp: { host: string; port: number; lmtp: boolean; maxBytes: number } | null;
   /** How the intake treats mail (INBOUND_*). */
   intake: IntakeSettings;
-  /** Whether replies to our mails are read (an intake is configured): mails then say so and carry the reply separator. */
+  /**
+   * Whether replies to our mails are read — INBOUND_SMTP_PORT or INBOUND_ADDRESSES is set (a second
+   * worker process on a machine whose first one listens sets only the addresses): mails then say
+   * so and start with the reply separator.
+   */
   repliesAccepted: boolean;
 }
 
@@ -233,6 +237,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         ? null
         : { host: e.INBOUND_SMTP_HOST, port: e.INBOUND_SMTP_PORT, lmtp: e.INBOUND_PROTOCOL === 'lmtp', maxBytes: e.INBOUND_MAX_BYTES },
     intake,
-    repliesAccepted: e.INBOUND_SMTP_PORT !== undefined,
+    repliesAccepted: e.INBOUND_SMTP_PORT !== undefined || e.INBOUND_ADDRESSES !== undefined,
   });
 }

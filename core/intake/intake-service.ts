@@ -458,7 +458,7 @@ export function createIntakeService(deps: {
             receivedAt,
             processedAt: now,
             outcome: 'duplicate',
-            reason: `the same Message-ID as inbound mail ${first.id} (${first.outcome})`,
+            reason: `the same Message-ID as inbound mail ${first.id} (${first.outcome})${first.sha256 === stored.sha256 ? '' : ', other bytes (another route, or a sender reusing Message-IDs)'}`,
             ticketId: first.ticketId,
             ticketMessageId: null,
             senderId: first.senderId,

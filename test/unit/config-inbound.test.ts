@@ -33,6 +33,10 @@ describe('settings of the mail intake (INBOUND_*)', () => {
     assert.deepEqual(c.intake.domainMap, { 'pps.go.kr': '조달청', '*.seoul.go.kr': '서울특별시' });
     assert.deepEqual(c.intake.authservIds, ['mx1.agency.go.kr', 'mx2.agency.go.kr']);
     assert.equal(c.intake.receiptIntervalMs, 0);
+    // A worker process that does not listen (another one on the machine does) still writes mails that invite replies.
+    const quiet = loadConfig({ INBOUND_ADDRESSES: 'help@agency.go.kr' });
+    assert.equal(quiet.inboundSmtp, null);
+    assert.equal(quiet.repliesAccepted, true);
   });
 
   it('refuses bad values with one line naming the setting', () => {

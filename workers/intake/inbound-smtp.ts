@@ -29,7 +29,7 @@ export interface InboundSmtpOptions {
   logger: Logger;
   /** The name in the greeting (default the host name). */
   name?: string;
-  /** Sessions at once (default 50). */
+  /** Sessions at once (default 10: each may hold a message of up to maxBytes in memory). */
   maxClients?: number;
 }
 
@@ -63,7 +63,7 @@ export async function startInboundSmtp(opts: InboundSmtpOptions) {
     authOptional: true,
     // Loopback or a trusted relay: no sign-in, no TLS of its own (a site terminating TLS does so in its mail server).
     disabledCommands: ['AUTH', 'STARTTLS'],
-    maxClients: opts.maxClients ?? 50,
+    maxClients: opts.maxClients ?? 10,
     logger: false,
     onRcptTo(address, _session, cb) {
       if (!intake.isOurAddress(address.address)) return cb(reply(550, `5.1.1 <${address.address}>: no such mailbox here`));
