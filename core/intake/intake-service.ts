@@ -113,7 +113,8 @@ export function mailText(mail: Pick<ParsedMail, 'text' | 'htmlText' | 'subject'>
 
 /** The body a ticket or message gets from a mail: the reply, a note of the attachments, within the API's limit. */
 function bodyOf(text: string, mail: Pick<ParsedMail, 'attachments'>): string {
-  const names = mail.attachments.map((a) => oneLine(a.filename ?? a.contentType, 80, a.contentType));
+  // Images a signature shows in place are no attachment a person sent.
+  const names = mail.attachments.filter((a) => !a.inline).map((a) => oneLine(a.filename ?? a.contentType, 80, a.contentType));
   const note = names.length ? `\n\n${WORDS.attachments(names)}` : '';
   return clip((text.trim() || WORDS.noBody) + note, BODY_MAX, WORDS.clipped);
 }
@@ -193,7 +194,10 @@ export function createIntakeService(deps: {
   }
 
   /** The ticket our own Message-IDs (In-Reply-To/References, or the marker) name, with the outbox row when there is one. */
-  async function byOurIds(s: Stores, ids: string[]): Promise<{ ticket: Ticket; outbox: OutboxLink | null } | null> {
+  async function byOurIds(
+    s: Stores,
+    ids: string[],
+  ): Promise<{ ticket: Ticket; outbox: OutboxLink | null } | { ticket: null; outbox: OutboxLink } | null> {
     if (!ids.length) return null;
     const rows = await s.outbox.byMessageIds(ids);
     for (const id of ids) {
@@ -209,7 +213,9 @@ export function createIntakeService(deps: {
       const t = await s.tickets.byId(root.ticketId);
       if (t && t.createdAt.getTime() === root.createdAtMs) return { ticket: t, outbox: null };
     }
-    return null;
+    // One of our mails about no inquiry (a sign-in code, a standards alert): not a new inquiry either.
+    const other = rows.find((r) => r.ticketId === null);
+    return other ? { ticket: null, outbox: other } : null;
   }
 
   /** A delivery report (or a plain bounce from a mailer daemon): the outbox row it answers fails, its address is flagged. */
@@ -264,9 +270,12 @@ export function createIntakeService(deps: {
     if (mail.deliveryReport || isMailerDaemon(from)) return bounce(s, mail, text, now);
 
     const sender = await s.users.byEmail(from);
-    const ourIds = await byOurIds(s, referencedIds(mail));
-    const marked = ourIds ? null : await byOurIds(s, markerMessageIds(mail));
+    const referenced = await byOurIds(s, referencedIds(mail));
+    const markedAny = referenced?.ticket ? null : await byOurIds(s, markerMessageIds(mail));
+    const ourIds = referenced?.ticket ? referenced : null;
+    const marked = markedAny?.ticket ? markedAny : null;
     const strict = ourIds ?? marked;
+    const aboutNothing = !strict ? (referenced ?? markedAny)?.outbox : undefined;
 
     const automatic = automaticMailReason(mail);
     if (automatic) {
@@ -287,6 +296,11 @@ export function createIntakeService(deps: {
       }
       return { ...held(''), outcome: 'auto_reply', reason: automatic, ticketId: ticket?.id ?? null, senderId: sender?.id ?? null };
     }
+
+    if (aboutNothing)
+      return held(`a reply to our ${aboutNothing.template} mail (outbox ${aboutNothing.id}), which is about no inquiry`, {
+        senderId: sender?.id ?? null,
+      });
 
     const dmarc = dmarcVerdict(mail.headers, settings.authservIds);
     if (dmarc.result === 'fail') {

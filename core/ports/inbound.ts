@@ -58,8 +58,11 @@ export interface ParsedMail {
   contentType: string;
   reportType: string | null;
   deliveryReport: DeliveryReport | null;
-  /** The mail's attachments (their bytes stay in the raw message; item 5 of issue 13 stores them). */
-  attachments: Array<{ filename: string | null; contentType: string; size: number }>;
+  /**
+   * The mail's attachments (their bytes stay in the raw message; item 5 of issue 13 stores them);
+   * `inline` for a part the HTML shows in place (a signature's logo, `cid:`).
+   */
+  attachments: Array<{ filename: string | null; contentType: string; size: number; inline: boolean }>;
 }
 
 /** Turns raw bytes into a ParsedMail; rejects only when the bytes are not a message at all. */

@@ -40,4 +40,5 @@ export const MAIL_FIXTURES = [
   'dsn-bounce.eml',
   'forwarded.eml',
   'spoofed-dmarc.eml',
+  'hwp-attachment.eml',
 ] as const;

@@ -311,6 +311,36 @@ describe(`mail intake (${TEST_ENGINE})`, function () {
     assert.equal(last.internal, true);
   });
 
+  it('names the attachments a person sent in the body (not a signature logo); holds a reply to a mail about no inquiry', async () => {
+    const r = await t.process('hwp-attachment.eml', { FROM: officer.email });
+    assert.equal(r.outcome, 'ticket_created');
+    const ticket = await getTicket(r.ticketId!);
+    assert.match(
+      ticket.body,
+      /^견적서를 첨부합니다\. 검토 부탁드립니다\.\n\n정보통신과 한지민\n\n\[첨부 파일 1개: 견적서\.hwp — 메일 원문에 보관되어 있습니다\]$/,
+    );
+
+    // A reply to one of our mails about no inquiry (a sign-in code) opens nothing.
+    const codeId = `<outbox-0.code${Date.now()}@agency.example>`;
+    await t.knex('outbox').insert({
+      ticket_id: null,
+      to_user_id: officer.id,
+      to_address: officer.email,
+      to_name: null,
+      locale: 'ko',
+      template: 'sign-in-code',
+      data: JSON.stringify({ code: '123456', validMinutes: 10 }),
+      status: 'sent',
+      attempts: 1,
+      next_attempt_at: Date.now(),
+      created_at: Date.now(),
+      message_id: codeId,
+    });
+    const reply = await t.process('daum-reply.eml', { FROM: officer.email, TICKET: 'PQ-2026-999999', IN_REPLY_TO: codeId });
+    assert.equal(reply.outcome, 'held');
+    assert.match(String(reply.reason), /a reply to our sign-in-code mail .*about no inquiry/);
+  });
+
   it('refuses mail from our own address (a loop) and keeps a forward whole', async () => {
     const loop = await t.process('html-only-new.eml', { FROM: HELPDESK });
     assert.equal(loop.outcome, 'rejected');

@@ -150,7 +150,12 @@ export function createMailParser(): MailParser {
         deliveryReport: deliveryReport(p, contentType, reportType),
         attachments: p.attachments
           .filter((a) => !REPORT_PARTS.has(a.contentType))
-          .map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })),
+          .map((a) => ({
+            filename: a.filename ?? null,
+            contentType: a.contentType,
+            size: a.size,
+            inline: Boolean(a.related) || (a.contentDisposition === 'inline' && Boolean(a.cid)),
+          })),
       };
     },
   };
