@@ -134,8 +134,9 @@ export function createIntakeService(deps: {
   /** An arrival time the ticket rules take: not in the future, at most 30 days back. */
   const arrival = (at: Date, now: Date) => new Date(Math.max(Math.min(at.getTime(), now.getTime()), now.getTime() - MAX_AGE_MS + 60_000));
 
-  const held = (reason: string, extra: Partial<Decision> = {}): Decision => ({
-    outcome: 'held',
+  /** A decision that changes nothing but its record (held, refused, an automatic mail, a bounce). */
+  const recorded = (outcome: InboundOutcome, reason: string, extra: Partial<Decision> = {}): Decision => ({
+    outcome,
     reason,
     ticketId: null,
     ticketMessageId: null,
@@ -143,6 +144,7 @@ export function createIntakeService(deps: {
     after: [],
     ...extra,
   });
+  const held = (reason: string, extra: Partial<Decision> = {}) => recorded('held', reason, extra);
 
   /** Whether a receipt may go to this user now: not a no-reply address, none sent within the interval. */
   async function receiptAllowed(s: Stores, user: User, now: Date): Promise<boolean> {
@@ -224,17 +226,16 @@ export function createIntakeService(deps: {
     const failed = report?.recipients.filter((r) => r.action === 'failed') ?? [];
     if (report && failed.length === 0) {
       const actions = [...new Set(report.recipients.map((r) => r.action))].join(', ') || 'none';
-      return { ...held(''), outcome: 'auto_reply', reason: `a delivery report without a failure (Action: ${actions})` };
+      return recorded('auto_reply', `a delivery report without a failure (Action: ${actions})`);
     }
     const ids = [...new Set([...(report?.originalMessageIds ?? []), ...quotedMessageIds(text.full)])];
     const rows = (await s.outbox.byMessageIds(ids)).filter((r, i, all) => all.findIndex((o) => o.id === r.id) === i);
     const who = failed.map((r) => r.finalRecipient).filter(Boolean);
     if (!rows.length) {
-      return {
-        ...held(''),
-        outcome: 'bounce',
-        reason: `a delivery failure${who.length ? ` for ${who.join(', ')}` : ''} that names none of our mails; nothing changed`,
-      };
+      return recorded(
+        'bounce',
+        `a delivery failure${who.length ? ` for ${who.join(', ')}` : ''} that names none of our mails; nothing changed`,
+      );
     }
     const reasons: string[] = [];
     for (const row of rows) {
@@ -258,14 +259,14 @@ export function createIntakeService(deps: {
       if (permanent && row.toUserId !== null) await s.users.flagBounced(row.toUserId, reason, now);
       reasons.push(`outbox ${row.id} (${row.toAddress}): ${reason}`);
     }
-    return { ...held(''), outcome: 'bounce', reason: reasons.join('; '), ticketId: rows[0]!.ticketId };
+    return recorded('bounce', reasons.join('; '), { ticketId: rows[0]!.ticketId });
   }
 
   /** Everything but duplicates: the outcome of one mail, applied in `s`. */
   async function decide(s: Stores, mail: ParsedMail, text: MailText, receivedAt: Date, now: Date): Promise<Decision> {
     const from = mail.from?.address.trim().toLowerCase() || null;
     if (!from) return held('the mail has no From address');
-    if (own.has(from)) return { ...held(''), outcome: 'rejected', reason: `sent from the helpdesk's own address ${from} (a mail loop)` };
+    if (own.has(from)) return recorded('rejected', `sent from the helpdesk's own address ${from} (a mail loop)`);
 
     if (mail.deliveryReport || isMailerDaemon(from)) return bounce(s, mail, text, now);
 
@@ -294,7 +295,7 @@ export function createIntakeService(deps: {
             data: { from, reason: automatic, subject: oneLine(mail.subject, 200, '') },
           });
       }
-      return { ...held(''), outcome: 'auto_reply', reason: automatic, ticketId: ticket?.id ?? null, senderId: sender?.id ?? null };
+      return recorded('auto_reply', automatic, { ticketId: ticket?.id ?? null, senderId: sender?.id ?? null });
     }
 
     if (aboutNothing)
@@ -382,12 +383,9 @@ export function createIntakeService(deps: {
 
     switch (settings.unknownSender) {
       case 'reject':
-        return {
-          ...held(''),
-          outcome: 'rejected',
-          reason: `${from} is not a user (INBOUND_UNKNOWN_SENDER=reject)`,
+        return recorded('rejected', `${from} is not a user (INBOUND_UNKNOWN_SENDER=reject)`, {
           refuse: 'the sender is not known to this helpdesk',
-        };
+        });
       case 'create': {
         if (!isEmailAddress(from)) return held(`${from} is not an address a user may have`);
         if (Object.keys(settings.domainMap).length > 0 && organizationFor(from, settings.domainMap) === undefined)
