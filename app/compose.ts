@@ -8,10 +8,8 @@ import type { Clock } from '../core/clock';
 import type { Database, TimerScheduler } from '../core/ports';
 import { createPresenceService } from '../core/presence/presence-service';
 import { createServices, type Services } from '../core/services';
-import { createDashboardSessions } from '../core/users/dashboard-sessions';
 import { createDatabase } from '../db/database';
 import { databaseClock, type DatabaseClock } from '../db/database-clock';
-import { createDashboardSessionStore } from '../db/stores/dashboard-session-store';
 import { createMailStore } from '../db/stores/mail-store';
 import { createReportStore } from '../db/stores/report-store';
 import { createApp, type AppDeps } from '../server/app';
@@ -201,8 +199,6 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
                   mountQueueDashboard(a, {
                     authenticate,
                     queues: queueList,
-                    secureCookie: config.publicUrl.startsWith('https:'),
-                    sessions: createDashboardSessions({ store: createDashboardSessionStore(db.knex), clock, idleMs: config.sessionIdleMs }),
                   });
                 },
           ...o.app,

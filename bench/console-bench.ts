@@ -319,8 +319,14 @@ interface QueueResult {
   seedMs: number;
   baseline: Timing;
   page: Timing | { skipped: string };
+  /** The supervisors' pages on the same data (issue 12's aim: ≤ 300 ms median each). */
+  supervisorPages: (Timing | { label: string; skipped: string })[];
   js: PageJs | null;
 }
+
+/** Supervisors' pages timed beside the queue, as a supervisor. */
+const SUPERVISOR_PAGES = (process.env.BENCH_SUPERVISOR_PAGES ?? '/board,/reports').split(',').filter(Boolean);
+const SUPERVISOR_AIM_MS = 300;
 
 async function queueFigure(): Promise<QueueResult> {
   const parent = process.env.BENCH_RUN_ALL === '1' && process.env.DATA_DIR ? process.env.DATA_DIR : os.tmpdir();
@@ -357,6 +363,21 @@ async function queueFigure(): Promise<QueueResult> {
         }
       }
       if (skipped) console.log(`queue page skipped: ${skipped}`);
+      const supervisor = await c.services.users.create({ email: 'supervisor@bench.kr', name: '관리자', role: 'supervisor' });
+      const supSession = await sessionCookie(c, supervisor);
+      const supReqs: { path: string; headers: Record<string, string> }[] = [];
+      const supSkipped: { label: string; skipped: string }[] = [];
+      for (const p of SUPERVISOR_PAGES) {
+        if ('none' in supSession) {
+          supSkipped.push({ label: `GET ${p}`, skipped: supSession.none });
+          continue;
+        }
+        const headers = { cookie: supSession.cookie, accept: 'text/html' };
+        const probe = await fetch(base + p, { headers, redirect: 'manual' });
+        await probe.arrayBuffer();
+        if (probe.status === 200) supReqs.push({ path: p, headers });
+        else supSkipped.push({ label: `GET ${p}`, skipped: `answered ${probe.status}` });
+      }
 
       const get = async (r: { path: string; headers: Record<string, string> }) => {
         const t0 = performance.now();
@@ -367,7 +388,8 @@ async function queueFigure(): Promise<QueueResult> {
         return { ms, text };
       };
       const rows = (text: string) => new Set(text.match(/PQ-\d{4}-\d{6}/g) ?? []).size;
-      const samples = { api: [] as number[], page: [] as number[] };
+      const samples = { api: [] as number[], page: [] as number[], sup: supReqs.map(() => [] as number[]) };
+      const supTexts = supReqs.map(() => '');
       let apiText = '';
       let pageText = '';
       // Interleaved, so both see the same moments of a shared machine.
@@ -379,6 +401,11 @@ async function queueFigure(): Promise<QueueResult> {
           const p = await get(pageReq);
           pageText = p.text;
           if (i >= WARMUP) samples.page.push(p.ms);
+        }
+        for (const [k, r] of supReqs.entries()) {
+          const p = await get(r);
+          supTexts[k] = p.text;
+          if (i >= WARMUP) samples.sup[k]!.push(p.ms);
         }
       }
       const timing = (label: string, xs: number[], text: string): Timing => {
@@ -392,7 +419,8 @@ async function queueFigure(): Promise<QueueResult> {
       const page = pageReq ? timing(`GET ${QUEUE_PATH}`, samples.page, pageText) : { skipped };
       const js =
         pageReq && PARTS.has('js') ? { ...(await pageJs(base, QUEUE_PATH, pageReq.headers)), page: `${QUEUE_PATH} (signed in)` } : null;
-      return { seedMs, baseline, page, js };
+      const supervisorPages = [...supReqs.map((r, k) => timing(`GET ${r.path}`, samples.sup[k]!, supTexts[k]!)), ...supSkipped];
+      return { seedMs, baseline, page, supervisorPages, js };
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
@@ -494,6 +522,23 @@ async function main() {
         '',
         `- **Aim:** median ≤ ${QUEUE_AIM_MS} ms — ${q.page.median <= QUEUE_AIM_MS ? '**met**' : '**missed**'} (${fmt(q.page.median)} ms, ${q.page.rows} rows${q.page.rows < 200 ? '; the aim is about 200 rows, so this page is not yet the case the aim names' : ''}).`,
       );
+    }
+  }
+
+  if (queue) {
+    lines.push('', "### Supervisors' pages at 100,000 tickets", '');
+    lines.push(
+      `Same data and run, as a supervisor with a console session, each timed in the same interleaved loop as the queue above (so the JSON baseline there is this table's baseline too). Aim (issue 12): each ≤ ${SUPERVISOR_AIM_MS} ms median.`,
+      '',
+      '| page | median ms | p95 ms | ÷ queue JSON baseline | aim |',
+      '|---|---:|---:|---:|---|',
+    );
+    for (const t of queue.supervisorPages) {
+      if ('skipped' in t) lines.push(`| \`${t.label}\` | — | — | — | not measured: ${t.skipped} |`);
+      else
+        lines.push(
+          `| \`${t.label}\` | ${fmt(t.median)} | ${fmt(t.p95)} | ${(t.median / queue.baseline.median).toFixed(1)}× | ${t.median <= SUPERVISOR_AIM_MS ? '**met**' : '**missed**'} |`,
+        );
     }
   }
 

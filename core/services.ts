@@ -1,4 +1,5 @@
 import { createAccessLogService } from './access/access-log-service';
+import { createBoardService } from './board/board-service';
 import { createCannedService } from './canned/canned-service';
 import type { Clock } from './clock';
 import type { Database, Logger, MailParser, RawMailStore, TimerScheduler } from './ports';
@@ -62,6 +63,7 @@ export function createServices(deps: {
     canned: createCannedService(deps),
     reports: createSlaReportService({ store: deps.db.reports, clock: deps.clock }),
     intake: createIntakeService({ ...deps, tickets, ...(deps.intake ?? UNWIRED_INTAKE) }),
+    board: createBoardService({ db: deps.db, clock: deps.clock, tickets }),
   };
 }
 

@@ -3,6 +3,7 @@ import { ConflictError } from '../core/errors';
 import type { Database, Stores } from '../core/ports';
 import type { DbHandle } from './knex';
 import { createAccessLogStore } from './stores/access-log-store';
+import { createBoardStore } from './stores/board-store';
 import { createCannedResponseStore } from './stores/canned-response-store';
 import { createEventStore, createIdempotencyStore } from './stores/event-store';
 import { createInboundStore } from './stores/inbound-store';
@@ -87,6 +88,7 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
   return {
     stores: storesOn(db.knex, null),
     reports: createReportStore(db.knex),
+    board: createBoardStore(db.knex),
     async transaction(fn) {
       const written: Written = { mail: [], events: false };
       // Two requests that both checked "not there yet" (two ratings, two users whose e-mails

@@ -14,6 +14,8 @@ import * as m013 from './migrations/013-canned-responses';
 import * as m014 from './migrations/014-sessions';
 import * as m015 from './migrations/015-sign-in-codes';
 import * as m017 from './migrations/017-inbound-mail';
+import * as m018 from './migrations/018-drop-dashboard-sessions';
+import * as m019 from './migrations/019-board-indexes';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -38,6 +40,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '014-sessions': m014,
   '015-sign-in-codes': m015,
   '017-inbound-mail': m017,
+  '018-drop-dashboard-sessions': m018,
+  '019-board-indexes': m019,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -14,7 +14,7 @@ import { sessionCookie } from './console/session-cookie';
 import { healthRoutes, type Readiness } from './health/health-routes';
 import { z } from 'zod';
 import { DOCS_PATH, docsPage, mountDocsAssets } from './http/api-docs';
-import { csrfProblem, isUnsafeMethod } from './http/csrf';
+import { csrfProblem, isUnsafeMethod, sameOriginProblem } from './http/csrf';
 import { openApiDocument } from './http/openapi';
 import { errorHandler } from './http/problem';
 import { requestContext } from './http/request-context';
@@ -63,8 +63,11 @@ export interface AppDeps {
  */
 interface CredentialMechanism {
   credential(req: Request): string | null;
-  verify(credential: string, req: Request): Promise<User>;
+  verify(credential: string, req: Request, proof: CsrfProof): Promise<User>;
 }
+
+/** What an unsafe request authenticated by the session cookie must show: the session's token, or only that it comes from this site. */
+type CsrfProof = 'token' | 'same-origin';
 
 /** Every route of the API; the role-matrix test walks this table. */
 export function apiRoutes(deps: AppDeps): RouteDef[] {
@@ -130,20 +133,23 @@ export function createApp(deps: AppDeps) {
     {
       // The console's session: the browser calls the API (the live stream) with its cookie.
       credential: (req) => cookie.read(req),
-      verify: async (id, req) => {
+      verify: async (id, req, proof) => {
         const session = await deps.services.sessions.resume(id);
         if (!session) throw new UnauthorizedError('the session has ended: sign in again');
-        // The browser sends the cookie by itself, from any site: a change needs proof it comes from ours.
-        const csrf = isUnsafeMethod(req.method) ? csrfProblem(req, session.csrfToken, deps.publicUrl) : null;
-        if (csrf) throw new ForbiddenError(`refused (CSRF): ${csrf}; send the session's token in X-CSRF-Token`);
+        // The browser sends the cookie by itself, from any site: a change needs proof it comes from ours —
+        // the session's token, or (for pages that cannot echo it: the queue dashboard) the browser's own word.
+        if (isUnsafeMethod(req.method)) {
+          const csrf = proof === 'token' ? csrfProblem(req, session.csrfToken, deps.publicUrl) : sameOriginProblem(req, deps.publicUrl);
+          if (csrf) throw new ForbiddenError(`refused (CSRF): ${csrf}; send the session's token in X-CSRF-Token`);
+        }
         return session.user;
       },
     },
   ];
-  const authenticate = async (req: Request): Promise<User> => {
+  const authenticate = async (req: Request, proof: CsrfProof = 'token'): Promise<User> => {
     for (const m of mechanisms) {
       const credential = m.credential(req);
-      if (credential !== null) return limiter.attempt(req, credential, () => m.verify(credential, req));
+      if (credential !== null) return limiter.attempt(req, credential, () => m.verify(credential, req, proof));
     }
     throw new UnauthorizedError('send Authorization: Bearer <token>', { headers: { 'WWW-Authenticate': 'Bearer' } });
   };
@@ -152,7 +158,8 @@ export function createApp(deps: AppDeps) {
   // The operator endpoints sit outside the route table; their failed sign-ins are logged the same way.
   deps.mount?.(app, async (req) => {
     try {
-      return await authenticate(req);
+      // The queue dashboard's script cannot send the session's CSRF token: same-origin requests only.
+      return await authenticate(req, 'same-origin');
     } catch (err) {
       if (err instanceof UnauthorizedError)
         await onRefused({ req, status: 401, user: null, route: `${req.method} ${req.originalUrl.split('?')[0]}`, target: null });
@@ -171,6 +178,7 @@ export function createApp(deps: AppDeps) {
     cookie,
     publicUrl: deps.publicUrl,
     writeQuota: quota,
+    outbox: deps.outbox,
   });
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));

@@ -1,11 +1,17 @@
 /** Words several templates share, per language, so one term is always translated the same way. */
-import type { Priority } from '../core/model';
+import type { Priority, Role } from '../core/model';
 import type { MailLocale, SlaMilestone } from './types';
 
 /** Priority names as recipients read them. */
 export const PRIORITY_LABELS: Record<MailLocale, Record<Priority, string>> = {
   ko: { low: '낮음', normal: '보통', high: '높음', urgent: '긴급' },
   en: { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' },
+};
+
+/** Role names as the console shows them. */
+export const ROLE_LABELS: Record<MailLocale, Record<Role, string>> = {
+  ko: { officer: '구매 담당자', agent: '상담원', supervisor: '관리자', admin: '시스템 관리자' },
+  en: { officer: 'Purchasing officer', agent: 'Agent', supervisor: 'Supervisor', admin: 'Administrator' },
 };
 
 /** The name of the deadline a timer mail is about. */

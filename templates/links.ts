@@ -31,3 +31,10 @@ export function ticketLinks(template: TemplateName, locale: MailLocale, data: ob
     ];
   return [{ kind: 'link', label: words.view, href: page, primary: true }];
 }
+
+/** The sign-in page's link (the invitation mail): none without an http(s) console address. */
+export function loginLink(locale: MailLocale, publicUrl: string | undefined): Block[] {
+  if (!publicUrl || !/^https?:\/\//i.test(publicUrl)) return [];
+  const label = locale === 'ko' ? '로그인하기' : 'Sign in';
+  return [{ kind: 'link', label, href: `${publicUrl.replace(/\/+$/, '')}/login`, primary: true }];
+}

@@ -23,6 +23,8 @@ import { en as ticketRepliedEn } from './ticket-replied/en';
 import { ko as ticketRepliedKo } from './ticket-replied/ko';
 import { en as ticketResolvedEn } from './ticket-resolved/en';
 import { ko as ticketResolvedKo } from './ticket-resolved/ko';
+import { en as userInvitedEn } from './user-invited/en';
+import { ko as userInvitedKo } from './user-invited/ko';
 
 /** Template name → language → template function. */
 export const TEMPLATES: { readonly [T in TemplateName]: Readonly<Record<MailLocale, MailTemplate<T>>> } = {
@@ -37,6 +39,7 @@ export const TEMPLATES: { readonly [T in TemplateName]: Readonly<Record<MailLoca
   'standard-alert': { ko: standardAlertKo, en: standardAlertEn },
   'holiday-data-expiring': { ko: holidayDataExpiringKo, en: holidayDataExpiringEn },
   'sign-in-code': { ko: signInCodeKo, en: signInCodeEn },
+  'user-invited': { ko: userInvitedKo, en: userInvitedEn },
 };
 
 // Facts about the templates that the send rule needs too live in core/mail, beside the data types.

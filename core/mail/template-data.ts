@@ -4,7 +4,7 @@
  * it. Because the outbox stores JSON, every instant may come back as an ISO 8601 string instead
  * of a Date; templates accept both.
  */
-import type { Priority, TicketStatus } from '../model';
+import type { Priority, Role, TicketStatus } from '../model';
 
 /** A point in time: a Date, or an RFC 3339 string as it comes back from the outbox's JSON. */
 export type Instant = Date | string;
@@ -125,6 +125,15 @@ export interface TemplateData {
     validMinutes: number;
     recipientName?: string | null;
   };
+  /** To a user an admin just created: they may sign in with a code sent to this address. No ticket. */
+  'user-invited': {
+    /** The address to sign in with. */
+    email: string;
+    role: Role;
+    /** The admin who invited them. */
+    inviterName?: string | null;
+    recipientName?: string | null;
+  };
 }
 
 /** Every template name. */
@@ -154,6 +163,7 @@ const REQUIRED: { readonly [T in TemplateName]: ReadonlyArray<keyof TemplateData
   'standard-alert': ['standardId', 'standardTitle', 'status', 'period'],
   'holiday-data-expiring': ['lastDate', 'daysLeft', 'packageName'],
   'sign-in-code': ['code', 'validMinutes'],
+  'user-invited': ['email', 'role'],
 };
 
 /** The template names, for validation of stored outbox rows. */

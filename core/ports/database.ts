@@ -1,3 +1,4 @@
+import type { BoardStore } from './board';
 import type { CannedResponseStore } from './canned';
 import type { ReportStore } from './reports';
 import type { StandardStore } from './standards';
@@ -37,6 +38,8 @@ export interface Database {
   stores: Stores;
   /** Read-only aggregate queries of the SLA report. */
   reports: ReportStore;
+  /** Read-only aggregate queries of the supervisors' board. */
+  board: BoardStore;
   /** Runs `fn` in one transaction (BEGIN IMMEDIATE on SQLite); everything commits or nothing. */
   transaction<T>(fn: (s: Stores) => Promise<T>): Promise<T>;
 }

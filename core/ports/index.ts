@@ -4,6 +4,7 @@
  * timer scheduler, app/ wires them; tests may wire others. Files here import only model and value
  * types, never a use case, so nothing in core/ imports in a cycle through them.
  */
+export type * from './board';
 export type * from './canned';
 export type * from './clock';
 export type * from './database';

@@ -1,6 +1,6 @@
 import type { HelpdeskCounts, Status } from '../standards/evaluate';
 import type { StandardPeriod } from '../standards/periods';
-import type { OutboxStore } from './mail';
+import type { OutboxStatus, OutboxStore } from './mail';
 import type { Page, PageQuery, UserStore } from './stores';
 
 /** The stores of the service standards; db/stores/standard-store.ts implements them. */
@@ -57,6 +57,25 @@ export interface StatusKey {
 /** Ticket counts behind purchase-inquiry-48h; `breached` is shown, not judged (met < resolved is). */
 export type HelpdeskFigures = Required<HelpdeskCounts> & { breached: number };
 
+/**
+ * One mail of a standard's alerts: an outbox row of the `standard-alert` template (one per owner
+ * each time a subject turned at_risk or missed), with what it said and how its sending went.
+ */
+export interface StandardAlertMail {
+  id: number;
+  createdAt: Date;
+  toUserId: number | null;
+  toAddress: string;
+  toName: string | null;
+  mailStatus: OutboxStatus;
+  /** `team:…` etc.; null = the standard as a whole. */
+  subject: string | null;
+  status: Status;
+  period: string;
+  actual: number | null;
+  target: number | null;
+}
+
 export interface StandardStore {
   settings(): Promise<StandardSettings[]>;
   settingsOf(id: string): Promise<StandardSettings | null>;
@@ -78,6 +97,8 @@ export interface StandardStore {
   statuses(standardId: string, periods: string[]): Promise<Map<string, Status>>;
   /** Compare-and-set of one status (`from` null = no row yet); false when another evaluation got there first. */
   setStatus(key: StatusKey, from: Status | null, to: Status, at: Date): Promise<boolean>;
+  /** The newest `limit` alert mails of a standard, newest first (read from the outbox). */
+  alertMails(standardId: string, limit: number): Promise<StandardAlertMail[]>;
   /** Tickets resolved in [from, to) by resolved_at; open ones counted against `now` when given. */
   helpdesk(from: Date, to: Date, now: Date | null, nearDueMs: number): Promise<HelpdeskFigures>;
 }

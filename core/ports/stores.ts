@@ -12,6 +12,16 @@ export interface NewUser {
   tokenHash: string;
 }
 
+/** What a users list may be narrowed by (the admin page's search). */
+export interface UserFilter {
+  /** Part of the name, e-mail or organization (any letter case). */
+  q?: string;
+  role?: Role;
+}
+
+/** The fields of a user an admin may change (the token too, by rotating it). */
+export type UserPatch = Partial<Pick<User, 'role' | 'name' | 'active' | 'organization' | 'locale'>> & { tokenHash?: string };
+
 export interface UserStore {
   insert(u: NewUser, at: Date): Promise<User>;
   byId(id: number): Promise<User | null>;
@@ -19,8 +29,8 @@ export interface UserStore {
   byIds(ids: number[]): Promise<User[]>;
   byTokenHash(hash: string): Promise<User | null>;
   byEmail(email: string): Promise<User | null>;
-  list(page: PageQuery): Promise<Page<User>>;
-  update(id: number, patch: Partial<Pick<User, 'role' | 'name' | 'active'>> & { tokenHash?: string }, at: Date): Promise<User>;
+  list(page: PageQuery, filter?: UserFilter): Promise<Page<User>>;
+  update(id: number, patch: UserPatch, at: Date): Promise<User>;
   activeByRole(role: Role): Promise<User[]>;
   anyAdmin(): Promise<boolean>;
   /** Records that mail to the user's address came back as a permanent failure, and why. */

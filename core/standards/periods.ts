@@ -138,14 +138,25 @@ export function startOfLocalDate(date: string, tz: string = SEOUL): Date | null 
   return d.isValid ? d.toJSDate() : null;
 }
 
-/** Every calendar date of the period, in order (365 or 366 for a year). */
+/**
+ * Every calendar date of the period, in order (365 or 366 for a year). A period runs from one
+ * local midnight to another, so its dates are the calendar days from its first date up to the
+ * date of its end; they are counted on a UTC calendar (no zone rules per day: a year's dates are
+ * read on every evaluation of the availability standard, many times per page).
+ */
 export function datesOf(period: Period): string[] {
   const out: string[] = [];
-  let d = DateTime.fromJSDate(period.from, { zone: period.zone });
-  const end = period.to.getTime();
-  while (d.toMillis() < end) {
-    out.push(d.toISODate()!);
-    d = d.plus({ days: 1 });
+  const first = DateTime.fromJSDate(period.from, { zone: period.zone });
+  if (first.startOf('day').toMillis() !== first.toMillis()) {
+    // Not a calendar period: step day by day from its start, in its zone.
+    for (let d = first; d.toMillis() < period.to.getTime(); d = d.plus({ days: 1 })) out.push(d.toISODate()!);
+    return out;
+  }
+  const last = DateTime.fromJSDate(period.to, { zone: period.zone });
+  // A period that does not end at midnight still includes the date it ends in.
+  const endDay = Date.UTC(last.year, last.month - 1, last.day) + (last.startOf('day').toMillis() < last.toMillis() ? 86_400_000 : 0);
+  for (let d = Date.UTC(first.year, first.month - 1, first.day); d < endDay; d += 86_400_000) {
+    out.push(new Date(d).toISOString().slice(0, 10));
   }
   return out;
 }

@@ -118,6 +118,33 @@ function valueRule(s: Standard): ValueRule {
   }
 }
 
+/** Whether a record of a standard takes a field: must carry it, may carry it, or leaves it out. */
+export type FieldUse = 'required' | 'optional' | 'none';
+
+/**
+ * Which fields a record of `s` takes, by the same rules parseRecord applies (a form draws its
+ * fields from this). `ref` is 'none' where the rule leaves it free and nothing counts it; a
+ * course's `subject` is derived from its ref, so it is 'none' too.
+ */
+export interface RecordFieldUse {
+  subject: FieldUse;
+  ref: FieldUse;
+  value: FieldUse;
+  event_at: FieldUse;
+}
+
+export function recordFieldsOf(s: Standard): RecordFieldUse {
+  if (s.kind === 'helpdesk') return { subject: 'none', ref: 'none', value: 'none', event_at: 'none' };
+  const rule = valueRule(s);
+  const refNeeded = s.kind === 'distinct' || s.kind === 'availability' || s.stages !== undefined;
+  return {
+    subject: s.per === null || s.survey_per_ref ? 'none' : 'required',
+    ref: refNeeded ? 'required' : 'none',
+    value: rule.use === 'forbidden' ? 'none' : rule.use,
+    event_at: s.kind === 'lead_time' ? 'required' : 'none',
+  };
+}
+
 /** Parses an RFC 3339 timestamp with offset (or a valid Date); pushes a problem and returns null otherwise. */
 export function parseTimestamp(v: unknown, path: string, problems: FieldProblem[]): Date | null {
   if (v instanceof Date) {

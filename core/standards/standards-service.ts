@@ -15,6 +15,7 @@ import type {
   Logger,
   Page,
   PageQuery,
+  StandardAlertMail,
   StandardAuditEntry,
   StandardSettings,
   StandardsDatabase,
@@ -23,7 +24,7 @@ import type {
 } from '../ports';
 import { getStandard, STANDARDS, type Standard, type Unit } from './catalogue';
 import { UNIT_LABEL } from './unit-labels';
-import { evaluate, STATUS_SEVERITY, statusChanged, worstStatus, type Evaluation } from './evaluate';
+import { evaluate, STATUS_SEVERITY, statusChanged, worstStatus, type Evaluation, type Status } from './evaluate';
 import { currentPeriod, periodContaining, startOfLocalDate, tryPeriodFor, type Period, type StandardPeriod } from './periods';
 import { parseRecord, type StandardRecord } from './record-rules';
 
@@ -117,6 +118,40 @@ export interface StandardDetail extends StandardStatus {
   history: StandardAuditEntry[];
 }
 
+/** A standard's figure and status in one month (year to date for a yearly standard): one point of a sparkline. */
+export interface TrendPoint {
+  /** `2026-03`. */
+  label: string;
+  from: Date;
+  actual: number | null;
+  target: number;
+  status: Status;
+}
+
+/** A standard with its current status and its course over the last months, oldest first. */
+export interface StandardOverview extends StandardStatus {
+  trend: TrendPoint[];
+}
+
+/** One alert: a subject (or the whole standard) turned at_risk or missed, and the owners it was mailed to. */
+export interface StandardAlert {
+  at: Date;
+  /** `team:…` etc.; null = the standard as a whole. */
+  subject: string | null;
+  period: string;
+  status: Status;
+  actual: number | null;
+  target: number | null;
+  recipients: Array<Pick<StandardAlertMail, 'toUserId' | 'toAddress' | 'toName' | 'mailStatus'>>;
+}
+
+/** The last `n` months up to the one containing `now`, oldest first. */
+export function recentMonths(now: Date, n: number): Period[] {
+  const out: Period[] = [periodContaining('month', now)];
+  while (out.length < n) out.unshift(periodContaining('month', new Date(out[0]!.from.getTime() - 1)));
+  return out;
+}
+
 /** The compliance of one standard over one period (voided records left out), with the ticket counts of the helpdesk standard. */
 export interface StandardCompliance {
   standard: Standard;
@@ -176,6 +211,7 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
     std: Standard,
     period: Period,
     now: Date,
+    loaded?: StandardRecord[],
   ): Promise<{ e: Evaluation; tickets: HelpdeskFigures | null }> {
     if (std.kind === 'helpdesk') {
       // Open inquiries only say something about a period that is running now.
@@ -183,7 +219,7 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
       const tickets = await s.standards.helpdesk(period.from, period.to, running ? now : null, NEAR_DUE_MS);
       return { e: evaluate(std, [], period, now, { helpdesk: tickets }), tickets };
     }
-    const records = (await s.standards.records(std.id)).map(toRule);
+    const records = loaded ?? (await s.standards.records(std.id)).map(toRule);
     return { e: evaluate(std, records, period, now), tickets: null };
   }
 
@@ -311,7 +347,81 @@ export function createStandardsService(deps: { db: StandardsDatabase; clock: Clo
     return { standard: std, settings: st, evaluation: e, catalogue: base, history };
   }
 
+  /** The standard's points over `months` months ending with the current one (its records read once). */
+  async function trendOf(std: Standard, months: number, now: Date, loaded?: StandardRecord[]): Promise<TrendPoint[]> {
+    const records = std.kind === 'helpdesk' ? [] : (loaded ?? (await db.stores.standards.records(std.id)).map(toRule));
+    const out: TrendPoint[] = [];
+    for (const m of recentMonths(now, months)) {
+      const { e } = await evaluateIn(db.stores, std, m, now, records);
+      out.push({ label: m.label, from: m.from, actual: e.actual, target: e.target, status: e.status });
+    }
+    return out;
+  }
+
   return {
+    /**
+     * Every standard with its status in its current period (as list() gives it) and its figure at
+     * the end of each of the last `months` months — a yearly standard's year to date, a monthly
+     * one's month, a standing one's level — for a page of sparklines. Records are read once per standard.
+     */
+    async overview(months = 6): Promise<StandardOverview[]> {
+      const now = clock.now();
+      const settings = new Map((await db.stores.standards.settings()).map((x) => [x.id, x]));
+      const out: StandardOverview[] = [];
+      for (const base of STANDARDS) {
+        const st = settings.get(base.id);
+        if (!st) continue;
+        const std = effective(base, st);
+        const records = std.kind === 'helpdesk' ? [] : (await db.stores.standards.records(std.id)).map(toRule);
+        const { e } = await evaluateIn(db.stores, std, currentPeriod(std.period, now), now, records);
+        out.push({ standard: std, settings: st, evaluation: e, trend: await trendOf(std, months, now, records) });
+      }
+      return out;
+    },
+
+    /** One standard's points over the last `months` months, oldest first. */
+    async trend(id: string, months = 12): Promise<TrendPoint[]> {
+      const { std } = await load(db.stores, id);
+      return trendOf(std, months, clock.now());
+    },
+
+    /**
+     * The alerts of a standard, newest first: each status change that mailed its owners, with
+     * whom it reached and how the sending went (read from the mails of its newest `limit` alerts).
+     */
+    async alerts(id: string, limit = 300): Promise<StandardAlert[]> {
+      baseOf(id);
+      const out: StandardAlert[] = [];
+      const byKey = new Map<string, StandardAlert>();
+      for (const m of await db.stores.standards.alertMails(id, limit)) {
+        // One status change queues one mail per owner, all in one transaction at one instant.
+        const key = `${m.createdAt.getTime()}|${m.subject ?? '*'}|${m.period}|${m.status}`;
+        let a = byKey.get(key);
+        if (!a) {
+          a = {
+            at: m.createdAt,
+            subject: m.subject,
+            period: m.period,
+            status: m.status,
+            actual: m.actual,
+            target: m.target,
+            recipients: [],
+          };
+          byKey.set(key, a);
+          out.push(a);
+        }
+        a.recipients.push({ toUserId: m.toUserId, toAddress: m.toAddress, toName: m.toName, mailStatus: m.mailStatus });
+      }
+      return out;
+    },
+
+    /** The names of these users (who posted or voided records, the owners named by id). */
+    async names(ids: number[]): Promise<Map<number, string>> {
+      const unique = [...new Set(ids)];
+      if (unique.length === 0) return new Map();
+      return new Map((await db.stores.users.byIds(unique)).map((u) => [u.id, u.name]));
+    },
+
     /** Every standard with its status in its current period (one call for a dashboard). */
     async list(): Promise<Page<StandardStatus>> {
       const now = clock.now();

@@ -34,7 +34,8 @@ const policyColumns = (p: Omit<SlaPolicy, 'id' | 'createdAt' | 'updatedAt'>): Ro
   is_default: p.isDefault,
 });
 
-const toEscalation = (r: Row): EscalationRecord => ({
+/** An escalation row of escalationRows(). */
+export const toEscalation = (r: Row): EscalationRecord => ({
   id: Number(r.id),
   ticketId: Number(r.ticket_id),
   ticketNumber: String(r.number),
@@ -56,6 +57,22 @@ const toEscalation = (r: Row): EscalationRecord => ({
   acknowledgedNote: (r.acknowledged_note as string | null) ?? null,
   notified: json<string[]>(r.notified),
 });
+
+/** Escalations with their ticket's number, subject and status and its assignee (read with toEscalation). */
+export const escalationRows = (knex: Knex) =>
+  knex('escalations')
+    .join('tickets', 'tickets.id', 'escalations.ticket_id')
+    .leftJoin('users as assignee', 'assignee.id', 'tickets.assignee_id')
+    .select(
+      'escalations.*',
+      'tickets.number',
+      'tickets.subject',
+      'tickets.status',
+      'tickets.assignee_id',
+      'assignee.name as assignee_name',
+      'assignee.email as assignee_email',
+      'assignee.organization as assignee_organization',
+    );
 
 const toRecalculation = (r: Row): PendingRecalculation => ({
   id: Number(r.id),
@@ -96,20 +113,7 @@ export function createSlaStore(knex: Knex): SlaStore {
       updatedAt: date(r.updated_at),
     }));
   };
-  const escalationQuery = () =>
-    knex('escalations')
-      .join('tickets', 'tickets.id', 'escalations.ticket_id')
-      .leftJoin('users as assignee', 'assignee.id', 'tickets.assignee_id')
-      .select(
-        'escalations.*',
-        'tickets.number',
-        'tickets.subject',
-        'tickets.status',
-        'tickets.assignee_id',
-        'assignee.name as assignee_name',
-        'assignee.email as assignee_email',
-        'assignee.organization as assignee_organization',
-      );
+  const escalationQuery = () => escalationRows(knex);
   return {
     policies: async () => (await knex('sla_policies').orderBy('id')).map(toPolicy),
     policy,

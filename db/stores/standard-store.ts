@@ -3,7 +3,14 @@ import { OPEN_STATUSES } from '../../core/model';
 import { milestoneKey } from '../../core/sla/milestones';
 import type { StandardPeriod } from '../../core/standards/periods';
 import type { Status } from '../../core/standards/evaluate';
-import type { StandardAuditEntry, StandardSettings, StandardStore, StoredStandardRecord } from '../../core/ports';
+import type {
+  OutboxStatus,
+  StandardAlertMail,
+  StandardAuditEntry,
+  StandardSettings,
+  StandardStore,
+  StoredStandardRecord,
+} from '../../core/ports';
 import { OFFICER_REQUESTER, overdueSql } from './figure-rules';
 import { date, dateOrNull, decodeCursor, encodeCursor, insertedId, json, toMs, type Row } from '../rows';
 
@@ -158,6 +165,37 @@ export function createStandardStore(knex: Knex): StandardStore {
         .where({ ...where, status: from })
         .update({ status: to, changed_at: at.getTime() });
       return Number(n) > 0;
+    },
+    async alertMails(standardId, limit) {
+      // Alerts carry no ticket (the ticket_id index narrows the scan); the data column is the
+      // template data as JSON text, so the id is matched in it and checked again once parsed.
+      const rows = (await knex('outbox')
+        .whereNull('ticket_id')
+        .where('template', 'standard-alert')
+        .where('data', 'like', `%"standardId":${JSON.stringify(standardId)}%`)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .select('id', 'created_at', 'to_user_id', 'to_address', 'to_name', 'status', 'data')) as Row[];
+      const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+      const out: StandardAlertMail[] = [];
+      for (const r of rows) {
+        const d = json<Record<string, unknown>>(r.data);
+        if (d.standardId !== standardId) continue;
+        out.push({
+          id: Number(r.id),
+          createdAt: date(r.created_at),
+          toUserId: r.to_user_id === null || r.to_user_id === undefined ? null : Number(r.to_user_id),
+          toAddress: String(r.to_address),
+          toName: (r.to_name as string | null) ?? null,
+          mailStatus: r.status as OutboxStatus,
+          subject: typeof d.standardSubject === 'string' ? d.standardSubject : null,
+          status: d.status as Status,
+          period: String(d.period),
+          actual: num(d.actual),
+          target: num(d.target),
+        });
+      }
+      return out;
     },
     async helpdesk(from, to, now, nearDueMs) {
       // Resolved in the period by resolved_at; met and breached read exactly as the SLA report

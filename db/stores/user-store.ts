@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Role, User } from '../../core/model';
-import type { NewUser, Page, PageQuery, UserStore } from '../../core/ports';
+import type { NewUser, Page, PageQuery, UserFilter, UserStore } from '../../core/ports';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, type Row } from '../rows';
 import { indexRequesterTickets } from './search-index';
 
@@ -50,12 +50,24 @@ export function createUserStore(knex: Knex): UserStore {
     },
     byTokenHash: (hash) => one(knex('users').where({ token_hash: hash })),
     byEmail: (email) => one(knex('users').whereRaw('lower(email) = ?', [email.toLowerCase()])),
-    async list(page: PageQuery): Promise<Page<User>> {
+    async list(page: PageQuery, filter: UserFilter = {}): Promise<Page<User>> {
       const after = decodeCursor(page.cursor, 1);
       const q = knex('users')
         .orderBy('id')
         .limit(page.limit + 1);
       if (after) q.where('id', '>', after[0]!);
+      if (filter.role) q.where('role', filter.role);
+      const term = filter.q?.trim().toLowerCase();
+      if (term) {
+        // lower() on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not (ASCII only).
+        const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        q.where((w) =>
+          w
+            .whereRaw("lower(name) like ? escape '\\'", [like])
+            .orWhereRaw("lower(email) like ? escape '\\'", [like])
+            .orWhereRaw("lower(coalesce(organization, '')) like ? escape '\\'", [like]),
+        );
+      }
       const rows = (await q).map(toUser);
       const more = rows.length > page.limit;
       const items = rows.slice(0, page.limit);
@@ -66,10 +78,12 @@ export function createUserStore(knex: Knex): UserStore {
       if (patch.role !== undefined) cols.role = patch.role;
       if (patch.name !== undefined) cols.name = patch.name;
       if (patch.active !== undefined) cols.active = patch.active;
+      if (patch.organization !== undefined) cols.organization = patch.organization;
+      if (patch.locale !== undefined) cols.locale = patch.locale;
       if (patch.tokenHash !== undefined) cols.token_hash = patch.tokenHash;
       await knex('users').where({ id }).update(cols);
-      // Searching by the requester's name must find their tickets under the new name.
-      if (patch.name !== undefined) await indexRequesterTickets(knex, id);
+      // Searching by the requester's name or organization must find their tickets under the new one.
+      if (patch.name !== undefined || patch.organization !== undefined) await indexRequesterTickets(knex, id);
       return (await one(knex('users').where({ id })))!;
     },
     async activeByRole(role: Role) {

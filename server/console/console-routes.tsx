@@ -4,13 +4,21 @@ import { DomainError, ForbiddenError, NotFoundError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
 import type { Services } from '../../core/services';
 import type { WriteQuota } from '../http/routes';
+import type { OutboxRouteDeps } from '../outbox/outbox-routes';
 import { mountAssets } from './assets';
 import { homeOf, localeOf, viewerOf } from './console-context';
 import { consoleCsrf } from './csrf';
+import { adminPages } from './pages/admin-pages';
+import { calendarPages } from './pages/calendar-pages';
+import { boardPages } from './pages/board-page';
 import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/error-pages';
+import { escalationsPages } from './pages/escalations-page';
+import { helpPages } from './pages/help-page';
 import { loginPages } from './pages/login-pages';
+import { outboxPages } from './pages/outbox-page';
 import { ticketListPages } from './pages/ticket-list-pages';
 import { ticketPages } from './pages/ticket-pages';
+import { standardsPages } from './pages/standards-pages';
 import { sendPage } from './render';
 import { sessionMiddleware, type SessionCookie } from './session-cookie';
 
@@ -24,6 +32,8 @@ export interface ConsoleDeps {
   publicUrl?: string;
   /** The API's per-user quota of new tickets and messages; console forms count against it too. */
   writeQuota?: WriteQuota;
+  /** The mail outbox's store and queue, as the outbox API has them (`/admin/outbox`). */
+  outbox: OutboxRouteDeps;
 }
 
 /** A group of console pages, registered on the console's router. */
@@ -31,7 +41,19 @@ export type ConsolePages = (router: express.Router, deps: ConsoleDeps) => void;
 
 /** The page groups, in the order their paths are matched. */
 // The lists come before the ticket page: `/tickets/new` must not be read as a ticket reference.
-const PAGES: ConsolePages[] = [loginPages, ticketListPages, ticketPages];
+const PAGES: ConsolePages[] = [
+  loginPages,
+  ticketListPages,
+  ticketPages,
+  boardPages,
+  escalationsPages,
+  standardsPages,
+  calendarPages,
+  outboxPages,
+  // Administration (users, SLA policies) and help.
+  adminPages,
+  helpPages,
+];
 
 /** Paths the console leaves to the API and the operator endpoints. */
 const NOT_CONSOLE = /^\/(api|assets|admin\/queues|metrics|healthz|readyz)(\/|$)/;

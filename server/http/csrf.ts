@@ -50,6 +50,15 @@ export function crossSiteProblem(req: Request, publicUrl: string | undefined): s
   return `a request from another origin (${origin.slice(0, 100)})`;
 }
 
+/**
+ * For requests that cannot carry the token (the queue dashboard's own script): refused unless the
+ * browser says it comes from this site (Sec-Fetch-Site or Origin present and same-origin).
+ */
+export function sameOriginProblem(req: Request, publicUrl: string | undefined): string | null {
+  if (req.get('sec-fetch-site') === undefined && req.get('origin') === undefined) return 'no Origin or Sec-Fetch-Site';
+  return crossSiteProblem(req, publicUrl);
+}
+
 /** The token a request carries: the `X-CSRF-Token` header (htmx, fetch) or the `_csrf` form field. */
 export function presentedToken(req: Request): string | null {
   const header = req.get('x-csrf-token');

@@ -40,8 +40,8 @@ const IdParams = z.object({ id: IdParam });
 const CalendarParams = z.object({ id: z.string().min(1).max(80) });
 
 type PolicyBody = Partial<z.output<typeof PatchPolicy>>;
-/** API field names → the domain's policy fields (only those present). */
-function toPolicyInput(b: PolicyBody): Partial<PolicyInput> {
+/** API field names → the domain's policy fields (only those present); the console's policy form uses it too. */
+export function toPolicyInput(b: PolicyBody): Partial<PolicyInput> {
   const out: Partial<PolicyInput> = {};
   if (b.name !== undefined) out.name = b.name;
   if (b.match !== undefined) out.match = { category: b.match.category ?? null, priority: b.match.priority ?? null };
@@ -54,6 +54,23 @@ function toPolicyInput(b: PolicyBody): Partial<PolicyInput> {
   if (b.escalations !== undefined) out.escalations = b.escalations;
   if (b.is_default !== undefined) out.isDefault = b.is_default;
   return out;
+}
+
+/** A validated `POST /api/v1/sla-policies` body as a whole new policy (what it leaves out, the defaults). */
+export function newPolicyInput(body: z.output<typeof CreatePolicy>): PolicyInput {
+  return {
+    name: body.name,
+    match: { category: null, priority: null },
+    resolutionTarget: body.resolution_target,
+    firstResponseTarget: null,
+    clock: body.clock,
+    calendarId: null,
+    pauseOnPending: body.pause_on_pending,
+    warnings: body.warnings,
+    escalations: body.escalations,
+    isDefault: false,
+    ...toPolicyInput(body),
+  };
 }
 
 /** SLA policies, calendars, holidays, deadlines and escalations. */
@@ -79,19 +96,7 @@ export function slaRoutes(admin: SlaAdminService) {
       body: CreatePolicy,
       response: PolicySchema,
       handler: async ({ body, res }) => {
-        const p = await admin.createPolicy({
-          name: body.name,
-          match: { category: null, priority: null },
-          resolutionTarget: body.resolution_target,
-          firstResponseTarget: null,
-          clock: body.clock,
-          calendarId: null,
-          pauseOnPending: body.pause_on_pending,
-          warnings: body.warnings,
-          escalations: body.escalations,
-          isDefault: false,
-          ...toPolicyInput(body),
-        });
+        const p = await admin.createPolicy(newPolicyInput(body));
         res.location(`/api/v1/sla-policies/${p.id}`);
         return policyView(p);
       },

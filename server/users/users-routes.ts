@@ -17,10 +17,25 @@ export const CreateUserBody = z.strictObject({
   locale: z.enum(['ko', 'en'], { message: 'must be ko or en' }).optional(),
 });
 
-const PatchUserBody = z.strictObject({
+export const PatchUserBody = z.strictObject({
   role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }).optional(),
   name: Name.optional(),
   active: z.boolean({ message: 'must be true or false' }).optional(),
+  // An empty organization (or null) clears it.
+  organization: z
+    .string()
+    .trim()
+    .max(200, 'must be at most 200 characters')
+    .nullable()
+    .optional()
+    .transform((v) => (v === '' ? null : v)),
+  locale: z.enum(['ko', 'en'], { message: 'must be ko or en' }).optional(),
+});
+
+const ListUsersQuery = z.strictObject({
+  ...PageQuerySchema,
+  q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+  role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }).optional(),
 });
 
 const IdParams = z.object({ id: IdParam });
@@ -49,12 +64,13 @@ export function userRoutes(users: UserService) {
       method: 'get',
       path: '/api/v1/users',
       operationId: 'listUsers',
-      summary: 'List users',
+      summary: 'List users, optionally by part of the name, e-mail or organization (q) and by role',
       access: 'supervisor',
       success: 200,
-      query: z.strictObject(PageQuerySchema),
+      query: ListUsersQuery,
       response: pageSchema(UserSchema),
-      handler: async ({ query }) => pageView(await users.list(query), userView),
+      handler: async ({ query }) =>
+        pageView(await users.list({ limit: query.limit, cursor: query.cursor }, { q: query.q, role: query.role }), userView),
     }),
     route({
       method: 'get',
@@ -75,13 +91,13 @@ export function userRoutes(users: UserService) {
       success: 201,
       params: IdParams,
       response: TokenSchema,
-      handler: ({ params }) => users.rotateToken(params.id),
+      handler: ({ user, params }) => users.rotateToken(user, params.id),
     }),
     route({
       method: 'patch',
       path: '/api/v1/users/:id',
       operationId: 'updateUser',
-      summary: 'Change role or name, or deactivate',
+      summary: 'Change role, name, organization or locale, or deactivate (or reactivate)',
       access: 'admin',
       success: 200,
       params: IdParams,

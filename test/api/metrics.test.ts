@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type supertest from 'supertest';
 import { systemClock } from '../../core/clock';
 import type { Metrics } from '../../server/metrics/metrics';
+import { signIn } from '../helpers/console-session';
 import { bearer, stackApi, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 
@@ -116,12 +117,12 @@ describe(`metrics and queue dashboard (${TEST_ENGINE})`, () => {
   });
 
   describe('/admin/queues', () => {
-    it('refuses an anonymous visitor with 401', async () => {
+    it('refuses an anonymous visitor with 401, and sends a browser to the console sign-in and back', async () => {
       assert.equal((await http.get('/admin/queues')).status, 401);
       assert.equal((await http.get('/admin/queues/api/queues')).status, 401);
       const browser = await http.get('/admin/queues/').set('accept', 'text/html');
-      assert.equal(browser.status, 401);
-      assert.match(browser.text, /action="\/admin\/queues\/login"/);
+      assert.equal(browser.status, 303);
+      assert.equal(browser.headers.location, `/login?next=${encodeURIComponent('/admin/queues/')}`);
     });
 
     it('refuses agents and supervisors with 403', async () => {
@@ -140,32 +141,24 @@ describe(`metrics and queue dashboard (${TEST_ENGINE})`, () => {
       assert.deepEqual(api.body.queues.map((q: { name: string }) => q.name).sort(), ['mail', 'maintenance', 'sla-timers']);
     });
 
-    it('the login form gives an admin a strict HttpOnly cookie, and nobody else', async () => {
-      const no = await http.post('/admin/queues/login').type('form').send({ token: supervisor.token });
-      assert.equal(no.status, 403);
-      assert.equal(no.headers['set-cookie'], undefined);
-      assert.equal((await http.post('/admin/queues/login').type('form').send({ token: 'wrong' })).status, 401);
-      const cross = await http
-        .post('/admin/queues/login')
-        .set('origin', 'https://evil.example')
-        .type('form')
-        .send({ token: s.admin.token });
-      assert.equal(cross.status, 403);
-
-      const ok = await http.post('/admin/queues/login').type('form').send({ token: s.admin.token });
-      assert.equal(ok.status, 303);
-      assert.equal(ok.headers.location, '/admin/queues/');
-      const set = String(ok.headers['set-cookie']);
-      assert.match(set, /HttpOnly/);
-      assert.match(set, /SameSite=Strict/);
-      assert.match(set, /Path=\/admin\/queues/);
-      const cookie = set.split(';')[0]!;
-      assert.equal((await http.get('/admin/queues/').set('cookie', cookie)).status, 200);
-      // The session was opened with this token: a rotated token shuts the browser out at once.
-      const rotated = await http.post(`/api/v1/users/${s.admin.id}/token`).set('authorization', bearer(s.admin));
-      assert.equal(rotated.status, 201);
-      s.admin.token = rotated.body.token;
-      assert.equal((await http.get('/admin/queues/api/queues').set('cookie', cookie)).status, 401);
+    it("an admin's console session opens it, nobody else's; its actions must come from this site; sign-out ends it", async () => {
+      const admin = await signIn(s, s.admin);
+      assert.equal((await http.get('/admin/queues/').set('cookie', admin.cookie)).status, 200);
+      assert.equal((await http.get('/admin/queues/api/queues').set('cookie', admin.cookie)).status, 200);
+      for (const u of [agent, supervisor]) {
+        const other = await signIn(s, u);
+        assert.equal((await http.get('/admin/queues/api/queues').set('cookie', other.cookie)).status, 403, u.role);
+      }
+      const pause = (headers: Record<string, string>) => http.put('/admin/queues/api/queues/mail/pause').set(headers);
+      assert.equal((await pause({ cookie: admin.cookie })).status, 403, 'no sign of where it comes from');
+      assert.equal((await pause({ cookie: admin.cookie, 'sec-fetch-site': 'cross-site' })).status, 403);
+      assert.equal((await pause({ cookie: admin.cookie, origin: 'https://evil.example' })).status, 403);
+      const own = await pause({ cookie: admin.cookie, 'sec-fetch-site': 'same-origin' });
+      assert.ok(own.status < 300, `from the page itself: ${own.status} ${own.text}`);
+      assert.ok((await http.put('/admin/queues/api/queues/mail/resume').set('authorization', bearer(s.admin))).status < 300, 'a script');
+      assert.equal(await s.queues.mail.isPaused(), false);
+      await s.http.post('/logout').set('cookie', admin.cookie).type('form').send({ _csrf: admin.csrf });
+      assert.equal((await http.get('/admin/queues/api/queues').set('cookie', admin.cookie)).status, 401);
     });
 
     it('is not there unless mounted', async () => {

@@ -111,3 +111,71 @@ test('a second agent on the same ticket sees who is viewing and who is replying'
     timeout: LIVE_MS * 2,
   });
 });
+
+test('replying after a new message arrived asks first (새 메시지가 도착했습니다); 그래도 보내기 sends', async ({ product, openAs }) => {
+  const { officerA, agent1 } = product.people;
+  const ticket = await apiTicket(product, officerA, { subject: `검수 일정 문의 ${uniq()}`, body: '검수 일정을 알려 주세요.' });
+
+  const agent = await openAs(agent1);
+  await agent.goto(`/tickets/${ticket.number}`);
+  const message = agent.getByLabel('메시지', { exact: true });
+  await expect(message).toBeVisible();
+  await markDocument(agent);
+
+  // The officer adds to the conversation while the agent's page is open: the thread shows it live.
+  const added = await product.api(officerA).post(`/api/v1/tickets/${ticket.id}/messages`, { body: '검수 장소도 함께 알려 주세요.' });
+  expect(added.status).toBe(201);
+  await expect(agent.getByText('검수 장소도 함께 알려 주세요.').first()).toBeVisible({ timeout: LIVE_MS });
+  await expectSameDocument(agent);
+
+  const reply = '검수는 다음 주 화요일 오전 10시입니다.';
+  await message.fill(reply);
+  await agent.getByRole('button', { name: '보내기', exact: true }).click();
+  const notice = agent.getByRole('alert').filter({ hasText: '새 메시지가 도착했습니다' });
+  await expect(notice).toBeVisible();
+  await expect(message).toHaveValue(reply);
+  await expectAccessible(agent, 'ticket page (agent, stale-reply notice)');
+  await saveScreenshots(agent, 'ticket-stale');
+
+  await agent.getByRole('button', { name: '그래도 보내기', exact: true }).click();
+  await expect
+    .poll(async () => {
+      const res = await product.api(agent1).get<{ items: { body: string }[] }>(`/api/v1/tickets/${ticket.id}/messages?limit=200`);
+      return res.body.items.filter((m) => m.body === reply).length;
+    })
+    .toBe(1);
+  await expect(agent.getByText(reply).first()).toBeVisible();
+});
+
+test('without JavaScript the server asks the same (409, 새 메시지가 도착했습니다) and 그래도 보내기 sends', async ({ product, openAs }) => {
+  const { officerA, agent2 } = product.people;
+  const ticket = await apiTicket(product, officerA, { subject: `대금 지급 시기 문의 ${uniq()}`, body: '대금 지급 시기를 알려 주세요.' });
+
+  // The page's own scripts (htmx, console.js) never arrive, as in a browser without JavaScript;
+  // Playwright's and axe's scripts still run (a context with JavaScript disabled would stop axe too).
+  const agent = await openAs(agent2);
+  await agent.context().route(/\/assets\/.*\.js(\?|$)/, (route) => route.abort());
+  await agent.goto(`/tickets/${ticket.number}`);
+  const added = await product.api(officerA).post(`/api/v1/tickets/${ticket.id}/messages`, { body: '세금계산서 발행일 기준인가요?' });
+  expect(added.status).toBe(201);
+
+  const reply = '대금은 검수 완료 후 5일 이내에 지급됩니다.';
+  await agent.getByLabel('메시지', { exact: true }).fill(reply);
+  const [asked] = await Promise.all([
+    agent.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/messages')),
+    agent.getByRole('button', { name: '보내기', exact: true }).click(),
+  ]);
+  expect(asked.status(), 'a stale reply is refused with 409').toBe(409);
+  await expect(agent.getByRole('alert').filter({ hasText: '새 메시지가 도착했습니다' })).toBeVisible();
+  await expect(agent.getByText('세금계산서 발행일 기준인가요?').first()).toBeVisible();
+  await expect(agent.getByLabel('메시지', { exact: true })).toHaveValue(reply);
+  await expectAccessible(agent, 'ticket page (agent, 409 stale reply, no JavaScript)');
+
+  await agent.getByRole('button', { name: '그래도 보내기', exact: true }).click();
+  await expect
+    .poll(async () => {
+      const res = await product.api(agent2).get<{ items: { body: string }[] }>(`/api/v1/tickets/${ticket.id}/messages?limit=200`);
+      return res.body.items.filter((m) => m.body === reply).length;
+    })
+    .toBe(1);
+});

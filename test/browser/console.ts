@@ -16,9 +16,12 @@ export const TICKET_NUMBER = /PQ-\d{4}-\d{6}/;
  */
 export const LIVE_MS = 5_000;
 
-/** A short unique tag for subjects, so each test finds its own tickets. */
+/**
+ * A short unique tag for subjects, so each test finds its own tickets: `#` and six digits, which
+ * reads like a reference number in the screenshots (unique within a run: milliseconds and a random digit).
+ */
 export function uniq(): string {
-  return `${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}`;
+  return `#${String(Date.now() % 100_000).padStart(5, '0')}${Math.floor(Math.random() * 10)}`;
 }
 
 /** The (first) deadline element of a page or a row. */

@@ -22,8 +22,11 @@ interface WorkerFixtures {
 interface TestFixtures {
   /** Signs in on `page` through /login with the e-mailed code; ends on the page the product lands on. */
   signIn: (page: Page, who: Person | string) => Promise<void>;
-  /** A page in a new context signed in as `who` (closed after the test). */
-  openAs: (who: Person) => Promise<Page>;
+  /**
+   * A page in a new context signed in as `who` (closed after the test); `extra` context options
+   * (e.g. `javaScriptEnabled: false`) apply once the session exists.
+   */
+  openAs: (who: Person, extra?: BrowserContextOptions) => Promise<Page>;
   /** A new signed-out context with the test's locale, time zone and base URL (closed after the test). */
   newContext: (extra?: BrowserContextOptions) => Promise<BrowserContext>;
   serverLogOnFailure: undefined;
@@ -79,15 +82,19 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 
   openAs: async ({ newContext, signIn, sessionCache }, use) => {
-    await use(async (who) => {
+    const signedIn = async (who: Person): Promise<StorageState> => {
       const cached = sessionCache.get(who.email);
-      const context = await newContext(cached ? { storageState: cached } : {});
-      const page = await context.newPage();
-      if (!cached) {
-        await signIn(page, who);
-        sessionCache.set(who.email, await context.storageState());
-      }
-      return page;
+      if (cached) return cached;
+      const context = await newContext();
+      await signIn(await context.newPage(), who);
+      const state = await context.storageState();
+      sessionCache.set(who.email, state);
+      await context.close();
+      return state;
+    };
+    await use(async (who, extra = {}) => {
+      const context = await newContext({ ...extra, storageState: await signedIn(who) });
+      return context.newPage();
     });
   },
 

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { describeViolations, expectAccessible, seriousViolations } from './a11y';
 import { expect, test } from './fixtures';
 import { waitForMail } from './mail';
-import { saveScreenshots } from './screenshots';
+import { overflowing, saveScreenshots } from './screenshots';
 
 test('the started product answers /healthz and /readyz', async ({ request }) => {
   expect((await request.get('/healthz')).status()).toBe(200);
@@ -34,7 +34,10 @@ test('the cast exists with its roles, created through the API', async ({ product
 test("the product's mail reaches the SMTP sink and is read by subject", async ({ product }) => {
   const { officerA } = product.people;
   const before = product.sink.received.length;
-  const res = await product.api(officerA).post<{ number: string }>('/api/v1/tickets', { subject: '하네스 확인', body: '메일 경로 확인' });
+  const res = await product.api(officerA).post<{ number: string }>('/api/v1/tickets', {
+    subject: '계약 보증금 납부 기한 문의',
+    body: '계약 보증금은 언제까지 납부해야 하나요?',
+  });
   expect(res.status).toBe(201);
   const mail = await waitForMail(product.sink, officerA.email, (s) => s.includes(res.body.number), { after: before });
   expect(mail.subject).toContain(res.body.number);
@@ -72,4 +75,19 @@ test('the screenshot helper saves full pages 1280 and 390 px wide', async ({ pag
   const widths = await Promise.all(files.map(async (f) => (await readFile(f)).readUInt32BE(16)));
   expect(widths).toEqual([1280, 390]);
   expect(page.viewportSize()?.width).toBe(1280);
+});
+
+test('the overflow check names what sticks out past a 390 px screen', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.setContent('<!doctype html><html lang="ko"><body style="margin:0"><main><p>맞는 글</p></main></body></html>');
+  expect(await overflowing(page)).toBeNull();
+  await page.setContent(
+    '<!doctype html><html lang="ko"><body style="margin:0"><main><table id="wide" style="width:600px"><tr><td>넓은 표</td></tr></table></main></body></html>',
+  );
+  expect(await overflowing(page)).toEqual([expect.stringMatching(/^table#wide \(right edge 600 px\)$/)]);
+  // Inside a box that scrolls sideways, a wide table is the box's business, not the page's.
+  await page.setContent(
+    '<!doctype html><html lang="ko"><body style="margin:0"><main><div style="overflow-x:auto"><table style="width:600px"><tr><td>넓은 표</td></tr></table></div></main></body></html>',
+  );
+  expect(await overflowing(page)).toBeNull();
 });

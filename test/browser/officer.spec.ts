@@ -30,6 +30,7 @@ test('an officer signs in, submits an inquiry and lands on it with its number an
     const code = await waitForSignInCode(product.sink, officerA.email, before);
     await expect(page.getByLabel('인증번호', { exact: true })).toBeVisible();
     await expectAccessible(page, '/login (code sent)');
+    await saveScreenshots(page, 'login-code');
     await page.getByLabel('인증번호', { exact: true }).fill(code);
     await page.getByRole('button', { name: '로그인', exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/tickets');
@@ -41,6 +42,18 @@ test('an officer signs in, submits an inquiry and lands on it with its number an
   await test.step('the new-inquiry form', async () => {
     await page.goto('/tickets/new');
     await expectAccessible(page, '/tickets/new');
+    // Submitted empty: the form comes back (422) with each error beside its field, nothing created.
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/tickets/new'),
+      page.getByRole('button', { name: '문의 등록', exact: true }).click(),
+    ]);
+    expect(refused.status(), 'an empty inquiry is refused with 422').toBe(422);
+    await expect(page.getByRole('alert')).toBeVisible();
+    await expect(page.getByLabel('제목', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByLabel('내용', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+    await expectAccessible(page, '/tickets/new (refused, 422)');
+    await saveScreenshots(page, 'tickets-new-errors');
+    await page.goto('/tickets/new');
     await fillInquiry(page, {
       subject: '(예시) 물품 구매 계약 절차 문의',
       body: '3천만 원 이하 물품의 수의계약 절차와 필요한 서류를 알려 주세요.',

@@ -35,6 +35,10 @@ export interface Cast {
   agent1: Person;
   agent2: Person;
   supervisor: Person;
+  /** A second supervisor, watching the same pages as the first (live acknowledgements). */
+  supervisor2: Person;
+  /** An administrator who signs in to the console (the bootstrap admin only holds the API token). */
+  admin: Person;
 }
 
 /** A JSON answer of the API. */
@@ -73,6 +77,8 @@ const CAST: Record<keyof Cast, { name: string; role: Role; organization: string 
   agent1: { name: '박서연', role: 'agent', organization: '조달청' },
   agent2: { name: '최지훈', role: 'agent', organization: '조달청' },
   supervisor: { name: '정유나', role: 'supervisor', organization: '조달청' },
+  supervisor2: { name: '한지민', role: 'supervisor', organization: '조달청' },
+  admin: { name: '오세영', role: 'admin', organization: '조달청' },
 };
 
 const LOG_KEEP = 2_000_000;
@@ -111,7 +117,7 @@ export async function startProduct(opts: { workerIndex: number; startTimeoutMs?:
   const sink = await startSmtpSink();
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
-  const admin = { email: `admin-${suffix}@test.kr`, token: randomBytes(24).toString('hex') };
+  const admin = { email: `bootstrap-admin-${suffix}@test.kr`, token: randomBytes(24).toString('hex') };
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -127,6 +133,9 @@ export async function startProduct(opts: { workerIndex: number; startTimeoutMs?:
     BOOTSTRAP_ADMIN_EMAIL: admin.email,
     BOOTSTRAP_ADMIN_TOKEN: admin.token,
     LOG_LEVEL: process.env.BROWSER_LOG_LEVEL ?? 'info',
+    // Every sign-in of the run comes from 127.0.0.1: the per-client limit (default 20 codes in 15
+    // minutes) would be reached by the cast alone when the suite is run twice within the window.
+    SIGN_IN_CODES_PER_CLIENT: '1000',
   };
   // SQLite in DATA_DIR, whatever the caller's shell says.
   delete env.DATABASE_URL;

@@ -1,11 +1,13 @@
 /**
- * The console's guards (issue 11, "Tests"): another officer's ticket is a 404 page; sign-out ends
- * the session (its old cookie, replayed, leads to /login); a console form posted without the CSRF
- * token is refused while the same post with it works.
+ * The console's guards (issue 11, "Tests"): another officer's ticket is a 404 page; a form for staff
+ * sent by an officer is the 403 page; sign-out ends the session (its old cookie, replayed, leads to
+ * /login); a console form posted without the CSRF token is refused (403, in the browser too) while
+ * the same post with it works.
  */
 import { expectAccessible } from './a11y';
 import { apiTicket, fillInquiry, findTicket, uniq } from './console';
 import { expect, test } from './fixtures';
+import { saveScreenshots } from './screenshots';
 
 test("officer B opening officer A's ticket gets the 404 page", async ({ product, openAs }) => {
   const { officerA, officerB } = product.people;
@@ -19,8 +21,36 @@ test("officer B opening officer A's ticket gets the 404 page", async ({ product,
       await expect(page.getByRole('heading', { name: '페이지를 찾을 수 없습니다' })).toBeVisible();
       await expect(page.getByText(subject)).toHaveCount(0);
       await expectAccessible(page, '404 page');
+      if (ref === ticket.number) await saveScreenshots(page, 'not-found');
     });
   }
+});
+
+test('a form for staff, sent by an officer from the browser, gets the 403 page (권한이 없습니다)', async ({ product, openAs }) => {
+  const { officerA } = product.people;
+  const ticket = await apiTicket(product, officerA, { subject: `담당자 지정 시도 ${uniq()}`, body: '담당자를 바꿀 수 없어야 합니다.' });
+  const page = await openAs(officerA);
+  await page.goto(`/tickets/${ticket.number}`);
+  // The officer's page has no assign button; the form an agent's page has is posted by hand, with
+  // the session's own CSRF token (so it is the role that refuses it, not the forgery check).
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/assign-me')),
+    page.evaluate((action) => {
+      const token = document.querySelector<HTMLInputElement>('input[name="_csrf"]')?.value ?? '';
+      const form = document.createElement('form');
+      form.method = 'post';
+      form.action = action;
+      form.append(Object.assign(document.createElement('input'), { type: 'hidden', name: '_csrf', value: token }));
+      document.body.append(form);
+      form.submit();
+    }, `/tickets/${ticket.id}/assign-me`),
+  ]);
+  expect(res.status()).toBe(403);
+  await expect(page.getByRole('heading', { name: '권한이 없습니다' })).toBeVisible();
+  await expectAccessible(page, '403 page (officer posting a staff form)');
+  await saveScreenshots(page, 'forbidden');
+  const after = await product.api(officerA).get<{ assignee: unknown }>(`/api/v1/tickets/${ticket.id}`);
+  expect(after.body.assignee).toBeNull();
 });
 
 test('sign-out ends the session: the old cookie, replayed, lands on /login', async ({ product, openAs, sessionCache, newContext }) => {
@@ -74,4 +104,21 @@ test('a console form posted without the CSRF token is refused (403); with the to
   expect(accepted.status()).toBeGreaterThanOrEqual(200);
   expect(accepted.status()).toBeLessThan(400);
   expect(await findTicket(product, officerA, subject)).not.toBeNull();
+
+  await test.step('the browser, sending the form without its token, shows the 403 page', async () => {
+    await page.goto('/tickets/new');
+    const forged = `CSRF 거부 확인 ${uniq()}`;
+    await fillInquiry(page, { subject: forged, body: '토큰 없이 보낸 양식입니다.' });
+    await page.locator('form input[name="_csrf"]').evaluateAll((inputs) => {
+      for (const i of inputs) i.remove();
+    });
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/tickets/new'),
+      page.getByRole('button', { name: '문의 등록', exact: true }).click(),
+    ]);
+    expect(res.status()).toBe(403);
+    await expect(page.getByRole('heading', { name: '권한이 없습니다' })).toBeVisible();
+    await expectAccessible(page, '403 page (form without its CSRF token)');
+    expect(await findTicket(product, officerA, forged)).toBeNull();
+  });
 });

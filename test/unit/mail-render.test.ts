@@ -41,6 +41,7 @@ const samples: { [T in TemplateName]: MailTemplates[T] } = {
   },
   'holiday-data-expiring': { lastDate: '2027-12-31', daysLeft: 90, packageName: '@hyunbinseo/holidays-kr', recipientName: '관리자' },
   'sign-in-code': { code: '042917', validMinutes: 10, recipientName: '김민수' },
+  'user-invited': { email: 'minsu@seoul.go.kr', role: 'officer', inviterName: '관리자', recipientName: '김민수' },
 };
 
 describe('mail rendering', () => {
@@ -48,7 +49,7 @@ describe('mail rendering', () => {
     for (const locale of ['ko', 'en'] as const) {
       it(`renders ${name} in ${locale} with a subject, a text part and an HTML part`, () => {
         const mail = renderMail(name, locale, samples[name], ctx);
-        if (name === 'standard-alert' || name === 'holiday-data-expiring' || name === 'sign-in-code')
+        if (name === 'standard-alert' || name === 'holiday-data-expiring' || name === 'sign-in-code' || name === 'user-invited')
           assert.doesNotMatch(mail.subject, /\[PQ-/);
         else assert.ok(mail.subject.startsWith('[PQ-2026-000123] '), mail.subject);
         assert.ok(mail.text.length > 50);
@@ -60,7 +61,7 @@ describe('mail rendering', () => {
   }
 
   it('without a console address, links to no page and quotes the inquiry number', () => {
-    const NOT_ABOUT_A_TICKET = new Set(['standard-alert', 'holiday-data-expiring', 'sign-in-code']);
+    const NOT_ABOUT_A_TICKET = new Set(['standard-alert', 'holiday-data-expiring', 'sign-in-code', 'user-invited']);
     for (const name of TEMPLATE_NAMES) {
       for (const locale of ['ko', 'en'] as const) {
         const mail = renderMail(name, locale, samples[name], ctx);
@@ -83,6 +84,11 @@ describe('mail rendering', () => {
         const mail = renderMail(name, locale, samples[name], withUrl);
         if (name === 'standard-alert' || name === 'holiday-data-expiring' || name === 'sign-in-code') {
           assert.doesNotMatch(mail.html, /<a\b/i, `${name}/${locale} has no ticket to link to`);
+          continue;
+        }
+        if (name === 'user-invited') {
+          assert.ok(mail.text.includes('https://helpdesk.example.go.kr/login'), `${name}/${locale} links to the sign-in page`);
+          assert.doesNotMatch(mail.html, /\/tickets\//, `${name}/${locale} has no ticket to link to`);
           continue;
         }
         assert.ok(mail.text.includes(page), `${name}/${locale} text links to the page`);
@@ -108,6 +114,16 @@ describe('mail rendering', () => {
     const en = renderMail('sign-in-code', 'en', samples['sign-in-code'], ctx);
     assert.equal(en.subject, '[Public Purchasing Help Center] Your sign-in code 042917');
     assert.ok(en.text.includes('10 minutes') && en.text.includes('ignore'), en.text);
+  });
+
+  it('the invitation names the address to sign in with and the role, and says there is no password', () => {
+    const ko = renderMail('user-invited', 'ko', samples['user-invited'], ctx);
+    assert.equal(ko.subject, '[공공구매 문의 센터] 계정이 만들어졌습니다');
+    assert.ok(ko.text.includes('minsu@seoul.go.kr') && ko.text.includes('구매 담당자'), ko.text);
+    assert.ok(ko.text.includes('관리자 님이') && ko.text.includes('비밀번호는 없습니다'), ko.text);
+    const en = renderMail('user-invited', 'en', samples['user-invited'], { ...ctx, publicUrl: 'https://helpdesk.example.go.kr/' });
+    assert.ok(en.text.includes('Sign in: https://helpdesk.example.go.kr/login'), en.text);
+    assert.ok(en.text.includes('Purchasing officer'), en.text);
   });
 
   it('shows deadlines in the calendar zone in the Korean format', () => {

@@ -66,11 +66,11 @@ describe('mail retry rule', () => {
 
 describe('template data', () => {
   it('knows every template and which ones a person writes', () => {
-    assert.equal(TEMPLATE_NAMES.length, 11);
+    assert.equal(TEMPLATE_NAMES.length, 12);
     assert.ok(isTemplateName('ticket-received'));
     assert.ok(!isTemplateName('ticket-recieved'));
     assert.ok(isPersonalMessage('ticket-replied') && isPersonalMessage('officer-replied'));
-    assert.ok(!isPersonalMessage('sla-breached') && !isPersonalMessage('sign-in-code'));
+    assert.ok(!isPersonalMessage('sla-breached') && !isPersonalMessage('sign-in-code') && !isPersonalMessage('user-invited'));
   });
 
   it('refuses stored data of an unknown template or without a required field', () => {

@@ -4,6 +4,7 @@ import { startCountdowns, tick } from './countdown';
 import { startDrafts } from './drafts';
 import { startLive } from './live';
 import { startLiveBatch } from './live-batch';
+import { startLiveGuard } from './live-guard';
 import { startPresence } from './presence';
 import { startShortcuts } from './shortcuts';
 import { startStaleGuard } from './stale-guard';
@@ -11,6 +12,7 @@ import { startTicketPage } from './ticket-page';
 
 startCountdowns();
 startLiveBatch();
+startLiveGuard();
 // The guard's submit listener goes first: a reply it holds back is not taken for sent by the drafts.
 startStaleGuard();
 startDrafts();
