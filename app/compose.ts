@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
@@ -24,6 +25,9 @@ import { fileTypeSniffer } from '../workers/attachments/magic-sniffer';
 import { createRedisPresenceStore } from '../workers/presence/presence-store';
 import { createTimerScheduler } from '../workers/sla/timer-scheduler';
 import { startWorkers, type WorkerOptions } from '../workers/start';
+import { startInboundSmtp, type InboundSmtp } from '../workers/intake/inbound-smtp';
+import { createMailParser } from '../workers/intake/mail-parser';
+import { createDiskRawMailStore } from '../workers/intake/raw-mail-store';
 import type { Config } from './config';
 import { StartupError } from './dev-redis';
 import { openRuntime, type Runtime } from './runtime';
@@ -109,6 +113,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
   const queueList = [queues.timers, queues.maintenance, queues.mail];
   let dbClock: DatabaseClock | null = null;
   let subscriber: Redis | null = null;
+  let inbound: InboundSmtp | null = null;
 
   try {
     // Deadlines are judged by the database's clock, which every process shares, not this host's.
@@ -140,6 +145,8 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
         sniffer: fileTypeSniffer,
         maxBytes: config.attachmentMaxBytes,
       },
+      // Raw inbound messages on this machine's disk; every process that serves them (API) or takes them (workers) shares DATA_DIR.
+      intake: { parser: createMailParser(), raw: createDiskRawMailStore(path.join(config.dataDir, 'inbound')), settings: config.intake },
     });
     if (
       o.bootstrapAdmin !== false &&
@@ -238,6 +245,15 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       if (track) running.push(w);
       return w;
     };
+    // The LMTP/SMTP intake runs with the workers (bound before they start, like the API's port), never in the API's request path.
+    inbound =
+      roles.workers && config.inboundSmtp
+        ? await startInboundSmtp({ ...config.inboundSmtp, intake: services.intake, logger }).catch((err: Error & { code?: string }) => {
+            throw new StartupError(
+              `cannot listen for inbound mail on ${config.inboundSmtp!.host}:${config.inboundSmtp!.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use; stop the other program or set INBOUND_SMTP_PORT' : err.message}`,
+            );
+          })
+        : null;
     const workers = roles.workers ? await start() : null;
 
     let closing: Promise<void> | null = null;
@@ -260,6 +276,8 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       transport,
       mail,
       workers,
+      /** The LMTP/SMTP intake server of this worker process, when INBOUND_SMTP_PORT is set. */
+      inbound: inbound as InboundSmtp | null,
       startWorkers: start,
       /** The address the API listens on, when it does. */
       url: server ? `http://${config.host}:${(server.address() as AddressInfo).port}` : null,
@@ -272,6 +290,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
           stream?.close();
           subscriber?.disconnect();
           if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+          await inbound?.close();
           for (const w of running) await w.close();
           await transport?.close();
           dbClock?.close();
@@ -281,6 +300,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       },
     };
   } catch (err) {
+    await inbound?.close();
     dbClock?.close();
     subscriber?.disconnect();
     if (ownRuntime) await rt.close().catch(() => {});

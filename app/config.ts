@@ -2,6 +2,9 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { EmailAddress } from '../core/email-address';
+import { isDomainPattern } from '../core/intake/domain-map';
+import type { IntakeSettings, UnknownSenderPolicy } from '../core/intake/intake-service';
+import { mailHostFromAddress } from '../workers/mail/mail-host';
 
 import type { TrustProxy } from '../server/app';
 
@@ -32,6 +35,43 @@ const TrustProxySetting = z.string().transform((v, ctx): TrustProxy => {
     return z.NEVER;
   }
   return entries.join(',');
+});
+
+/** A comma list of e-mail addresses, lower-cased. */
+const AddressList = z.string().transform((v, ctx) => {
+  const list = v
+    .split(',')
+    .map((a) => a.trim().toLowerCase())
+    .filter(Boolean);
+  const bad = list.find((a) => !EmailAddress.safeParse(a).success);
+  if (bad !== undefined || list.length === 0) {
+    ctx.addIssue({ code: 'custom', message: `must be a comma list of e-mail addresses${bad ? ` ("${bad}" is not one)` : ''}` });
+    return z.NEVER;
+  }
+  return list;
+});
+
+/** INBOUND_DOMAIN_MAP: a JSON object of mail domains (or `*.` patterns) to organization names. */
+const DomainMapSetting = z.string().transform((v, ctx): Record<string, string> => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON object such as {"pps.go.kr": "조달청", "*.seoul.go.kr": "서울특별시"}' });
+    return z.NEVER;
+  }
+  const entries = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.entries(parsed) : null;
+  const bad = entries?.find(([k, org]) => !isDomainPattern(k) || typeof org !== 'string' || !org.trim() || org.length > 200);
+  if (!entries || bad) {
+    ctx.addIssue({
+      code: 'custom',
+      message: bad
+        ? `entry "${bad[0]}" must map a domain or *.domain to an organization name (1-200 characters)`
+        : 'must be a JSON object of domain → organization name',
+    });
+    return z.NEVER;
+  }
+  return Object.fromEntries(entries.map(([k, org]) => [k.trim().toLowerCase(), (org as string).trim()]));
 });
 
 const ConfigSchema = z.object({
@@ -83,6 +123,24 @@ const ConfigSchema = z.object({
     .min(1024, 'must be at least 1024 bytes')
     .max(2 ** 31, 'must be at most 2 GiB')
     .default(25 * 2 ** 20),
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  INBOUND_PROTOCOL: z.enum(['smtp', 'lmtp'], { message: 'must be smtp or lmtp' }).default('smtp'),
+  INBOUND_ADDRESSES: AddressList.optional(),
+  INBOUND_UNKNOWN_SENDER: z.enum(['hold', 'create', 'reject'], { message: 'must be hold, create or reject' }).default('hold'),
+  INBOUND_DOMAIN_MAP: DomainMapSetting.optional(),
+  INBOUND_AUTHSERV_ID: z.string().optional(),
+  INBOUND_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(50 * 1024 * 1024),
+  INBOUND_RECEIPT_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
 });
 
 /** The validated, frozen settings every part of the program receives. */
@@ -117,6 +175,16 @@ export interface Config {
   attachmentsDir: string;
   /** NODE_ENV is `production`: never run the development Redis. */
   production: boolean;
+  /** The LMTP/SMTP intake server the workers run (INBOUND_SMTP_*); null when INBOUND_SMTP_PORT is unset. */
+  inboundSmtp: { host: string; port: number; lmtp: boolean; maxBytes: number } | null;
+  /** How the intake treats mail (INBOUND_*). */
+  intake: IntakeSettings;
+  /**
+   * Whether replies to our mails are read — INBOUND_SMTP_PORT or INBOUND_ADDRESSES is set (a second
+   * worker process on a machine whose first one listens sets only the addresses): mails then say
+   * so and start with the reply separator.
+   */
+  repliesAccepted: boolean;
 }
 
 /** Thrown with one line that says what to fix. */
@@ -135,6 +203,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError('set both BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_TOKEN, or neither');
   }
   const dataDir = path.resolve(e.DATA_DIR);
+  const mailHost = mailHostFromAddress(e.MAIL_FROM);
+  const fromAddress = /<([^<>]+)>\s*$/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM;
+  const addresses = e.INBOUND_ADDRESSES ?? [fromAddress.trim().toLowerCase()];
+  const intake: IntakeSettings = {
+    addresses,
+    ownAddresses: [...new Set([fromAddress.trim().toLowerCase(), ...addresses])],
+    unknownSender: e.INBOUND_UNKNOWN_SENDER as UnknownSenderPolicy,
+    domainMap: Object.freeze(e.INBOUND_DOMAIN_MAP ?? {}),
+    authservIds: (e.INBOUND_AUTHSERV_ID ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+    receiptIntervalMs: e.INBOUND_RECEIPT_INTERVAL_MINUTES * 60_000,
+    mailHost,
+  };
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -161,5 +244,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
     attachmentsDir: path.join(dataDir, 'attachments'),
     production: env.NODE_ENV === 'production',
+    inboundSmtp:
+      e.INBOUND_SMTP_PORT === undefined
+        ? null
+        : { host: e.INBOUND_SMTP_HOST, port: e.INBOUND_SMTP_PORT, lmtp: e.INBOUND_PROTOCOL === 'lmtp', maxBytes: e.INBOUND_MAX_BYTES },
+    intake,
+    repliesAccepted: e.INBOUND_SMTP_PORT !== undefined || e.INBOUND_ADDRESSES !== undefined,
   });
 }

@@ -19,6 +19,12 @@ export interface User {
   organization: string | null;
   locale: Locale;
   active: boolean;
+  /**
+   * When mail to this address last came back as a permanent failure (a bounce mapped to one of
+   * our outbox mails), and the report's reason; null while nothing bounced. Agents see it.
+   */
+  emailBouncedAt: Date | null;
+  emailBounceReason: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -137,3 +143,11 @@ export interface Attachment {
   createdAt: Date;
   claimedAt: Date | null;
 }
+
+/**
+ * What the intake did with one inbound mail (core/intake): a new ticket, a message on an existing
+ * one, an automatic reply recorded and otherwise ignored, a bounce recorded, held for an admin,
+ * refused, or the same mail again (recorded, nothing else done).
+ */
+export const INBOUND_OUTCOMES = ['ticket_created', 'message_added', 'auto_reply', 'bounce', 'held', 'rejected', 'duplicate'] as const;
+export type InboundOutcome = (typeof INBOUND_OUTCOMES)[number];

@@ -4,9 +4,10 @@ import { createBoardService } from './board/board-service';
 import { createCannedService } from './canned/canned-service';
 import type { Clock } from './clock';
 import { ServiceUnavailableError } from './errors';
-import type { BlobStorage, Database, Logger, MagicSniffer, TimerScheduler } from './ports';
+import type { BlobStorage, Database, Logger, MagicSniffer, MailParser, RawMailStore, TimerScheduler } from './ports';
 import { createSlaReportService } from './reports/sla-report';
 import { createHolidayDataWatch } from './sla/holiday-data-watch';
+import { createIntakeService, type IntakeSettings } from './intake/intake-service';
 import { createSlaAdminService } from './sla/sla-admin-service';
 import { createSlaEngine } from './sla/sla-engine';
 import { createStandardsService } from './standards/standards-service';
@@ -15,6 +16,24 @@ import { createTicketService } from './tickets/ticket-service';
 import { createSessionService } from './users/sessions';
 import { createSignInService, type SignInLimits } from './users/sign-in';
 import { createUserService } from './users/user-service';
+
+/** Intake without its adapters: lists and decisions work, processing a mail says what is missing. */
+const UNWIRED_INTAKE: { parser: MailParser; raw: RawMailStore; settings: IntakeSettings } = {
+  parser: { parse: () => Promise.reject(new Error('no mail parser is wired (app/compose.ts)')) },
+  raw: {
+    put: () => Promise.reject(new Error('no raw-mail store is wired (app/compose.ts)')),
+    get: async () => null,
+  },
+  settings: {
+    addresses: [],
+    ownAddresses: [],
+    unknownSender: 'hold',
+    domainMap: {},
+    authservIds: [],
+    receiptIntervalMs: 3600_000,
+    mailHost: 'localhost',
+  },
+};
 
 /** Wires the use cases both entry points share, from the ports they need. */
 export function createServices(deps: {
@@ -29,6 +48,8 @@ export function createServices(deps: {
   signInLimits?: Partial<SignInLimits>;
   /** Where attachments are kept and how their type is sniffed (without: uploads answer 503). */
   attachments?: { storage: BlobStorage; sniffer: MagicSniffer; maxBytes: number };
+  /** Mail intake: the parser, the raw-message store and the settings (app/compose wires them; without, nothing can be processed). */
+  intake?: { parser: MailParser; raw: RawMailStore; settings: IntakeSettings };
 }) {
   const sla = createSlaEngine(deps);
   const tickets = createTicketService({ ...deps, sla });
@@ -46,6 +67,7 @@ export function createServices(deps: {
     canned: createCannedService(deps),
     attachments: createAttachmentService({ ...deps, ...(deps.attachments ?? noAttachments) }),
     reports: createSlaReportService({ store: deps.db.reports, clock: deps.clock }),
+    intake: createIntakeService({ ...deps, tickets, ...(deps.intake ?? UNWIRED_INTAKE) }),
     board: createBoardService({ db: deps.db, clock: deps.clock, tickets }),
   };
 }

@@ -7,6 +7,7 @@ import { createAttachmentStore } from './stores/attachment-store';
 import { createBoardStore } from './stores/board-store';
 import { createCannedResponseStore } from './stores/canned-response-store';
 import { createEventStore, createIdempotencyStore } from './stores/event-store';
+import { createInboundStore } from './stores/inbound-store';
 import { createNoticeStore } from './stores/notice-store';
 import { createOutboxStore } from './stores/outbox-store';
 import { createReportStore } from './stores/report-store';
@@ -59,8 +60,10 @@ function storesOn(knex: Knex, written: Written | null): Stores {
     sessions: createSessionStore(knex),
     signInCodes: createSignInCodeStore(knex),
     attachments: createAttachmentStore(knex),
+    inbound: createInboundStore(knex),
     outbox: queued
       ? {
+          ...outbox,
           enqueue: async (m, at) => {
             const id = await outbox.enqueue(m, at);
             queued.push(id);

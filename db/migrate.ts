@@ -15,6 +15,7 @@ import * as m014 from './migrations/014-sessions';
 import * as m015 from './migrations/015-sign-in-codes';
 import * as m016 from './migrations/016-attachments';
 import * as m017 from './migrations/017-report-figures';
+import * as m017i from './migrations/017-inbound-mail';
 import * as m018 from './migrations/018-drop-dashboard-sessions';
 import * as m019 from './migrations/019-board-indexes';
 
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '014-sessions': m014,
   '015-sign-in-codes': m015,
   '016-attachments': m016,
+  '017-inbound-mail': m017i,
   '017-report-figures': m017,
   '018-drop-dashboard-sessions': m018,
   '019-board-indexes': m019,

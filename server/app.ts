@@ -27,6 +27,7 @@ import { createStreamHub, type StreamHub, streamRoutes } from './stream/event-st
 import { reportRoutes } from './reports/reports-routes';
 import { outboxRoutes, type OutboxRouteDeps } from './outbox/outbox-routes';
 import { presenceRoutes } from './presence/presence-routes';
+import { inboundRoutes } from './inbound/inbound-routes';
 import { ticketRoutes } from './tickets/tickets-routes';
 import { userRoutes } from './users/users-routes';
 
@@ -83,6 +84,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...cannedRoutes(s.canned),
     ...reportRoutes(s.reports),
     ...outboxRoutes(deps.outbox),
+    ...inboundRoutes(s.intake),
     ...streamRoutes(deps.stream ?? createStreamHub({ feed: s.tickets, logger: deps.logger })),
     ...presenceRoutes(
       deps.presence ?? createPresenceService({ store: createMemoryPresenceStore(deps.clock), tickets: s.tickets, clock: deps.clock }),

@@ -34,14 +34,16 @@ export function measurement(locale: MailLocale, value: number | string | null, u
   return unit ? `${text} ${unit}` : text;
 }
 
-/** Mail-wide brand line and footer, per language. */
-export const CHROME: Record<MailLocale, { brand: string; footer: string }> = {
+/** Mail-wide brand line and footers (replies not read / replies read), per language. */
+export const CHROME: Record<MailLocale, { brand: string; footer: string; footerReplies: string }> = {
   ko: {
     brand: '공공구매지원센터 문의 헬프데스크',
     footer: '이 메일은 발신 전용 주소에서 발송되었습니다. 이 메일에 회신하셔도 전달되지 않습니다.',
+    footerReplies: '이 메일에 회신하시면 문의에 그대로 추가됩니다. 답장은 맨 위 구분선 위에 써 주세요.',
   },
   en: {
     brand: 'Public Purchasing Support Center Helpdesk',
     footer: 'This message was sent from an address that is not monitored; replies to it are not read.',
+    footerReplies: 'Replying to this message adds your reply to the inquiry. Please write above the line at the top.',
   },
 };

@@ -1,4 +1,6 @@
 /** Renders a named mail template to a subject, a text part and an HTML part. */
+import { REPLY_SEPARATOR } from '../core/intake/reply-text';
+import { replyMarker } from '../core/intake/threading';
 import type { MailRenderer } from '../core/ports';
 import type { TemplateContext } from './blocks';
 import { cleanText, sanitizeHeader } from './escape';
@@ -56,8 +58,15 @@ export function renderMail<T extends TemplateName>(
   const content = { ...written, blocks: [...written.blocks, ...ticketLinks(template, lang, data, ctx.publicUrl)] };
   const subject = sanitizeHeader(content.subject);
   const safe = { ...content, subject, preheader: content.preheader && sanitizeHeader(content.preheader) };
-  const { brand, footer } = CHROME[lang];
-  return { subject, text: toText(safe, brand, footer), html: toHtml(safe, lang, brand, footer) };
+  const chrome = CHROME[lang];
+  const footer = ctx.repliesAccepted ? chrome.footerReplies : chrome.footer;
+  const reply = {
+    separator: ctx.repliesAccepted ? REPLY_SEPARATOR[lang] : null,
+    // Only a well-formed id goes into the marker (the outbox makes them; nothing else does).
+    marker:
+      ctx.messageId && /^<[\x21-\x3B\x3D\x3F-\x7E]+@[\x21-\x3B\x3D\x3F-\x7E]+>$/.test(ctx.messageId) ? replyMarker(ctx.messageId) : null,
+  };
+  return { subject, text: toText(safe, chrome.brand, footer, reply), html: toHtml(safe, lang, chrome.brand, footer, reply) };
 }
 
 /** renderMail as the send rule's renderer port: a checked template mail in a language and zone. */

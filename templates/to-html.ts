@@ -44,11 +44,27 @@ function blockHtml(block: Block): string {
   }
 }
 
-/** A complete HTML document for the mail. */
-export function toHtml(content: MailContent, locale: MailLocale, brand: string, footer: string): string {
-  const preheader = content.preheader
-    ? `<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;">${escapeHtml(content.preheader)}</div>\n`
-    : '';
+/**
+ * A complete HTML document for the mail. `reply.separator` (replies are read) opens the body, so a
+ * reply written above it is told from the quote below; `reply.marker` is hidden right after it,
+ * where a quote that clients shorten still keeps it.
+ */
+export function toHtml(
+  content: MailContent,
+  locale: MailLocale,
+  brand: string,
+  footer: string,
+  reply: { separator: string | null; marker: string | null } = { separator: null, marker: null },
+): string {
+  const hidden = 'display:none;max-height:0;overflow:hidden;mso-hide:all;';
+  const preheader =
+    (content.preheader ? `<div style="${hidden}">${escapeHtml(content.preheader)}</div>\n` : '') +
+    (reply.separator
+      ? `<div style="padding:8px 12px 0;font-family:${FONT};font-size:12px;color:#9ca3af;text-align:center;">${escapeHtml(reply.separator)}</div>\n`
+      : '') +
+    (reply.marker
+      ? `<div style="${hidden}font-size:1px;line-height:1px;color:#f4f5f7;" aria-hidden="true">${escapeHtml(reply.marker)}</div>\n`
+      : '');
   return `<!DOCTYPE html>
 <html lang="${locale}">
 <head>

@@ -26,8 +26,18 @@ function blockText(block: Block): string {
   }
 }
 
-/** The text part: brand line, blocks separated by blank lines, then the footer. */
-export function toText(content: MailContent, brand: string, footer: string): string {
-  const parts = [`${brand}\n${'='.repeat(Math.min(displayWidth(brand), 72))}`, ...content.blocks.map(blockText), `-- \n${footer}`];
+/** The text part: the reply separator (when replies are read), brand line, blocks separated by blank lines, then the footer. */
+export function toText(
+  content: MailContent,
+  brand: string,
+  footer: string,
+  reply: { separator: string | null } = { separator: null },
+): string {
+  const parts = [
+    ...(reply.separator ? [reply.separator] : []),
+    `${brand}\n${'='.repeat(Math.min(displayWidth(brand), 72))}`,
+    ...content.blocks.map(blockText),
+    `-- \n${footer}`,
+  ];
   return `${parts.join('\n\n')}\n`;
 }

@@ -24,4 +24,15 @@ export interface RenderContext {
    * mails quote the inquiry number only.
    */
   publicUrl?: string;
+  /**
+   * The mail's own Message-ID. The HTML part hides it in a marker (`pq-ref:…`, core/intake/threading.ts)
+   * that a reply quoting our HTML brings back, for providers that rewrite Message-IDs.
+   */
+  messageId?: string;
+  /**
+   * Replies to our mails are read (a mail intake is configured): every mail starts with the reply
+   * separator (`##- 이 줄 위에 답장을 써 주세요 -##`) above which a reply's own text is kept, and
+   * its footer says a reply reaches the helpdesk.
+   */
+  repliesAccepted?: boolean;
 }

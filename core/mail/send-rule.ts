@@ -33,7 +33,7 @@ import { classifyMailError } from './mail-errors';
 import { recordFailed, recordSent } from './mail-events';
 import { mailMessageId, threadHeaders, threadMessageId } from './message-ids';
 import { afterTransientFailure, MAX_ERROR_LENGTH } from './retry-rule';
-import { checkTemplateData, isPersonalMessage, THREAD_ROOT_TEMPLATE, type RenderedMail } from './template-data';
+import { autoSubmittedOf, checkTemplateData, isPersonalMessage, THREAD_ROOT_TEMPLATE, type RenderedMail } from './template-data';
 
 /** The settings the sender takes from Config. */
 export interface MailSenderConfig {
@@ -45,6 +45,8 @@ export interface MailSenderConfig {
   timezone?: string;
   /** Where people reach the console (PUBLIC_URL): ticket mails link to the ticket's page there. */
   publicUrl?: string;
+  /** Replies to our mails are read (an intake is configured): mails carry the reply separator and say so. */
+  repliesAccepted?: boolean;
 }
 
 /** Knobs tests and benchmarks turn; production keeps the defaults. */
@@ -85,10 +87,16 @@ export function errorText(err: unknown): string {
 }
 
 /** Renders a stored row in its locale; throws with a readable reason when the row cannot be rendered. */
-export function renderRow(row: OutboxRecord, render: MailRenderer, config: Pick<MailSenderConfig, 'timezone' | 'publicUrl'>): RenderedMail {
+export function renderRow(
+  row: OutboxRecord,
+  render: MailRenderer,
+  config: Pick<MailSenderConfig, 'timezone' | 'publicUrl' | 'repliesAccepted'>,
+): RenderedMail {
   return render(checkTemplateData(row.template, row.data), row.locale, {
     timezone: row.timezone ?? config.timezone ?? DEFAULT_TIMEZONE,
     publicUrl: config.publicUrl,
+    messageId: row.messageId ?? undefined,
+    repliesAccepted: config.repliesAccepted,
   });
 }
 
@@ -245,6 +253,7 @@ export function createSendRule(deps: {
           inReplyTo: replyTo.inReplyTo,
           references: replyTo.references,
           byPerson: isPersonalMessage(claimed.template),
+          autoSubmitted: autoSubmittedOf(claimed.template) ?? undefined,
         });
         response = result.response;
       } catch (err) {

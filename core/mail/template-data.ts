@@ -195,5 +195,14 @@ export function isPersonalMessage(name: string): boolean {
   return WRITTEN_BY_A_PERSON.has(name);
 }
 
+/**
+ * The `Auto-Submitted` value of a template's mail (RFC 3834): none for a person's message,
+ * `auto-replied` for the receipt (an automatic answer to an inquiry), `auto-generated` otherwise.
+ */
+export function autoSubmittedOf(name: string): 'auto-generated' | 'auto-replied' | null {
+  if (isPersonalMessage(name)) return null;
+  return name === 'ticket-received' ? 'auto-replied' : 'auto-generated';
+}
+
 /** The template of the thread's first mail: its Message-ID is the root every later mail names. */
 export const THREAD_ROOT_TEMPLATE: TemplateName = 'ticket-received';

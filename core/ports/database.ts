@@ -3,6 +3,7 @@ import type { BoardStore } from './board';
 import type { CannedResponseStore } from './canned';
 import type { ReportStore } from './reports';
 import type { StandardStore } from './standards';
+import type { InboundStore } from './inbound';
 import type { OutboxStore } from './mail';
 import type {
   AccessLogStore,
@@ -31,6 +32,8 @@ export interface Stores {
   sessions: SessionStore;
   signInCodes: SignInCodeStore;
   attachments: AttachmentStore;
+  /** Processed inbound mail (core/intake). */
+  inbound: InboundStore;
 }
 
 export interface Database {

@@ -9,6 +9,7 @@ export type * from './board';
 export type * from './canned';
 export type * from './clock';
 export type * from './database';
+export type * from './inbound';
 export type * from './logger';
 export type * from './mail';
 export type * from './metrics';

@@ -6,6 +6,7 @@
  */
 import type { Locale } from '../model';
 import type { EventStore, Page } from './stores';
+import type { OutboxLink } from './inbound';
 import type { RenderedMail, TemplateMail } from '../mail/template-data';
 
 /** One mail to queue: its recipient, the ticket it is about (or none), its template and typed data. */
@@ -22,6 +23,15 @@ export interface OutboxStore {
   enqueue(m: NewMail, at: Date): Promise<number>;
   /** Queues several mails; returns their ids in the order given. */
   enqueueMany(m: NewMail[], at: Date): Promise<number[]>;
+  /** The rows whose Message-ID is one of `messageIds` (what a reply or a bounce names), in no order. */
+  byMessageIds(messageIds: string[]): Promise<OutboxLink[]>;
+  /**
+   * Marks a row failed because its mail bounced, whatever its status (a sent mail that came back
+   * has failed after all); false when the row does not exist.
+   */
+  markBounced(id: number, error: string, at: Date): Promise<boolean>;
+  /** How many mails of `template` were queued to `address` (any case) since `since`: the receipt limit's count. */
+  countQueuedSince(address: string, template: string, since: Date): Promise<number>;
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
@@ -145,8 +155,10 @@ export interface OutgoingMail {
   messageId: string;
   inReplyTo?: string | null;
   references?: string[];
-  /** True when the mail carries a person's own message; every other mail is `Auto-Submitted: auto-generated`. */
+  /** True when the mail carries a person's own message: no `Auto-Submitted` header. */
   byPerson?: boolean;
+  /** The `Auto-Submitted` value of a machine mail (RFC 3834): `auto-replied` for a receipt, else `auto-generated` (the default). */
+  autoSubmitted?: 'auto-generated' | 'auto-replied';
 }
 
 /** What a successful send reports. */
@@ -169,4 +181,15 @@ export interface MailTransport {
 }
 
 /** Renders a checked template mail in a language and zone; throws when the data cannot be rendered. */
-export type MailRenderer = (mail: TemplateMail, locale: Locale, ctx: { timezone: string; publicUrl?: string }) => RenderedMail;
+export type MailRenderer = (
+  mail: TemplateMail,
+  locale: Locale,
+  ctx: {
+    timezone: string;
+    publicUrl?: string;
+    /** The mail's own Message-ID: the HTML part hides it in a marker a quoted reply brings back (core/intake/threading.ts). */
+    messageId?: string;
+    /** Replies are read (an intake is configured): the mail starts with the reply separator and says replies reach us. */
+    repliesAccepted?: boolean;
+  },
+) => RenderedMail;

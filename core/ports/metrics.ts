@@ -11,6 +11,8 @@ export interface MetricsSource {
   ticketsByStatus(): Promise<Map<string, number>>;
   openOverdueCount(now: Date): Promise<number>;
   outboxByStatus(): Promise<Map<string, number>>;
+  /** Processed inbound mail per outcome (a held mail counts under what it was decided to be). */
+  inboundByOutcome(): Promise<Map<string, number>>;
   lastMilestoneIdBefore(at: Date): Promise<number>;
   milestonesAfter(afterId: number, limit: number): Promise<RecordedMilestone[]>;
 }

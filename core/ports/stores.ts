@@ -34,6 +34,8 @@ export interface UserStore {
   update(id: number, patch: UserPatch, at: Date): Promise<User>;
   activeByRole(role: Role): Promise<User[]>;
   anyAdmin(): Promise<boolean>;
+  /** Records that mail to the user's address came back as a permanent failure, and why. */
+  flagBounced(id: number, reason: string, at: Date): Promise<void>;
 }
 
 /** A stored console session joined with its user. */

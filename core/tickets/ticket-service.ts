@@ -111,6 +111,8 @@ export interface MessageDetail {
   message: Message;
   author: User | null;
   attachments: Attachment[];
+  /** The inbound mail the message came from (staff readers only; null otherwise): its `원문 보기`. */
+  inboundId?: number | null;
 }
 /** An audit event with its actor (null for the system). */
 export interface EventDetail {
@@ -163,6 +165,78 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     return t;
   }
 
+  /**
+   * The rules of creating an inquiry, inside the caller's transaction `s`: the requester, the
+   * policy and its clock, the events, the number and (unless `receipt` is false) the receipt.
+   * The caller schedules the timers once it commits (sla.scheduleTimers).
+   */
+  async function createIn(
+    s: Stores,
+    actor: User,
+    input: CreateTicketInput,
+    now: Date,
+    opts: { receipt?: boolean } = {},
+  ): Promise<{ ticket: Ticket; requester: User; policy: SlaPolicy; dc: DeadlineClock; attachments: Attachment[] }> {
+    if (input.received_at && input.received_at.getTime() > now.getTime()) throw fieldError('received_at', 'must not be in the future');
+    if (input.received_at && now.getTime() - input.received_at.getTime() > MAX_RECEIVED_AGE_DAYS * 86_400_000) {
+      throw fieldError('received_at', `must be at most ${MAX_RECEIVED_AGE_DAYS} days in the past`);
+    }
+    let requester = actor;
+    if (input.requester_id !== undefined || input.requester_email !== undefined) {
+      // Entry points offer these to staff only; the rule is kept here too, so no entry point can forget it.
+      if (!atLeast(actor.role, 'agent')) throw new ForbiddenError('only staff may record an inquiry on behalf of an officer');
+      const byId = input.requester_id !== undefined;
+      const r = byId ? await s.users.byId(input.requester_id!) : await s.users.byEmail(input.requester_email!);
+      if (r?.role !== 'officer' || !r.active)
+        throw fieldError(byId ? 'requester_id' : 'requester_email', `must be the ${byId ? 'id' : 'e-mail'} of an active officer`);
+      requester = r;
+    }
+    const category = input.category ?? 'general';
+    const priority = input.priority ?? 'normal';
+    const policy = selectPolicy(await s.sla.policies(), category, priority);
+    const dc = await sla.clocks.forPolicy(policy, s.sla);
+    const receivedAt = input.received_at ?? now;
+    let ticket = await s.tickets.insert(
+      {
+        subject: input.subject,
+        body: input.body,
+        category,
+        priority,
+        status: 'new',
+        channel: input.channel ?? (atLeast(actor.role, 'agent') ? 'api' : 'web'),
+        requesterId: requester.id,
+        assigneeId: null,
+        receivedAt,
+        sla: startClock(policy, dc, receivedAt),
+      },
+      now,
+    );
+    const ev = (type: string, pub: boolean, data: Record<string, unknown>) =>
+      s.events.add({ ticketId: ticket.id, type, at: now, actorId: actor.id, public: pub, data });
+    await ev('ticket.created', true, { channel: ticket.channel, on_behalf_of: requester.id !== actor.id ? requester.id : undefined });
+    await ev('sla.started', false, {
+      policy_id: policy.id,
+      due_at: ticket.sla.dueAt.toISOString(),
+      received_at: receivedAt.toISOString(),
+    });
+    // A ticket entered late (received_at long ago) may already be past some milestones.
+    if (milestonesOf(ticket.sla, policy, dc).some((m) => m.at.getTime() <= now.getTime())) {
+      await sla.advanceIn(s, ticket.id, now, false);
+      ticket = (await s.tickets.byId(ticket.id))!;
+    }
+    // Claimed in the same transaction: a refused upload id leaves no ticket behind.
+    const attachments = await claimUploads(s, actor, input.attachment_ids, { ticketId: ticket.id, messageId: null }, now);
+    ticket = { ...ticket, number: await s.tickets.assignNumber(ticket.id, now) };
+    if (opts.receipt !== false)
+      await notify(s, now, ticket, 'ticket-received', [requester], {
+        receivedAt: receivedAt.toISOString(),
+        dueAt: ticket.sla.dueAt.toISOString(),
+        priority,
+        category,
+      });
+    return { ticket, requester, policy, dc, attachments };
+  }
+
   async function create(
     actor: User,
     input: CreateTicketInput,
@@ -170,63 +244,8 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     idem?: { key: string; hash: string },
   ): Promise<{ ticket: Ticket; body: unknown }> {
     const now = clock.now();
-    if (input.received_at && input.received_at.getTime() > now.getTime()) throw fieldError('received_at', 'must not be in the future');
-    if (input.received_at && now.getTime() - input.received_at.getTime() > MAX_RECEIVED_AGE_DAYS * 86_400_000) {
-      throw fieldError('received_at', `must be at most ${MAX_RECEIVED_AGE_DAYS} days in the past`);
-    }
     const result = await db.transaction(async (s) => {
-      let requester = actor;
-      if (input.requester_id !== undefined || input.requester_email !== undefined) {
-        // Entry points offer these to staff only; the rule is kept here too, so no entry point can forget it.
-        if (!atLeast(actor.role, 'agent')) throw new ForbiddenError('only staff may record an inquiry on behalf of an officer');
-        const byId = input.requester_id !== undefined;
-        const r = byId ? await s.users.byId(input.requester_id!) : await s.users.byEmail(input.requester_email!);
-        if (r?.role !== 'officer' || !r.active)
-          throw fieldError(byId ? 'requester_id' : 'requester_email', `must be the ${byId ? 'id' : 'e-mail'} of an active officer`);
-        requester = r;
-      }
-      const category = input.category ?? 'general';
-      const priority = input.priority ?? 'normal';
-      const policy = selectPolicy(await s.sla.policies(), category, priority);
-      const dc = await sla.clocks.forPolicy(policy, s.sla);
-      const receivedAt = input.received_at ?? now;
-      let ticket = await s.tickets.insert(
-        {
-          subject: input.subject,
-          body: input.body,
-          category,
-          priority,
-          status: 'new',
-          channel: input.channel ?? (atLeast(actor.role, 'agent') ? 'api' : 'web'),
-          requesterId: requester.id,
-          assigneeId: null,
-          receivedAt,
-          sla: startClock(policy, dc, receivedAt),
-        },
-        now,
-      );
-      const ev = (type: string, pub: boolean, data: Record<string, unknown>) =>
-        s.events.add({ ticketId: ticket.id, type, at: now, actorId: actor.id, public: pub, data });
-      await ev('ticket.created', true, { channel: ticket.channel, on_behalf_of: requester.id !== actor.id ? requester.id : undefined });
-      await ev('sla.started', false, {
-        policy_id: policy.id,
-        due_at: ticket.sla.dueAt.toISOString(),
-        received_at: receivedAt.toISOString(),
-      });
-      // A ticket entered late (received_at long ago) may already be past some milestones.
-      if (milestonesOf(ticket.sla, policy, dc).some((m) => m.at.getTime() <= now.getTime())) {
-        await sla.advanceIn(s, ticket.id, now, false);
-        ticket = (await s.tickets.byId(ticket.id))!;
-      }
-      // Claimed in the same transaction: a refused upload id leaves no ticket behind.
-      const attachments = await claimUploads(s, actor, input.attachment_ids, { ticketId: ticket.id, messageId: null }, now);
-      ticket = { ...ticket, number: await s.tickets.assignNumber(ticket.id, now) };
-      await notify(s, now, ticket, 'ticket-received', [requester], {
-        receivedAt: receivedAt.toISOString(),
-        dueAt: ticket.sla.dueAt.toISOString(),
-        priority,
-        category,
-      });
+      const { ticket, requester, policy, dc, attachments } = await createIn(s, actor, input, now);
       const body = render({ ticket, requester, assignee: null, policy, ...liveFigures(ticket.sla, dc, now), attachments });
       // Stored in the same transaction, so a retry after any crash finds either both or neither.
       if (idem) await s.idempotency.save(actor.id, idem.key, idem.hash, 201, JSON.stringify(body), now);
@@ -304,6 +323,26 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     intake,
     update,
     addMessage,
+    /**
+     * Creating an inquiry inside another use case's transaction (mail intake commits the ticket
+     * together with its own record); `receipt: false` leaves the receipt out. Call `afterCommit`
+     * once `s` commits: it schedules the deadline's timers.
+     */
+    async createWithin(s: Stores, actor: User, input: CreateTicketInput, opts: { receipt?: boolean } = {}) {
+      const { ticket, policy } = await createIn(s, actor, input, clock.now(), opts);
+      return { ticket, afterCommit: () => sla.scheduleTimers(ticket, undefined, policy) };
+    },
+    /** Adding a message inside another use case's transaction; call `afterCommit` once `s` commits. */
+    async addMessageWithin(s: Stores, actor: User, ref: TicketRef, input: MessageInput) {
+      const r = await addMessageIn(s, actor, ref, input, clock.now());
+      return {
+        ticket: r.ticket,
+        message: r.message,
+        afterCommit: async () => {
+          if (r.ticket.sla.version !== r.prev) await sla.scheduleTimers(r.ticket, r.prev);
+        },
+      };
+    },
     messages,
     events,
     rate,
@@ -425,77 +464,84 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     return view(db.stores, ticket, now);
   }
 
+  /**
+   * The rules of adding a message, inside the caller's transaction `s`: the stale-reply guard,
+   * the events, the status move and the mails. The caller schedules the timers once it commits
+   * when the deadline's version changed (`prev`).
+   */
+  async function addMessageIn(s: Stores, actor: User, ref: TicketRef, input: MessageInput, now: Date) {
+    const isStaff = atLeast(actor.role, 'agent');
+    const t = await visible(s, actor, ref);
+    if (t.status === 'closed') throw new ConflictError(`ticket ${t.number} is closed; open a new inquiry instead`);
+    if (input.expected_last_message_id !== undefined) {
+      // Compared with the latest message this writer may see (an officer is never told about an
+      // internal note); the store locks the ticket row, so of two replies made against the same
+      // conversation at once the second sees the first and is refused.
+      const latest = await s.tickets.latestMessageId(t.id, isStaff);
+      if (latest !== null && latest > (input.expected_last_message_id ?? 0)) throw new StaleReplyError(latest);
+    }
+    const internal = Boolean(input.internal);
+    const m = await s.tickets.addMessage({ ticketId: t.id, authorId: actor.id, body: input.body, internal, createdAt: now });
+    const attachments = await claimUploads(s, actor, input.attachment_ids, { ticketId: t.id, messageId: m.id }, now);
+    await s.events.add({
+      ticketId: t.id,
+      type: 'message.created',
+      at: now,
+      actorId: actor.id,
+      public: !internal,
+      data: { message_id: m.id, internal },
+    });
+    const patch: Parameters<typeof s.tickets.update>[1] = {};
+    let target: TicketStatus | undefined = input.status;
+    if (isStaff && !internal) {
+      if (!t.firstRespondedAt) {
+        patch.firstRespondedAt = now;
+        // Fixed now, on the clock in force now (as the resolution time is): the report's first-response figure.
+        const dc = await sla.clocks.forPolicy((await s.sla.policy(t.sla.policyId))!, s.sla);
+        patch.firstResponseSeconds = Math.max(0, Math.round(dc.between(t.receivedAt, now)));
+      }
+      if (t.status === 'new' && !target) target = 'open';
+      // Whoever answers an unassigned ticket first owns it, so it leaves the unassigned queue.
+      // Admins are not assignees (the same rule as for PATCH), so their answers assign no one.
+      if (t.assigneeId === null && (actor.role === 'agent' || actor.role === 'supervisor')) {
+        patch.assigneeId = actor.id;
+        await s.events.add({
+          ticketId: t.id,
+          type: 'ticket.assigned',
+          at: now,
+          actorId: actor.id,
+          public: false,
+          data: { from: null, to: actor.id, reason: 'first_answer' },
+        });
+      }
+      const requester = (await s.users.byId(t.requesterId))!;
+      await notify(s, now, t, 'ticket-replied', [requester], {
+        agentName: actor.name,
+        replyBody: input.body,
+        repliedAt: now.toISOString(),
+        status: target ?? t.status,
+      });
+    } else if (!isStaff) {
+      if (t.status === 'pending' || t.status === 'resolved') target = 'open';
+      const assignee = t.assigneeId ? await s.users.byId(t.assigneeId) : null;
+      if (assignee)
+        await notify(s, now, t, 'officer-replied', [assignee], {
+          officerName: actor.name,
+          organization: actor.organization,
+          messageBody: input.body,
+          reopened: t.status === 'resolved',
+          // A pending or resolved clock restarts with this message, so its old deadline would mislead.
+          dueAt: t.status === 'pending' || t.status === 'resolved' ? null : t.sla.dueAt.toISOString(),
+        });
+    }
+    if (target && target !== t.status) Object.assign(patch, await statusPatch(s, actor, t, t.sla, target, now));
+    const updated = await s.tickets.update(t.id, patch, now);
+    return { ticket: updated, message: m, prev: t.sla.version, attachments };
+  }
+
   async function addMessage(actor: User, ref: TicketRef, input: MessageInput) {
     const now = clock.now();
-    const isStaff = atLeast(actor.role, 'agent');
-    const result = await db.transaction(async (s) => {
-      const t = await visible(s, actor, ref);
-      if (t.status === 'closed') throw new ConflictError(`ticket ${t.number} is closed; open a new inquiry instead`);
-      if (input.expected_last_message_id !== undefined) {
-        // Compared with the latest message this writer may see (an officer is never told about an
-        // internal note); the store locks the ticket row, so of two replies made against the same
-        // conversation at once the second sees the first and is refused.
-        const latest = await s.tickets.latestMessageId(t.id, isStaff);
-        if (latest !== null && latest > (input.expected_last_message_id ?? 0)) throw new StaleReplyError(latest);
-      }
-      const internal = Boolean(input.internal);
-      const m = await s.tickets.addMessage({ ticketId: t.id, authorId: actor.id, body: input.body, internal, createdAt: now });
-      const attachments = await claimUploads(s, actor, input.attachment_ids, { ticketId: t.id, messageId: m.id }, now);
-      await s.events.add({
-        ticketId: t.id,
-        type: 'message.created',
-        at: now,
-        actorId: actor.id,
-        public: !internal,
-        data: { message_id: m.id, internal },
-      });
-      const patch: Parameters<typeof s.tickets.update>[1] = {};
-      let target: TicketStatus | undefined = input.status;
-      if (isStaff && !internal) {
-        if (!t.firstRespondedAt) {
-          patch.firstRespondedAt = now;
-          // Fixed now, on the clock in force now (as the resolution time is): the report's first-response figure.
-          const dc = await sla.clocks.forPolicy((await s.sla.policy(t.sla.policyId))!, s.sla);
-          patch.firstResponseSeconds = Math.max(0, Math.round(dc.between(t.receivedAt, now)));
-        }
-        if (t.status === 'new' && !target) target = 'open';
-        // Whoever answers an unassigned ticket first owns it, so it leaves the unassigned queue.
-        // Admins are not assignees (the same rule as for PATCH), so their answers assign no one.
-        if (t.assigneeId === null && (actor.role === 'agent' || actor.role === 'supervisor')) {
-          patch.assigneeId = actor.id;
-          await s.events.add({
-            ticketId: t.id,
-            type: 'ticket.assigned',
-            at: now,
-            actorId: actor.id,
-            public: false,
-            data: { from: null, to: actor.id, reason: 'first_answer' },
-          });
-        }
-        const requester = (await s.users.byId(t.requesterId))!;
-        await notify(s, now, t, 'ticket-replied', [requester], {
-          agentName: actor.name,
-          replyBody: input.body,
-          repliedAt: now.toISOString(),
-          status: target ?? t.status,
-        });
-      } else if (!isStaff) {
-        if (t.status === 'pending' || t.status === 'resolved') target = 'open';
-        const assignee = t.assigneeId ? await s.users.byId(t.assigneeId) : null;
-        if (assignee)
-          await notify(s, now, t, 'officer-replied', [assignee], {
-            officerName: actor.name,
-            organization: actor.organization,
-            messageBody: input.body,
-            reopened: t.status === 'resolved',
-            // A pending or resolved clock restarts with this message, so its old deadline would mislead.
-            dueAt: t.status === 'pending' || t.status === 'resolved' ? null : t.sla.dueAt.toISOString(),
-          });
-      }
-      if (target && target !== t.status) Object.assign(patch, await statusPatch(s, actor, t, t.sla, target, now));
-      const updated = await s.tickets.update(t.id, patch, now);
-      return { ticket: updated, message: m, prev: t.sla.version, attachments };
-    });
+    const result = await db.transaction((s) => addMessageIn(s, actor, ref, input, now));
     if (result.ticket.sla.version !== result.prev) await sla.scheduleTimers(result.ticket, result.prev);
     return { message: result.message, author: actor, attachments: result.attachments } satisfies MessageDetail;
   }
@@ -503,16 +549,24 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
   /** One page of the conversation, oldest first; officers never see internal notes. */
   async function messages(actor: User, ref: TicketRef, page: PageQuery): Promise<Page<MessageDetail>> {
     const t = await visible(db.stores, actor, ref);
-    const res = await db.stores.tickets.messages(t.id, atLeast(actor.role, 'agent'), page);
-    const [authors, files] = await Promise.all([
+    const staff = atLeast(actor.role, 'agent');
+    const res = await db.stores.tickets.messages(t.id, staff, page);
+    const [authors, files, mails] = await Promise.all([
       usersById(
         db.stores,
         res.items.map((m) => m.authorId),
       ),
       db.stores.attachments.ofMessages(res.items.map((m) => m.id)),
+      // Where a message came by mail, staff may open the original; officers are not offered it.
+      staff && res.items.length ? db.stores.inbound.forMessages(res.items.map((m) => m.id)) : new Map<number, number>(),
     ]);
     return {
-      items: res.items.map((m) => ({ message: m, author: authors.get(m.authorId) ?? null, attachments: files.get(m.id) ?? [] })),
+      items: res.items.map((m) => ({
+        message: m,
+        author: authors.get(m.authorId) ?? null,
+        attachments: files.get(m.id) ?? [],
+        inboundId: mails.get(m.id) ?? null,
+      })),
       nextCursor: res.nextCursor,
     };
   }

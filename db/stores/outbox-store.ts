@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { NewMail, OutboxStore } from '../../core/ports';
-import { insertedId } from '../rows';
+import type { NewMail, OutboxLink, OutboxStore } from '../../core/ports';
+import { insertedId, type Row } from '../rows';
 
 const row = (m: NewMail, ts: number) => ({
   ticket_id: m.ticketId,
@@ -34,6 +34,36 @@ export function createOutboxStore(knex: Knex): OutboxStore {
         ids.push(...(res as unknown[]).map((r) => insertedId([r])).sort((a, b) => a - b));
       }
       return ids;
+    },
+    async byMessageIds(messageIds) {
+      const wanted = [...new Set(messageIds)].filter((m) => m.length > 0 && m.length <= 300).slice(0, 100);
+      if (!wanted.length) return [];
+      const rows: Row[] = await knex('outbox')
+        .whereIn('message_id', wanted)
+        .select('id', 'ticket_id', 'to_user_id', 'to_address', 'template', 'status', 'message_id');
+      return rows.map(
+        (r): OutboxLink => ({
+          id: Number(r.id),
+          ticketId: r.ticket_id === null ? null : Number(r.ticket_id),
+          toUserId: r.to_user_id === null ? null : Number(r.to_user_id),
+          toAddress: String(r.to_address),
+          template: String(r.template),
+          status: String(r.status),
+          messageId: String(r.message_id),
+        }),
+      );
+    },
+    async markBounced(id, error) {
+      // A bounce ends the row whatever its state: a pending row's retries stop, a sent one failed after all.
+      const n = await knex('outbox').where({ id }).update({ status: 'failed', last_error: error, claimed_until: null });
+      return n === 1;
+    },
+    async countQueuedSince(address, template, since) {
+      const r = await knex('outbox')
+        .where({ to_address: address, template })
+        .andWhere('created_at', '>=', since.getTime())
+        .count<{ n: number | string }[]>({ n: '*' });
+      return Number(r[0]?.n ?? 0);
     },
   };
 }

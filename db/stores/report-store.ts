@@ -154,6 +154,10 @@ export function createReportStore(knex: Knex): ReportStore & MetricsSource {
       const rows: Row[] = await knex('tickets').select('status').count({ c: '*' }).groupBy('status');
       return new Map(rows.map((r) => [String(r.status), n(r.c)]));
     },
+    async inboundByOutcome() {
+      const rows: Row[] = await knex('inbound_mail').select('outcome').count({ c: '*' }).groupBy('outcome');
+      return new Map(rows.map((r) => [String(r.outcome), n(r.c)]));
+    },
 
     async openOverdueCount(now) {
       // The report's open_overdue: the same rule over the same tickets (officers' inquiries).

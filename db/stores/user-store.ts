@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Role, User } from '../../core/model';
 import type { NewUser, Page, PageQuery, UserFilter, UserStore } from '../../core/ports';
-import { bool, date, decodeCursor, encodeCursor, insertedId, type Row } from '../rows';
+import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, type Row } from '../rows';
 import { indexRequesterTickets } from './search-index';
 
 /** Maps a users row (also one joined into another query). */
@@ -13,6 +13,8 @@ export const toUser = (r: Row): User => ({
   organization: (r.organization as string | null) ?? null,
   locale: r.locale === 'en' ? 'en' : 'ko',
   active: bool(r.active),
+  emailBouncedAt: dateOrNull(r.email_bounced_at),
+  emailBounceReason: (r.email_bounce_reason as string | null | undefined) ?? null,
   createdAt: date(r.created_at),
   updatedAt: date(r.updated_at),
 });
@@ -89,6 +91,9 @@ export function createUserStore(knex: Knex): UserStore {
     },
     async anyAdmin() {
       return Boolean(await knex('users').where({ role: 'admin' }).first('id'));
+    },
+    async flagBounced(id, reason, at) {
+      await knex('users').where({ id }).update({ email_bounced_at: at.getTime(), email_bounce_reason: reason, updated_at: at.getTime() });
     },
   };
 }

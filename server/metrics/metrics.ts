@@ -5,7 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { systemClock } from '../../core/clock';
 import type { Clock, Logger, MetricsSource } from '../../core/ports';
 import { UnauthorizedError } from '../../core/errors';
-import { TICKET_STATUSES, type User } from '../../core/model';
+import { INBOUND_OUTCOMES, TICKET_STATUSES, type User } from '../../core/model';
 import { OFFICIAL_LAST_DATE } from '../../core/time/kr-holidays';
 import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
 
@@ -119,6 +119,19 @@ export function createMetrics(opts: MetricsOptions) {
       await guarded('outbox', this, async () => {
         const m = await opts.source.outboxByStatus();
         for (const s of OUTBOX_STATES) this.set({ status: s }, m.get(s) ?? 0);
+      });
+    },
+  });
+
+  new Gauge({
+    name: 'helpdesk_inbound_mails',
+    help: 'Inbound mail processed by the intake, by outcome (ticket_created, message_added, auto_reply, bounce, held, rejected, duplicate); held mail moves to its decided outcome',
+    labelNames: ['outcome'] as const,
+    registers,
+    async collect() {
+      await guarded('inbound', this, async () => {
+        const m = await opts.source.inboundByOutcome();
+        for (const o of INBOUND_OUTCOMES) this.set({ outcome: o }, m.get(o) ?? 0);
       });
     },
   });

@@ -7,11 +7,19 @@ import type { TicketDetail } from '../../core/tickets/ticket-service';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export const PersonSchema = z.object({ id: z.number().int(), name: z.string(), email: z.string(), organization: z.string().nullable() });
+export const PersonSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  email: z.string(),
+  organization: z.string().nullable(),
+  email_bounced_at: UtcTimestamp.nullable().meta({
+    description: 'When mail to this address last came back as a permanent failure (a bounce); null while none did',
+  }),
+});
 
 /** A user as shown inside a ticket. */
 export function personView(u: User): z.output<typeof PersonSchema> {
-  return { id: u.id, name: u.name, email: u.email, organization: u.organization };
+  return { id: u.id, name: u.name, email: u.email, organization: u.organization, email_bounced_at: iso(u.emailBouncedAt) };
 }
 
 export const UserSchema = z
@@ -23,6 +31,10 @@ export const UserSchema = z
     organization: z.string().nullable(),
     locale: z.enum(['ko', 'en']),
     active: z.boolean(),
+    email_bounced_at: UtcTimestamp.nullable().meta({
+      description: 'When mail to this address last came back as a permanent failure (a bounce); null while none did',
+    }),
+    email_bounce_reason: z.string().nullable().meta({ description: "The bounce report's reason (status and the remote server's words)" }),
     created_at: UtcTimestamp,
     updated_at: UtcTimestamp,
   })
@@ -38,6 +50,8 @@ export function userView(u: User): z.output<typeof UserSchema> {
     organization: u.organization,
     locale: u.locale,
     active: u.active,
+    email_bounced_at: iso(u.emailBouncedAt),
+    email_bounce_reason: u.emailBounceReason,
     created_at: u.createdAt.toISOString(),
     updated_at: u.updatedAt.toISOString(),
   };
@@ -135,11 +149,21 @@ export const MessageSchema = z
     created_at: UtcTimestamp,
     author: AuthorSchema.nullable(),
     attachments: z.array(AttachmentSchema),
+    inbound_id: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'For staff: the inbound mail the message came from (GET /api/v1/inbound/{id}/original); null otherwise' }),
   })
   .meta({ id: 'Message' });
 
-/** A message as shown to a reader, with its files. */
-export function messageView(m: Message, author: User | null, attachments: Attachment[]): z.output<typeof MessageSchema> {
+/** A message as shown to a reader, with its files; `inboundId` only for staff readers. */
+export function messageView(
+  m: Message,
+  author: User | null,
+  attachments: Attachment[],
+  inboundId: number | null = null,
+): z.output<typeof MessageSchema> {
   return {
     id: m.id,
     ticket_id: m.ticketId,
@@ -148,6 +172,7 @@ export function messageView(m: Message, author: User | null, attachments: Attach
     created_at: m.createdAt.toISOString(),
     author: author ? { id: author.id, name: author.name, role: author.role } : null,
     attachments: attachments.map(attachmentView),
+    inbound_id: inboundId,
   };
 }
 

@@ -133,7 +133,9 @@ export function ticketRoutes(tickets: TicketService, clock: Clock) {
       query: PageQuery,
       response: pageSchema(MessageSchema),
       handler: async ({ user, params, query }) =>
-        pageView(await tickets.messages(user, params.id, query), (m) => messageView(m.message, m.author, m.attachments)),
+        pageView(await tickets.messages(user, params.id, query), (m) =>
+          messageView(m.message, m.author, m.attachments, m.inboundId ?? null),
+        ),
     }),
     route({
       method: 'get',

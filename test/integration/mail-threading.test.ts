@@ -145,14 +145,15 @@ describe(`mail threading per ticket (${TEST_ENGINE})`, function () {
     }
     assert.deepEqual([...templates].sort(), ['officer-replied', 'sla-breached', 'sla-warning', 'ticket-replied', 'ticket-resolved']);
 
-    // Machine notices carry Auto-Submitted; the agent's answer and the officer's message do not.
+    // Machine notices carry Auto-Submitted (the receipt answers the inquiry: auto-replied); the agent's
+    // answer and the officer's message do not.
     const autoSubmitted: Record<string, Set<string | undefined>> = {};
     for (const r of rows) {
       const value = (await parsed(r)).headers.get('auto-submitted');
       (autoSubmitted[String(r.template)] ??= new Set()).add(value === undefined ? undefined : String(value));
     }
     assert.deepEqual(Object.fromEntries(Object.entries(autoSubmitted).map(([k, v]) => [k, [...v]])), {
-      'ticket-received': ['auto-generated'],
+      'ticket-received': ['auto-replied'],
       'ticket-replied': [undefined],
       'officer-replied': [undefined],
       'sla-warning': ['auto-generated'],

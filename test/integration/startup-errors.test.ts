@@ -71,6 +71,24 @@ describe('startup problems end the process with one line', function () {
     }
   });
 
+  it('an inbound mail port in use: exits non-zero naming INBOUND_SMTP_PORT; a bad INBOUND_DOMAIN_MAP: one line naming it', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      const { code, stderr } = await start({ PORT: '0', INBOUND_SMTP_PORT: String(port) });
+      assert.notEqual(code, 0);
+      const lines = stderr.trim().split('\n');
+      assert.equal(lines.length, 1, stderr);
+      assert.match(lines[0]!, new RegExp(`cannot listen for inbound mail on 127\\.0\\.0\\.1:${port}: .*INBOUND_SMTP_PORT`));
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
+    const bad = await start({ PORT: '0', INBOUND_DOMAIN_MAP: '{"*.go.kr": 5}' });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr.trim(), /^helpdesk: invalid setting INBOUND_DOMAIN_MAP: entry "\*\.go\.kr" must map/);
+  });
+
   it('a PostgreSQL database that does not exist: one line saying to create it with createdb', async function () {
     const url = new URL(process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test');
     const probe = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 1 }, acquireConnectionTimeout: 3000 });

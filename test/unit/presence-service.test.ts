@@ -15,6 +15,8 @@ const user = (id: number, role: User['role'], name = `user ${id}`): User => ({
   organization: null,
   locale: 'ko',
   active: true,
+  emailBouncedAt: null,
+  emailBounceReason: null,
   createdAt: new Date(0),
   updatedAt: new Date(0),
 });

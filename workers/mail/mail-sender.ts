@@ -18,6 +18,8 @@ export interface MailSenderConfig {
   timezone?: string;
   /** Where people reach the console (PUBLIC_URL): ticket mails link to the ticket's page there. */
   publicUrl?: string;
+  /** Replies to our mails are read (an intake is configured; Config's repliesAccepted). */
+  repliesAccepted?: boolean;
 }
 
 /** Creates the sender (core/mail's send rule) from the store, a transport and Config's mail settings. */
@@ -28,14 +30,14 @@ export function createMailSender(deps: {
   logger: Logger;
   tuning?: MailSenderTuning;
 }): SendRule {
-  const { mailFrom, mailRetryMaxMs, timezone, publicUrl } = deps.config;
+  const { mailFrom, mailRetryMaxMs, timezone, publicUrl, repliesAccepted } = deps.config;
   return createSendRule({
     store: deps.store,
     transport: deps.transport,
     render: renderTemplateMail,
     logger: deps.logger,
     tuning: deps.tuning,
-    config: { mailHost: mailHostFromAddress(mailFrom), mailRetryMaxMs, timezone, publicUrl },
+    config: { mailHost: mailHostFromAddress(mailFrom), mailRetryMaxMs, timezone, publicUrl, repliesAccepted },
   });
 }
 

@@ -84,10 +84,13 @@ function mailOptions(sender: { name: string; address: string }, msg: OutgoingMai
     messageId: checkMessageId(msg.messageId),
     inReplyTo: msg.inReplyTo ? checkMessageId(msg.inReplyTo) : undefined,
     references: msg.references?.length ? msg.references.map(checkMessageId) : undefined,
-    // RFC 3834: tells vacation responders and ticket systems not to answer a notification; a
-    // person's message is not marked. Every mail comes from an address nobody reads, so Exchange
+    // RFC 3834: tells vacation responders and ticket systems not to answer a notification (a
+    // receipt, which answers an inquiry, is `auto-replied`); a person's message is not marked. Every mail comes from an address nobody reads, so Exchange
     // out-of-office replies are suppressed either way.
-    headers: { ...(msg.byPerson ? {} : { 'Auto-Submitted': 'auto-generated' }), 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
+    headers: {
+      ...(msg.byPerson ? {} : { 'Auto-Submitted': msg.autoSubmitted ?? 'auto-generated' }),
+      'X-Auto-Response-Suppress': 'OOF, AutoReply',
+    },
     xMailer: false,
     // Our mails carry no attachments; refuse file paths and URLs in content outright.
     disableFileAccess: true,

@@ -105,7 +105,17 @@ export function eventText(e: EventDetail, locale: Locale, people: PeopleNames): 
     case 'email.sent':
       return ko ? `메일 발송: ${mail(d.template)} → ${str(d.to)}` : `Mail sent: ${mail(d.template)} → ${str(d.to)}`;
     case 'email.failed':
+      if (d.bounce === true)
+        return ko
+          ? `메일 반송: ${mail(d.template)} → ${str(d.to)} (${str(d.error)})`
+          : `Mail bounced: ${mail(d.template)} → ${str(d.to)} (${str(d.error)})`;
       return ko ? `메일 실패: ${mail(d.template)} → ${str(d.to)}` : `Mail failed: ${mail(d.template)} → ${str(d.to)}`;
+    case 'email.auto_reply':
+      return ko ? `자동 회신 메일을 받았습니다 (${str(d.from)})` : `An automatic reply arrived (${str(d.from)})`;
+    case 'ticket.linked':
+      if (d.relation === 'follow_up_of')
+        return ko ? `종결된 ${str(d.number)}에 대한 회신으로 접수되었습니다` : `Opened by a reply to the closed ${str(d.number)}`;
+      return ko ? `이 문의에 대한 회신이 새 문의 ${str(d.number)}로 접수되었습니다` : `A reply to it opened ${str(d.number)}`;
     case 'email.requeued':
       return ko ? `메일 다시 보내기: ${mail(d.template)}` : `Mail queued again: ${mail(d.template)}`;
     default:

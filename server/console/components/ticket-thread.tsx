@@ -18,6 +18,8 @@ export function TicketThread(props: {
   detail: TicketDetail;
   messages: MessageDetail[];
   lastMessageId: number;
+  /** The inbound mail the inquiry came from (staff only), linked as 원문 보기. */
+  inquiryInboundId?: number | null;
   viewer: User;
   locale: Locale;
 }) {
@@ -39,11 +41,12 @@ export function TicketThread(props: {
           <strong class="message-label">{t(locale, 'originalInquiry')}</strong>
           <span class="message-author">{author(requester, viewer, locale)}</span>
           <time datetime={ticket.receivedAt.toISOString()}>{koreanDateTime(ticket.receivedAt, locale)}</time>
+          {props.inquiryInboundId ? <OriginalLink inboundId={props.inquiryInboundId} locale={locale} /> : null}
         </div>
         <div class="message-body">{ticket.body}</div>
         <AttachmentLinks attachments={detail.attachments} locale={locale} />
       </li>
-      {messages.map(({ message: m, author: a, attachments }) => {
+      {messages.map(({ message: m, author: a, attachments, inboundId }) => {
         const staff = a !== null && a.role !== 'officer';
         const cls = m.internal ? 'message message-internal' : staff ? 'message message-staff' : 'message';
         return (
@@ -52,6 +55,7 @@ export function TicketThread(props: {
               {m.internal && <strong class="badge-internal">{t(locale, 'internalNote')}</strong>}
               <span class="message-author">{a ? author(a, viewer, locale) : t(locale, 'unknownAuthor')}</span>
               <time datetime={m.createdAt.toISOString()}>{koreanDateTime(m.createdAt, locale)}</time>
+              {inboundId ? <OriginalLink inboundId={inboundId} locale={locale} /> : null}
             </div>
             <div class="message-body">{m.body}</div>
             <AttachmentLinks attachments={attachments} locale={locale} />
@@ -60,6 +64,19 @@ export function TicketThread(props: {
       })}
       {messages.length === 0 && <li class="thread-empty muted">{t(locale, 'noRepliesYet')}</li>}
     </ol>
+  );
+}
+
+/**
+ * `원문 보기` on a message (or the inquiry) that came by mail: the whole mail as received, quoted
+ * history included (the service gives the id to staff only). Opens the API's plain-text original,
+ * which the session cookie authenticates.
+ */
+function OriginalLink(props: { inboundId: number; locale: Locale }) {
+  return (
+    <a class="message-original" href={`/api/v1/inbound/${props.inboundId}/original`} target="_blank" rel="noopener">
+      {t(props.locale, 'viewOriginal')}
+    </a>
   );
 }
 

@@ -31,6 +31,8 @@ export interface TicketPageData {
   lastMessageId: number;
   /** The largest file the reply form takes (bytes). */
   uploadLimit: number;
+  /** The inbound mail the inquiry came from (staff; null otherwise): its 원문 보기. */
+  inquiryInboundId?: number | null;
   people: PeopleNames;
   now: Date;
 }
@@ -100,6 +102,7 @@ export function TicketPage(props: { data: TicketPageData; viewer: User; state?: 
                 detail={data.overview.detail}
                 messages={data.messages}
                 lastMessageId={data.lastMessageId}
+                inquiryInboundId={data.inquiryInboundId ?? null}
                 viewer={viewer}
                 locale={locale}
               />
@@ -142,6 +145,7 @@ export function TicketLive(props: { data: TicketPageData; viewer: User }) {
         detail={data.overview.detail}
         messages={data.messages}
         lastMessageId={data.lastMessageId}
+        inquiryInboundId={data.inquiryInboundId ?? null}
         viewer={viewer}
         locale={locale}
       />

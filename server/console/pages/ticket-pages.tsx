@@ -63,11 +63,13 @@ export const ticketPages: ConsolePages = (router, deps) => {
     const overview = await services.ticketReads.overview(user, ref);
     const { ticket, requester, assignee } = overview.detail;
     const staff = atLeast(user.role, 'agent');
-    const [messages, events, assignees, others] = await Promise.all([
+    const [messages, events, assignees, others, inquiryInboundId] = await Promise.all([
       allPages((p) => services.tickets.messages(user, ticket.id, p)),
       allPages((p) => services.tickets.events(user, ticket.id, p)),
       staff ? services.ticketReads.assignees(user) : [],
       staff ? services.tickets.list(user, { requesterId: ticket.requesterId, sort: '-created_at' }, { limit: 11 }) : null,
+      // An inquiry that came by mail: staff may open the original (원문 보기).
+      staff && ticket.channel === 'email' ? services.intake.creatorOf(ticket.id) : null,
     ]);
     const people = new Map<number, string>();
     for (const u of [requester, assignee, ...assignees, ...events.map((e) => e.actor)]) if (u) people.set(u.id, u.name);
@@ -79,6 +81,7 @@ export const ticketPages: ConsolePages = (router, deps) => {
       others: (others?.items ?? []).filter((o) => o.ticket.id !== ticket.id).slice(0, 10),
       lastMessageId: messages.reduce((max, m) => Math.max(max, m.message.id), 0),
       uploadLimit: services.attachments.maxBytes,
+      inquiryInboundId,
       people,
       now: deps.clock.now(),
     };
