@@ -1,5 +1,5 @@
 /**
- * The console as the journeys see it: the words of /work/shared/CONSOLE.md and of the common
+ * The console as the journeys see it: the fixed paths and words of the console (docs/console.md) and of the common
  * console conventions, and a few steps every journey takes (submit an inquiry, find a deadline,
  * tell a live update from a reload). Only paths, labels, roles and the `<time data-sla-state>`
  * element are relied on; layout and classes are the pages' own business.
