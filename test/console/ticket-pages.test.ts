@@ -3,7 +3,7 @@ import type { OutgoingMail } from '../../core/ports';
 import { createMailStore } from '../../db/stores/mail-store';
 import { createMailSender } from '../../workers/mail/mail-sender';
 import { signIn } from '../helpers/console-session';
-import { bearer, silentLogger, type TestStack, testStack, type TestUser } from '../helpers/test-app';
+import { bearer, silentLogger, stackApi, type TestStack, testStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
 
 type Session = { cookie: string; csrf: string };
@@ -121,6 +121,20 @@ describe(`console: the ticket page /tickets/:id (${TEST_ENGINE})`, function () {
     const back = await s.http.get(`/tickets/${t.number}?focus=rating`).set('cookie', a.cookie);
     assert.equal(back.status, 303);
     assert.equal(back.headers.location, `/tickets/${t.number}#rating`);
+  });
+
+  it('a reply from the page counts towards the write quota, as one through the API does (429 past it)', async () => {
+    const t = await s.ticket(officerA);
+    const limited = (await stackApi(s, { app: { writeQuotaPerMinute: 2 } })).http;
+    const send = (n: number) =>
+      limited
+        .post(`/tickets/${t.number}/messages`)
+        .set('cookie', a.cookie)
+        .type('form')
+        .send({ _csrf: a.csrf, body: `추가 ${n}` });
+    assert.equal((await send(1)).status, 303);
+    assert.equal((await send(2)).status, 303);
+    assert.equal((await send(3)).status, 429);
   });
 
   it('a form posted by Chromium (Origin: null under Referrer-Policy: no-referrer, Sec-Fetch-Site: same-origin) is accepted', async () => {

@@ -155,6 +155,8 @@ export const ticketPages: ConsolePages = (router, deps) => {
       else if (files.length > MAX_FILES_PER_MESSAGE) draft.errors.files = t(locale, 'errTooManyFiles', { n: MAX_FILES_PER_MESSAGE });
       if (draft.errors.body || draft.errors.files) return page(res, user, await load(user, ref), { reply: draft }, 422);
       const expected = field(req, 'expected_last_message_id');
+      // A reply from the page counts towards the writer's quota, as one through the API does.
+      await deps.writeQuota?.consume(user);
       try {
         const m = await services.tickets.addMessage(user, ref, {
           body,
