@@ -100,7 +100,8 @@ describe('business clock: whole weeks skipped by arithmetic', () => {
   // about 2 s on every call. A zone's offsets are learnt once per process (weekly samples, ~5 µs
   // each), so the bounds below are for clocks over zones already seen, and generous for a
   // loaded machine while far below what a day-by-day walk needs.
-  // The best of five runs: a busy machine can stall one run, never all five by this much.
+  // The best of five runs under 400 ms: a machine loaded by parallel test runs reached 108 ms, while
+  // walking day by day takes seconds.
   const timed = <T>(f: () => T): [T, number] => {
     let best = Number.POSITIVE_INFINITY;
     let out!: T;
@@ -117,7 +118,7 @@ describe('business clock: whole weeks skipped by arithmetic', () => {
     for (const preset of [KR_PUBLIC_OFFICE, KR_WORKING_DAYS]) {
       const clock = businessClock(presetCalendarSpec(preset));
       const [due, ms] = timed(() => clock.add(start, MAX_DURATION_SECONDS));
-      assert.ok(ms < 100, `${preset.key}: P400D took ${ms.toFixed(1)} ms`);
+      assert.ok(ms < 400, `${preset.key}: P400D took ${ms.toFixed(1)} ms`);
       assert.equal(clock.between(start, due), MAX_DURATION_SECONDS);
     }
   });
@@ -134,7 +135,7 @@ describe('business clock: whole weeks skipped by arithmetic', () => {
     assert.equal(businessClock(spec).between(start, due), MAX_DURATION_SECONDS);
     const [again, ms] = timed(() => businessClock(spec).add(start, MAX_DURATION_SECONDS));
     assert.equal(again.getTime(), due.getTime());
-    assert.ok(ms < 100, `took ${ms.toFixed(1)} ms`);
+    assert.ok(ms < 400, `took ${ms.toFixed(1)} ms`);
   });
 
   it('measures spans of a hundred and a thousand years fast, the same as the sum of their years', () => {
@@ -143,7 +144,7 @@ describe('business clock: whole weeks skipped by arithmetic', () => {
     tokyo().between(year(1026), year(2026));
     for (const from of [1950, 1026]) {
       const [total, ms] = timed(() => tokyo().between(year(from), year(from + (from === 1950 ? 100 : 1000))));
-      assert.ok(ms < 20, `from ${from}: took ${ms.toFixed(1)} ms`);
+      assert.ok(ms < 200, `from ${from}: took ${ms.toFixed(1)} ms`);
       if (from !== 1950) continue;
       let sum = 0;
       for (let y = from; y < from + 100; y++) sum += tokyo().between(year(y), year(y + 1));
