@@ -11,7 +11,7 @@ import type { Person, Product } from './product';
 export const TICKET_NUMBER = /PQ-\d{4}-\d{6}/;
 
 /**
- * How long a live change may take to show. The contract is 2 s (CONSOLE.md, "Live"); the rest is
+ * How long a live change may take to show. The promise is 2 s (docs/console.md, "Live"); the rest is
  * slack for a 2-core CI machine shared with other jobs.
  */
 export const LIVE_MS = 5_000;
@@ -37,7 +37,7 @@ export function listEntry(page: Page, number: string): Locator {
   return page.getByRole('row').or(page.getByRole('listitem')).or(page.getByRole('article')).filter({ hasText: number }).first();
 }
 
-/** The deadline as CONSOLE.md writes it in Korean time: `12월 2일 (수) 오후 3:00`. */
+/** The deadline as docs/console.md writes it in Korean time: `12월 2일 (수) 오후 3:00`. */
 export function seoulDeadline(iso: string): string {
   // Node's ICU data names the Korean day period "AM"/"PM": take the 24-hour clock and say 오전/오후 ourselves.
   const parts = Object.fromEntries(

@@ -79,7 +79,7 @@ export function msUntil(iso: string): number {
 }
 
 /**
- * The `section` of a page headed `name` (CONSOLE.md: the board's `기한 초과` and `기한 임박`): the
+ * The `section` of a page headed `name` (docs/console.md: the board's `기한 초과` and `기한 임박`): the
  * innermost section with that heading, whatever the heading's level or wrapper.
  */
 export function sectionHeaded(page: Page, name: string): Locator {

@@ -10,7 +10,7 @@ import { expect, test } from './fixtures';
 import { saveScreenshots } from './screenshots';
 
 type Status = 'met' | 'on_track' | 'at_risk' | 'missed';
-/** CONSOLE.md and issue 12: the status words. */
+/** The status words of the standards page (docs/console.md). */
 const STATUS_WORDS: Record<Status, string> = { met: '충족', on_track: '정상', at_risk: '위험', missed: '미달' };
 
 interface Standard {

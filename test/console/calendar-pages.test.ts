@@ -102,7 +102,7 @@ describe(`console: calendars and the mail outbox /admin/calendars, /admin/outbox
     assert.match(seollal!, /기본 공휴일/);
     assert.ok(holidayRow(html, '2027-02-09')?.includes('대체공휴일'), 'the substitute day of 설날');
     assert.ok(!html.includes('잠정'), '2027 is official, not provisional');
-    // The fields and the button of CONSOLE.md, labelled.
+    // The fields and the button the console fixes (docs/console.md), labelled.
     assert.match(html, /<label for="date">날짜<\/label>/);
     assert.match(html, /<label for="name">이름<\/label>/);
     assert.match(html, /<button type="submit" class="btn">공휴일 추가<\/button>/);
