@@ -107,6 +107,7 @@ function listen(app: Express, host: string, port: number): Promise<Server> {
 export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) {
   const roles: Roles = { api: o.roles?.api ?? true, workers: o.roles?.workers ?? true };
   const logger = o.logger ?? pino({ level: config.logLevel, base: { pid: process.pid } });
+  logger.info({ version: config.version, roles }, 'helpdesk starting');
   const rt = o.runtime ?? (await openRuntime(config, logger, { devRedis: o.devRedis ?? false }));
   const ownRuntime = o.runtime ? (o.ownRuntime ?? false) : true;
   const { db, redis, queues } = rt;
@@ -188,6 +189,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
           publicUrl: config.publicUrl,
           writeQuotaPerMinute: config.writeQuotaPerMinute,
           trustProxy: config.trustProxy,
+          version: config.version,
           readiness: {
             database: async () => {
               await db.knex.raw('select 1');

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
@@ -185,7 +186,19 @@ export interface Config {
    * so and start with the reply separator.
    */
   repliesAccepted: boolean;
+  /** This release (package.json's `version`). */
+  version: string;
 }
+
+/**
+ * The release this code is (package.json's `version`), read once when the program loads: /healthz
+ * answers it and the start logs it, so an operator sees which release each process runs.
+ */
+const VERSION: string = (() => {
+  const pkg: unknown = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+  const v = (pkg as { version?: unknown }).version;
+  return typeof v === 'string' && v ? v : 'unknown';
+})();
 
 /** Thrown with one line that says what to fix. */
 export class ConfigError extends Error {}
@@ -250,5 +263,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         : { host: e.INBOUND_SMTP_HOST, port: e.INBOUND_SMTP_PORT, lmtp: e.INBOUND_PROTOCOL === 'lmtp', maxBytes: e.INBOUND_MAX_BYTES },
     intake,
     repliesAccepted: e.INBOUND_SMTP_PORT !== undefined || e.INBOUND_ADDRESSES !== undefined,
+    version: VERSION,
   });
 }

@@ -6,6 +6,7 @@ import { migrateLatest } from '../db/migrate';
 import { openQueues, type Queues } from '../workers/queues';
 import type { Config } from './config';
 import { ensureRedis, StartupError, type DevRedis } from './dev-redis';
+import { checkRedisSettings } from './redis-checks';
 
 export { StartupError };
 
@@ -78,13 +79,8 @@ export async function openRuntime(config: Readonly<Config>, logger: Logger, opts
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const devRedis = await ensureRedis(config, logger, opts.devRedis);
   const redis = await connectRedis(config.redisUrl, logger);
-  const policy = (await redis.config('GET', 'maxmemory-policy').catch(() => null)) as string[] | null;
-  if (policy && policy[1] !== 'noeviction') {
-    logger.warn(
-      { policy: policy[1] },
-      'REDIS maxmemory-policy IS NOT noeviction: Redis may evict timer jobs; set maxmemory-policy noeviction (the reconciler repairs, but late)',
-    );
-  }
+  // Eviction or no persistence loses queued jobs: said once, loudly, and the start goes on.
+  await checkRedisSettings(redis, logger, { production: config.production });
 
   const db = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile, logger });
   try {

@@ -55,6 +55,8 @@ export interface AppDeps {
   stream?: StreamHub;
   /** Who has a ticket open; app/compose shares it across processes on Redis (default: this process's memory only). */
   presence?: PresenceService;
+  /** This release, answered by /healthz (app/compose passes package.json's version). */
+  version?: string;
 }
 
 /**
@@ -74,7 +76,7 @@ type CsrfProof = 'token' | 'same-origin';
 export function apiRoutes(deps: AppDeps): RouteDef[] {
   const s = deps.services;
   const routes = [
-    ...healthRoutes(deps.readiness, deps.logger),
+    ...healthRoutes(deps.readiness, deps.logger, deps.version ?? 'unknown'),
     ...userRoutes(s.users),
     ...accessLogRoutes(s.accessLog),
     ...ticketRoutes(s.tickets, deps.clock),

@@ -4,7 +4,7 @@ import { route } from '../http/routes';
 import { within } from '../../core/within';
 
 const Check = z.enum(['ok', 'down']);
-const LiveSchema = z.object({ status: z.literal('ok') });
+const LiveSchema = z.object({ status: z.literal('ok'), version: z.string() });
 const ReadySchema = z.object({ status: Check, checks: z.object({ db: Check, redis: Check }) });
 
 /** Checks that answer whether a dependency is reachable right now. */
@@ -14,20 +14,21 @@ export interface Readiness {
 }
 
 /**
- * Liveness and readiness probes. Readiness says only "ok" or "down" per dependency: the reason
+ * Liveness and readiness probes. Liveness names the release (`version`), so a rolling upgrade
+ * can be watched process by process. Readiness says only "ok" or "down" per dependency: the reason
  * (host names, driver messages) goes to the log, never to an anonymous caller.
  */
-export function healthRoutes(r: Readiness, logger: Pick<Logger, 'warn'>) {
+export function healthRoutes(r: Readiness, logger: Pick<Logger, 'warn'>, version: string) {
   return [
     route({
       method: 'get',
       path: '/healthz',
       operationId: 'getLiveness',
-      summary: 'Liveness: 200 while the process lives',
+      summary: 'Liveness: 200 while the process lives; {status, version}',
       access: 'public',
       success: 200,
       response: LiveSchema,
-      handler: () => ({ status: 'ok' as const }),
+      handler: () => ({ status: 'ok' as const, version }),
     }),
     route({
       method: 'get',

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import pino from 'pino';
 import { bearer, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
@@ -13,7 +15,12 @@ describe(`operations: health, docs, headers, limits (${TEST_ENGINE})`, () => {
   after(() => s.close());
 
   it('/healthz and /readyz answer 200 while the database and Redis answer', async () => {
-    assert.equal((await s.http.get('/healthz')).status, 200);
+    const live = await s.http.get('/healthz');
+    assert.equal(live.status, 200);
+    // The release this process runs, as package.json names it, so an upgrade can be checked process by process.
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    assert.match(pkg.version, /^\d+\.\d+\.\d+/);
+    assert.deepEqual(live.body, { status: 'ok', version: pkg.version });
     const r = await s.http.get('/readyz');
     assert.equal(r.status, 200);
     assert.deepEqual(r.body, { status: 'ok', checks: { db: 'ok', redis: 'ok' } });
