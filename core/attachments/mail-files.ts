@@ -44,20 +44,28 @@ function koreanSize(bytes: number): string {
 
 /** The note a message gets for the files not kept, one line each (no particle after the name, so every name reads right). */
 export function droppedNote(dropped: DroppedFile[]): string {
-  return dropped
-    .map((d) => {
-      const why =
-        d.why.kind === 'size'
-          ? `크기 제한 ${koreanSize(d.why.maxBytes)}를 넘어 저장하지 않았습니다`
-          : d.why.kind === 'count'
-            ? `한 메일의 첨부 파일은 ${MAX_FILES_PER_MESSAGE}개까지만 저장해 저장하지 않았습니다`
-            : d.why.kind === 'empty'
-              ? '빈 파일이라 저장하지 않았습니다'
-              : `허용되지 않는 파일 형식(${d.why.found})이라 저장하지 않았습니다`;
-      return `[첨부 파일 「${d.filename}」: ${why} (메일 원문에는 남아 있습니다)]`;
-    })
-    .join('\n');
+  // Bounded, so a mail of a thousand parts still leaves the body room for what its sender wrote.
+  const shown = dropped.slice(0, MAX_NOTED);
+  const more = dropped.length - shown.length;
+  const lines = shown.map((d) => {
+    const why =
+      d.why.kind === 'size'
+        ? `크기 제한 ${koreanSize(d.why.maxBytes)}를 넘어 저장하지 않았습니다`
+        : d.why.kind === 'count'
+          ? `한 메일의 첨부 파일은 ${MAX_FILES_PER_MESSAGE}개까지만 저장해 저장하지 않았습니다`
+          : d.why.kind === 'empty'
+            ? '빈 파일이라 저장하지 않았습니다'
+            : `허용되지 않는 파일 형식(${d.why.found})이라 저장하지 않았습니다`;
+    return `[첨부 파일 「${oneLine(d.filename)}」: ${why} (메일 원문에는 남아 있습니다)]`;
+  });
+  if (more > 0) lines.push(`[첨부 파일 ${more}개 더: 저장하지 않았습니다 (메일 원문에는 남아 있습니다)]`);
+  return lines.join('\n');
 }
+
+/** Dropped files named one by one in the note; the rest are counted. */
+const MAX_NOTED = 20;
+/** A name on one line, at most 100 characters. */
+const oneLine = (name: string) => (name.length > 100 ? `${name.slice(0, 99)}…` : name);
 
 /** The extension an accepted kind is known by, for a nameless part: from its declared type, else from what its bytes are. */
 const extOfType = (mime: string): string | null => {

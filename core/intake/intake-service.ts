@@ -5,7 +5,9 @@
  *
  * In order:
  *
- * 1. The raw bytes are stored first (content-addressed, durable), then the transaction starts.
+ * 1. The raw bytes are stored first (content-addressed, durable), and the files a person attached
+ *    (as uploads are: sniffed, at most ten, within ATTACHMENT_MAX_BYTES; the others noted on the
+ *    message), then the transaction starts; the new ticket or message claims the files' rows.
  * 2. A Message-ID seen before → `duplicate` (recorded, nothing else).
  * 3. Mail from our own addresses → `rejected` (a loop). A delivery report → `bounce`: the outbox
  *    row it answers (by the returned mail's Message-ID, which carries a random token) is marked
@@ -23,7 +25,8 @@
  *    about a ticket becomes an internal note (a reply to an SLA warning must not reach the officer).
  * 6. A new mail from a known officer → a new ticket (`channel: email`, `received_at` = arrival).
  *    From an unknown address: INBOUND_UNKNOWN_SENDER `hold` (default), `reject`, or `create` (an
- *    officer with the organization of the domain map). Receipts never go to mailer-daemon,
+ *    officer with the organization of the domain map). Past `ticketsPerSenderPerHour` new tickets
+ *    from one address in an hour, further new mail from it is held. Receipts never go to mailer-daemon,
  *    postmaster, no-reply or our own addresses, and at most one per address per
  *    `receiptIntervalMs`.
  */

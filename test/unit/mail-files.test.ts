@@ -41,4 +41,12 @@ describe('mail files: names and the note on dropped files', () => {
     );
     assert.equal(droppedNote([]), '');
   });
+
+  it('names at most 20 dropped files and counts the rest, so the sender’s words keep their room', () => {
+    const many = Array.from({ length: 500 }, (_, i) => ({ filename: `${'긴이름'.repeat(100)}${i}.png`, why: { kind: 'count' as const } }));
+    const lines = droppedNote(many).split('\n');
+    assert.equal(lines.length, 21);
+    assert.equal(lines[20], '[첨부 파일 480개 더: 저장하지 않았습니다 (메일 원문에는 남아 있습니다)]');
+    assert.ok(droppedNote(many).length < 5000);
+  });
 });
