@@ -142,6 +142,13 @@ const ConfigSchema = z.object({
     .min(0)
     .max(7 * 24 * 60)
     .default(60),
+  // 20: far above what a person sends as new inquiries in an hour, far below a mail loop's hundreds.
+  INBOUND_TICKETS_PER_SENDER_PER_HOUR: z.coerce
+    .number({ message: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(100_000, 'must be at most 100000')
+    .default(20),
 });
 
 /** The validated, frozen settings every part of the program receives. */
@@ -230,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       .filter(Boolean),
     receiptIntervalMs: e.INBOUND_RECEIPT_INTERVAL_MINUTES * 60_000,
     mailHost,
+    ticketsPerSenderPerHour: e.INBOUND_TICKETS_PER_SENDER_PER_HOUR,
   };
   return Object.freeze({
     port: e.PORT,

@@ -32,6 +32,7 @@ const UNWIRED_INTAKE: { parser: MailParser; raw: RawMailStore; settings: IntakeS
     authservIds: [],
     receiptIntervalMs: 3600_000,
     mailHost: 'localhost',
+    ticketsPerSenderPerHour: 20,
   },
 };
 
@@ -67,7 +68,8 @@ export function createServices(deps: {
     canned: createCannedService(deps),
     attachments: createAttachmentService({ ...deps, ...(deps.attachments ?? noAttachments) }),
     reports: createSlaReportService({ store: deps.db.reports, clock: deps.clock }),
-    intake: createIntakeService({ ...deps, tickets, ...(deps.intake ?? UNWIRED_INTAKE) }),
+    // A mail's files go where uploads go, under the same limit and sniffing.
+    intake: createIntakeService({ ...deps, tickets, ...(deps.intake ?? UNWIRED_INTAKE), files: deps.attachments ?? null }),
     board: createBoardService({ db: deps.db, clock: deps.clock, tickets }),
   };
 }

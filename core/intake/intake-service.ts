@@ -5,7 +5,9 @@
  *
  * In order:
  *
- * 1. The raw bytes are stored first (content-addressed, durable), then the transaction starts.
+ * 1. The raw bytes are stored first (content-addressed, durable), and the files a person attached
+ *    (as uploads are: sniffed, at most ten, within ATTACHMENT_MAX_BYTES; the others noted on the
+ *    message), then the transaction starts; the new ticket or message claims the files' rows.
  * 2. A Message-ID seen before → `duplicate` (recorded, nothing else).
  * 3. Mail from our own addresses → `rejected` (a loop). A delivery report → `bounce`: the outbox
  *    row it answers (by the returned mail's Message-ID, which carries a random token) is marked
@@ -23,11 +25,13 @@
  *    about a ticket becomes an internal note (a reply to an SLA warning must not reach the officer).
  * 6. A new mail from a known officer → a new ticket (`channel: email`, `received_at` = arrival).
  *    From an unknown address: INBOUND_UNKNOWN_SENDER `hold` (default), `reject`, or `create` (an
- *    officer with the organization of the domain map). Receipts never go to mailer-daemon,
+ *    officer with the organization of the domain map). Past `ticketsPerSenderPerHour` new tickets
+ *    from one address in an hour, further new mail from it is held. Receipts never go to mailer-daemon,
  *    postmaster, no-reply or our own addresses, and at most one per address per
  *    `receiptIntervalMs`.
  */
 import { createHash } from 'node:crypto';
+import { droppedNote, insertMailFiles, type KeptFile, type MailFileStorage, storeMailFiles } from '../attachments/mail-files';
 import type { Clock } from '../clock';
 import { isEmailAddress } from '../email-address';
 import { ConflictError, NotFoundError, fieldError } from '../errors';
@@ -57,6 +61,11 @@ export interface IntakeSettings {
   receiptIntervalMs: number;
   /** The right side of our Message-IDs (thread roots name it). */
   mailHost: string;
+  /**
+   * New tickets one address may open by mail in an hour; past it, new mail from it is held
+   * (a looping autoresponder or a flooding sender must not open hundreds of inquiries).
+   */
+  ticketsPerSenderPerHour: number;
 }
 
 /** What processing one mail did. */
@@ -94,6 +103,13 @@ interface Decision {
   after: Array<() => Promise<void>>;
 }
 
+/** The files of a mail as the intake kept them: blobs waiting for their rows, and the note on the message. */
+interface MailFiles {
+  kept: KeptFile[];
+  note: string;
+}
+const NO_FILES: MailFiles = { kept: [], note: '' };
+
 /** The text of a mail: the whole decoded body, and what matters in it. */
 interface MailText {
   full: string;
@@ -111,12 +127,18 @@ export function mailText(mail: Pick<ParsedMail, 'text' | 'htmlText' | 'subject'>
   return { full, reply: text };
 }
 
-/** The body a ticket or message gets from a mail: the reply, a note of the attachments, within the API's limit. */
-function bodyOf(text: string, mail: Pick<ParsedMail, 'attachments'>): string {
-  // Images a signature shows in place are no attachment a person sent.
-  const names = mail.attachments.filter((a) => !a.inline).map((a) => oneLine(a.filename ?? a.contentType, 80, a.contentType));
-  const note = names.length ? `\n\n${WORDS.attachments(names)}` : '';
-  return clip((text.trim() || WORDS.noBody) + note, BODY_MAX, WORDS.clipped);
+/** The body a ticket or message gets from a mail: the reply, then the note on its files, within the API's limit. */
+function bodyOf(text: string, files: MailFiles): string {
+  const note = files.note ? `\n\n${files.note}` : '';
+  // The note is kept whole: the reply is what gets clipped.
+  return clip(text.trim() || WORDS.noBody, BODY_MAX - note.length, WORDS.clipped) + note;
+}
+
+/** Who cares about a mail's files: not an automatic mail, a bounce or our own (nothing of theirs is stored). */
+function wantsFiles(mail: ParsedMail, own: Set<string>): boolean {
+  const from = mail.from?.address.trim().toLowerCase();
+  if (!from || own.has(from) || mail.deliveryReport || isMailerDaemon(from)) return false;
+  return !automaticMailReason(mail) && mail.attachments.some((a) => !a.inline);
 }
 
 export function createIntakeService(deps: {
@@ -127,6 +149,8 @@ export function createIntakeService(deps: {
   raw: RawMailStore;
   settings: IntakeSettings;
   logger: Logger;
+  /** Where a mail's files are kept (the uploads' storage and limit); without it, the body only names them. */
+  files?: MailFileStorage | null;
 }) {
   const { db, clock, tickets, parser, raw: rawStore, settings, logger } = deps;
   const own = new Set(settings.ownAddresses.map((a) => a.toLowerCase()));
@@ -157,7 +181,7 @@ export function createIntakeService(deps: {
   async function newTicket(
     s: Stores,
     sender: User,
-    mail: ParsedMail,
+    files: MailFiles,
     text: MailText,
     receivedAt: Date,
     subject: string,
@@ -169,13 +193,24 @@ export function createIntakeService(deps: {
       sender,
       {
         subject: oneLine(subject, SUBJECT_MAX, WORDS.noSubject),
-        body: bodyOf(text.reply, mail),
+        body: bodyOf(text.reply, files),
         channel: 'email',
         received_at: receivedAt,
+        attachment_ids: await insertMailFiles(s, files.kept, sender.id, now),
       },
       { receipt },
     );
     return { ticket, after: afterCommit, receipt };
+  }
+
+  /** Why a new ticket from `from` is held instead: it opened the hourly number of tickets by mail already; null when it may. */
+  async function overSenderCap(s: Stores, from: string, now: Date): Promise<string | null> {
+    const cap = settings.ticketsPerSenderPerHour;
+    const since = new Date(now.getTime() - 3600_000);
+    const opened = await s.inbound.countRecent({ fromAddress: from, outcome: 'ticket_created', since });
+    return opened < cap
+      ? null
+      : `${from} opened ${opened} tickets by mail within the last hour, the cap (INBOUND_TICKETS_PER_SENDER_PER_HOUR=${cap}); held so a looping or flooding sender opens no more`;
   }
 
   /** The officer an unknown sender becomes (INBOUND_UNKNOWN_SENDER=create, or an admin accepting held mail). */
@@ -263,7 +298,7 @@ export function createIntakeService(deps: {
   }
 
   /** Everything but duplicates: the outcome of one mail, applied in `s`. */
-  async function decide(s: Stores, mail: ParsedMail, text: MailText, receivedAt: Date, now: Date): Promise<Decision> {
+  async function decide(s: Stores, mail: ParsedMail, files: MailFiles, text: MailText, receivedAt: Date, now: Date): Promise<Decision> {
     const from = mail.from?.address.trim().toLowerCase() || null;
     if (!from) return held('the mail has no From address');
     if (own.has(from)) return recorded('rejected', `sent from the helpdesk's own address ${from} (a mail loop)`);
@@ -332,7 +367,9 @@ export function createIntakeService(deps: {
         return held(`${from} is neither the requester of ${t.number} nor staff`, { senderId: sender.id });
       if (t.status === 'closed') {
         if (staff) return held(`staff mail about the closed ${t.number}`, { senderId: sender.id });
-        const created = await newTicket(s, sender, mail, text, receivedAt, bareSubject(mail.subject) || t.subject, now);
+        const capped = await overSenderCap(s, from, now);
+        if (capped) return held(`${capped} (a reply to the closed ${t.number})`, { senderId: sender.id });
+        const created = await newTicket(s, sender, files, text, receivedAt, bareSubject(mail.subject) || t.subject, now);
         const link = (ticketId: number, relation: string, other: Ticket) =>
           s.events.add({
             ticketId,
@@ -355,7 +392,11 @@ export function createIntakeService(deps: {
       }
       // Staff speak to the officer only by answering our "the officer replied" mail; anything else is a note.
       const internal = staff && thread.outbox?.template !== 'officer-replied';
-      const r = await tickets.addMessageWithin(s, sender, t.id, { body: bodyOf(text.reply, mail), internal });
+      const r = await tickets.addMessageWithin(s, sender, t.id, {
+        body: bodyOf(text.reply, files),
+        internal,
+        attachment_ids: await insertMailFiles(s, files.kept, sender.id, now),
+      });
       const via = ourIds ? 'Message-ID' : marked ? 'the marker in our mail' : 'the subject token';
       return {
         outcome: 'message_added',
@@ -370,7 +411,9 @@ export function createIntakeService(deps: {
     if (sender) {
       if (!sender.active) return held(`the account of ${from} is inactive`, { senderId: sender.id });
       if (atLeast(sender.role, 'agent')) return held(`mail from staff (${from}) that names no inquiry`, { senderId: sender.id });
-      const created = await newTicket(s, sender, mail, text, receivedAt, mail.subject, now);
+      const capped = await overSenderCap(s, from, now);
+      if (capped) return held(capped, { senderId: sender.id });
+      const created = await newTicket(s, sender, files, text, receivedAt, mail.subject, now);
       return {
         outcome: 'ticket_created',
         reason: created.receipt ? null : 'no receipt: one was sent to this address within the limit',
@@ -390,8 +433,10 @@ export function createIntakeService(deps: {
         if (!isEmailAddress(from)) return held(`${from} is not an address a user may have`);
         if (Object.keys(settings.domainMap).length > 0 && organizationFor(from, settings.domainMap) === undefined)
           return held(`${from} is not a user and its domain is not in INBOUND_DOMAIN_MAP`);
+        const capped = await overSenderCap(s, from, now);
+        if (capped) return held(capped);
         const officer = await createOfficer(s, from, mail.from?.name ?? null, now);
-        const created = await newTicket(s, officer, mail, text, receivedAt, mail.subject, now);
+        const created = await newTicket(s, officer, files, text, receivedAt, mail.subject, now);
         return {
           outcome: 'ticket_created',
           reason: `a new officer was created for ${from}${officer.organization ? ` (${officer.organization})` : ''}`,
@@ -431,6 +476,16 @@ export function createIntakeService(deps: {
     };
   }
 
+  /** Stores a mail's files (or, without storage, names them as kept in the raw message). */
+  async function keepFiles(mail: ParsedMail): Promise<MailFiles> {
+    if (!deps.files) {
+      const names = mail.attachments.filter((a) => !a.inline).map((a) => oneLine(a.filename ?? a.contentType, 80, a.contentType));
+      return { kept: [], note: names.length ? WORDS.attachments(names) : '' };
+    }
+    const { kept, dropped } = await storeMailFiles(deps.files, mail.attachments);
+    return { kept, note: droppedNote(dropped) };
+  }
+
   /** Processes one raw message; safe to call again with the same bytes (a duplicate is recorded, nothing else). */
   async function processMail(rawBytes: Buffer, opts: { receivedAt?: Date } = {}): Promise<IntakeResult> {
     let mail: ParsedMail;
@@ -445,6 +500,8 @@ export function createIntakeService(deps: {
     const messageId = oneLine(mail.messageId ?? '', 990, '') || `<${digest}@no-message-id>`;
     const dedupKey = sha256(messageId);
     const stored = await rawStore.put(rawBytes);
+    // Before the transaction, like the raw message: durable, content-addressed, so a retry writes nothing new.
+    const files = parseError === null && wantsFiles(mail, own) ? await keepFiles(mail) : NO_FILES;
     const text = mailText(mail);
     const base = {
       messageId,
@@ -513,7 +570,7 @@ export function createIntakeService(deps: {
     let failure: unknown;
     for (let attempt = 1; attempt <= 2; attempt++) {
       try {
-        return await record((s, now, receivedAt) => decide(s, mail, text, receivedAt, now));
+        return await record((s, now, receivedAt) => decide(s, mail, files, text, receivedAt, now));
       } catch (err) {
         failure = err;
         // A twin delivery (or a new officer's twin) committed first: this one is its duplicate, or goes through now.
@@ -525,6 +582,18 @@ export function createIntakeService(deps: {
     return record(async () =>
       held(`the mail could not be processed: ${oneLine((failure as Error).message ?? String(failure), 300, 'error')}`),
     );
+  }
+
+  /**
+   * The files of a held mail, stored now that a person accepts it (the raw message parsed again);
+   * none when it is no longer held or its raw message cannot be read (the decision still goes through).
+   */
+  async function filesOfHeld(id: number): Promise<MailFiles> {
+    const row = await db.stores.inbound.byId(id);
+    if (row?.outcome !== 'held') return NO_FILES;
+    const bytes = await rawStore.get(row.rawKey);
+    const mail = bytes ? await parser.parse(bytes).catch(() => null) : null;
+    return mail?.attachments.some((a) => !a.inline) ? keepFiles(mail) : NO_FILES;
   }
 
   /** Loads a held mail for a decision, or says why it cannot be decided. */
@@ -572,6 +641,7 @@ export function createIntakeService(deps: {
      * (an unknown sender becomes an officer, with the organization of the domain map).
      */
     async accept(actor: User, id: number, input: { ticket_id?: number | string }): Promise<InboundRecord> {
+      const files = await filesOfHeld(id);
       const result = await db.transaction(async (s) => {
         const now = clock.now();
         const row = await heldRow(s, id);
@@ -580,7 +650,6 @@ export function createIntakeService(deps: {
         let sender = await s.users.byEmail(from);
         if (sender && !sender.active) throw new ConflictError(`the account of ${from} is inactive; activate it first or discard the mail`);
         const why = row.reason ? `; held because ${row.reason}` : '';
-        const mailLike = { attachments: [] as ParsedMail['attachments'] };
         let decision: { outcome: InboundOutcome; reason: string; ticketId: number; messageId: number | null; after: () => Promise<void> };
         if (input.ticket_id !== undefined) {
           const ref = input.ticket_id;
@@ -591,7 +660,11 @@ export function createIntakeService(deps: {
           if (!staff && sender.id !== t.requesterId)
             throw fieldError('ticket_id', `${from} is neither the requester of ${t.number} nor staff`);
           if (t.status === 'closed') throw fieldError('ticket_id', `${t.number} is closed: accept the mail into a new ticket`);
-          const r = await tickets.addMessageWithin(s, sender, t.id, { body: bodyOf(row.text, mailLike), internal: staff });
+          const r = await tickets.addMessageWithin(s, sender, t.id, {
+            body: bodyOf(row.text, files),
+            internal: staff,
+            attachment_ids: await insertMailFiles(s, files.kept, sender.id, now),
+          });
           decision = {
             outcome: 'message_added',
             reason: `accepted into ${t.number} by ${actor.name}${why}`,
@@ -609,9 +682,10 @@ export function createIntakeService(deps: {
             sender,
             {
               subject: oneLine(row.subject, SUBJECT_MAX, WORDS.noSubject),
-              body: bodyOf(row.text, mailLike),
+              body: bodyOf(row.text, files),
               channel: 'email',
               received_at: arrival(row.receivedAt, now),
+              attachment_ids: await insertMailFiles(s, files.kept, sender.id, now),
             },
             { receipt },
           );

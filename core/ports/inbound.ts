@@ -59,10 +59,21 @@ export interface ParsedMail {
   reportType: string | null;
   deliveryReport: DeliveryReport | null;
   /**
-   * The mail's attachments (their bytes stay in the raw message; item 5 of issue 13 stores them);
-   * `inline` for a part the HTML shows in place (a signature's logo, `cid:`).
+   * The mail's attachments, with their decoded bytes (the intake stores the ones a person sent);
+   * `inline` for a part the HTML shows in place (a signature's logo, `cid:`). `filename` is
+   * decoded (RFC 2231, encoded-words) but not yet cleaned; null for a nameless part.
    */
-  attachments: Array<{ filename: string | null; contentType: string; size: number; inline: boolean }>;
+  attachments: MailAttachment[];
+}
+
+/** One attachment of a mail, as the parser decoded it. */
+export interface MailAttachment {
+  filename: string | null;
+  /** The declared Content-Type, lower-case, without parameters. */
+  contentType: string;
+  size: number;
+  inline: boolean;
+  content: Buffer;
 }
 
 /** Turns raw bytes into a ParsedMail; rejects only when the bytes are not a message at all. */

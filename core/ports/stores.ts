@@ -21,7 +21,11 @@ export interface UserFilter {
 }
 
 /** The fields of a user an admin may change (the token too, by rotating it). */
-export type UserPatch = Partial<Pick<User, 'role' | 'name' | 'active' | 'organization' | 'locale'>> & { tokenHash?: string };
+export type UserPatch = Partial<Pick<User, 'role' | 'name' | 'active' | 'organization' | 'locale' | 'email'>> & {
+  tokenHash?: string;
+  /** Clears the bounce flag (`emailBouncedAt`, `emailBounceReason`). */
+  clearBounce?: boolean;
+};
 
 export interface UserStore {
   insert(u: NewUser, at: Date): Promise<User>;

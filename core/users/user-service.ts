@@ -19,8 +19,11 @@ export interface NewUserInput {
   locale?: Locale;
 }
 
-/** What an admin may change about a user (`organization: null` clears it). */
-export type UserChange = Partial<Pick<User, 'role' | 'name' | 'active' | 'organization' | 'locale'>>;
+/**
+ * What an admin may change about a user (`organization: null` clears it; `emailBounced: false`
+ * clears the bounce flag, as a change of the e-mail address to another mailbox does).
+ */
+export type UserChange = Partial<Pick<User, 'role' | 'name' | 'active' | 'organization' | 'locale' | 'email'>> & { emailBounced?: false };
 
 /** Users and tokens are an admin's to manage, through the API and the console alike. */
 function assertAdmin(actor: User): void {
@@ -120,11 +123,37 @@ export function createUserService(deps: { db: Database; clock: Clock }) {
       if (id === actor.id && (patch.active === false || (patch.role && patch.role !== 'admin'))) {
         throw fieldError(patch.active === false ? 'active' : 'role', 'an admin cannot deactivate or demote themselves');
       }
+      const { emailBounced, ...fields } = patch;
       return db.transaction(async (s) => {
-        const before = await s.users.byId(id);
-        const after = await s.users.update(id, patch, clock.now());
+        const now = clock.now();
+        const before = (await s.users.byId(id))!;
+        // Another mailbox (not the same one in other letter case) is a new address: it has bounced nothing yet.
+        const newMailbox = fields.email !== undefined && fields.email.toLowerCase() !== before.email.toLowerCase();
+        if (newMailbox) {
+          const holder = await s.users.byEmail(fields.email!);
+          if (holder && holder.id !== id) throw new ConflictError(`a user with e-mail ${fields.email} already exists`);
+        }
+        const clearBounce = before.emailBouncedAt !== null && (newMailbox || emailBounced === false);
+        const after = await s.users.update(id, { ...fields, clearBounce }, now);
         // A deactivated user, or one whose role changed, signs in again: every console session ends.
-        if (before && (after.role !== before.role || !after.active)) await s.sessions.removeForUser(id);
+        if (after.role !== before.role || !after.active) await s.sessions.removeForUser(id);
+        // Kept in the audit trail (an event of no ticket): who cleared which flag, and why it had been set.
+        if (clearBounce)
+          await s.events.add({
+            ticketId: null,
+            type: 'user.email_bounce_cleared',
+            at: now,
+            actorId: actor.id,
+            public: false,
+            data: {
+              user_id: id,
+              email: after.email,
+              ...(newMailbox ? { previous_email: before.email } : {}),
+              because: newMailbox ? 'email_changed' : 'cleared',
+              bounced_at: before.emailBouncedAt!.toISOString(),
+              bounce_reason: before.emailBounceReason,
+            },
+          });
         return after;
       });
     },

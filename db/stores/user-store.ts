@@ -81,9 +81,14 @@ export function createUserStore(knex: Knex): UserStore {
       if (patch.organization !== undefined) cols.organization = patch.organization;
       if (patch.locale !== undefined) cols.locale = patch.locale;
       if (patch.tokenHash !== undefined) cols.token_hash = patch.tokenHash;
+      if (patch.email !== undefined) cols.email = patch.email;
+      if (patch.clearBounce) {
+        cols.email_bounced_at = null;
+        cols.email_bounce_reason = null;
+      }
       await knex('users').where({ id }).update(cols);
-      // Searching by the requester's name or organization must find their tickets under the new one.
-      if (patch.name !== undefined || patch.organization !== undefined) await indexRequesterTickets(knex, id);
+      // Searching by the requester's name, e-mail or organization must find their tickets under the new one.
+      if (patch.name !== undefined || patch.organization !== undefined || patch.email !== undefined) await indexRequesterTickets(knex, id);
       return (await one(knex('users').where({ id })))!;
     },
     async activeByRole(role: Role) {

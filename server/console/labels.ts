@@ -455,6 +455,12 @@ const ko = {
   doneRoleChanged: '저장했습니다. 역할이 바뀌어 이 사용자의 로그인이 모두 끝났습니다.',
   doneDeactivated: '계정 사용을 중지했습니다. 열려 있던 로그인은 모두 끝났습니다.',
   doneReactivated: '계정을 다시 사용하게 했습니다.',
+  userBounced: '메일 반송',
+  userBouncedAt: '{at}에 반송됨',
+  userBounceNote:
+    '이 주소로 보낸 메일이 영구 실패로 돌아왔습니다. 주소를 확인해 바로잡거나, 주소가 맞다면 반송 표시를 지우세요. 지운 기록은 감사 기록에 남습니다.',
+  bounceClear: '반송 표시 지우기',
+  doneBounceCleared: '반송 표시를 지웠습니다.',
   // SLA policies: /admin/policies, /admin/policies/new, /admin/policies/:id
   policiesTitle: 'SLA 정책',
   policiesIntro: '문의에는 분류와 우선순위가 맞는 정책의 기한이 적용되고, 맞는 정책이 없으면 기본 정책이 적용됩니다.',
@@ -1293,6 +1299,12 @@ const en: Record<PageLabelKey, string> = {
   doneRoleChanged: 'Saved. The role changed, so this user was signed out everywhere.',
   doneDeactivated: 'The account was deactivated and its open sessions ended.',
   doneReactivated: 'The account was reactivated.',
+  userBounced: 'Mail bounced',
+  userBouncedAt: 'bounced {at}',
+  userBounceNote:
+    'Mail to this address came back as a permanent failure. Correct the address, or clear the flag if it is right. Clearing it is kept in the audit trail.',
+  bounceClear: 'Clear the bounce flag',
+  doneBounceCleared: 'The bounce flag was cleared.',
   policiesTitle: 'SLA policies',
   policiesIntro: "An inquiry gets the deadline of the policy matching its category and priority, or the default policy's.",
   policiesCaption: 'SLA policies',

@@ -30,6 +30,12 @@ export const PatchUserBody = z.strictObject({
     .optional()
     .transform((v) => (v === '' ? null : v)),
   locale: z.enum(['ko', 'en'], { message: 'must be ko or en' }).optional(),
+  // Another mailbox clears the bounce flag (a new address has bounced nothing yet).
+  email: EmailAddress.optional(),
+  email_bounced: z
+    .literal(false, { message: 'must be false: the flag is set by a bounce and can only be cleared' })
+    .optional()
+    .meta({ description: 'false clears the bounce flag (email_bounced_at, email_bounce_reason); recorded in the audit trail' }),
 });
 
 const ListUsersQuery = z.strictObject({
@@ -97,13 +103,16 @@ export function userRoutes(users: UserService) {
       method: 'patch',
       path: '/api/v1/users/:id',
       operationId: 'updateUser',
-      summary: 'Change role, name, organization or locale, or deactivate (or reactivate)',
+      summary: 'Change role, name, e-mail, organization or locale, clear the bounce flag, or deactivate (or reactivate)',
       access: 'admin',
       success: 200,
       params: IdParams,
       body: PatchUserBody,
       response: UserSchema,
-      handler: async ({ user, params, body }) => userView(await users.update(user, params.id, body)),
+      handler: async ({ user, params, body }) => {
+        const { email_bounced, ...change } = body;
+        return userView(await users.update(user, params.id, { ...change, ...(email_bounced === false ? { emailBounced: false } : {}) }));
+      },
     }),
   ];
 }

@@ -14,6 +14,8 @@ import { within } from '../../core/within';
 import { createIntakeService, type IntakeSettings } from '../../core/intake/intake-service';
 import type { MailTransport, OutgoingMail } from '../../core/ports';
 import type { Role } from '../../core/model';
+import { createLocalBlobStorage } from '../../workers/attachments/local-blob-storage';
+import { fileTypeSniffer } from '../../workers/attachments/magic-sniffer';
 import { createMailParser } from '../../workers/intake/mail-parser';
 import { createDiskRawMailStore } from '../../workers/intake/raw-mail-store';
 import { mailFixture } from './mail-fixtures';
@@ -124,6 +126,7 @@ export async function intakeStack(opts: { env?: Record<string, string>; config?:
         raw: createDiskRawMailStore(path.join(dataDir, 'inbound')),
         settings: { ...config.intake, ...settings },
         logger: silentLogger,
+        files: { storage: createLocalBlobStorage(config.attachmentsDir), sniffer: fileTypeSniffer, maxBytes: config.attachmentMaxBytes },
       });
     },
     /** Rows of a table as they are now. */

@@ -311,13 +311,14 @@ describe(`mail intake (${TEST_ENGINE})`, function () {
     assert.equal(last.internal, true);
   });
 
-  it('names the attachments a person sent in the body (not a signature logo); holds a reply to a mail about no inquiry', async () => {
+  it('keeps the file a person attached on the ticket (not a signature logo); holds a reply to a mail about no inquiry', async () => {
     const r = await t.process('hwp-attachment.eml', { FROM: officer.email });
     assert.equal(r.outcome, 'ticket_created');
     const ticket = await getTicket(r.ticketId!);
-    assert.match(
-      ticket.body,
-      /^견적서를 첨부합니다\. 검토 부탁드립니다\.\n\n정보통신과 한지민\n\n\[첨부 파일 1개: 견적서\.hwp — 메일 원문에 보관되어 있습니다\]$/,
+    assert.equal(ticket.body, '견적서를 첨부합니다. 검토 부탁드립니다.\n\n정보통신과 한지민');
+    assert.deepEqual(
+      (ticket.attachments as { filename: string; content_type: string }[]).map((a) => [a.filename, a.content_type]),
+      [['견적서.hwp', 'application/x-hwp']],
     );
 
     // A reply to one of our mails about no inquiry (a sign-in code) opens nothing.

@@ -152,9 +152,10 @@ export function createMailParser(): MailParser {
           .filter((a) => !REPORT_PARTS.has(a.contentType))
           .map((a) => ({
             filename: a.filename ?? null,
-            contentType: a.contentType,
-            size: a.size,
+            contentType: a.contentType.toLowerCase(),
+            size: a.content.length,
             inline: Boolean(a.related) || (a.contentDisposition === 'inline' && Boolean(a.cid)),
+            content: a.content,
           })),
       };
     },

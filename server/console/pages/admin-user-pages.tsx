@@ -1,7 +1,7 @@
 /**
  * `/admin/users` (admins only; any other role gets the 403 page): the users with a search, the
  * invitation form, and a page per user to change their details and role, deactivate or reactivate
- * them and issue an API token shown once. Every change goes through the user service with the
+ * them, clear the flag a mail bounce set on their address, and issue an API token shown once. Every change goes through the user service with the
  * signed-in admin, as `POST/PATCH /api/v1/users` do, validated by the same schemas.
  */
 import type { Request, Response } from 'express';
@@ -182,6 +182,16 @@ export const adminUserPages: ConsolePages = (router, deps) => {
         if (!(err instanceof ValidationError)) throw err;
         await show(res, viewer, id, { errors: { active: t(viewer.locale, 'errSelf') } }, 422);
       }
+    }),
+  );
+
+  router.post(
+    '/admin/users/:id/bounce',
+    admin,
+    userPage(async (_req, res, viewer, id) => {
+      // The same change as `PATCH /api/v1/users/:id {"email_bounced": false}`, audited by the service.
+      await users.update(viewer, id, { emailBounced: false });
+      res.redirect(303, `/admin/users/${id}?done=bounce-cleared`);
     }),
   );
 

@@ -129,7 +129,17 @@ function UserTable(props: { locale: Locale; page: Page<User> }) {
               <th scope="row">
                 <a href={`/admin/users/${u.id}`}>{u.name}</a>
               </th>
-              <td class="cell-email">{u.email}</td>
+              <td class="cell-email">
+                {u.email}
+                {u.emailBouncedAt && (
+                  <>
+                    {' '}
+                    <span class="chip chip-urgent" title={u.emailBounceReason ?? undefined}>
+                      {t(locale, 'userBounced')}
+                    </span>
+                  </>
+                )}
+              </td>
               <td class="cell-nowrap" data-label={t(locale, 'colRole')}>
                 {ROLE_LABELS[locale][u.role]}
               </td>
@@ -225,8 +235,8 @@ function InviteForm(props: { locale: Locale; values: InviteValues; errors: Field
 }
 
 /** What the user page says after a form: which form, and its outcome. */
-export type UserDone = 'invited' | 'invited-mail' | 'saved' | 'role' | 'deactivated' | 'reactivated';
-export const USER_DONE: readonly UserDone[] = ['invited', 'invited-mail', 'saved', 'role', 'deactivated', 'reactivated'];
+export type UserDone = 'invited' | 'invited-mail' | 'saved' | 'role' | 'deactivated' | 'reactivated' | 'bounce-cleared';
+export const USER_DONE: readonly UserDone[] = ['invited', 'invited-mail', 'saved', 'role', 'deactivated', 'reactivated', 'bounce-cleared'];
 
 export interface UserPageState {
   done?: UserDone;
@@ -254,7 +264,15 @@ export function UserPage(props: { viewer: User; user: User; state: UserPageState
       <dl class="facts user-facts">
         <div>
           <dt>{t(locale, 'colEmail')}</dt>
-          <dd>{user.email}</dd>
+          <dd>
+            {user.email}
+            {user.emailBouncedAt && (
+              <>
+                {' '}
+                <span class="chip chip-urgent">{t(locale, 'userBounced')}</span>
+              </>
+            )}
+          </dd>
         </div>
         <div>
           <dt>{t(locale, 'colRole')}</dt>
@@ -308,6 +326,26 @@ export function UserPage(props: { viewer: User; user: User; state: UserPageState
           </form>
         </section>
         <div class="admin-side">
+          {user.emailBouncedAt && (
+            <section class="card" aria-labelledby="bounce-heading">
+              <h2 id="bounce-heading">{t(locale, 'userBounced')}</h2>
+              <p>
+                {t(locale, 'userBouncedAt', { at: koreanShortDateTime(user.emailBouncedAt) })}
+                {user.emailBounceReason && (
+                  <>
+                    : <span class="bounce-reason">{user.emailBounceReason}</span>
+                  </>
+                )}
+              </p>
+              <p class="notice notice-warning">{t(locale, 'userBounceNote')}</p>
+              <form method="post" action={`/admin/users/${user.id}/bounce`}>
+                <CsrfField />
+                <button type="submit" id="bounce-clear" class="btn btn-secondary">
+                  {t(locale, 'bounceClear')}
+                </button>
+              </form>
+            </section>
+          )}
           <section class="card" aria-labelledby="state-heading">
             <h2 id="state-heading">{t(locale, 'userStateHeading')}</h2>
             <p>{t(locale, user.active ? 'userActiveNote' : 'userInactiveNote')}</p>
@@ -351,7 +389,13 @@ function Done(props: { locale: Locale; user: User; done: UserDone }) {
         <p>{t(locale, 'inviteIntro')}</p>
       </DoneNotice>
     );
-  const key = { saved: 'doneSaved', role: 'doneRoleChanged', deactivated: 'doneDeactivated', reactivated: 'doneReactivated' } as const;
+  const key = {
+    saved: 'doneSaved',
+    role: 'doneRoleChanged',
+    deactivated: 'doneDeactivated',
+    reactivated: 'doneReactivated',
+    'bounce-cleared': 'doneBounceCleared',
+  } as const;
   return (
     <DoneNotice>
       <p>{t(locale, key[done])}</p>
