@@ -141,6 +141,9 @@ const ConfigSchema = z.object({
     .min(0)
     .max(7 * 24 * 60)
     .default(60),
+  MIGRATE_ON_START: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1, 'must be at least 1').max(3650).default(14),
 });
 
 /** The validated, frozen settings every part of the program receives. */
@@ -185,6 +188,10 @@ export interface Config {
    * so and start with the reply separator.
    */
   repliesAccepted: boolean;
+  /** Whether a start applies pending migrations (MIGRATE_ON_START); false: it refuses to start until `npm run migrate` ran. */
+  migrateOnStart: boolean;
+  /** The workers' daily backup (BACKUP_DIR, BACKUP_KEEP); null when BACKUP_DIR is unset. */
+  backup: { dir: string; keep: number } | null;
 }
 
 /** Thrown with one line that says what to fix. */
@@ -250,5 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         : { host: e.INBOUND_SMTP_HOST, port: e.INBOUND_SMTP_PORT, lmtp: e.INBOUND_PROTOCOL === 'lmtp', maxBytes: e.INBOUND_MAX_BYTES },
     intake,
     repliesAccepted: e.INBOUND_SMTP_PORT !== undefined || e.INBOUND_ADDRESSES !== undefined,
+    migrateOnStart: e.MIGRATE_ON_START === 'true',
+    backup: e.BACKUP_DIR ? Object.freeze({ dir: path.resolve(e.BACKUP_DIR), keep: e.BACKUP_KEEP }) : null,
   });
 }

@@ -64,7 +64,7 @@ export function createArchiveWriter(file: string) {
 
   return {
     /** Adds one entry from a stream of `size` bytes; `onChunk` sees each piece (for hashing). */
-    async add(name: string, size: number, body: AsyncIterable<Buffer>, onChunk?: (b: Buffer) => void) {
+    async add(name: string, size: number, body: AsyncIterable<Buffer> | Iterable<Buffer>, onChunk?: (b: Buffer) => void) {
       await write(gzip, header(name, size, Date.now()));
       let written = 0;
       for await (const chunk of body) {

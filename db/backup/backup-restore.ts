@@ -52,7 +52,8 @@ async function assertEmptyTarget(target: RestoreTarget): Promise<void> {
   }
   if (!target.databaseUrl) {
     for (const suffix of ['', '-wal']) {
-      if (await fs.stat(target.sqliteFile + suffix).catch(() => null)) {
+      // An empty file (a start that failed before creating anything) holds nothing to lose.
+      if ((await fs.stat(target.sqliteFile + suffix).catch(() => null))?.size) {
         throw new BackupError(`refusing to restore: the database ${target.sqliteFile + suffix} already exists (restore into an empty DATA_DIR)`);
       }
     }
