@@ -143,6 +143,14 @@ function parseSize(field: Buffer): number {
   return Number.parseInt(text, 8);
 }
 
+/** A read failure as damage (gzip errors, cut-off data); a missing or unreadable file stays what it is. */
+function asDamage(err: unknown): never {
+  if (err instanceof ArchiveDamagedError) throw err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw err;
+  throw new ArchiveDamagedError(`the archive cannot be read (${(err as Error).message})`);
+}
+
 /** One entry as it is read: its name, size and bytes (which must be consumed before the next entry). */
 export interface ArchiveEntry {
   name: string;
@@ -176,7 +184,7 @@ export async function* readArchive(file: string): AsyncGenerator<ArchiveEntry> {
       let left = size;
       const body = (async function* () {
         while (left > 0) {
-          const piece = await reader.chunk(Math.min(left, 1 << 16));
+          const piece = await reader.chunk(Math.min(left, 1 << 16)).catch(asDamage);
           if (!piece) throw new ArchiveDamagedError('the archive ends in the middle of an entry');
           left -= piece.length;
           yield piece;
@@ -193,10 +201,7 @@ export async function* readArchive(file: string): AsyncGenerator<ArchiveEntry> {
       if (pad) await reader.exactly(pad);
     }
   } catch (err) {
-    if (err instanceof ArchiveDamagedError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw err;
-    throw new ArchiveDamagedError(`the archive cannot be read (${(err as Error).message})`);
+    asDamage(err);
   } finally {
     input.destroy();
     gunzip.destroy();
