@@ -21,7 +21,9 @@ const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite ${confi
 // A status look creates no database file: an empty DATA_DIR stays one a restore accepts.
 if (statusOnly && !config.databaseUrl && !existsSync(config.sqliteFile)) {
   const pending = knownMigrations();
-  process.stdout.write(`database: ${where} (not created yet)\napplied: 0\npending: ${pending.length}\n${pending.map((n) => `  ${n}`).join('\n')}\n`);
+  process.stdout.write(
+    `database: ${where} (not created yet)\napplied: 0\npending: ${pending.length}\n${pending.map((n) => `  ${n}`).join('\n')}\n`,
+  );
   process.exit(0);
 }
 const db = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile });
@@ -48,7 +50,9 @@ try {
     );
   }
 } catch (err) {
-  process.stderr.write(`migrate: ${statusOnly ? 'could not read' : 'could not migrate'} the database (${where}): ${(err as Error).message}\n`);
+  process.stderr.write(
+    `migrate: ${statusOnly ? 'could not read' : 'could not migrate'} the database (${where}): ${(err as Error).message}\n`,
+  );
   code = 1;
 } finally {
   await db.knex.destroy().catch(() => undefined);

@@ -175,7 +175,13 @@ export async function* readArchive(file: string): AsyncGenerator<ArchiveEntry> {
       if (h.every((b) => b === 0)) return;
       let sum = 0;
       for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i]!;
-      const stored = Number.parseInt(h.subarray(148, 156).toString('ascii').replace(/[\0 ].*$/s, ''), 8);
+      const stored = Number.parseInt(
+        h
+          .subarray(148, 156)
+          .toString('ascii')
+          .replace(/[\0 ].*$/s, ''),
+        8,
+      );
       if (stored !== sum) throw new ArchiveDamagedError('an entry header fails its checksum');
       const type = String.fromCharCode(h[156]!);
       const name = h.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');

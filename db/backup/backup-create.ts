@@ -92,7 +92,8 @@ async function blobFiles(dir: string, prefix: string): Promise<{ name: string; f
   for (const shard of shards) {
     if (!shard.isDirectory() || !/^[0-9a-f]{2}$/.test(shard.name)) continue;
     for (const f of await fs.readdir(path.join(dir, shard.name), { withFileTypes: true })) {
-      if (f.isFile() && !f.name.startsWith('.')) found.push({ name: `${prefix}/${shard.name}/${f.name}`, file: path.join(dir, shard.name, f.name) });
+      if (f.isFile() && !f.name.startsWith('.'))
+        found.push({ name: `${prefix}/${shard.name}/${f.name}`, file: path.join(dir, shard.name, f.name) });
     }
   }
   return found.sort((a, b) => a.name.localeCompare(b.name));

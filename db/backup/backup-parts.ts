@@ -96,7 +96,9 @@ export function runPgTool(tool: 'pg_dump' | 'pg_restore', args: string[], env: N
     child.once('error', (err: NodeJS.ErrnoException) => {
       reject(
         new BackupError(
-          err.code === 'ENOENT' ? `${tool} is not installed: put the PostgreSQL client tools (15 or newer) on PATH` : `${tool}: ${err.message}`,
+          err.code === 'ENOENT'
+            ? `${tool} is not installed: put the PostgreSQL client tools (15 or newer) on PATH`
+            : `${tool}: ${err.message}`,
         ),
       );
     });

@@ -12,7 +12,17 @@ import knexFactory from 'knex';
 import { openDatabase, type Engine } from '../knex';
 import { knownMigrations, newerDatabaseMessage } from '../migrate';
 import { ArchiveDamagedError, readArchive } from './archive-format';
-import { BackupError, countRows, DATABASE_PART, MANIFEST, MANIFEST_FORMAT, partKind, pgClientArgs, runPgTool, type Manifest } from './backup-parts';
+import {
+  BackupError,
+  countRows,
+  DATABASE_PART,
+  MANIFEST,
+  MANIFEST_FORMAT,
+  partKind,
+  pgClientArgs,
+  runPgTool,
+  type Manifest,
+} from './backup-parts';
 
 /** Where to restore: the settings' database and DATA_DIR. */
 export interface RestoreTarget {
@@ -54,7 +64,9 @@ async function assertEmptyTarget(target: RestoreTarget): Promise<void> {
     for (const suffix of ['', '-wal']) {
       // An empty file (a start that failed before creating anything) holds nothing to lose.
       if ((await fs.stat(target.sqliteFile + suffix).catch(() => null))?.size) {
-        throw new BackupError(`refusing to restore: the database ${target.sqliteFile + suffix} already exists (restore into an empty DATA_DIR)`);
+        throw new BackupError(
+          `refusing to restore: the database ${target.sqliteFile + suffix} already exists (restore into an empty DATA_DIR)`,
+        );
       }
     }
     return;
@@ -65,7 +77,10 @@ async function assertEmptyTarget(target: RestoreTarget): Promise<void> {
       "select table_schema || '.' || table_name as name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') order by 1 limit 1",
     );
     const first = r.rows[0]?.name as string | undefined;
-    if (first) throw new BackupError(`refusing to restore: the PostgreSQL database is not empty (it has table ${first}); restore into a new, empty database`);
+    if (first)
+      throw new BackupError(
+        `refusing to restore: the PostgreSQL database is not empty (it has table ${first}); restore into a new, empty database`,
+      );
   } finally {
     await db.knex.destroy();
   }
@@ -89,7 +104,8 @@ function parseManifest(raw: Buffer): Manifest {
     m.counts !== null &&
     typeof m.counts === 'object';
   if (!ok) throw new BackupError('the archive is damaged: manifest.json lacks fields this version needs');
-  if (m.format !== MANIFEST_FORMAT) throw new BackupError(`the archive's manifest format ${m.format} is not one this version reads (${MANIFEST_FORMAT})`);
+  if (m.format !== MANIFEST_FORMAT)
+    throw new BackupError(`the archive's manifest format ${m.format} is not one this version reads (${MANIFEST_FORMAT})`);
   return m;
 }
 
@@ -146,7 +162,8 @@ export async function verifyBackup(file: string, engine: Engine): Promise<Manife
 
 function rethrowDamage(err: unknown): never {
   if (err instanceof ArchiveDamagedError) throw new BackupError(`the archive is damaged: ${err.message}`);
-  if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BackupError(`there is no archive at ${(err as { path?: string }).path ?? 'that path'}`);
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+    throw new BackupError(`there is no archive at ${(err as { path?: string }).path ?? 'that path'}`);
   throw err;
 }
 
@@ -167,7 +184,9 @@ async function writePart(body: AsyncIterable<Buffer>, file: string, expected: st
   }
   if (hash.digest('hex') !== expected) {
     await fs.rm(temp, { force: true });
-    throw new BackupError(`the archive changed while it was being restored (${path.basename(file)}); restore again from an unchanging copy`);
+    throw new BackupError(
+      `the archive changed while it was being restored (${path.basename(file)}); restore again from an unchanging copy`,
+    );
   }
   await fs.rename(temp, file);
 }
@@ -201,7 +220,11 @@ export async function restoreBackup(target: RestoreTarget, file: string): Promis
     if (engine === 'pg') {
       const { dbname, env } = pgClientArgs(target.databaseUrl!);
       // One transaction: a failed restore leaves the database as empty as it was.
-      await runPgTool('pg_restore', ['--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges', '--dbname', dbname, staged], env);
+      await runPgTool(
+        'pg_restore',
+        ['--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges', '--dbname', dbname, staged],
+        env,
+      );
     } else {
       await fs.rename(staged, target.sqliteFile);
       await fs.chmod(target.sqliteFile, 0o600);
@@ -215,7 +238,9 @@ export async function restoreBackup(target: RestoreTarget, file: string): Promis
   const counts = await restoredCounts(target, engine);
   const differing = Object.keys(manifest.counts).find((t) => counts[t] !== manifest.counts[t]);
   if (differing) {
-    throw new BackupError(`the restored table ${differing} has ${counts[differing]} rows where the manifest says ${manifest.counts[differing]}`);
+    throw new BackupError(
+      `the restored table ${differing} has ${counts[differing]} rows where the manifest says ${manifest.counts[differing]}`,
+    );
   }
   return { manifest, counts, attachments, inbound };
 }

@@ -151,7 +151,11 @@ describe(`backup and restore (${TEST_ENGINE})`, function () {
   /** Users through the API of a composition, a fast and a slow policy. */
   async function seed(c: Composition) {
     const http = supertest(c.app!);
-    const admin = await c.services.users.create({ email: `admin-${randomBytes(3).toString('hex')}@test.kr`, name: '관리자', role: 'admin' });
+    const admin = await c.services.users.create({
+      email: `admin-${randomBytes(3).toString('hex')}@test.kr`,
+      name: '관리자',
+      role: 'admin',
+    });
     const user = async (role: string) => {
       const res = await http
         .post('/api/v1/users')
@@ -216,9 +220,16 @@ describe(`backup and restore (${TEST_ENGINE})`, function () {
     const manifest = await createBackup(placeConfig(src), backupProduct(), out);
     await creating;
     assert.ok(manifest.counts.sla_milestones! > 0, 'breaches were recorded before the snapshot');
-    assert.ok(manifest.counts.tickets! > 3 && manifest.counts.tickets! < 43, `the snapshot fell inside the creating loop (${manifest.counts.tickets})`);
+    assert.ok(
+      manifest.counts.tickets! > 3 && manifest.counts.tickets! < 43,
+      `the snapshot fell inside the creating loop (${manifest.counts.tickets})`,
+    );
     assert.deepEqual(manifest.migrations.applied, knownMigrations());
-    const source = { tickets: await rowsById(c.db, 'tickets'), messages: await rowsById(c.db, 'messages'), events: await rowsById(c.db, 'events') };
+    const source = {
+      tickets: await rowsById(c.db, 'tickets'),
+      messages: await rowsById(c.db, 'messages'),
+      events: await rowsById(c.db, 'events'),
+    };
 
     // Restore into a fresh place, as an operator does.
     const dst = await place();
@@ -239,8 +250,14 @@ describe(`backup and restore (${TEST_ENGINE})`, function () {
         for (const [id, row] of snap[table]) assert.equal(row, source[table].get(id), `${table} ${id} as in the source`);
       }
       const ticketIds = new Set(snap.tickets.keys());
-      const created = new Set((await db.knex('events').where({ type: 'ticket.created' }).select('ticket_id')).map((r) => Number(r.ticket_id)));
-      assert.deepEqual([...ticketIds].filter((id) => !created.has(id)), [], 'every ticket has its creation event (whole transactions only)');
+      const created = new Set(
+        (await db.knex('events').where({ type: 'ticket.created' }).select('ticket_id')).map((r) => Number(r.ticket_id)),
+      );
+      assert.deepEqual(
+        [...ticketIds].filter((id) => !created.has(id)),
+        [],
+        'every ticket has its creation event (whole transactions only)',
+      );
       assert.equal(created.size, ticketIds.size, 'no event of a ticket the snapshot lacks');
       for (const a of await db.knex('attachments').select('id', 'sha256')) {
         const bytes = fs.readFileSync(path.join(dst.dataDir, 'attachments', a.sha256.slice(0, 2), a.sha256));
@@ -272,7 +289,9 @@ describe(`backup and restore (${TEST_ENGINE})`, function () {
     await waitFor(
       'a later reconciler pass',
       async () =>
-        (await d.queues.maintenance.getJobs(['completed'], 0, 100)).some((j) => j.name === 'reconcile' && (j.finishedOn ?? 0) > recordedAt + 100),
+        (await d.queues.maintenance.getJobs(['completed'], 0, 100)).some(
+          (j) => j.name === 'reconcile' && (j.finishedOn ?? 0) > recordedAt + 100,
+        ),
       30_000,
       200,
     );
@@ -393,5 +412,23 @@ describe(`backup and restore (${TEST_ENGINE})`, function () {
     const newer = await cli('app/migrate-main.ts', ['--status'], p);
     assert.equal(newer.code, 1);
     assert.match(newer.stderr, /999-from-the-future is unknown/);
+  });
+
+  it('with BACKUP_DIR the workers schedule a daily backup: one archive named by the date, the oldest beyond BACKUP_KEEP removed, other files left', async () => {
+    const p = await place();
+    const dir = path.join(work, `daily-${randomBytes(3).toString('hex')}`);
+    fs.mkdirSync(dir);
+    for (const f of ['helpdesk-2020-01-01.tar.gz', 'helpdesk-2020-01-02.tar.gz', 'notes.txt']) fs.writeFileSync(path.join(dir, f), 'old');
+    const c = await started(placeConfig(p, { backup: { dir, keep: 2 } }), true);
+    assert.ok(await c.queues.maintenance.getJobScheduler('backup-daily'), 'the daily backup is scheduled');
+    const job = await c.queues.maintenance.add('backup-daily', {}, { jobId: `backup-now-${Date.now()}` });
+    const today = `helpdesk-${new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10)}.tar.gz`;
+    // A finished job is removed at once (the workers keep none), so the file is what to wait for.
+    await waitFor('the daily archive written', async () => !fs.existsSync(path.join(dir, 'helpdesk-2020-01-01.tar.gz')), 60_000, 200);
+    assert.ok(job.id);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['helpdesk-2020-01-02.tar.gz', today, 'notes.txt'].sort());
+    const dst = await place();
+    const r = await cli('app/restore-main.ts', ['--from', path.join(dir, today)], dst);
+    assert.equal(r.code, 0, r.stderr);
   });
 });
