@@ -5,9 +5,11 @@ import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { Clock } from '../core/clock';
+import { SERVICE_UTC_OFFSET_MS } from '../core/time/service-zone';
 import type { Database, TimerScheduler } from '../core/ports';
 import { createPresenceService } from '../core/presence/presence-service';
 import { createServices, type Services } from '../core/services';
+import { runDailyBackup } from '../db/backup/daily-backup';
 import { createDatabase } from '../db/database';
 import { databaseClock, type DatabaseClock } from '../db/database-clock';
 import { createMailStore } from '../db/stores/mail-store';
@@ -30,6 +32,7 @@ import { createMailParser } from '../workers/intake/mail-parser';
 import { createDiskRawMailStore } from '../workers/intake/raw-mail-store';
 import type { Config } from './config';
 import { StartupError } from './dev-redis';
+import { backupProduct } from './product';
 import { openRuntime, type Runtime } from './runtime';
 
 /** Which parts a process runs. */
@@ -227,6 +230,21 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       ? createMailWorkerParts({ store: createMailStore(db), queues, transport, config, logger, tuning: o.mail?.tuning })
       : null;
 
+    // The daily backup (BACKUP_DIR): the archive is named by the service date (Seoul).
+    const backup = config.backup
+      ? async () => {
+          const r = await runDailyBackup({
+            source: config,
+            product: backupProduct(clock),
+            dir: config.backup!.dir,
+            keep: config.backup!.keep,
+            dateOf: (at) => new Date(at.getTime() + SERVICE_UTC_OFFSET_MS).toISOString().slice(0, 10),
+          });
+          logger.info({ file: r.file, parts: r.manifest.parts.length, removed: r.removed }, 'daily backup written');
+          return { file: r.file, removed: r.removed };
+        }
+      : undefined;
+
     const running: StartedWorkers[] = [];
     /** Starts the workers (with the mail worker when this composition has one); close() stops them unless `track` is false. */
     const start = async (overrides: WorkerOverrides = {}, track = true): Promise<StartedWorkers> => {
@@ -239,7 +257,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
           prefix: rt.queuePrefix,
           reconcileIntervalMs: config.reconcileIntervalMs,
           onReconcileRepairs: metrics ? (n) => metrics.recordReconcilerRepairs(n) : undefined,
-          extra: mail ? { mail: mail.handlers, mailSweep: mailSweep === false ? undefined : mail.sweep } : undefined,
+          extra: { ...(mail ? { mail: mail.handlers, mailSweep: mailSweep === false ? undefined : mail.sweep } : {}), backup },
           ...opts,
         },
         logger,

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import pkg from '../package.json' with { type: 'json' };
 import { EmailAddress } from '../core/email-address';
 import { isDomainPattern } from '../core/intake/domain-map';
 import type { IntakeSettings, UnknownSenderPolicy } from '../core/intake/intake-service';
@@ -149,6 +149,9 @@ const ConfigSchema = z.object({
     .min(1, 'must be at least 1')
     .max(100_000, 'must be at most 100000')
     .default(20),
+  MIGRATE_ON_START: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1, 'must be at least 1').max(3650).default(14),
 });
 
 /** The validated, frozen settings every part of the program receives. */
@@ -195,17 +198,17 @@ export interface Config {
   repliesAccepted: boolean;
   /** This release (package.json's `version`). */
   version: string;
+  /** Whether a start applies pending migrations (MIGRATE_ON_START); false: it refuses to start until `npm run migrate` ran. */
+  migrateOnStart: boolean;
+  /** The workers' daily backup (BACKUP_DIR, BACKUP_KEEP); null when BACKUP_DIR is unset. */
+  backup: { dir: string; keep: number } | null;
 }
 
 /**
  * The release this code is (package.json's `version`), read once when the program loads: /healthz
  * answers it and the start logs it, so an operator sees which release each process runs.
  */
-const VERSION: string = (() => {
-  const pkg: unknown = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8'));
-  const v = (pkg as { version?: unknown }).version;
-  return typeof v === 'string' && v ? v : 'unknown';
-})();
+export const PRODUCT = Object.freeze({ name: pkg.name, version: pkg.version });
 
 /** Thrown with one line that says what to fix. */
 export class ConfigError extends Error {}
@@ -271,6 +274,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         : { host: e.INBOUND_SMTP_HOST, port: e.INBOUND_SMTP_PORT, lmtp: e.INBOUND_PROTOCOL === 'lmtp', maxBytes: e.INBOUND_MAX_BYTES },
     intake,
     repliesAccepted: e.INBOUND_SMTP_PORT !== undefined || e.INBOUND_ADDRESSES !== undefined,
-    version: VERSION,
+    version: PRODUCT.version,
+    migrateOnStart: e.MIGRATE_ON_START === 'true',
+    backup: e.BACKUP_DIR ? Object.freeze({ dir: path.resolve(e.BACKUP_DIR), keep: e.BACKUP_KEEP }) : null,
   });
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { openDatabase, type DbHandle } from '../db/knex';
-import { migrateLatest } from '../db/migrate';
+import { migrateLatest, migrationStatus, newerDatabaseMessage } from '../db/migrate';
 import { openQueues, type Queues } from '../workers/queues';
 import type { Config } from './config';
 import { ensureRedis, StartupError, type DevRedis } from './dev-redis';
@@ -83,16 +83,30 @@ export async function openRuntime(config: Readonly<Config>, logger: Logger, opts
   await checkRedisSettings(redis, logger, { production: config.production });
 
   const db = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile, logger });
-  try {
-    await db.knex.raw('select 1');
-  } catch (err) {
+  const refuse = async (line: string) => {
     await db.knex.destroy().catch(() => {});
     redis.disconnect();
     devRedis?.stop();
-    throw new StartupError(databaseProblem(err, config));
+    return new StartupError(line);
+  };
+  try {
+    await db.knex.raw('select 1');
+  } catch (err) {
+    throw await refuse(databaseProblem(err, config));
   }
-  const ran = await migrateLatest(db.knex);
-  if (ran.length) logger.info({ migrations: ran }, 'database migrated');
+  // A database migrated by newer code (a rollback of the code, an old process left running) is
+  // refused before anything reads or writes it with the wrong schema in mind.
+  const status = await migrationStatus(db.knex);
+  if (status.unknown.length) throw await refuse(newerDatabaseMessage(status.unknown));
+  if (!config.migrateOnStart && status.pending.length) {
+    throw await refuse(
+      `the database needs ${status.pending.length} migration(s) (${status.pending.join(', ')}); run npm run migrate once before starting (MIGRATE_ON_START=false)`,
+    );
+  }
+  if (config.migrateOnStart) {
+    const ran = await migrateLatest(db.knex);
+    if (ran.length) logger.info({ migrations: ran }, 'database migrated');
+  }
 
   const queues = queuesFor(redis, config.queuePrefix);
   return {

@@ -59,3 +59,36 @@ export async function migrateLatest(knex: Knex): Promise<string[]> {
   const [, ran] = await knex.migrate.latest({ migrationSource: source });
   return ran as string[];
 }
+
+/** The migration names this code knows, in the order they run. */
+export function knownMigrations(): string[] {
+  return Object.keys(MIGRATIONS);
+}
+
+/** Where a database stands against this code: applied names, the ones still to run, and applied ones this code does not know. */
+export interface MigrationStatus {
+  applied: string[];
+  pending: string[];
+  /** Applied by newer code: this code must not run against the database. */
+  unknown: string[];
+}
+
+/** The applied migration names, in the order they ran (none on an empty database). */
+export async function appliedMigrations(knex: Knex | Knex.Transaction): Promise<string[]> {
+  if (!(await knex.schema.hasTable('knex_migrations'))) return [];
+  return (await knex('knex_migrations').select('name').orderBy('id')).map((r: { name: string }) => r.name);
+}
+
+/** Reads the migration level without changing anything (a fresh database has applied nothing). */
+export async function migrationStatus(knex: Knex): Promise<MigrationStatus> {
+  const known = knownMigrations();
+  const applied = await appliedMigrations(knex);
+  const done = new Set(applied);
+  const knownSet = new Set(known);
+  return { applied, pending: known.filter((n) => !done.has(n)), unknown: applied.filter((n) => !knownSet.has(n)) };
+}
+
+/** The one sentence for a database migrated by newer code, naming what this code does not know. */
+export function newerDatabaseMessage(unknown: string[]): string {
+  return `the database was migrated by newer code (migration ${unknown.join(', ')} is unknown to this version); upgrade the code or restore a backup made by this version`;
+}

@@ -11,7 +11,7 @@ import type { Logger } from '../core/ports';
 import { SERVICE_TIME_ZONE } from '../core/time/service-zone';
 import { within } from '../core/within';
 
-type SchedulerId = 'reconcile' | 'mail-sweep' | 'standards-daily' | 'holiday-data' | 'attachments-sweep';
+type SchedulerId = 'reconcile' | 'mail-sweep' | 'standards-daily' | 'holiday-data' | 'attachments-sweep' | 'backup-daily';
 
 interface SchedulerSpec {
   id: SchedulerId;
@@ -20,7 +20,7 @@ interface SchedulerSpec {
 }
 
 /** The schedulers of one install: the reconciler every interval, the mail sweeper when mail runs here. */
-export function maintenanceSchedulers(reconcileIntervalMs: number, withMailSweep: boolean): SchedulerSpec[] {
+export function maintenanceSchedulers(reconcileIntervalMs: number, withMailSweep: boolean, withBackup = false): SchedulerSpec[] {
   const kept = { removeOnComplete: 100, removeOnFail: 100 };
   const daily = { ...kept, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } };
   return [
@@ -32,6 +32,8 @@ export function maintenanceSchedulers(reconcileIntervalMs: number, withMailSweep
     // Uploads left unclaimed for 24 hours, orphaned blobs and dead staging files, every hour.
     { id: 'attachments-sweep', repeat: { every: 3600_000 }, template: kept },
     ...(withMailSweep ? [{ id: 'mail-sweep' as const, repeat: { every: 30_000 }, template: kept }] : []),
+    // The daily backup (BACKUP_DIR) at night in Seoul, when the desk is quiet; one worker takes it.
+    ...(withBackup ? [{ id: 'backup-daily' as const, repeat: { pattern: '15 3 * * *', tz: SERVICE_TIME_ZONE }, template: daily }] : []),
   ];
 }
 

@@ -23,7 +23,7 @@ export interface WorkerOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   /** Extra queue handlers from other features (mail). */
-  extra?: { mail?: Handlers<'mail'>; mailSweep?: () => Promise<unknown> };
+  extra?: { mail?: Handlers<'mail'>; mailSweep?: () => Promise<unknown>; backup?: () => Promise<unknown> };
   onReconcileRepairs?: (n: number) => void;
 }
 
@@ -68,6 +68,11 @@ export async function startWorkers(services: Services, queues: Queues, opts: Wor
       'standards-daily': standardsDailyProcessor(services.standards),
       'holiday-data': () => services.holidayData.check(),
       'attachments-sweep': () => services.attachments.sweep(),
+      // A process without BACKUP_DIR that takes the job fails it, so a retry finds one that has it.
+      'backup-daily': async () => {
+        if (!opts.extra?.backup) throw new Error('this worker process has no BACKUP_DIR; give every worker process the same BACKUP_DIR');
+        return opts.extra.backup();
+      },
     },
     1,
   );
@@ -79,7 +84,7 @@ export async function startWorkers(services: Services, queues: Queues, opts: Wor
     connection: opts.connection,
     prefix: opts.prefix,
     logger,
-    specs: maintenanceSchedulers(opts.reconcileIntervalMs, Boolean(opts.extra?.mailSweep)),
+    specs: maintenanceSchedulers(opts.reconcileIntervalMs, Boolean(opts.extra?.mailSweep), Boolean(opts.extra?.backup)),
     checkEveryMs: opts.schedulerCheckMs ?? Math.min(opts.reconcileIntervalMs, 30_000),
   });
   logger.info({ queues: workers.map((w) => w.name) }, 'workers started');
