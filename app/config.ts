@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { EmailAddress } from '../core/email-address';
 import { isDomainPattern } from '../core/intake/domain-map';
 import type { IntakeSettings, UnknownSenderPolicy } from '../core/intake/intake-service';
+import { ACCESS_LOG_MIN_DAYS, DEFAULT_RETENTION, RETENTION_MAX_DAYS, type RetentionSettings } from '../core/retention/retention-policy';
 import { mailHostFromAddress } from '../workers/mail/mail-host';
 
 import type { TrustProxy } from '../server/app';
@@ -74,6 +75,15 @@ const DomainMapSetting = z.string().transform((v, ctx): Record<string, string> =
   return Object.fromEntries(entries.map(([k, org]) => [k.trim().toLowerCase(), (org as string).trim()]));
 });
 
+/** A retention period in whole days (RETENTION_*_DAYS). */
+const retentionDays = (fallback: number, min = 1, why = '') =>
+  z.coerce
+    .number({ message: 'must be a whole number of days' })
+    .int('must be a whole number of days')
+    .min(min, `must be at least ${min} day${min === 1 ? '' : 's'}${why}`)
+    .max(RETENTION_MAX_DAYS, `must be at most ${RETENTION_MAX_DAYS} days`)
+    .default(fallback);
+
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -141,6 +151,14 @@ const ConfigSchema = z.object({
     .min(0)
     .max(7 * 24 * 60)
     .default(60),
+  RETENTION_CLOSED_TICKET_DAYS: retentionDays(DEFAULT_RETENTION.closedTicketDays),
+  RETENTION_INBOUND_RAW_DAYS: retentionDays(DEFAULT_RETENTION.inboundRawDays),
+  RETENTION_SESSION_DAYS: retentionDays(DEFAULT_RETENTION.sessionDays),
+  RETENTION_ACCESS_LOG_DAYS: retentionDays(
+    DEFAULT_RETENTION.accessLogDays,
+    ACCESS_LOG_MIN_DAYS,
+    ': the Personal Information Protection Act (safety-measure standards, art. 8) keeps access records for at least a year',
+  ),
 });
 
 /** The validated, frozen settings every part of the program receives. */
@@ -185,6 +203,8 @@ export interface Config {
    * so and start with the reply separator.
    */
   repliesAccepted: boolean;
+  /** Days each class of personal data is kept before the daily purge destroys it (RETENTION_*_DAYS). */
+  retention: Readonly<RetentionSettings>;
 }
 
 /** Thrown with one line that says what to fix. */
@@ -250,5 +270,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         : { host: e.INBOUND_SMTP_HOST, port: e.INBOUND_SMTP_PORT, lmtp: e.INBOUND_PROTOCOL === 'lmtp', maxBytes: e.INBOUND_MAX_BYTES },
     intake,
     repliesAccepted: e.INBOUND_SMTP_PORT !== undefined || e.INBOUND_ADDRESSES !== undefined,
+    retention: Object.freeze({
+      closedTicketDays: e.RETENTION_CLOSED_TICKET_DAYS,
+      inboundRawDays: e.RETENTION_INBOUND_RAW_DAYS,
+      sessionDays: e.RETENTION_SESSION_DAYS,
+      accessLogDays: e.RETENTION_ACCESS_LOG_DAYS,
+    }),
   });
 }

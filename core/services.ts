@@ -4,8 +4,10 @@ import { createBoardService } from './board/board-service';
 import { createCannedService } from './canned/canned-service';
 import type { Clock } from './clock';
 import { ServiceUnavailableError } from './errors';
-import type { BlobStorage, Database, Logger, MagicSniffer, MailParser, RawMailStore, TimerScheduler } from './ports';
+import type { BlobStorage, Database, Logger, MagicSniffer, MailParser, RawMailStore, RetentionFiles, TimerScheduler } from './ports';
 import { createSlaReportService } from './reports/sla-report';
+import { createRetentionService } from './retention/retention-service';
+import { DEFAULT_RETENTION, type RetentionSettings } from './retention/retention-policy';
 import { createHolidayDataWatch } from './sla/holiday-data-watch';
 import { createIntakeService, type IntakeSettings } from './intake/intake-service';
 import { createSlaAdminService } from './sla/sla-admin-service';
@@ -50,6 +52,8 @@ export function createServices(deps: {
   attachments?: { storage: BlobStorage; sniffer: MagicSniffer; maxBytes: number };
   /** Mail intake: the parser, the raw-message store and the settings (app/compose wires them; without, nothing can be processed). */
   intake?: { parser: MailParser; raw: RawMailStore; settings: IntakeSettings };
+  /** Retention periods and the files destroyed rows name (without files, they stay listed for a process that has them). */
+  retention?: { settings: RetentionSettings; files: RetentionFiles | null };
 }) {
   const sla = createSlaEngine(deps);
   const tickets = createTicketService({ ...deps, sla });
@@ -69,6 +73,13 @@ export function createServices(deps: {
     reports: createSlaReportService({ store: deps.db.reports, clock: deps.clock }),
     intake: createIntakeService({ ...deps, tickets, ...(deps.intake ?? UNWIRED_INTAKE) }),
     board: createBoardService({ db: deps.db, clock: deps.clock, tickets }),
+    retention: createRetentionService({
+      store: deps.db.retention,
+      clock: deps.clock,
+      logger: deps.logger,
+      settings: deps.retention?.settings ?? DEFAULT_RETENTION,
+      files: deps.retention?.files ?? null,
+    }),
   };
 }
 

@@ -13,6 +13,7 @@ export interface JobRegistry {
     'standards-daily': Record<string, never>;
     'holiday-data': Record<string, never>;
     'attachments-sweep': Record<string, never>;
+    'retention-purge': Record<string, never>;
   };
   mail: { send: { outboxId: number } };
 }

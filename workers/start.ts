@@ -68,6 +68,7 @@ export async function startWorkers(services: Services, queues: Queues, opts: Wor
       'standards-daily': standardsDailyProcessor(services.standards),
       'holiday-data': () => services.holidayData.check(),
       'attachments-sweep': () => services.attachments.sweep(),
+      'retention-purge': () => services.retention.purge(),
     },
     1,
   );
