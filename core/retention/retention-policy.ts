@@ -11,7 +11,12 @@ import type { RetentionClass } from '../ports';
 import { SERVICE_UTC_OFFSET_MS } from '../time/service-zone';
 
 /** Every class, in the order the purge runs and the API lists them. */
-export const RETENTION_CLASSES = ['closed_tickets', 'inbound_raw_mail', 'sessions', 'access_log'] as const satisfies readonly RetentionClass[];
+export const RETENTION_CLASSES = [
+  'closed_tickets',
+  'inbound_raw_mail',
+  'sessions',
+  'access_log',
+] as const satisfies readonly RetentionClass[];
 
 /** The least number of days access records are kept (safety-measure standards, art. 8). */
 export const ACCESS_LOG_MIN_DAYS = 365;

@@ -156,7 +156,8 @@ export function createRetentionStore(knex: Knex): RetentionStore {
         const onTicket = rows.filter((r) => r.ticket_id !== null || r.ticket_message_id !== null).map((r) => Number(r.id));
         const loose = rows.filter((r) => r.ticket_id === null && r.ticket_message_id === null).map((r) => Number(r.id));
         // Part of an inquiry: the row stays (threading, the ticket's trail) until the inquiry goes; its original goes now.
-        for (const part of chunks(onTicket)) await trx('inbound_mail').whereIn('id', part).update({ full_text: '', raw_purged_at: at.getTime() });
+        for (const part of chunks(onTicket))
+          await trx('inbound_mail').whereIn('id', part).update({ full_text: '', raw_purged_at: at.getTime() });
         // Held, refused, automatic replies, bounces, duplicates: nothing else needs them.
         for (const part of chunks(loose)) {
           await trx('inbound_mail').whereIn('duplicate_of', part).update({ duplicate_of: null });
@@ -239,9 +240,7 @@ export function createRetentionStore(knex: Knex): RetentionStore {
     },
 
     async lastPurges() {
-      const rows: Row[] = await knex('retention_purges')
-        .whereIn('id', knex('retention_purges').max('id').groupBy('class'))
-        .orderBy('id');
+      const rows: Row[] = await knex('retention_purges').whereIn('id', knex('retention_purges').max('id').groupBy('class')).orderBy('id');
       return rows.map(toRecord);
     },
   };

@@ -14,7 +14,10 @@ describe(`retention API (${TEST_ENGINE})`, function () {
   let supervisor: TestUser;
 
   before(async () => {
-    s = await testStack({ clock, config: { retention: { closedTicketDays: 1095, inboundRawDays: 60, sessionDays: 14, accessLogDays: 400 } } });
+    s = await testStack({
+      clock,
+      config: { retention: { closedTicketDays: 1095, inboundRawDays: 60, sessionDays: 14, accessLogDays: 400 } },
+    });
     officer = await s.user('officer');
     supervisor = await s.user('supervisor');
   });
@@ -49,12 +52,18 @@ describe(`retention API (${TEST_ENGINE})`, function () {
   it('the nightly job, run by a worker on the maintenance queue, records a purge of every class that the API then shows', async () => {
     // An access record 401 days old: past the 400 days of this install.
     const at = clock.now().getTime() - 401 * DAY;
-    await s.db.knex('access_log').insert({ at, status: 401, method: 'GET', path: '/api/v1/tickets', throttle_key: 'old', minute: Math.floor(at / 60_000) });
+    await s.db
+      .knex('access_log')
+      .insert({ at, status: 401, method: 'GET', path: '/api/v1/tickets', throttle_key: 'old', minute: Math.floor(at / 60_000) });
     const workers = await startTestWorkers(s);
     try {
       assert.ok(await s.queues.maintenance.getJobScheduler('retention-purge'), 'the nightly scheduler is installed');
       await s.queues.maintenance.add('retention-purge', {}, { jobId: `retention-purge-now-${Date.now()}` });
-      await waitFor('the purge to be recorded', async () => Number((await s.db.knex('retention_purges').count({ n: '*' }))[0]!.n) === 4, 20_000);
+      await waitFor(
+        'the purge to be recorded',
+        async () => Number((await s.db.knex('retention_purges').count({ n: '*' }))[0]!.n) === 4,
+        20_000,
+      );
     } finally {
       await workers.close();
     }

@@ -49,7 +49,10 @@ describe(`retention purge (${TEST_ENGINE})`, function () {
   const blobFile = (hex: string) => path.join(s.config.attachmentsDir, hex.slice(0, 2), hex);
   const rawFile = (key: string) => path.join(s.config.dataDir, 'inbound', key);
   const upload = async (who: TestUser, data: Buffer, name: string): Promise<number> => {
-    const res = await s.http.post('/api/v1/uploads').set('authorization', bearer(who)).attach('file', data, { filename: name, contentType: 'text/plain' });
+    const res = await s.http
+      .post('/api/v1/uploads')
+      .set('authorization', bearer(who))
+      .attach('file', data, { filename: name, contentType: 'text/plain' });
     assert.equal(res.status, 201, res.text);
     return res.body.id;
   };
@@ -75,8 +78,8 @@ describe(`retention purge (${TEST_ENGINE})`, function () {
   const count = async (table: string, where: Record<string, unknown> = {}) =>
     Number(((await s.db.knex(table).where(where).count({ n: '*' })) as { n: unknown }[])[0]!.n);
 
-  const ids: Record<string, number> = {};
-  const files: Record<string, string> = {};
+  const ids = { a: 0, b: 0, c: 0, d: 0, e: 0, f: 0 };
+  const files = { own: '', shared: '', rawE: '', rawF: '', rawHeld: '', rawRecent: '' };
   let reportBefore: Record<string, unknown>;
 
   before(async () => {
@@ -134,8 +137,12 @@ describe(`retention purge (${TEST_ENGINE})`, function () {
 
     // Old sign-in data and an old access record.
     const old = T0.getTime();
-    await s.db.knex('sessions').insert({ id_hash: 'a'.repeat(64), user_id: officer.id, csrf_token: 'x', created_at: old, last_seen_at: old });
-    await s.db.knex('sign_in_codes').insert({ address_hash: 'b'.repeat(64), salt: 's', code_hash: 'c', tries: 0, created_at: old, expires_at: old + 600_000 });
+    await s.db
+      .knex('sessions')
+      .insert({ id_hash: 'a'.repeat(64), user_id: officer.id, csrf_token: 'x', created_at: old, last_seen_at: old });
+    await s.db
+      .knex('sign_in_codes')
+      .insert({ address_hash: 'b'.repeat(64), salt: 's', code_hash: 'c', tries: 0, created_at: old, expires_at: old + 600_000 });
     await s.db.knex('sign_in_attempts').insert({ kind: 'code', address_hash: 'b'.repeat(64), client_hash: 'd'.repeat(64), at: old });
     await s.db.knex('outbox').insert({
       to_address: officer.email,
@@ -147,7 +154,15 @@ describe(`retention purge (${TEST_ENGINE})`, function () {
       created_at: old,
     });
     const log = (at: number, n: number) =>
-      s.db.knex('access_log').insert({ at, actor_id: officer.id, status: 403, method: 'GET', path: `/x/${n}`, throttle_key: `k${n}`, minute: Math.floor(at / 60_000) });
+      s.db.knex('access_log').insert({
+        at,
+        actor_id: officer.id,
+        status: 403,
+        method: 'GET',
+        path: `/x/${n}`,
+        throttle_key: `k${n}`,
+        minute: Math.floor(at / 60_000),
+      });
     await log(old, 1);
 
     // Recent inquiry B, closed 400 days before the purge: kept.
@@ -161,14 +176,17 @@ describe(`retention purge (${TEST_ENGINE})`, function () {
     await s.services.intake.process(rawMail(officer.email, '최근 메일', '최근 메일 본문'));
     files.rawRecent = (await s.db.knex('inbound_mail').orderBy('id', 'desc').first()).raw_key;
     const recent = clock.now().getTime();
-    await s.db.knex('sessions').insert({ id_hash: 'e'.repeat(64), user_id: officer.id, csrf_token: 'y', created_at: recent, last_seen_at: recent });
+    await s.db
+      .knex('sessions')
+      .insert({ id_hash: 'e'.repeat(64), user_id: officer.id, csrf_token: 'y', created_at: recent, last_seen_at: recent });
     await log(recent, 2);
     await log(PURGE_AT.getTime() - 729 * DAY, 3);
     await log(PURGE_AT.getTime() - 732 * DAY, 4);
 
     clock.set(PURGE_AT);
-    for (const f of [files.own, files.shared]) assert.ok(fs.existsSync(blobFile(f!)), 'the blobs were stored');
-    for (const k of [files.rawE, files.rawF, files.rawHeld, files.rawRecent]) assert.ok(fs.existsSync(rawFile(k!)), 'the raw mails were stored');
+    for (const f of [files.own, files.shared]) assert.ok(fs.existsSync(blobFile(f)), 'the blobs were stored');
+    for (const k of [files.rawE, files.rawF, files.rawHeld, files.rawRecent])
+      assert.ok(fs.existsSync(rawFile(k)), 'the raw mails were stored');
     reportBefore = await reports();
     const totals = reportBefore[''] as { tickets: number; resolved: number; rated: number; satisfaction_avg_100: number | null };
     assert.equal(totals.tickets, 7, 'the report counts the inquiries the purge will touch (A to F and the recent mail)');
@@ -210,11 +228,18 @@ describe(`retention purge (${TEST_ENGINE})`, function () {
     const rating = await s.db.knex('ratings').where({ ticket_id: ids.a }).first();
     assert.equal(rating.score, 4);
     assert.equal(rating.comment, null);
-    const personal = await s.db.knex('events').where({ ticket_id: ids.a }).whereIn('type', ['email.queued', 'message.created']).select('data');
+    const personal = await s.db
+      .knex('events')
+      .where({ ticket_id: ids.a })
+      .whereIn('type', ['email.queued', 'message.created'])
+      .select('data');
     assert.ok(personal.length > 0);
     for (const e of personal) assert.equal(e.data, '{}');
     const status = await s.db.knex('events').where({ ticket_id: ids.a, type: 'ticket.status_changed' }).select('data');
-    assert.ok(status.some((e) => JSON.parse(e.data).to === 'closed'), 'the status trail stays');
+    assert.ok(
+      status.some((e) => JSON.parse(e.data).to === 'closed'),
+      'the status trail stays',
+    );
 
     // What had not expired is untouched.
     for (const id of [ids.b, ids.c, ids.d, ids.f]) {
@@ -239,10 +264,10 @@ describe(`retention purge (${TEST_ENGINE})`, function () {
     assert.notEqual(mails[1].full_text, '');
 
     // Files: A's own blob and the three old originals go; the shared blob and the recent mail stay.
-    assert.equal(fs.existsSync(blobFile(files.own!)), false, "A's own file is removed");
-    assert.equal(fs.existsSync(blobFile(files.shared!)), true, 'a file a live inquiry names stays');
-    for (const k of [files.rawE, files.rawF, files.rawHeld]) assert.equal(fs.existsSync(rawFile(k!)), false, `raw ${k} is removed`);
-    assert.equal(fs.existsSync(rawFile(files.rawRecent!)), true);
+    assert.equal(fs.existsSync(blobFile(files.own)), false, "A's own file is removed");
+    assert.equal(fs.existsSync(blobFile(files.shared)), true, 'a file a live inquiry names stays');
+    for (const k of [files.rawE, files.rawF, files.rawHeld]) assert.equal(fs.existsSync(rawFile(k)), false, `raw ${k} is removed`);
+    assert.equal(fs.existsSync(rawFile(files.rawRecent)), true);
     assert.equal(await count('retention_files'), 0);
 
     // One audit row per class.
@@ -285,7 +310,7 @@ describe(`retention purge (${TEST_ENGINE})`, function () {
     const summary = await s.services.retention.purge();
     assert.equal(summary.filesRemoved, 1);
     assert.equal(fs.existsSync(blobFile(sha(orphan))), false);
-    assert.equal(fs.existsSync(blobFile(files.shared!)), true, 'still named by the live inquiry');
+    assert.equal(fs.existsSync(blobFile(files.shared)), true, 'still named by the live inquiry');
     assert.equal(await count('retention_files'), 0);
   });
 

@@ -110,7 +110,10 @@ describe('retention settings', () => {
   it('refuse periods that are not whole days', () => {
     assert.throws(() => loadConfig({ RETENTION_SESSION_DAYS: '0' }), /RETENTION_SESSION_DAYS: must be at least 1 day/);
     assert.throws(() => loadConfig({ RETENTION_INBOUND_RAW_DAYS: '1.5' }), /RETENTION_INBOUND_RAW_DAYS: must be a whole number of days/);
-    assert.throws(() => loadConfig({ RETENTION_CLOSED_TICKET_DAYS: 'forever' }), /RETENTION_CLOSED_TICKET_DAYS: must be a whole number of days/);
+    assert.throws(
+      () => loadConfig({ RETENTION_CLOSED_TICKET_DAYS: 'forever' }),
+      /RETENTION_CLOSED_TICKET_DAYS: must be a whole number of days/,
+    );
     assert.throws(() => loadConfig({ RETENTION_CLOSED_TICKET_DAYS: '99999' }), /RETENTION_CLOSED_TICKET_DAYS: must be at most 36500 days/);
   });
 });
