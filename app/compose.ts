@@ -30,6 +30,7 @@ import { startWorkers, type WorkerOptions } from '../workers/start';
 import { startInboundSmtp, type InboundSmtp } from '../workers/intake/inbound-smtp';
 import { createMailParser } from '../workers/intake/mail-parser';
 import { createDiskRawMailStore } from '../workers/intake/raw-mail-store';
+import { createRetentionFiles } from '../workers/retention/retention-files';
 import type { Config } from './config';
 import { StartupError } from './dev-redis';
 import { backupProduct } from './product';
@@ -136,6 +137,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
     };
     const created = createDatabase(db, { onMailQueued, onEventsCommitted });
     const database = o.wrapDatabase ? o.wrapDatabase(created) : created;
+    const blobs = createLocalBlobStorage(config.attachmentsDir);
     const services: Services = createServices({
       db: database,
       clock,
@@ -145,12 +147,14 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       sessionIdleMs: config.sessionIdleMs,
       signInLimits: config.signInLimits,
       attachments: {
-        storage: createLocalBlobStorage(config.attachmentsDir),
+        storage: blobs,
         sniffer: fileTypeSniffer,
         maxBytes: config.attachmentMaxBytes,
       },
       // Raw inbound messages on this machine's disk; every process that serves them (API) or takes them (workers) shares DATA_DIR.
       intake: { parser: createMailParser(), raw: createDiskRawMailStore(path.join(config.dataDir, 'inbound')), settings: config.intake },
+      // The daily purge removes the files of destroyed rows from the same folders.
+      retention: { settings: config.retention, files: createRetentionFiles({ blobs, inboundDir: path.join(config.dataDir, 'inbound') }) },
     });
     if (
       o.bootstrapAdmin !== false &&

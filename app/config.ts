@@ -5,6 +5,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { EmailAddress } from '../core/email-address';
 import { isDomainPattern } from '../core/intake/domain-map';
 import type { IntakeSettings, UnknownSenderPolicy } from '../core/intake/intake-service';
+import { ACCESS_LOG_MIN_DAYS, DEFAULT_RETENTION, RETENTION_MAX_DAYS, type RetentionSettings } from '../core/retention/retention-policy';
 import { mailHostFromAddress } from '../workers/mail/mail-host';
 
 import type { TrustProxy } from '../server/app';
@@ -74,6 +75,15 @@ const DomainMapSetting = z.string().transform((v, ctx): Record<string, string> =
   }
   return Object.fromEntries(entries.map(([k, org]) => [k.trim().toLowerCase(), (org as string).trim()]));
 });
+
+/** A retention period in whole days (RETENTION_*_DAYS). */
+const retentionDays = (fallback: number, min = 1, why = '') =>
+  z.coerce
+    .number({ message: 'must be a whole number of days' })
+    .int('must be a whole number of days')
+    .min(min, `must be at least ${min} day${min === 1 ? '' : 's'}${why}`)
+    .max(RETENTION_MAX_DAYS, `must be at most ${RETENTION_MAX_DAYS} days`)
+    .default(fallback);
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -152,6 +162,14 @@ const ConfigSchema = z.object({
   MIGRATE_ON_START: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: z.coerce.number().int().min(1, 'must be at least 1').max(3650).default(14),
+  RETENTION_CLOSED_TICKET_DAYS: retentionDays(DEFAULT_RETENTION.closedTicketDays),
+  RETENTION_INBOUND_RAW_DAYS: retentionDays(DEFAULT_RETENTION.inboundRawDays),
+  RETENTION_SESSION_DAYS: retentionDays(DEFAULT_RETENTION.sessionDays),
+  RETENTION_ACCESS_LOG_DAYS: retentionDays(
+    DEFAULT_RETENTION.accessLogDays,
+    ACCESS_LOG_MIN_DAYS,
+    ': the Personal Information Protection Act (safety-measure standards, art. 8) keeps access records for at least a year',
+  ),
 });
 
 /** The validated, frozen settings every part of the program receives. */
@@ -202,6 +220,8 @@ export interface Config {
   migrateOnStart: boolean;
   /** The workers' daily backup (BACKUP_DIR, BACKUP_KEEP); null when BACKUP_DIR is unset. */
   backup: { dir: string; keep: number } | null;
+  /** Days each class of personal data is kept before the daily purge destroys it (RETENTION_*_DAYS). */
+  retention: Readonly<RetentionSettings>;
 }
 
 /**
@@ -277,5 +297,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     version: PRODUCT.version,
     migrateOnStart: e.MIGRATE_ON_START === 'true',
     backup: e.BACKUP_DIR ? Object.freeze({ dir: path.resolve(e.BACKUP_DIR), keep: e.BACKUP_KEEP }) : null,
+    retention: Object.freeze({
+      closedTicketDays: e.RETENTION_CLOSED_TICKET_DAYS,
+      inboundRawDays: e.RETENTION_INBOUND_RAW_DAYS,
+      sessionDays: e.RETENTION_SESSION_DAYS,
+      accessLogDays: e.RETENTION_ACCESS_LOG_DAYS,
+    }),
   });
 }

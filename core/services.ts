@@ -4,8 +4,10 @@ import { createBoardService } from './board/board-service';
 import { createCannedService } from './canned/canned-service';
 import type { Clock } from './clock';
 import { ServiceUnavailableError } from './errors';
-import type { BlobStorage, Database, Logger, MagicSniffer, MailParser, RawMailStore, TimerScheduler } from './ports';
+import type { BlobStorage, Database, Logger, MagicSniffer, MailParser, RawMailStore, RetentionFiles, TimerScheduler } from './ports';
 import { createSlaReportService } from './reports/sla-report';
+import { createRetentionService } from './retention/retention-service';
+import { DEFAULT_RETENTION, type RetentionSettings } from './retention/retention-policy';
 import { createHolidayDataWatch } from './sla/holiday-data-watch';
 import { createIntakeService, type IntakeSettings } from './intake/intake-service';
 import { createSlaAdminService } from './sla/sla-admin-service';
@@ -51,6 +53,8 @@ export function createServices(deps: {
   attachments?: { storage: BlobStorage; sniffer: MagicSniffer; maxBytes: number };
   /** Mail intake: the parser, the raw-message store and the settings (app/compose wires them; without, nothing can be processed). */
   intake?: { parser: MailParser; raw: RawMailStore; settings: IntakeSettings };
+  /** Retention periods and the files destroyed rows name (without files, they stay listed for a process that has them). */
+  retention?: { settings: RetentionSettings; files: RetentionFiles | null };
 }) {
   const sla = createSlaEngine(deps);
   const tickets = createTicketService({ ...deps, sla });
@@ -71,6 +75,13 @@ export function createServices(deps: {
     // A mail's files go where uploads go, under the same limit and sniffing.
     intake: createIntakeService({ ...deps, tickets, ...(deps.intake ?? UNWIRED_INTAKE), files: deps.attachments ?? null }),
     board: createBoardService({ db: deps.db, clock: deps.clock, tickets }),
+    retention: createRetentionService({
+      store: deps.db.retention,
+      clock: deps.clock,
+      logger: deps.logger,
+      settings: deps.retention?.settings ?? DEFAULT_RETENTION,
+      files: deps.retention?.files ?? null,
+    }),
   };
 }
 

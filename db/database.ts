@@ -11,6 +11,7 @@ import { createInboundStore } from './stores/inbound-store';
 import { createNoticeStore } from './stores/notice-store';
 import { createOutboxStore } from './stores/outbox-store';
 import { createReportStore } from './stores/report-store';
+import { createRetentionStore } from './stores/retention-store';
 import { createSessionStore } from './stores/session-store';
 import { createSignInCodeStore } from './stores/sign-in-code-store';
 import { createSlaStore } from './stores/sla-store';
@@ -91,6 +92,7 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
     stores: storesOn(db.knex, null),
     reports: createReportStore(db.knex),
     board: createBoardStore(db.knex),
+    retention: createRetentionStore(db.knex),
     async transaction(fn) {
       const written: Written = { mail: [], events: false };
       // Two requests that both checked "not there yet" (two ratings, two users whose e-mails

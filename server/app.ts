@@ -28,6 +28,7 @@ import { reportRoutes } from './reports/reports-routes';
 import { outboxRoutes, type OutboxRouteDeps } from './outbox/outbox-routes';
 import { presenceRoutes } from './presence/presence-routes';
 import { inboundRoutes } from './inbound/inbound-routes';
+import { retentionRoutes } from './retention/retention-routes';
 import { ticketRoutes } from './tickets/tickets-routes';
 import { userRoutes } from './users/users-routes';
 
@@ -87,6 +88,7 @@ export function apiRoutes(deps: AppDeps): RouteDef[] {
     ...reportRoutes(s.reports),
     ...outboxRoutes(deps.outbox),
     ...inboundRoutes(s.intake),
+    ...retentionRoutes(s.retention),
     ...streamRoutes(deps.stream ?? createStreamHub({ feed: s.tickets, logger: deps.logger })),
     ...presenceRoutes(
       deps.presence ?? createPresenceService({ store: createMemoryPresenceStore(deps.clock), tickets: s.tickets, clock: deps.clock }),

@@ -1,6 +1,6 @@
 /**
  * The maintenance job schedulers (the reconciler, the mail sweeper, the daily standards run, the
- * daily holiday-data check, the hourly attachment sweep) are data in Redis. A FLUSHALL, a restart without persistence or a
+ * daily holiday-data check, the hourly attachment sweep, the nightly retention purge) are data in Redis. A FLUSHALL, a restart without persistence or a
  * failover to an empty replica deletes them, and then nothing would ever reconcile again:
  * deadlines would pass without their breach. So every worker process keeps them: it installs them at start and puts back any that
  * are missing whenever its connection comes back and on an interval (a FLUSHALL drops no
@@ -11,7 +11,14 @@ import type { Logger } from '../core/ports';
 import { SERVICE_TIME_ZONE } from '../core/time/service-zone';
 import { within } from '../core/within';
 
-type SchedulerId = 'reconcile' | 'mail-sweep' | 'standards-daily' | 'holiday-data' | 'attachments-sweep' | 'backup-daily';
+type SchedulerId =
+  | 'reconcile'
+  | 'mail-sweep'
+  | 'standards-daily'
+  | 'holiday-data'
+  | 'attachments-sweep'
+  | 'backup-daily'
+  | 'retention-purge';
 
 interface SchedulerSpec {
   id: SchedulerId;
@@ -31,6 +38,8 @@ export function maintenanceSchedulers(reconcileIntervalMs: number, withMailSweep
     { id: 'holiday-data', repeat: { pattern: '0 9 * * *', tz: SERVICE_TIME_ZONE }, template: daily },
     // Uploads left unclaimed for 24 hours, orphaned blobs and dead staging files, every hour.
     { id: 'attachments-sweep', repeat: { every: 3600_000 }, template: kept },
+    // Personal data past its retention period is destroyed every night in Seoul, when nobody works.
+    { id: 'retention-purge', repeat: { pattern: '30 3 * * *', tz: SERVICE_TIME_ZONE }, template: daily },
     ...(withMailSweep ? [{ id: 'mail-sweep' as const, repeat: { every: 30_000 }, template: kept }] : []),
     // The daily backup (BACKUP_DIR) at night in Seoul, when the desk is quiet; one worker takes it.
     ...(withBackup ? [{ id: 'backup-daily' as const, repeat: { pattern: '15 3 * * *', tz: SERVICE_TIME_ZONE }, template: daily }] : []),

@@ -14,6 +14,7 @@ export interface JobRegistry {
     'holiday-data': Record<string, never>;
     'attachments-sweep': Record<string, never>;
     'backup-daily': Record<string, never>;
+    'retention-purge': Record<string, never>;
   };
   mail: { send: { outboxId: number } };
 }

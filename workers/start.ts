@@ -73,6 +73,7 @@ export async function startWorkers(services: Services, queues: Queues, opts: Wor
         if (!opts.extra?.backup) throw new Error('this worker process has no BACKUP_DIR; give every worker process the same BACKUP_DIR');
         return opts.extra.backup();
       },
+      'retention-purge': () => services.retention.purge(),
     },
     1,
   );

@@ -5,6 +5,7 @@ import type { ReportStore } from './reports';
 import type { StandardStore } from './standards';
 import type { InboundStore } from './inbound';
 import type { OutboxStore } from './mail';
+import type { RetentionStore } from './retention';
 import type {
   AccessLogStore,
   EventStore,
@@ -42,6 +43,8 @@ export interface Database {
   reports: ReportStore;
   /** Read-only aggregate queries of the supervisors' board. */
   board: BoardStore;
+  /** The destruction of expired personal data, batch by batch (each its own transaction). */
+  retention: RetentionStore;
   /** Runs `fn` in one transaction (BEGIN IMMEDIATE on SQLite); everything commits or nothing. */
   transaction<T>(fn: (s: Stores) => Promise<T>): Promise<T>;
 }

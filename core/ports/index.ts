@@ -18,3 +18,4 @@ export type * from './reports';
 export type * from './standards';
 export type * from './stores';
 export type * from './timers';
+export type * from './retention';

@@ -71,6 +71,7 @@ const EXPECTED: Record<string, 'public' | 'user' | Role> = {
   'GET /api/v1/stream': 'user',
   'POST /api/v1/uploads': 'user',
   'GET /api/v1/attachments/:id': 'user',
+  'GET /api/v1/retention': 'admin',
 };
 
 const RANK: Record<Role, number> = { officer: 0, agent: 1, supervisor: 2, admin: 3 };
