@@ -210,17 +210,22 @@ function Decisions(props: { row: InboundRecord; locale: Locale; error?: CardErro
         <CsrfField />
         <div class="field">
           <label for={field}>{t(locale, 'inboundTicketField')}</label>
-          <input
-            type="text"
-            id={field}
-            name="ticket_id"
-            value={error?.ticketRef ?? ''}
-            placeholder="PQ-2026-000123"
-            autocomplete="off"
-            maxLength={40}
-            aria-invalid={error?.field ? 'true' : undefined}
-            aria-describedby={error?.field ? `${field}-error ${hint}` : hint}
-          />
+          <div class="inbound-accept-row">
+            <input
+              type="text"
+              id={field}
+              name="ticket_id"
+              value={error?.ticketRef ?? ''}
+              placeholder="PQ-2026-000123"
+              autocomplete="off"
+              maxLength={40}
+              aria-invalid={error?.field ? 'true' : undefined}
+              aria-describedby={error?.field ? `${field}-error ${hint}` : hint}
+            />
+            <button type="submit" class="btn">
+              {t(locale, 'inboundAccept')}
+            </button>
+          </div>
           {error?.field && (
             <p class="error" id={`${field}-error`}>
               {error.field}
@@ -230,9 +235,6 @@ function Decisions(props: { row: InboundRecord; locale: Locale; error?: CardErro
             {t(locale, 'inboundTicketHint')}
           </p>
         </div>
-        <button type="submit" class="btn">
-          {t(locale, 'inboundAccept')}
-        </button>
       </form>
       <form
         method="post"
