@@ -108,7 +108,7 @@ export function InboundPage(props: {
         ) : (
           <ul class="inbound-list">
             {page.items.map((r) => (
-              <li key={r.id}>
+              <li key={r.id} class="inbound-item">
                 <MailCard row={r} locale={locale} error={error?.id === r.id ? error : undefined} />
               </li>
             ))}
