@@ -170,6 +170,11 @@ const ConfigSchema = z.object({
     ACCESS_LOG_MIN_DAYS,
     ': the Personal Information Protection Act (safety-measure standards, art. 8) keeps access records for at least a year',
   ),
+  INBOUND_VERIFY: z.enum(['none', 'mailauth'], { message: 'must be none or mailauth' }).default('none'),
+  INBOUND_VERIFY_AUTHSERV_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'must be a host name, e.g. helpdesk-intake.agency.example')
+    .optional(),
 });
 
 /** The validated, frozen settings every part of the program receives. */
@@ -205,7 +210,9 @@ export interface Config {
   /** NODE_ENV is `production`: never run the development Redis. */
   production: boolean;
   /** The LMTP/SMTP intake server the workers run (INBOUND_SMTP_*); null when INBOUND_SMTP_PORT is unset. */
-  inboundSmtp: { host: string; port: number; lmtp: boolean; maxBytes: number } | null;
+  inboundSmtp: { host: string; port: number; lmtp: boolean; maxBytes: number; mailAuth?: { authservId: string } } | null;
+  /** INBOUND_VERIFY=mailauth: the authserv-id the adapter's Authentication-Results carry (also trusted in `intake`); else null. */
+  inboundVerifyAuthservId: string | null;
   /** How the intake treats mail (INBOUND_*). */
   intake: IntakeSettings;
   /**
@@ -249,15 +256,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const mailHost = mailHostFromAddress(e.MAIL_FROM);
   const fromAddress = /<([^<>]+)>\s*$/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM;
   const addresses = e.INBOUND_ADDRESSES ?? [fromAddress.trim().toLowerCase()];
+  // Our own Authentication-Results (INBOUND_VERIFY=mailauth) are believed like the receiving server's.
+  const verifyId = e.INBOUND_VERIFY === 'mailauth' ? (e.INBOUND_VERIFY_AUTHSERV_ID ?? `helpdesk-intake.${mailHost}`).toLowerCase() : null;
+  const siteIds = (e.INBOUND_AUTHSERV_ID ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  if (verifyId && siteIds.some((x) => x.toLowerCase() === verifyId)) {
+    throw new ConfigError(
+      'invalid setting INBOUND_VERIFY_AUTHSERV_ID: must differ from INBOUND_AUTHSERV_ID (the adapter removes incoming headers that claim its id)',
+    );
+  }
   const intake: IntakeSettings = {
     addresses,
     ownAddresses: [...new Set([fromAddress.trim().toLowerCase(), ...addresses])],
     unknownSender: e.INBOUND_UNKNOWN_SENDER as UnknownSenderPolicy,
     domainMap: Object.freeze(e.INBOUND_DOMAIN_MAP ?? {}),
-    authservIds: (e.INBOUND_AUTHSERV_ID ?? '')
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
+    authservIds: verifyId ? [...siteIds, verifyId] : siteIds,
     receiptIntervalMs: e.INBOUND_RECEIPT_INTERVAL_MINUTES * 60_000,
     mailHost,
     ticketsPerSenderPerHour: e.INBOUND_TICKETS_PER_SENDER_PER_HOUR,
@@ -291,7 +306,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     inboundSmtp:
       e.INBOUND_SMTP_PORT === undefined
         ? null
-        : { host: e.INBOUND_SMTP_HOST, port: e.INBOUND_SMTP_PORT, lmtp: e.INBOUND_PROTOCOL === 'lmtp', maxBytes: e.INBOUND_MAX_BYTES },
+        : {
+            host: e.INBOUND_SMTP_HOST,
+            port: e.INBOUND_SMTP_PORT,
+            lmtp: e.INBOUND_PROTOCOL === 'lmtp',
+            maxBytes: e.INBOUND_MAX_BYTES,
+            ...(verifyId ? { mailAuth: { authservId: verifyId } } : {}),
+          },
+    inboundVerifyAuthservId: verifyId,
     intake,
     repliesAccepted: e.INBOUND_SMTP_PORT !== undefined || e.INBOUND_ADDRESSES !== undefined,
     version: PRODUCT.version,

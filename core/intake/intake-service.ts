@@ -34,7 +34,7 @@ import { createHash } from 'node:crypto';
 import { droppedNote, insertMailFiles, type KeptFile, type MailFileStorage, storeMailFiles } from '../attachments/mail-files';
 import type { Clock } from '../clock';
 import { isEmailAddress } from '../email-address';
-import { ConflictError, NotFoundError, fieldError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, fieldError } from '../errors';
 import { atLeast, type InboundOutcome, type Ticket, type User } from '../model';
 import type { Database, InboundRecord, Logger, MailParser, OutboxLink, Page, PageQuery, ParsedMail, RawMailStore, Stores } from '../ports';
 import { hashToken, newToken } from '../users/user-service';
@@ -597,6 +597,11 @@ export function createIntakeService(deps: {
   }
 
   /** Loads a held mail for a decision, or says why it cannot be decided. */
+  /** Decisions on held mail are staff's (the console lets agents decide; the API route stays admin-only). */
+  function staffOnly(actor: User): void {
+    if (!atLeast(actor.role, 'agent')) throw new ForbiddenError('only staff decide on held mail');
+  }
+
   async function heldRow(s: Stores, id: number): Promise<InboundRecord> {
     const row = await s.inbound.byId(id);
     if (!row) throw new NotFoundError(`inbound mail ${id} does not exist`);
@@ -641,6 +646,7 @@ export function createIntakeService(deps: {
      * (an unknown sender becomes an officer, with the organization of the domain map).
      */
     async accept(actor: User, id: number, input: { ticket_id?: number | string }): Promise<InboundRecord> {
+      staffOnly(actor);
       const files = await filesOfHeld(id);
       const result = await db.transaction(async (s) => {
         const now = clock.now();
@@ -717,6 +723,7 @@ export function createIntakeService(deps: {
 
     /** Discards a held mail: it stays recorded (and its raw message stored) as `rejected`. */
     async discard(actor: User, id: number): Promise<InboundRecord> {
+      staffOnly(actor);
       await db.transaction(async (s) => {
         const row = await heldRow(s, id);
         const ok = await s.inbound.decideHeld(id, {

@@ -15,6 +15,7 @@ import { boardPages } from './pages/board-page';
 import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/error-pages';
 import { escalationsPages } from './pages/escalations-page';
 import { helpPages } from './pages/help-page';
+import { inboundPages } from './pages/inbound-page';
 import { loginPages } from './pages/login-pages';
 import { outboxPages } from './pages/outbox-page';
 import { reportPages } from './pages/report-page';
@@ -53,6 +54,7 @@ const PAGES: ConsolePages[] = [
   standardsPages,
   calendarPages,
   outboxPages,
+  inboundPages,
   // Administration (users, SLA policies) and help.
   adminPages,
   helpPages,

@@ -26,6 +26,7 @@ const NAV: { href: string; label: LabelKey; min: Role }[] = [
   { href: '/escalations', label: 'navEscalations', min: 'supervisor' },
   { href: '/reports', label: 'navReports', min: 'supervisor' },
   { href: '/standards', label: 'navStandards', min: 'agent' },
+  { href: '/inbound', label: 'navInbound', min: 'agent' },
   // /admin leads to the viewer's first administration page (users for admins, policies for supervisors).
   { href: '/admin', label: 'navAdmin', min: 'supervisor' },
   { href: '/help', label: 'navHelp', min: 'officer' },

@@ -62,6 +62,8 @@ export interface Product {
   admin: { email: string; token: string };
   people: Cast;
   sink: SmtpSink;
+  /** The product's LMTP intake (INBOUND_PROTOCOL=lmtp on loopback), where a site's mail server delivers. */
+  inboundPort: number;
   /** The API with a person's (or any) bearer token. */
   api(who: { token: string }): Api;
   /** How many characters the server has logged so far (a mark for `logSince`). */
@@ -116,6 +118,7 @@ export async function startProduct(opts: { workerIndex: number; startTimeoutMs?:
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'helpdesk-browser-'));
   const sink = await startSmtpSink();
   const port = await freePort();
+  const inboundPort = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   const admin = { email: `bootstrap-admin-${suffix}@test.kr`, token: randomBytes(24).toString('hex') };
 
@@ -136,6 +139,9 @@ export async function startProduct(opts: { workerIndex: number; startTimeoutMs?:
     // Every sign-in of the run comes from 127.0.0.1: the per-client limit (default 20 codes in 15
     // minutes) would be reached by the cast alone when the suite is run twice within the window.
     SIGN_IN_CODES_PER_CLIENT: '1000',
+    // Mail in, as a site's MTA hands it over (the held-mail journey delivers over LMTP).
+    INBOUND_SMTP_PORT: String(inboundPort),
+    INBOUND_PROTOCOL: 'lmtp',
   };
   // SQLite in DATA_DIR, whatever the caller's shell says.
   delete env.DATABASE_URL;
@@ -222,6 +228,7 @@ export async function startProduct(opts: { workerIndex: number; startTimeoutMs?:
       admin,
       people,
       sink,
+      inboundPort,
       api: (who) => apiFor(baseURL, who.token),
       logSize: () => total,
       logSince: (mark) => log.slice(Math.max(0, mark - (total - log.length))),

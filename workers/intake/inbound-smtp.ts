@@ -7,12 +7,15 @@
  * transaction committed, so a mail the server was told we have is stored. A failure of ours
  * (the database away) is 451 4.3.0: the sending server keeps the mail and tries again, and a
  * second delivery of a mail that did commit is recorded as a duplicate. Runs in the worker
- * processes (app/compose.ts), bound to loopback unless INBOUND_SMTP_HOST says otherwise.
+ * processes (app/compose.ts), bound to loopback unless INBOUND_SMTP_HOST says otherwise. With
+ * INBOUND_VERIFY=mailauth each message is checked (DKIM, DMARC, and SPF over plain SMTP) before the
+ * intake reads it, and carries the verdict in our Authentication-Results header (mail-auth.ts).
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from '../../core/ports';
 import type { IntakeResult } from '../../core/intake/intake-service';
+import { createMailAuth, type MailAuthOptions } from './mail-auth';
 
 export interface InboundSmtpOptions {
   host: string;
@@ -31,6 +34,11 @@ export interface InboundSmtpOptions {
   name?: string;
   /** Sessions at once (default 10: each may hold a message of up to maxBytes in memory). */
   maxClients?: number;
+  /**
+   * Sender authentication with mailauth (INBOUND_VERIFY=mailauth; mail-auth.ts): each message gets
+   * our Authentication-Results header before the intake reads it. Without it mail goes in as received.
+   */
+  mailAuth?: MailAuthOptions;
 }
 
 const reply = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
@@ -54,6 +62,7 @@ function readMessage(stream: SMTPServerDataStream, max: number): Promise<{ raw: 
 /** Starts the intake server; resolves once it listens. */
 export async function startInboundSmtp(opts: InboundSmtpOptions) {
   const { intake, logger } = opts;
+  const auth = opts.mailAuth ? createMailAuth(opts.mailAuth, logger) : null;
   const server = new SMTPServer({
     lmtp: opts.lmtp,
     name: opts.name,
@@ -74,7 +83,15 @@ export async function startInboundSmtp(opts: InboundSmtpOptions) {
       readMessage(stream, opts.maxBytes)
         .then(async ({ raw, oversized }) => {
           if (oversized) return cb(reply(552, `5.3.4 message exceeds the fixed maximum size of ${opts.maxBytes} bytes`));
-          const result = await intake.process(raw, { receivedAt });
+          const checked = auth
+            ? await auth.check(raw, {
+                lmtp: opts.lmtp,
+                remoteAddress: session.remoteAddress,
+                helo: session.hostNameAppearsAs,
+                mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              })
+            : null;
+          const result = await intake.process(checked?.raw ?? raw, { receivedAt });
           if (result.refuse) return cb(reply(550, `5.7.1 ${result.refuse}`));
           cb(null, `2.0.0 processed as inbound mail ${result.id} (${result.outcome})`);
         })
@@ -94,7 +111,7 @@ export async function startInboundSmtp(opts: InboundSmtpOptions) {
     });
   });
   const port = (server.server.address() as AddressInfo).port;
-  logger.info({ host: opts.host, port, lmtp: opts.lmtp }, 'inbound mail server listening');
+  logger.info({ host: opts.host, port, lmtp: opts.lmtp, verify: auth ? 'mailauth' : 'none' }, 'inbound mail server listening');
   return {
     port,
     /** Stops taking sessions; a message being read finishes (bounded by smtp-server's close timeout). */

@@ -1,0 +1,289 @@
+/**
+ * The views of `/inbound`: the list of held mail (or, for admins, of any outcome) as cards, each
+ * with what a person needs to judge it (sender, subject, when it arrived in Korean time, why it was
+ * held, the beginning of its text, `원문 보기`) and the two decisions, `받아들이기` (into a new
+ * inquiry, or an existing one by number) and `버리기`; and the page that confirms a discard when
+ * the browser runs no script.
+ */
+import type { InboundOutcome, Locale } from '../../../core/model';
+import type { InboundRecord, Page } from '../../../core/ports';
+import { koreanShortDateTime } from '../client/time-format';
+import { CsrfField } from '../components/csrf-field';
+import { type LabelKey, t } from '../labels';
+import { Layout } from '../layout';
+
+/** What the list shows: one outcome, or every outcome (admins). */
+export type InboundFilter = InboundOutcome | 'all';
+
+/** The filters in the order of the views row; agents see held mail only. */
+export const FILTERS: readonly InboundFilter[] = [
+  'held',
+  'all',
+  'ticket_created',
+  'message_added',
+  'auto_reply',
+  'bounce',
+  'rejected',
+  'duplicate',
+];
+
+export const FILTER_LABELS: Record<InboundFilter, LabelKey> = {
+  held: 'inboundHeld',
+  all: 'inboundAll',
+  ticket_created: 'inboundTicketCreated',
+  message_added: 'inboundMessageAdded',
+  auto_reply: 'inboundAutoReply',
+  bounce: 'inboundBounce',
+  rejected: 'inboundRejected',
+  duplicate: 'inboundDuplicate',
+};
+
+/** A decision the form could not carry out: beside the field (`field`) or above the card (`notice`). */
+export interface CardError {
+  id: number;
+  /** What was typed in `문의 번호`, kept for the next try. */
+  ticketRef: string;
+  field?: string;
+  notice?: string;
+}
+
+/** A notice above the list (after a 303 or a refused decision). */
+export interface Notice {
+  kind: 'success' | 'warning' | 'danger';
+  text: string;
+}
+
+const EXCERPT = 280;
+
+/** The list's path with its filter (and a cursor). */
+export function inboundHref(filter: InboundFilter, cursor?: string): string {
+  const p = new URLSearchParams();
+  if (filter !== 'held') p.set('outcome', filter);
+  if (cursor) p.set('cursor', cursor);
+  const qs = p.toString();
+  return qs ? `/inbound?${qs}` : '/inbound';
+}
+
+/** The beginning of the mail's text on one line, for deciding without opening it. */
+function excerptOf(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > EXCERPT ? `${line.slice(0, EXCERPT - 1)}…` : line;
+}
+
+/** `/inbound`: the views row (admins), the notice region, the cards and the pager. */
+export function InboundPage(props: {
+  locale: Locale;
+  filter: InboundFilter;
+  filters: readonly InboundFilter[];
+  page: Page<InboundRecord>;
+  paged: boolean;
+  notice?: Notice;
+  error?: CardError;
+}) {
+  const { locale, filter, filters, page, notice, error } = props;
+  const title = t(locale, 'inboundTitle');
+  return (
+    <Layout title={filter === 'held' ? title : `${title}: ${t(locale, FILTER_LABELS[filter])}`} active="/inbound" wide>
+      <h1>{title}</h1>
+      <p class="muted">{t(locale, 'inboundIntro')}</p>
+      <div id="inbound-notice" role="status" aria-live="polite">
+        {notice && <p class={`notice notice-${notice.kind}`}>{notice.text}</p>}
+      </div>
+      {filters.length > 1 && (
+        <nav class="views" aria-label={t(locale, 'inboundFilter')}>
+          <ul>
+            {filters.map((f) => (
+              <li key={f}>
+                <a href={inboundHref(f)} aria-current={f === filter ? 'page' : undefined}>
+                  {t(locale, FILTER_LABELS[f])}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      <section aria-label={t(locale, 'inboundCaption')}>
+        {page.items.length === 0 ? (
+          <p class="empty inbound-empty">{t(locale, filter === 'held' ? 'inboundEmptyHeld' : 'inboundEmpty')}</p>
+        ) : (
+          <ul class="inbound-list">
+            {page.items.map((r) => (
+              <li key={r.id} class="inbound-item">
+                <MailCard row={r} locale={locale} error={error?.id === r.id ? error : undefined} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {(page.nextCursor || props.paged) && (
+        <nav class="pager" aria-label={t(locale, 'pager')}>
+          {props.paged && <a href={inboundHref(filter)}>{t(locale, 'pageFirst')}</a>}
+          {page.nextCursor && (
+            <a rel="next" href={inboundHref(filter, page.nextCursor)}>
+              {t(locale, 'pageNext')}
+            </a>
+          )}
+        </nav>
+      )}
+    </Layout>
+  );
+}
+
+/** One mail: what it is, why it was held, and (held only) the two decisions. htmx swaps the whole card. */
+export function MailCard(props: { row: InboundRecord; locale: Locale; error?: CardError; decisions?: boolean }) {
+  const { row: r, locale, error, decisions = true } = props;
+  const id = `mail-${r.id}`;
+  const from = r.fromAddress ? (r.fromName ? `${r.fromName} <${r.fromAddress}>` : r.fromAddress) : t(locale, 'inboundNoSender');
+  const excerpt = excerptOf(r.text || r.fullText);
+  return (
+    <article class={`inbound-mail inbound-${r.outcome}`} id={id} aria-labelledby={`${id}-subject`}>
+      {error?.notice && <p class="notice notice-danger">{error.notice}</p>}
+      <h2 class="inbound-subject" id={`${id}-subject`}>
+        {r.subject || t(locale, 'inboundNoSubject')}
+      </h2>
+      <dl class="inbound-meta">
+        <div>
+          <dt>{t(locale, 'inboundFrom')}</dt>
+          <dd class="inbound-from">{from}</dd>
+        </div>
+        <div>
+          <dt>{t(locale, 'inboundReceived')}</dt>
+          <dd>
+            <time datetime={r.receivedAt.toISOString()}>{koreanShortDateTime(r.receivedAt)}</time>
+          </dd>
+        </div>
+        {r.outcome !== 'held' && (
+          <div>
+            <dt>{t(locale, 'colStatus')}</dt>
+            <dd>
+              <span class="chip">{t(locale, FILTER_LABELS[r.outcome])}</span>
+              {r.decidedAt && <span class="muted"> {t(locale, 'inboundDecided', { at: koreanShortDateTime(r.decidedAt) })}</span>}
+              {r.ticketId !== null && (
+                <>
+                  {' '}
+                  <a href={`/tickets/${r.ticketId}`}>{t(locale, 'inboundTicketLink')}</a>
+                </>
+              )}
+            </dd>
+          </div>
+        )}
+        {r.reason && (
+          <div class="inbound-reason">
+            <dt>{t(locale, 'inboundReason')}</dt>
+            <dd>{r.reason}</dd>
+          </div>
+        )}
+      </dl>
+      {excerpt && (
+        <p class="inbound-excerpt">
+          <span class="visually-hidden">{t(locale, 'inboundExcerpt')}: </span>
+          {excerpt}
+        </p>
+      )}
+      <p class="inbound-original">
+        {/* The whole mail as received, as the ticket page's 원문 보기 shows it (staff may read it). */}
+        <a href={`/api/v1/inbound/${r.id}/original`} target="_blank" rel="noopener">
+          {t(locale, 'viewOriginal')}
+        </a>
+      </p>
+      {decisions && r.outcome === 'held' && <Decisions row={r} locale={locale} error={error} />}
+    </article>
+  );
+}
+
+/** `받아들이기` with the optional ticket number, and `버리기` (htmx asks to confirm; without script the server does). */
+function Decisions(props: { row: InboundRecord; locale: Locale; error?: CardError }) {
+  const { row: r, locale, error } = props;
+  const field = `ticket-${r.id}`;
+  const hint = `${field}-hint`;
+  const target = `#mail-${r.id}`;
+  return (
+    <div class="inbound-actions">
+      <form
+        method="post"
+        action={`/inbound/${r.id}/accept`}
+        class="inbound-accept"
+        hx-post={`/inbound/${r.id}/accept`}
+        hx-target={target}
+        hx-swap="outerHTML"
+      >
+        <CsrfField />
+        <div class="field">
+          <label for={field}>{t(locale, 'inboundTicketField')}</label>
+          <div class="inbound-accept-row">
+            <input
+              type="text"
+              id={field}
+              name="ticket_id"
+              value={error?.ticketRef ?? ''}
+              placeholder="PQ-2026-000123"
+              autocomplete="off"
+              maxLength={40}
+              aria-invalid={error?.field ? 'true' : undefined}
+              aria-describedby={error?.field ? `${field}-error ${hint}` : hint}
+            />
+            <button type="submit" class="btn">
+              {t(locale, 'inboundAccept')}
+            </button>
+          </div>
+          {error?.field && (
+            <p class="error" id={`${field}-error`}>
+              {error.field}
+            </p>
+          )}
+          <p class="hint" id={hint}>
+            {t(locale, 'inboundTicketHint')}
+          </p>
+        </div>
+      </form>
+      <form
+        method="post"
+        action={`/inbound/${r.id}/discard`}
+        class="inbound-discard"
+        hx-post={`/inbound/${r.id}/discard`}
+        hx-target={target}
+        hx-swap="outerHTML"
+        hx-confirm={t(locale, 'inboundDiscardConfirm')}
+        hx-vals={JSON.stringify({ confirm: 'yes' })}
+      >
+        <CsrfField />
+        <button type="submit" class="btn btn-danger">
+          {t(locale, 'inboundDiscard')}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+/** What replaces a card once it is decided (htmx): a line saying so, in the card's place. */
+export function DecidedCard(props: { id: number; text: string; kind: Notice['kind'] }) {
+  return (
+    <article class="inbound-mail inbound-done" id={`mail-${props.id}`}>
+      <p class={`notice notice-${props.kind}`} role="status">
+        {props.text}
+      </p>
+    </article>
+  );
+}
+
+/** A discard posted without script: the mail once more, and the button that really discards it. */
+export function DiscardConfirmPage(props: { row: InboundRecord; locale: Locale }) {
+  const { row: r, locale } = props;
+  return (
+    <Layout title={t(locale, 'inboundDiscardTitle')} active="/inbound">
+      <h1>{t(locale, 'inboundDiscardTitle')}</h1>
+      <p class="notice notice-warning">{t(locale, 'inboundDiscardConfirm')}</p>
+      <MailCard row={r} locale={locale} decisions={false} />
+      <form method="post" action={`/inbound/${r.id}/discard`} class="actions">
+        <CsrfField />
+        <input type="hidden" name="confirm" value="yes" />
+        <button type="submit" class="btn btn-danger">
+          {t(locale, 'inboundDiscard')}
+        </button>
+        <a class="btn btn-ghost" href="/inbound">
+          {t(locale, 'inboundCancel')}
+        </a>
+      </form>
+    </Layout>
+  );
+}
