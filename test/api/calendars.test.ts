@@ -104,7 +104,10 @@ describe(`calendars, holidays and deadlines (${TEST_ENGINE})`, () => {
     // moment later, both during the request: the job fires at the milestone plus at most that moment.
     const firesAt = newJob!.timestamp + (newJob!.opts.delay ?? 0);
     const at = first!.at.getTime();
-    assert.ok(firesAt >= at && firesAt <= at + (answered - sent), `fires at ${firesAt}, warning at ${at}, request took ${answered - sent} ms`);
+    assert.ok(
+      firesAt >= at && firesAt <= at + (answered - sent),
+      `fires at ${firesAt}, warning at ${at}, request took ${answered - sent} ms`,
+    );
     assert.equal(await s.queues.timers.getJob(timerJobId(t.id, 1)), undefined);
     assert.equal((await s.queues.timers.getDelayed()).filter((j) => j.data.ticketId === t.id).length, 1, 'one job per clock');
     // adding it twice is a conflict; removing it moves the deadline back

@@ -131,7 +131,10 @@ describe(`SLA: one timer job per live clock, real workers (${TEST_ENGINE})`, fun
     const due = Date.parse(t.sla.due_at);
     const before = await wakesAt(s, job);
     assert.ok(before !== null && Math.abs(before - due) < 2000, 'wakes for the breach');
-    const res = await s.http.patch(`/api/v1/sla-policies/${id}`).set('authorization', bearer(supervisor)).send({ warnings: ['PT2H'] });
+    const res = await s.http
+      .patch(`/api/v1/sla-policies/${id}`)
+      .set('authorization', bearer(supervisor))
+      .send({ warnings: ['PT2H'] });
     assert.equal(res.status, 200, res.text);
     const row = await s.db.knex('tickets').where({ id: t.id }).first();
     assert.equal(row.deadline_version, 1, 'the deadline did not move, so neither did its version');
@@ -186,7 +189,10 @@ describe(`SLA: timer scheduling coalesced per event-loop turn (${TEST_ENGINE})`,
     assert.deepEqual(calls, [50]);
     for (let i = 0; i < 50; i++) assert.equal(await s.redis.exists(`${s.prefix}:sla-timers:${timerJobId(base + i, 1)}`), 1);
     // A version change in the same turn as the first version's add: the later removal wins.
-    await Promise.all([timers.schedule([job(base + 100, 1)], []), timers.schedule([job(base + 100, 2)], [{ ticketId: base + 100, version: 1 }])]);
+    await Promise.all([
+      timers.schedule([job(base + 100, 1)], []),
+      timers.schedule([job(base + 100, 2)], [{ ticketId: base + 100, version: 1 }]),
+    ]);
     assert.equal(await s.redis.exists(`${s.prefix}:sla-timers:${timerJobId(base + 100, 1)}`), 0);
     assert.equal(await s.redis.exists(`${s.prefix}:sla-timers:${timerJobId(base + 100, 2)}`), 1);
   });
