@@ -73,7 +73,7 @@ async function scheduleAll(s: TestStack, ids: number[]) {
       .select('id');
     tickets.push(...part.map((r) => Number(r.id)));
   }
-  // reconcile() computes each live clock's milestones and adds the missing jobs: the same path
+  // reconcile() computes each live clock's next milestone and adds its missing job: the same path
   // that repairs a flushed Redis, and the fastest way to schedule many existing tickets.
   const t0 = Date.now();
   const r = await s.services.sla.reconcile(1000);
@@ -178,7 +178,8 @@ async function stormAndMemoryRun() {
     const officer = await s.user('officer');
     const admin = await s.services.users.authenticate(s.admin.token);
     const cal = await s.db.knex('calendars').where({ key: 'kr-working-days' }).first();
-    // The shipped ladder: warnings at 12 h and 2 h, breach, escalations at +0 and +24 h: 5 jobs.
+    // The shipped ladder: warnings at 12 h and 2 h, breach, escalations at +0 and +24 h: five
+    // milestones, one timer job (it sleeps again for each next milestone).
     const p = await policy(s, {
       name: 'bench storm',
       match: { category: 'bench' },
@@ -287,10 +288,10 @@ Command: \`npm run bench:sla\` (SQLite, workers in the bench process with timer 
 
 | figure | measured | aim | baseline in the same run |
 |---|---|---|---|
-| lateness due → breach row, ${lateness.expected.toLocaleString('en')} tickets due over ${SPREAD_S} s (${lateness.recorded.toLocaleString('en')} recorded) | p50 ${lateness.p50} ms, p99 ${lateness.p99} ms, max ${lateness.max} ms | p99 < 250 ms, max < 1 s | bare BullMQ delayed jobs (${bare.jobs.toLocaleString('en')}): p50 ${bare.p50} ms, p99 ${bare.p99} ms, max ${bare.max} ms → p99 ratio ${(lateness.p99 / Math.max(1, bare.p99)).toFixed(1)}× |
+| lateness due → breach row, ${lateness.expected.toLocaleString('en')} tickets due over ${SPREAD_S} s (${lateness.recorded.toLocaleString('en')} recorded) | p50 ${lateness.p50} ms, p99 ${lateness.p99} ms, max ${lateness.max} ms | p99 < 250 ms and ≤ 1.25× bare BullMQ's, max < 1 s | bare BullMQ delayed jobs (${bare.jobs.toLocaleString('en')}): p50 ${bare.p50} ms, p99 ${bare.p99} ms, max ${bare.max} ms → p99 ratio ${(lateness.p99 / Math.max(1, bare.p99)).toFixed(1)}× |
 | burst: ${burst.expected.toLocaleString('en')} deadlines in one second | all ${burst.recorded.toLocaleString('en')} recorded within ${burst.allWithinSeconds.toFixed(1)} s | < 5 s | — |
-| recalculation storm: one holiday added, ${storm.tickets.toLocaleString('en')} open business-clock tickets | ${storm.stormSeconds.toFixed(1)} s for ${storm.recalculated.toLocaleString('en')} deadlines and their timers | < 60 s | scheduling the same tickets from scratch: ${storm.scheduleSeconds.toFixed(1)} s |
-| Redis memory per open ticket (5 timer jobs, ids only) | ${storm.bytesPerTicket} B (${storm.delayedJobs.toLocaleString('en')} delayed jobs) | < 1.5 KiB | — |
+| recalculation storm: one holiday added, ${storm.tickets.toLocaleString('en')} open business-clock tickets | ${storm.stormSeconds.toFixed(1)} s for ${storm.recalculated.toLocaleString('en')} deadlines and their timers | ≤ 15 s | scheduling the same tickets from scratch: ${storm.scheduleSeconds.toFixed(1)} s |
+| Redis memory per open ticket (one timer job per live clock for its five milestones, ids only) | ${storm.bytesPerTicket} B (${storm.delayedJobs.toLocaleString('en')} delayed jobs) | ≤ 600 B | before one job per clock: 2,085 B (five jobs) |
 
 Polling helpdesks find breaches minutes to an hour late (Zammad every 5 min, osTicket's cron, Zendesk hourly).
 `,

@@ -1,12 +1,12 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
-import { shortMilestoneKey } from '../core/sla/milestones';
 
 /**
  * The typed job registry: every queue, its job names and their payloads. Payloads hold ids only,
  * never personal data. Job ids are deterministic and colon-free.
  */
 export interface JobRegistry {
-  'sla-timers': { milestone: { ticketId: number; version: number; key: string } };
+  /** A live clock's one timer (jobs left from the per-milestone format also carry a `key`, unread). */
+  'sla-timers': { milestone: { ticketId: number; version: number } };
   maintenance: {
     reconcile: Record<string, never>;
     'mail-sweep': Record<string, never>;
@@ -25,11 +25,11 @@ export const REDIS_DEADLINE_MS = 1500;
 export const QUEUE_NAMES: QueueName[] = ['sla-timers', 'maintenance', 'mail'];
 
 /**
- * The job id of one milestone timer: ticket, deadline version and milestone, colon-free and short
- * (`123-2-w43200`, `123-2-b`, `123-2-e1`): with every field of the job hash under 64 bytes Redis
- * keeps it as a compact listpack, which halves the memory per open ticket (docs/BENCHMARKS.md).
+ * The job id of a live clock's one timer: ticket and deadline version, colon-free and short
+ * (`123-2`): with every field of the job hash under 64 bytes Redis keeps it as a compact listpack
+ * (docs/BENCHMARKS.md). A new deadline version is a new job; the old version's is removed.
  */
-export const timerJobId = (ticketId: number, version: number, key: string) => `${ticketId}-${version}-${shortMilestoneKey(key)}`;
+export const timerJobId = (ticketId: number, version: number) => `${ticketId}-${version}`;
 
 export interface Queues {
   timers: Queue;

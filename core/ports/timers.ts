@@ -1,15 +1,24 @@
-/** One delayed timer job: the milestone `key` of a ticket's deadline `version`, due `at`. */
+/**
+ * The one delayed timer job of a live clock: a ticket's deadline `version`, due to wake `at` the
+ * clock's next milestone. When it wakes it records every milestone then due and sleeps again until
+ * the next one, so a clock never needs more than this one job.
+ */
 export interface TimerJob {
   ticketId: number;
   version: number;
-  key: string;
   at: Date;
 }
 
-/** Schedules milestone jobs; implemented by workers/ on BullMQ. */
+/** Which clock's job, for one deadline version (a superseded one, to remove). */
+export type TimerRef = Omit<TimerJob, 'at'>;
+
+/** Schedules the clocks' timer jobs; implemented by workers/ on BullMQ. */
 export interface TimerScheduler {
-  /** Adds the jobs (an existing job id is left alone) and removes the given stale ones. */
-  schedule(jobs: TimerJob[], stale: Omit<TimerJob, 'at'>[]): Promise<void>;
-  /** Re-adds whichever of the jobs are missing; returns how many were missing. */
+  /** Adds the jobs (an existing job of the same clock and version is left alone) and removes the stale ones. */
+  schedule(jobs: TimerJob[], stale: TimerRef[]): Promise<void>;
+  /**
+   * Makes each clock's job exist and wake no later than its `at`: re-adds a missing (or failed)
+   * job and brings forward one set to wake later. Returns how many it repaired.
+   */
   ensure(jobs: TimerJob[]): Promise<number>;
 }

@@ -13,7 +13,7 @@ export interface Milestone {
 
 /**
  * The key of each kind of milestone, colon-free and unique within a deadline version: recorded in
- * sla_milestones (whose unique key makes each milestone happen once) and carried by timer jobs.
+ * sla_milestones, whose unique key makes each milestone happen once.
  */
 export const milestoneKey = {
   /** `warning-43200`: the warning that many seconds before due. */
@@ -22,23 +22,6 @@ export const milestoneKey = {
   /** `escalation-1`: the escalation step of that 1-based level. */
   escalation: (level: number) => `escalation-${level}`,
 } as const;
-
-/** Every key a policy can give the milestones of one deadline version. */
-export function policyMilestoneKeys(policy: SlaPolicy): string[] {
-  return [
-    ...policy.warnings.map((w) => milestoneKey.warning(w)),
-    milestoneKey.breach,
-    ...policy.escalations.map((_, i) => milestoneKey.escalation(i + 1)),
-  ];
-}
-
-/** A key in short form (`w43200`, `b`, `e1`), as timer job ids carry it. */
-export function shortMilestoneKey(key: string): string {
-  return key
-    .replace(/^warning-/, 'w')
-    .replace(/^breach$/, 'b')
-    .replace(/^escalation-/, 'e');
-}
 
 /**
  * Every milestone of the clock's current deadline version, in time order. A stopped or paused
@@ -64,4 +47,16 @@ export function milestonesOf(clock: SlaClock, policy: SlaPolicy, dc: DeadlineClo
   // Stable order: by time, then warnings before the breach before escalations.
   const rank = { warning: 0, breach: 1, escalation: 2 };
   return out.sort((a, b) => a.at.getTime() - b.at.getTime() || rank[a.kind] - rank[b.kind] || a.param - b.param);
+}
+
+/**
+ * The milestone a clock's one timer job must wake for next: the earliest one still to come, or an
+ * earlier one that has passed without a record (`recorded`: the keys recorded under any version,
+ * when known). A warning or breach recorded under an earlier version is not repeated (see
+ * advance), so it does not count; a passed escalation step always does (the steps left on a clock
+are the ones not yet taken). Without
+ * `recorded` every passed milestone counts as unrecorded, and the job wakes at once to look.
+ */
+export function nextWake(all: Milestone[], now: Date, recorded?: ReadonlySet<string>): Milestone | undefined {
+  return all.find((m) => m.at.getTime() > now.getTime() || m.kind === 'escalation' || !recorded?.has(m.key));
 }

@@ -1,11 +1,11 @@
 import type { Clock } from '../clock';
 import type { SlaClock, SlaPolicy, Ticket, User } from '../model';
 import type { DeadlineClock } from '../time/business-calendar';
-import type { Database, Logger, PendingRecalculation, Stores, TimerJob, TimerScheduler } from '../ports';
+import type { Database, Logger, PendingRecalculation, Stores, TimerJob, TimerRef, TimerScheduler } from '../ports';
 import { notify, notifyAll, type Notice } from '../notify/notify';
 import { resolveTargets } from '../notify/recipients';
 import { createClockResolver } from './clock-resolver';
-import { milestonesOf, policyMilestoneKeys, type Milestone } from './milestones';
+import { milestonesOf, nextWake, type Milestone } from './milestones';
 import { recalculate as recalculateClock } from './sla-clock';
 import { isOpenStatus } from '../tickets/status-machine';
 
@@ -19,12 +19,16 @@ export interface AdvanceResult {
   pending: Milestone[];
 }
 
-/** The jobs a ticket's superseded deadline versions [from, to) may still have in Redis. */
-function supersededJobs(ticketId: number, from: number, to: number, policy: SlaPolicy): Omit<TimerJob, 'at'>[] {
-  const keys = policyMilestoneKeys(policy);
-  const out: Omit<TimerJob, 'at'>[] = [];
-  for (let version = from; version < to; version++) for (const key of keys) out.push({ ticketId, version, key });
+/** The jobs a ticket's superseded deadline versions [from, to) may still have in Redis: one each. */
+function supersededJobs(ticketId: number, from: number, to: number): TimerRef[] {
+  const out: TimerRef[] = [];
+  for (let version = from; version < to; version++) out.push({ ticketId, version });
   return out;
+}
+
+/** The one job of a live clock, waking for `next`; none when nothing is left to happen. */
+function jobOf(ticketId: number, version: number, next: Milestone | undefined): TimerJob[] {
+  return next ? [{ ticketId, version, at: next.at }] : [];
 }
 
 /**
@@ -135,14 +139,10 @@ export function createSlaEngine(deps: {
         else await notify(s, now, t, 'sla-escalation', recipients, both);
       }
     }
-    // State and escalation level change; the deadline and its version do not, so the remaining
-    // jobs of this version stay valid.
+    // State and escalation level change; the deadline and its version do not, so the clock's one
+    // job (which goes back to sleep until `pending[0]`) stays valid.
     if (sla !== t.sla) await s.tickets.update(t.id, { sla }, now);
     return { version: sla.version, recorded, pending };
-  }
-
-  function jobsOf(t: Ticket, pending: Milestone[]): TimerJob[] {
-    return pending.map((m) => ({ ticketId: t.id, version: t.sla.version, key: m.key, at: m.at }));
   }
 
   /** Records every passed, unrecorded milestone of a ticket, by the injected clock. */
@@ -152,7 +152,9 @@ export function createSlaEngine(deps: {
   }
 
   /**
-   * Puts a ticket's timers in line with its clock after a committed change. A failure (Redis
+   * Puts a ticket's timer in line with its clock after a committed change: the job of the new
+   * deadline version, waking for its first milestone (one that has passed wakes it at once, to
+   * record it or find it recorded), and the superseded versions' jobs removed. A failure (Redis
    * down) is logged, not thrown: the write is safe in the database and the reconciler repairs.
    */
   async function scheduleTimers(t: Ticket, previousVersion?: number, knownPolicy?: SlaPolicy): Promise<void> {
@@ -160,8 +162,8 @@ export function createSlaEngine(deps: {
       const policy = knownPolicy?.id === t.sla.policyId ? knownPolicy : (await db.stores.sla.policy(t.sla.policyId))!;
       const dc = await clocks.forPolicy(policy);
       const live = isOpenStatus(t.status) ? milestonesOf(t.sla, policy, dc) : [];
-      const stale = previousVersion === undefined ? [] : supersededJobs(t.id, previousVersion, t.sla.version, policy);
-      await timers.schedule(jobsOf(t, live), stale);
+      const stale = previousVersion === undefined ? [] : supersededJobs(t.id, previousVersion, t.sla.version);
+      await timers.schedule(jobOf(t.id, t.sla.version, live[0]), stale);
     } catch (err) {
       logger.warn({ err, ticketId: t.id }, 'could not schedule SLA timers; the reconciler will repair them');
     }
@@ -169,8 +171,9 @@ export function createSlaEngine(deps: {
 
   /**
    * Brings every live clock in line: finishes recalculations a crash interrupted, records
-   * milestones whose time passed without a record (marked recovered) and re-adds missing timer
-   * jobs. Returns what it repaired.
+   * milestones whose time passed without a record (marked recovered) and checks each live clock's
+   * one timer job: re-added when missing, brought forward when set to wake after the clock's next
+   * milestone. Returns what it repaired.
    */
   async function reconcile(batch = 200): Promise<{ tickets: number; recorded: number; jobsRestored: number; recalculated: number }> {
     // Deadlines first, so the timers below are checked against the rules in force.
@@ -202,14 +205,9 @@ export function createSlaEngine(deps: {
         if (missed) {
           const r = await advance(t.id, { recovered: true });
           recorded += r.recorded.length;
-          for (const m of r.pending) jobs.push({ ticketId: t.id, version: r.version, key: m.key, at: m.at });
+          jobs.push(...jobOf(t.id, r.version, r.pending[0]));
         } else {
-          jobs.push(
-            ...jobsOf(
-              t,
-              all.filter((m) => m.at.getTime() > now.getTime()),
-            ),
-          );
+          jobs.push(...jobOf(t.id, t.sla.version, nextWake(all, now, recordedKeys)));
         }
       }
       jobsRestored += await timers.ensure(jobs);
@@ -250,6 +248,8 @@ export function createSlaEngine(deps: {
     const requesters = new Map<number, User | null>();
     let afterId = 0;
     let count = 0;
+    // The previous batch's timers, still on their way to Redis (they never reject).
+    let inFlight: Promise<void> = Promise.resolve();
     try {
       for (;;) {
         const ids = await db.stores.tickets.liveIds({ ...where, afterId, limit: batch });
@@ -258,13 +258,21 @@ export function createSlaEngine(deps: {
         const now = clock.now();
         const leaseUntil = await leaseEnd();
         // One transaction per batch: tickets read together, each policy's clock resolved once,
-        // events and mails written a batch at a time; then the batch's timers in one Redis round.
-        const { jobs, stale, n } = await db.transaction(async (s) => {
+        // events and mails written a batch at a time; then the batch's timers in one Redis round,
+        // which runs while the next batch is read and written.
+        const { jobs, stale, retimed, n } = await db.transaction(async (s) => {
           await s.sla.leaseRecalculation(r.id, leaseUntil);
           const byPolicy = new Map<number, { policy: SlaPolicy; dc: DeadlineClock }>();
-          const out = { jobs: [] as TimerJob[], stale: [] as Omit<TimerJob, 'at'>[], n: 0 };
+          const out = { jobs: [] as TimerJob[], stale: [] as TimerRef[], retimed: [] as TimerJob[], n: 0 };
           const events: Parameters<typeof s.events.addMany>[0] = [];
           const notices: Notice[] = [];
+          // Read only when some clock of the batch has a passed milestone (see nextWake).
+          let recorded: Map<number, Set<string>> | undefined;
+          const wake = async (ticketId: number, all: Milestone[]) => {
+            if (!all.some((m) => m.at.getTime() <= now.getTime())) return all[0];
+            recorded ??= await s.sla.recordedKeys(ids);
+            return nextWake(all, now, recorded.get(ticketId));
+          };
           for (const t of await s.tickets.byIds(ids)) {
             let p = byPolicy.get(t.sla.policyId);
             if (!p) {
@@ -273,7 +281,13 @@ export function createSlaEngine(deps: {
               byPolicy.set(policy.id, p);
             }
             const next = recalculateClock(t.sla, p.policy, p.dc);
-            if (!next) continue;
+            if (!next) {
+              // The deadline and its version stand, but the milestones around it may not: a
+              // holiday after the due time moves the escalation steps, a policy edit changes its
+              // warnings or steps. The clock's job must not wake later than its next milestone now.
+              out.retimed.push(...jobOf(t.id, t.sla.version, await wake(t.id, milestonesOf(t.sla, p.policy, p.dc))));
+              continue;
+            }
             const moved = { old_due_at: t.sla.dueAt.toISOString(), new_due_at: next.dueAt.toISOString() };
             events.push({
               ticketId: t.id,
@@ -297,21 +311,22 @@ export function createSlaEngine(deps: {
               }
             }
             await s.tickets.update(t.id, { sla: next }, now);
-            out.jobs.push(...jobsOf({ ...t, sla: next }, milestonesOf(next, p.policy, p.dc)));
-            out.stale.push(...supersededJobs(t.id, t.sla.version, next.version, p.policy));
+            out.jobs.push(...jobOf(t.id, next.version, await wake(t.id, milestonesOf(next, p.policy, p.dc))));
+            out.stale.push(...supersededJobs(t.id, t.sla.version, next.version));
             out.n += 1;
           }
           await s.events.addMany(events);
           await notifyAll(s, now, notices);
           return out;
         });
-        try {
-          await timers.schedule(jobs, stale);
-        } catch (err) {
-          logger.warn({ err }, 'could not reschedule SLA timers after a recalculation; the reconciler will repair them');
-        }
+        await inFlight;
+        inFlight = Promise.all([timers.schedule(jobs, stale), retimed.length ? timers.ensure(retimed) : 0]).then(
+          () => {},
+          (err: unknown) => logger.warn({ err }, 'could not reschedule SLA timers after a recalculation; the reconciler will repair them'),
+        );
         count += n;
       }
+      await inFlight;
       await db.stores.sla.finishRecalculation(r.id);
     } catch (err) {
       // This process knows it stopped: the reconciler may take over now, not when the lease ends.

@@ -3,6 +3,7 @@ import { bearer, testStack, type TestStack, type TestUser } from '../helpers/tes
 import { TEST_ENGINE } from '../helpers/test-db';
 import { timerJobId } from '../../workers/queues';
 import { holidaySetDates } from '../../core/time/kr-holidays';
+import { milestonesOf } from '../../core/sla/milestones';
 
 describe(`calendars, holidays and deadlines (${TEST_ENGINE})`, () => {
   let s: TestStack;
@@ -90,16 +91,25 @@ describe(`calendars, holidays and deadlines (${TEST_ENGINE})`, () => {
     const recalc = ev.body.items.find((e: { type: string }) => e.type === 'sla.recalculated');
     assert.equal(recalc.data.old_due_at, t.sla.due_at);
     assert.equal(recalc.data.new_due_at, moved.body.sla.due_at);
-    // the new version's breach job exists; the old one is gone
+    // the new version's one timer job exists, set for its first milestone (the 12-hour warning
+    // under the new calendar); the old version's job is gone
     const row = await s.db.knex('tickets').where({ id: t.id }).first();
-    const newJob = await s.queues.timers.getJob(timerJobId(t.id, row.deadline_version, 'breach'));
-    assert.ok(newJob, 'new breach job');
+    const newJob = await s.queues.timers.getJob(timerJobId(t.id, row.deadline_version));
+    assert.ok(newJob, 'new timer job');
+    const cur = (await s.database.stores.tickets.byId(t.id))!;
+    const policy = (await s.database.stores.sla.policy(cur.sla.policyId))!;
+    const [first] = milestonesOf(cur.sla, policy, await s.services.sla.clocks.forPolicy(policy));
+    assert.equal(first?.key, 'warning-43200');
     // The scheduler sets the delay from its own reading of the clock and BullMQ stamps the job a
-    // moment later, both during the request: the job fires at the deadline plus at most that moment.
+    // moment later, both during the request: the job fires at the milestone plus at most that moment.
     const firesAt = newJob!.timestamp + (newJob!.opts.delay ?? 0);
-    const due = Date.parse(moved.body.sla.due_at);
-    assert.ok(firesAt >= due && firesAt <= due + (answered - sent), `fires at ${firesAt}, due ${due}, request took ${answered - sent} ms`);
-    assert.equal(await s.queues.timers.getJob(timerJobId(t.id, 1, 'breach')), undefined);
+    const at = first!.at.getTime();
+    assert.ok(
+      firesAt >= at && firesAt <= at + (answered - sent),
+      `fires at ${firesAt}, warning at ${at}, request took ${answered - sent} ms`,
+    );
+    assert.equal(await s.queues.timers.getJob(timerJobId(t.id, 1)), undefined);
+    assert.equal((await s.queues.timers.getDelayed()).filter((j) => j.data.ticketId === t.id).length, 1, 'one job per clock');
     // adding it twice is a conflict; removing it moves the deadline back
     assert.equal(
       (

@@ -1,48 +1,128 @@
 import type { Redis } from 'ioredis';
-import type { TimerJob, TimerScheduler } from '../../core/ports';
+import type { TimerJob, TimerRef, TimerScheduler } from '../../core/ports';
 import { within } from '../../core/within';
 import { REDIS_DEADLINE_MS, timerJobId, type Queues } from '../queues';
 
-/** Milestone timers as BullMQ delayed jobs, one per (ticket, deadline version, milestone). */
+/** At most this many jobs go to Redis in one addBulk (one MULTI); a batch that reaches it is sent at once. */
+export const MAX_TIMER_BATCH = 1000;
+
+/**
+ * A job that wakes this much after its clock's next milestone is not corrected: host clocks read a
+ * little apart, and a re-delay adds a millisecond. A later one (a policy edit moved a step earlier
+ * without a new deadline version) is brought forward.
+ */
+const LATE_SLACK_MS = 1000;
+
+/** BullMQ scores a delayed job by its wake-up time in ms × 0x1000 plus a counter (its getDelayedScore). */
+const DELAYED_SCORE_FACTOR = 0x1000;
+
+interface Caller {
+  jobs: TimerJob[];
+  stale: TimerRef[];
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Each live clock's one timer as a BullMQ delayed job, id `timerJobId(ticket, version)`. The
+ * `schedule` calls made within one event-loop turn (concurrent requests, each after its own
+ * commit) go to Redis together, one addBulk and one round of removals, and each caller's promise
+ * settles with that batch.
+ */
 export function createTimerScheduler(queues: Queues, redis: Redis, now: () => number = Date.now): TimerScheduler {
   const toBulk = (jobs: TimerJob[]) =>
     jobs.map((j) => ({
       name: 'milestone',
-      data: { ticketId: j.ticketId, version: j.version, key: j.key },
+      data: { ticketId: j.ticketId, version: j.version },
       // Only id and delay per job (removal on completion is the worker's setting, and a failed job
-      // is retried by the reconciler), so the job hash stays small.
-      opts: { jobId: timerJobId(j.ticketId, j.version, j.key), delay: Math.max(0, j.at.getTime() - now()) },
+      // is replaced by the reconciler), so the job hash stays small.
+      opts: { jobId: timerJobId(j.ticketId, j.version), delay: Math.max(0, j.at.getTime() - now()) },
     }));
+
+  async function add(jobs: TimerJob[]) {
+    for (let i = 0; i < jobs.length; i += MAX_TIMER_BATCH) await queues.timers.addBulk(toBulk(jobs.slice(i, i + MAX_TIMER_BATCH)));
+  }
+
+  async function write(jobs: TimerJob[], stale: TimerRef[]) {
+    // Adds first: of two versions' changes in one batch, the later one's removal comes last.
+    // Re-adding an existing job id is a no-op in BullMQ, so this is safe to repeat.
+    if (jobs.length) await add(jobs);
+    // ioredis writes these without waiting for each answer: one round trip for the lot.
+    if (stale.length) await Promise.all(stale.map((s) => queues.timers.remove(timerJobId(s.ticketId, s.version))));
+  }
+
+  let batch: Caller[] = [];
+  let batchJobs = 0;
+  function flush(these: Caller[]) {
+    if (these !== batch) return; // already sent because it grew full
+    batch = [];
+    batchJobs = 0;
+    const jobs = these.flatMap((c) => c.jobs);
+    const stale = these.flatMap((c) => c.stale);
+    within(write(jobs, stale), REDIS_DEADLINE_MS, 'Redis (schedule timers)').then(
+      () => {
+        for (const c of these) c.resolve();
+      },
+      (err: unknown) => {
+        for (const c of these) c.reject(err);
+      },
+    );
+  }
+
   return {
-    async schedule(jobs, stale) {
-      // Re-adding an existing job id is a no-op in BullMQ, so this is safe to repeat.
-      if (jobs.length) await within(queues.timers.addBulk(toBulk(jobs)), REDIS_DEADLINE_MS, 'Redis (schedule timers)');
-      if (stale.length)
-        await within(
-          Promise.all(stale.map((s) => queues.timers.remove(timerJobId(s.ticketId, s.version, s.key)))),
-          REDIS_DEADLINE_MS,
-          'Redis (remove stale timers)',
-        );
+    schedule(jobs, stale) {
+      if (!jobs.length && !stale.length) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const these = batch;
+        if (these.length === 0) setImmediate(() => flush(these));
+        these.push({ jobs, stale, resolve, reject });
+        batchJobs += jobs.length + stale.length;
+        if (batchJobs >= MAX_TIMER_BATCH) flush(these);
+      });
     },
+
     async ensure(jobs) {
       if (!jobs.length) return 0;
-      // A deadline version's jobs are added together (one MULTI), and the earliest fires first,
-      // so when a version's earliest future job exists the later ones do too: one EXISTS per live
-      // clock, pipelined, is enough to find what a flushed or restarted Redis lost.
-      const groups = new Map<string, TimerJob[]>();
-      for (const j of jobs) {
-        const k = `${j.ticketId}-${j.version}`;
-        const g = groups.get(k);
-        if (g) g.push(j);
-        else groups.set(k, [j]);
-      }
-      const heads = [...groups.values()].map((g) => g.reduce((a, b) => (b.at < a.at ? b : a)));
+      // Three reads per clock, pipelined: does its job exist, when does it wake (if delayed),
+      // and did it fail (a failed job is kept for inspection and would never run again).
+      const base = `${queues.prefix}:sla-timers`;
       const pipe = redis.pipeline();
-      for (const j of heads) pipe.exists(`${queues.prefix}:sla-timers:${timerJobId(j.ticketId, j.version, j.key)}`);
+      for (const j of jobs) {
+        const id = timerJobId(j.ticketId, j.version);
+        pipe.exists(`${base}:${id}`);
+        pipe.zscore(`${base}:delayed`, id);
+        pipe.zscore(`${base}:failed`, id);
+      }
       const res = (await pipe.exec()) ?? [];
-      const missing = heads.flatMap((h, i) => (res[i]?.[1] === 0 ? groups.get(`${h.ticketId}-${h.version}`)! : []));
-      if (missing.length) await queues.timers.addBulk(toBulk(missing));
-      return missing.length;
+      const answer = (i: number) => {
+        const [err, value] = res[i] ?? [new Error('Redis (check timers): no answer')];
+        if (err) throw err;
+        return value;
+      };
+      const missing: TimerJob[] = [];
+      const failed: TimerJob[] = [];
+      const late: TimerJob[] = [];
+      // The job's wake-up time is by this host's clock; the milestone's by the engine's.
+      const hostNow = Date.now();
+      const clockNow = now();
+      jobs.forEach((j, k) => {
+        const [exists, delayed, failedScore] = [answer(3 * k), answer(3 * k + 1), answer(3 * k + 2)];
+        if (exists === 0) missing.push(j);
+        else if (failedScore !== null) failed.push(j);
+        else if (delayed !== null) {
+          const wakes = Math.floor(Number(delayed) / DELAYED_SCORE_FACTOR);
+          if (wakes > hostNow + (j.at.getTime() - clockNow) + LATE_SLACK_MS) late.push(j);
+        }
+        // Otherwise it waits or runs now, and goes back to sleep for the next milestone itself.
+      });
+      await Promise.all(failed.map((j) => queues.timers.remove(timerJobId(j.ticketId, j.version))));
+      await add([...missing, ...failed]);
+      for (const j of late) {
+        const job = await queues.timers.getJob(timerJobId(j.ticketId, j.version));
+        // It may have woken or been replaced meanwhile; then there is nothing to move.
+        await job?.changeDelay(Math.max(0, j.at.getTime() - now())).catch(() => {});
+      }
+      return missing.length + failed.length + late.length;
     },
   };
 }
