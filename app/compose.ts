@@ -28,6 +28,8 @@ import { startWorkers, type WorkerOptions } from '../workers/start';
 import { startInboundSmtp, type InboundSmtp } from '../workers/intake/inbound-smtp';
 import { createMailParser } from '../workers/intake/mail-parser';
 import { createDiskRawMailStore } from '../workers/intake/raw-mail-store';
+import { startImapConsumer, type ImapConsumer, type ImapConsumerOptions } from '../workers/intake/imap-consumer';
+import { createImapStateStore } from '../db/stores/imap-state-store';
 import type { Config } from './config';
 import { StartupError } from './dev-redis';
 import { openRuntime, type Runtime } from './runtime';
@@ -78,6 +80,8 @@ export interface ComposeOptions {
   stream?: { heartbeatMs?: number; catchUpMs?: number; maxPerUser?: number };
   /** How long a presence heartbeat counts (default 30 s; tests shorten it). */
   presence?: { ttlMs?: number };
+  /** The IMAP consumer's lease and reconnection timing (tests shorten them). */
+  imap?: Pick<ImapConsumerOptions, 'leaseMs' | 'maxBackoffMs'>;
 }
 
 export type StartedWorkers = Awaited<ReturnType<typeof startWorkers>>;
@@ -114,6 +118,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
   let dbClock: DatabaseClock | null = null;
   let subscriber: Redis | null = null;
   let inbound: InboundSmtp | null = null;
+  let imap: ImapConsumer | null = null;
 
   try {
     // Deadlines are judged by the database's clock, which every process shares, not this host's.
@@ -255,6 +260,20 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
           })
         : null;
     const workers = roles.workers ? await start() : null;
+    // The IMAP intake runs with the workers too; one worker process at a time reads the mailbox (a Redis lease).
+    imap =
+      roles.workers && config.imap
+        ? startImapConsumer({
+            settings: config.imap,
+            intake: services.intake,
+            state: createImapStateStore(db.knex),
+            redis,
+            prefix: rt.queuePrefix,
+            clock,
+            logger,
+            ...o.imap,
+          })
+        : null;
 
     let closing: Promise<void> | null = null;
     return {
@@ -278,6 +297,8 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       workers,
       /** The LMTP/SMTP intake server of this worker process, when INBOUND_SMTP_PORT is set. */
       inbound: inbound as InboundSmtp | null,
+      /** The IMAP consumer of this worker process (reading, or standing by), when IMAP_URL is set. */
+      imap: imap as ImapConsumer | null,
       startWorkers: start,
       /** The address the API listens on, when it does. */
       url: server ? `http://${config.host}:${(server.address() as AddressInfo).port}` : null,
@@ -291,6 +312,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
           subscriber?.disconnect();
           if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
           await inbound?.close();
+          await imap?.close();
           for (const w of running) await w.close();
           await transport?.close();
           dbClock?.close();

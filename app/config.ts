@@ -5,6 +5,7 @@ import { EmailAddress } from '../core/email-address';
 import { isDomainPattern } from '../core/intake/domain-map';
 import type { IntakeSettings, UnknownSenderPolicy } from '../core/intake/intake-service';
 import { mailHostFromAddress } from '../workers/mail/mail-host';
+import { parseImapUrl, type ImapSettings } from '../workers/intake/imap-settings';
 
 import type { TrustProxy } from '../server/app';
 
@@ -141,6 +142,27 @@ const ConfigSchema = z.object({
     .min(0)
     .max(7 * 24 * 60)
     .default(60),
+  IMAP_URL: z
+    .string()
+    .superRefine((v, ctx) => {
+      try {
+        parseImapUrl(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .optional(),
+  IMAP_PROCESSED: z.enum(['flag', 'move', 'delete'], { message: 'must be flag, move or delete' }).default('flag'),
+  IMAP_MOVE_TO: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .regex(/^[^\r\n*%]+$/, 'must be a folder name (no line breaks, * or %)')
+    .optional(),
+  IMAP_POLL_SECONDS: z.coerce.number().int().min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(60),
+  IMAP_IDLE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
+  IMAP_TLS_INSECURE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
 });
 
 /** The validated, frozen settings every part of the program receives. */
@@ -180,11 +202,13 @@ export interface Config {
   /** How the intake treats mail (INBOUND_*). */
   intake: IntakeSettings;
   /**
-   * Whether replies to our mails are read — INBOUND_SMTP_PORT or INBOUND_ADDRESSES is set (a second
+   * Whether replies to our mails are read — INBOUND_SMTP_PORT, INBOUND_ADDRESSES or IMAP_URL is set (a second
    * worker process on a machine whose first one listens sets only the addresses): mails then say
    * so and start with the reply separator.
    */
   repliesAccepted: boolean;
+  /** The IMAP mailbox the workers read (IMAP_URL, IMAP_*); null when IMAP_URL is unset. */
+  imap: ImapSettings | null;
 }
 
 /** Thrown with one line that says what to fix. */
@@ -203,6 +227,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError('set both BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_TOKEN, or neither');
   }
   const dataDir = path.resolve(e.DATA_DIR);
+  const imap = e.IMAP_URL === undefined ? null : parseImapUrl(e.IMAP_URL);
+  if (imap && e.IMAP_PROCESSED === 'move' && !e.IMAP_MOVE_TO) {
+    throw new ConfigError('invalid setting IMAP_MOVE_TO: required with IMAP_PROCESSED=move (the folder taken mail is moved to)');
+  }
+  if (imap && e.IMAP_PROCESSED === 'move' && e.IMAP_MOVE_TO === imap.mailbox) {
+    throw new ConfigError(`invalid setting IMAP_MOVE_TO: must be another folder than the mailbox read (${imap.mailbox})`);
+  }
   const mailHost = mailHostFromAddress(e.MAIL_FROM);
   const fromAddress = /<([^<>]+)>\s*$/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM;
   const addresses = e.INBOUND_ADDRESSES ?? [fromAddress.trim().toLowerCase()];
@@ -249,6 +280,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         ? null
         : { host: e.INBOUND_SMTP_HOST, port: e.INBOUND_SMTP_PORT, lmtp: e.INBOUND_PROTOCOL === 'lmtp', maxBytes: e.INBOUND_MAX_BYTES },
     intake,
-    repliesAccepted: e.INBOUND_SMTP_PORT !== undefined || e.INBOUND_ADDRESSES !== undefined,
+    repliesAccepted: e.INBOUND_SMTP_PORT !== undefined || e.INBOUND_ADDRESSES !== undefined || imap !== null,
+    imap: imap
+      ? Object.freeze({
+          ...imap,
+          processed: e.IMAP_PROCESSED,
+          moveTo: e.IMAP_PROCESSED === 'move' ? e.IMAP_MOVE_TO! : null,
+          pollMs: e.IMAP_POLL_SECONDS * 1000,
+          idle: e.IMAP_IDLE === 'true',
+          tlsInsecure: e.IMAP_TLS_INSECURE === 'true',
+          maxBytes: e.INBOUND_MAX_BYTES,
+        })
+      : null,
   });
 }

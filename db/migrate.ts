@@ -18,6 +18,7 @@ import * as m017 from './migrations/017-report-figures';
 import * as m017i from './migrations/017-inbound-mail';
 import * as m018 from './migrations/018-drop-dashboard-sessions';
 import * as m019 from './migrations/019-board-indexes';
+import * as m020 from './migrations/020-imap-state';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '017-report-figures': m017,
   '018-drop-dashboard-sessions': m018,
   '019-board-indexes': m019,
+  '020-imap-state': m020,
 };
 
 const source: Knex.MigrationSource<string> = {
