@@ -11,7 +11,11 @@ import { silentLogger, testConfig, testRuntime } from './test-app';
 const cfg = JSON.parse(process.env.CRASH_DB!) as { sqliteFile: string | null; url: string | null; schema: string | null };
 const killAfter = Number(process.env.CRASH_KILL_AFTER);
 const db = openDatabase({ databaseUrl: cfg.url ?? undefined, sqliteFile: cfg.sqliteFile ?? '', searchPath: cfg.schema ?? undefined });
-const base = loadConfig({ MAIL_FROM: process.env.CRASH_MAIL_FROM!, DATA_DIR: process.env.CRASH_DATA_DIR!, IMAP_URL: process.env.CRASH_IMAP_URL! });
+const base = loadConfig({
+  MAIL_FROM: process.env.CRASH_MAIL_FROM!,
+  DATA_DIR: process.env.CRASH_DATA_DIR!,
+  IMAP_URL: process.env.CRASH_IMAP_URL!,
+});
 const runtime = await testRuntime(db, process.env.CRASH_REDIS!, process.env.CRASH_PREFIX!, () => db.knex.destroy());
 // No API and no workers: the intake alone, read by the consumer started below.
 const c = await compose(testConfig({ ...base, redisUrl: process.env.CRASH_REDIS!, queuePrefix: process.env.CRASH_PREFIX! }), {
@@ -47,4 +51,4 @@ startImapConsumer({
 setTimeout(() => {
   process.stdout.write(`not killed in time (${committed} committed)\n`);
   process.exit(3);
-}, 30_000).unref();
+}, 60_000).unref();

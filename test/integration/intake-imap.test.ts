@@ -103,7 +103,10 @@ describe(`mail intake over IMAP (${TEST_ENGINE})`, function () {
       return b.every((m) => m.flags.includes('$Helpdesk')) && b;
     });
     assert.deepEqual(box[0]!.flags.sort(), ['$Helpdesk', '\\Seen']);
-    const state = await t.knex('imap_state').where({ account: `${HELPDESK}@127.0.0.1:${dv.imapPort}`, mailbox: 'INBOX' }).first();
+    const state = await t
+      .knex('imap_state')
+      .where({ account: `${HELPDESK}@127.0.0.1:${dv.imapPort}`, mailbox: 'INBOX' })
+      .first();
     assert.equal(Number(state.last_uid), box.at(-1)!.uid);
   });
 
@@ -121,12 +124,12 @@ describe(`mail intake over IMAP (${TEST_ENGINE})`, function () {
 
   it('moves taken mail to IMAP_MOVE_TO (creating it), or deletes it', async () => {
     const mover = mailboxUser();
-    consumer(settings(mover, { processed: 'move', moveTo: 'Helpdesk/Done' }));
+    consumer(settings(mover, { processed: 'move', moveTo: 'Processed' }));
     const moved = [newMail(), newMail()];
     await dv.deliver(moved, mover);
     await taken(moved);
     await waitFor('moved', async () => (await dv.look('INBOX', mover)).length === 0);
-    const done = await dv.look('Helpdesk/Done', mover);
+    const done = await dv.look('Processed', mover);
     assert.deepEqual(done.map((m) => m.messageId).sort(), moved.map(idOf).sort());
 
     const deleter = mailboxUser();
@@ -271,7 +274,7 @@ describe(`mail intake over IMAP (${TEST_ENGINE})`, function () {
     assert.ok(firsts.every((r) => r.outcome === 'ticket_created'));
     assert.equal(new Set(firsts.map((r) => r.ticket_id)).size, 30, 'one ticket each');
     // The twelfth was committed but its place not stored: read again, and only recorded as a duplicate.
-    assert.ok(rows.length - firsts.length <= 1, `${rows.length - firsts.length} duplicates`);
+    assert.equal(rows.length - firsts.length, 1, 'the twelfth, seen again, is one duplicate row');
   });
 
   it('reconnects when the server restarts under it', async () => {
@@ -296,7 +299,11 @@ describe(`mail intake over IMAP (${TEST_ENGINE})`, function () {
     assert.throws(load({ IMAP_PROCESSED: 'move' }), /IMAP_MOVE_TO: required with IMAP_PROCESSED=move/);
     assert.throws(load({ IMAP_POLL_SECONDS: '0' }), /IMAP_POLL_SECONDS/);
     assert.throws(load({ IMAP_IDLE: 'maybe' }), /IMAP_IDLE: must be true or false/);
-    const ok = loadConfig({ IMAP_URL: 'imaps://help%40agency.example:p%40ss@mail.example:10993/Helpdesk%20In', IMAP_PROCESSED: 'move', IMAP_MOVE_TO: 'Done' });
+    const ok = loadConfig({
+      IMAP_URL: 'imaps://help%40agency.example:p%40ss@mail.example:10993/Helpdesk%20In',
+      IMAP_PROCESSED: 'move',
+      IMAP_MOVE_TO: 'Done',
+    });
     assert.deepEqual(
       { ...ok.imap, password: ok.imap!.password },
       {

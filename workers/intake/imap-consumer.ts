@@ -240,7 +240,8 @@ export function startImapConsumer(o: ImapConsumerOptions) {
       await within(c.mailboxOpen(cfg.mailbox), COMMAND_MS, 'opening the mailbox');
       if (cfg.processed === 'move') await ensureFolder(c, cfg.moveTo!);
       const st = await state.get(cfg.account, cfg.mailbox);
-      if (st && st.uidValidity === Number(c.mailbox && c.mailbox.uidValidity)) await settle(c, st.lastUid);
+      const box = c.mailbox;
+      if (st && box && st.uidValidity === Number(box.uidValidity)) await settle(c, st.lastUid);
       phase = 'consuming';
       logger.info({ ...where, idle: cfg.idle, processed: cfg.processed }, 'reading the IMAP mailbox');
       while (active()) {
