@@ -231,6 +231,22 @@ describe(`mail intake over IMAP (${TEST_ENGINE})`, function () {
     await taken([later]);
   });
 
+  it('stops consuming when its lease is taken from it, and takes it again once free', async () => {
+    const user = mailboxUser();
+    const s = settings(user);
+    const c = consumer(s);
+    await waitFor('consuming', async () => c.phase === 'consuming', 10_000);
+    // Another process's token in the key (as after an expiry this worker did not notice).
+    await t.s.redis.set(`${t.s.prefix}:imap-lease:${s.account}/${s.mailbox}`, 'someone-else', 'PX', 3000);
+    await waitFor('standing by', async () => !c.leader && c.phase === 'standby', 5000);
+    const raw = newMail();
+    await dv.deliver([raw], user);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal((await rowsOf([raw])).length, 0, 'not read while another holds the lease');
+    await taken([raw], 'taken once the foreign lease expired');
+    assert.equal(c.leader, true);
+  });
+
   it('killed mid-batch: after a restart every mail is taken exactly once', async () => {
     const user = mailboxUser();
     const s = settings(user);
