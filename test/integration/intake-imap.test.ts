@@ -307,6 +307,26 @@ describe(`mail intake over IMAP (${TEST_ENGINE})`, function () {
     assert.equal((await rowsOf([before, after])).length, 2);
   });
 
+  it('retries a refused sign-in with a growing pause, and never logs the password', async () => {
+    const lines: string[] = [];
+    const capture = {
+      info: (o: object, msg?: string) => lines.push(JSON.stringify({ ...o, msg })),
+      warn: (o: object, msg?: string) => lines.push(JSON.stringify({ ...o, msg })),
+      error: (o: object, msg?: string) => lines.push(JSON.stringify({ ...o, msg })),
+    };
+    const s = { ...settings(mailboxUser()), password: 'wrong-Secret-9f3a' };
+    const c = consumer(s, { logger: capture, maxBackoffMs: 5000 });
+    await waitFor('two failed attempts', async () => lines.filter((l) => l.includes('reconnecting')).length >= 2, 20_000);
+    assert.equal(c.phase === 'backoff' || c.phase === 'connecting', true);
+    const retries = lines.filter((l) => l.includes('reconnecting')).map((l) => JSON.parse(l).retryInMs as number);
+    assert.ok(retries[1]! > retries[0]!, `growing pauses: ${retries.join(', ')}`);
+    assert.ok(
+      lines.some((l) => l.includes(s.account)),
+      'the account is named',
+    );
+    assert.ok(!lines.some((l) => l.includes('wrong-Secret-9f3a')), 'the password never is');
+  });
+
   it('refuses bad settings at startup, naming the variable', () => {
     const load = (env: Record<string, string>) => () => loadConfig({ IMAP_URL: `imap://${MAILBOX_USER}@127.0.0.1/INBOX`, ...env });
     assert.throws(load({ IMAP_URL: 'https://x.example/' }), /IMAP_URL: must start with imap:\/\/ or imaps:\/\//);
