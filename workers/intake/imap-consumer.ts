@@ -182,6 +182,8 @@ export function startImapConsumer(o: ImapConsumerOptions) {
       st = { uidValidity, lastUid: 0, updatedAt: clock.now() };
     }
     let last = st.lastUid;
+    // Without IDLE the server tells of new mail only in answer to a command: NOOP brings its EXISTS.
+    await c.noop();
     for (let round = 0; round < 100 && active(); round++) {
       if (!c.mailbox || c.mailbox.exists === 0) return;
       const listed = await c.fetchAll(`${last + 1}:*`, { uid: true, size: true, internalDate: true }, { uid: true });
