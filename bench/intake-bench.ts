@@ -282,7 +282,7 @@ ${row('IMAP: a consumer started on a Dovecot mailbox holding them, until the las
   core it is about what a mail costs. Parsing is ${Math.round((median(cpu.parse) / median(cpu.lmtp)) * 100)} % of the LMTP path's CPU; the
   rest is storing the raw file, the rules' queries and the transaction. The machine was shared with
   other work (see the load average): the wall times vary with it far more than the CPU figures.
-- **Command:** \`npm run bench:intake\` (or \`npx tsx bench/intake-bench.ts\`; \`BENCH_MAILS\`, \`BENCH_ROUNDS\` for quick trials). Needs \`/usr/sbin/dovecot\` (\`dovecot-imapd\`, \`dovecot-lmtpd\`).
+- **Command:** \`npm run bench:intake\` (or \`npx tsx bench/intake-bench.ts\`; \`BENCH_MAILS\`, \`BENCH_ROUNDS\` for quick trials). Needs \`/usr/sbin/dovecot\` (\`dovecot-imapd\`, \`dovecot-lmtpd\`). Run on its own, not by \`npm run bench\`: its two minutes do not fit that run's 15-minute bound beside the others.
 `,
     );
   } finally {
