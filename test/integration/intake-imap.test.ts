@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { loadConfig } from '../../app/config';
 import { createImapStateStore } from '../../db/stores/imap-state-store';
-import { startImapConsumer, type ImapConsumer, type ImapConsumerOptions } from '../../workers/intake/imap-consumer';
+import { startImapConsumer, uidSet, type ImapConsumer, type ImapConsumerOptions } from '../../workers/intake/imap-consumer';
 import { parseImapUrl, type ImapSettings } from '../../workers/intake/imap-settings';
 import { hasDovecot, MAILBOX_USER, startDovecot, type Dovecot } from '../helpers/dovecot';
 import { HELPDESK, intakeStack, type IntakeStack } from '../helpers/intake-stack';
@@ -334,6 +334,11 @@ describe(`mail intake over IMAP (${TEST_ENGINE})`, function () {
       'the account is named',
     );
     assert.ok(!lines.some((l) => l.includes('wrong-Secret-9f3a')), 'the password never is');
+  });
+
+  it('names UIDs as a compact set', () => {
+    assert.equal(uidSet([5, 1, 2, 3, 9, 10, 3]), '1:3,5,9:10');
+    assert.equal(uidSet([7]), '7');
   });
 
   it('refuses bad settings at startup, naming the variable', () => {

@@ -98,7 +98,7 @@ export function startImapConsumer(o: ImapConsumerOptions) {
   /** Applies IMAP_PROCESSED to mails the intake has committed. */
   async function applyAction(c: ImapFlow, uids: number[]) {
     if (!uids.length) return;
-    const range = uids.join(',');
+    const range = uidSet(uids);
     if (cfg.processed === 'flag') await c.messageFlagsAdd(range, ['\\Seen', PROCESSED_KEYWORD], { uid: true });
     else if (cfg.processed === 'move') await c.messageMove(range, cfg.moveTo!, { uid: true });
     else await c.messageDelete(range, { uid: true });
@@ -316,6 +316,19 @@ export function startImapConsumer(o: ImapConsumerOptions) {
       await lease.release();
     },
   };
+}
+
+/** UIDs as a compact IMAP set (`1:40,42`): a backlog settled at once stays one short command. */
+export function uidSet(uids: number[]): string {
+  const sorted = [...new Set(uids)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
 }
 
 /** An error's message only (imapflow's errors carry the server's response, never our password). */
