@@ -31,6 +31,8 @@ import { startInboundSmtp, type InboundSmtp } from '../workers/intake/inbound-sm
 import { createMailParser } from '../workers/intake/mail-parser';
 import { createDiskRawMailStore } from '../workers/intake/raw-mail-store';
 import { createRetentionFiles } from '../workers/retention/retention-files';
+import { startImapConsumer, type ImapConsumer, type ImapConsumerOptions } from '../workers/intake/imap-consumer';
+import { createImapStateStore } from '../db/stores/imap-state-store';
 import type { Config } from './config';
 import { StartupError } from './dev-redis';
 import { backupProduct } from './product';
@@ -82,6 +84,8 @@ export interface ComposeOptions {
   stream?: { heartbeatMs?: number; catchUpMs?: number; maxPerUser?: number };
   /** How long a presence heartbeat counts (default 30 s; tests shorten it). */
   presence?: { ttlMs?: number };
+  /** The IMAP consumer's lease and reconnection timing (tests shorten them). */
+  imap?: Pick<ImapConsumerOptions, 'leaseMs' | 'maxBackoffMs'>;
 }
 
 export type StartedWorkers = Awaited<ReturnType<typeof startWorkers>>;
@@ -119,6 +123,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
   let dbClock: DatabaseClock | null = null;
   let subscriber: Redis | null = null;
   let inbound: InboundSmtp | null = null;
+  let imap: ImapConsumer | null = null;
 
   try {
     // Deadlines are judged by the database's clock, which every process shares, not this host's.
@@ -279,6 +284,20 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
           })
         : null;
     const workers = roles.workers ? await start() : null;
+    // The IMAP intake runs with the workers too; one worker process at a time reads the mailbox (a Redis lease).
+    imap =
+      roles.workers && config.imap
+        ? startImapConsumer({
+            settings: config.imap,
+            intake: services.intake,
+            state: createImapStateStore(db.knex),
+            redis,
+            prefix: rt.queuePrefix,
+            clock,
+            logger,
+            ...o.imap,
+          })
+        : null;
 
     let closing: Promise<void> | null = null;
     return {
@@ -302,6 +321,8 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       workers,
       /** The LMTP/SMTP intake server of this worker process, when INBOUND_SMTP_PORT is set. */
       inbound: inbound as InboundSmtp | null,
+      /** The IMAP consumer of this worker process (reading, or standing by), when IMAP_URL is set. */
+      imap: imap as ImapConsumer | null,
       startWorkers: start,
       /** The address the API listens on, when it does. */
       url: server ? `http://${config.host}:${(server.address() as AddressInfo).port}` : null,
@@ -315,6 +336,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
           subscriber?.disconnect();
           if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
           await inbound?.close();
+          await imap?.close();
           for (const w of running) await w.close();
           await transport?.close();
           dbClock?.close();

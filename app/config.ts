@@ -7,6 +7,7 @@ import { isDomainPattern } from '../core/intake/domain-map';
 import type { IntakeSettings, UnknownSenderPolicy } from '../core/intake/intake-service';
 import { ACCESS_LOG_MIN_DAYS, DEFAULT_RETENTION, RETENTION_MAX_DAYS, type RetentionSettings } from '../core/retention/retention-policy';
 import { mailHostFromAddress } from '../workers/mail/mail-host';
+import { parseImapUrl, type ImapSettings } from '../workers/intake/imap-settings';
 
 import type { TrustProxy } from '../server/app';
 
@@ -175,6 +176,27 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'must be a host name, e.g. helpdesk-intake.agency.example')
     .optional(),
+  IMAP_URL: z
+    .string()
+    .superRefine((v, ctx) => {
+      try {
+        parseImapUrl(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .optional(),
+  IMAP_PROCESSED: z.enum(['flag', 'move', 'delete'], { message: 'must be flag, move or delete' }).default('flag'),
+  IMAP_MOVE_TO: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .regex(/^[^\r\n*%]+$/, 'must be a folder name (no line breaks, * or %)')
+    .optional(),
+  IMAP_POLL_SECONDS: z.coerce.number().int().min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(60),
+  IMAP_IDLE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
+  IMAP_TLS_INSECURE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
 });
 
 /** The validated, frozen settings every part of the program receives. */
@@ -216,7 +238,7 @@ export interface Config {
   /** How the intake treats mail (INBOUND_*). */
   intake: IntakeSettings;
   /**
-   * Whether replies to our mails are read — INBOUND_SMTP_PORT or INBOUND_ADDRESSES is set (a second
+   * Whether replies to our mails are read — INBOUND_SMTP_PORT, INBOUND_ADDRESSES or IMAP_URL is set (a second
    * worker process on a machine whose first one listens sets only the addresses): mails then say
    * so and start with the reply separator.
    */
@@ -229,6 +251,8 @@ export interface Config {
   backup: { dir: string; keep: number } | null;
   /** Days each class of personal data is kept before the daily purge destroys it (RETENTION_*_DAYS). */
   retention: Readonly<RetentionSettings>;
+  /** The IMAP mailbox the workers read (IMAP_URL, IMAP_*); null when IMAP_URL is unset. */
+  imap: ImapSettings | null;
 }
 
 /**
@@ -253,6 +277,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError('set both BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_TOKEN, or neither');
   }
   const dataDir = path.resolve(e.DATA_DIR);
+  const imap = e.IMAP_URL === undefined ? null : parseImapUrl(e.IMAP_URL);
+  if (imap && e.IMAP_PROCESSED === 'move' && !e.IMAP_MOVE_TO) {
+    throw new ConfigError('invalid setting IMAP_MOVE_TO: required with IMAP_PROCESSED=move (the folder taken mail is moved to)');
+  }
+  if (imap && e.IMAP_PROCESSED === 'move' && e.IMAP_MOVE_TO === imap.mailbox) {
+    throw new ConfigError(`invalid setting IMAP_MOVE_TO: must be another folder than the mailbox read (${imap.mailbox})`);
+  }
   const mailHost = mailHostFromAddress(e.MAIL_FROM);
   const fromAddress = /<([^<>]+)>\s*$/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM;
   const addresses = e.INBOUND_ADDRESSES ?? [fromAddress.trim().toLowerCase()];
@@ -315,7 +346,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
           },
     inboundVerifyAuthservId: verifyId,
     intake,
-    repliesAccepted: e.INBOUND_SMTP_PORT !== undefined || e.INBOUND_ADDRESSES !== undefined,
+    repliesAccepted: e.INBOUND_SMTP_PORT !== undefined || e.INBOUND_ADDRESSES !== undefined || imap !== null,
+    imap: imap
+      ? Object.freeze({
+          ...imap,
+          processed: e.IMAP_PROCESSED,
+          moveTo: e.IMAP_PROCESSED === 'move' ? e.IMAP_MOVE_TO! : null,
+          pollMs: e.IMAP_POLL_SECONDS * 1000,
+          idle: e.IMAP_IDLE === 'true',
+          tlsInsecure: e.IMAP_TLS_INSECURE === 'true',
+          maxBytes: e.INBOUND_MAX_BYTES,
+        })
+      : null,
     version: PRODUCT.version,
     migrateOnStart: e.MIGRATE_ON_START === 'true',
     backup: e.BACKUP_DIR ? Object.freeze({ dir: path.resolve(e.BACKUP_DIR), keep: e.BACKUP_KEEP }) : null,

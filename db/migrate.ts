@@ -18,6 +18,7 @@ import * as m017 from './migrations/017-report-figures';
 import * as m017i from './migrations/017-inbound-mail';
 import * as m018 from './migrations/018-drop-dashboard-sessions';
 import * as m019 from './migrations/019-board-indexes';
+import * as m020 from './migrations/020-imap-state';
 import * as m021 from './migrations/021-retention';
 
 interface Migration {
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '017-report-figures': m017,
   '018-drop-dashboard-sessions': m018,
   '019-board-indexes': m019,
+  '020-imap-state': m020,
   '021-retention': m021,
 };
 

@@ -169,3 +169,19 @@ export interface OutboxLink {
   status: string;
   messageId: string;
 }
+
+/** Where the IMAP intake is in one mailbox: the mailbox's UIDVALIDITY and the highest UID it has committed. */
+export interface ImapMailboxState {
+  uidValidity: number;
+  lastUid: number;
+  updatedAt: Date;
+}
+
+/** The `imap_state` rows (db/stores/imap-state-store.ts), keyed by account (`user@host:port`) and mailbox. */
+export interface ImapStateStore {
+  get(account: string, mailbox: string): Promise<ImapMailboxState | null>;
+  /** Starts the mailbox over under a (new) UIDVALIDITY: `last_uid` 0. */
+  reset(account: string, mailbox: string, uidValidity: number, at: Date): Promise<void>;
+  /** Moves `last_uid` forward to `uid` (never back), only while the row has this UIDVALIDITY. */
+  advance(account: string, mailbox: string, uidValidity: number, uid: number, at: Date): Promise<void>;
+}
