@@ -68,7 +68,8 @@ test('the axe helper passes a clean page and reports a serious violation readabl
 
 test('the screenshot helper saves full pages 1280 and 390 px wide', async ({ page }, testInfo) => {
   await page.goto('/api/v1/docs');
-  await expect(page.locator('.swagger-ui .info .title')).toBeVisible();
+  // Swagger UI renders the whole document in the browser: seconds on a loaded machine.
+  await expect(page.locator('.swagger-ui .info .title')).toBeVisible({ timeout: 30_000 });
   const files = await saveScreenshots(page, 'docs', testInfo.outputPath('shots'));
   expect(files.map((f) => f.replace(/.*\//, ''))).toEqual(['docs-1280.png', 'docs-390.png']);
   // PNG: the width is the big-endian word at byte 16 (IHDR).
