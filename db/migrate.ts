@@ -19,6 +19,7 @@ import * as m017i from './migrations/017-inbound-mail';
 import * as m018 from './migrations/018-drop-dashboard-sessions';
 import * as m019 from './migrations/019-board-indexes';
 import * as m021 from './migrations/021-retention';
+import * as m024 from './migrations/024-ticket-sequences';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '018-drop-dashboard-sessions': m018,
   '019-board-indexes': m019,
   '021-retention': m021,
+  '024-ticket-sequences': m024,
 };
 
 const source: Knex.MigrationSource<string> = {
