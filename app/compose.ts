@@ -142,7 +142,11 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
     // Policies and calendars cached per process; a committed change empties every process's cache (Redis pub/sub).
     const slaCache =
       config.slaCacheMs > 0
-        ? createSlaCache({ ttlMs: config.slaCacheMs, now: () => performance.now(), onChanged: () => publishSlaChange(redis, rt.queuePrefix, logger) })
+        ? createSlaCache({
+            ttlMs: config.slaCacheMs,
+            now: () => performance.now(),
+            onChanged: () => publishSlaChange(redis, rt.queuePrefix, logger),
+          })
         : null;
     if (slaCache) slaChanges = await listenForSlaChanges(redis, rt.queuePrefix, slaCache, logger);
     const cached = slaCache ? slaCache.wrap(created) : created;

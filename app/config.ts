@@ -112,7 +112,12 @@ const ConfigSchema = z.object({
   LOG_LEVEL: LogLevel.default('info'),
   METRICS_TOKEN: z.string().min(8).optional(),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
-  SLA_CACHE_SECONDS: z.coerce.number().int('must be a whole number of seconds').min(0).max(3600, 'must be at most 3600 seconds').default(60),
+  SLA_CACHE_SECONDS: z.coerce
+    .number()
+    .int('must be a whole number of seconds')
+    .min(0)
+    .max(3600, 'must be at most 3600 seconds')
+    .default(60),
   MAIL_RETRY_MAX_MS: z.coerce
     .number()
     .int()

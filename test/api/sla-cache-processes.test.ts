@@ -31,7 +31,10 @@ describe(`policies and calendars cached per process, emptied on change (${TEST_E
   });
 
   const createOnB = async (category: string) => {
-    const res = await b.http.post('/api/v1/tickets').set('authorization', bearer(officer)).send({ subject: '캐시 문의', body: '본문', category });
+    const res = await b.http
+      .post('/api/v1/tickets')
+      .set('authorization', bearer(officer))
+      .send({ subject: '캐시 문의', body: '본문', category });
     assert.equal(res.status, 201, res.text);
     return res.body as { sla: { policy_id: number; due_at: string }; received_at: string };
   };
@@ -120,7 +123,8 @@ describe(`a process that cannot hear change notices does not cache (${TEST_ENGIN
       assert.equal(res.status, 201, res.text);
       return res.body as { sla: { due_at: string }; received_at: string };
     };
-    const hours = (t: { sla: { due_at: string }; received_at: string }) => (Date.parse(t.sla.due_at) - Date.parse(t.received_at)) / 3600_000;
+    const hours = (t: { sla: { due_at: string }; received_at: string }) =>
+      (Date.parse(t.sla.due_at) - Date.parse(t.received_at)) / 3600_000;
     assert.equal(cache.live, true);
     assert.equal(hours(await create()), 48);
 

@@ -43,7 +43,13 @@ describe(`ticket numbers (${TEST_ENGINE})`, function () {
       Array.from({ length: 200 }, (_, i) => i + 1),
     );
     // Stored as answered, and found by its number.
-    const stored = await s.db.knex('tickets').whereIn('id', bodies.map((b) => b.id)).select('id', 'number');
+    const stored = await s.db
+      .knex('tickets')
+      .whereIn(
+        'id',
+        bodies.map((b) => b.id),
+      )
+      .select('id', 'number');
     assert.deepEqual(new Map(stored.map((r) => [Number(r.id), String(r.number)])), new Map(bodies.map((b) => [b.id, b.number])));
     const found = await s.http.get(`/api/v1/tickets/${numbers[17]}`).set('authorization', bearer(officer));
     assert.equal(found.status, 200);
@@ -84,7 +90,11 @@ describe(`ticket numbers (${TEST_ENGINE})`, function () {
             requesterId: requester.id,
             assigneeId: null,
             receivedAt: at,
-            sla: startClock({ resolutionTarget: 3600, firstResponseTarget: null, id: 1 } as Parameters<typeof startClock>[0], wallClock, at),
+            sla: startClock(
+              { resolutionTarget: 3600, firstResponseTarget: null, id: 1 } as Parameters<typeof startClock>[0],
+              wallClock,
+              at,
+            ),
           },
           at,
           requester,
