@@ -81,6 +81,27 @@ describe(`policies and calendars cached per process, emptied on change (${TEST_E
     assert.ok(Date.now() - started < 2 * DELIVERY_MS + 5000);
   });
 
+  it('SLA_CACHE_SECONDS=0: a process without the cache reads the policies on every creation', async () => {
+    const c = await stackApi(s, { config: { slaCacheMs: 0 } });
+    try {
+      assert.equal(c.slaCache, null);
+      const sql: string[] = [];
+      const onQuery = (q: { sql: string }) => sql.push(q.sql);
+      s.db.knex.on('query', onQuery);
+      try {
+        for (let i = 0; i < 2; i++) {
+          const res = await c.http.post('/api/v1/tickets').set('authorization', bearer(officer)).send({ subject: '문의', body: '본문' });
+          assert.equal(res.status, 201, res.text);
+        }
+      } finally {
+        s.db.knex.off('query', onQuery);
+      }
+      assert.equal(sql.filter((q) => q.includes('sla_policies')).length, 2);
+    } finally {
+      await c.close();
+    }
+  });
+
   it("a holiday added through A is on B's calendar at once", async () => {
     const date = '2031-05-07';
     const before = await b.http.get('/api/v1/calendars/kr-public-office').set('authorization', bearer(agent));
