@@ -9,6 +9,7 @@ import { SERVICE_UTC_OFFSET_MS } from '../core/time/service-zone';
 import type { Database, TimerScheduler } from '../core/ports';
 import { createPresenceService } from '../core/presence/presence-service';
 import { createServices, type Services } from '../core/services';
+import { createSlaCache } from '../core/sla/sla-cache';
 import { runDailyBackup } from '../db/backup/daily-backup';
 import { createDatabase } from '../db/database';
 import { databaseClock, type DatabaseClock } from '../db/database-clock';
@@ -37,6 +38,7 @@ import type { Config } from './config';
 import { StartupError } from './dev-redis';
 import { backupProduct } from './product';
 import { openRuntime, type Runtime } from './runtime';
+import { listenForSlaChanges, publishSlaChange } from './sla-cache-channel';
 
 /** Which parts a process runs. */
 export interface Roles {
@@ -124,6 +126,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
   let subscriber: Redis | null = null;
   let inbound: InboundSmtp | null = null;
   let imap: ImapConsumer | null = null;
+  let slaChanges: { close(): void } | null = null;
 
   try {
     // Deadlines are judged by the database's clock, which every process shares, not this host's.
@@ -141,7 +144,18 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       redis.publish(eventsChannel, 'new').catch((err: unknown) => logger.warn({ err }, 'could not announce new events'));
     };
     const created = createDatabase(db, { onMailQueued, onEventsCommitted });
-    const database = o.wrapDatabase ? o.wrapDatabase(created) : created;
+    // Policies and calendars cached per process; a committed change empties every process's cache (Redis pub/sub).
+    const slaCache =
+      config.slaCacheMs > 0
+        ? createSlaCache({
+            ttlMs: config.slaCacheMs,
+            now: () => performance.now(),
+            onChanged: () => publishSlaChange(redis, rt.queuePrefix, logger),
+          })
+        : null;
+    if (slaCache) slaChanges = await listenForSlaChanges(redis, rt.queuePrefix, slaCache, logger);
+    const cached = slaCache ? slaCache.wrap(created) : created;
+    const database = o.wrapDatabase ? o.wrapDatabase(cached) : cached;
     const blobs = createLocalBlobStorage(config.attachmentsDir);
     const services: Services = createServices({
       db: database,
@@ -310,6 +324,8 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       redis,
       queues,
       database,
+      /** The per-process cache of policies and calendars (null with SLA_CACHE_SECONDS=0). */
+      slaCache,
       services,
       metrics,
       app,
@@ -334,6 +350,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
         closing ??= (async () => {
           stream?.close();
           subscriber?.disconnect();
+          slaChanges?.close();
           if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
           await inbound?.close();
           await imap?.close();
@@ -349,6 +366,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
     await inbound?.close();
     dbClock?.close();
     subscriber?.disconnect();
+    slaChanges?.close();
     if (ownRuntime) await rt.close().catch(() => {});
     throw err;
   }

@@ -113,6 +113,12 @@ const ConfigSchema = z.object({
   LOG_LEVEL: LogLevel.default('info'),
   METRICS_TOKEN: z.string().min(8).optional(),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+  SLA_CACHE_SECONDS: z.coerce
+    .number()
+    .int('must be a whole number of seconds')
+    .min(0)
+    .max(3600, 'must be at most 3600 seconds')
+    .default(60),
   MAIL_RETRY_MAX_MS: z.coerce
     .number()
     .int()
@@ -217,6 +223,8 @@ export interface Config {
   logLevel: z.infer<typeof LogLevel>;
   metricsToken?: string;
   reconcileIntervalMs: number;
+  /** How long policies and calendars are kept in a process's cache at most (changes through the API reach every process at once); 0: no cache. */
+  slaCacheMs: number;
   mailRetryMaxMs: number;
   authFailureLimit: number;
   trustProxy: TrustProxy;
@@ -325,6 +333,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
+    slaCacheMs: e.SLA_CACHE_SECONDS * 1000,
     mailRetryMaxMs: e.MAIL_RETRY_MAX_MS,
     authFailureLimit: e.AUTH_FAILURE_LIMIT,
     trustProxy: e.TRUST_PROXY,

@@ -20,6 +20,7 @@ import * as m018 from './migrations/018-drop-dashboard-sessions';
 import * as m019 from './migrations/019-board-indexes';
 import * as m020 from './migrations/020-imap-state';
 import * as m021 from './migrations/021-retention';
+import * as m024 from './migrations/024-ticket-sequences';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '019-board-indexes': m019,
   '020-imap-state': m020,
   '021-retention': m021,
+  '024-ticket-sequences': m024,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -153,11 +153,15 @@ export type TicketPatch = Partial<
   >
 > & { sla?: SlaClock };
 
+/** What a ticket's search document says of its requester. */
+export type TicketRequester = Pick<User, 'name' | 'email' | 'organization'>;
+
 export interface TicketStore {
-  /** Inserts with a placeholder number; call assignNumber last in the same transaction. */
-  insert(t: NewTicket, at: Date): Promise<Ticket>;
-  /** Gives the ticket the next `PQ-YYYY-NNNNNN` of its year and indexes it for search. */
-  assignNumber(id: number, at: Date): Promise<string>;
+  /**
+   * Inserts the ticket with the next `PQ-YYYY-NNNNNN` of the year of `at` (unique and increasing
+   * per year; on PostgreSQL a rolled-back creation leaves a gap) and indexes it for search.
+   */
+  insert(t: NewTicket, at: Date, requester: TicketRequester): Promise<Ticket>;
   byId(id: number): Promise<Ticket | null>;
   byNumber(number: string): Promise<Ticket | null>;
   byIds(ids: number[]): Promise<Ticket[]>;

@@ -17,6 +17,9 @@ export function calendarSpec(c: Pick<CalendarRecord, 'timezone' | 'hours' | 'hol
  */
 export function createClockResolver(sla: Pick<SlaStore, 'calendar'>) {
   const cache = new Map<string, DeadlineClock>();
+  // A calendar record served from the SLA cache is the same object on every lookup (and frozen):
+  // its clock is remembered with it, skipping the spec's holiday merge and key on every ticket.
+  const byRecord = new WeakMap<CalendarRecord, DeadlineClock>();
   const fromSpec = (spec: CalendarSpec): DeadlineClock => {
     const key = JSON.stringify(spec);
     let dc = cache.get(key);
@@ -37,7 +40,12 @@ export function createClockResolver(sla: Pick<SlaStore, 'calendar'>) {
       if (policy.clock === 'calendar' || policy.calendarId === null) return wallClock;
       const cal = await store.calendar(policy.calendarId);
       if (!cal) throw new Error(`calendar ${policy.calendarId} of policy ${policy.id} is missing`);
-      return fromSpec(calendarSpec(cal));
+      let dc = byRecord.get(cal);
+      if (!dc) {
+        dc = fromSpec(calendarSpec(cal));
+        if (Object.isFrozen(cal)) byRecord.set(cal, dc);
+      }
+      return dc;
     },
   };
 }

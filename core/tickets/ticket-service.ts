@@ -196,6 +196,8 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
     const policy = selectPolicy(await s.sla.policies(), category, priority);
     const dc = await sla.clocks.forPolicy(policy, s.sla);
     const receivedAt = input.received_at ?? now;
+    // Numbered and indexed for search by the insert itself (one transaction: a refused upload
+    // below leaves neither; on PostgreSQL its number stays unused).
     let ticket = await s.tickets.insert(
       {
         subject: input.subject,
@@ -210,30 +212,40 @@ export function createTicketService(deps: { db: Database; clock: Clock; sla: Sla
         sla: startClock(policy, dc, receivedAt),
       },
       now,
+      requester,
     );
+    // The creation's events are written together, as one multi-row insert, in this order.
+    const events: Omit<TicketEvent, 'id'>[] = [];
     const ev = (type: string, pub: boolean, data: Record<string, unknown>) =>
-      s.events.add({ ticketId: ticket.id, type, at: now, actorId: actor.id, public: pub, data });
-    await ev('ticket.created', true, { channel: ticket.channel, on_behalf_of: requester.id !== actor.id ? requester.id : undefined });
-    await ev('sla.started', false, {
+      events.push({ ticketId: ticket.id, type, at: now, actorId: actor.id, public: pub, data });
+    ev('ticket.created', true, { channel: ticket.channel, on_behalf_of: requester.id !== actor.id ? requester.id : undefined });
+    ev('sla.started', false, {
       policy_id: policy.id,
       due_at: ticket.sla.dueAt.toISOString(),
       received_at: receivedAt.toISOString(),
     });
     // A ticket entered late (received_at long ago) may already be past some milestones.
     if (milestonesOf(ticket.sla, policy, dc).some((m) => m.at.getTime() <= now.getTime())) {
+      await s.events.addMany(events.splice(0)); // before the milestones' own events
       await sla.advanceIn(s, ticket.id, now, false);
       ticket = (await s.tickets.byId(ticket.id))!;
     }
     // Claimed in the same transaction: a refused upload id leaves no ticket behind.
     const attachments = await claimUploads(s, actor, input.attachment_ids, { ticketId: ticket.id, messageId: null }, now);
-    ticket = { ...ticket, number: await s.tickets.assignNumber(ticket.id, now) };
-    if (opts.receipt !== false)
-      await notify(s, now, ticket, 'ticket-received', [requester], {
+    if (opts.receipt !== false) {
+      // The receipt's `email.queued` event joins the batch rather than costing an insert of its own.
+      const batched: Stores = {
+        ...s,
+        events: { ...s.events, add: async (e) => void events.push(e), addMany: async (list) => void events.push(...list) },
+      };
+      await notify(batched, now, ticket, 'ticket-received', [requester], {
         receivedAt: receivedAt.toISOString(),
         dueAt: ticket.sla.dueAt.toISOString(),
         priority,
         category,
       });
+    }
+    await s.events.addMany(events);
     return { ticket, requester, policy, dc, attachments };
   }
 

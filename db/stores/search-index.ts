@@ -12,6 +12,14 @@ import type { Row } from '../rows';
 const isPg = (knex: Knex) => knex.client.dialect === 'postgresql';
 const BATCH = 500;
 
+/** A ticket's search document: its number, subject and body and its requester's name, e-mail and organization. */
+export function ticketDoc(
+  t: { number: string; subject: string; body: string },
+  requester: { name: string; email: string; organization: string | null },
+): string {
+  return searchable([t.number, t.subject, t.body, requester.name, requester.email, requester.organization ?? ''].join('\n'));
+}
+
 /** (Re)writes the documents of these tickets from their current row and requester. */
 export async function indexTickets(knex: Knex, ticketIds: number[]): Promise<void> {
   for (let i = 0; i < ticketIds.length; i += BATCH) {
@@ -27,7 +35,10 @@ export async function indexTickets(knex: Knex, ticketIds: number[]): Promise<voi
         ticket_id: r.id,
         message_id: null,
         internal: false,
-        doc: searchable([r.number, r.subject, r.body, r.name, r.email, r.organization ?? ''].join('\n')),
+        doc: ticketDoc(
+          { number: String(r.number), subject: String(r.subject), body: String(r.body) },
+          { name: String(r.name), email: String(r.email), organization: (r.organization as string | null) ?? null },
+        ),
       })),
     );
   }

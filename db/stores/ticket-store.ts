@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { OPEN_STATUSES, type Channel, type Message, type Priority, type SlaState, type Ticket, type TicketStatus } from '../../core/model';
-import type { NewTicket, Page, PageQuery, TicketFilter, TicketPatch, TicketStore } from '../../core/ports';
+import type { NewTicket, Page, PageQuery, TicketFilter, TicketPatch, TicketRequester, TicketStore } from '../../core/ports';
 import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
-import { indexMessages, indexTickets, whereMatches } from './search-index';
+import { indexMessages, ticketDoc, whereMatches } from './search-index';
 import { officerRequesterSql, ORGANIZATION_OF, outcomeSql, overdueSql } from './figure-rules';
 import { DUE_SOON_RULE } from '../../core/sla/overdue';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, toMs, type Row } from '../rows';
@@ -64,7 +63,25 @@ export const QUEUE_ORDER = `${PAUSED_LAST}, due_at, id`;
 /** The calendar year of an instant in Korea, for PQ-YYYY numbers. */
 const seoulYear = (d: Date) => new Date(d.getTime() + SERVICE_UTC_OFFSET_MS).getUTCFullYear();
 
-/** Tickets, their messages and ratings; numbers come from a per-year counter row. */
+/**
+ * The next `PQ-YYYY-NNNNNN` of a year, inside the caller's transaction. PostgreSQL takes it from
+ * the year's sequence (migration 024): `nextval` never waits for another transaction, so
+ * creations are not serialised, and a rolled-back creation leaves a gap. SQLite has one writer
+ * anyway: its per-year counter row is incremented atomically and a rollback gives the number back.
+ */
+async function nextNumber(knex: Knex, year: number): Promise<string> {
+  const res =
+    knex.client.dialect === 'postgresql'
+      ? await knex.raw('select ticket_number_next(?) as last_seq', [year])
+      : await knex.raw(
+          'insert into ticket_counters (year, last_seq) values (?, 1) on conflict (year) do update set last_seq = ticket_counters.last_seq + 1 returning last_seq',
+          [year],
+        );
+  const rows = (Array.isArray(res) ? res : res.rows) as Row[];
+  return `PQ-${year}-${String(Number(rows[0]!.last_seq)).padStart(6, '0')}`;
+}
+
+/** Tickets, their messages and ratings; numbers come from nextNumber. */
 export function createTicketStore(knex: Knex): TicketStore {
   const byId = async (id: number) => {
     const r = await knex('tickets').where({ id }).first();
@@ -98,12 +115,12 @@ export function createTicketStore(knex: Knex): TicketStore {
     for (const term of f.search?.terms ?? []) whereMatches(q, knex, term, f.search!.includeInternal);
   };
   return {
-    async insert(t: NewTicket, at: Date) {
+    async insert(t: NewTicket, at: Date, requester: TicketRequester) {
       const ts = at.getTime();
+      const number = await nextNumber(knex, seoulYear(at));
       const [row] = await knex('tickets')
         .insert({
-          // A unique placeholder until assignNumber() gives the real one at the end of the transaction.
-          number: `~${randomBytes(8).toString('hex')}`,
+          number,
           subject: t.subject,
           body: t.body,
           category: t.category,
@@ -118,23 +135,10 @@ export function createTicketStore(knex: Knex): TicketStore {
           ...slaColumns(t.sla),
         })
         .returning('*');
-      return toTicket(row as Row);
-    },
-    async assignNumber(id: number, at: Date) {
-      const year = seoulYear(at);
-      // Atomic increment-or-create inside the caller's transaction, so numbers never repeat and a
-      // rolled-back ticket gives its number back. Called last, so PostgreSQL holds the counter
-      // row's lock only for the end of the transaction.
-      const res = await knex.raw(
-        'insert into ticket_counters (year, last_seq) values (?, 1) on conflict (year) do update set last_seq = ticket_counters.last_seq + 1 returning last_seq',
-        [year],
-      );
-      const rows = (Array.isArray(res) ? res : res.rows) as Row[];
-      const number = `PQ-${year}-${String(Number(rows[0]!.last_seq)).padStart(6, '0')}`;
-      await knex('tickets').where({ id }).update({ number });
-      // Subject, body and requester are final by now; the requester's renames re-index it.
-      await indexTickets(knex, [id]);
-      return number;
+      const ticket = toTicket(row as Row);
+      // Its search document from what is in hand (the requester's renames re-index it): one insert, no re-read.
+      await knex('search_docs').insert({ ticket_id: ticket.id, message_id: null, internal: false, doc: ticketDoc(ticket, requester) });
+      return ticket;
     },
     byId,
     async byNumber(number: string) {

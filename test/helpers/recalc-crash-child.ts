@@ -19,7 +19,9 @@ const stopsAfterTheChange = (real: Database): Database => ({
     return new Promise(() => {});
   },
 });
-const prefix = uniquePrefix();
+// The parent stack's queue prefix: processes of one deployment share it, and with it the channel
+// on which a committed policy change empties the other processes' SLA caches.
+const prefix = process.env.CRASH_PREFIX ?? uniquePrefix();
 const runtime = await testRuntime(handle, REDIS_URL, prefix, () => handle.knex.destroy());
 // Neither API nor workers: the services alone, with timers that schedule nothing.
 const { services, database } = await compose(testConfig({ redisUrl: REDIS_URL, queuePrefix: prefix }), {

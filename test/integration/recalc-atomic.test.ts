@@ -101,6 +101,7 @@ describe(`a policy change and its recalculation are not torn apart by a crash ($
         CRASH_ADMIN_ID: String(admin.id),
         CRASH_POLICY_ID: String(policyId),
         CRASH_LEASE_MS: String(CHILD_LEASE_MS),
+        CRASH_PREFIX: s.prefix,
         CRASH_PATCH: JSON.stringify({ clock: 'business', calendarId }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import type { User } from '../../core/model';
+import { startClock } from '../../core/sla/sla-clock';
+import { wallClock } from '../../core/time/business-calendar';
+import { bearer, testStack, type TestStack, type TestUser } from '../helpers/test-app';
+import { TEST_ENGINE } from '../helpers/test-db';
+
+const seq = (number: string) => Number(number.split('-')[2]);
+
+/**
+ * Ticket numbers `PQ-<year>-<nnnnnn>`: unique and increasing per year under concurrent creation.
+ * PostgreSQL takes them from a per-year sequence (creations do not wait for each other's commit;
+ * a rolled-back creation leaves a gap); SQLite from its counter row (a rollback gives it back).
+ */
+describe(`ticket numbers (${TEST_ENGINE})`, function () {
+  this.timeout(120_000);
+  let s: TestStack;
+  let officer: TestUser;
+
+  before(async () => {
+    s = await testStack();
+    officer = await s.user('officer');
+  });
+  after(() => s.close());
+
+  it('200 inquiries created at once get 200 distinct numbers, 1 to 200 of the year', async () => {
+    const year = new Date(Date.now() + 9 * 3600_000).getUTCFullYear();
+    const bodies = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        const res = await s.http
+          .post('/api/v1/tickets')
+          .set('authorization', bearer(officer))
+          .send({ subject: `동시 문의 ${i}`, body: '번호' });
+        assert.equal(res.status, 201, res.text);
+        return res.body as { id: number; number: string };
+      }),
+    );
+    const numbers = bodies.map((b) => b.number);
+    assert.equal(new Set(numbers).size, 200);
+    for (const n of numbers) assert.match(n, new RegExp(`^PQ-${year}-\\d{6}$`));
+    assert.deepEqual(
+      numbers.map(seq).sort((a, b) => a - b),
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    );
+    // Stored as answered, and found by its number.
+    const stored = await s.db
+      .knex('tickets')
+      .whereIn(
+        'id',
+        bodies.map((b) => b.id),
+      )
+      .select('id', 'number');
+    assert.deepEqual(new Map(stored.map((r) => [Number(r.id), String(r.number)])), new Map(bodies.map((b) => [b.id, b.number])));
+    const found = await s.http.get(`/api/v1/tickets/${numbers[17]}`).set('authorization', bearer(officer));
+    assert.equal(found.status, 200);
+    assert.equal(found.body.id, bodies[17]!.id);
+    // Each one is indexed for search under its number at once.
+    const hit = await s.http.get('/api/v1/tickets').query({ q: numbers[42] }).set('authorization', bearer(officer));
+    assert.deepEqual(
+      hit.body.items.map((t: { number: string }) => t.number),
+      [numbers[42]],
+    );
+  });
+
+  it('a refused creation leaves no ticket; its number is given back on SQLite and skipped on PostgreSQL', async () => {
+    const first = (await s.ticket(officer)).number as string;
+    const refused = await s.http
+      .post('/api/v1/tickets')
+      .set('authorization', bearer(officer))
+      .send({ subject: '첨부 없는 문의', body: '본문', attachment_ids: [999_999] });
+    assert.equal(refused.status, 422, refused.text);
+    const next = (await s.ticket(officer)).number as string;
+    assert.equal(seq(next) - seq(first), TEST_ENGINE === 'pg' ? 2 : 1);
+    assert.equal(await s.db.knex('tickets').where({ subject: '첨부 없는 문의' }).first(), undefined);
+  });
+
+  it("a year's numbering continues after the highest number it already has (the counter row or a restored ticket)", async () => {
+    const requester = (await s.database.stores.users.byId(officer.id)) as User;
+    const at = new Date('2031-03-02T01:00:00Z');
+    const insert = () =>
+      s.database.transaction((st) =>
+        st.tickets.insert(
+          {
+            subject: '다음 해 문의',
+            body: '본문',
+            category: 'general',
+            priority: 'normal',
+            status: 'new',
+            channel: 'web',
+            requesterId: requester.id,
+            assigneeId: null,
+            receivedAt: at,
+            sla: startClock(
+              { resolutionTarget: 3600, firstResponseTarget: null, id: 1 } as Parameters<typeof startClock>[0],
+              wallClock,
+              at,
+            ),
+          },
+          at,
+          requester,
+        ),
+      );
+    // An older version counted 2031 up to 41 in its row.
+    await s.db.knex('ticket_counters').insert({ year: 2031, last_seq: 41 });
+    assert.equal((await insert()).number, 'PQ-2031-000042');
+    assert.equal((await insert()).number, 'PQ-2031-000043');
+  });
+});
