@@ -126,7 +126,10 @@ describe(`mail claim and batched sent marks (${TEST_ENGINE})`, function () {
     s.db.knex.on('query', onQuery);
     const marked = await store.transaction(({ mail }) => mail.markSentMany(marks));
     s.db.knex.off('query', onQuery);
-    assert.deepEqual([...marked].sort((a, b) => a - b), ids);
+    assert.deepEqual(
+      [...marked].sort((a, b) => a - b),
+      ids,
+    );
     assert.equal(statements.filter((q) => /^update/i.test(q)).length, 1);
     for (const [k, id] of ids.entries()) {
       const r = await row(id);
@@ -164,7 +167,9 @@ describe(`mail claim and batched sent marks (${TEST_ENGINE})`, function () {
     );
     assert.ok(transactions >= 3 && transactions < ids.length, `12 marks in ${transactions} transactions (batches of at most 5)`);
     const events = (await s.db.knex('events').where({ ticket_id: ticketId, type: 'email.sent' })) as Row[];
-    const perRow = ids.map((id) => events.filter((e) => (typeof e.data === 'string' ? JSON.parse(e.data) : e.data).outbox_id === id).length);
+    const perRow = ids.map(
+      (id) => events.filter((e) => (typeof e.data === 'string' ? JSON.parse(e.data) : e.data).outbox_id === id).length,
+    );
     assert.deepEqual(
       perRow,
       ids.map(() => 1),
@@ -184,7 +189,10 @@ describe(`mail claim and batched sent marks (${TEST_ENGINE})`, function () {
         }),
     };
     const marks = createSentMarks(broken);
-    await assert.rejects(marks.mark(claimed, { at: new Date(), messageId: claimed.messageId!, subject: 's', response: '250' }), /went away/);
+    await assert.rejects(
+      marks.mark(claimed, { at: new Date(), messageId: claimed.messageId!, subject: 's', response: '250' }),
+      /went away/,
+    );
     assert.equal((await row(id)).status, 'pending');
   });
 });
