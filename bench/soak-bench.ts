@@ -281,9 +281,11 @@ async function main() {
       );
     };
 
-    // A tick every 10 ms starts what is due: creates on the steady schedule, then follow-ups.
+    // A tick every 10 ms starts what is due: follow-ups, then creates on the steady schedule.
     while (performance.now() < endAt) {
       const now = performance.now();
+      // Follow-ups first: they answer inquiries already in, which creates must not starve.
+      while (followUps.length && followUps[0]!.at <= now && inFlight < MAX_IN_FLIGHT) followUp(followUps.shift()!);
       const due = Math.floor(((now - t0) / 1000) * rate) - issued;
       for (let k = 0; k < due; k++) {
         if (inFlight >= MAX_IN_FLIGHT) {
@@ -293,7 +295,6 @@ async function main() {
         }
         create(issued++);
       }
-      while (followUps.length && followUps[0]!.at <= now && inFlight < MAX_IN_FLIGHT) followUp(followUps.shift()!);
       const done = Math.floor((now - t0) / 60_000);
       // A minute's milestones are read 2 s after it ended, so the last of them are in.
       while (sampled < Math.min(minutes, done) && now - t0 >= sampled * 60_000 + 62_000) await sample(sampled++);
