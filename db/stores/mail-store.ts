@@ -114,6 +114,7 @@ function perRow(knex: Knex, marks: SentMark[], type: 'bigint' | 'integer' | 'tex
 /** Creates the knex implementation of MailStore; runs identically on SQLite and PostgreSQL. */
 export function createMailStore(db: DbHandle): MailStore {
   const { knex } = db;
+  const claimStatement = claimSql(db.engine);
   const load = async (id: number) => {
     const r = await withTimezone(knex).where('outbox.id', id).first();
     return r ? toRecord(r) : null;
@@ -206,7 +207,7 @@ export function createMailStore(db: DbHandle): MailStore {
 
     async claimForSend(id, c: Claim) {
       const bindings = { id, leaseMs: c.leaseMs, token: c.token, host: c.host, rootTemplate: c.rootTemplate };
-      const res = await knex.raw(claimSql(db.engine), bindings);
+      const res = await knex.raw(claimStatement, bindings);
       // PostgreSQL answers a result object, better-sqlite3 the rows themselves.
       const rows = (Array.isArray(res) ? res : (res as { rows: Row[] }).rows) as Row[];
       const r = rows[0];
