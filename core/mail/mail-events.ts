@@ -32,19 +32,6 @@ function sentData(row: OutboxRecord, r: SentMark['r']): Record<string, unknown> 
   };
 }
 
-/** Marks a pending row sent and records `email.sent`; false when another worker already recorded an outcome. */
-export function recordSent(
-  store: Pick<MailStore, 'transaction'>,
-  row: OutboxRecord,
-  r: Parameters<MailOutcomeWrites['markSent']>[1],
-): Promise<boolean> {
-  return store.transaction(async ({ mail, events }) => {
-    if (!(await mail.markSent(row, r))) return false;
-    await addEvent(events, row.ticketId, 'email.sent', r.at, null, sentData(row, r));
-    return true;
-  });
-}
-
 /**
  * Marks several pending rows sent and records their `email.sent` events, in one transaction of
  * two statements (and the events' insert only for the rows it marked); returns the marked ids.

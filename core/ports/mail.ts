@@ -105,9 +105,11 @@ export interface OutboxQuery {
 
 /** The row changes that come with an `email.*` event; made inside MailStore.transaction only. */
 export interface MailOutcomeWrites {
-  /** Marks a pending row sent; false when another worker already recorded an outcome. */
-  markSent(row: OutboxRecord, r: SentMark['r']): Promise<boolean>;
-  /** Marks several pending rows sent in one statement; returns the ids it marked (the others had an outcome already). */
+  /**
+   * Marks pending rows sent in one statement, each with its own values; returns the ids it marked
+   * (the others had an outcome already). Not fenced by the lease: a delivered mail is recorded as
+   * delivered whoever holds the row now.
+   */
   markSentMany(marks: SentMark[]): Promise<number[]>;
   /** Marks the row failed for good; only while `lease` is still the row's. */
   markFailed(row: OutboxRecord, r: { at: Date; lease: Date; subject: string; error: string; attempted: boolean }): Promise<boolean>;

@@ -126,20 +126,6 @@ export function createMailStore(db: DbHandle): MailStore {
 
   /** The outcome writes on a transaction's connection. */
   const outcomeWrites = (trx: Knex): MailOutcomeWrites => ({
-    async markSent(row, r) {
-      const n = await trx('outbox')
-        .where({ id: row.id, status: 'pending' })
-        .update({
-          status: 'sent',
-          sent_at: r.at.getTime(),
-          message_id: r.messageId,
-          subject: r.subject,
-          attempts: row.attempts + 1,
-          claimed_until: null,
-        });
-      return n === 1;
-    },
-
     async markSentMany(marks) {
       if (!marks.length) return [];
       const rows: Row[] = await trx('outbox')
