@@ -122,6 +122,8 @@ async function until(what: string, check: () => Promise<boolean>, ms: number, ev
 }
 
 async function main() {
+  // Other work on a shared machine moves the figures: the load when the run began says how much.
+  const loadAtStart = os.loadavg()[0]!.toFixed(1);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-mail-bench-'));
   const prefix = `bench-mail-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
   const logger = pino({ level: 'warn' });
@@ -359,7 +361,7 @@ Baseline: the same rendered mail through pooled nodemailer alone (${POOL} connec
   processes (\`npm run start:workers\`, any number against one database and Redis; claims keep
   concurrent senders to one send per row); not measured here, where Redis and the SMTP sink
   already share the two cores.
-- **Machine:** 2 cores, shared; single runs vary, so compare the ratio rather than the absolute figures.
+- **Machine:** 2 cores, shared (load average ${loadAtStart} when this run began); single runs vary, so compare the ratio rather than the absolute figures.
 - **Command:** \`npm run bench:mail\` (or \`npx tsx bench/mail-bench.ts\`; \`BENCH_MAILS\`, \`BENCH_ROUNDS\` for quick trials).
 `,
     );
