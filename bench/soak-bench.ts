@@ -78,7 +78,11 @@ async function startSink() {
   const child: ChildProcess = fork(SELF, ['--sink'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiters: Array<(n: number) => void> = [];
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('smtp sink did not start')), 20_000);
+    // Generous: on a busy shared machine a tsx child can take a while to start.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('smtp sink did not start'));
+    }, 90_000);
     child.on('message', (m: SinkMsg) => {
       if (m.type === 'ready') {
         clearTimeout(timer);
