@@ -75,6 +75,8 @@ export async function spawnServer(script: string, args: string[], env: Record<st
     port,
     dataDir,
     prefix,
+    /** The server's process id (its memory is read from /proc). */
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => {

@@ -122,6 +122,8 @@ async function until(what: string, check: () => Promise<boolean>, ms: number, ev
 }
 
 async function main() {
+  // Other work on a shared machine moves the figures: the load when the run began says how much.
+  const loadAtStart = os.loadavg()[0]!.toFixed(1);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-mail-bench-'));
   const prefix = `bench-mail-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
   const logger = pino({ level: 'warn' });
@@ -169,13 +171,20 @@ async function main() {
     const data = JSON.parse(String(receipt.data)) as Record<string, unknown>;
 
     // ------------------------------------------------------------------ throughput, alternating
-    const outboxRuns: Array<{ rate: number; ms: number; insertMs: number; cpuMsPerMail: number }> = [];
+    const outboxRuns: Array<{ rate: number; ms: number; insertMs: number; cpuMsPerMail: number; statementsPerMail: number }> = [];
+    // The sender's SQL statements, counted on the database handle: everything but the round's own
+    // row inserts (and their BEGIN/COMMIT, one pair per 20 rows) and its polling counts.
+    let statements = 0;
+    handle.knex.on('query', (q: { sql: string }) => {
+      if (!/^(insert into `outbox`|select count)/i.test(q.sql)) statements++;
+    });
     const baseRuns: Array<{ rate: number; ms: number; cpuMsPerMail: number }> = [];
     const rendered = renderMail('ticket-received', 'ko', data as never, { timezone: 'Asia/Seoul' });
     // Outbox: rows committed 20 per transaction (as business transactions would), announced by
     // the hook, sent by the worker; timed until the server accepted the last one.
     async function outboxRound(tag: string, count: number) {
       const before = await sink.count();
+      const statements0 = statements;
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       for (let k = 0; k < count; k += 20) {
@@ -206,7 +215,14 @@ async function main() {
         30_000,
         20,
       );
-      return { rate: count / (ms / 1000), ms, insertMs, cpuMsPerMail: (cpu.user + cpu.system) / 1000 / count };
+      const sender = statements - statements0 - 2 * Math.ceil(count / 20);
+      return {
+        rate: count / (ms / 1000),
+        ms,
+        insertMs,
+        cpuMsPerMail: (cpu.user + cpu.system) / 1000 / count,
+        statementsPerMail: sender / count,
+      };
     }
     // Baseline: the same mail through pooled nodemailer alone, all handed over at once.
     async function baselineRound(tag: string, count: number) {
@@ -290,6 +306,7 @@ async function main() {
         mails_per_s: Math.round(outboxRate),
         runs: outboxRuns.map((r) => Math.round(r.rate)),
         cpu_ms_per_mail: round2(median(outboxRuns.map((r) => r.cpuMsPerMail))),
+        sql_statements_per_mail: round2(median(outboxRuns.map((r) => r.statementsPerMail))),
         failed,
       },
       baseline_nodemailer_pool: {
@@ -333,13 +350,18 @@ Baseline: the same rendered mail through pooled nodemailer alone (${POOL} connec
 - **Aim:** ≥ ${AIM_RATE} mails/s through the outbox — ${met(outboxRate >= AIM_RATE)}; first escalation mail within ${AIM_ESCALATION_MS} ms of its deadline — ${met(escMs <= AIM_ESCALATION_MS)} (policy target PT2S, escalation step PT0S to \`role:supervisor\`, on the real timer and mail workers).
 - Failed rows during the runs: ${failed}.
 - **Where the time goes:** the worker process is CPU-bound (see the CPU column). Beyond the MIME
-  building and SMTP that the baseline also does, each mail costs a BullMQ job (two Lua scripts over
-  ioredis), three SQLite round trips (load with the database clock; claim; the sent mark and its
-  \`email.sent\` event in one transaction) and a render (CPU profile, 2026-11-25: roughly 0.7, 0.4 and
-  0.2 ms). More mail per second needs more worker processes (\`npm run start:workers\`, any number
-  against one database and Redis; claims keep concurrent senders to one send per row); not measured
-  here, where Redis and the SMTP sink already share the two cores.
-- **Machine:** 2 cores, shared; single runs vary, so compare the ratio rather than the absolute figures.
+  building and SMTP that the baseline also does, each mail costs a BullMQ job (its add, one Lua
+  script in the hook's pipeline of 20 rows, and one script that finishes it and fetches the next),
+  one SQL statement before SMTP (the claim, an \`UPDATE … RETURNING\` that takes and loads the row)
+  and a share of one group-committed transaction for the sent marks and their \`email.sent\` events:
+  ${result.outbox.sql_statements_per_mail} SQL statements per mail in this run (six before the claim and the marks were
+  batched, 2026-11-30). A CPU profile of the sender (2026-11-30) puts about 40 % of its samples in
+  nodemailer and socket writes, 19 % in SQLite and knex (the bench's own row inserts included),
+  8 % in rendering and 8 % in BullMQ and ioredis. More mail per second needs more worker
+  processes (\`npm run start:workers\`, any number against one database and Redis; claims keep
+  concurrent senders to one send per row); not measured here, where Redis and the SMTP sink
+  already share the two cores.
+- **Machine:** 2 cores, shared (load average ${loadAtStart} when this run began); single runs vary, so compare the ratio rather than the absolute figures.
 - **Command:** \`npm run bench:mail\` (or \`npx tsx bench/mail-bench.ts\`; \`BENCH_MAILS\`, \`BENCH_ROUNDS\` for quick trials).
 `,
     );

@@ -2,7 +2,7 @@
  * The `email.*` events of an outbox row's life after it was queued, written by the use case in
  * the transaction of the row change they describe (the mail store writes rows only).
  */
-import type { EventStore, MailOutcomeWrites, MailStore, OutboxRecord, ResetResult } from '../ports';
+import type { EventStore, MailOutcomeWrites, MailStore, OutboxRecord, ResetResult, SentMark } from '../ports';
 
 type Events = Pick<EventStore, 'add'>;
 
@@ -20,23 +20,38 @@ async function addEvent(
   await events.add({ ticketId, type, at, actorId, public: false, data });
 }
 
-/** Marks a pending row sent and records `email.sent`; false when another worker already recorded an outcome. */
-export function recordSent(
-  store: Pick<MailStore, 'transaction'>,
-  row: OutboxRecord,
-  r: Parameters<MailOutcomeWrites['markSent']>[1],
-): Promise<boolean> {
+/** The data of an `email.sent` event. */
+function sentData(row: OutboxRecord, r: SentMark['r']): Record<string, unknown> {
+  return {
+    outbox_id: row.id,
+    template: row.template,
+    to: row.toAddress,
+    message_id: r.messageId,
+    attempts: row.attempts + 1,
+    response: r.response.slice(0, 200),
+  };
+}
+
+/**
+ * Marks several pending rows sent and records their `email.sent` events, in one transaction of
+ * two statements (and the events' insert only for the rows it marked); returns the marked ids.
+ */
+export function recordSentMany(store: Pick<MailStore, 'transaction'>, marks: SentMark[]): Promise<number[]> {
   return store.transaction(async ({ mail, events }) => {
-    if (!(await mail.markSent(row, r))) return false;
-    await addEvent(events, row.ticketId, 'email.sent', r.at, null, {
-      outbox_id: row.id,
-      template: row.template,
-      to: row.toAddress,
-      message_id: r.messageId,
-      attempts: row.attempts + 1,
-      response: r.response.slice(0, 200),
-    });
-    return true;
+    const marked = new Set(await mail.markSentMany(marks));
+    const list = marks
+      // Mails without a ticket (service-standard alerts) have no audit trail of their own.
+      .filter((m) => marked.has(m.row.id) && m.row.ticketId !== null)
+      .map((m) => ({
+        ticketId: m.row.ticketId as number,
+        type: 'email.sent',
+        at: m.r.at,
+        actorId: null,
+        public: false,
+        data: sentData(m.row, m.r),
+      }));
+    if (list.length) await events.addMany(list);
+    return [...marked];
   });
 }
 

@@ -5,11 +5,11 @@
  * How "sent at most once per row, at most twice across crashes, always with the same
  * Message-ID" holds:
  *
- * 1. Claim before sending. A claim is one compare-and-swap UPDATE on the row (still pending, due,
- *    no live lease, the lease and Message-ID we read) that sets a lease `claimed_until` on the
- *    database clock and fixes the Message-ID. It commits before the SMTP conversation begins, so
- *    of any number of jobs for the row (the hook's, a retry's, the sweeper's, a stalled job run
- *    again by BullMQ) exactly one sends; the others see the lease and wait for it.
+ * 1. Claim before sending. A claim is one conditional UPDATE … RETURNING on the row (still
+ *    pending, due, no live lease, all by the database clock) that sets a lease `claimed_until`,
+ *    fixes the Message-ID and returns the row it took. It commits before the SMTP conversation
+ *    begins, so of any number of jobs for the row (the hook's, a retry's, the sweeper's, a stalled
+ *    job run again by BullMQ) exactly one sends; the others see the lease and wait for it.
  * 2. The lease outlives every send: the transport aborts a send after its sendTimeoutMs, and the
  *    lease (leaseMs, 5 min by default) must be longer (createSendRule checks it). A live
  *    sender therefore always records its outcome (sent / retry / failed, which clears the lease)
@@ -19,6 +19,9 @@
  *    the lease, via the stalled job or the sweeper) counts it in `interrupted` and sends again,
  *    with the Message-ID stored at the first claim, so the server sees at most a second copy of
  *    the same message, which mail clients fold into one.
+ * 3a. "Mark sent" is batched (sent-marks.ts): marks of mails finishing together share one
+ *    transaction, but each send waits for its own row's commit before it returns, so the job
+ *    still completes only after its row is marked, and a crash before the commit is case 3.
  * 4. A claim that finds the row interrupted a second time (two sends whose fate is unknown) does
  *    not send a third copy: it marks the row failed with "delivery uncertain" and the reason,
  *    for an admin to check and, if wanted, retry by hand (outbox.ts, retryFailed).
@@ -30,9 +33,10 @@
 import type { Logger } from './logger';
 import type { MailRenderer, MailStore, MailTransport, OutboxRecord } from '../ports';
 import { classifyMailError } from './mail-errors';
-import { recordFailed, recordSent } from './mail-events';
-import { mailMessageId, threadHeaders, threadMessageId } from './message-ids';
+import { recordFailed } from './mail-events';
+import { threadHeaders, threadMessageId } from './message-ids';
 import { afterTransientFailure, MAX_ERROR_LENGTH } from './retry-rule';
+import { createSentMarks, type SentMarksOptions } from './sent-marks';
 import { autoSubmittedOf, checkTemplateData, isPersonalMessage, THREAD_ROOT_TEMPLATE, type RenderedMail } from './template-data';
 
 /** The settings the sender takes from Config. */
@@ -60,6 +64,8 @@ export interface MailSenderTuning {
   /** Longest single retry wait (default 1 h). */
   backoffMaxMs?: number;
   random?: () => number;
+  /** Batching of the "sent" marks (sent-marks.ts). */
+  sentMarks?: SentMarksOptions;
 }
 
 /** What one call did. `attempts` is the row's count after the call (it names the row's current job). */
@@ -135,6 +141,7 @@ export function createSendRule(deps: {
     throw new RangeError(`mail lease (${leaseMs} ms) must be longer than the send timeout (${sendTimeoutMs} ms)`);
   const host = config.mailHost;
   const random = tuning.random ?? Math.random;
+  const sentMarks = createSentMarks(store, tuning.sentMarks);
 
   /** Records a transient failure, or the end of the retry window as a failure. */
   async function transientFailure(row: OutboxRecord, lease: Date, subject: string, error: string): Promise<SendOutcome> {
@@ -166,7 +173,7 @@ export function createSendRule(deps: {
   async function markSent(row: OutboxRecord, at: () => Date, messageId: string, subject: string, response: string): Promise<void> {
     for (let i = 0; ; i++) {
       try {
-        await recordSent(store, row, { at: at(), messageId, subject, response });
+        await sentMarks.mark(row, { at: at(), messageId, subject, response });
         return;
       } catch (err) {
         // Thrown after three tries: the job fails and runs again, the lease keeps anyone from
@@ -177,66 +184,55 @@ export function createSendRule(deps: {
     }
   }
 
+  /** Why the claim took nothing, read afresh: what the job should do instead (end, or look again at `at`). */
+  async function notTaken(outboxId: number): Promise<SendOutcome> {
+    const { row, now } = await store.loadForSend(outboxId);
+    if (!row) return { outcome: 'skipped', outboxId, reason: 'missing' };
+    if (row.status !== 'pending') return { outcome: 'skipped', outboxId, reason: row.status };
+    if (row.claimedUntil && row.claimedUntil.getTime() > now.getTime()) {
+      return { outcome: 'busy', outboxId, attempts: row.attempts, at: row.claimedUntil };
+    }
+    if (row.nextAttemptAt.getTime() > now.getTime() + 1000) {
+      return { outcome: 'not-due', outboxId, attempts: row.attempts, at: row.nextAttemptAt };
+    }
+    // Free and due now: it was taken and released in between; look again in a moment.
+    return { outcome: 'busy', outboxId, attempts: row.attempts, at: new Date(now.getTime() + 1000) };
+  }
+
   return {
     /** Sends outbox row `outboxId` if it is pending, due and free; safe to call any number of times. */
     async send(outboxId: number): Promise<SendOutcome> {
-      const { row, now } = await store.loadForSend(outboxId);
+      const taken = await store.claimForSend(outboxId, { leaseMs, token: newToken(), host, rootTemplate: THREAD_ROOT_TEMPLATE });
+      if (!taken) return notTaken(outboxId);
+      const { row: claimed, now } = taken;
       // The database clock, carried forward by this process's monotonic clock for "sent at", so
       // the hot path asks the database for the time once.
       const startedAt = performance.now();
       const dbTime = () => new Date(now.getTime() + Math.round(performance.now() - startedAt));
-      if (!row) return { outcome: 'skipped', outboxId, reason: 'missing' };
-      if (row.status !== 'pending') return { outcome: 'skipped', outboxId, reason: row.status };
-      if (row.claimedUntil && row.claimedUntil.getTime() > now.getTime()) {
-        return { outcome: 'busy', outboxId, attempts: row.attempts, at: row.claimedUntil };
-      }
-      if (row.nextAttemptAt.getTime() > now.getTime() + 1000) {
-        return { outcome: 'not-due', outboxId, attempts: row.attempts, at: row.nextAttemptAt };
-      }
+      const lease = claimed.claimedUntil ?? new Date(now.getTime() + leaseMs);
+      const messageId = claimed.messageId ?? '';
+      const interrupted = claimed.interrupted;
+      const thread = threadOf(claimed, host);
+      // Counted by the claim: one interrupted send so far, so this may be the second copy.
+      const interruptedBefore = interrupted > 0;
 
-      const interruptedBefore = row.claimedUntil !== null;
-      const token = row.token ?? newToken();
-      const thread = threadOf(row, host);
-      const messageId = row.messageId ?? (thread?.isRoot ? thread.root : mailMessageId(row.id, host, { ticketId: row.ticketId, token }));
-      const lease = new Date(now.getTime() + leaseMs);
-      const interrupted = row.interrupted + (interruptedBefore ? 1 : 0);
-      if (!(await store.claim(row, { now, leaseUntil: lease, token, messageId, interrupted }))) {
-        // Another worker got there first: report what it left, so the job knows when to look again.
-        const fresh = await store.load(outboxId);
-        if (!fresh) return { outcome: 'skipped', outboxId, reason: 'missing' };
-        if (fresh.status !== 'pending') return { outcome: 'skipped', outboxId, reason: fresh.status };
-        if (fresh.claimedUntil && fresh.claimedUntil.getTime() > now.getTime())
-          return { outcome: 'busy', outboxId, attempts: fresh.attempts, at: fresh.claimedUntil };
-        if (fresh.nextAttemptAt.getTime() > now.getTime())
-          return { outcome: 'not-due', outboxId, attempts: fresh.attempts, at: fresh.nextAttemptAt };
-        return { outcome: 'busy', outboxId, attempts: fresh.attempts, at: new Date(now.getTime() + 1000) };
-      }
-      const claimed: OutboxRecord = {
-        ...row,
-        token,
-        messageId,
-        claimedUntil: lease,
-        interrupted,
-        firstAttemptAt: row.firstAttemptAt ?? now,
-      };
-
-      if (interruptedBefore && row.interrupted >= 1) {
+      if (interrupted >= 2) {
         const error = `delivery uncertain: ${interrupted} sends were interrupted before their outcome was recorded; not sent again so the recipient gets at most two copies (Message-ID ${messageId})`;
-        await recordFailed(store, claimed, { at: now, lease, subject: row.subject, error, attempted: false });
+        await recordFailed(store, claimed, { at: now, lease, subject: claimed.subject, error, attempted: false });
         logger.error({ outboxId, messageId }, 'mail interrupted twice; marked failed instead of a third send');
-        return { outcome: 'failed', outboxId, attempts: row.attempts, error };
+        return { outcome: 'failed', outboxId, attempts: claimed.attempts, error };
       }
       if (interruptedBefore)
-        logger.warn({ outboxId, messageId }, 'mail send was interrupted (worker crash?); sending again with the same Message-ID');
+        logger.warn({ outboxId, messageId }, 'a send of this mail was interrupted (worker crash?); sending with the same Message-ID');
 
       let mail: RenderedMail;
       try {
         mail = renderRow(claimed, render, config);
       } catch (err) {
         const error = `cannot render: ${errorText(err)}`;
-        await recordFailed(store, claimed, { at: now, lease, subject: row.subject, error, attempted: false });
+        await recordFailed(store, claimed, { at: now, lease, subject: claimed.subject, error, attempted: false });
         logger.error({ outboxId, err }, 'mail cannot be rendered; marked failed');
-        return { outcome: 'failed', outboxId, attempts: row.attempts, error };
+        return { outcome: 'failed', outboxId, attempts: claimed.attempts, error };
       }
 
       const replyTo = thread && !thread.isRoot ? threadHeaders(thread.root) : { inReplyTo: null, references: [] };
@@ -261,10 +257,10 @@ export function createSendRule(deps: {
         if (classifyMailError(err) === 'transient') return transientFailure(claimed, lease, mail.subject, error);
         await recordFailed(store, claimed, { at: dbTime(), lease, subject: mail.subject, error, attempted: true });
         logger.warn({ outboxId, error }, 'mail refused for good; marked failed');
-        return { outcome: 'failed', outboxId, attempts: row.attempts + 1, error };
+        return { outcome: 'failed', outboxId, attempts: claimed.attempts + 1, error };
       }
       await markSent(claimed, dbTime, messageId, mail.subject, response);
-      return { outcome: 'sent', outboxId, messageId, attempts: row.attempts + 1, resent: interruptedBefore };
+      return { outcome: 'sent', outboxId, messageId, attempts: claimed.attempts + 1, resent: interruptedBefore };
     },
   };
 }

@@ -69,14 +69,26 @@ export interface OutboxRecord {
   ticketCreatedAt: Date | null;
 }
 
-/** What a claim writes: the lease and the Message-ID every send of this row will carry. */
+/**
+ * What a claim needs besides the row id. The store fixes the Message-ID in the claim itself, by
+ * the rule of core/mail/message-ids.ts (the thread root for `rootTemplate` rows of a ticket,
+ * otherwise `<outbox-id.ticket-n.token@host>`), so that one statement both takes and loads the row.
+ */
 export interface Claim {
-  now: Date;
-  leaseUntil: Date;
+  /** How long the lease holds the row, from the database clock. */
+  leaseMs: number;
+  /** The row's token when it has none yet (the first claim). */
   token: string;
-  messageId: string;
-  /** The row's new `interrupted` count (one more when the previous claim never recorded an outcome). */
-  interrupted: number;
+  /** The sender's domain, the right side of the Message-ID. */
+  host: string;
+  /** The template whose mail is its ticket's thread root (THREAD_ROOT_TEMPLATE). */
+  rootTemplate: string;
+}
+
+/** One "sent" mark of a batch: the row as claimed and what the send reported. */
+export interface SentMark {
+  row: OutboxRecord;
+  r: { at: Date; messageId: string; subject: string; response: string };
 }
 
 /** The outcome of putting a failed row back to pending: done (with the error it had), no such row, or a row that has not failed. */
@@ -93,8 +105,12 @@ export interface OutboxQuery {
 
 /** The row changes that come with an `email.*` event; made inside MailStore.transaction only. */
 export interface MailOutcomeWrites {
-  /** Marks a pending row sent; false when another worker already recorded an outcome. */
-  markSent(row: OutboxRecord, r: { at: Date; messageId: string; subject: string; response: string }): Promise<boolean>;
+  /**
+   * Marks pending rows sent in one statement, each with its own values; returns the ids it marked
+   * (the others had an outcome already). Not fenced by the lease: a delivered mail is recorded as
+   * delivered whoever holds the row now.
+   */
+  markSentMany(marks: SentMark[]): Promise<number[]>;
   /** Marks the row failed for good; only while `lease` is still the row's. */
   markFailed(row: OutboxRecord, r: { at: Date; lease: Date; subject: string; error: string; attempted: boolean }): Promise<boolean>;
   /** Puts a failed row back to pending with a fresh retry window (the Message-ID stays). */
@@ -109,10 +125,13 @@ export interface MailStore {
   /** The row and the database's clock in one round trip: the sender's first step. */
   loadForSend(id: number): Promise<{ row: OutboxRecord | null; now: Date }>;
   /**
-   * Takes the row for one send: a compare-and-swap on the state `row` was read in (still pending,
-   * due, the same lease and Message-ID), so of two workers holding the same read only one wins.
+   * Takes the row for one send and returns it as taken, in one statement: only while it is still
+   * pending, due (a second of tolerance) and free of a live lease, all by the database clock, so of
+   * two workers racing for it only one gets the row. The claim sets the lease, fixes the token and
+   * the Message-ID, and counts the previous claim as interrupted when its lease lapsed without an
+   * outcome. Null when the row was not taken (missing, finished, leased or not due: loadForSend says which).
    */
-  claim(row: OutboxRecord, claim: Claim): Promise<boolean>;
+  claimForSend(id: number, claim: Claim): Promise<{ row: OutboxRecord; now: Date } | null>;
   /** Records a transient failure and when to try again; only while `lease` is still the row's. */
   scheduleRetry(row: OutboxRecord, r: { lease: Date; nextAttemptAt: Date; subject: string; error: string }): Promise<boolean>;
   list(q: OutboxQuery): Promise<Page<OutboxRecord>>;
@@ -122,7 +141,7 @@ export interface MailStore {
    */
   dueForSweep(now: Date, graceMs: number, limit: number): Promise<Array<{ id: number; attempts: number }>>;
   /** Runs `fn` in one transaction: a row's outcome and its event commit together or not at all. */
-  transaction<T>(fn: (tx: { mail: MailOutcomeWrites; events: Pick<EventStore, 'add'> }) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: { mail: MailOutcomeWrites; events: Pick<EventStore, 'add' | 'addMany'> }) => Promise<T>): Promise<T>;
 }
 
 /** Queues the job of a row's send; implemented by workers/ on BullMQ. */

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { MailOutcomeWrites, MailStore, OutboxRecord, OutboxStatus, ResetResult } from '../../core/ports';
+import type { Claim, MailOutcomeWrites, MailStore, OutboxRecord, OutboxStatus, ResetResult, SentMark } from '../../core/ports';
 import { databaseNow, type DbHandle } from '../knex';
 import { date, dateOrNull, decodeCursor, encodeCursor, json, type Row } from '../rows';
 import { createEventStore } from './event-store';
@@ -60,9 +60,61 @@ const NOW_SQL = {
   sqlite: "cast((julianday('now') - 2440587.5) * 86400000 as integer)",
 } as const;
 
+// Base 36 of a positive integer below 36^9 (epoch ms until the year 5188), as JavaScript's
+// toString(36) writes it: nine digits, leading zeros trimmed. The casts keep PostgreSQL's
+// substr() on integer arguments; on SQLite they are no-ops.
+const base36Sql = (x: string) => {
+  const digits = Array.from({ length: 9 }, (_, i) => {
+    const k = 8 - i;
+    return `substr('0123456789abcdefghijklmnopqrstuvwxyz', cast((${x} / ${36 ** k}) % 36 as integer) + 1, 1)`;
+  });
+  return `ltrim(${digits.join(' || ')}, '0')`;
+};
+
+/**
+ * The claim: one UPDATE … RETURNING that takes the row (pending, due, no live lease, by the
+ * database clock), fixes its token and Message-ID and returns it with what rendering needs, so a
+ * send costs one statement before SMTP instead of a read and a compare-and-swap. The Message-ID
+ * expressions are core/mail/message-ids.ts written in SQL (threadMessageId for the thread's root
+ * mail, mailMessageId otherwise; test/integration/mail-claim.test.ts holds them equal). Every
+ * expression in SET reads the row as it was, RETURNING reads it as written (both engines).
+ */
+function claimSql(engine: DbHandle['engine']): string {
+  // NOW_SQL without PostgreSQL's `::`, which knex would read as a named binding.
+  const now = engine === 'pg' ? 'cast(extract(epoch from clock_timestamp()) * 1000 as bigint)' : NOW_SQL.sqlite;
+  const ticketCreatedAt = '(select t.created_at from tickets t where t.id = outbox.ticket_id)';
+  const root = `'<ticket-' || ticket_id || '.' || ${base36Sql(ticketCreatedAt)} || '@' || :host || '>'`;
+  const own = `'<outbox-' || id || coalesce('.ticket-' || ticket_id, '') || '.' || coalesce(token, :token) || '@' || :host || '>'`;
+  return `update outbox set
+    claimed_until = ${now} + :leaseMs,
+    token = coalesce(token, :token),
+    interrupted = interrupted + (case when claimed_until is null then 0 else 1 end),
+    first_attempt_at = coalesce(first_attempt_at, ${now}),
+    message_id = case when message_id <> '' then message_id
+      when template = :rootTemplate then coalesce(${root}, ${own})
+      else ${own} end
+  where id = :id and status = 'pending' and next_attempt_at <= ${now} + 1000
+    and (claimed_until is null or claimed_until <= ${now})
+  returning *,
+    (select c.timezone from tickets t join sla_policies p on p.id = t.policy_id
+      join calendars c on c.id = p.calendar_id where t.id = outbox.ticket_id) as calendar_timezone,
+    ${ticketCreatedAt} as ticket_created_at,
+    ${now} as db_now`;
+}
+
+/** `case id when ? then cast(? as type) … end` over a batch: one statement sets a different value per row. */
+function perRow(knex: Knex, marks: SentMark[], type: 'bigint' | 'integer' | 'text', value: (m: SentMark) => string | number) {
+  const bindings: Array<string | number> = [];
+  for (const m of marks) bindings.push(m.row.id, value(m));
+  // PostgreSQL types a bare placeholder in a CASE as text; the cast gives the column's type.
+  const arms = marks.map(() => `when ? then cast(? as ${type})`).join(' ');
+  return knex.raw(`case id ${arms} end`, bindings);
+}
+
 /** Creates the knex implementation of MailStore; runs identically on SQLite and PostgreSQL. */
 export function createMailStore(db: DbHandle): MailStore {
   const { knex } = db;
+  const claimStatement = claimSql(db.engine);
   const load = async (id: number) => {
     const r = await withTimezone(knex).where('outbox.id', id).first();
     return r ? toRecord(r) : null;
@@ -74,18 +126,24 @@ export function createMailStore(db: DbHandle): MailStore {
 
   /** The outcome writes on a transaction's connection. */
   const outcomeWrites = (trx: Knex): MailOutcomeWrites => ({
-    async markSent(row, r) {
-      const n = await trx('outbox')
-        .where({ id: row.id, status: 'pending' })
+    async markSentMany(marks) {
+      if (!marks.length) return [];
+      const rows: Row[] = await trx('outbox')
+        .whereIn(
+          'id',
+          marks.map((m) => m.row.id),
+        )
+        .andWhere('status', 'pending')
         .update({
           status: 'sent',
-          sent_at: r.at.getTime(),
-          message_id: r.messageId,
-          subject: r.subject,
-          attempts: row.attempts + 1,
+          sent_at: perRow(trx, marks, 'bigint', (m) => m.r.at.getTime()),
+          message_id: perRow(trx, marks, 'text', (m) => m.r.messageId),
+          subject: perRow(trx, marks, 'text', (m) => m.r.subject),
+          attempts: perRow(trx, marks, 'integer', (m) => m.row.attempts + 1),
           claimed_until: null,
-        });
-      return n === 1;
+        })
+        .returning('id');
+      return rows.map((r) => Number(r.id));
     },
 
     async markFailed(row, r) {
@@ -133,21 +191,13 @@ export function createMailStore(db: DbHandle): MailStore {
       return { row: null, now: new Date(await databaseNow(db)) };
     },
 
-    async claim(row, c) {
-      const q = knex('outbox')
-        .where({ id: row.id, status: 'pending', message_id: row.messageId ?? '' })
-        // A second of tolerance for a job that fires a moment before next_attempt_at.
-        .andWhere('next_attempt_at', '<=', c.now.getTime() + 1000);
-      if (row.claimedUntil === null) q.whereNull('claimed_until');
-      else q.andWhere('claimed_until', row.claimedUntil.getTime()).andWhere('claimed_until', '<=', c.now.getTime());
-      const n = await q.update({
-        claimed_until: c.leaseUntil.getTime(),
-        token: c.token,
-        message_id: c.messageId,
-        interrupted: c.interrupted,
-        first_attempt_at: row.firstAttemptAt?.getTime() ?? c.now.getTime(),
-      });
-      return n === 1;
+    async claimForSend(id, c: Claim) {
+      const bindings = { id, leaseMs: c.leaseMs, token: c.token, host: c.host, rootTemplate: c.rootTemplate };
+      const res = await knex.raw(claimStatement, bindings);
+      // PostgreSQL answers a result object, better-sqlite3 the rows themselves.
+      const rows = (Array.isArray(res) ? res : (res as { rows: Row[] }).rows) as Row[];
+      const r = rows[0];
+      return r ? { row: toRecord(r), now: date(r.db_now) } : null;
     },
 
     async scheduleRetry(row, r) {

@@ -282,6 +282,36 @@ describe('mail transport over SMTP', function () {
     assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`);
   });
 
+  it('ends a send the server never answers after the send timeout, as transient, and the caller can abort one', async () => {
+    // The server takes the message and never replies to its end: only the send timeout ends it.
+    const held: Array<() => void> = [];
+    const srv = await startServer({
+      onData: (stream, _session, done) => stream.on('data', () => undefined).on('end', () => held.push(done)),
+    });
+    closers.unshift(async () => {
+      for (const done of held.splice(0)) done();
+    });
+    const t = createMailTransport({
+      smtpUrl: `smtp://127.0.0.1:${srv.port}`,
+      dataDir: os.tmpdir(),
+      from: 'Helpdesk <helpdesk@agency.example>',
+      socketTimeoutMs: 10_000,
+      sendTimeoutMs: 400,
+    });
+    transports.push(t);
+    const started = Date.now();
+    const err = await rejection(t.send(mail()));
+    assert.equal(classifyMailError(err), 'transient', String(err));
+    const took = Date.now() - started;
+    assert.ok(took >= 350 && took < 5000, `${took} ms`);
+
+    const caller = new AbortController();
+    const aborted = t.send(mail({ messageId: mailMessageId(457, host, { ticketId: 123 }) }), { signal: caller.signal });
+    setTimeout(() => caller.abort(new Error('shutting down')), 50);
+    const err2 = await rejection(aborted);
+    assert.equal(classifyMailError(err2), 'transient', String(err2));
+  });
+
   it('refuses an address list or a display-name form before connecting, as permanent', async () => {
     const srv = await startServer();
     const t = smtpTransport(srv.port);

@@ -98,9 +98,24 @@ function mailOptions(sender: { name: string; address: string }, msg: OutgoingMai
   };
 }
 
-function sendSignal(timeoutMs: number, signal?: AbortSignal): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([timeout, signal]) : timeout;
+/**
+ * The signal that ends one send after `timeoutMs` (or with the caller's signal), and its cleanup.
+ * A plain controller and a timer cleared when the send ends: AbortSignal.timeout would leave a
+ * 120 s timer and a signal behind per mail (measured: about a tenth of the sender's CPU).
+ */
+function sendSignal(timeoutMs: number, signal?: AbortSignal): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  return {
+    signal: controller.signal,
+    done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /** Tracks sends in flight so close() can wait for them, and refuses new ones once closing. */
@@ -154,8 +169,9 @@ function createSmtpTransport(opts: MailTransportOptions, smtpUrl: string): MailT
     send(msg, sendOpts) {
       return tracker.run(async () => {
         const options = mailOptions(sender, msg);
+        const abort = sendSignal(settings.sendTimeoutMs, sendOpts?.signal);
         try {
-          const info = await transporter.sendMail({ ...options, signal: sendSignal(settings.sendTimeoutMs, sendOpts?.signal) });
+          const info = await transporter.sendMail({ ...options, signal: abort.signal }).finally(abort.done);
           return { messageId: msg.messageId, response: info.response, serverMessageId: info.serverMessageId };
         } catch (err) {
           // Closing the pool fails the mails still queued in it with a plain, code-less Error;
