@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection';
 import type { TimerJob, TimerScheduler } from '../../core/ports';
 import { within } from '../../core/within';
 import { REDIS_DEADLINE_MS, timerJobId, type Queues } from '../queues';
 
 /** Milestone timers as BullMQ delayed jobs, one per (ticket, deadline version, milestone). */
-export function createTimerScheduler(queues: Queues, redis: Redis, now: () => number = Date.now): TimerScheduler {
+export function createTimerScheduler(queues: Queues, redis: RedisClient, now: () => number = Date.now): TimerScheduler {
   const toBulk = (jobs: TimerJob[]) =>
     jobs.map((j) => ({
       name: 'milestone',
