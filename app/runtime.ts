@@ -4,7 +4,14 @@ import type { Logger } from 'pino';
 import { openDatabase, type DbHandle } from '../db/knex';
 import { migrateLatest, migrationStatus, newerDatabaseMessage } from '../db/migrate';
 import { openQueues, type Queues } from '../workers/queues';
-import { describeRedis, failFastClient, hashTaggedPrefix, parseRedisTarget, type RedisClient, type RedisTarget } from '../workers/connection';
+import {
+  describeRedis,
+  failFastClient,
+  hashTaggedPrefix,
+  parseRedisTarget,
+  type RedisClient,
+  type RedisTarget,
+} from '../workers/connection';
 import { redisTargetOf, type Config } from './config';
 import { ensureRedis, StartupError, type DevRedis } from './dev-redis';
 import { checkRedisSettings } from './redis-checks';

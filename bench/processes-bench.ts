@@ -120,7 +120,11 @@ async function measure(apis: number) {
     }
     const workers = startProcess('app/workers-main.ts', [], shared);
     children.push(workers);
-    const officer = await api(servers[0]!.base, ADMIN_TOKEN, 'POST', '/api/v1/users', { email: 'bench@bench.kr', name: '벤치', role: 'officer' });
+    const officer = await api(servers[0]!.base, ADMIN_TOKEN, 'POST', '/api/v1/users', {
+      email: 'bench@bench.kr',
+      name: '벤치',
+      role: 'officer',
+    });
     const token = String(officer.body.token);
     const per = Math.max(1, Math.round(CONNECTIONS / apis));
     // JIT, pools and caches warm in every process before the measured run.

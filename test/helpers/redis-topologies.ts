@@ -82,7 +82,12 @@ export async function startRedisCluster() {
     );
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
     for (const port of ports) {
-      await waitFor(`cluster_state:ok on ${port}`, async () => (await ask(port, 'CLUSTER', 'INFO'))?.includes('cluster_state:ok'), 20_000, 100);
+      await waitFor(
+        `cluster_state:ok on ${port}`,
+        async () => (await ask(port, 'CLUSTER', 'INFO'))?.includes('cluster_state:ok'),
+        20_000,
+        100,
+      );
     }
   } catch (err) {
     p.stop();

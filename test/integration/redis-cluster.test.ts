@@ -23,7 +23,10 @@ interface SseEvent {
 /** Reads a live stream with fetch; `seen` holds the events so far. */
 async function openStream(base: string, who: TestUser) {
   const ac = new AbortController();
-  const res = await fetch(`${base}/api/v1/stream`, { headers: { authorization: bearer(who), accept: 'text/event-stream' }, signal: ac.signal });
+  const res = await fetch(`${base}/api/v1/stream`, {
+    headers: { authorization: bearer(who), accept: 'text/event-stream' },
+    signal: ac.signal,
+  });
   assert.equal(res.status, 200);
   const seen: SseEvent[] = [];
   void (async () => {
@@ -37,7 +40,8 @@ async function openStream(base: string, who: TestUser) {
           buf = buf.slice(i + 2);
           const data = block.split('\n').find((l) => l.startsWith('data:'));
           const type = block.split('\n').find((l) => l.startsWith('event:'));
-          if (data && type) seen.push({ type: type.slice(6).trim(), ticketId: (JSON.parse(data.slice(5)) as { ticket_id: number }).ticket_id });
+          if (data && type)
+            seen.push({ type: type.slice(6).trim(), ticketId: (JSON.parse(data.slice(5)) as { ticket_id: number }).ticket_id });
         }
       }
     } catch {
@@ -111,7 +115,13 @@ describe(`the product on a Redis Cluster (${TEST_ENGINE})`, function () {
     before(async () => {
       s = await testStack({ clock, redisUrl: url });
       sink = await startSmtpSink();
-      const transport = createMailTransport({ smtpUrl: sink.url, dataDir: os.tmpdir(), from: MAIL_FROM, connectTimeoutMs: 2000, sendTimeoutMs: 5000 });
+      const transport = createMailTransport({
+        smtpUrl: sink.url,
+        dataDir: os.tmpdir(),
+        from: MAIL_FROM,
+        connectTimeoutMs: 2000,
+        sendTimeoutMs: 5000,
+      });
       // API and workers (with the mail worker) composed on the cluster, as `npm start` composes them.
       m = await mailStack(s, { transport });
       // A second API process whose live streams only a Redis notice wakes (no catch-up reads within the test).
@@ -149,7 +159,11 @@ describe(`the product on a Redis Cluster (${TEST_ENGINE})`, function () {
       const stream = await openStream(base, agent);
       try {
         const t = await m.ticket(officer, { category: 'cluster-fast' });
-        await waitFor('ticket.created on the other API process', async () => stream.seen.some((e) => e.type === 'ticket.created' && e.ticketId === t.id), 5000);
+        await waitFor(
+          'ticket.created on the other API process',
+          async () => stream.seen.some((e) => e.type === 'ticket.created' && e.ticketId === t.id),
+          5000,
+        );
 
         // The breach: a delayed job on the cluster, taken by the workers when due.
         const breach = await waitFor(
@@ -159,7 +173,11 @@ describe(`the product on a Redis Cluster (${TEST_ENGINE})`, function () {
           100,
         );
         assert.ok(Number(breach.recorded_at) >= Number(breach.due_at));
-        await waitFor('sla.breached on the stream', async () => stream.seen.some((e) => e.type === 'sla.breached' && e.ticketId === t.id), 5000);
+        await waitFor(
+          'sla.breached on the stream',
+          async () => stream.seen.some((e) => e.type === 'sla.breached' && e.ticketId === t.id),
+          5000,
+        );
 
         // The escalation's mail: queued on the cluster at commit, sent by the mail worker.
         const mail = await waitFor(
@@ -171,7 +189,11 @@ describe(`the product on a Redis Cluster (${TEST_ENGINE})`, function () {
         assert.ok(mail.raw.length > 0);
         const rows = await m.rows({ ticket_id: t.id, to_address: 'director@example.go.kr' });
         assert.equal(rows.length, 1);
-        await waitFor('the outbox row marked sent', async () => (await m.rows({ ticket_id: t.id, to_address: 'director@example.go.kr' }))[0]?.status === 'sent', 10_000);
+        await waitFor(
+          'the outbox row marked sent',
+          async () => (await m.rows({ ticket_id: t.id, to_address: 'director@example.go.kr' }))[0]?.status === 'sent',
+          10_000,
+        );
 
         // Presence, kept on the cluster, is seen by the other API process.
         const beat = await m.http.put(`/api/v1/tickets/${t.id}/presence`).set('authorization', bearer(agent)).send({ activity: 'viewing' });

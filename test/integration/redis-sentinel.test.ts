@@ -28,7 +28,11 @@ describe(`the product through Redis Sentinel, across a failover (${TEST_ENGINE})
   before(async () => {
     topology = await startRedisSentinel();
     const prefix = uniquePrefix();
-    const settings = loadConfig({ REDIS_SENTINELS: `127.0.0.1:${topology.sentinel}`, REDIS_SENTINEL_NAME: topology.name, QUEUE_PREFIX: prefix });
+    const settings = loadConfig({
+      REDIS_SENTINELS: `127.0.0.1:${topology.sentinel}`,
+      REDIS_SENTINEL_NAME: topology.name,
+      QUEUE_PREFIX: prefix,
+    });
     assert.equal(settings.redisDefaulted, false, 'no development Redis with Sentinel');
     const target = redisTargetOf(settings);
     assert.equal(target.kind, 'sentinel');
@@ -37,7 +41,13 @@ describe(`the product through Redis Sentinel, across a failover (${TEST_ENGINE})
     assert.equal(redis.status, 'ready');
     const queues = queuesFor(redis, prefix);
     sink = await startSmtpSink();
-    const transport = createMailTransport({ smtpUrl: sink.url, dataDir: os.tmpdir(), from: MAIL_FROM, connectTimeoutMs: 2000, sendTimeoutMs: 5000 });
+    const transport = createMailTransport({
+      smtpUrl: sink.url,
+      dataDir: os.tmpdir(),
+      from: MAIL_FROM,
+      connectTimeoutMs: 2000,
+      sendTimeoutMs: 5000,
+    });
     c = await compose(testConfig({ redisSentinel: settings.redisSentinel, queuePrefix: prefix, mailFrom: MAIL_FROM }), {
       roles: { api: true, workers: true },
       logger: silentLogger,
@@ -101,7 +111,12 @@ describe(`the product through Redis Sentinel, across a failover (${TEST_ENGINE})
         200,
       );
       const id = res.body.id as number;
-      await waitFor('the breach recorded', async () => c!.db.knex('sla_milestones').where({ ticket_id: id, milestone: 'breach' }).first(), 20_000, 100);
+      await waitFor(
+        'the breach recorded',
+        async () => c!.db.knex('sla_milestones').where({ ticket_id: id, milestone: 'breach' }).first(),
+        20_000,
+        100,
+      );
       await waitFor(
         'the escalation mail sent',
         async () => (await c!.db.knex('outbox').where({ ticket_id: id, to_address: 'director@example.go.kr' }).first())?.status === 'sent',
