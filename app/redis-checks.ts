@@ -59,7 +59,7 @@ export async function checkRedisSettings(
   logger: Pick<Logger, 'warn' | 'info' | 'debug'>,
   opts: { production: boolean },
 ): Promise<RedisSettings | null> {
-  // On a cluster every master holds some of the data (a failover promotes a replica configured like it, one hopes): each is checked.
+  // On a cluster each master holds its share of the keys, so each is checked (its replicas are not reachable from here).
   if (redis instanceof Cluster) {
     let first: RedisSettings | null = null;
     for (const node of redis.nodes('master')) {

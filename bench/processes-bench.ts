@@ -15,6 +15,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const WARMUP = 2;
+/** Seconds of rest over which each process's background CPU (timers, pools, the database clock) is read. */
+const IDLE = 4;
 const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
 /** utime + stime of a process, in milliseconds (fields 14 and 15 of /proc/<pid>/stat). */
@@ -130,12 +132,20 @@ async function measure(apis: number) {
     // JIT, pools and caches warm in every process before the measured run.
     await Promise.all(servers.map((s) => load(s.base, token, per, WARMUP)));
 
+    const pids = [...servers.map((s) => s.child.pid!), workers.pid!];
     // CPU and tickets are read at rest before and after the run, so every ticket counted is paid for in full.
     const startCount = await settled(knex);
-    const before = [...servers.map((s) => cpuMs(s.child.pid!)), cpuMs(workers.pid!)];
+    // What each process spends doing nothing, per second: on a starved machine the tickets are few
+    // and this background weighs on each of them, once per process.
+    const idleFrom = pids.map(cpuMs);
+    await new Promise((r) => setTimeout(r, IDLE * 1000));
+    const idlePerS = pids.map((pid, i) => (cpuMs(pid) - idleFrom[i]!) / IDLE);
+    const t0 = Date.now();
+    const before = pids.map(cpuMs);
     const runs = await Promise.all(servers.map((s) => load(s.base, token, per, DURATION)));
     const created = (await settled(knex)) - startCount;
-    const after = [...servers.map((s) => cpuMs(s.child.pid!)), cpuMs(workers.pid!)];
+    const after = pids.map(cpuMs);
+    const elapsedS = (Date.now() - t0) / 1000;
     const cpu = after.map((a, i) => a - before[i]!);
     const answered = runs.reduce((a, r) => a + r.created, 0);
     const apiCpu = cpu.slice(0, apis);
@@ -148,6 +158,9 @@ async function measure(apis: number) {
       p99: Math.max(...runs.map((r) => r.p99)),
       // CPU ms per ticket, each API process counted against the tickets it created.
       apiMsPerTicket: apiCpu.reduce((a, c) => a + c, 0) / created,
+      // The same less each process's background over the measured time.
+      apiNetMsPerTicket: apiCpu.reduce((a, c, i) => a + Math.max(0, c - idlePerS[i]! * elapsedS), 0) / created,
+      apiIdleMsPerS: idlePerS.slice(0, apis),
       // Each process against the tickets it answered, scaled to the ones finished after the run.
       perProcess: apiCpu.map((c, i) => c / ((runs[i]!.created / Math.max(1, answered)) * created)),
       apiCpuShare: apiCpu.map((c) => c / (DURATION * 1000)),
@@ -175,24 +188,29 @@ const row = (label: string, rs: typeof one) => {
   const m = (pick: (r: (typeof one)[number]) => number) => median(rs.map(pick));
   const share = rs[0]!.perProcess.map((_, i) => `${(m((r) => r.apiCpuShare[i]!) * 100).toFixed(0)} %`).join(' + ');
   const perProc = rs[0]!.perProcess.map((_, i) => f1(m((r) => r.perProcess[i]!))).join(' / ');
-  return `| ${label} | ${Math.round(m((r) => r.perSecond))} | ${Math.round(m((r) => r.p99))} | **${f1(m((r) => r.apiMsPerTicket))}** | ${perProc} | ${share} | ${f1(m((r) => r.workersMsPerTicket))} | ${rs.map((r) => Math.round(r.perSecond)).join(', ')} | ${rs.reduce((a, r) => a + r.errors, 0)} |`;
+  const idle = rs[0]!.perProcess.map((_, i) => f1(m((r) => r.apiIdleMsPerS[i]!))).join(' + ');
+  return `| ${label} | ${Math.round(m((r) => r.perSecond))} | ${Math.round(m((r) => r.p99))} | **${f1(m((r) => r.apiMsPerTicket))}** | ${f1(m((r) => r.apiNetMsPerTicket))} | ${perProc} | ${share} | ${idle} | ${f1(m((r) => r.workersMsPerTicket))} | ${rs.map((r) => `${Math.round(r.perSecond)} (${f1(r.apiMsPerTicket)})`).join(', ')} | ${rs.reduce((a, r) => a + r.errors, 0)} |`;
 };
 const ratio = median(two.map((r) => r.apiMsPerTicket)) / median(one.map((r) => r.apiMsPerTicket));
+const netRatio = median(two.map((r) => r.apiNetMsPerTicket)) / median(one.map((r) => r.apiNetMsPerTicket));
 writeSection(
   'processes',
   `
 ## One API process against two (PostgreSQL)
 
 Command: \`npm run bench:processes\` (PostgreSQL at \`BENCH_PG_URL\`, a fresh database per measurement; Redis at \`REDIS_URL\`; ${ROUNDS} rounds of 1 then 2 API processes; medians). Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
-Each API is \`node --import tsx app/main.ts --api\` on its own port, with one \`app/workers-main.ts\` beside them, all on one database, Redis and queue prefix. The load generator (autocannon, ${CONNECTIONS} connections in all, split evenly across the APIs, ${WARMUP} s warm-up then ${DURATION} s measured) posts \`POST /api/v1/tickets\` as one officer. CPU time is utime + stime from \`/proc/<pid>/stat\` of each process, before and after the measured run.
+Each API is \`node --import tsx app/main.ts --api\` on its own port, with one \`app/workers-main.ts\` beside them, all on one database, Redis and queue prefix. The load generator (autocannon, ${CONNECTIONS} connections in all, split evenly across the APIs, ${WARMUP} s warm-up then ${DURATION} s measured) posts \`POST /api/v1/tickets\` as one officer. CPU time is utime + stime from \`/proc/<pid>/stat\` of each process, read with the database at rest before and after the measured run (requests still in flight at its end finish and count); each process's idle CPU is read over ${IDLE} s of rest before it.
 Aim: the API's CPU per ticket no higher with two processes than with one. The machine's two cores are shared by PostgreSQL, Redis, the load generator and the product, so throughput cannot double here; the cost per ticket is what says whether a second process adds overhead.
 
-| API processes | tickets/s | p99 ms | API CPU ms per ticket | per process (ms/ticket) | CPU share of a core, per process | workers CPU ms per ticket | rounds (tickets/s) | errors |
-|---|---|---|---|---|---|---|---|---|
+| API processes | tickets/s | p99 ms | API CPU ms per ticket | less the idle background | per process (ms/ticket) | CPU share of a core, per process | idle CPU ms/s, per process | workers CPU ms per ticket | rounds: tickets/s (API CPU ms/ticket) | errors |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${row('1', one)}
 ${row('2', two)}
 
-Two processes spend ${f1(ratio)} × the API CPU per ticket of one.
+Two processes spend ${f1(ratio)} × the API CPU per ticket of one (${f1(netRatio)} × less the idle background). Load average during the run: ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores.
 `,
 );
 process.exit(0);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fs from 'node:fs';
 import os from 'node:os';
 import type { Express } from 'express';
 import { Cluster } from 'ioredis';
@@ -8,8 +9,10 @@ import pino from 'pino';
 import supertest from 'supertest';
 import { compose } from '../../app/compose';
 import { loadConfig } from '../../app/config';
+import { StartupError } from '../../app/runtime';
 import { createMailTransport } from '../../workers/mail/mail-transport';
 import { MAIL_FROM, mailStack, startSmtpSink, type MailStack, type SmtpSink } from '../helpers/mail-stack';
+import { freePort } from '../helpers/private-redis';
 import { steppedClock } from '../helpers/queue-waits';
 import { clusterSupported, startRedisCluster } from '../helpers/redis-topologies';
 import { bearer, stackApi, testStack, uniquePrefix, waitFor, type TestStack, type TestUser } from '../helpers/test-app';
@@ -100,7 +103,21 @@ describe(`the product on a Redis Cluster (${TEST_ENGINE})`, function () {
       assert.ok(await c.queues.maintenance.getJobScheduler('reconcile'));
     } finally {
       await c.close();
+      fs.rmSync(config.dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('a cluster that does not answer stops the start with one line naming REDIS_URL', async () => {
+    const port = await freePort();
+    const config = loadConfig({ REDIS_URL: `redis+cluster://127.0.0.1:${port}`, DATA_DIR: `${os.tmpdir()}/helpdesk-cluster-down-${port}` });
+    const started = Date.now();
+    await assert.rejects(
+      compose(config, { roles: { api: true, workers: false }, logger: pino({ level: 'silent' }) }),
+      (err: Error) =>
+        err instanceof StartupError && err.message.includes(`Redis Cluster 127.0.0.1:${port}`) && err.message.includes('REDIS_URL'),
+    );
+    assert.ok(Date.now() - started < 30_000, 'bounded');
+    fs.rmSync(config.dataDir, { recursive: true, force: true });
   });
 
   describe('a ticket through API and workers', () => {
