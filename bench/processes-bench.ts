@@ -14,7 +14,9 @@ import { ADMIN_TOKEN, api, freshPgDatabase, obliterate, REDIS_URL } from './benc
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const WARMUP = 2;
+/** Tickets each API process creates before the measured run, so each one's JIT is as warm (at most WARMUP_MAX_S). */
+const WARMUP = Number(process.env.BENCH_WARMUP_TICKETS ?? 400);
+const WARMUP_MAX_S = 60;
 /** Seconds of rest over which each process's background CPU (timers, pools, the database clock) is read. */
 const IDLE = 4;
 const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
@@ -58,15 +60,25 @@ async function stop(child: ChildProcess) {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
-async function load(base: string, token: string, connections: number, seconds: number) {
-  const r = await autocannon({
-    url: `${base}/api/v1/tickets`,
-    method: 'POST',
-    connections,
-    duration: seconds,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ subject: '벤치마크 문의', body: '공공구매 절차에 대한 문의입니다. '.repeat(5) }),
+/** A run of `seconds`, or of `amount` tickets (stopped after WARMUP_MAX_S at the latest). */
+async function load(base: string, token: string, connections: number, seconds: number, amount?: number) {
+  let instance: autocannon.Instance | null = null;
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    instance = autocannon(
+      {
+        url: `${base}/api/v1/tickets`,
+        method: 'POST',
+        connections,
+        ...(amount === undefined ? { duration: seconds } : { amount }),
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ subject: '벤치마크 문의', body: '공공구매 절차에 대한 문의입니다. '.repeat(5) }),
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
   });
+  const bound = setTimeout(() => instance?.stop(), WARMUP_MAX_S * 1000);
+  const r = await done;
+  clearTimeout(bound);
   return { created: r['2xx'], errors: r.errors + r.non2xx, p99: r.latency.p99 };
 }
 
@@ -129,8 +141,8 @@ async function measure(apis: number) {
     });
     const token = String(officer.body.token);
     const per = Math.max(1, Math.round(CONNECTIONS / apis));
-    // JIT, pools and caches warm in every process before the measured run.
-    await Promise.all(servers.map((s) => load(s.base, token, per, WARMUP)));
+    // JIT, pools and caches warm in every process before the measured run: the same number of tickets each.
+    await Promise.all(servers.map((s) => load(s.base, token, per, 0, WARMUP)));
 
     const pids = [...servers.map((s) => s.child.pid!), workers.pid!];
     // CPU and tickets are read at rest before and after the run, so every ticket counted is paid for in full.
@@ -199,7 +211,7 @@ writeSection(
 ## One API process against two (PostgreSQL)
 
 Command: \`npm run bench:processes\` (PostgreSQL at \`BENCH_PG_URL\`, a fresh database per measurement; Redis at \`REDIS_URL\`; ${ROUNDS} rounds of 1 then 2 API processes; medians). Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
-Each API is \`node --import tsx app/main.ts --api\` on its own port, with one \`app/workers-main.ts\` beside them, all on one database, Redis and queue prefix. The load generator (autocannon, ${CONNECTIONS} connections in all, split evenly across the APIs, ${WARMUP} s warm-up then ${DURATION} s measured) posts \`POST /api/v1/tickets\` as one officer. CPU time is utime + stime from \`/proc/<pid>/stat\` of each process, read with the database at rest before and after the measured run (requests still in flight at its end finish and count); each process's idle CPU is read over ${IDLE} s of rest before it.
+Each API is \`node --import tsx app/main.ts --api\` on its own port, with one \`app/workers-main.ts\` beside them, all on one database, Redis and queue prefix. The load generator (autocannon, ${CONNECTIONS} connections in all, split evenly across the APIs; ${WARMUP} tickets per API process to warm up, then ${DURATION} s measured) posts \`POST /api/v1/tickets\` as one officer. CPU time is utime + stime from \`/proc/<pid>/stat\` of each process, read with the database at rest before and after the measured run (requests still in flight at its end finish and count); each process's idle CPU is read over ${IDLE} s of rest before it.
 Aim: the API's CPU per ticket no higher with two processes than with one. The machine's two cores are shared by PostgreSQL, Redis, the load generator and the product, so throughput cannot double here; the cost per ticket is what says whether a second process adds overhead.
 
 | API processes | tickets/s | p99 ms | API CPU ms per ticket | less the idle background | per process (ms/ticket) | CPU share of a core, per process | idle CPU ms/s, per process | workers CPU ms per ticket | rounds: tickets/s (API CPU ms/ticket) | errors |
