@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { Clock } from '../core/clock';
 import { SERVICE_UTC_OFFSET_MS } from '../core/time/service-zone';
@@ -19,7 +18,7 @@ import { createApp, type AppDeps } from '../server/app';
 import { mountQueueDashboard } from '../server/dashboard/queue-dashboard';
 import { createStreamHub } from '../server/stream/event-stream';
 import { createMetrics, mountMetrics, type Metrics, type MetricsOptions } from '../server/metrics/metrics';
-import { workerConnection } from '../workers/connection';
+import { openWorkerConnection, patientClient, type RedisClient } from '../workers/connection';
 import { createMailWorkerParts, type MailWorkerDeps, type MailWorkerParts } from '../workers/mail/mail-processor';
 import { mailQueuedHook, requeueMail } from '../workers/mail/mail-queue';
 import { createMailTransport, type MailTransport } from '../workers/mail/mail-transport';
@@ -123,7 +122,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
   const { db, redis, queues } = rt;
   const queueList = [queues.timers, queues.maintenance, queues.mail];
   let dbClock: DatabaseClock | null = null;
-  let subscriber: Redis | null = null;
+  let subscriber: RedisClient | null = null;
   let inbound: InboundSmtp | null = null;
   let imap: ImapConsumer | null = null;
   let slaChanges: { close(): void } | null = null;
@@ -153,7 +152,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
             onChanged: () => publishSlaChange(redis, rt.queuePrefix, logger),
           })
         : null;
-    if (slaCache) slaChanges = await listenForSlaChanges(redis, rt.queuePrefix, slaCache, logger);
+    if (slaCache) slaChanges = await listenForSlaChanges(patientClient(rt.redisTarget), rt.queuePrefix, slaCache, logger);
     const cached = slaCache ? slaCache.wrap(created) : created;
     const database = o.wrapDatabase ? o.wrapDatabase(cached) : cached;
     const blobs = createLocalBlobStorage(config.attachmentsDir);
@@ -189,7 +188,8 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
     const stream = roles.api ? createStreamHub({ feed: services.tickets, logger, ...o.stream }) : null;
     // One subscriber connection per API process; its notices wake the streams of this process.
     if (stream) {
-      subscriber = redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
+      // On a cluster, a publish on any node reaches the subscribers of every node.
+      subscriber = patientClient(rt.redisTarget);
       subscriber.on('error', (err: unknown) => logger.debug({ err }, 'the live-stream subscriber lost Redis'));
       subscriber.on('message', () => stream.notify());
       // Subscribed before the API answers (bounded: without Redis the periodic reads carry the streams).
@@ -272,11 +272,13 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
     /** Starts the workers (with the mail worker when this composition has one); close() stops them unless `track` is false. */
     const start = async (overrides: WorkerOverrides = {}, track = true): Promise<StartedWorkers> => {
       const { mailSweep, ...opts } = { ...o.workers, ...overrides };
-      const w = await startWorkers(
+      // The workers' own connection (a cluster client that the workers' connections duplicate, closed with them).
+      const link = openWorkerConnection(rt.redisTarget);
+      const started = await startWorkers(
         services,
         queues,
         {
-          connection: workerConnection(rt.redisUrl),
+          connection: link.connection,
           prefix: rt.queuePrefix,
           reconcileIntervalMs: config.reconcileIntervalMs,
           onReconcileRepairs: metrics ? (n) => metrics.recordReconcilerRepairs(n) : undefined,
@@ -284,7 +286,17 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
           ...opts,
         },
         logger,
-      );
+      ).catch((err: unknown) => {
+        link.close();
+        throw err;
+      });
+      const w: StartedWorkers = {
+        ...started,
+        async close() {
+          await started.close();
+          link.close();
+        },
+      };
       if (track) running.push(w);
       return w;
     };

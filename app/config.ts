@@ -8,6 +8,7 @@ import type { IntakeSettings, UnknownSenderPolicy } from '../core/intake/intake-
 import { ACCESS_LOG_MIN_DAYS, DEFAULT_RETENTION, RETENTION_MAX_DAYS, type RetentionSettings } from '../core/retention/retention-policy';
 import { mailHostFromAddress } from '../workers/mail/mail-host';
 import { parseImapUrl, type ImapSettings } from '../workers/intake/imap-settings';
+import { hashTaggedPrefix, parseRedisNodes, parseRedisTarget, type RedisTarget, type SentinelSettings } from '../workers/connection';
 
 import type { TrustProxy } from '../server/app';
 
@@ -96,11 +97,11 @@ const ConfigSchema = z.object({
     .optional(),
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .regex(/^rediss?(\+cluster)?:\/\//, 'must start with redis://, rediss:// or redis+cluster://')
     .optional(),
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only')
+    .regex(/^(\{[A-Za-z0-9_-]+\}|[A-Za-z0-9_-]+)$/, 'letters, digits, "-" and "_" only (optionally all in braces, a cluster hash tag)')
     .default('helpdesk'),
   SMTP_URL: z
     .string()
@@ -203,6 +204,12 @@ const ConfigSchema = z.object({
   IMAP_POLL_SECONDS: z.coerce.number().int().min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(60),
   IMAP_IDLE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
   IMAP_TLS_INSECURE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'must be the master name of sentinel.conf (letters, digits, ".", "-", "_")')
+    .default('mymaster'),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
 });
 
 /** The validated, frozen settings every part of the program receives. */
@@ -261,6 +268,13 @@ export interface Config {
   retention: Readonly<RetentionSettings>;
   /** The IMAP mailbox the workers read (IMAP_URL, IMAP_*); null when IMAP_URL is unset. */
   imap: ImapSettings | null;
+  /** The Sentinels that name the Redis master (REDIS_SENTINELS, …); null: REDIS_URL is the server or the cluster. */
+  redisSentinel: Readonly<SentinelSettings> | null;
+}
+
+/** Where a process's Redis is: REDIS_URL's server or cluster, or the master the Sentinels name. */
+export function redisTargetOf(config: Pick<Config, 'redisUrl' | 'redisSentinel'>): RedisTarget {
+  return parseRedisTarget(config.redisUrl, config.redisSentinel);
 }
 
 /**
@@ -271,6 +285,28 @@ export const PRODUCT = Object.freeze({ name: pkg.name, version: pkg.version });
 
 /** Thrown with one line that says what to fix. */
 export class ConfigError extends Error {}
+
+/** REDIS_URL and the Sentinel settings, checked together; a problem names its variable. */
+function redisSettings(e: z.infer<typeof ConfigSchema>) {
+  const url = e.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  let sentinel: SentinelSettings | null = null;
+  if (e.REDIS_SENTINELS !== undefined) {
+    try {
+      sentinel = Object.freeze({
+        sentinels: parseRedisNodes(e.REDIS_SENTINELS, 26379),
+        name: e.REDIS_SENTINEL_NAME,
+        password: e.REDIS_SENTINEL_PASSWORD,
+      });
+    } catch (err) {
+      throw new ConfigError(`invalid setting REDIS_SENTINELS: ${(err as Error).message}`);
+    }
+  }
+  try {
+    return { url, sentinel, target: parseRedisTarget(url, sentinel) };
+  } catch (err) {
+    throw new ConfigError(`invalid setting REDIS_URL: ${(err as Error).message}`);
+  }
+}
 
 /** Parses the environment once; nothing else reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
@@ -292,6 +328,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (imap && e.IMAP_PROCESSED === 'move' && e.IMAP_MOVE_TO === imap.mailbox) {
     throw new ConfigError(`invalid setting IMAP_MOVE_TO: must be another folder than the mailbox read (${imap.mailbox})`);
   }
+  const redis = redisSettings(e);
   const mailHost = mailHostFromAddress(e.MAIL_FROM);
   const fromAddress = /<([^<>]+)>\s*$/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM;
   const addresses = e.INBOUND_ADDRESSES ?? [fromAddress.trim().toLowerCase()];
@@ -322,9 +359,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dataDir,
     databaseUrl: e.DATABASE_URL,
     sqliteFile: path.join(dataDir, 'helpdesk.sqlite3'),
-    redisUrl: e.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    redisDefaulted: e.REDIS_URL === undefined,
-    queuePrefix: e.QUEUE_PREFIX,
+    redisUrl: redis.url,
+    redisDefaulted: e.REDIS_URL === undefined && redis.sentinel === null,
+    // A cluster runs BullMQ's multi-key scripts only when a queue's keys share one slot.
+    queuePrefix: redis.target.kind === 'cluster' ? hashTaggedPrefix(e.QUEUE_PREFIX) : e.QUEUE_PREFIX,
+    redisSentinel: redis.sentinel,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     // API and worker processes must agree on it: the workers write it into mails.

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Config } from './config';
+import { redisTargetOf, type Config } from './config';
 
 /** A startup failure with one line that says what to fix. */
 export class StartupError extends Error {}
@@ -42,6 +42,8 @@ export interface DevRedis {
  * answer is a startup error. Resolves to null when a Redis already answers.
  */
 export async function ensureRedis(config: Readonly<Config>, logger: Logger, allowDevRedis: boolean): Promise<DevRedis | null> {
+  // Sentinel and cluster targets are waited for by the runtime; a development Redis is only ever one server.
+  if (config.redisSentinel || redisTargetOf(config).kind === 'cluster') return null;
   if (await redisAnswers(config.redisUrl, 1500)) return null;
   const mayRun = allowDevRedis && config.redisDefaulted && !config.production;
   const hasBinary = mayRun && spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;

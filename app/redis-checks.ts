@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
+import type { RedisClient } from '../workers/connection';
 import type { Logger } from 'pino';
 import { within } from '../core/within';
 
@@ -54,9 +55,28 @@ export async function readRedisSettings(redis: Redis): Promise<RedisSettings> {
  * say is logged at debug and the process goes on.
  */
 export async function checkRedisSettings(
+  redis: RedisClient,
+  logger: Pick<Logger, 'warn' | 'info' | 'debug'>,
+  opts: { production: boolean },
+): Promise<RedisSettings | null> {
+  // On a cluster each master holds its share of the keys, so each is checked (its replicas are not reachable from here).
+  if (redis instanceof Cluster) {
+    let first: RedisSettings | null = null;
+    for (const node of redis.nodes('master')) {
+      const s = await checkOne(node, logger, opts, `${node.options.host}:${node.options.port}`);
+      first ??= s;
+    }
+    return first;
+  }
+  return checkOne(redis, logger, opts);
+}
+
+/** The check of one server. */
+async function checkOne(
   redis: Redis,
   logger: Pick<Logger, 'warn' | 'info' | 'debug'>,
   opts: { production: boolean },
+  node?: string,
 ): Promise<RedisSettings | null> {
   let s: RedisSettings;
   try {
@@ -67,14 +87,14 @@ export async function checkRedisSettings(
   }
   if (s.maxmemoryPolicy !== null && s.maxmemoryPolicy !== 'noeviction') {
     logger.warn(
-      { maxmemoryPolicy: s.maxmemoryPolicy },
+      { maxmemoryPolicy: s.maxmemoryPolicy, node },
       `Redis maxmemory-policy is ${s.maxmemoryPolicy}, not noeviction: BullMQ needs noeviction, because under memory pressure Redis may evict a timer job, a lock or a queue's id counter and a deadline goes unnoticed until the reconciler repairs it; set maxmemory-policy noeviction`,
     );
   }
   // `save` unknown (CONFIG unavailable) with AOF off: snapshots may be on, so say nothing.
   const noPersistence = s.appendOnly === false && s.save !== null && s.save.trim() === '';
   if (noPersistence) {
-    const fields = { appendonly: 'no', save: '' };
+    const fields = { appendonly: 'no', save: '', node };
     const why =
       'Redis keeps nothing on disk (appendonly no, save ""): a Redis restart forgets every queued timer and mail job until the reconciler and the mail sweep queue them again; set appendonly yes';
     if (opts.production) logger.warn(fields, why);

@@ -1,10 +1,18 @@
 import fs from 'node:fs';
-import { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import type { Logger } from 'pino';
 import { openDatabase, type DbHandle } from '../db/knex';
 import { migrateLatest, migrationStatus, newerDatabaseMessage } from '../db/migrate';
 import { openQueues, type Queues } from '../workers/queues';
-import type { Config } from './config';
+import {
+  describeRedis,
+  failFastClient,
+  hashTaggedPrefix,
+  parseRedisTarget,
+  type RedisClient,
+  type RedisTarget,
+} from '../workers/connection';
+import { redisTargetOf, type Config } from './config';
 import { ensureRedis, StartupError, type DevRedis } from './dev-redis';
 import { checkRedisSettings } from './redis-checks';
 
@@ -13,10 +21,13 @@ export { StartupError };
 /** The infrastructure a process holds: the database, Redis and the queues (and the development Redis, if it runs one). */
 export interface Runtime {
   db: DbHandle;
-  redis: Redis;
   /** The fail-fast connection the API uses; workers open blocking connections of their own. */
+  redis: RedisClient;
   queues: Queues;
   redisUrl: string;
+  /** Where Redis is (one server, Sentinel or a cluster); the workers connect to the same. */
+  redisTarget: RedisTarget;
+  /** The queue prefix in use: hash-tagged on a cluster. */
   queuePrefix: string;
   devRedis: DevRedis | null;
   /** Closes the queues, Redis, the database and the development Redis, in that order. */
@@ -34,10 +45,13 @@ function databaseProblem(err: unknown, config: Readonly<Config>): string {
   return `the database does not answer (${config.databaseUrl ? 'DATABASE_URL' : config.sqliteFile}): ${(err as Error).message}`;
 }
 
-/** The fail-fast Redis client of a process, resolved once connected (or after `waitMs` without an answer). */
-export async function connectRedis(url: string, logger: Pick<Logger, 'debug'>, waitMs?: number): Promise<Redis> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
-  redis.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));
+/**
+ * The fail-fast Redis client of a process (a URL or a parsed target), resolved once connected (or
+ * after `waitMs` without an answer).
+ */
+export async function connectRedis(target: string | RedisTarget, logger: Pick<Logger, 'debug'>, waitMs?: number): Promise<RedisClient> {
+  const redis = failFastClient(typeof target === 'string' ? parseRedisTarget(target) : target);
+  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
   // The fail-fast client refuses commands until connected, so a probe right after start would read as "Redis down".
   await new Promise<void>((resolve) => {
     if (redis.status === 'ready') {
@@ -53,22 +67,36 @@ export async function connectRedis(url: string, logger: Pick<Logger, 'debug'>, w
   return redis;
 }
 
-/** The queues on the same Redis as `redis`, fail-fast like it. */
-export function queuesFor(redis: Redis, prefix: string): Queues {
+/**
+ * The queues on the same Redis as `redis`, fail-fast like it. On a cluster the queues share the
+ * process's cluster client and the prefix is hash-tagged (`{helpdesk}`), so that each queue's
+ * keys sit in one slot.
+ */
+export function queuesFor(redis: RedisClient, prefix: string): Queues {
+  if (redis instanceof Cluster) return openQueues(redis, hashTaggedPrefix(prefix));
+  const o = redis.options;
   return openQueues(
     {
-      host: redis.options.host,
-      port: redis.options.port,
-      username: redis.options.username,
-      password: redis.options.password,
-      db: redis.options.db,
-      tls: redis.options.tls,
+      host: o.host,
+      port: o.port,
+      username: o.username,
+      password: o.password,
+      db: o.db,
+      tls: o.tls,
+      // Through Sentinel, each queue connection asks the Sentinels for the master, as `redis` did.
+      sentinels: o.sentinels,
+      name: o.name,
+      sentinelPassword: o.sentinelPassword,
+      reconnectOnError: o.reconnectOnError,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
     },
     prefix,
   );
 }
+
+/** How long a start waits for a Sentinel's master or a cluster to answer before giving up with one line. */
+const REMOTE_REDIS_WAIT_MS = 10_000;
 
 /**
  * Opens the infrastructure in order, failing with one clear line: DATA_DIR, Redis (the
@@ -78,7 +106,16 @@ export async function openRuntime(config: Readonly<Config>, logger: Logger, opts
   // Ticket bodies and mail live under DATA_DIR: only this account may read it.
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const devRedis = await ensureRedis(config, logger, opts.devRedis);
-  const redis = await connectRedis(config.redisUrl, logger);
+  const target = redisTargetOf(config);
+  // One server was probed by ensureRedis; a Sentinel's master or a cluster is waited for here, bounded.
+  const redis = await connectRedis(target, logger, target.kind === 'single' ? undefined : REMOTE_REDIS_WAIT_MS);
+  if (redis.status !== 'ready') {
+    redis.disconnect();
+    throw new StartupError(
+      `Redis does not answer at ${describeRedis(target)} within ${REMOTE_REDIS_WAIT_MS / 1000} s: start it there or fix ${target.kind === 'cluster' ? 'REDIS_URL' : 'REDIS_SENTINELS and REDIS_SENTINEL_NAME'}`,
+    );
+  }
+  if (target.kind !== 'single') logger.info({ redis: describeRedis(target) }, 'connected to Redis');
   // Eviction or no persistence loses queued jobs: said once, loudly, and the start goes on.
   await checkRedisSettings(redis, logger, { production: config.production });
 
@@ -114,7 +151,8 @@ export async function openRuntime(config: Readonly<Config>, logger: Logger, opts
     redis,
     queues,
     redisUrl: config.redisUrl,
-    queuePrefix: config.queuePrefix,
+    redisTarget: target,
+    queuePrefix: queues.prefix,
     devRedis,
     async close() {
       await queues.close().catch(() => {});

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../workers/connection';
 import type { Logger } from 'pino';
 import type { SlaCache } from '../core/sla/sla-cache';
 
@@ -6,7 +6,7 @@ import type { SlaCache } from '../core/sla/sla-cache';
 export const slaChangesChannel = (queuePrefix: string) => `${queuePrefix}:sla-changed`;
 
 /** Announces a committed policy or calendar change to every process's SLA cache (this one's is already emptied). */
-export function publishSlaChange(redis: Redis, queuePrefix: string, logger: Logger): void {
+export function publishSlaChange(redis: RedisClient, queuePrefix: string, logger: Logger): void {
   // A lost notice is bounded by SLA_CACHE_SECONDS; a process whose subscriber is away does not cache at all.
   redis
     .publish(slaChangesChannel(queuePrefix), 'changed')
@@ -14,15 +14,15 @@ export function publishSlaChange(redis: Redis, queuePrefix: string, logger: Logg
 }
 
 /**
- * Ties a process's SLA cache to the change notices: the cache serves answers only while this
+ * Ties a process's SLA cache to the change notices heard on `sub`: the cache serves answers only while this
  * subscriber is subscribed. A dropped connection turns the cache off at once (notices sent
  * meanwhile would be missed); the reconnect subscribes again and starts from an empty cache.
  * Waits at most a second for the first subscription (until then every read goes to the database).
  */
-export async function listenForSlaChanges(redis: Redis, queuePrefix: string, cache: SlaCache, logger: Logger) {
+export async function listenForSlaChanges(sub: RedisClient, queuePrefix: string, cache: SlaCache, logger: Logger) {
   const channel = slaChangesChannel(queuePrefix);
-  // Subscribed by hand on every 'ready', so the cache goes live only once the subscription is confirmed.
-  const sub = redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, autoResubscribe: false });
+  // `sub` is a connection of its own (a subscribed one can do nothing else) that waits through
+  // outages; it is subscribed again on every 'ready', and the cache goes live only once that is confirmed.
   let closed = false;
   sub.on('error', (err: unknown) => logger.debug({ err }, 'the SLA-change subscriber lost Redis'));
   sub.on('message', (ch: string) => {

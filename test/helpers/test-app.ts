@@ -11,6 +11,7 @@ import type { AppDeps } from '../../server/app';
 import { loadConfig, type Config } from '../../app/config';
 import { compose, type WorkerOverrides } from '../../app/compose';
 import { connectRedis, queuesFor, type Runtime } from '../../app/runtime';
+import { parseRedisTarget } from '../../workers/connection';
 import { freshDatabase } from './test-db';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -50,7 +51,8 @@ function testDataDir(): string {
  * answer is given up on after 2 s, as tests of Redis outages expect.
  */
 export async function testRuntime(db: DbHandle, redisUrl: string, prefix: string, closeDb: () => Promise<void>): Promise<Runtime> {
-  const redis = await connectRedis(redisUrl, silentLogger, 2000);
+  const redisTarget = parseRedisTarget(redisUrl);
+  const redis = await connectRedis(redisTarget, silentLogger, 2000);
   const queues = queuesFor(redis, prefix);
   const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
   return {
@@ -58,7 +60,9 @@ export async function testRuntime(db: DbHandle, redisUrl: string, prefix: string
     redis,
     queues,
     redisUrl,
-    queuePrefix: prefix,
+    redisTarget,
+    // Hash-tagged on a cluster.
+    queuePrefix: queues.prefix,
     devRedis: null,
     async close() {
       await bounded(queues.close());

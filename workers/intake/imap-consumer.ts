@@ -18,7 +18,7 @@
  * is for a person, is logged, and is passed over from then on.
  */
 import { performance } from 'node:perf_hooks';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection';
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import type { Clock, ImapStateStore, Logger } from '../../core/ports';
 import type { IntakeResult } from '../../core/intake/intake-service';
@@ -30,7 +30,7 @@ export interface ImapConsumerOptions {
   settings: ImapSettings;
   intake: { process(raw: Buffer, opts: { receivedAt: Date }): Promise<IntakeResult> };
   state: ImapStateStore;
-  redis: Redis;
+  redis: RedisClient;
   /** The queue prefix: the lease key lives under it. */
   prefix: string;
   clock: Clock;

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection';
 import type { Logger } from '../../core/ports';
 import { within } from '../../core/within';
 
@@ -24,7 +24,7 @@ export interface ImapLease {
   release(): Promise<void>;
 }
 
-export function createImapLease(o: { redis: Redis; key: string; ttlMs: number; logger: Logger; onLost: () => void }): ImapLease {
+export function createImapLease(o: { redis: RedisClient; key: string; ttlMs: number; logger: Logger; onLost: () => void }): ImapLease {
   const { redis, key, ttlMs, logger } = o;
   const token = randomBytes(16).toString('hex');
   const timeoutMs = Math.max(500, Math.floor(ttlMs / 3));

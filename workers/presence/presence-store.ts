@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection';
 import type { PresenceActivity, PresenceRecord, PresenceStore } from '../../core/ports';
 import { within } from '../../core/within';
 import { REDIS_DEADLINE_MS } from '../queues';
@@ -28,7 +28,7 @@ const decode = (userId: string, raw: string): PresenceRecord | null => {
  * keep beating; the use case skips it by its `expiresAt`, and a hash never holds more fields than
  * there are staff. Every call gives up after REDIS_DEADLINE_MS: presence must never hold a request.
  */
-export function createRedisPresenceStore(redis: Redis, prefix: string): PresenceStore {
+export function createRedisPresenceStore(redis: RedisClient, prefix: string): PresenceStore {
   const key = (ticketId: number) => `${prefix}:presence:${ticketId}`;
   const bounded = <T>(p: Promise<T>, what: string) => within(p, REDIS_DEADLINE_MS, `Redis (${what})`);
   return {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection';
 import type { TimerJob, TimerRef, TimerScheduler } from '../../core/ports';
 import { within } from '../../core/within';
 import { REDIS_DEADLINE_MS, timerJobId, type Queues } from '../queues';
@@ -29,7 +29,7 @@ interface Caller {
  * commit) go to Redis together, one addBulk and one round of removals, and each caller's promise
  * settles with that batch.
  */
-export function createTimerScheduler(queues: Queues, redis: Redis, now: () => number = Date.now): TimerScheduler {
+export function createTimerScheduler(queues: Queues, redis: RedisClient, now: () => number = Date.now): TimerScheduler {
   const toBulk = (jobs: TimerJob[]) =>
     jobs.map((j) => ({
       name: 'milestone',
