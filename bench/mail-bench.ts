@@ -13,17 +13,13 @@
  * Environment (for quick trials; the recorded figures use the defaults):
  * BENCH_MAILS (2000), BENCH_ROUNDS (3), REDIS_URL (redis://127.0.0.1:6379).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import pino from 'pino';
-import { SMTPServer } from 'smtp-server';
 import type { User } from '../core/model';
 import { openDatabase } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
@@ -33,6 +29,7 @@ import { createMailTransport } from '../workers/mail/mail-transport';
 import { compose } from '../app/compose';
 import { testConfig, testRuntime } from '../test/helpers/test-app';
 import { machine, median, writeSection } from './bench-doc';
+import { startSink } from './smtp-sink';
 
 const MAILS = Number(process.env.BENCH_MAILS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -42,74 +39,6 @@ const MAIL_FROM = 'Helpdesk <helpdesk@bench.example>';
 const POOL = 5; // createMailTransport's default pool size, for both sides
 const AIM_RATE = 500;
 const AIM_ESCALATION_MS = 1000;
-const SELF = fileURLToPath(import.meta.url);
-
-// ---------------------------------------------------------------------------------------------
-// The SMTP sink, run as `mail-bench.ts --sink` in a child process: accepts everything, counts,
-// and reports when a mail to an `esc-` address arrived.
-// ---------------------------------------------------------------------------------------------
-type SinkMsg = { type: 'ready'; port: number } | { type: 'count'; count: number } | { type: 'esc'; to: string; at: number };
-
-function runSink() {
-  let count = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    maxClients: 200,
-    closeTimeout: 1000,
-    onData(stream, session, cb) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        count++;
-        const to = session.envelope.rcptTo[0]?.address ?? '';
-        if (to.startsWith('esc-')) process.send!({ type: 'esc', to, at: Date.now() } satisfies SinkMsg);
-        cb();
-      });
-    },
-  });
-  server.on('error', () => undefined);
-  server.listen(0, '127.0.0.1', () =>
-    process.send!({ type: 'ready', port: (server.server.address() as AddressInfo).port } satisfies SinkMsg),
-  );
-  process.on('message', (m: { type: string }) => {
-    if (m.type === 'count') process.send!({ type: 'count', count } satisfies SinkMsg);
-    if (m.type === 'stop') server.close(() => process.exit(0));
-  });
-  process.on('disconnect', () => process.exit(0));
-}
-
-async function startSink() {
-  const child: ChildProcess = fork(SELF, ['--sink'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const escalations: Array<{ to: string; at: number }> = [];
-  const countWaiters: Array<(n: number) => void> = [];
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('smtp sink did not start')), 20_000);
-    child.on('message', (m: SinkMsg) => {
-      if (m.type === 'ready') {
-        clearTimeout(timer);
-        resolve(m.port);
-      }
-      if (m.type === 'count') countWaiters.shift()?.(m.count);
-      if (m.type === 'esc') escalations.push({ to: m.to, at: m.at });
-    });
-    child.once('exit', (code) => reject(new Error(`smtp sink exited with ${code}`)));
-  });
-  return {
-    port,
-    escalations,
-    count: () =>
-      new Promise<number>((resolve) => {
-        countWaiters.push(resolve);
-        child.send({ type: 'count' });
-      }),
-    async stop() {
-      child.send({ type: 'stop' });
-      await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    },
-  };
-}
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -372,14 +301,10 @@ Baseline: the same rendered mail through pooled nodemailer alone (${POOL} connec
   }
 }
 
-if (process.argv.includes('--sink')) {
-  runSink();
-} else {
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -15,20 +15,16 @@
  * Not part of `npm run bench` (ten minutes per engine). Options: --minutes N (10), --rate R
  * inquiries per second (200), --engine sqlite|pg (sqlite).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import knexFactory, { type Knex } from 'knex';
-import { SMTPServer } from 'smtp-server';
 import { privateRedis } from '../test/helpers/private-redis';
 import { machine, percentile, writeSection } from './bench-doc';
 import { ADMIN_TOKEN, api, freshPgDatabase, spawnServer } from './bench-env';
+import { startSink } from './smtp-sink';
 
-const SELF = fileURLToPath(import.meta.url);
 const MAIL_FROM = 'Helpdesk <helpdesk@soak.example>';
 const OFFICERS = 20;
 /** Requests in flight at most; beyond it the generator falls behind and says so. */
@@ -40,71 +36,6 @@ const SHORT_TARGET = 'PT20S';
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The SMTP sink, run as `soak-bench.ts --sink`: accepts everything and counts.
-// ---------------------------------------------------------------------------------------------
-type SinkMsg = { type: 'ready'; port: number } | { type: 'count'; count: number };
-
-function runSink() {
-  let count = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    maxClients: 200,
-    closeTimeout: 1000,
-    onData(stream, _session, cb) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        count++;
-        cb();
-      });
-    },
-  });
-  server.on('error', () => undefined);
-  server.listen(0, '127.0.0.1', () =>
-    process.send!({ type: 'ready', port: (server.server.address() as AddressInfo).port } satisfies SinkMsg),
-  );
-  process.on('message', (m: { type: string }) => {
-    if (m.type === 'count') process.send!({ type: 'count', count } satisfies SinkMsg);
-    if (m.type === 'stop') server.close(() => process.exit(0));
-  });
-  process.on('disconnect', () => process.exit(0));
-}
-
-async function startSink() {
-  const child: ChildProcess = fork(SELF, ['--sink'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiters: Array<(n: number) => void> = [];
-  const port = await new Promise<number>((resolve, reject) => {
-    // Generous: on a busy shared machine a tsx child can take a while to start.
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error('smtp sink did not start'));
-    }, 90_000);
-    child.on('message', (m: SinkMsg) => {
-      if (m.type === 'ready') {
-        clearTimeout(timer);
-        resolve(m.port);
-      }
-      if (m.type === 'count') waiters.shift()?.(m.count);
-    });
-    child.once('exit', (code) => reject(new Error(`smtp sink exited with ${code}`)));
-  });
-  return {
-    port,
-    count: () =>
-      new Promise<number>((resolve) => {
-        waiters.push(resolve);
-        child.send({ type: 'count' });
-      }),
-    async stop() {
-      child.send({ type: 'stop' });
-      await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,14 +290,10 @@ ${table}
   );
 }
 
-if (process.argv.includes('--sink')) {
-  runSink();
-} else {
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
