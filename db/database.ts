@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { ConflictError } from '../core/errors';
 import type { Database, Stores } from '../core/ports';
-import type { DbHandle } from './knex';
+import { POOL_WAIT_MS, type DbHandle } from './knex';
+import { createGroupCommit, overloaded } from './group-commit';
 import { createAccessLogStore } from './stores/access-log-store';
 import { createAttachmentStore } from './stores/attachment-store';
 import { createBoardStore } from './stores/board-store';
@@ -80,6 +81,11 @@ function storesOn(knex: Knex, written: Written | null): Stores {
   };
 }
 
+/** The pool had no connection for us in time (PostgreSQL under overload): a 503 the client retries. */
+function isPoolTimeout(err: unknown): boolean {
+  return err instanceof Error && err.name === 'KnexTimeoutError';
+}
+
 /** A unique-key violation, as either driver reports it. */
 function isUniqueViolation(err: unknown): boolean {
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
@@ -88,6 +94,10 @@ function isUniqueViolation(err: unknown): boolean {
 
 /** The one factory that wires the knex stores behind core's Database port. */
 export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Database {
+  // SQLite runs this process's transactions one at a time on its one connection: those that
+  // arrive together share a commit. PostgreSQL runs them side by side on its pool.
+  const group = db.engine === 'sqlite' ? createGroupCommit(db.knex) : null;
+  const begin = <T>(fn: (trx: Knex.Transaction) => Promise<T>) => (group ? group.run(fn) : db.knex.transaction(fn));
   return {
     stores: storesOn(db.knex, null),
     reports: createReportStore(db.knex),
@@ -97,11 +107,12 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
       const written: Written = { mail: [], events: false };
       // Two requests that both checked "not there yet" (two ratings, two users whose e-mails
       // differ only in case): the unique key lets one in; the other is a duplicate, not a crash.
-      const result = await db.knex
-        .transaction((trx) => fn(storesOn(trx, written)))
-        .catch((err: unknown) => {
-          throw isUniqueViolation(err) ? new ConflictError('this duplicates a record that was created at the same moment') : err;
-        });
+      const result = await begin((trx) => fn(storesOn(trx, written))).catch((err: unknown) => {
+        if (isUniqueViolation(err)) throw new ConflictError('this duplicates a record that was created at the same moment');
+        // The pool had no connection for this transaction in time (its acquire timeout).
+        if (isPoolTimeout(err)) throw overloaded(POOL_WAIT_MS);
+        throw err;
+      });
       // Only committed rows are announced; a rolled-back mail never existed.
       if (written.mail.length && hooks.onMailQueued) hooks.onMailQueued(written.mail);
       if (written.events && hooks.onEventsCommitted) hooks.onEventsCommitted();

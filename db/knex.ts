@@ -72,6 +72,9 @@ class ImmediateSqliteClient extends Client_BetterSQLite3 {
 
 export type Engine = 'sqlite' | 'pg';
 
+/** How long a query waits for a pooled PostgreSQL connection before it is refused. */
+export const POOL_WAIT_MS = 10_000;
+
 export interface DbHandle {
   knex: Knex;
   engine: Engine;
@@ -111,8 +114,8 @@ export function openDatabase(opts: { databaseUrl?: string; sqliteFile: string; s
       client: 'pg',
       connection: opts.databaseUrl,
       searchPath: opts.searchPath ? [opts.searchPath] : undefined,
-      pool: { min: 0, max: 10, acquireTimeoutMillis: 10_000 },
-      acquireConnectionTimeout: 10_000,
+      pool: { min: 0, max: 10, acquireTimeoutMillis: POOL_WAIT_MS },
+      acquireConnectionTimeout: POOL_WAIT_MS,
       compileSqlOnError: false,
       log: knexLog(opts.logger),
     });
