@@ -17,7 +17,15 @@ export function ticketDoc(
   t: { number: string; subject: string; body: string },
   requester: { name: string; email: string; organization: string | null },
 ): string {
-  return searchable([t.number, t.subject, t.body, requester.name, requester.email, requester.organization ?? ''].join('\n'));
+  return searchable(t.number) + ticketDocAfterNumber(t, requester);
+}
+
+/** The part of ticketDoc after the number (PostgreSQL's creation adds the number in SQL). */
+export function ticketDocAfterNumber(
+  t: { subject: string; body: string },
+  requester: { name: string; email: string; organization: string | null },
+): string {
+  return searchable(['', t.subject, t.body, requester.name, requester.email, requester.organization ?? ''].join('\n'));
 }
 
 /** (Re)writes the documents of these tickets from their current row and requester. */

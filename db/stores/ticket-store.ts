@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { OPEN_STATUSES, type Channel, type Message, type Priority, type SlaState, type Ticket, type TicketStatus } from '../../core/model';
 import type { NewTicket, Page, PageQuery, TicketFilter, TicketPatch, TicketRequester, TicketStore } from '../../core/ports';
 import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
-import { indexMessages, ticketDoc, whereMatches } from './search-index';
+import { indexMessages, ticketDoc, ticketDocAfterNumber, whereMatches } from './search-index';
 import { officerRequesterSql, ORGANIZATION_OF, outcomeSql, overdueSql } from './figure-rules';
 import { DUE_SOON_RULE } from '../../core/sla/overdue';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, toMs, type Row } from '../rows';
@@ -63,6 +63,10 @@ export const QUEUE_ORDER = `${PAUSED_LAST}, due_at, id`;
 /** The calendar year of an instant in Korea, for PQ-YYYY numbers. */
 const seoulYear = (d: Date) => new Date(d.getTime() + SERVICE_UTC_OFFSET_MS).getUTCFullYear();
 
+/** `PQ-<year>-<seq>` in SQL from a subquery's `seq`, zero-padded to six digits as nextNumber does (never cut). */
+const PG_NUMBER = "'PQ-' || ?::int || '-' || lpad(seq::text, greatest(6, length(seq::text)), '0')";
+const isPgKnex = (knex: Knex) => knex.client.dialect === 'postgresql';
+
 /**
  * The next `PQ-YYYY-NNNNNN` of a year, inside the caller's transaction. PostgreSQL takes it from
  * the year's sequence (migration 024): `nextval` never waits for another transaction, so
@@ -70,13 +74,12 @@ const seoulYear = (d: Date) => new Date(d.getTime() + SERVICE_UTC_OFFSET_MS).get
  * anyway: its per-year counter row is incremented atomically and a rollback gives the number back.
  */
 async function nextNumber(knex: Knex, year: number): Promise<string> {
-  const res =
-    knex.client.dialect === 'postgresql'
-      ? await knex.raw('select ticket_number_next(?) as last_seq', [year])
-      : await knex.raw(
-          'insert into ticket_counters (year, last_seq) values (?, 1) on conflict (year) do update set last_seq = ticket_counters.last_seq + 1 returning last_seq',
-          [year],
-        );
+  const res = isPgKnex(knex)
+    ? await knex.raw('select ticket_number_next(?) as last_seq', [year])
+    : await knex.raw(
+        'insert into ticket_counters (year, last_seq) values (?, 1) on conflict (year) do update set last_seq = ticket_counters.last_seq + 1 returning last_seq',
+        [year],
+      );
   const rows = (Array.isArray(res) ? res : res.rows) as Row[];
   return `PQ-${year}-${String(Number(rows[0]!.last_seq)).padStart(6, '0')}`;
 }
@@ -117,23 +120,44 @@ export function createTicketStore(knex: Knex): TicketStore {
   return {
     async insert(t: NewTicket, at: Date, requester: TicketRequester) {
       const ts = at.getTime();
-      const number = await nextNumber(knex, seoulYear(at));
+      const year = seoulYear(at);
+      const columns = {
+        subject: t.subject,
+        body: t.body,
+        category: t.category,
+        priority: t.priority,
+        status: t.status,
+        channel: t.channel,
+        requester_id: t.requesterId,
+        assignee_id: t.assigneeId,
+        received_at: t.receivedAt.getTime(),
+        created_at: ts,
+        updated_at: ts,
+        ...slaColumns(t.sla),
+      };
+      if (isPgKnex(knex)) {
+        // One round trip on PostgreSQL: the year's next number, the row and its search document
+        // (the document's text but the number is known before the insert; the number is ASCII,
+        // so lower() normalises it as searchable() would).
+        const rest = ticketDocAfterNumber(t, requester);
+        const insert = knex('tickets')
+          .insert({ ...columns, number: knex.raw(`(select ${PG_NUMBER} from (select ticket_number_next(?) as seq) n)`, [year, year]) })
+          .returning('*');
+        const res = await knex
+          .with('t', insert)
+          .with(
+            'd',
+            knex.raw('insert into search_docs (ticket_id, message_id, internal, doc) select id, null, false, lower(number) || ? from t', [
+              rest,
+            ]),
+          )
+          .select('*')
+          .from('t');
+        return toTicket((res as Row[])[0]!);
+      }
+      const number = await nextNumber(knex, year);
       const [row] = await knex('tickets')
-        .insert({
-          number,
-          subject: t.subject,
-          body: t.body,
-          category: t.category,
-          priority: t.priority,
-          status: t.status,
-          channel: t.channel,
-          requester_id: t.requesterId,
-          assignee_id: t.assigneeId,
-          received_at: t.receivedAt.getTime(),
-          created_at: ts,
-          updated_at: ts,
-          ...slaColumns(t.sla),
-        })
+        .insert({ number, ...columns })
         .returning('*');
       const ticket = toTicket(row as Row);
       // Its search document from what is in hand (the requester's renames re-index it): one insert, no re-read.

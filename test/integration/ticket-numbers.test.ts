@@ -103,6 +103,14 @@ describe(`ticket numbers (${TEST_ENGINE})`, function () {
     // An older version counted 2031 up to 41 in its row.
     await s.db.knex('ticket_counters').insert({ year: 2031, last_seq: 41 });
     assert.equal((await insert()).number, 'PQ-2031-000042');
-    assert.equal((await insert()).number, 'PQ-2031-000043');
+    const second = await insert();
+    assert.equal(second.number, 'PQ-2031-000043');
+    // Searchable under its number, as every ticket is from its creation on.
+    const doc = await s.db.knex('search_docs').where({ ticket_id: second.id }).whereNull('message_id').first();
+    assert.ok(String(doc.doc).startsWith('pq-2031-000043\n다음 해 문의\n본문\n'), String(doc.doc));
+    // Past 999,999 in a year the number grows a digit; it is never cut to six.
+    if (TEST_ENGINE === 'pg') await s.db.knex.raw('select setval(?::regclass, 999999)', ['ticket_seq_2031']);
+    else await s.db.knex('ticket_counters').where({ year: 2031 }).update({ last_seq: 999_999 });
+    assert.equal((await insert()).number, 'PQ-2031-1000000');
   });
 });
