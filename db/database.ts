@@ -81,6 +81,32 @@ function storesOn(knex: Knex, written: Written | null): Stores {
   };
 }
 
+/**
+ * Announces what committed transactions wrote, once per turn of the event loop: the transactions
+ * of one group commit (or of one burst) finish together, and their mail rows become one batch of
+ * jobs and their events one notice, rather than a Redis round trip each.
+ */
+function announcer(hooks: DatabaseHooks): (w: Written) => void {
+  let pending: Written = { mail: [], events: false };
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const { mail, events } = pending;
+    pending = { mail: [], events: false };
+    if (mail.length && hooks.onMailQueued) hooks.onMailQueued(mail);
+    if (events && hooks.onEventsCommitted) hooks.onEventsCommitted();
+  };
+  return (w) => {
+    if (!w.mail.length && !w.events) return;
+    pending.mail.push(...w.mail);
+    pending.events ||= w.events;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+}
+
 /** The pool had no connection for us in time (PostgreSQL under overload): a 503 the client retries. */
 function isPoolTimeout(err: unknown): boolean {
   return err instanceof Error && err.name === 'KnexTimeoutError';
@@ -97,6 +123,7 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
   // SQLite runs this process's transactions one at a time on its one connection: those that
   // arrive together share a commit. PostgreSQL runs them side by side on its pool.
   const group = db.engine === 'sqlite' ? createGroupCommit(db.knex) : null;
+  const announce = announcer(hooks);
   const begin = <T>(fn: (trx: Knex.Transaction) => Promise<T>) => (group ? group.run(fn) : db.knex.transaction(fn));
   return {
     stores: storesOn(db.knex, null),
@@ -114,8 +141,7 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
         throw err;
       });
       // Only committed rows are announced; a rolled-back mail never existed.
-      if (written.mail.length && hooks.onMailQueued) hooks.onMailQueued(written.mail);
-      if (written.events && hooks.onEventsCommitted) hooks.onEventsCommitted();
+      announce(written);
       return result;
     },
   };
