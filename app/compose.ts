@@ -9,6 +9,7 @@ import type { Database, TimerScheduler } from '../core/ports';
 import { createPresenceService } from '../core/presence/presence-service';
 import { createServices, type Services } from '../core/services';
 import { createSlaCache } from '../core/sla/sla-cache';
+import { createTokenCache } from '../core/users/token-cache';
 import { runDailyBackup } from '../db/backup/daily-backup';
 import { createDatabase } from '../db/database';
 import { databaseClock, type DatabaseClock } from '../db/database-clock';
@@ -37,7 +38,7 @@ import type { Config } from './config';
 import { StartupError } from './dev-redis';
 import { backupProduct } from './product';
 import { openRuntime, type Runtime } from './runtime';
-import { listenForSlaChanges, publishSlaChange } from './sla-cache-channel';
+import { cacheGroup, listenForCacheChanges, publishCacheChange, type ChannelCache } from './cache-channel';
 
 /** Which parts a process runs. */
 export interface Roles {
@@ -109,6 +110,12 @@ function listen(app: Express, host: string, port: number): Promise<Server> {
 }
 
 /**
+ * How long a process trusts a cached bearer token without a change notice: the bound for a change
+ * made behind the program's back (SQL by hand); changes made through it are heard at once.
+ */
+const TOKEN_CACHE_MS = 10_000;
+
+/**
  * The one wiring of the program: opens (or takes) the runtime, builds the services, the Express
  * app with its metrics and queue dashboard, and the workers with the mail worker, as the roles
  * ask; returns them with one close() that undoes the boot in reverse.
@@ -125,7 +132,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
   let subscriber: RedisClient | null = null;
   let inbound: InboundSmtp | null = null;
   let imap: ImapConsumer | null = null;
-  let slaChanges: { close(): void } | null = null;
+  let cacheChanges: { close(): void } | null = null;
 
   try {
     // Deadlines are judged by the database's clock, which every process shares, not this host's.
@@ -143,17 +150,15 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       redis.publish(eventsChannel, 'new').catch((err: unknown) => logger.warn({ err }, 'could not announce new events'));
     };
     const created = createDatabase(db, { onMailQueued, onEventsCommitted });
-    // Policies and calendars cached per process; a committed change empties every process's cache (Redis pub/sub).
+    // Policies, calendars and bearer tokens cached per process; a committed change empties every
+    // process's caches (Redis pub/sub), and a process that cannot hear the notices caches nothing.
+    const announceChange = () => publishCacheChange(redis, rt.queuePrefix, logger);
     const slaCache =
-      config.slaCacheMs > 0
-        ? createSlaCache({
-            ttlMs: config.slaCacheMs,
-            now: () => performance.now(),
-            onChanged: () => publishSlaChange(redis, rt.queuePrefix, logger),
-          })
-        : null;
-    if (slaCache) slaChanges = await listenForSlaChanges(patientClient(rt.redisTarget), rt.queuePrefix, slaCache, logger);
-    const cached = slaCache ? slaCache.wrap(created) : created;
+      config.slaCacheMs > 0 ? createSlaCache({ ttlMs: config.slaCacheMs, now: () => performance.now(), onChanged: announceChange }) : null;
+    const tokenCache = createTokenCache({ ttlMs: TOKEN_CACHE_MS, now: () => performance.now(), onChanged: announceChange });
+    const caches: ChannelCache[] = slaCache ? [slaCache, tokenCache] : [tokenCache];
+    cacheChanges = await listenForCacheChanges(patientClient(rt.redisTarget), rt.queuePrefix, cacheGroup(caches), logger);
+    const cached = tokenCache.wrap(slaCache ? slaCache.wrap(created) : created);
     const database = o.wrapDatabase ? o.wrapDatabase(cached) : cached;
     const blobs = createLocalBlobStorage(config.attachmentsDir);
     const services: Services = createServices({
@@ -338,6 +343,8 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
       database,
       /** The per-process cache of policies and calendars (null with SLA_CACHE_SECONDS=0). */
       slaCache,
+      /** The per-process cache of bearer tokens' users. */
+      tokenCache,
       services,
       metrics,
       app,
@@ -362,7 +369,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
         closing ??= (async () => {
           stream?.close();
           subscriber?.disconnect();
-          slaChanges?.close();
+          cacheChanges?.close();
           if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
           await inbound?.close();
           await imap?.close();
@@ -378,7 +385,7 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
     await inbound?.close();
     dbClock?.close();
     subscriber?.disconnect();
-    slaChanges?.close();
+    cacheChanges?.close();
     if (ownRuntime) await rt.close().catch(() => {});
     throw err;
   }

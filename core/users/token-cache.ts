@@ -1,0 +1,115 @@
+import type { User } from '../model';
+import type { Database, Stores, UserStore } from '../ports';
+
+/*
+ * A per-process cache of who a bearer token belongs to, which every API request asks. It sits
+ * behind the UserStore port as a decorator and keeps the SLA cache's rules (core/sla/sla-cache.ts):
+ *
+ * - It serves answers only while `live`, that is while this process hears of user changes made
+ *   elsewhere (the composition ties that to its Redis subscription); going live starts empty.
+ * - Any user write through a wrapped store (a new user, a new token, a deactivation, a role
+ *   change, a bounce) empties it at once and again when its transaction is over, then
+ *   `onChanged` tells the other processes, so a revoked token stops working everywhere at once.
+ * - A read stores what it read only if nothing emptied the cache while it ran.
+ * - Only tokens that name an active user are kept (a guessed token costs a query, never memory),
+ *   at most `maxEntries` of them, each for `ttlMs`, so a change made by hand in SQL is seen
+ *   within that time even without a notice.
+ */
+
+/** The users store's writes: each empties the cache. */
+const WRITES = ['insert', 'update', 'flagBounced'] as const;
+
+interface Entry {
+  user: User;
+  until: number;
+}
+
+/**
+ * Creates the cache. `now` is a monotonic millisecond counter (expiry only); `onChanged` is
+ * called after a user write is over (the composition publishes it).
+ */
+export function createTokenCache(deps: { ttlMs: number; now: () => number; maxEntries?: number; onChanged?: () => void }) {
+  const { ttlMs, now, maxEntries = 10_000 } = deps;
+  let live = false;
+  let generation = 0;
+  const entries = new Map<string, Entry>();
+
+  const flush = () => {
+    generation += 1;
+    entries.clear();
+  };
+  const changed = () => {
+    flush();
+    deps.onChanged?.();
+  };
+
+  async function byTokenHash(inner: UserStore, hash: string): Promise<User | null> {
+    if (!live) return inner.byTokenHash(hash);
+    const hit = entries.get(hash);
+    if (hit && hit.until > now()) return hit.user;
+    const g = generation;
+    const user = await inner.byTokenHash(hash);
+    if (user?.active && live && g === generation) {
+      if (entries.size >= maxEntries) entries.clear();
+      entries.set(hash, { user: Object.freeze(user), until: now() + ttlMs });
+    }
+    return user;
+  }
+
+  /** `inner` whose writes call `before` first and `after` once they are over (failed or not). */
+  function withWrites(inner: UserStore, before: () => void, after?: () => void): UserStore {
+    const writes = Object.fromEntries(
+      WRITES.map((name) => [
+        name,
+        async (...args: unknown[]) => {
+          before();
+          try {
+            return await (inner[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+          } finally {
+            after?.();
+          }
+        },
+      ]),
+    ) as Pick<UserStore, (typeof WRITES)[number]>;
+    return { ...inner, ...writes };
+  }
+
+  return {
+    /** Wraps a database so that token lookups outside transactions read through the cache. */
+    wrap(db: Database): Database {
+      const plain = withWrites(db.stores.users, flush, changed);
+      return {
+        ...db,
+        stores: { ...db.stores, users: { ...plain, byTokenHash: (hash) => byTokenHash(db.stores.users, hash) } },
+        async transaction<T>(fn: (s: Stores) => Promise<T>): Promise<T> {
+          let wrote = false;
+          try {
+            return await db.transaction((s) =>
+              fn({
+                ...s,
+                users: withWrites(s.users, () => {
+                  wrote = true;
+                  flush();
+                }),
+              }),
+            );
+          } finally {
+            if (wrote) changed();
+          }
+        },
+      };
+    },
+    /** Forgets everything (a change announced by another process). */
+    flush,
+    /** Whether change notices can reach this process; either way the cache starts empty. */
+    setLive(on: boolean) {
+      live = on;
+      flush();
+    },
+    get live() {
+      return live;
+    },
+  };
+}
+
+export type TokenCache = ReturnType<typeof createTokenCache>;
