@@ -13,8 +13,11 @@
  * "Soak" section of docs/BENCHMARKS.md (one per engine).
  *
  * Not part of `npm run bench` (ten minutes per engine). Options: --minutes N (10), --rate R
- * inquiries per second (200), --engine sqlite|pg (sqlite).
+ * inquiries per second (200), --engine sqlite|pg (sqlite), --processes 1|2 (1: `npm start`, API
+ * and workers in one process; 2: `npm run start:api` and `npm run start:workers` beside it, as the
+ * reference deployment runs them, so each has a core).
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -88,21 +91,27 @@ async function main() {
   const minutes = Number(option('minutes', '10'));
   const rate = Number(option('rate', '200'));
   const engine = option('engine', 'sqlite');
-  if (!(minutes > 0) || !(rate > 0) || (engine !== 'sqlite' && engine !== 'pg')) {
-    throw new Error('usage: bench:soak [--minutes N] [--rate R] [--engine sqlite|pg]');
+  const processes = Number(option('processes', '1'));
+  if (!(minutes > 0) || !(rate > 0) || (engine !== 'sqlite' && engine !== 'pg') || (processes !== 1 && processes !== 2)) {
+    throw new Error('usage: bench:soak [--minutes N] [--rate R] [--engine sqlite|pg] [--processes 1|2]');
   }
-  const command = `npm run bench:soak -- --minutes ${minutes} --rate ${rate} --engine ${engine}`;
+  const command = `npm run bench:soak -- --minutes ${minutes} --rate ${rate} --engine ${engine} --processes ${processes}`;
   console.error(`soak: ${command}`);
 
   const sink = await startSink();
   const redisServer = await privateRedis();
   const pg = engine === 'pg' ? await freshPgDatabase() : null;
-  const app = await spawnServer('app/main.ts', [], {
-    DATABASE_URL: pg?.url,
-    REDIS_URL: redisServer.url,
-    SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-    MAIL_FROM,
-  });
+  const env = { DATABASE_URL: pg?.url, REDIS_URL: redisServer.url, SMTP_URL: `smtp://127.0.0.1:${sink.port}`, MAIL_FROM };
+  const app = await spawnServer('app/main.ts', processes === 2 ? ['--api'] : [], env);
+  // With two processes the workers share the API's data directory and queue prefix.
+  const workers =
+    processes === 2
+      ? spawn(process.execPath, ['--import', 'tsx', 'app/workers-main.ts'], {
+          env: { ...process.env, ...env, DATA_DIR: app.dataDir, QUEUE_PREFIX: app.prefix, LOG_LEVEL: 'warn' },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        })
+      : null;
+  const productRss = () => rssMiB(app.pid) + (workers ? rssMiB(workers.pid) : 0);
   const reader = pg
     ? knexFactory({ client: 'pg', connection: pg.url, pool: { min: 0, max: 2 } })
     : knexFactory({
@@ -209,7 +218,7 @@ async function main() {
       const mails = await sink.count();
       s.mails = mails - mailsBefore;
       mailsBefore = mails;
-      s.rssMiB = rssMiB(app.pid);
+      s.rssMiB = Math.round(productRss() * 10) / 10;
       s.redisMiB = await redisMiB(redis);
       console.error(
         `minute ${m + 1}: created ${s.created}, answered ${s.answered}, resolved ${s.resolved}, errors ${s.errors}, behind ${s.behind}, milestones ${s.milestones} (p99 ${s.lateness?.p99 ?? '-'} ms), mails ${s.mails}, RSS ${s.rssMiB} MiB, Redis ${s.redisMiB} MiB`,
@@ -244,6 +253,13 @@ async function main() {
   } finally {
     await reader.destroy().catch(() => undefined);
     redis.disconnect();
+    if (workers && workers.exitCode === null) {
+      workers.kill('SIGTERM');
+      await new Promise((r) => {
+        workers.once('exit', r);
+        setTimeout(r, 10_000).unref();
+      });
+    }
     await app.stop();
     redisServer.stop();
     await pg?.drop().catch(() => undefined);
@@ -270,12 +286,12 @@ async function main() {
     .join('\n');
   const name = engine === 'pg' ? 'PostgreSQL' : 'SQLite';
   writeSection(
-    `soak-${engine}`,
+    `soak-${engine}${processes === 2 ? '-2' : ''}`,
     `
-## Soak: ${name}, ${minutes} min at ${rate} inquiries/s
+## Soak: ${name}, ${minutes} min at ${rate} inquiries/s${processes === 2 ? ', API and workers apart' : ''}
 
 Command: \`${command}\`. Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
-The product as \`npm start\` runs it (API and workers in one process) on a fresh ${name} database, a private redis-server and an SMTP sink in a child process; the load generator in the bench process. Per second: ${rate} inquiries from ${OFFICERS} officers; 30 % answered by an agent ${ANSWER_AFTER_MS / 1000} s later, 20 % resolved ${RESOLVE_AFTER_MS / 1000} s later; 10 % under a ${SHORT_TARGET} policy with an escalation to the supervisor at the deadline, left to breach (two milestones each). Lateness is recorded_at − due_at of the milestones the timers recorded in that minute; RSS is the product process's, Redis the server's \`used_memory\`.
+${processes === 2 ? 'The product as the reference deployment runs it (`npm run start:api` and `npm run start:workers`, two processes)' : 'The product as `npm start` runs it (API and workers in one process)'} on a fresh ${name} database, a private redis-server and an SMTP sink in a child process; the load generator in the bench process. Per second: ${rate} inquiries from ${OFFICERS} officers; 30 % answered by an agent ${ANSWER_AFTER_MS / 1000} s later, 20 % resolved ${RESOLVE_AFTER_MS / 1000} s later; 10 % under a ${SHORT_TARGET} policy with an escalation to the supervisor at the deadline, left to breach (two milestones each). Lateness is recorded_at − due_at of the milestones the timers recorded in that minute; RSS is the product's (${processes === 2 ? 'both processes' : 'its process'}), Redis the server's \`used_memory\`.
 
 | minute | created | answers | resolutions | errors | create p50 / p99 ms | milestones | lateness p50 / p95 / p99 ms | mails accepted | RSS MiB | Redis MiB |
 |---:|---:|---:|---:|---:|---|---:|---|---:|---:|---:|
