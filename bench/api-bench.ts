@@ -80,7 +80,7 @@ writeSection(
 ## API: \`POST /api/v1/tickets\`
 
 Command: \`npm run bench:api\` (autocannon, ${CONNECTIONS} connections, ${DURATION} s per round, ${ROUNDS} rounds alternating with the baseline; medians). Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; 1-minute load average ${loads.map((l) => l.toFixed(1)).join(' → ')} during the run (${os.cpus().length} cores).
-The API runs as \`npm run start:api\` in its own process (auth, validation, one transaction of six statements — the number, the ticket, its search document, the receipt mail row, the events in one insert — with policies and calendars from the process's cache, then its timer jobs in Redis); the baseline is a bare Express route doing one INSERT into the same database.
+The API runs as \`npm run start:api\` in its own process: the bearer token, policies and calendars from the process's caches, validation, then one transaction — on SQLite five statements (the number, the ticket, its search document, the receipt mail row, the events in one insert) inside a savepoint of a group commit shared with the creations that arrived with it; on PostgreSQL three (the number, the ticket and its search document in one statement, the mail row, the events) — then its timer and mail jobs in Redis, one batch per turn of the event loop. The baseline is a bare Express route doing one INSERT into the same database.
 Aims: SQLite ≥ 2,000 tickets/s with p99 ≤ 50 ms and ≥ 50 % of the bare route's rate; PostgreSQL ≥ 1,000 tickets/s and ≥ 35 % of bare. Errors count non-2xx answers too (a 429 would show there).
 
 | engine | tickets/s | p50 / p99 ms | bare INSERT req/s | bare p99 ms | ratio to bare | rounds (tickets/s) | errors |
