@@ -41,6 +41,7 @@ import { hashToken, newToken } from '../users/user-service';
 import type { TicketService } from '../tickets/ticket-service';
 import { automaticMailReason, dmarcVerdict, isMailerDaemon, isNoReplyAddress } from './auto-mail';
 import { organizationFor, type DomainMap } from './domain-map';
+import { holdReason, type HoldReasonCode } from './hold-reasons';
 import { bareSubject, clip, isForwardSubject, normaliseText, oneLine, stripQuotedHistory, subjectTicketNumbers } from './reply-text';
 import { markerMessageIds, parseThreadRoot, quotedMessageIds, referencedIds, withoutMarkers } from './threading';
 
@@ -168,7 +169,8 @@ export function createIntakeService(deps: {
     after: [],
     ...extra,
   });
-  const held = (reason: string, extra: Partial<Decision> = {}) => recorded('held', reason, extra);
+  /** A held mail: its reason is coded (core/intake/hold-reasons.ts), so the console can say it in the reader's words. */
+  const held = (code: HoldReasonCode, detail: string, extra: Partial<Decision> = {}) => recorded('held', holdReason(code, detail), extra);
 
   /** Whether a receipt may go to this user now: not a no-reply address, none sent within the interval. */
   async function receiptAllowed(s: Stores, user: User, now: Date): Promise<boolean> {
@@ -300,7 +302,7 @@ export function createIntakeService(deps: {
   /** Everything but duplicates: the outcome of one mail, applied in `s`. */
   async function decide(s: Stores, mail: ParsedMail, files: MailFiles, text: MailText, receivedAt: Date, now: Date): Promise<Decision> {
     const from = mail.from?.address.trim().toLowerCase() || null;
-    if (!from) return held('the mail has no From address');
+    if (!from) return held('no_sender', 'the mail has no From address');
     if (own.has(from)) return recorded('rejected', `sent from the helpdesk's own address ${from} (a mail loop)`);
 
     if (mail.deliveryReport || isMailerDaemon(from)) return bounce(s, mail, text, now);
@@ -334,13 +336,18 @@ export function createIntakeService(deps: {
     }
 
     if (aboutNothing)
-      return held(`a reply to our ${aboutNothing.template} mail (outbox ${aboutNothing.id}), which is about no inquiry`, {
-        senderId: sender?.id ?? null,
-      });
+      return held(
+        'about_no_inquiry',
+        `a reply to our ${aboutNothing.template} mail (outbox ${aboutNothing.id}), which is about no inquiry`,
+        {
+          senderId: sender?.id ?? null,
+        },
+      );
 
     const dmarc = dmarcVerdict(mail.headers, settings.authservIds);
     if (dmarc.result === 'fail') {
       return held(
+        'dmarc_failed',
         `DMARC failed for the From domain ${domainOf(from)}${dmarc.by ? ` (Authentication-Results of ${dmarc.by}: ${dmarc.detail})` : ''}; not threaded${strict ? ` (it names ${strict.ticket.number})` : ''}`,
         { senderId: sender?.id ?? null },
       );
@@ -360,15 +367,16 @@ export function createIntakeService(deps: {
 
     if (thread) {
       const t = thread.ticket;
-      if (!sender) return held(`${from} is not a user, and the mail answers ${t.number}`);
-      if (!sender.active) return held(`the account of ${from} is inactive (the mail answers ${t.number})`, { senderId: sender.id });
+      if (!sender) return held('unknown_sender_reply', `${from} is not a user, and the mail answers ${t.number}`);
+      if (!sender.active)
+        return held('inactive_sender', `the account of ${from} is inactive (the mail answers ${t.number})`, { senderId: sender.id });
       const staff = atLeast(sender.role, 'agent');
       if (!staff && sender.id !== t.requesterId)
-        return held(`${from} is neither the requester of ${t.number} nor staff`, { senderId: sender.id });
+        return held('not_requester', `${from} is neither the requester of ${t.number} nor staff`, { senderId: sender.id });
       if (t.status === 'closed') {
-        if (staff) return held(`staff mail about the closed ${t.number}`, { senderId: sender.id });
+        if (staff) return held('staff_about_closed', `staff mail about the closed ${t.number}`, { senderId: sender.id });
         const capped = await overSenderCap(s, from, now);
-        if (capped) return held(`${capped} (a reply to the closed ${t.number})`, { senderId: sender.id });
+        if (capped) return held('sender_cap', `${capped} (a reply to the closed ${t.number})`, { senderId: sender.id });
         const created = await newTicket(s, sender, files, text, receivedAt, bareSubject(mail.subject) || t.subject, now);
         const link = (ticketId: number, relation: string, other: Ticket) =>
           s.events.add({
@@ -409,10 +417,11 @@ export function createIntakeService(deps: {
     }
 
     if (sender) {
-      if (!sender.active) return held(`the account of ${from} is inactive`, { senderId: sender.id });
-      if (atLeast(sender.role, 'agent')) return held(`mail from staff (${from}) that names no inquiry`, { senderId: sender.id });
+      if (!sender.active) return held('inactive_sender', `the account of ${from} is inactive`, { senderId: sender.id });
+      if (atLeast(sender.role, 'agent'))
+        return held('staff_no_inquiry', `mail from staff (${from}) that names no inquiry`, { senderId: sender.id });
       const capped = await overSenderCap(s, from, now);
-      if (capped) return held(capped, { senderId: sender.id });
+      if (capped) return held('sender_cap', capped, { senderId: sender.id });
       const created = await newTicket(s, sender, files, text, receivedAt, mail.subject, now);
       return {
         outcome: 'ticket_created',
@@ -430,11 +439,11 @@ export function createIntakeService(deps: {
           refuse: 'the sender is not known to this helpdesk',
         });
       case 'create': {
-        if (!isEmailAddress(from)) return held(`${from} is not an address a user may have`);
+        if (!isEmailAddress(from)) return held('invalid_sender', `${from} is not an address a user may have`);
         if (Object.keys(settings.domainMap).length > 0 && organizationFor(from, settings.domainMap) === undefined)
-          return held(`${from} is not a user and its domain is not in INBOUND_DOMAIN_MAP`);
+          return held('domain_not_mapped', `${from} is not a user and its domain is not in INBOUND_DOMAIN_MAP`);
         const capped = await overSenderCap(s, from, now);
-        if (capped) return held(capped);
+        if (capped) return held('sender_cap', capped);
         const officer = await createOfficer(s, from, mail.from?.name ?? null, now);
         const created = await newTicket(s, officer, files, text, receivedAt, mail.subject, now);
         return {
@@ -447,7 +456,7 @@ export function createIntakeService(deps: {
         };
       }
       default:
-        return held(`${from} is not a user (INBOUND_UNKNOWN_SENDER=hold): accepting it creates the officer`);
+        return held('unknown_sender', `${from} is not a user (INBOUND_UNKNOWN_SENDER=hold): accepting it creates the officer`);
     }
   }
 
@@ -566,7 +575,7 @@ export function createIntakeService(deps: {
     };
 
     if (parseError !== null)
-      return record(async () => held(`the message could not be parsed: ${oneLine(parseError, 300, 'unknown error')}`));
+      return record(async () => held('unparsable', `the message could not be parsed: ${oneLine(parseError, 300, 'unknown error')}`));
     let failure: unknown;
     for (let attempt = 1; attempt <= 2; attempt++) {
       try {
@@ -580,7 +589,7 @@ export function createIntakeService(deps: {
     // A mail the rules cannot take (whatever the reason) is held for a person, not refused over and over.
     logger.error({ err: failure, messageId }, 'inbound mail could not be processed by the rules; holding it');
     return record(async () =>
-      held(`the mail could not be processed: ${oneLine((failure as Error).message ?? String(failure), 300, 'error')}`),
+      held('processing_failed', `the mail could not be processed: ${oneLine((failure as Error).message ?? String(failure), 300, 'error')}`),
     );
   }
 

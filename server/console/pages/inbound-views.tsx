@@ -5,11 +5,12 @@
  * inquiry, or an existing one by number) and `버리기`; and the page that confirms a discard when
  * the browser runs no script.
  */
+import { holdReasonOf } from '../../../core/intake/hold-reasons';
 import type { InboundOutcome, Locale } from '../../../core/model';
 import type { InboundRecord, Page } from '../../../core/ports';
 import { koreanShortDateTime } from '../client/time-format';
 import { CsrfField } from '../components/csrf-field';
-import { type LabelKey, t } from '../labels';
+import { HOLD_REASON_LABELS, type LabelKey, t } from '../labels';
 import { Layout } from '../layout';
 
 /** What the list shows: one outcome, or every outcome (admins). */
@@ -167,12 +168,7 @@ export function MailCard(props: { row: InboundRecord; locale: Locale; error?: Ca
             </dd>
           </div>
         )}
-        {r.reason && (
-          <div class="inbound-reason">
-            <dt>{t(locale, 'inboundReason')}</dt>
-            <dd>{r.reason}</dd>
-          </div>
-        )}
+        {r.reason && <Reason reason={r.reason} held={r.outcome === 'held'} locale={locale} />}
       </dl>
       {excerpt && (
         <p class="inbound-excerpt">
@@ -188,6 +184,37 @@ export function MailCard(props: { row: InboundRecord; locale: Locale; error?: Ca
       </p>
       {decisions && r.outcome === 'held' && <Decisions row={r} locale={locale} error={error} />}
     </article>
+  );
+}
+
+/**
+ * Why the mail was held, in the reader's words (by the reason's code), with the intake's own
+ * record — English, with the addresses and the DMARC verdict — folded under it for whoever
+ * looks into it. A reason without a code (other outcomes, mail held before the codes) is shown as recorded.
+ */
+function Reason(props: { reason: string; held: boolean; locale: Locale }) {
+  const { reason, held, locale } = props;
+  const coded = holdReasonOf(reason);
+  if (!coded)
+    return (
+      <div class="inbound-reason">
+        <dt>{t(locale, 'inboundReason')}</dt>
+        <dd>{reason}</dd>
+      </div>
+    );
+  const number = /PQ-\d{4}-\d{6,}/.exec(coded.detail)?.[0] ?? '';
+  const words = HOLD_REASON_LABELS[locale][coded.code].replace('{number}', number);
+  return (
+    <div class="inbound-reason" data-reason={coded.code}>
+      <dt>{t(locale, held ? 'inboundReason' : 'inboundHeldBecause')}</dt>
+      <dd>
+        <span class="inbound-reason-words">{words}</span>
+        <details class="inbound-reason-record">
+          <summary>{t(locale, 'inboundReasonRecorded')}</summary>
+          <span lang="en">{reason}</span>
+        </details>
+      </dd>
+    </div>
   );
 }
 
