@@ -41,7 +41,7 @@ import { hashToken, newToken } from '../users/user-service';
 import type { TicketService } from '../tickets/ticket-service';
 import { automaticMailReason, dmarcVerdict, isMailerDaemon, isNoReplyAddress } from './auto-mail';
 import { organizationFor, type DomainMap } from './domain-map';
-import { holdReason, type HoldReasonCode } from './hold-reasons';
+import { holdReason, holdReasonOf, type HoldReasonCode } from './hold-reasons';
 import { bareSubject, clip, isForwardSubject, normaliseText, oneLine, stripQuotedHistory, subjectTicketNumbers } from './reply-text';
 import { markerMessageIds, parseThreadRoot, quotedMessageIds, referencedIds, withoutMarkers } from './threading';
 
@@ -171,6 +171,14 @@ export function createIntakeService(deps: {
   });
   /** A held mail: its reason is coded (core/intake/hold-reasons.ts), so the console can say it in the reader's words. */
   const held = (code: HoldReasonCode, detail: string, extra: Partial<Decision> = {}) => recorded('held', holdReason(code, detail), extra);
+
+  /**
+   * An event of no ticket about held mail (`inbound.held`, `inbound.decided`), in the transaction
+   * that held or decided it: the live stream carries it to staff, so every open `/inbound` shows the
+   * change, and it stays in the audit trail. Ids and codes only; the mail itself is read from its row.
+   */
+  const announce = (s: Stores, inboundId: number, type: string, at: Date, actorId: number | null, data: Record<string, unknown>) =>
+    s.events.add({ ticketId: null, type, at, actorId, public: false, data: { inbound_id: inboundId, ...data } });
 
   /** Whether a receipt may go to this user now: not a no-reply address, none sent within the interval. */
   async function receiptAllowed(s: Stores, user: User, now: Date): Promise<boolean> {
@@ -557,6 +565,8 @@ export function createIntakeService(deps: {
           senderId: decision.senderId,
           duplicateOf: null,
         });
+        if (decision.outcome === 'held')
+          await announce(s, row.id, 'inbound.held', now, null, { reason: holdReasonOf(decision.reason)?.code ?? null });
         return { row, decision };
       });
       for (const f of decision?.after ?? []) {
@@ -722,6 +732,7 @@ export function createIntakeService(deps: {
           at: now,
         });
         if (!ok) throw new ConflictError(`inbound mail ${id} was decided by someone else meanwhile`);
+        await announce(s, id, 'inbound.decided', now, actor.id, { outcome: decision.outcome, ticket_id: decision.ticketId });
         return decision;
       });
       await result
@@ -734,6 +745,7 @@ export function createIntakeService(deps: {
     async discard(actor: User, id: number): Promise<InboundRecord> {
       staffOnly(actor);
       await db.transaction(async (s) => {
+        const now = clock.now();
         const row = await heldRow(s, id);
         const ok = await s.inbound.decideHeld(id, {
           outcome: 'rejected',
@@ -742,9 +754,10 @@ export function createIntakeService(deps: {
           ticketMessageId: null,
           senderId: row.senderId,
           decidedBy: actor.id,
-          at: clock.now(),
+          at: now,
         });
         if (!ok) throw new ConflictError(`inbound mail ${id} was decided by someone else meanwhile`);
+        await announce(s, id, 'inbound.decided', now, actor.id, { outcome: 'rejected', ticket_id: null });
       });
       return (await db.stores.inbound.byId(id))!;
     },

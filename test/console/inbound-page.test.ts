@@ -183,6 +183,48 @@ describe(`console: /inbound, held mail (${TEST_ENGINE})`, function () {
     assert.equal((await record(b.id)).outcome, 'rejected');
   });
 
+  it('is live: the list is a region that refreshes on held-mail events, which the stream carries to staff only', async () => {
+    const lastId = await t.c.services.tickets.lastEventId();
+    const r = await t.process('euc-kr-new.eml', { FROM: 'live.one@elsewhere.example' });
+    const res = await page('/inbound');
+    assert.match(
+      res.text,
+      /<div id="inbound-results" hx-get="\/inbound\?fragment=results" hx-trigger="live:inbound-batch from:body, live:retry" hx-swap="innerHTML" data-live-guard="true">/,
+    );
+    // The region's refresh: the cards alone, the new one among them.
+    const fragment = await page('/inbound?fragment=results');
+    assert.equal(fragment.status, 200);
+    assert.ok(!fragment.text.includes('<html'), 'a fragment');
+    assert.ok(cardIds(fragment.text).includes(r.id));
+
+    // Held, then discarded: two events of no ticket, in the feed the stream reads, for staff only.
+    await post(`/inbound/${r.id}/discard`, { confirm: 'yes' });
+    const feed = await t.c.services.tickets.feed(lastId, 100);
+    const about = feed.filter((d) => d.event.data.inbound_id === r.id);
+    assert.deepEqual(
+      about.map((d) => [d.event.type, d.event.ticketId, d.event.public]),
+      [
+        ['inbound.held', null, false],
+        ['inbound.decided', null, false],
+      ],
+    );
+    assert.equal(about[0]!.event.data.reason, 'unknown_sender');
+    assert.equal(about[1]!.event.data.outcome, 'rejected');
+    assert.equal(about[1]!.event.actorId, agent.id);
+    const officerUser = (await t.s.database.stores.users.byId(officer.id))!;
+    const officers = await t.c.services.tickets.feed(lastId, 100, officerUser);
+    assert.ok(!officers.some((d) => d.event.type.startsWith('inbound.')), 'never to an officer');
+
+    // Accepting one announces it too.
+    const a = await t.process('euc-kr-new.eml', { FROM: 'live.two@elsewhere.example' });
+    await post(`/inbound/${a.id}/accept`, { ticket_id: '' });
+    const accepted = (await t.c.services.tickets.feed(lastId, 500)).filter(
+      (d) => d.event.type === 'inbound.decided' && d.event.data.inbound_id === a.id,
+    );
+    assert.equal(accepted.length, 1);
+    assert.equal(accepted[0]!.event.data.outcome, 'ticket_created');
+  });
+
   it('an officer gets the 403 page and cannot decide; signed out goes to sign-in; the API stays admin-only', async () => {
     const r = await t.process('euc-kr-new.eml', { FROM: 'not.for.officers@elsewhere.example' });
     const own = await signIn(t.s, officer);

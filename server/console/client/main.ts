@@ -12,6 +12,7 @@ import { startTicketPage } from './ticket-page';
 
 startCountdowns();
 startLiveBatch();
+startLiveBatch(1000, 'live:inbound', 'live:inbound-batch');
 startLiveGuard();
 // The guard's submit listener goes first: a reply it holds back is not taken for sent by the drafts.
 startStaleGuard();

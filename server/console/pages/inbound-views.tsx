@@ -56,11 +56,12 @@ export interface Notice {
 
 const EXCERPT = 280;
 
-/** The list's path with its filter (and a cursor). */
-export function inboundHref(filter: InboundFilter, cursor?: string): string {
+/** The list's path with its filter (and a cursor; `fragment=results` for the live region alone). */
+export function inboundHref(filter: InboundFilter, cursor?: string, fragment?: 'results'): string {
   const p = new URLSearchParams();
   if (filter !== 'held') p.set('outcome', filter);
   if (cursor) p.set('cursor', cursor);
+  if (fragment) p.set('fragment', fragment);
   const qs = p.toString();
   return qs ? `/inbound?${qs}` : '/inbound';
 }
@@ -78,18 +79,18 @@ export function InboundPage(props: {
   filters: readonly InboundFilter[];
   page: Page<InboundRecord>;
   paged: boolean;
+  /** The cursor this page was read from (the live region reads the same page again). */
+  cursor?: string;
   notice?: Notice;
   error?: CardError;
 }) {
-  const { locale, filter, filters, page, notice, error } = props;
+  const { locale, filter, filters, notice } = props;
   const title = t(locale, 'inboundTitle');
   return (
     <Layout title={filter === 'held' ? title : `${title}: ${t(locale, FILTER_LABELS[filter])}`} active="/inbound" wide>
       <h1>{title}</h1>
       <p class="muted">{t(locale, 'inboundIntro')}</p>
-      <div id="inbound-notice" role="status" aria-live="polite">
-        {notice && <p class={`notice notice-${notice.kind}`}>{notice.text}</p>}
-      </div>
+      <InboundNotice notice={notice} />
       {filters.length > 1 && (
         <nav class="views" aria-label={t(locale, 'inboundFilter')}>
           <ul>
@@ -103,6 +104,34 @@ export function InboundPage(props: {
           </ul>
         </nav>
       )}
+      {/*
+        The live region: mail held, accepted or discarded anywhere refreshes it (at most once a
+        second, client/live-batch.ts), unless a ticket number typed in it is unsent (client/live-guard.ts).
+      */}
+      <div
+        id="inbound-results"
+        hx-get={inboundHref(filter, props.cursor, 'results')}
+        hx-trigger="live:inbound-batch from:body, live:retry"
+        hx-swap="innerHTML"
+        data-live-guard
+      >
+        <InboundResults {...props} />
+      </div>
+    </Layout>
+  );
+}
+
+/** The cards and the pager: what the live region swaps. */
+export function InboundResults(props: {
+  locale: Locale;
+  filter: InboundFilter;
+  page: Page<InboundRecord>;
+  paged: boolean;
+  error?: CardError;
+}) {
+  const { locale, filter, page, error } = props;
+  return (
+    <>
       <section aria-label={t(locale, 'inboundCaption')}>
         {page.items.length === 0 ? (
           <p class="empty inbound-empty">{t(locale, filter === 'held' ? 'inboundEmptyHeld' : 'inboundEmpty')}</p>
@@ -126,7 +155,17 @@ export function InboundPage(props: {
           )}
         </nav>
       )}
-    </Layout>
+    </>
+  );
+}
+
+/** The notice region above the list; `oob` for an htmx answer that also fills it. */
+export function InboundNotice(props: { notice?: Notice; oob?: boolean }) {
+  const { notice } = props;
+  return (
+    <div id="inbound-notice" role="status" aria-live="polite" hx-swap-oob={props.oob ? 'true' : undefined}>
+      {notice && <p class={`notice notice-${notice.kind}`}>{notice.text}</p>}
+    </div>
   );
 }
 
