@@ -8,6 +8,7 @@ import { startLiveGuard } from './live-guard';
 import { startPresence } from './presence';
 import { startShortcuts } from './shortcuts';
 import { startStaleGuard } from './stale-guard';
+import { startSubmitOnce } from './submit-once';
 import { startTicketPage } from './ticket-page';
 
 startCountdowns();
@@ -20,6 +21,7 @@ startDrafts();
 startCanned();
 startPresence();
 startShortcuts();
+startSubmitOnce();
 startLive();
 startTicketPage();
 document.body.addEventListener('htmx:afterSwap', () => {
