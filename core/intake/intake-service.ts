@@ -29,20 +29,25 @@
  *    from one address in an hour, further new mail from it is held. Receipts never go to mailer-daemon,
  *    postmaster, no-reply or our own addresses, and at most one per address per
  *    `receiptIntervalMs`.
+ *
+ * A held mail waits for a person: accepting or discarding it is core/intake/held-mail.ts, handed
+ * out here as `accept` and `discard`.
  */
 import { createHash } from 'node:crypto';
-import { droppedNote, insertMailFiles, type KeptFile, type MailFileStorage, storeMailFiles } from '../attachments/mail-files';
+import { droppedNote, insertMailFiles, type MailFileStorage, storeMailFiles } from '../attachments/mail-files';
 import type { Clock } from '../clock';
 import { isEmailAddress } from '../email-address';
-import { ConflictError, ForbiddenError, NotFoundError, fieldError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import { atLeast, type InboundOutcome, type Ticket, type User } from '../model';
 import type { Database, InboundRecord, Logger, MailParser, OutboxLink, Page, PageQuery, ParsedMail, RawMailStore, Stores } from '../ports';
 import { hashToken, newToken } from '../users/user-service';
 import type { TicketService } from '../tickets/ticket-service';
 import { automaticMailReason, dmarcVerdict, isMailerDaemon, isNoReplyAddress } from './auto-mail';
 import { organizationFor, type DomainMap } from './domain-map';
+import { createHeldMailDecisions } from './held-mail';
 import { holdReason, holdReasonOf, type HoldReasonCode } from './hold-reasons';
-import { bareSubject, clip, isForwardSubject, normaliseText, oneLine, stripQuotedHistory, subjectTicketNumbers } from './reply-text';
+import { arrival, bodyOf, type MailFiles, NO_FILES, SUBJECT_MAX, WORDS } from './mail-body';
+import { bareSubject, isForwardSubject, normaliseText, oneLine, stripQuotedHistory, subjectTicketNumbers } from './reply-text';
 import { markerMessageIds, parseThreadRoot, quotedMessageIds, referencedIds, withoutMarkers } from './threading';
 
 /** What to do with a new mail from an address no user has. */
@@ -82,17 +87,6 @@ export interface IntakeResult {
   refuse: string | null;
 }
 
-/** Limits of the ticket API the intake keeps to (server/tickets/ticket-schemas.ts). */
-const SUBJECT_MAX = 200;
-const BODY_MAX = 20_000;
-const MAX_AGE_MS = 30 * 86_400_000;
-const WORDS = {
-  noSubject: '(제목 없음)',
-  noBody: '(본문 없음)',
-  clipped: '… (이하 생략: 전체 내용은 원문 보기에서 볼 수 있습니다)',
-  attachments: (names: string[]) => `[첨부 파일 ${names.length}개: ${names.join(', ')} — 메일 원문에 보관되어 있습니다]`,
-};
-
 /** The decision on one mail, made inside the transaction. */
 interface Decision {
   outcome: InboundOutcome;
@@ -103,13 +97,6 @@ interface Decision {
   refuse?: string;
   after: Array<() => Promise<void>>;
 }
-
-/** The files of a mail as the intake kept them: blobs waiting for their rows, and the note on the message. */
-interface MailFiles {
-  kept: KeptFile[];
-  note: string;
-}
-const NO_FILES: MailFiles = { kept: [], note: '' };
 
 /** The text of a mail: the whole decoded body, and what matters in it. */
 interface MailText {
@@ -126,13 +113,6 @@ export function mailText(mail: Pick<ParsedMail, 'text' | 'htmlText' | 'subject'>
   const full = normaliseText(withoutMarkers(plain));
   const { text } = stripQuotedHistory(full, { forwarded: isForwardSubject(mail.subject) });
   return { full, reply: text };
-}
-
-/** The body a ticket or message gets from a mail: the reply, then the note on its files, within the API's limit. */
-function bodyOf(text: string, files: MailFiles): string {
-  const note = files.note ? `\n\n${files.note}` : '';
-  // The note is kept whole: the reply is what gets clipped.
-  return clip(text.trim() || WORDS.noBody, BODY_MAX - note.length, WORDS.clipped) + note;
 }
 
 /** Who cares about a mail's files: not an automatic mail, a bounce or our own (nothing of theirs is stored). */
@@ -155,9 +135,6 @@ export function createIntakeService(deps: {
 }) {
   const { db, clock, tickets, parser, raw: rawStore, settings, logger } = deps;
   const own = new Set(settings.ownAddresses.map((a) => a.toLowerCase()));
-
-  /** An arrival time the ticket rules take: not in the future, at most 30 days back. */
-  const arrival = (at: Date, now: Date) => new Date(Math.max(Math.min(at.getTime(), now.getTime()), now.getTime() - MAX_AGE_MS + 60_000));
 
   /** A decision that changes nothing but its record (held, refused, an automatic mail, a bounce). */
   const recorded = (outcome: InboundOutcome, reason: string, extra: Partial<Decision> = {}): Decision => ({
@@ -603,31 +580,18 @@ export function createIntakeService(deps: {
     );
   }
 
-  /**
-   * The files of a held mail, stored now that a person accepts it (the raw message parsed again);
-   * none when it is no longer held or its raw message cannot be read (the decision still goes through).
-   */
-  async function filesOfHeld(id: number): Promise<MailFiles> {
-    const row = await db.stores.inbound.byId(id);
-    if (row?.outcome !== 'held') return NO_FILES;
-    const bytes = await rawStore.get(row.rawKey);
-    const mail = bytes ? await parser.parse(bytes).catch(() => null) : null;
-    return mail?.attachments.some((a) => !a.inline) ? keepFiles(mail) : NO_FILES;
-  }
-
-  /** Loads a held mail for a decision, or says why it cannot be decided. */
-  /** Decisions on held mail are staff's (the console lets agents decide; the API route stays admin-only). */
-  function staffOnly(actor: User): void {
-    if (!atLeast(actor.role, 'agent')) throw new ForbiddenError('only staff decide on held mail');
-  }
-
-  async function heldRow(s: Stores, id: number): Promise<InboundRecord> {
-    const row = await s.inbound.byId(id);
-    if (!row) throw new NotFoundError(`inbound mail ${id} does not exist`);
-    if (row.outcome !== 'held')
-      throw new ConflictError(`inbound mail ${id} is ${row.outcome}; only held mail can be accepted or discarded`);
-    return row;
-  }
+  const heldMail = createHeldMailDecisions({
+    db,
+    clock,
+    tickets,
+    parser,
+    raw: rawStore,
+    logger,
+    keepFiles,
+    createOfficer,
+    receiptAllowed,
+    announce,
+  });
 
   return {
     process: processMail,
@@ -659,108 +623,7 @@ export function createIntakeService(deps: {
     /** The inbound mail a ticket was created from (its `원문 보기`), or null. */
     creatorOf: (ticketId: number) => db.stores.inbound.creatorOf(ticketId),
 
-    /**
-     * Accepts a held mail: into the ticket `ticketRef` (as a message of its sender, who must be the
-     * requester or staff; a staff mail becomes an internal note), or into a new ticket of its sender
-     * (an unknown sender becomes an officer, with the organization of the domain map).
-     */
-    async accept(actor: User, id: number, input: { ticket_id?: number | string }): Promise<InboundRecord> {
-      staffOnly(actor);
-      const files = await filesOfHeld(id);
-      const result = await db.transaction(async (s) => {
-        const now = clock.now();
-        const row = await heldRow(s, id);
-        const from = row.fromAddress;
-        if (!from || !isEmailAddress(from)) throw new ConflictError(`inbound mail ${id} has no sender address a user may have; discard it`);
-        let sender = await s.users.byEmail(from);
-        if (sender && !sender.active) throw new ConflictError(`the account of ${from} is inactive; activate it first or discard the mail`);
-        const why = row.reason ? `; held because ${row.reason}` : '';
-        let decision: { outcome: InboundOutcome; reason: string; ticketId: number; messageId: number | null; after: () => Promise<void> };
-        if (input.ticket_id !== undefined) {
-          const ref = input.ticket_id;
-          const t = typeof ref === 'number' ? await s.tickets.byId(ref) : await s.tickets.byNumber(ref);
-          if (!t) throw fieldError('ticket_id', 'no ticket has this id or number');
-          if (!sender) throw fieldError('ticket_id', `${from} is not a user: accept the mail into a new ticket, which creates the officer`);
-          const staff = atLeast(sender.role, 'agent');
-          if (!staff && sender.id !== t.requesterId)
-            throw fieldError('ticket_id', `${from} is neither the requester of ${t.number} nor staff`);
-          if (t.status === 'closed') throw fieldError('ticket_id', `${t.number} is closed: accept the mail into a new ticket`);
-          const r = await tickets.addMessageWithin(s, sender, t.id, {
-            body: bodyOf(row.text, files),
-            internal: staff,
-            attachment_ids: await insertMailFiles(s, files.kept, sender.id, now),
-          });
-          decision = {
-            outcome: 'message_added',
-            reason: `accepted into ${t.number} by ${actor.name}${why}`,
-            ticketId: t.id,
-            messageId: r.message.id,
-            after: r.afterCommit,
-          };
-        } else {
-          if (sender && atLeast(sender.role, 'agent'))
-            throw fieldError('ticket_id', `${from} is staff: name the ticket the mail belongs to`);
-          sender ??= await createOfficer(s, from, row.fromName, now);
-          const receipt = await receiptAllowed(s, sender, now);
-          const { ticket, afterCommit } = await tickets.createWithin(
-            s,
-            sender,
-            {
-              subject: oneLine(row.subject, SUBJECT_MAX, WORDS.noSubject),
-              body: bodyOf(row.text, files),
-              channel: 'email',
-              received_at: arrival(row.receivedAt, now),
-              attachment_ids: await insertMailFiles(s, files.kept, sender.id, now),
-            },
-            { receipt },
-          );
-          decision = {
-            outcome: 'ticket_created',
-            reason: `accepted as a new inquiry by ${actor.name}${why}`,
-            ticketId: ticket.id,
-            messageId: null,
-            after: afterCommit,
-          };
-        }
-        const ok = await s.inbound.decideHeld(id, {
-          outcome: decision.outcome,
-          reason: decision.reason,
-          ticketId: decision.ticketId,
-          ticketMessageId: decision.messageId,
-          senderId: sender.id,
-          decidedBy: actor.id,
-          at: now,
-        });
-        if (!ok) throw new ConflictError(`inbound mail ${id} was decided by someone else meanwhile`);
-        await announce(s, id, 'inbound.decided', now, actor.id, { outcome: decision.outcome, ticket_id: decision.ticketId });
-        return decision;
-      });
-      await result
-        .after()
-        .catch((err: unknown) => logger.warn({ err, inboundId: id }, 'could not schedule the timers of an accepted mail'));
-      return (await db.stores.inbound.byId(id))!;
-    },
-
-    /** Discards a held mail: it stays recorded (and its raw message stored) as `rejected`. */
-    async discard(actor: User, id: number): Promise<InboundRecord> {
-      staffOnly(actor);
-      await db.transaction(async (s) => {
-        const now = clock.now();
-        const row = await heldRow(s, id);
-        const ok = await s.inbound.decideHeld(id, {
-          outcome: 'rejected',
-          reason: `discarded by ${actor.name}${row.reason ? `; held because ${row.reason}` : ''}`,
-          ticketId: null,
-          ticketMessageId: null,
-          senderId: row.senderId,
-          decidedBy: actor.id,
-          at: now,
-        });
-        if (!ok) throw new ConflictError(`inbound mail ${id} was decided by someone else meanwhile`);
-        await announce(s, id, 'inbound.decided', now, actor.id, { outcome: 'rejected', ticket_id: null });
-      });
-      return (await db.stores.inbound.byId(id))!;
-    },
+    ...heldMail,
   };
 }
 
