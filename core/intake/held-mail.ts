@@ -13,6 +13,7 @@ import { atLeast, type InboundOutcome, type User } from '../model';
 import type { Database, InboundRecord, Logger, MailParser, ParsedMail, RawMailStore, Stores } from '../ports';
 import type { TicketService } from '../tickets/ticket-service';
 import { arrival, bodyOf, type MailFiles, NO_FILES, SUBJECT_MAX, WORDS } from './mail-body';
+import { announceInbound } from './inbound-events';
 import { oneLine } from './reply-text';
 
 /** What the decisions share with the intake: its stores and services, and its own helpers. */
@@ -29,12 +30,10 @@ export interface HeldMailDeps {
   createOfficer(s: Stores, address: string, name: string | null, now: Date): Promise<User>;
   /** Whether a receipt may go to this user now. */
   receiptAllowed(s: Stores, user: User, now: Date): Promise<boolean>;
-  /** Records an event of no ticket about an inbound mail (the live streams carry it to staff). */
-  announce(s: Stores, inboundId: number, type: string, at: Date, actorId: number | null, data: Record<string, unknown>): Promise<void>;
 }
 
 export function createHeldMailDecisions(deps: HeldMailDeps) {
-  const { db, clock, tickets, parser, raw: rawStore, logger, keepFiles, createOfficer, receiptAllowed, announce } = deps;
+  const { db, clock, tickets, parser, raw: rawStore, logger, keepFiles, createOfficer, receiptAllowed } = deps;
 
   /**
    * The files of a held mail, stored now that a person accepts it (the raw message parsed again);
@@ -136,7 +135,7 @@ export function createHeldMailDecisions(deps: HeldMailDeps) {
           at: now,
         });
         if (!ok) throw new ConflictError(`inbound mail ${id} was decided by someone else meanwhile`);
-        await announce(s, id, 'inbound.decided', now, actor.id, { outcome: decision.outcome, ticket_id: decision.ticketId });
+        await announceInbound(s, id, 'inbound.decided', now, actor.id, { outcome: decision.outcome, ticket_id: decision.ticketId });
         return decision;
       });
       await result
@@ -161,7 +160,7 @@ export function createHeldMailDecisions(deps: HeldMailDeps) {
           at: now,
         });
         if (!ok) throw new ConflictError(`inbound mail ${id} was decided by someone else meanwhile`);
-        await announce(s, id, 'inbound.decided', now, actor.id, { outcome: 'rejected', ticket_id: null });
+        await announceInbound(s, id, 'inbound.decided', now, actor.id, { outcome: 'rejected', ticket_id: null });
       });
       return (await db.stores.inbound.byId(id))!;
     },

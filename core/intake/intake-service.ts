@@ -46,6 +46,7 @@ import { automaticMailReason, dmarcVerdict, isMailerDaemon, isNoReplyAddress } f
 import { organizationFor, type DomainMap } from './domain-map';
 import { createHeldMailDecisions } from './held-mail';
 import { holdReason, holdReasonOf, type HoldReasonCode } from './hold-reasons';
+import { announceInbound } from './inbound-events';
 import { arrival, bodyOf, type MailFiles, NO_FILES, SUBJECT_MAX, WORDS } from './mail-body';
 import { bareSubject, isForwardSubject, normaliseText, oneLine, stripQuotedHistory, subjectTicketNumbers } from './reply-text';
 import { markerMessageIds, parseThreadRoot, quotedMessageIds, referencedIds, withoutMarkers } from './threading';
@@ -148,14 +149,6 @@ export function createIntakeService(deps: {
   });
   /** A held mail: its reason is coded (core/intake/hold-reasons.ts), so the console can say it in the reader's words. */
   const held = (code: HoldReasonCode, detail: string, extra: Partial<Decision> = {}) => recorded('held', holdReason(code, detail), extra);
-
-  /**
-   * An event of no ticket about held mail (`inbound.held`, `inbound.decided`), in the transaction
-   * that held or decided it: the live stream carries it to staff, so every open `/inbound` shows the
-   * change, and it stays in the audit trail. Ids and codes only; the mail itself is read from its row.
-   */
-  const announce = (s: Stores, inboundId: number, type: string, at: Date, actorId: number | null, data: Record<string, unknown>) =>
-    s.events.add({ ticketId: null, type, at, actorId, public: false, data: { inbound_id: inboundId, ...data } });
 
   /** Whether a receipt may go to this user now: not a no-reply address, none sent within the interval. */
   async function receiptAllowed(s: Stores, user: User, now: Date): Promise<boolean> {
@@ -543,7 +536,7 @@ export function createIntakeService(deps: {
           duplicateOf: null,
         });
         if (decision.outcome === 'held')
-          await announce(s, row.id, 'inbound.held', now, null, { reason: holdReasonOf(decision.reason)?.code ?? null });
+          await announceInbound(s, row.id, 'inbound.held', now, null, { reason: holdReasonOf(decision.reason)?.code ?? null });
         return { row, decision };
       });
       for (const f of decision?.after ?? []) {
@@ -590,7 +583,6 @@ export function createIntakeService(deps: {
     keepFiles,
     createOfficer,
     receiptAllowed,
-    announce,
   });
 
   return {
