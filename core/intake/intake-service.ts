@@ -29,19 +29,26 @@
  *    from one address in an hour, further new mail from it is held. Receipts never go to mailer-daemon,
  *    postmaster, no-reply or our own addresses, and at most one per address per
  *    `receiptIntervalMs`.
+ *
+ * A held mail waits for a person: accepting or discarding it is core/intake/held-mail.ts, handed
+ * out here as `accept` and `discard`.
  */
 import { createHash } from 'node:crypto';
-import { droppedNote, insertMailFiles, type KeptFile, type MailFileStorage, storeMailFiles } from '../attachments/mail-files';
+import { droppedNote, insertMailFiles, type MailFileStorage, storeMailFiles } from '../attachments/mail-files';
 import type { Clock } from '../clock';
 import { isEmailAddress } from '../email-address';
-import { ConflictError, ForbiddenError, NotFoundError, fieldError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import { atLeast, type InboundOutcome, type Ticket, type User } from '../model';
 import type { Database, InboundRecord, Logger, MailParser, OutboxLink, Page, PageQuery, ParsedMail, RawMailStore, Stores } from '../ports';
 import { hashToken, newToken } from '../users/user-service';
 import type { TicketService } from '../tickets/ticket-service';
 import { automaticMailReason, dmarcVerdict, isMailerDaemon, isNoReplyAddress } from './auto-mail';
 import { organizationFor, type DomainMap } from './domain-map';
-import { bareSubject, clip, isForwardSubject, normaliseText, oneLine, stripQuotedHistory, subjectTicketNumbers } from './reply-text';
+import { createHeldMailDecisions } from './held-mail';
+import { holdReason, holdReasonOf, type HoldReasonCode } from './hold-reasons';
+import { announceInbound } from './inbound-events';
+import { arrival, bodyOf, type MailFiles, NO_FILES, SUBJECT_MAX, WORDS } from './mail-body';
+import { bareSubject, isForwardSubject, normaliseText, oneLine, stripQuotedHistory, subjectTicketNumbers } from './reply-text';
 import { markerMessageIds, parseThreadRoot, quotedMessageIds, referencedIds, withoutMarkers } from './threading';
 
 /** What to do with a new mail from an address no user has. */
@@ -81,17 +88,6 @@ export interface IntakeResult {
   refuse: string | null;
 }
 
-/** Limits of the ticket API the intake keeps to (server/tickets/ticket-schemas.ts). */
-const SUBJECT_MAX = 200;
-const BODY_MAX = 20_000;
-const MAX_AGE_MS = 30 * 86_400_000;
-const WORDS = {
-  noSubject: '(제목 없음)',
-  noBody: '(본문 없음)',
-  clipped: '… (이하 생략: 전체 내용은 원문 보기에서 볼 수 있습니다)',
-  attachments: (names: string[]) => `[첨부 파일 ${names.length}개: ${names.join(', ')} — 메일 원문에 보관되어 있습니다]`,
-};
-
 /** The decision on one mail, made inside the transaction. */
 interface Decision {
   outcome: InboundOutcome;
@@ -102,13 +98,6 @@ interface Decision {
   refuse?: string;
   after: Array<() => Promise<void>>;
 }
-
-/** The files of a mail as the intake kept them: blobs waiting for their rows, and the note on the message. */
-interface MailFiles {
-  kept: KeptFile[];
-  note: string;
-}
-const NO_FILES: MailFiles = { kept: [], note: '' };
 
 /** The text of a mail: the whole decoded body, and what matters in it. */
 interface MailText {
@@ -125,13 +114,6 @@ export function mailText(mail: Pick<ParsedMail, 'text' | 'htmlText' | 'subject'>
   const full = normaliseText(withoutMarkers(plain));
   const { text } = stripQuotedHistory(full, { forwarded: isForwardSubject(mail.subject) });
   return { full, reply: text };
-}
-
-/** The body a ticket or message gets from a mail: the reply, then the note on its files, within the API's limit. */
-function bodyOf(text: string, files: MailFiles): string {
-  const note = files.note ? `\n\n${files.note}` : '';
-  // The note is kept whole: the reply is what gets clipped.
-  return clip(text.trim() || WORDS.noBody, BODY_MAX - note.length, WORDS.clipped) + note;
 }
 
 /** Who cares about a mail's files: not an automatic mail, a bounce or our own (nothing of theirs is stored). */
@@ -155,9 +137,6 @@ export function createIntakeService(deps: {
   const { db, clock, tickets, parser, raw: rawStore, settings, logger } = deps;
   const own = new Set(settings.ownAddresses.map((a) => a.toLowerCase()));
 
-  /** An arrival time the ticket rules take: not in the future, at most 30 days back. */
-  const arrival = (at: Date, now: Date) => new Date(Math.max(Math.min(at.getTime(), now.getTime()), now.getTime() - MAX_AGE_MS + 60_000));
-
   /** A decision that changes nothing but its record (held, refused, an automatic mail, a bounce). */
   const recorded = (outcome: InboundOutcome, reason: string, extra: Partial<Decision> = {}): Decision => ({
     outcome,
@@ -168,7 +147,8 @@ export function createIntakeService(deps: {
     after: [],
     ...extra,
   });
-  const held = (reason: string, extra: Partial<Decision> = {}) => recorded('held', reason, extra);
+  /** A held mail: its reason is coded (core/intake/hold-reasons.ts), so the console can say it in the reader's words. */
+  const held = (code: HoldReasonCode, detail: string, extra: Partial<Decision> = {}) => recorded('held', holdReason(code, detail), extra);
 
   /** Whether a receipt may go to this user now: not a no-reply address, none sent within the interval. */
   async function receiptAllowed(s: Stores, user: User, now: Date): Promise<boolean> {
@@ -300,7 +280,7 @@ export function createIntakeService(deps: {
   /** Everything but duplicates: the outcome of one mail, applied in `s`. */
   async function decide(s: Stores, mail: ParsedMail, files: MailFiles, text: MailText, receivedAt: Date, now: Date): Promise<Decision> {
     const from = mail.from?.address.trim().toLowerCase() || null;
-    if (!from) return held('the mail has no From address');
+    if (!from) return held('no_sender', 'the mail has no From address');
     if (own.has(from)) return recorded('rejected', `sent from the helpdesk's own address ${from} (a mail loop)`);
 
     if (mail.deliveryReport || isMailerDaemon(from)) return bounce(s, mail, text, now);
@@ -334,13 +314,18 @@ export function createIntakeService(deps: {
     }
 
     if (aboutNothing)
-      return held(`a reply to our ${aboutNothing.template} mail (outbox ${aboutNothing.id}), which is about no inquiry`, {
-        senderId: sender?.id ?? null,
-      });
+      return held(
+        'about_no_inquiry',
+        `a reply to our ${aboutNothing.template} mail (outbox ${aboutNothing.id}), which is about no inquiry`,
+        {
+          senderId: sender?.id ?? null,
+        },
+      );
 
     const dmarc = dmarcVerdict(mail.headers, settings.authservIds);
     if (dmarc.result === 'fail') {
       return held(
+        'dmarc_failed',
         `DMARC failed for the From domain ${domainOf(from)}${dmarc.by ? ` (Authentication-Results of ${dmarc.by}: ${dmarc.detail})` : ''}; not threaded${strict ? ` (it names ${strict.ticket.number})` : ''}`,
         { senderId: sender?.id ?? null },
       );
@@ -360,15 +345,16 @@ export function createIntakeService(deps: {
 
     if (thread) {
       const t = thread.ticket;
-      if (!sender) return held(`${from} is not a user, and the mail answers ${t.number}`);
-      if (!sender.active) return held(`the account of ${from} is inactive (the mail answers ${t.number})`, { senderId: sender.id });
+      if (!sender) return held('unknown_sender_reply', `${from} is not a user, and the mail answers ${t.number}`);
+      if (!sender.active)
+        return held('inactive_sender', `the account of ${from} is inactive (the mail answers ${t.number})`, { senderId: sender.id });
       const staff = atLeast(sender.role, 'agent');
       if (!staff && sender.id !== t.requesterId)
-        return held(`${from} is neither the requester of ${t.number} nor staff`, { senderId: sender.id });
+        return held('not_requester', `${from} is neither the requester of ${t.number} nor staff`, { senderId: sender.id });
       if (t.status === 'closed') {
-        if (staff) return held(`staff mail about the closed ${t.number}`, { senderId: sender.id });
+        if (staff) return held('staff_about_closed', `staff mail about the closed ${t.number}`, { senderId: sender.id });
         const capped = await overSenderCap(s, from, now);
-        if (capped) return held(`${capped} (a reply to the closed ${t.number})`, { senderId: sender.id });
+        if (capped) return held('sender_cap', `${capped} (a reply to the closed ${t.number})`, { senderId: sender.id });
         const created = await newTicket(s, sender, files, text, receivedAt, bareSubject(mail.subject) || t.subject, now);
         const link = (ticketId: number, relation: string, other: Ticket) =>
           s.events.add({
@@ -409,10 +395,11 @@ export function createIntakeService(deps: {
     }
 
     if (sender) {
-      if (!sender.active) return held(`the account of ${from} is inactive`, { senderId: sender.id });
-      if (atLeast(sender.role, 'agent')) return held(`mail from staff (${from}) that names no inquiry`, { senderId: sender.id });
+      if (!sender.active) return held('inactive_sender', `the account of ${from} is inactive`, { senderId: sender.id });
+      if (atLeast(sender.role, 'agent'))
+        return held('staff_no_inquiry', `mail from staff (${from}) that names no inquiry`, { senderId: sender.id });
       const capped = await overSenderCap(s, from, now);
-      if (capped) return held(capped, { senderId: sender.id });
+      if (capped) return held('sender_cap', capped, { senderId: sender.id });
       const created = await newTicket(s, sender, files, text, receivedAt, mail.subject, now);
       return {
         outcome: 'ticket_created',
@@ -430,11 +417,11 @@ export function createIntakeService(deps: {
           refuse: 'the sender is not known to this helpdesk',
         });
       case 'create': {
-        if (!isEmailAddress(from)) return held(`${from} is not an address a user may have`);
+        if (!isEmailAddress(from)) return held('invalid_sender', `${from} is not an address a user may have`);
         if (Object.keys(settings.domainMap).length > 0 && organizationFor(from, settings.domainMap) === undefined)
-          return held(`${from} is not a user and its domain is not in INBOUND_DOMAIN_MAP`);
+          return held('domain_not_mapped', `${from} is not a user and its domain is not in INBOUND_DOMAIN_MAP`);
         const capped = await overSenderCap(s, from, now);
-        if (capped) return held(capped);
+        if (capped) return held('sender_cap', capped);
         const officer = await createOfficer(s, from, mail.from?.name ?? null, now);
         const created = await newTicket(s, officer, files, text, receivedAt, mail.subject, now);
         return {
@@ -447,7 +434,7 @@ export function createIntakeService(deps: {
         };
       }
       default:
-        return held(`${from} is not a user (INBOUND_UNKNOWN_SENDER=hold): accepting it creates the officer`);
+        return held('unknown_sender', `${from} is not a user (INBOUND_UNKNOWN_SENDER=hold): accepting it creates the officer`);
     }
   }
 
@@ -548,6 +535,8 @@ export function createIntakeService(deps: {
           senderId: decision.senderId,
           duplicateOf: null,
         });
+        if (decision.outcome === 'held')
+          await announceInbound(s, row.id, 'inbound.held', now, null, { reason: holdReasonOf(decision.reason)?.code ?? null });
         return { row, decision };
       });
       for (const f of decision?.after ?? []) {
@@ -566,7 +555,7 @@ export function createIntakeService(deps: {
     };
 
     if (parseError !== null)
-      return record(async () => held(`the message could not be parsed: ${oneLine(parseError, 300, 'unknown error')}`));
+      return record(async () => held('unparsable', `the message could not be parsed: ${oneLine(parseError, 300, 'unknown error')}`));
     let failure: unknown;
     for (let attempt = 1; attempt <= 2; attempt++) {
       try {
@@ -580,35 +569,21 @@ export function createIntakeService(deps: {
     // A mail the rules cannot take (whatever the reason) is held for a person, not refused over and over.
     logger.error({ err: failure, messageId }, 'inbound mail could not be processed by the rules; holding it');
     return record(async () =>
-      held(`the mail could not be processed: ${oneLine((failure as Error).message ?? String(failure), 300, 'error')}`),
+      held('processing_failed', `the mail could not be processed: ${oneLine((failure as Error).message ?? String(failure), 300, 'error')}`),
     );
   }
 
-  /**
-   * The files of a held mail, stored now that a person accepts it (the raw message parsed again);
-   * none when it is no longer held or its raw message cannot be read (the decision still goes through).
-   */
-  async function filesOfHeld(id: number): Promise<MailFiles> {
-    const row = await db.stores.inbound.byId(id);
-    if (row?.outcome !== 'held') return NO_FILES;
-    const bytes = await rawStore.get(row.rawKey);
-    const mail = bytes ? await parser.parse(bytes).catch(() => null) : null;
-    return mail?.attachments.some((a) => !a.inline) ? keepFiles(mail) : NO_FILES;
-  }
-
-  /** Loads a held mail for a decision, or says why it cannot be decided. */
-  /** Decisions on held mail are staff's (the console lets agents decide; the API route stays admin-only). */
-  function staffOnly(actor: User): void {
-    if (!atLeast(actor.role, 'agent')) throw new ForbiddenError('only staff decide on held mail');
-  }
-
-  async function heldRow(s: Stores, id: number): Promise<InboundRecord> {
-    const row = await s.inbound.byId(id);
-    if (!row) throw new NotFoundError(`inbound mail ${id} does not exist`);
-    if (row.outcome !== 'held')
-      throw new ConflictError(`inbound mail ${id} is ${row.outcome}; only held mail can be accepted or discarded`);
-    return row;
-  }
+  const heldMail = createHeldMailDecisions({
+    db,
+    clock,
+    tickets,
+    parser,
+    raw: rawStore,
+    logger,
+    keepFiles,
+    createOfficer,
+    receiptAllowed,
+  });
 
   return {
     process: processMail,
@@ -640,105 +615,7 @@ export function createIntakeService(deps: {
     /** The inbound mail a ticket was created from (its `원문 보기`), or null. */
     creatorOf: (ticketId: number) => db.stores.inbound.creatorOf(ticketId),
 
-    /**
-     * Accepts a held mail: into the ticket `ticketRef` (as a message of its sender, who must be the
-     * requester or staff; a staff mail becomes an internal note), or into a new ticket of its sender
-     * (an unknown sender becomes an officer, with the organization of the domain map).
-     */
-    async accept(actor: User, id: number, input: { ticket_id?: number | string }): Promise<InboundRecord> {
-      staffOnly(actor);
-      const files = await filesOfHeld(id);
-      const result = await db.transaction(async (s) => {
-        const now = clock.now();
-        const row = await heldRow(s, id);
-        const from = row.fromAddress;
-        if (!from || !isEmailAddress(from)) throw new ConflictError(`inbound mail ${id} has no sender address a user may have; discard it`);
-        let sender = await s.users.byEmail(from);
-        if (sender && !sender.active) throw new ConflictError(`the account of ${from} is inactive; activate it first or discard the mail`);
-        const why = row.reason ? `; held because ${row.reason}` : '';
-        let decision: { outcome: InboundOutcome; reason: string; ticketId: number; messageId: number | null; after: () => Promise<void> };
-        if (input.ticket_id !== undefined) {
-          const ref = input.ticket_id;
-          const t = typeof ref === 'number' ? await s.tickets.byId(ref) : await s.tickets.byNumber(ref);
-          if (!t) throw fieldError('ticket_id', 'no ticket has this id or number');
-          if (!sender) throw fieldError('ticket_id', `${from} is not a user: accept the mail into a new ticket, which creates the officer`);
-          const staff = atLeast(sender.role, 'agent');
-          if (!staff && sender.id !== t.requesterId)
-            throw fieldError('ticket_id', `${from} is neither the requester of ${t.number} nor staff`);
-          if (t.status === 'closed') throw fieldError('ticket_id', `${t.number} is closed: accept the mail into a new ticket`);
-          const r = await tickets.addMessageWithin(s, sender, t.id, {
-            body: bodyOf(row.text, files),
-            internal: staff,
-            attachment_ids: await insertMailFiles(s, files.kept, sender.id, now),
-          });
-          decision = {
-            outcome: 'message_added',
-            reason: `accepted into ${t.number} by ${actor.name}${why}`,
-            ticketId: t.id,
-            messageId: r.message.id,
-            after: r.afterCommit,
-          };
-        } else {
-          if (sender && atLeast(sender.role, 'agent'))
-            throw fieldError('ticket_id', `${from} is staff: name the ticket the mail belongs to`);
-          sender ??= await createOfficer(s, from, row.fromName, now);
-          const receipt = await receiptAllowed(s, sender, now);
-          const { ticket, afterCommit } = await tickets.createWithin(
-            s,
-            sender,
-            {
-              subject: oneLine(row.subject, SUBJECT_MAX, WORDS.noSubject),
-              body: bodyOf(row.text, files),
-              channel: 'email',
-              received_at: arrival(row.receivedAt, now),
-              attachment_ids: await insertMailFiles(s, files.kept, sender.id, now),
-            },
-            { receipt },
-          );
-          decision = {
-            outcome: 'ticket_created',
-            reason: `accepted as a new inquiry by ${actor.name}${why}`,
-            ticketId: ticket.id,
-            messageId: null,
-            after: afterCommit,
-          };
-        }
-        const ok = await s.inbound.decideHeld(id, {
-          outcome: decision.outcome,
-          reason: decision.reason,
-          ticketId: decision.ticketId,
-          ticketMessageId: decision.messageId,
-          senderId: sender.id,
-          decidedBy: actor.id,
-          at: now,
-        });
-        if (!ok) throw new ConflictError(`inbound mail ${id} was decided by someone else meanwhile`);
-        return decision;
-      });
-      await result
-        .after()
-        .catch((err: unknown) => logger.warn({ err, inboundId: id }, 'could not schedule the timers of an accepted mail'));
-      return (await db.stores.inbound.byId(id))!;
-    },
-
-    /** Discards a held mail: it stays recorded (and its raw message stored) as `rejected`. */
-    async discard(actor: User, id: number): Promise<InboundRecord> {
-      staffOnly(actor);
-      await db.transaction(async (s) => {
-        const row = await heldRow(s, id);
-        const ok = await s.inbound.decideHeld(id, {
-          outcome: 'rejected',
-          reason: `discarded by ${actor.name}${row.reason ? `; held because ${row.reason}` : ''}`,
-          ticketId: null,
-          ticketMessageId: null,
-          senderId: row.senderId,
-          decidedBy: actor.id,
-          at: clock.now(),
-        });
-        if (!ok) throw new ConflictError(`inbound mail ${id} was decided by someone else meanwhile`);
-      });
-      return (await db.stores.inbound.byId(id))!;
-    },
+    ...heldMail,
   };
 }
 

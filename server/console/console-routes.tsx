@@ -1,6 +1,6 @@
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Clock } from '../../core/clock';
-import { DomainError, ForbiddenError, NotFoundError } from '../../core/errors';
+import { DomainError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
 import type { Services } from '../../core/services';
 import type { WriteQuota } from '../http/routes';
@@ -12,7 +12,7 @@ import { consoleCsrf } from './csrf';
 import { adminPages } from './pages/admin-pages';
 import { calendarPages } from './pages/calendar-pages';
 import { boardPages } from './pages/board-page';
-import { ErrorPage, ForbiddenPage, NotFoundPage } from './pages/error-pages';
+import { ErrorPage, ForbiddenPage, NotFoundPage, TooManyPage } from './pages/error-pages';
 import { escalationsPages } from './pages/escalations-page';
 import { helpPages } from './pages/help-page';
 import { inboundPages } from './pages/inbound-page';
@@ -92,13 +92,33 @@ export function mountConsole(app: Express, deps: ConsoleDeps): void {
 
 /** Errors inside a page render as pages (the API's problem documents are for programs). */
 function consoleErrors(logger: Logger): ErrorRequestHandler {
-  return (err, _req, res, next) => {
+  return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     const locale = localeOf(res);
     if (err instanceof NotFoundError) return sendPage(res, <NotFoundPage locale={locale} />, 404);
     if (err instanceof ForbiddenError) return sendPage(res, <ForbiddenPage locale={locale} />, 403);
+    if (err instanceof TooManyRequestsError) return tooMany(req, res, err);
     if (err instanceof DomainError) return sendPage(res, <ErrorPage locale={locale} title={err.title} detail={err.message} />, err.status);
     logger.error({ err }, 'console page failed');
     sendPage(res, <ErrorPage locale={locale} title={locale === 'ko' ? '오류가 발생했습니다' : 'Something went wrong'} detail="" />, 500);
   };
+}
+
+/**
+ * A refusal by the write quota (429, the API's `Retry-After` kept): the page in the viewer's words,
+ * linking back to the page the refused form was on (a ticket's reply form, the inquiry form).
+ */
+function tooMany(req: Request, res: Response, err: TooManyRequestsError): void {
+  const retryAfter = Number(err.headers?.['Retry-After']);
+  if (err.headers) res.set(err.headers);
+  const back = /^\/tickets\/[^/]+(?=\/messages$)|^\/tickets\/new$/.exec(req.path)?.[0] ?? '/';
+  sendPage(
+    res,
+    <TooManyPage
+      locale={localeOf(res)}
+      retryAfterSeconds={Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null}
+      back={back}
+    />,
+    429,
+  );
 }

@@ -7,6 +7,7 @@
 import type { Locale, Priority, Role, TicketStatus } from '../../core/model';
 import type { StandardId, StandardKind, SubjectKind } from '../../core/standards/catalogue';
 import type { Status as StandardStatus } from '../../core/standards/evaluate';
+import type { HoldReasonCode } from '../../core/intake/hold-reasons';
 
 /**
  * The words the browser module writes itself (client/*.ts imports only this group, so the
@@ -287,6 +288,11 @@ const ko = {
   tooManyCodes: '인증번호 요청이 너무 많습니다. {m}분 뒤에 다시 시도하세요.',
   tooManyTries: '잘못 입력한 인증번호가 너무 많습니다. {m}분 뒤에 다시 시도하세요.',
   csrfBody: '보안 확인을 통과하지 못해 요청을 처리하지 않았습니다. 페이지를 새로 고친 뒤 다시 시도하세요.',
+  tooManyTitle: '잠시 후에 다시 보내 주세요',
+  tooManyBody: '1분 동안 보낼 수 있는 문의와 메시지 수를 넘어 이번 내용은 보내지 않았습니다.',
+  tooManyWait: '{seconds}초 뒤에 다시 보낼 수 있습니다.',
+  tooManyWaitShort: '잠시 뒤에 다시 보낼 수 있습니다.',
+  tooManyBack: '이전 페이지로 돌아가기',
   // Footer
   footerShortcuts: '단축키 사용',
   footerShortcutsHelp: '단축키 도움말: ?',
@@ -941,6 +947,8 @@ const ko = {
   inboundFrom: '보낸 사람',
   inboundReceived: '받은 시각',
   inboundReason: '사유',
+  inboundHeldBecause: '보류 사유',
+  inboundReasonRecorded: '기록된 내용',
   inboundExcerpt: '본문 앞부분',
   inboundNoSubject: '(제목 없음)',
   inboundNoSender: '(보낸 사람 없음)',
@@ -1177,6 +1185,11 @@ const en: Record<PageLabelKey, string> = {
   tooManyCodes: 'Too many codes were asked for. Try again in {m} minutes.',
   tooManyTries: 'Too many wrong codes were entered. Try again in {m} minutes.',
   csrfBody: 'The request did not pass a security check and was not carried out. Reload the page and try again.',
+  tooManyTitle: 'Please send again in a moment',
+  tooManyBody: 'You reached the number of inquiries and messages that may be sent in a minute, so this one was not sent.',
+  tooManyWait: 'You can send again in {seconds} seconds.',
+  tooManyWaitShort: 'You can send again shortly.',
+  tooManyBack: 'Back to the page',
   footerShortcuts: 'Keyboard shortcuts',
   footerShortcutsHelp: 'Shortcut help: ?',
   reportsTitle: 'SLA report',
@@ -1826,6 +1839,8 @@ const en: Record<PageLabelKey, string> = {
   inboundFrom: 'From',
   inboundReceived: 'Received',
   inboundReason: 'Reason',
+  inboundHeldBecause: 'Why it was held',
+  inboundReasonRecorded: 'As recorded',
   inboundExcerpt: 'Beginning of the text',
   inboundNoSubject: '(no subject)',
   inboundNoSender: '(no sender)',
@@ -1971,5 +1986,45 @@ export const STANDARD_KIND_LABELS: Record<Locale, Record<StandardKind, string>> 
     lead_time: 'The time from each notice to its maintenance; one short notice misses the period.',
     availability: 'The days the system was up; one day down misses the period.',
     helpdesk: 'The share of the inquiries resolved in the period that were resolved by their deadline.',
+  },
+};
+
+/**
+ * Why the intake held a mail (`/inbound`), by the stable code at the start of its reason
+ * (core/intake/hold-reasons.ts); `{number}` is the inquiry the mail names. Typed by the codes, so a
+ * new code cannot ship without its words.
+ */
+export const HOLD_REASON_LABELS: Record<Locale, Record<HoldReasonCode, string>> = {
+  ko: {
+    no_sender: '보낸 사람 주소가 없는 메일입니다.',
+    about_no_inquiry: '문의와 관계없는 안내 메일(인증번호, 알림 등)에 온 답장입니다.',
+    dmarc_failed: '보낸 사람 도메인의 DMARC 검증에 실패했습니다(발신 위조 가능성). 문의에 이어 붙이지 않았습니다.',
+    unknown_sender_reply: '등록되지 않은 주소에서 {number} 문의에 답한 메일입니다.',
+    inactive_sender: '보낸 사람의 계정이 비활성 상태입니다.',
+    not_requester: '보낸 사람은 {number} 문의의 요청자도 직원도 아닙니다.',
+    staff_about_closed: '종결된 {number} 문의에 대한 직원의 메일입니다.',
+    sender_cap: '이 주소에서 한 시간에 받을 수 있는 새 문의 수를 넘었습니다(반복 발송 방지).',
+    staff_no_inquiry: '문의 번호가 없는 직원의 메일입니다. 받아들이려면 문의 번호를 입력하세요.',
+    invalid_sender: '보낸 사람 주소를 사용자 주소로 쓸 수 없습니다.',
+    domain_not_mapped: '등록되지 않은 주소이고, 도메인이 기관 목록에 없습니다.',
+    unknown_sender: '등록되지 않은 주소에서 온 새 메일입니다. 받아들이면 보낸 사람이 요청자로 등록됩니다.',
+    unparsable: '메일 형식을 읽을 수 없습니다. 원문을 확인하세요.',
+    processing_failed: '처리하는 중에 오류가 나서 보류했습니다. 원문을 확인하세요.',
+  },
+  en: {
+    no_sender: 'The mail has no sender address.',
+    about_no_inquiry: 'A reply to one of our notices that is about no inquiry (a sign-in code, an alert).',
+    dmarc_failed: "DMARC failed for the sender's domain (the sender may be forged). It was not added to an inquiry.",
+    unknown_sender_reply: 'An address that is not a user answered {number}.',
+    inactive_sender: "The sender's account is inactive.",
+    not_requester: 'The sender is neither the requester of {number} nor staff.',
+    staff_about_closed: 'Staff mail about the closed {number}.',
+    sender_cap: 'This address sent more new inquiries in an hour than allowed (a looping or flooding sender).',
+    staff_no_inquiry: 'Staff mail that names no inquiry. Enter the inquiry number to accept it.',
+    invalid_sender: 'The sender address cannot be a user’s address.',
+    domain_not_mapped: 'The sender is not a user and its domain is not in the list of organizations.',
+    unknown_sender: 'A new mail from an address that is not a user. Accepting it registers the sender as a requester.',
+    unparsable: 'The mail could not be read. Check the original.',
+    processing_failed: 'An error occurred while processing the mail, so it was held. Check the original.',
   },
 };

@@ -51,7 +51,11 @@ test('an agent accepts a held mail on /inbound and lands on the new inquiry; dis
     await expect(page.getByRole('heading', { level: 1, name: '받은 메일' })).toBeVisible();
     const card = page.getByRole('article', { name: subject });
     await expect(card).toBeVisible();
-    await expect(card).toContainText('DMARC failed');
+    // The reason in Korean (by its code); the intake's English record is folded under it.
+    await expect(card).toContainText('DMARC 검증에 실패했습니다');
+    await expect(card.getByText(/^dmarc_failed: DMARC failed/)).toBeHidden();
+    await card.getByText('기록된 내용').click();
+    await expect(card.getByText(/^dmarc_failed: DMARC failed/)).toBeVisible();
     await expect(card).toContainText(officerA.email);
     await expect(card.getByRole('link', { name: '원문 보기' })).toHaveAttribute('href', /\/api\/v1\/inbound\/\d+\/original$/);
     await expectAccessible(page, '/inbound');
@@ -62,8 +66,27 @@ test('an agent accepts a held mail on /inbound and lands on the new inquiry; dis
     const card = page.getByRole('article', { name: other });
     page.once('dialog', (d) => void d.accept());
     await card.getByRole('button', { name: '버리기' }).click();
-    await expect(page.getByText(/메일 \d+번을 버렸습니다/)).toBeVisible();
+    await expect(page.locator('#inbound-notice').getByText(/메일 \d+번을 버렸습니다/)).toBeVisible();
     await expect(page.getByRole('article', { name: other })).toHaveCount(0);
+  });
+
+  await test.step('the list is live: a mail held meanwhile appears, one discarded elsewhere goes, without a reload', async () => {
+    const late = `입찰 서류 재제출 ${tag}`;
+    await deliverFailingDmarc(product, officerA.email, late, '서류를 다시 보내 드립니다.');
+    const card = page.getByRole('article', { name: late });
+    await expect(card).toBeVisible();
+    // What was typed in another card's field is not lost to the refresh.
+    const field = page.getByRole('article', { name: subject }).getByLabel('문의 번호');
+    await field.fill('PQ-2026-');
+    // Decided by an admin through the API (another person, another page): the card goes.
+    const api = product.api(product.admin);
+    const held = await api.get<{ items: { id: number; subject: string }[] }>('/api/v1/inbound?outcome=held');
+    const id = held.body.items.find((m) => m.subject === late)!.id;
+    expect((await api.post(`/api/v1/inbound/${id}/discard`, {})).status).toBe(200);
+    await field.fill('');
+    await field.blur();
+    await expect(card).toHaveCount(0);
+    await expect(page.getByRole('article', { name: subject })).toBeVisible();
   });
 
   await test.step('받아들이기 with no number makes a new inquiry and opens it', async () => {

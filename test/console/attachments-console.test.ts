@@ -159,4 +159,45 @@ describe(`console: attachments on the ticket page and /tickets/new (${TEST_ENGIN
     assert.ok(bad.text.includes('tool.hwp: 받을 수 없는 파일 형식입니다'));
     assert.equal(await s.db.knex('tickets').where({ subject: '잘못된 첨부' }).first(), undefined);
   });
+
+  it('/tickets/new with files submitted twice (one after the other, and at once) makes one inquiry; an edited form another', async () => {
+    const form = (await page(a, '/tickets/new').expect(200)).text;
+    assert.match(form, /<form [^>]*data-submit-once/, 'the browser sends it once');
+    const key = /name="idempotency_key" value="([^"]+)"/.exec(form)![1]!;
+    const fields = {
+      idempotency_key: key,
+      subject: '두 번 누른 문의',
+      body: '공문을 첨부합니다.\r\n확인 부탁드립니다.',
+      category: 'general',
+    };
+    const submit = (f: Record<string, string> = fields) => multipart(a, '/tickets/new', f, [[fixture('small.pdf'), '공문.pdf']]);
+    const first = await submit();
+    assert.equal(first.status, 303, first.text);
+    const second = await submit();
+    assert.equal(second.status, 303, second.text);
+    assert.equal(second.headers.location, first.headers.location, 'the second submit lands on the first inquiry');
+    const mine = () => s.db.knex('tickets').where({ requester_id: officerA.id, subject: '두 번 누른 문의' });
+    assert.equal((await mine()).length, 1);
+    const number = /\/tickets\/(PQ-\d{4}-\d+)/.exec(first.headers.location!)![1]!;
+    const t = await s.http.get(`/api/v1/tickets/${number}`).set('authorization', bearer(officerA)).expect(200);
+    assert.deepEqual(
+      t.body.attachments.map((x: { filename: string }) => x.filename),
+      ['공문.pdf'],
+      'the files of the first submit, once',
+    );
+
+    // At once (a double click whose requests race): still one.
+    const key2 = /name="idempotency_key" value="([^"]+)"/.exec((await page(a, '/tickets/new').expect(200)).text)![1]!;
+    const racing = { ...fields, idempotency_key: key2, subject: '동시에 누른 문의' };
+    const [x, y] = await Promise.all([submit(racing), submit(racing)]);
+    assert.deepEqual([x.status, y.status], [303, 303], `${x.text} ${y.text}`);
+    assert.equal(x.headers.location, y.headers.location);
+    assert.equal((await s.db.knex('tickets').where({ requester_id: officerA.id, subject: '동시에 누른 문의' })).length, 1);
+
+    // The same form changed after a submit (back, edit, submit) is another inquiry.
+    const edited = await submit({ ...fields, body: '내용을 고쳐서 다시 보냅니다.' });
+    assert.equal(edited.status, 303, edited.text);
+    assert.notEqual(edited.headers.location, first.headers.location);
+    assert.equal((await mine()).length, 2);
+  });
 });

@@ -63,7 +63,12 @@ describe(`console: /inbound, held mail (${TEST_ENGINE})`, function () {
       `${kst.getUTCFullYear()}. ${kst.getUTCMonth() + 1}. ${kst.getUTCDate()}. ${p2(kst.getUTCHours())}:${p2(kst.getUTCMinutes())}`,
     );
     assert.equal(time[1], (await record(first.id)).received_at);
-    assert.match(card, /INBOUND_UNKNOWN_SENDER=hold/);
+    // The reason in Korean, by its code; the intake's English record is folded under it.
+    assert.match(card, /data-reason="unknown_sender"/);
+    assert.match(card, /<span class="inbound-reason-words">등록되지 않은 주소에서 온 새 메일입니다\./);
+    assert.match(card, /<summary>기록된 내용<\/summary><span lang="en">unknown_sender: [^<]*INBOUND_UNKNOWN_SENDER=hold/);
+    // The API keeps the same `reason`: the code first, then the detail.
+    assert.match((await record(first.id)).reason, /^unknown_sender: first\.unknown@gu\.example\.go\.kr is not a user/);
     assert.match(card, /class="inbound-excerpt"/);
     assert.ok(card.includes(`href="/api/v1/inbound/${first.id}/original"`));
     assert.match(card, />받아들이기</);
@@ -95,7 +100,11 @@ describe(`console: /inbound, held mail (${TEST_ENGINE})`, function () {
     assert.equal(row.outcome, 'ticket_created');
     assert.equal(row.decided_by, agent.id);
     assert.ok(row.decided_at);
-    assert.match(row.reason, /accepted as a new inquiry by 박상담; held because/);
+    assert.match(row.reason, /accepted as a new inquiry by 박상담; held because unknown_sender: /);
+    // An admin's view of the decided mail still says, in Korean, why it had been held.
+    const admin = await signIn(t.s, t.admin);
+    const decided = cardOf((await page('/inbound?outcome=ticket_created', admin)).text, r.id);
+    assert.match(decided, /<dt>보류 사유<\/dt><dd><span class="inbound-reason-words">등록되지 않은 주소에서 온 새 메일입니다/);
     assert.equal(res.headers.location, `/tickets/${row.ticket_id}`);
     const ticket = (await t.http.get(`/api/v1/tickets/${row.ticket_id}`).set('authorization', bearer(agent))).body;
     assert.equal(ticket.requester.email, 'new.officer@dong.example.go.kr');
@@ -107,7 +116,9 @@ describe(`console: /inbound, held mail (${TEST_ENGINE})`, function () {
     const ticket = await t.ticket(officer);
     const r = await t.process('spoofed-dmarc.eml', { FROM: officer.email, TICKET: ticket.number, IN_REPLY_TO: '<x@y>' });
     assert.equal(r.outcome, 'held');
-    assert.match(cardOf((await page('/inbound')).text, r.id), /DMARC failed/);
+    const held = cardOf((await page('/inbound')).text, r.id);
+    assert.match(held, /DMARC 검증에 실패했습니다/);
+    assert.match(held, /data-reason="dmarc_failed"/);
     const res = await post(`/inbound/${r.id}/accept`, { ticket_id: ` ${ticket.number.toLowerCase()} ` }).set('hx-request', 'true');
     assert.equal(res.status, 204, res.text);
     assert.equal(res.headers['hx-redirect'], `/tickets/${ticket.id}`);
@@ -170,6 +181,48 @@ describe(`console: /inbound, held mail (${TEST_ENGINE})`, function () {
     assert.equal(again.status, 200);
     assert.match(again.text, new RegExp(`메일 ${b.id}번은 이미 처리되었습니다`));
     assert.equal((await record(b.id)).outcome, 'rejected');
+  });
+
+  it('is live: the list is a region that refreshes on held-mail events, which the stream carries to staff only', async () => {
+    const lastId = await t.c.services.tickets.lastEventId();
+    const r = await t.process('euc-kr-new.eml', { FROM: 'live.one@elsewhere.example' });
+    const res = await page('/inbound');
+    assert.match(
+      res.text,
+      /<div id="inbound-results" hx-get="\/inbound\?fragment=results" hx-trigger="live:inbound-batch from:body, live:retry" hx-swap="innerHTML" data-live-guard="true">/,
+    );
+    // The region's refresh: the cards alone, the new one among them.
+    const fragment = await page('/inbound?fragment=results');
+    assert.equal(fragment.status, 200);
+    assert.ok(!fragment.text.includes('<html'), 'a fragment');
+    assert.ok(cardIds(fragment.text).includes(r.id));
+
+    // Held, then discarded: two events of no ticket, in the feed the stream reads, for staff only.
+    await post(`/inbound/${r.id}/discard`, { confirm: 'yes' });
+    const feed = await t.c.services.tickets.feed(lastId, 100);
+    const about = feed.filter((d) => d.event.data.inbound_id === r.id);
+    assert.deepEqual(
+      about.map((d) => [d.event.type, d.event.ticketId, d.event.public]),
+      [
+        ['inbound.held', null, false],
+        ['inbound.decided', null, false],
+      ],
+    );
+    assert.equal(about[0]!.event.data.reason, 'unknown_sender');
+    assert.equal(about[1]!.event.data.outcome, 'rejected');
+    assert.equal(about[1]!.event.actorId, agent.id);
+    const officerUser = (await t.s.database.stores.users.byId(officer.id))!;
+    const officers = await t.c.services.tickets.feed(lastId, 100, officerUser);
+    assert.ok(!officers.some((d) => d.event.type.startsWith('inbound.')), 'never to an officer');
+
+    // Accepting one announces it too.
+    const a = await t.process('euc-kr-new.eml', { FROM: 'live.two@elsewhere.example' });
+    await post(`/inbound/${a.id}/accept`, { ticket_id: '' });
+    const accepted = (await t.c.services.tickets.feed(lastId, 500)).filter(
+      (d) => d.event.type === 'inbound.decided' && d.event.data.inbound_id === a.id,
+    );
+    assert.equal(accepted.length, 1);
+    assert.equal(accepted[0]!.event.data.outcome, 'ticket_created');
   });
 
   it('an officer gets the 403 page and cannot decide; signed out goes to sign-in; the API stays admin-only', async () => {

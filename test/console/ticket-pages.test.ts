@@ -134,7 +134,19 @@ describe(`console: the ticket page /tickets/:id (${TEST_ENGINE})`, function () {
         .send({ _csrf: a.csrf, body: `추가 ${n}` });
     assert.equal((await send(1)).status, 303);
     assert.equal((await send(2)).status, 303);
-    assert.equal((await send(3)).status, 429);
+    const refused = await send(3);
+    assert.equal(refused.status, 429);
+    // The console's own page, in Korean, with the API's Retry-After (the API keeps its problem document).
+    assert.match(String(refused.headers['content-type']), /^text\/html/);
+    assert.ok(Number(refused.headers['retry-after']) > 0, 'Retry-After');
+    assert.match(refused.text, /<h1>잠시 후에 다시 보내 주세요<\/h1>/);
+    assert.match(refused.text, /1분 동안 보낼 수 있는 문의와 메시지 수를 넘어 이번 내용은 보내지 않았습니다\./);
+    assert.match(refused.text, new RegExp(`${refused.headers['retry-after']}초 뒤에 다시 보낼 수 있습니다\\.`));
+    assert.ok(refused.text.includes(`<a href="/tickets/${t.number}">이전 페이지로 돌아가기</a>`));
+    assert.ok(!/Too Many Requests|per minute/.test(refused.text), 'no English');
+    const api = await limited.post(`/api/v1/tickets/${t.id}/messages`).set('authorization', bearer(officerA)).send({ body: '추가' });
+    assert.equal(api.status, 429);
+    assert.match(String(api.headers['content-type']), /^application\/problem\+json/);
   });
 
   it('a form posted by Chromium (Origin: null under Referrer-Policy: no-referrer, Sec-Fetch-Site: same-origin) is accepted', async () => {

@@ -135,7 +135,7 @@ describe(`mail intake: mailauth on the adapter (${TEST_ENGINE})`, function () {
     assert.equal(r.outcome, 'held');
     assert.match(
       r.reason ?? '',
-      new RegExp(`^DMARC failed for the From domain ${DOMAIN} \\(Authentication-Results of ${OUR_ID}: dmarc=fail`),
+      new RegExp(`^dmarc_failed: DMARC failed for the From domain ${DOMAIN} \\(Authentication-Results of ${OUR_ID}: dmarc=fail`),
     );
     assert.equal((await t.knex('messages').where({ ticket_id: ticket.id })).length, before, 'not threaded');
 

@@ -1,7 +1,8 @@
 /**
  * One live stream per page: the session cookie opens `GET /api/v1/stream`; each event is
- * re-dispatched on `document.body` as `live` (any event) and `live:ticket-<id>`, with the event's
- * type and data as `detail`, so fragments refresh with `hx-trigger="live from:body"`. EventSource
+ * re-dispatched on `document.body` as `live` (any event of a ticket) and `live:ticket-<id>`, or as
+ * `live:inbound` (held mail taken or decided), with the event's type and data as `detail`, so
+ * fragments refresh with `hx-trigger="live from:body"`. EventSource
  * reconnects by itself and sends `Last-Event-ID`, so the server replays what was missed.
  */
 export const LIVE_EVENT_TYPES = [
@@ -20,6 +21,9 @@ export const LIVE_EVENT_TYPES = [
   'sla.recalculated',
   'escalation.created',
   'escalation.acknowledged',
+  // Held mail (staff only): relayed as `live:inbound`, not `live`, so the ticket lists do not refresh for it.
+  'inbound.held',
+  'inbound.decided',
 ] as const;
 
 export interface LiveDetail {
@@ -39,6 +43,10 @@ export function startLive(): EventSource | null {
       return;
     }
     const detail: LiveDetail = { ...data, type };
+    if (type.startsWith('inbound.')) {
+      document.body.dispatchEvent(new CustomEvent('live:inbound', { detail }));
+      return;
+    }
     document.body.dispatchEvent(new CustomEvent('live', { detail }));
     if (typeof detail.ticket_id === 'number') document.body.dispatchEvent(new CustomEvent(`live:ticket-${detail.ticket_id}`, { detail }));
   };

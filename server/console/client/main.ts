@@ -8,10 +8,12 @@ import { startLiveGuard } from './live-guard';
 import { startPresence } from './presence';
 import { startShortcuts } from './shortcuts';
 import { startStaleGuard } from './stale-guard';
+import { startSubmitOnce } from './submit-once';
 import { startTicketPage } from './ticket-page';
 
 startCountdowns();
 startLiveBatch();
+startLiveBatch(1000, 'live:inbound', 'live:inbound-batch');
 startLiveGuard();
 // The guard's submit listener goes first: a reply it holds back is not taken for sent by the drafts.
 startStaleGuard();
@@ -19,6 +21,7 @@ startDrafts();
 startCanned();
 startPresence();
 startShortcuts();
+startSubmitOnce();
 startLive();
 startTicketPage();
 document.body.addEventListener('htmx:afterSwap', () => {

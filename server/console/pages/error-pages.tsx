@@ -59,3 +59,23 @@ export function CsrfRefusedPage(props: { locale: Locale }) {
     </Layout>
   );
 }
+
+/**
+ * The write quota's refusal (429): what happened and when to send again, in the viewer's words
+ * (the API's problem document is for programs), and the way back to the page the form was on.
+ */
+export function TooManyPage(props: { locale: Locale; retryAfterSeconds: number | null; back: string }) {
+  const { locale, retryAfterSeconds: seconds } = props;
+  return (
+    <Layout title={t(locale, 'tooManyTitle')}>
+      <div class="card">
+        <h1>{t(locale, 'tooManyTitle')}</h1>
+        <p>{t(locale, 'tooManyBody')}</p>
+        <p>{seconds === null ? t(locale, 'tooManyWaitShort') : t(locale, 'tooManyWait', { seconds })}</p>
+        <p>
+          <a href={props.back}>{t(locale, 'tooManyBack')}</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}

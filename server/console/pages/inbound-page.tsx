@@ -21,7 +21,9 @@ import {
   DiscardConfirmPage,
   FILTERS,
   type InboundFilter,
+  InboundNotice,
   InboundPage,
+  InboundResults,
   inboundHref,
   MailCard,
   type Notice,
@@ -98,6 +100,8 @@ export const inboundPages: ConsolePages = (router, deps) => {
     const filter = filterOf(user, req.query.outcome);
     const raw = typeof req.query.cursor === 'string' && /^[A-Za-z0-9_-]{1,500}$/.test(req.query.cursor) ? req.query.cursor : undefined;
     const page = await read(filter, raw);
+    if (req.query.fragment === 'results')
+      return sendFragment(res, <InboundResults locale={user.locale} filter={filter} page={page} paged={raw !== undefined} />);
     const done = typeof req.query.id === 'string' && ID.test(req.query.id) ? Number(req.query.id) : null;
     let notice: Notice | undefined;
     if (done !== null && req.query.done === 'discarded')
@@ -105,7 +109,15 @@ export const inboundPages: ConsolePages = (router, deps) => {
     if (done !== null && req.query.done === 'already') notice = { kind: 'warning', text: t(user.locale, 'inboundAlready', { id: done }) };
     sendPage(
       res,
-      <InboundPage locale={user.locale} filter={filter} filters={filtersOf(user)} page={page} paged={raw !== undefined} notice={notice} />,
+      <InboundPage
+        locale={user.locale}
+        filter={filter}
+        filters={filtersOf(user)}
+        page={page}
+        paged={raw !== undefined}
+        cursor={raw}
+        notice={notice}
+      />,
     );
   });
 
@@ -158,7 +170,15 @@ export const inboundPages: ConsolePages = (router, deps) => {
       throw err;
     }
     if (!htmx) return res.redirect(303, `${inboundHref('held')}?done=discarded&id=${id}`);
-    sendFragment(res, <DecidedCard id={id} kind="success" text={t(user.locale, 'inboundDiscarded', { id })} />);
+    // The card says so, and so does the notice above the list, which stays when a live refresh drops the card.
+    const text = t(user.locale, 'inboundDiscarded', { id });
+    sendFragment(
+      res,
+      <>
+        <DecidedCard id={id} kind="success" text={text} />
+        <InboundNotice notice={{ kind: 'success', text }} oob />
+      </>,
+    );
   });
 };
 

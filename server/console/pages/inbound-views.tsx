@@ -5,11 +5,12 @@
  * inquiry, or an existing one by number) and `버리기`; and the page that confirms a discard when
  * the browser runs no script.
  */
+import { holdReasonOf } from '../../../core/intake/hold-reasons';
 import type { InboundOutcome, Locale } from '../../../core/model';
 import type { InboundRecord, Page } from '../../../core/ports';
 import { koreanShortDateTime } from '../client/time-format';
 import { CsrfField } from '../components/csrf-field';
-import { type LabelKey, t } from '../labels';
+import { HOLD_REASON_LABELS, type LabelKey, t } from '../labels';
 import { Layout } from '../layout';
 
 /** What the list shows: one outcome, or every outcome (admins). */
@@ -55,11 +56,12 @@ export interface Notice {
 
 const EXCERPT = 280;
 
-/** The list's path with its filter (and a cursor). */
-export function inboundHref(filter: InboundFilter, cursor?: string): string {
+/** The list's path with its filter (and a cursor; `fragment=results` for the live region alone). */
+export function inboundHref(filter: InboundFilter, cursor?: string, fragment?: 'results'): string {
   const p = new URLSearchParams();
   if (filter !== 'held') p.set('outcome', filter);
   if (cursor) p.set('cursor', cursor);
+  if (fragment) p.set('fragment', fragment);
   const qs = p.toString();
   return qs ? `/inbound?${qs}` : '/inbound';
 }
@@ -77,18 +79,18 @@ export function InboundPage(props: {
   filters: readonly InboundFilter[];
   page: Page<InboundRecord>;
   paged: boolean;
+  /** The cursor this page was read from (the live region reads the same page again). */
+  cursor?: string;
   notice?: Notice;
   error?: CardError;
 }) {
-  const { locale, filter, filters, page, notice, error } = props;
+  const { locale, filter, filters, notice } = props;
   const title = t(locale, 'inboundTitle');
   return (
     <Layout title={filter === 'held' ? title : `${title}: ${t(locale, FILTER_LABELS[filter])}`} active="/inbound" wide>
       <h1>{title}</h1>
       <p class="muted">{t(locale, 'inboundIntro')}</p>
-      <div id="inbound-notice" role="status" aria-live="polite">
-        {notice && <p class={`notice notice-${notice.kind}`}>{notice.text}</p>}
-      </div>
+      <InboundNotice notice={notice} />
       {filters.length > 1 && (
         <nav class="views" aria-label={t(locale, 'inboundFilter')}>
           <ul>
@@ -102,6 +104,34 @@ export function InboundPage(props: {
           </ul>
         </nav>
       )}
+      {/*
+        The live region: mail held, accepted or discarded anywhere refreshes it (at most once a
+        second, client/live-batch.ts), unless a ticket number typed in it is unsent (client/live-guard.ts).
+      */}
+      <div
+        id="inbound-results"
+        hx-get={inboundHref(filter, props.cursor, 'results')}
+        hx-trigger="live:inbound-batch from:body, live:retry"
+        hx-swap="innerHTML"
+        data-live-guard
+      >
+        <InboundResults {...props} />
+      </div>
+    </Layout>
+  );
+}
+
+/** The cards and the pager: what the live region swaps. */
+export function InboundResults(props: {
+  locale: Locale;
+  filter: InboundFilter;
+  page: Page<InboundRecord>;
+  paged: boolean;
+  error?: CardError;
+}) {
+  const { locale, filter, page, error } = props;
+  return (
+    <>
       <section aria-label={t(locale, 'inboundCaption')}>
         {page.items.length === 0 ? (
           <p class="empty inbound-empty">{t(locale, filter === 'held' ? 'inboundEmptyHeld' : 'inboundEmpty')}</p>
@@ -125,7 +155,17 @@ export function InboundPage(props: {
           )}
         </nav>
       )}
-    </Layout>
+    </>
+  );
+}
+
+/** The notice region above the list; `oob` for an htmx answer that also fills it. */
+export function InboundNotice(props: { notice?: Notice; oob?: boolean }) {
+  const { notice } = props;
+  return (
+    <div id="inbound-notice" role="status" aria-live="polite" hx-swap-oob={props.oob ? 'true' : undefined}>
+      {notice && <p class={`notice notice-${notice.kind}`}>{notice.text}</p>}
+    </div>
   );
 }
 
@@ -167,12 +207,7 @@ export function MailCard(props: { row: InboundRecord; locale: Locale; error?: Ca
             </dd>
           </div>
         )}
-        {r.reason && (
-          <div class="inbound-reason">
-            <dt>{t(locale, 'inboundReason')}</dt>
-            <dd>{r.reason}</dd>
-          </div>
-        )}
+        {r.reason && <Reason reason={r.reason} held={r.outcome === 'held'} locale={locale} />}
       </dl>
       {excerpt && (
         <p class="inbound-excerpt">
@@ -188,6 +223,37 @@ export function MailCard(props: { row: InboundRecord; locale: Locale; error?: Ca
       </p>
       {decisions && r.outcome === 'held' && <Decisions row={r} locale={locale} error={error} />}
     </article>
+  );
+}
+
+/**
+ * Why the mail was held, in the reader's words (by the reason's code), with the intake's own
+ * record — English, with the addresses and the DMARC verdict — folded under it for whoever
+ * looks into it. A reason without a code (other outcomes, mail held before the codes) is shown as recorded.
+ */
+function Reason(props: { reason: string; held: boolean; locale: Locale }) {
+  const { reason, held, locale } = props;
+  const coded = holdReasonOf(reason);
+  if (!coded)
+    return (
+      <div class="inbound-reason">
+        <dt>{t(locale, 'inboundReason')}</dt>
+        <dd>{reason}</dd>
+      </div>
+    );
+  const number = /PQ-\d{4}-\d{6,}/.exec(coded.detail)?.[0] ?? '';
+  const words = HOLD_REASON_LABELS[locale][coded.code].replace('{number}', number);
+  return (
+    <div class="inbound-reason" data-reason={coded.code}>
+      <dt>{t(locale, held ? 'inboundReason' : 'inboundHeldBecause')}</dt>
+      <dd>
+        <span class="inbound-reason-words">{words}</span>
+        <details class="inbound-reason-record">
+          <summary>{t(locale, 'inboundReasonRecorded')}</summary>
+          <span lang="en">{reason}</span>
+        </details>
+      </dd>
+    </div>
   );
 }
 

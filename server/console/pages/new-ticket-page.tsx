@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { ConflictError, ValidationError } from '../../../core/errors';
 import { atLeast, type Locale, PRIORITIES, type User } from '../../../core/model';
@@ -77,20 +77,53 @@ const categoriesOf = (intake: IntakeInfo): string[] => [...new Set([...Object.ke
 
 type CreateInput = Parameters<ConsoleDeps['services']['tickets']['create']>[1];
 
-/** Creates the inquiry and answers its number; a replayed key answers the first one's. */
+/** How far back a double submit's first inquiry is looked for among the submitter's newest. */
+const TWIN_WINDOW_MS = 10 * 60_000;
+const TWIN_LOOKBACK = 20;
+
+/**
+ * Creates the inquiry and answers its number; the same form submitted again answers the first one's.
+ *
+ * The form's hidden key alone does not make a double submit one inquiry when files come with it:
+ * each submit uploads them anew, so the two requests differ in `attachment_ids`, and the service
+ * refuses the key's second use with other content (409). So the key the service gets is the form's
+ * key and a digest of everything but the files: a form changed after a submit (back button, edit)
+ * has another key and is another inquiry; the same text again with the same key is the double
+ * submit, answered with the inquiry the first submit made (its files stay with it; the second
+ * submit's uploads are never claimed and expire).
+ */
 async function create(deps: ConsoleDeps, user: User, input: CreateInput, key: string | undefined): Promise<string> {
   await deps.writeQuota?.consume(user);
   const created = (d: { ticket: { id: number; number: string } }) => ({ id: d.ticket.id, number: d.ticket.number });
+  const { attachment_ids: _files, ...text } = input;
+  const serviceKey =
+    key === undefined ? undefined : `${key}.${createHash('sha256').update(JSON.stringify(text)).digest('hex').slice(0, 32)}`;
   try {
-    const out = await deps.services.tickets.create(user, input, created, key);
+    const out = await deps.services.tickets.create(user, input, created, serviceKey);
     return (out.body as { number: string }).number;
   } catch (err) {
-    // The same key with other text: the form was changed after a submit (back button, edit) —
-    // that is another inquiry, so it gets a key of its own.
-    if (!(err instanceof ConflictError) || key === undefined) throw err;
+    if (!(err instanceof ConflictError) || serviceKey === undefined) throw err;
+    const twin = await firstOfTwin(deps, user, input);
+    if (twin) return twin;
+    // Not found (it cannot be seen, or is older than the window): another inquiry rather than none.
     const out = await deps.services.tickets.create(user, input, created, randomUUID());
     return (out.body as { number: string }).number;
   }
+}
+
+/** The inquiry an earlier submit of the same form made: the submitter's newest with this text, just created. */
+async function firstOfTwin(deps: ConsoleDeps, user: User, input: CreateInput): Promise<string | null> {
+  const since = deps.clock.now().getTime() - TWIN_WINDOW_MS;
+  const newest = await deps.services.tickets.list(user, { sort: '-created_at' }, { limit: TWIN_LOOKBACK });
+  const requester = 'requester_email' in input ? String(input.requester_email).toLowerCase() : null;
+  const twin = newest.items.find(
+    ({ ticket, requester: r }) =>
+      ticket.createdAt.getTime() >= since &&
+      ticket.subject.trim() === input.subject.trim() &&
+      ticket.body.trim() === input.body.trim() &&
+      (requester === null ? r.id === user.id : r.email.toLowerCase() === requester),
+  );
+  return twin?.ticket.number ?? null;
 }
 
 function NewTicketPage(props: { user: User; intake: IntakeInfo; values: FormValues; errors: FormErrors; files: FilesState }) {
@@ -104,7 +137,7 @@ function NewTicketPage(props: { user: User; intake: IntakeInfo; values: FormValu
       <h1>{title}</h1>
       <p class="muted">{t(locale, staff ? 'newTicketOnBehalfIntro' : 'newTicketIntro')}</p>
       <ErrorSummary errors={errors} locale={locale} />
-      <form method="post" action="/tickets/new" class="card ticket-form" enctype="multipart/form-data" novalidate>
+      <form method="post" action="/tickets/new" class="card ticket-form" enctype="multipart/form-data" novalidate data-submit-once>
         <CsrfField />
         <input type="hidden" name="idempotency_key" value={values.idempotency_key} />
         {staff && <Field {...f('requester_email', 'fieldRequesterEmail', 'hintRequesterEmail')} type="email" required />}
