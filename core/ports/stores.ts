@@ -193,7 +193,8 @@ export interface EventStore {
   forTicket(ticketId: number, publicOnly: boolean, page: PageQuery): Promise<Page<TicketEvent>>;
   /**
    * Events of every ticket with an id above `afterId`, oldest first, at most `limit`, each with its
-   * ticket's requester; `requesterId` narrows them to that requester's public events.
+   * ticket's requester, and the held-mail events (`inbound.*`, of no ticket, never public); `requesterId`
+   * narrows them to that requester's public events.
    */
   since(afterId: number, limit: number, requesterId?: number): Promise<FeedEvent[]>;
   /** The highest event id (0 when there is none). */
