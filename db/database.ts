@@ -81,6 +81,9 @@ function storesOn(knex: Knex, written: Written | null): Stores {
   };
 }
 
+/** Groups that may run at once on PostgreSQL: a few of its ten pooled connections, the rest for reads and the workers' own transactions. */
+const PG_GROUPS = 4;
+
 /**
  * Announces what committed transactions wrote, once per turn of the event loop: the transactions
  * of one group commit (or of one burst) finish together, and their mail rows become one batch of
@@ -120,26 +123,31 @@ function isUniqueViolation(err: unknown): boolean {
 
 /** The one factory that wires the knex stores behind core's Database port. */
 export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Database {
-  // SQLite runs this process's transactions one at a time on its one connection: those that
-  // arrive together share a commit. PostgreSQL runs them side by side on its pool.
-  const group = db.engine === 'sqlite' ? createGroupCommit(db.knex) : null;
+  // Transactions that arrive together share a BEGIN and COMMIT (db/group-commit.ts): SQLite runs
+  // one group at a time on its one connection; PostgreSQL a few side by side on its pool.
   const announce = announcer(hooks);
-  const begin = <T>(fn: (trx: Knex.Transaction) => Promise<T>) => (group ? group.run(fn) : db.knex.transaction(fn));
+  const group = createGroupCommit(db.knex, { concurrency: db.engine === 'pg' ? PG_GROUPS : 1 });
   return {
     stores: storesOn(db.knex, null),
     reports: createReportStore(db.knex),
     board: createBoardStore(db.knex),
     retention: createRetentionStore(db.knex),
     async transaction(fn) {
-      const written: Written = { mail: [], events: false };
+      // A unit may run twice (its group failed and it ran again alone): what it wrote is what its last run wrote.
+      let written: Written = { mail: [], events: false };
       // Two requests that both checked "not there yet" (two ratings, two users whose e-mails
       // differ only in case): the unique key lets one in; the other is a duplicate, not a crash.
-      const result = await begin((trx) => fn(storesOn(trx, written))).catch((err: unknown) => {
-        if (isUniqueViolation(err)) throw new ConflictError('this duplicates a record that was created at the same moment');
-        // The pool had no connection for this transaction in time (its acquire timeout).
-        if (isPoolTimeout(err)) throw overloaded(POOL_WAIT_MS);
-        throw err;
-      });
+      const result = await group
+        .run((trx) => {
+          written = { mail: [], events: false };
+          return fn(storesOn(trx, written));
+        })
+        .catch((err: unknown) => {
+          if (isUniqueViolation(err)) throw new ConflictError('this duplicates a record that was created at the same moment');
+          // The pool had no connection for this transaction in time (its acquire timeout).
+          if (isPoolTimeout(err)) throw overloaded(POOL_WAIT_MS);
+          throw err;
+        });
       // Only committed rows are announced; a rolled-back mail never existed.
       announce(written);
       return result;

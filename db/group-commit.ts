@@ -3,20 +3,23 @@ import type { Knex } from 'knex';
 import { ServiceUnavailableError } from '../core/errors';
 
 /**
- * Group commit for SQLite: the transactions this process asks for while one is running wait
- * for it and then run together in the next one, each inside its own savepoint, and share its
- * COMMIT. SQLite has one writer and this process one connection, so they would have run one
- * after another anyway; sharing the commit saves what a commit costs (writing every dirty page
- * to the WAL, the checkpoints that follow) — most of a small transaction's time.
+ * Group commit: the transactions this process asks for while its transactions are busy wait,
+ * then run together, one after another, inside one transaction, and share its BEGIN and COMMIT.
+ * On SQLite (one writer, one connection) they would have run one after another anyway, and a
+ * COMMIT — writing every dirty page to the WAL — costs more than a small transaction's
+ * statements; on PostgreSQL every statement is a round trip, and a group of creations costs
+ * three each instead of five (a few groups run side by side on the pool).
  *
- * Each unit keeps the meaning of its own transaction: it sees the units before it, a unit that
- * throws is rolled back to its savepoint alone (the others commit), and no unit's promise
- * settles before the COMMIT that holds it has returned. A COMMIT that fails fails every unit
- * of that group; none of them wrote anything.
+ * Each unit keeps the meaning of its own transaction. It sees the units before it, and no unit's
+ * promise settles before the COMMIT that holds it has returned. If one unit throws (or the COMMIT
+ * fails), the group is rolled back and each of its units runs again alone, in its own
+ * transaction, in the same order: the one that threw fails by itself, the others commit — the
+ * same outcomes as had each run alone (a unit's function must therefore be safe to run twice:
+ * ours only touch the database). No savepoints: on PostgreSQL each would be a round trip.
  *
  * Overload: when the oldest waiting unit has waited longer than `maxWaitMs`, new units are
  * refused at once with a 503 and Retry-After rather than joining a queue that only grows — the
- * timers' and mail's own transactions keep their turns on the connection, and a client's retry
+ * timers' and mail's own transactions keep their turns on the connections, and a client's retry
  * comes back when there is room.
  */
 export interface GroupCommit {
@@ -25,15 +28,14 @@ export interface GroupCommit {
 
 /** The driver's connection (better-sqlite3), as far as a leftover transaction needs it. */
 interface Connection {
-  inTransaction: boolean;
-  exec(sql: string): void;
+  inTransaction?: boolean;
+  exec?(sql: string): void;
 }
 
 interface Unit {
   fn: (trx: Knex.Transaction) => Promise<unknown>;
   resolve(value: unknown): void;
   reject(err: unknown): void;
-  outcome?: { ok: true; value: unknown } | { ok: false; error: unknown };
   /** When it was asked for (performance.now()). */
   since: number;
 }
@@ -51,72 +53,84 @@ export function overloaded(waitedMs: number): ServiceUnavailableError {
   );
 }
 
-export function createGroupCommit(knex: Knex, opts: { maxGroup?: number; maxWaitMs?: number } = {}): GroupCommit {
-  const { maxGroup = MAX_GROUP, maxWaitMs = MAX_WAIT_MS } = opts;
+export function createGroupCommit(knex: Knex, opts: { maxGroup?: number; maxWaitMs?: number; concurrency?: number } = {}): GroupCommit {
+  const { maxGroup = MAX_GROUP, maxWaitMs = MAX_WAIT_MS, concurrency = 1 } = opts;
   const waiting: Unit[] = [];
-  let running = false;
+  let active = 0;
+  let starting = false;
 
   /**
    * The group is taken once the connection is ours, not when the first unit arrived: while this
-   * transaction waited in the pool (behind reads), more units joined it.
+   * transaction waited in the pool, more units joined it.
    */
   async function runGroup() {
     let group: Unit[] = [];
+    const values: unknown[] = [];
     try {
       await knex.transaction(async (trx) => {
         group = waiting.splice(0, maxGroup);
-        if (group.length === 1) {
-          // Alone, the transaction itself is the unit's: a throw rolls it back.
-          group[0]!.outcome = { ok: true, value: await group[0]!.fn(trx) };
-          return;
-        }
-        for (const unit of group) {
-          await trx.raw('SAVEPOINT unit');
-          try {
-            unit.outcome = { ok: true, value: await unit.fn(trx) };
-            await trx.raw('RELEASE unit');
-          } catch (error) {
-            unit.outcome = { ok: false, error };
-            await trx.raw('ROLLBACK TO unit');
-            await trx.raw('RELEASE unit');
-          }
-        }
+        for (const unit of group) values.push(await unit.fn(trx));
       });
     } catch (error) {
-      // BEGIN, the COMMIT or a savepoint statement failed, or the lone unit threw: nothing was kept.
-      if (group.length === 0) group = waiting.splice(0, maxGroup); // BEGIN itself failed
-      // If even that fails, the next BEGIN reports it to its own units.
-      await endLeftover().catch(() => {});
-      for (const unit of group) unit.reject(unit.outcome && !unit.outcome.ok ? unit.outcome.error : error);
+      await endLeftover().catch(() => {}); // if even that fails, the next BEGIN reports it
+      if (group.length <= 1) {
+        // Alone (or BEGIN failed before any unit ran): this is the unit's own outcome.
+        if (group.length === 0) group = waiting.splice(0, 1);
+        for (const unit of group) unit.reject(error);
+        return;
+      }
+      for (const unit of group) await runAlone(unit);
       return;
     }
-    for (const unit of group) {
-      const o = unit.outcome!;
-      if (o.ok) unit.resolve(o.value);
-      else unit.reject(o.error);
+    for (const [i, unit] of group.entries()) unit.resolve(values[i]);
+  }
+
+  async function runAlone(unit: Unit) {
+    try {
+      unit.resolve(await knex.transaction((trx) => unit.fn(trx)));
+    } catch (error) {
+      await endLeftover().catch(() => {});
+      unit.reject(error);
     }
   }
 
   /**
    * SQLite keeps a transaction open when its COMMIT is refused (a deferred foreign key, a full
    * disk) and knex does not roll it back: the connection would refuse every later BEGIN.
+   * (PostgreSQL ends a transaction whose COMMIT failed by itself.)
    */
   async function endLeftover() {
+    if (knex.client.dialect === 'postgresql') return;
     const client = knex.client as { acquireConnection(): Promise<Connection>; releaseConnection(c: Connection): Promise<unknown> };
     const conn = await client.acquireConnection();
     try {
-      if (conn.inTransaction) conn.exec('ROLLBACK');
+      if (conn.inTransaction) conn.exec?.('ROLLBACK');
     } finally {
       await client.releaseConnection(conn);
     }
   }
 
-  async function drain() {
-    try {
-      while (waiting.length) await runGroup();
-    } finally {
-      running = false;
+  /** Starts groups while units wait and fewer than `concurrency` groups run. */
+  function start() {
+    starting = false;
+    while (waiting.length && active < concurrency) {
+      active += 1;
+      void runGroup().finally(() => {
+        active -= 1;
+        if (waiting.length) schedule();
+      });
     }
+  }
+
+  /**
+   * A whole transaction of ours may run within one turn of the event loop (SQLite's driver is
+   * synchronous), so nothing could join it: a group starts after this turn's I/O, and the
+   * requests read from the sockets in the same turn join it.
+   */
+  function schedule() {
+    if (starting) return;
+    starting = true;
+    setImmediate(start);
   }
 
   return {
@@ -126,12 +140,7 @@ export function createGroupCommit(knex: Knex, opts: { maxGroup?: number; maxWait
       if (waited > maxWaitMs) return Promise.reject(overloaded(waited));
       return new Promise<T>((resolve, reject) => {
         waiting.push({ fn, resolve: resolve as (v: unknown) => void, reject, since: now });
-        if (running) return;
-        // A whole transaction of ours runs within one turn of the event loop (the driver is
-        // synchronous), so nothing could join it: the group starts after this turn's I/O, and
-        // the requests read from the sockets in the same turn join it.
-        running = true;
-        setImmediate(drain);
+        if (active < concurrency) schedule();
       });
     },
   };
