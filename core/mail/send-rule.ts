@@ -82,6 +82,9 @@ const DEFAULT_LEASE_MS = 5 * 60_000;
 const DEFAULT_SEND_TIMEOUT_MS = 120_000;
 const DEFAULT_TIMEZONE = 'Asia/Seoul';
 
+/** The most rows one sendBatch call takes (the claim's limit is higher). */
+export const MAX_BATCH = 50;
+
 /** The server's reply ("550 5.1.1 No such user") when there is one, else the error's code and message. */
 export function errorText(err: unknown): string {
   const e = (typeof err === 'object' && err !== null ? err : {}) as { response?: unknown; code?: unknown; message?: unknown };
@@ -199,68 +202,105 @@ export function createSendRule(deps: {
     return { outcome: 'busy', outboxId, attempts: row.attempts, at: new Date(now.getTime() + 1000) };
   }
 
+  /** Sends a claimed row and records its outcome; `now` is the database clock at the claim. */
+  async function deliver(claimed: OutboxRecord, now: Date): Promise<SendOutcome> {
+    const outboxId = claimed.id;
+    // The database clock, carried forward by this process's monotonic clock for "sent at", so
+    // the hot path asks the database for the time once.
+    const startedAt = performance.now();
+    const dbTime = () => new Date(now.getTime() + Math.round(performance.now() - startedAt));
+    const lease = claimed.claimedUntil ?? new Date(now.getTime() + leaseMs);
+    const messageId = claimed.messageId ?? '';
+    const interrupted = claimed.interrupted;
+    const thread = threadOf(claimed, host);
+    // Counted by the claim: one interrupted send so far, so this may be the second copy.
+    const interruptedBefore = interrupted > 0;
+
+    if (interrupted >= 2) {
+      const error = `delivery uncertain: ${interrupted} sends were interrupted before their outcome was recorded; not sent again so the recipient gets at most two copies (Message-ID ${messageId})`;
+      await recordFailed(store, claimed, { at: now, lease, subject: claimed.subject, error, attempted: false });
+      logger.error({ outboxId, messageId }, 'mail interrupted twice; marked failed instead of a third send');
+      return { outcome: 'failed', outboxId, attempts: claimed.attempts, error };
+    }
+    if (interruptedBefore)
+      logger.warn({ outboxId, messageId }, 'a send of this mail was interrupted (worker crash?); sending with the same Message-ID');
+
+    let mail: RenderedMail;
+    try {
+      mail = renderRow(claimed, render, config);
+    } catch (err) {
+      const error = `cannot render: ${errorText(err)}`;
+      await recordFailed(store, claimed, { at: now, lease, subject: claimed.subject, error, attempted: false });
+      logger.error({ outboxId, err }, 'mail cannot be rendered; marked failed');
+      return { outcome: 'failed', outboxId, attempts: claimed.attempts, error };
+    }
+
+    const replyTo = thread && !thread.isRoot ? threadHeaders(thread.root) : { inReplyTo: null, references: [] };
+    let response: string;
+    try {
+      const result = await transport.send({
+        // Only the stored recipient: the row was written with it inside the business transaction.
+        to: claimed.toAddress,
+        toName: claimed.toName,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId,
+        inReplyTo: replyTo.inReplyTo,
+        references: replyTo.references,
+        byPerson: isPersonalMessage(claimed.template),
+        autoSubmitted: autoSubmittedOf(claimed.template) ?? undefined,
+      });
+      response = result.response;
+    } catch (err) {
+      const error = errorText(err);
+      if (classifyMailError(err) === 'transient') return transientFailure(claimed, lease, mail.subject, error);
+      await recordFailed(store, claimed, { at: dbTime(), lease, subject: mail.subject, error, attempted: true });
+      logger.warn({ outboxId, error }, 'mail refused for good; marked failed');
+      return { outcome: 'failed', outboxId, attempts: claimed.attempts + 1, error };
+    }
+    await markSent(claimed, dbTime, messageId, mail.subject, response);
+    return { outcome: 'sent', outboxId, messageId, attempts: claimed.attempts + 1, resent: interruptedBefore };
+  }
+
   return {
     /** Sends outbox row `outboxId` if it is pending, due and free; safe to call any number of times. */
     async send(outboxId: number): Promise<SendOutcome> {
       const taken = await store.claimForSend(outboxId, { leaseMs, token: newToken(), host, rootTemplate: THREAD_ROOT_TEMPLATE });
       if (!taken) return notTaken(outboxId);
-      const { row: claimed, now } = taken;
-      // The database clock, carried forward by this process's monotonic clock for "sent at", so
-      // the hot path asks the database for the time once.
-      const startedAt = performance.now();
-      const dbTime = () => new Date(now.getTime() + Math.round(performance.now() - startedAt));
-      const lease = claimed.claimedUntil ?? new Date(now.getTime() + leaseMs);
-      const messageId = claimed.messageId ?? '';
-      const interrupted = claimed.interrupted;
-      const thread = threadOf(claimed, host);
-      // Counted by the claim: one interrupted send so far, so this may be the second copy.
-      const interruptedBefore = interrupted > 0;
+      return deliver(taken.row, taken.now);
+    },
 
-      if (interrupted >= 2) {
-        const error = `delivery uncertain: ${interrupted} sends were interrupted before their outcome was recorded; not sent again so the recipient gets at most two copies (Message-ID ${messageId})`;
-        await recordFailed(store, claimed, { at: now, lease, subject: claimed.subject, error, attempted: false });
-        logger.error({ outboxId, messageId }, 'mail interrupted twice; marked failed instead of a third send');
-        return { outcome: 'failed', outboxId, attempts: claimed.attempts, error };
+    /**
+     * Sends the rows among `outboxIds` (at most MAX_BATCH) that are pending, due and free: one
+     * claim takes them all, then every taken row goes to the transport at once, so each send
+     * starts right after the claim and ends within the send timeout, well inside its lease
+     * (rule 2). Each row's outcome is recorded as `send` records it. `notTaken` lists the ids
+     * the claim left (missing, finished, held by another send or not yet due), for the caller
+     * to hand to the one-row path, which tells these apart. `errors` holds what failed to be
+     * recorded (a "sent" mark after its retries): those rows stay leased, so nobody sends them
+     * again before the lease lapses (rule 3). Safe to call any number of times.
+     */
+    async sendBatch(outboxIds: number[]): Promise<{ outcomes: SendOutcome[]; notTaken: number[]; errors: unknown[] }> {
+      const ids = [...new Set(outboxIds)];
+      if (ids.length > MAX_BATCH) throw new RangeError(`a batch holds at most ${MAX_BATCH} mails, not ${ids.length}`);
+      if (!ids.length) return { outcomes: [], notTaken: [], errors: [] };
+      const { rows, now } = await store.claimBatchForSend(ids, {
+        leaseMs,
+        tokens: ids.map(() => newToken()),
+        host,
+        rootTemplate: THREAD_ROOT_TEMPLATE,
+      });
+      if (!now || !rows.length) return { outcomes: [], notTaken: ids, errors: [] };
+      const taken = new Set(rows.map((r) => r.id));
+      const settled = await Promise.allSettled(rows.map((row) => deliver(row, now)));
+      const outcomes: SendOutcome[] = [];
+      const errors: unknown[] = [];
+      for (const s of settled) {
+        if (s.status === 'fulfilled') outcomes.push(s.value);
+        else errors.push(s.reason);
       }
-      if (interruptedBefore)
-        logger.warn({ outboxId, messageId }, 'a send of this mail was interrupted (worker crash?); sending with the same Message-ID');
-
-      let mail: RenderedMail;
-      try {
-        mail = renderRow(claimed, render, config);
-      } catch (err) {
-        const error = `cannot render: ${errorText(err)}`;
-        await recordFailed(store, claimed, { at: now, lease, subject: claimed.subject, error, attempted: false });
-        logger.error({ outboxId, err }, 'mail cannot be rendered; marked failed');
-        return { outcome: 'failed', outboxId, attempts: claimed.attempts, error };
-      }
-
-      const replyTo = thread && !thread.isRoot ? threadHeaders(thread.root) : { inReplyTo: null, references: [] };
-      let response: string;
-      try {
-        const result = await transport.send({
-          // Only the stored recipient: the row was written with it inside the business transaction.
-          to: claimed.toAddress,
-          toName: claimed.toName,
-          subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
-          messageId,
-          inReplyTo: replyTo.inReplyTo,
-          references: replyTo.references,
-          byPerson: isPersonalMessage(claimed.template),
-          autoSubmitted: autoSubmittedOf(claimed.template) ?? undefined,
-        });
-        response = result.response;
-      } catch (err) {
-        const error = errorText(err);
-        if (classifyMailError(err) === 'transient') return transientFailure(claimed, lease, mail.subject, error);
-        await recordFailed(store, claimed, { at: dbTime(), lease, subject: mail.subject, error, attempted: true });
-        logger.warn({ outboxId, error }, 'mail refused for good; marked failed');
-        return { outcome: 'failed', outboxId, attempts: claimed.attempts + 1, error };
-      }
-      await markSent(claimed, dbTime, messageId, mail.subject, response);
-      return { outcome: 'sent', outboxId, messageId, attempts: claimed.attempts + 1, resent: interruptedBefore };
+      return { outcomes, notTaken: ids.filter((id) => !taken.has(id)), errors };
     },
   };
 }
