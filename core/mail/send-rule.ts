@@ -109,9 +109,11 @@ export function renderRow(
   });
 }
 
-/** A random token (16 hex digits) that keeps a row's Message-ID unique across installations. */
-function newToken(): string {
-  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+/** `count` random tokens (16 hex digits each) that keep rows' Message-IDs unique across installations. */
+function newTokens(count: number): string[] {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(8 * count));
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return Array.from({ length: count }, (_, i) => hex.slice(16 * i, 16 * i + 16));
 }
 
 /**
@@ -266,7 +268,7 @@ export function createSendRule(deps: {
   return {
     /** Sends outbox row `outboxId` if it is pending, due and free; safe to call any number of times. */
     async send(outboxId: number): Promise<SendOutcome> {
-      const taken = await store.claimForSend(outboxId, { leaseMs, token: newToken(), host, rootTemplate: THREAD_ROOT_TEMPLATE });
+      const taken = await store.claimForSend(outboxId, { leaseMs, token: newTokens(1)[0]!, host, rootTemplate: THREAD_ROOT_TEMPLATE });
       if (!taken) return notTaken(outboxId);
       return deliver(taken.row, taken.now);
     },
@@ -287,7 +289,7 @@ export function createSendRule(deps: {
       if (!ids.length) return { outcomes: [], notTaken: [], errors: [] };
       const { rows, now } = await store.claimBatchForSend(ids, {
         leaseMs,
-        tokens: ids.map(() => newToken()),
+        tokens: newTokens(ids.length),
         host,
         rootTemplate: THREAD_ROOT_TEMPLATE,
       });

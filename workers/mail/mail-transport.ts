@@ -131,7 +131,9 @@ function rawMailOptions(sender: Sender, msg: OutgoingMail): SendMailOptions {
     headers: m.headers,
     date: new Date(),
   });
-  return { envelope: m.envelope, raw, disableFileAccess: true, disableUrlAccess: true };
+  // messageId only names the raw message to the pool (a raw message's headers are its own);
+  // without it nodemailer draws random bytes for one of its own every send.
+  return { envelope: m.envelope, raw, messageId: m.messageId, disableFileAccess: true, disableUrlAccess: true };
 }
 
 /**
