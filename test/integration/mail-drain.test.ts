@@ -30,7 +30,13 @@ describe(`mail drain jobs (${TEST_ENGINE})`, function () {
 
   before(async () => {
     s = await testStack();
-    sink = await startSmtpSink();
+    sink = await startSmtpSink({
+      rcpt(address, n) {
+        if (address.startsWith('grey') && n === 1) return { code: 451, message: '4.7.1 Greylisted, please try again later' };
+        if (address.startsWith('reject')) return { code: 550, message: '5.1.1 Recipient address rejected: no such user' };
+        return undefined;
+      },
+    });
     const transport = createMailTransport({
       smtpUrl: sink.url,
       dataDir: os.tmpdir(),
@@ -40,7 +46,7 @@ describe(`mail drain jobs (${TEST_ENGINE})`, function () {
       sendTimeoutMs: 2500,
     });
     // A short lease: a row handed on while another run holds it waits that long.
-    m = await mailStack(s, { transport, tuning: { leaseMs: 3000, sendTimeoutMs: 2500 } });
+    m = await mailStack(s, { transport, tuning: { leaseMs: 3000, sendTimeoutMs: 2500, backoffBaseMs: 100, backoffMaxMs: 200 } });
     officer = await s.user('officer');
     // The plain app has no mail hook: its receipt stays pending, untouched by these tests.
     ticket = await s.ticket(officer);
@@ -55,13 +61,13 @@ describe(`mail drain jobs (${TEST_ENGINE})`, function () {
   const addressOf = async (id: number) => String((await row(id)).to_address);
 
   /** Pending rows, due a minute ago, each to an address of its own; nobody has queued them. */
-  async function rows(count: number): Promise<number[]> {
+  async function rows(count: number, localPart = 'drain'): Promise<number[]> {
     const mails: NewMail[] = Array.from({ length: count }, () => {
       n += 1;
       return {
         ticketId: ticket.id,
         toUserId: null,
-        toAddress: `drain-${n}-${s.prefix}@test.kr`.toLowerCase(),
+        toAddress: `${localPart}-${n}-${s.prefix}@test.kr`.toLowerCase(),
         toName: `수신자 ${n}`,
         locale: 'ko',
         template: 'ticket-resolved',
@@ -121,6 +127,29 @@ describe(`mail drain jobs (${TEST_ENGINE})`, function () {
       assert.equal(sink.to(await addressOf(id)).length, 1);
       assert.equal(await sentEvents(id), 1);
     }
+  });
+
+  it('each row of a batch keeps its own outcome: sent, retried by its own job then sent, failed at once', async () => {
+    const [ok] = await rows(1);
+    const [grey] = await rows(1, 'grey');
+    const [bad] = await rows(1, 'reject');
+    const r = (await m.parts.handlers.drain(drainJob([ok!, grey!, bad!]))) as Record<string, number>;
+    assert.deepEqual(r, { handedOn: 0, sent: 1, retry: 1, failed: 1 });
+    assert.equal((await row(ok!)).status, 'sent');
+    assert.equal((await row(bad!)).status, 'failed');
+    assert.match(String((await row(bad!)).last_error), /^550 /);
+    const retried = await waitFor(
+      'the greylisted row sent by its retry job',
+      async () => {
+        const x = await row(grey!);
+        return x.status === 'sent' ? x : null;
+      },
+      10_000,
+    );
+    assert.equal(Number(retried.attempts), 2);
+    await mailJobsDone(s, [ok!, grey!, bad!]);
+    assert.equal(sink.to(await addressOf(grey!)).length, 1);
+    assert.equal(sink.rcptCount(await addressOf(bad!)), 1, 'a permanent failure is not retried');
   });
 
   it("a row another sender holds is handed on, and sent once that sender's lease lapses without an outcome", async () => {
