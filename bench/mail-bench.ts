@@ -295,6 +295,7 @@ Baseline: the same rendered mail through pooled nodemailer alone, composed by no
   ioredis. More mail per second needs more worker processes (\`npm run start:workers\`, any
   number against one database and Redis; claims keep concurrent senders to one send per row); not
   measured here, where Redis and the SMTP sink already share the two cores.
+- **Before and after, same load (2026-11-30):** the previous sender (one \`mail.send\` job and one claim per mail, marks batched per turn, nodemailer's composer) and this one, alternating, two full runs each at load 5–9: ratio 36–38 % → 98–125 %, CPU of the sending process per mail 2.0–2.2 → 0.80–0.85 ms (nodemailer alone 0.78–0.93 ms in the same runs), SQL statements per mail 2.8–2.9 → 0.44–0.48. By step (CPU per mail, bench and micro-measurements): drain jobs with one claim per batch about −0.5 ms, dates without a luxon DateTime per date −0.1 ms, one-pass composition and a raw message to the pool −0.4 ms, the 5 ms window for sent marks −0.15 ms.
 - **Machine:** 2 cores, shared (load average ${loadAtStart} when this run began); single runs vary, so compare the ratio rather than the absolute figures.
 - **Command:** \`npm run bench:mail\` (or \`npx tsx bench/mail-bench.ts\`; \`BENCH_MAILS\`, \`BENCH_ROUNDS\` for quick trials).
 `,
