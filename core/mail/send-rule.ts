@@ -1,17 +1,19 @@
 /**
- * The send rule: sends one outbox row, the use case behind the `mail.send` job, with the store,
- * the transport and the renderer handed in.
+ * The send rule: sends one outbox row (the `mail.send` job) or a batch of them (the `mail.drain`
+ * job), with the store, the transport and the renderer handed in.
  *
  * How "sent at most once per row, at most twice across crashes, always with the same
  * Message-ID" holds:
  *
- * 1. Claim before sending. A claim is one conditional UPDATE … RETURNING on the row (still
- *    pending, due, no live lease, all by the database clock) that sets a lease `claimed_until`,
- *    fixes the Message-ID and returns the row it took. It commits before the SMTP conversation
- *    begins, so of any number of jobs for the row (the hook's, a retry's, the sweeper's, a stalled
- *    job run again by BullMQ) exactly one sends; the others see the lease and wait for it.
+ * 1. Claim before sending. A claim is one conditional UPDATE … RETURNING on the row, or on a
+ *    batch's rows at once (still pending, due, no live lease, all by the database clock), that
+ *    sets a lease `claimed_until`, fixes the Message-ID and returns the rows it took. It commits
+ *    before the SMTP conversation begins, so of any number of jobs for a row (the hook's drain
+ *    job, a retry's, the sweeper's, a stalled job run again by BullMQ) exactly one sends; the
+ *    others see the lease and wait for it.
  * 2. The lease outlives every send: the transport aborts a send after its sendTimeoutMs, and the
- *    lease (leaseMs, 5 min by default) must be longer (createSendRule checks it). A live
+ *    lease (leaseMs, 5 min by default) must be longer (createSendRule checks it). A batch's rows
+ *    all go to the transport right after their claim, so this holds for each of them. A live
  *    sender therefore always records its outcome (sent / retry / failed, which clears the lease)
  *    before anyone else may claim the row: under normal operation one send per row.
  * 3. A worker that dies between the server's acceptance and "mark sent" leaves the row pending
