@@ -16,7 +16,8 @@ export interface JobRegistry {
     'backup-daily': Record<string, never>;
     'retention-purge': Record<string, never>;
   };
-  mail: { send: { outboxId: number } };
+  /** `send`: one row's attempt; `drain`: the first attempt of rows committed together (workers/mail/mail-queue.ts). */
+  mail: { send: { outboxId: number }; drain: { outboxIds: number[] } };
 }
 export type QueueName = keyof JobRegistry;
 

@@ -1,17 +1,19 @@
 /**
- * The send rule: sends one outbox row, the use case behind the `mail.send` job, with the store,
- * the transport and the renderer handed in.
+ * The send rule: sends one outbox row (the `mail.send` job) or a batch of them (the `mail.drain`
+ * job), with the store, the transport and the renderer handed in.
  *
  * How "sent at most once per row, at most twice across crashes, always with the same
  * Message-ID" holds:
  *
- * 1. Claim before sending. A claim is one conditional UPDATE … RETURNING on the row (still
- *    pending, due, no live lease, all by the database clock) that sets a lease `claimed_until`,
- *    fixes the Message-ID and returns the row it took. It commits before the SMTP conversation
- *    begins, so of any number of jobs for the row (the hook's, a retry's, the sweeper's, a stalled
- *    job run again by BullMQ) exactly one sends; the others see the lease and wait for it.
+ * 1. Claim before sending. A claim is one conditional UPDATE … RETURNING on the row, or on a
+ *    batch's rows at once (still pending, due, no live lease, all by the database clock), that
+ *    sets a lease `claimed_until`, fixes the Message-ID and returns the rows it took. It commits
+ *    before the SMTP conversation begins, so of any number of jobs for a row (the hook's drain
+ *    job, a retry's, the sweeper's, a stalled job run again by BullMQ) exactly one sends; the
+ *    others see the lease and wait for it.
  * 2. The lease outlives every send: the transport aborts a send after its sendTimeoutMs, and the
- *    lease (leaseMs, 5 min by default) must be longer (createSendRule checks it). A live
+ *    lease (leaseMs, 5 min by default) must be longer (createSendRule checks it). A batch's rows
+ *    all go to the transport right after their claim, so this holds for each of them. A live
  *    sender therefore always records its outcome (sent / retry / failed, which clears the lease)
  *    before anyone else may claim the row: under normal operation one send per row.
  * 3. A worker that dies between the server's acceptance and "mark sent" leaves the row pending
@@ -82,6 +84,9 @@ const DEFAULT_LEASE_MS = 5 * 60_000;
 const DEFAULT_SEND_TIMEOUT_MS = 120_000;
 const DEFAULT_TIMEZONE = 'Asia/Seoul';
 
+/** The most rows one sendBatch call takes (the claim's limit is higher). */
+export const MAX_BATCH = 50;
+
 /** The server's reply ("550 5.1.1 No such user") when there is one, else the error's code and message. */
 export function errorText(err: unknown): string {
   const e = (typeof err === 'object' && err !== null ? err : {}) as { response?: unknown; code?: unknown; message?: unknown };
@@ -106,9 +111,11 @@ export function renderRow(
   });
 }
 
-/** A random token (16 hex digits) that keeps a row's Message-ID unique across installations. */
-function newToken(): string {
-  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+/** `count` random tokens (16 hex digits each) that keep rows' Message-IDs unique across installations. */
+function newTokens(count: number): string[] {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(8 * count));
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return Array.from({ length: count }, (_, i) => hex.slice(16 * i, 16 * i + 16));
 }
 
 /**
@@ -199,68 +206,105 @@ export function createSendRule(deps: {
     return { outcome: 'busy', outboxId, attempts: row.attempts, at: new Date(now.getTime() + 1000) };
   }
 
+  /** Sends a claimed row and records its outcome; `now` is the database clock at the claim. */
+  async function deliver(claimed: OutboxRecord, now: Date): Promise<SendOutcome> {
+    const outboxId = claimed.id;
+    // The database clock, carried forward by this process's monotonic clock for "sent at", so
+    // the hot path asks the database for the time once.
+    const startedAt = performance.now();
+    const dbTime = () => new Date(now.getTime() + Math.round(performance.now() - startedAt));
+    const lease = claimed.claimedUntil ?? new Date(now.getTime() + leaseMs);
+    const messageId = claimed.messageId ?? '';
+    const interrupted = claimed.interrupted;
+    const thread = threadOf(claimed, host);
+    // Counted by the claim: one interrupted send so far, so this may be the second copy.
+    const interruptedBefore = interrupted > 0;
+
+    if (interrupted >= 2) {
+      const error = `delivery uncertain: ${interrupted} sends were interrupted before their outcome was recorded; not sent again so the recipient gets at most two copies (Message-ID ${messageId})`;
+      await recordFailed(store, claimed, { at: now, lease, subject: claimed.subject, error, attempted: false });
+      logger.error({ outboxId, messageId }, 'mail interrupted twice; marked failed instead of a third send');
+      return { outcome: 'failed', outboxId, attempts: claimed.attempts, error };
+    }
+    if (interruptedBefore)
+      logger.warn({ outboxId, messageId }, 'a send of this mail was interrupted (worker crash?); sending with the same Message-ID');
+
+    let mail: RenderedMail;
+    try {
+      mail = renderRow(claimed, render, config);
+    } catch (err) {
+      const error = `cannot render: ${errorText(err)}`;
+      await recordFailed(store, claimed, { at: now, lease, subject: claimed.subject, error, attempted: false });
+      logger.error({ outboxId, err }, 'mail cannot be rendered; marked failed');
+      return { outcome: 'failed', outboxId, attempts: claimed.attempts, error };
+    }
+
+    const replyTo = thread && !thread.isRoot ? threadHeaders(thread.root) : { inReplyTo: null, references: [] };
+    let response: string;
+    try {
+      const result = await transport.send({
+        // Only the stored recipient: the row was written with it inside the business transaction.
+        to: claimed.toAddress,
+        toName: claimed.toName,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId,
+        inReplyTo: replyTo.inReplyTo,
+        references: replyTo.references,
+        byPerson: isPersonalMessage(claimed.template),
+        autoSubmitted: autoSubmittedOf(claimed.template) ?? undefined,
+      });
+      response = result.response;
+    } catch (err) {
+      const error = errorText(err);
+      if (classifyMailError(err) === 'transient') return transientFailure(claimed, lease, mail.subject, error);
+      await recordFailed(store, claimed, { at: dbTime(), lease, subject: mail.subject, error, attempted: true });
+      logger.warn({ outboxId, error }, 'mail refused for good; marked failed');
+      return { outcome: 'failed', outboxId, attempts: claimed.attempts + 1, error };
+    }
+    await markSent(claimed, dbTime, messageId, mail.subject, response);
+    return { outcome: 'sent', outboxId, messageId, attempts: claimed.attempts + 1, resent: interruptedBefore };
+  }
+
   return {
     /** Sends outbox row `outboxId` if it is pending, due and free; safe to call any number of times. */
     async send(outboxId: number): Promise<SendOutcome> {
-      const taken = await store.claimForSend(outboxId, { leaseMs, token: newToken(), host, rootTemplate: THREAD_ROOT_TEMPLATE });
+      const taken = await store.claimForSend(outboxId, { leaseMs, token: newTokens(1)[0]!, host, rootTemplate: THREAD_ROOT_TEMPLATE });
       if (!taken) return notTaken(outboxId);
-      const { row: claimed, now } = taken;
-      // The database clock, carried forward by this process's monotonic clock for "sent at", so
-      // the hot path asks the database for the time once.
-      const startedAt = performance.now();
-      const dbTime = () => new Date(now.getTime() + Math.round(performance.now() - startedAt));
-      const lease = claimed.claimedUntil ?? new Date(now.getTime() + leaseMs);
-      const messageId = claimed.messageId ?? '';
-      const interrupted = claimed.interrupted;
-      const thread = threadOf(claimed, host);
-      // Counted by the claim: one interrupted send so far, so this may be the second copy.
-      const interruptedBefore = interrupted > 0;
+      return deliver(taken.row, taken.now);
+    },
 
-      if (interrupted >= 2) {
-        const error = `delivery uncertain: ${interrupted} sends were interrupted before their outcome was recorded; not sent again so the recipient gets at most two copies (Message-ID ${messageId})`;
-        await recordFailed(store, claimed, { at: now, lease, subject: claimed.subject, error, attempted: false });
-        logger.error({ outboxId, messageId }, 'mail interrupted twice; marked failed instead of a third send');
-        return { outcome: 'failed', outboxId, attempts: claimed.attempts, error };
+    /**
+     * Sends the rows among `outboxIds` (at most MAX_BATCH) that are pending, due and free: one
+     * claim takes them all, then every taken row goes to the transport at once, so each send
+     * starts right after the claim and ends within the send timeout, well inside its lease
+     * (rule 2). Each row's outcome is recorded as `send` records it. `notTaken` lists the ids
+     * the claim left (missing, finished, held by another send or not yet due), for the caller
+     * to hand to the one-row path, which tells these apart. `errors` holds what failed to be
+     * recorded (a "sent" mark after its retries): those rows stay leased, so nobody sends them
+     * again before the lease lapses (rule 3). Safe to call any number of times.
+     */
+    async sendBatch(outboxIds: number[]): Promise<{ outcomes: SendOutcome[]; notTaken: number[]; errors: unknown[] }> {
+      const ids = [...new Set(outboxIds)];
+      if (ids.length > MAX_BATCH) throw new RangeError(`a batch holds at most ${MAX_BATCH} mails, not ${ids.length}`);
+      if (!ids.length) return { outcomes: [], notTaken: [], errors: [] };
+      const { rows, now } = await store.claimBatchForSend(ids, {
+        leaseMs,
+        tokens: newTokens(ids.length),
+        host,
+        rootTemplate: THREAD_ROOT_TEMPLATE,
+      });
+      if (!now || !rows.length) return { outcomes: [], notTaken: ids, errors: [] };
+      const taken = new Set(rows.map((r) => r.id));
+      const settled = await Promise.allSettled(rows.map((row) => deliver(row, now)));
+      const outcomes: SendOutcome[] = [];
+      const errors: unknown[] = [];
+      for (const s of settled) {
+        if (s.status === 'fulfilled') outcomes.push(s.value);
+        else errors.push(s.reason);
       }
-      if (interruptedBefore)
-        logger.warn({ outboxId, messageId }, 'a send of this mail was interrupted (worker crash?); sending with the same Message-ID');
-
-      let mail: RenderedMail;
-      try {
-        mail = renderRow(claimed, render, config);
-      } catch (err) {
-        const error = `cannot render: ${errorText(err)}`;
-        await recordFailed(store, claimed, { at: now, lease, subject: claimed.subject, error, attempted: false });
-        logger.error({ outboxId, err }, 'mail cannot be rendered; marked failed');
-        return { outcome: 'failed', outboxId, attempts: claimed.attempts, error };
-      }
-
-      const replyTo = thread && !thread.isRoot ? threadHeaders(thread.root) : { inReplyTo: null, references: [] };
-      let response: string;
-      try {
-        const result = await transport.send({
-          // Only the stored recipient: the row was written with it inside the business transaction.
-          to: claimed.toAddress,
-          toName: claimed.toName,
-          subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
-          messageId,
-          inReplyTo: replyTo.inReplyTo,
-          references: replyTo.references,
-          byPerson: isPersonalMessage(claimed.template),
-          autoSubmitted: autoSubmittedOf(claimed.template) ?? undefined,
-        });
-        response = result.response;
-      } catch (err) {
-        const error = errorText(err);
-        if (classifyMailError(err) === 'transient') return transientFailure(claimed, lease, mail.subject, error);
-        await recordFailed(store, claimed, { at: dbTime(), lease, subject: mail.subject, error, attempted: true });
-        logger.warn({ outboxId, error }, 'mail refused for good; marked failed');
-        return { outcome: 'failed', outboxId, attempts: claimed.attempts + 1, error };
-      }
-      await markSent(claimed, dbTime, messageId, mail.subject, response);
-      return { outcome: 'sent', outboxId, messageId, attempts: claimed.attempts + 1, resent: interruptedBefore };
+      return { outcomes, notTaken: ids.filter((id) => !taken.has(id)), errors };
     },
   };
 }

@@ -85,6 +85,12 @@ export interface Claim {
   rootTemplate: string;
 }
 
+/** A claim of several rows at once: a Claim with one new token per row named. */
+export interface BatchClaim extends Omit<Claim, 'token'> {
+  /** The token of each row named, in the same order (used only by a row's first claim). */
+  tokens: string[];
+}
+
 /** One "sent" mark of a batch: the row as claimed and what the send reported. */
 export interface SentMark {
   row: OutboxRecord;
@@ -132,6 +138,12 @@ export interface MailStore {
    * outcome. Null when the row was not taken (missing, finished, leased or not due: loadForSend says which).
    */
   claimForSend(id: number, claim: Claim): Promise<{ row: OutboxRecord; now: Date } | null>;
+  /**
+   * claimForSend on several rows in one statement (at most 100): the rows it took, in no order,
+   * and the database's clock (null when it took none). Rows not taken are missing, finished,
+   * leased or not yet due, as with claimForSend.
+   */
+  claimBatchForSend(ids: number[], claim: BatchClaim): Promise<{ rows: OutboxRecord[]; now: Date | null }>;
   /** Records a transient failure and when to try again; only while `lease` is still the row's. */
   scheduleRetry(row: OutboxRecord, r: { lease: Date; nextAttemptAt: Date; subject: string; error: string }): Promise<boolean>;
   list(q: OutboxQuery): Promise<Page<OutboxRecord>>;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Claim, MailOutcomeWrites, MailStore, OutboxRecord, OutboxStatus, ResetResult, SentMark } from '../../core/ports';
+import type { BatchClaim, Claim, MailOutcomeWrites, MailStore, OutboxRecord, OutboxStatus, ResetResult, SentMark } from '../../core/ports';
 import { databaseNow, type DbHandle } from '../knex';
 import { date, dateOrNull, decodeCursor, encodeCursor, json, type Row } from '../rows';
 import { createEventStore } from './event-store';
@@ -12,6 +12,9 @@ import { createEventStore } from './event-store';
  */
 
 export type { MailStore, OutboxRecord, OutboxStatus } from '../../core/ports';
+
+/** The most rows one batch claim names (workers/mail's drain jobs hold fewer). */
+export const MAX_CLAIM_BATCH = 100;
 
 const toStatus = (v: unknown): OutboxStatus => (v === 'sent' || v === 'failed' ? v : 'pending');
 
@@ -72,28 +75,32 @@ const base36Sql = (x: string) => {
 };
 
 /**
- * The claim: one UPDATE … RETURNING that takes the row (pending, due, no live lease, by the
- * database clock), fixes its token and Message-ID and returns it with what rendering needs, so a
- * send costs one statement before SMTP instead of a read and a compare-and-swap. The Message-ID
+ * The claim: one UPDATE … RETURNING that takes the rows (pending, due, no live lease, by the
+ * database clock), fixes each one's token and Message-ID and returns them with what rendering
+ * needs, so a send costs no statement before SMTP beyond its share of the claim. The Message-ID
  * expressions are core/mail/message-ids.ts written in SQL (threadMessageId for the thread's root
  * mail, mailMessageId otherwise; test/integration/mail-claim.test.ts holds them equal). Every
  * expression in SET reads the row as it was, RETURNING reads it as written (both engines).
+ * `count` rows are named `:i0 … :i<count-1>`, each with its own new token `:t0 …`.
  */
-function claimSql(engine: DbHandle['engine']): string {
+function claimSql(engine: DbHandle['engine'], count: number): string {
   // NOW_SQL without PostgreSQL's `::`, which knex would read as a named binding.
   const now = engine === 'pg' ? 'cast(extract(epoch from clock_timestamp()) * 1000 as bigint)' : NOW_SQL.sqlite;
+  const ids = Array.from({ length: count }, (_, i) => `:i${i}`);
+  // One random token per row: a row's first claim keeps it for good (a later claim leaves it).
+  const newToken = count === 1 ? ':t0' : `case id ${ids.map((id, i) => `when ${id} then :t${i}`).join(' ')} end`;
   const ticketCreatedAt = '(select t.created_at from tickets t where t.id = outbox.ticket_id)';
   const root = `'<ticket-' || ticket_id || '.' || ${base36Sql(ticketCreatedAt)} || '@' || :host || '>'`;
-  const own = `'<outbox-' || id || coalesce('.ticket-' || ticket_id, '') || '.' || coalesce(token, :token) || '@' || :host || '>'`;
+  const own = `'<outbox-' || id || coalesce('.ticket-' || ticket_id, '') || '.' || coalesce(token, ${newToken}) || '@' || :host || '>'`;
   return `update outbox set
     claimed_until = ${now} + :leaseMs,
-    token = coalesce(token, :token),
+    token = coalesce(token, ${newToken}),
     interrupted = interrupted + (case when claimed_until is null then 0 else 1 end),
     first_attempt_at = coalesce(first_attempt_at, ${now}),
     message_id = case when message_id <> '' then message_id
       when template = :rootTemplate then coalesce(${root}, ${own})
       else ${own} end
-  where id = :id and status = 'pending' and next_attempt_at <= ${now} + 1000
+  where id ${count === 1 ? '= :i0' : `in (${ids.join(', ')})`} and status = 'pending' and next_attempt_at <= ${now} + 1000
     and (claimed_until is null or claimed_until <= ${now})
   returning *,
     (select c.timezone from tickets t join sla_policies p on p.id = t.policy_id
@@ -114,7 +121,25 @@ function perRow(knex: Knex, marks: SentMark[], type: 'bigint' | 'integer' | 'tex
 /** Creates the knex implementation of MailStore; runs identically on SQLite and PostgreSQL. */
 export function createMailStore(db: DbHandle): MailStore {
   const { knex } = db;
-  const claimStatement = claimSql(db.engine);
+  // The claim's text per batch size, built once (the SQLite driver also keeps one prepared statement per text).
+  const claimStatements = new Map<number, string>();
+  const claimStatement = (count: number) => {
+    let sql = claimStatements.get(count);
+    if (!sql) claimStatements.set(count, (sql = claimSql(db.engine, count)));
+    return sql;
+  };
+  /** Runs the claim on `ids` (distinct), each with its own new token. */
+  async function claim(ids: number[], tokens: string[], c: Omit<Claim, 'token'>): Promise<{ rows: OutboxRecord[]; now: Date | null }> {
+    const bindings: Record<string, string | number> = { leaseMs: c.leaseMs, host: c.host, rootTemplate: c.rootTemplate };
+    ids.forEach((id, i) => {
+      bindings[`i${i}`] = id;
+      bindings[`t${i}`] = tokens[i]!;
+    });
+    const res = await knex.raw(claimStatement(ids.length), bindings);
+    // PostgreSQL answers a result object, better-sqlite3 the rows themselves.
+    const rows = (Array.isArray(res) ? res : (res as { rows: Row[] }).rows) as Row[];
+    return { rows: rows.map(toRecord), now: rows.length ? date(rows[0]!.db_now) : null };
+  }
   const load = async (id: number) => {
     const r = await withTimezone(knex).where('outbox.id', id).first();
     return r ? toRecord(r) : null;
@@ -192,12 +217,26 @@ export function createMailStore(db: DbHandle): MailStore {
     },
 
     async claimForSend(id, c: Claim) {
-      const bindings = { id, leaseMs: c.leaseMs, token: c.token, host: c.host, rootTemplate: c.rootTemplate };
-      const res = await knex.raw(claimStatement, bindings);
-      // PostgreSQL answers a result object, better-sqlite3 the rows themselves.
-      const rows = (Array.isArray(res) ? res : (res as { rows: Row[] }).rows) as Row[];
-      const r = rows[0];
-      return r ? { row: toRecord(r), now: date(r.db_now) } : null;
+      const { rows, now } = await claim([id], [c.token], c);
+      return rows[0] && now ? { row: rows[0], now } : null;
+    },
+
+    async claimBatchForSend(ids, c: BatchClaim) {
+      if (ids.length > MAX_CLAIM_BATCH) throw new RangeError(`a claim takes at most ${MAX_CLAIM_BATCH} rows, not ${ids.length}`);
+      if (ids.length !== c.tokens.length) throw new RangeError('a claim needs one token per row');
+      // A repeated id would be one row named twice: the first mention (and its token) counts.
+      const seen = new Set<number>();
+      const keep: number[] = [];
+      ids.forEach((id, i) => {
+        if (!seen.has(id)) keep.push(i);
+        seen.add(id);
+      });
+      if (!keep.length) return { rows: [], now: null };
+      return claim(
+        keep.map((i) => ids[i]!),
+        keep.map((i) => c.tokens[i]!),
+        c,
+      );
     },
 
     async scheduleRetry(row, r) {

@@ -37,9 +37,11 @@ export function timersSettled(s: TestStack, ticketId: number, ms = 20_000) {
 
 /**
  * Resolves once no job of the outbox rows is waiting, delayed or running (a finished job is
- * deleted or kept as failed): from then on nothing sends these rows again.
+ * deleted or kept as failed): from then on nothing sends these rows again. The rows' jobs are
+ * their own (`mail-<id>`, `mail-<id>-a<n>`) and the drain jobs that name them (`mail-d…`).
  */
 export function mailJobsDone(s: TestStack, outboxIds: number[], ms = 20_000) {
+  const live = (state: string | undefined) => state !== undefined && state !== 'failed' && state !== 'completed' && state !== 'unknown';
   return waitFor(
     `the mail jobs of rows ${outboxIds.join(', ')} done`,
     async () => {
@@ -48,10 +50,12 @@ export function mailJobsDone(s: TestStack, outboxIds: number[], ms = 20_000) {
         const ids = (await jobIds(s, 'mail', `mail-${outboxId}`)).filter(
           (id) => id === `mail-${outboxId}` || id.startsWith(`mail-${outboxId}-`),
         );
-        for (const id of ids) {
-          const state = await (await s.queues.mail.getJob(id))?.getState();
-          if (state && state !== 'failed' && state !== 'completed' && state !== 'unknown') return false;
-        }
+        for (const id of ids) if (live(await (await s.queues.mail.getJob(id))?.getState())) return false;
+      }
+      for (const id of await jobIds(s, 'mail', 'mail-d')) {
+        const job = await s.queues.mail.getJob(id);
+        const named = (job?.data as { outboxIds?: number[] } | undefined)?.outboxIds ?? [];
+        if (named.some((x) => outboxIds.includes(x)) && live(await job?.getState())) return false;
       }
       return true;
     },

@@ -110,6 +110,55 @@ describe(`mail claim and batched sent marks (${TEST_ENGINE})`, function () {
     assert.equal((await row(sent)).token, null);
   });
 
+  it('a batch claim takes, in one statement, just the rows a single claim would take, each with its own token and Message-ID', async () => {
+    const free = [
+      await pendingRow('ticket-answered', ticketId),
+      await pendingRow(THREAD_ROOT_TEMPLATE, ticketId),
+      await pendingRow('standard-alert', null),
+    ];
+    const sent = await pendingRow('ticket-answered', ticketId, { status: 'sent' });
+    const later = await pendingRow('ticket-answered', ticketId, { next_attempt_at: Date.now() + 60_000 });
+    const held = await pendingRow('ticket-answered', ticketId);
+    assert.ok(await store.claimForSend(held, claimOpts('8888888888888888')));
+    const ids = [free[0]!, sent, free[1]!, later, 987_654_321, held, free[2]!, free[0]!];
+    const tokens = ids.map((_, k) => String(k).padStart(16, 'c'));
+    const statements: string[] = [];
+    const onQuery = (q: { sql: string }) => statements.push(q.sql);
+    s.db.knex.on('query', onQuery);
+    const taken = await store.claimBatchForSend(ids, { leaseMs: 60_000, tokens, host: HOST, rootTemplate: THREAD_ROOT_TEMPLATE });
+    s.db.knex.off('query', onQuery);
+    assert.equal(statements.length, 1);
+    assert.ok(taken.now);
+    assert.deepEqual(
+      taken.rows.map((r) => r.id).sort((a, b) => a - b),
+      [...free].sort((a, b) => a - b),
+    );
+    const byId = new Map(taken.rows.map((r) => [r.id, r]));
+    // Each row its own token (a repeated id keeps its first one), and the Message-ID a single claim writes.
+    assert.equal(byId.get(free[0]!)!.token, tokens[0]);
+    assert.equal(byId.get(free[0]!)!.messageId, mailMessageId(free[0]!, HOST, { ticketId, token: tokens[0] }));
+    assert.equal(byId.get(free[2]!)!.token, tokens[6]);
+    assert.equal(byId.get(free[2]!)!.messageId, mailMessageId(free[2]!, HOST, { ticketId: null, token: tokens[6] }));
+    const ticket = (await s.db.knex('tickets').where({ id: ticketId }).first()) as Row;
+    assert.equal(byId.get(free[1]!)!.messageId, threadMessageId({ id: ticketId, createdAt: new Date(Number(ticket.created_at)) }, HOST));
+    for (const r of taken.rows) {
+      assert.equal(r.interrupted, 0);
+      assert.ok(r.claimedUntil && r.claimedUntil.getTime() >= taken.now.getTime() + 59_000);
+      assert.equal((await row(r.id)).message_id, r.messageId);
+    }
+    assert.equal((await row(later)).claimed_until, null);
+    assert.equal((await row(sent)).token, null);
+    assert.equal((await row(held)).token, '8888888888888888', 'a held row keeps its claim');
+    // Taken once: a second batch on the same rows takes none.
+    const again = await store.claimBatchForSend(free, {
+      leaseMs: 60_000,
+      tokens: free.map(() => 'bbbbbbbbbbbbbbbb'),
+      host: HOST,
+      rootTemplate: THREAD_ROOT_TEMPLATE,
+    });
+    assert.deepEqual(again, { rows: [], now: null });
+  });
+
   it('marks a batch in one statement, each row with its own values, and only rows still pending', async () => {
     const ids = [await pendingRow('ticket-answered', ticketId), await pendingRow('ticket-answered', ticketId)];
     const done = await pendingRow('ticket-answered', ticketId, { status: 'failed' });

@@ -157,6 +157,11 @@ describe('mail transport over SMTP', function () {
     assert.equal(parsed.text?.trim(), 'Plain text part');
     assert.equal(parsed.html, '<p>HTML part</p>');
     assert.equal(parsed.headers.get('auto-submitted'), 'auto-generated');
+    // Each header once: nothing on the way adds a second Message-ID, Date or MIME-Version.
+    const head = srv.received[0]!.raw.toString('utf8').split('\r\n\r\n')[0]!;
+    for (const name of ['Message-ID', 'Date', 'MIME-Version', 'From', 'To', 'Subject']) {
+      assert.equal(head.match(new RegExp(`^${name}:`, 'gim'))?.length, 1, name);
+    }
   });
 
   it("leaves Auto-Submitted off a mail that carries a person's message", async () => {

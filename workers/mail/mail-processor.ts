@@ -1,6 +1,6 @@
 /**
- * The `mail.send` job handler and the factory that wires the mail worker: sender, job producers
- * and sweeper, from the mail store, the queues and a transport.
+ * The `mail.send` and `mail.drain` job handlers and the factory that wires the mail worker:
+ * sender, job producers and sweeper, from the mail store, the queues and a transport.
  */
 import { DelayedError, type Job } from 'bullmq';
 import { createMailSweep, type SweepOptions } from '../../core/mail/sweep';
@@ -10,6 +10,7 @@ import { createMailSender, type MailSender, type MailSenderConfig, type MailSend
 import { createMailQueue, mailJobId, mailQueuedHook } from './mail-queue';
 
 type Data = JobRegistry['mail']['send'];
+type DrainData = JobRegistry['mail']['drain'];
 
 /** A job result small enough for Redis: what happened to the row. */
 function summary(r: SendOutcome): Record<string, unknown> {
@@ -39,6 +40,33 @@ export function mailSendProcessor(sender: MailSender, queue: Pick<MailQueue, 'at
   };
 }
 
+/**
+ * Sends the rows a `mail.drain` job names: one claim for all of them, their sends at once over
+ * the pool. A transient failure becomes the row's own delayed `mail.send` job, as above; a row
+ * the claim left (held by another send, not yet due, finished) gets its first-attempt
+ * `mail.send` job, whose handler tells these apart and waits or ends as it does for any row, so a
+ * drain job run twice (a stalled worker) hands its rows on instead of sending them again. A mark
+ * that could not be recorded fails the job after the other rows are settled; BullMQ runs it
+ * again and the rerun hands the still-leased rows on the same way.
+ */
+export function mailDrainProcessor(sender: MailSender, queue: Pick<MailQueue, 'attempt' | 'enqueue'>, logger: Logger) {
+  return async (job: Job<DrainData>) => {
+    const { outcomes, notTaken, errors } = await sender.sendBatch(job.data.outboxIds);
+    const counts: Record<string, number> = { handedOn: notTaken.length };
+    for (const r of outcomes) {
+      counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+      if (r.outcome === 'retry') {
+        await queue.attempt(r.outboxId, r.attempts, r.delayMs).catch((err: unknown) => {
+          logger.warn({ err, outboxId: r.outboxId }, 'could not queue the next mail attempt; the sweeper will');
+        });
+      }
+    }
+    if (notTaken.length) await queue.enqueue(notTaken);
+    if (errors.length) throw errors[0];
+    return counts;
+  };
+}
+
 /** What createMailWorkerParts needs. */
 export interface MailWorkerDeps {
   /** The outbox rows (db/stores/mail-store.ts createMailStore). */
@@ -53,13 +81,13 @@ export interface MailWorkerDeps {
 
 /** The mail worker, wired: pass `handlers` and `sweep` to startWorkers, `onMailQueued` to createDatabase. */
 export interface MailWorkerParts {
-  handlers: { send: (job: Job<Data>, token?: string) => Promise<unknown> };
+  handlers: { send: (job: Job<Data>, token?: string) => Promise<unknown>; drain: (job: Job<DrainData>) => Promise<unknown> };
   sweep: () => Promise<{ due: number; enqueued: number }>;
   /** Adds the first-attempt jobs of new rows. */
   enqueue: (outboxIds: number[]) => Promise<void>;
   /** Queues rows put back to pending (the admin's retry), replacing a finished job of the same id. */
   requeue: (outboxIds: number[]) => Promise<void>;
-  /** The same as enqueue, as the never-throwing createDatabase hook. */
+  /** The createDatabase hook: `mail.drain` jobs for committed rows, never throwing. */
   onMailQueued: (outboxIds: number[]) => void;
   sender: MailSender;
   store: MailStore;
@@ -73,7 +101,7 @@ export function createMailWorkerParts(deps: MailWorkerDeps): MailWorkerParts {
   const queue = createMailQueue(deps.queues);
   const sender = createMailSender({ store, transport: deps.transport, config: deps.config, logger: deps.logger, tuning: deps.tuning });
   return {
-    handlers: { send: mailSendProcessor(sender, queue, deps.logger) },
+    handlers: { send: mailSendProcessor(sender, queue, deps.logger), drain: mailDrainProcessor(sender, queue, deps.logger) },
     sweep: createMailSweep({ store, queue, logger: deps.logger, options: deps.tuning?.sweep }),
     enqueue: queue.enqueue,
     requeue: queue.requeue,

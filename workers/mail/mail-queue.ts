@@ -1,7 +1,7 @@
 /**
- * Producing `mail.send` jobs: at commit (the onMailQueued hook), for a retry, from the sweeper
- * and from the admin's retry. The outbox row is the truth; a job only says "look at row N now",
- * so a lost job costs a delay (the sweeper re-adds it), never a mail.
+ * Producing mail jobs: `mail.drain` at commit (the onMailQueued hook), `mail.send` for a retry,
+ * from the sweeper and from the admin's retry. The outbox row is the truth; a job only says "look
+ * at these rows now", so a lost job costs a delay (the sweeper re-adds it), never a mail.
  */
 import type { Job, JobsOptions } from 'bullmq';
 import type { Logger as FullLogger, MailQueue } from '../../core/ports';
@@ -32,6 +32,34 @@ export function mailJobId(outboxId: number, attempts: number): string {
   return attempts > 0 ? `mail-${outboxId}-a${attempts}` : `mail-${outboxId}`;
 }
 
+/**
+ * Rows per `mail.drain` job. One job, one claim statement and one batch of sends for up to this
+ * many rows instead of one of each per row; small enough that a batch's sends, all handed to the
+ * pool at once, still end well inside their send timeout on a slow server.
+ */
+export const DRAIN_BATCH = 25;
+
+/**
+ * The job of a drain batch, `mail-d<first id>-<last id>`: the hook announces each row once, so
+ * batches never share a row and the id names one batch; colon-free, and never `mail-<digits>…`,
+ * the ids of the one-row jobs.
+ */
+export function drainJobId(outboxIds: number[]): string {
+  return `mail-d${outboxIds[0]}-${outboxIds[outboxIds.length - 1]}`;
+}
+
+/** Adds `mail.drain` jobs for new outbox rows, DRAIN_BATCH rows a job, in id order. */
+export async function enqueueDrain(queues: Pick<Queues, 'mail'>, outboxIds: number[]): Promise<void> {
+  const ids = [...new Set(outboxIds)].sort((a, b) => a - b);
+  if (!ids.length) return;
+  const jobs = [];
+  for (let i = 0; i < ids.length; i += DRAIN_BATCH) {
+    const batch = ids.slice(i, i + DRAIN_BATCH);
+    jobs.push({ name: 'drain', data: { outboxIds: batch }, opts: { ...MAIL_JOB_OPTS, jobId: drainJobId(batch) } });
+  }
+  await queues.mail.addBulk(jobs);
+}
+
 /** Adds the first-attempt job of each new outbox row (re-adding an existing id is a no-op). */
 export async function enqueueMail(queues: Pick<Queues, 'mail'>, outboxIds: number[]): Promise<void> {
   if (!outboxIds.length) return;
@@ -50,14 +78,24 @@ export async function enqueueAttempt(queues: Pick<Queues, 'mail'>, outboxId: num
 }
 
 /**
- * The createDatabase `onMailQueued` hook: announces committed rows without ever throwing into the
- * committed request. If Redis is away the rows simply wait for the sweeper.
+ * The createDatabase `onMailQueued` hook: announces committed rows as `mail.drain` jobs without
+ * ever throwing into the committed request. The rows of commits that end in the same turn of the
+ * event loop share jobs (concurrent requests, a burst of notifications). If Redis is away, or the
+ * process dies before the jobs are added, the rows simply wait for the sweeper.
  */
 export function mailQueuedHook(queues: Pick<Queues, 'mail'>, logger: Logger): (outboxIds: number[]) => void {
-  return (outboxIds) => {
-    enqueueMail(queues, outboxIds).catch((err: unknown) => {
+  let gathered: number[] = [];
+  const flush = () => {
+    const outboxIds = gathered;
+    gathered = [];
+    enqueueDrain(queues, outboxIds).catch((err: unknown) => {
       logger.warn({ err, outboxIds }, 'could not queue mail jobs; the mail sweeper will send these rows');
     });
+  };
+  return (outboxIds) => {
+    if (!outboxIds.length) return;
+    if (!gathered.length) setImmediate(flush);
+    gathered.push(...outboxIds);
   };
 }
 

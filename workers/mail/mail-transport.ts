@@ -12,6 +12,7 @@ import { EMAIL_MAX_LENGTH, isEmailAddress } from '../../core/email-address';
 import { sanitizeHeader } from '../../templates/escape';
 import { MailInputError, MailTransportClosedError } from '../../core/mail/mail-errors';
 import type { MailTransport, OutgoingMail } from '../../core/ports';
+import { buildMimeMessage } from './mime-message';
 
 export { classifyMailError, MailInputError, MailTransportClosedError, type MailErrorClass } from '../../core/mail/mail-errors';
 export { mailMessageId, threadHeaders, threadMessageId } from '../../core/mail/message-ids';
@@ -64,38 +65,75 @@ function checkMessageId(value: string): string {
   return value;
 }
 
-function parseSender(from: string): { name: string; address: string } {
+type Sender = { name: string; address: string };
+
+function parseSender(from: string): Sender {
   const first = addressparser(from, { flatten: true })[0];
   if (!first?.address) throw new Error(`MAIL_FROM has no address: ${JSON.stringify(from)}`);
   return { name: sanitizeHeader(first.name), address: checkAddress(first.address, isSenderAddress) };
 }
 
-function mailOptions(sender: { name: string; address: string }, msg: OutgoingMail): SendMailOptions {
+/** The checked and sanitised parts of one mail, what both ways of composing it start from. */
+function checkedMail(sender: Sender, msg: OutgoingMail) {
   const to = checkAddress(msg.to, isEmailAddress);
-  const toName = msg.toName ? sanitizeHeader(msg.toName) : '';
   return {
-    from: sender.name ? { name: sender.name, address: sender.address } : sender.address,
-    to: toName ? { name: toName, address: to } : to,
-    // Explicit, so the SMTP recipients are exactly the stored one whatever the headers say.
-    envelope: { from: sender.address, to: [to] },
+    to,
+    toName: msg.toName ? sanitizeHeader(msg.toName) : '',
     subject: sanitizeHeader(msg.subject),
-    text: msg.text,
-    html: msg.html,
     messageId: checkMessageId(msg.messageId),
     inReplyTo: msg.inReplyTo ? checkMessageId(msg.inReplyTo) : undefined,
     references: msg.references?.length ? msg.references.map(checkMessageId) : undefined,
     // RFC 3834: tells vacation responders and ticket systems not to answer a notification (a
     // receipt, which answers an inquiry, is `auto-replied`); a person's message is not marked. Every mail comes from an address nobody reads, so Exchange
     // out-of-office replies are suppressed either way.
-    headers: {
-      ...(msg.byPerson ? {} : { 'Auto-Submitted': msg.autoSubmitted ?? 'auto-generated' }),
-      'X-Auto-Response-Suppress': 'OOF, AutoReply',
-    },
+    headers: [
+      ...(msg.byPerson ? [] : [['Auto-Submitted', msg.autoSubmitted ?? 'auto-generated'] as [string, string]]),
+      ['X-Auto-Response-Suppress', 'OOF, AutoReply'] as [string, string],
+    ],
+    // Explicit, so the SMTP recipients are exactly the stored one whatever the headers say.
+    envelope: { from: sender.address, to: [to] },
+  };
+}
+
+/** The mail as nodemailer composes it (the `.eml` files, and a MAIL_FROM that is not plain ASCII). */
+function mailOptions(sender: Sender, msg: OutgoingMail): SendMailOptions {
+  const m = checkedMail(sender, msg);
+  return {
+    from: sender.name ? { name: sender.name, address: sender.address } : sender.address,
+    to: m.toName ? { name: m.toName, address: m.to } : m.to,
+    envelope: m.envelope,
+    subject: m.subject,
+    text: msg.text,
+    html: msg.html,
+    messageId: m.messageId,
+    inReplyTo: m.inReplyTo,
+    references: m.references,
+    headers: Object.fromEntries(m.headers),
     xMailer: false,
     // Our mails carry no attachments; refuse file paths and URLs in content outright.
     disableFileAccess: true,
     disableUrlAccess: true,
   };
+}
+
+/** The mail composed in one pass (mime-message.ts), for nodemailer's SMTP pool to send as it is. */
+function rawMailOptions(sender: Sender, msg: OutgoingMail): SendMailOptions {
+  const m = checkedMail(sender, msg);
+  const raw = buildMimeMessage({
+    from: sender,
+    to: { name: m.toName, address: m.to },
+    subject: m.subject,
+    text: msg.text,
+    html: msg.html,
+    messageId: m.messageId,
+    inReplyTo: m.inReplyTo,
+    references: m.references,
+    headers: m.headers,
+    date: new Date(),
+  });
+  // messageId only names the raw message to the pool (a raw message's headers are its own);
+  // without it nodemailer draws random bytes for one of its own every send.
+  return { envelope: m.envelope, raw, messageId: m.messageId, disableFileAccess: true, disableUrlAccess: true };
 }
 
 /**
@@ -144,6 +182,8 @@ function inFlightTracker() {
 function createSmtpTransport(opts: MailTransportOptions, smtpUrl: string): MailTransport {
   if (!/^smtps?:\/\//i.test(smtpUrl)) throw new Error('SMTP_URL must start with smtp:// or smtps://');
   const sender = parseSender(opts.from);
+  // Composed in one pass unless MAIL_FROM needs nodemailer's handling of a non-ASCII address.
+  const compose = /^[\x21-\x7e]+$/.test(sender.address) ? rawMailOptions : mailOptions;
   const settings = { ...DEFAULTS, ...definedOnly(opts) };
   const transporter = nodemailer.createTransport({
     pool: true,
@@ -168,7 +208,7 @@ function createSmtpTransport(opts: MailTransportOptions, smtpUrl: string): MailT
     kind: 'smtp',
     send(msg, sendOpts) {
       return tracker.run(async () => {
-        const options = mailOptions(sender, msg);
+        const options = compose(sender, msg);
         const abort = sendSignal(settings.sendTimeoutMs, sendOpts?.signal);
         try {
           const info = await transporter.sendMail({ ...options, signal: abort.signal }).finally(abort.done);
