@@ -1,5 +1,6 @@
 import type { SlaPolicy } from '../model';
-import type { CalendarRecord, Database, SlaStore, Stores } from '../ports';
+import type { CalendarRecord, Database, SlaStore } from '../ports';
+import { trackWrites, wrapStore } from '../store-cache';
 
 /*
  * A per-process cache of SLA policies and calendars (with their holidays), which every ticket
@@ -107,22 +108,10 @@ export function createSlaCache(deps: { ttlMs: number; now: () => number; onChang
   }
 
   /** `inner` with cached reads; each write calls `before` first and `after` once it is over (failed or not). */
-  function store(inner: SlaStore, bypass: () => boolean, before: () => void, after?: () => void): SlaStore {
-    const writes = Object.fromEntries(
-      WRITES.map((name) => [
-        name,
-        async (...args: unknown[]) => {
-          before();
-          try {
-            return await (inner[name] as (...a: unknown[]) => Promise<unknown>)(...args);
-          } finally {
-            after?.();
-          }
-        },
-      ]),
-    ) as Pick<SlaStore, (typeof WRITES)[number]>;
-    return { ...inner, ...reads(inner, bypass), ...writes };
-  }
+  const store = (inner: SlaStore, bypass: () => boolean, before: () => void, after?: () => void): SlaStore => ({
+    ...trackWrites(inner, WRITES, before, after),
+    ...reads(inner, bypass),
+  });
 
   const changed = () => {
     flush();
@@ -131,36 +120,7 @@ export function createSlaCache(deps: { ttlMs: number; now: () => number; onChang
 
   return {
     /** Wraps a database so its SLA store (outside and inside transactions) reads through the cache. */
-    wrap(db: Database): Database {
-      // Outside a transaction a write commits by itself: empty the cache before, and after it tell the others.
-      const plain = store(db.stores.sla, () => false, flush, changed);
-      return {
-        ...db,
-        stores: { ...db.stores, sla: plain },
-        async transaction<T>(fn: (s: Stores) => Promise<T>): Promise<T> {
-          let wrote = false;
-          try {
-            return await db.transaction((s) =>
-              fn({
-                ...s,
-                sla: store(
-                  s.sla,
-                  () => wrote,
-                  () => {
-                    wrote = true;
-                    flush();
-                  },
-                ),
-              }),
-            );
-          } finally {
-            // Committed or rolled back, the cache is emptied once the transaction is over; only a
-            // rolled-back change is announced needlessly, which costs the others one re-read.
-            if (wrote) changed();
-          }
-        },
-      };
-    },
+    wrap: (db: Database): Database => wrapStore(db, 'sla', store, { flush, changed }),
     /** Forgets everything (a change announced by another process). */
     flush,
     /**

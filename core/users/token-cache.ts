@@ -1,5 +1,6 @@
 import type { User } from '../model';
-import type { Database, Stores, UserStore } from '../ports';
+import type { Database, UserStore } from '../ports';
+import { trackWrites, wrapStore } from '../store-cache';
 
 /*
  * A per-process cache of who a bearer token belongs to, which every API request asks. It sits
@@ -56,49 +57,15 @@ export function createTokenCache(deps: { ttlMs: number; now: () => number; maxEn
     return user;
   }
 
-  /** `inner` whose writes call `before` first and `after` once they are over (failed or not). */
-  function withWrites(inner: UserStore, before: () => void, after?: () => void): UserStore {
-    const writes = Object.fromEntries(
-      WRITES.map((name) => [
-        name,
-        async (...args: unknown[]) => {
-          before();
-          try {
-            return await (inner[name] as (...a: unknown[]) => Promise<unknown>)(...args);
-          } finally {
-            after?.();
-          }
-        },
-      ]),
-    ) as Pick<UserStore, (typeof WRITES)[number]>;
-    return { ...inner, ...writes };
-  }
+  /** `inner` whose writes empty the cache; its token lookups read through it unless its transaction wrote users. */
+  const store = (inner: UserStore, bypass: () => boolean, before: () => void, after?: () => void): UserStore => ({
+    ...trackWrites(inner, WRITES, before, after),
+    byTokenHash: (hash) => (bypass() ? inner.byTokenHash(hash) : byTokenHash(inner, hash)),
+  });
 
   return {
-    /** Wraps a database so that token lookups outside transactions read through the cache. */
-    wrap(db: Database): Database {
-      const plain = withWrites(db.stores.users, flush, changed);
-      return {
-        ...db,
-        stores: { ...db.stores, users: { ...plain, byTokenHash: (hash) => byTokenHash(db.stores.users, hash) } },
-        async transaction<T>(fn: (s: Stores) => Promise<T>): Promise<T> {
-          let wrote = false;
-          try {
-            return await db.transaction((s) =>
-              fn({
-                ...s,
-                users: withWrites(s.users, () => {
-                  wrote = true;
-                  flush();
-                }),
-              }),
-            );
-          } finally {
-            if (wrote) changed();
-          }
-        },
-      };
-    },
+    /** Wraps a database so that token lookups read through the cache. */
+    wrap: (db: Database): Database => wrapStore(db, 'users', store, { flush, changed }),
     /** Forgets everything (a change announced by another process). */
     flush,
     /** Whether change notices can reach this process; either way the cache starts empty. */

@@ -1,0 +1,66 @@
+import type { Database, Stores } from './ports';
+
+/*
+ * What the per-process caches (SLA policies and calendars, bearer tokens) share: a decorator of
+ * one store of the Database port whose writes empty the cache, before they run and again once
+ * they are over, and then tell the other processes.
+ */
+
+/** `inner` whose methods `writes` call `before` first and `after` once they are over (failed or not). */
+export function trackWrites<S extends object>(inner: S, writes: readonly (keyof S)[], before: () => void, after?: () => void): S {
+  const wrapped = Object.fromEntries(
+    writes.map((name) => [
+      name,
+      async (...args: unknown[]) => {
+        before();
+        try {
+          return await (inner[name] as (...a: unknown[]) => Promise<unknown>)(...args);
+        } finally {
+          after?.();
+        }
+      },
+    ]),
+  );
+  return { ...inner, ...wrapped };
+}
+
+/**
+ * Wraps `db` so that its `key` store is the cache's decorator outside and inside transactions.
+ * `decorate(inner, inTransaction, before, after)` builds the decorator. Outside a transaction a
+ * write commits by itself: the cache is emptied before it and `changed` runs after it. Inside
+ * one, a write empties the cache and marks the transaction, whose reads then go to the database
+ * (they must see its own writes); `changed` runs once the transaction is over — committed or
+ * rolled back: only a rolled-back change is announced needlessly, which costs one re-read.
+ */
+export function wrapStore<K extends keyof Stores>(
+  db: Database,
+  key: K,
+  decorate: (inner: Stores[K], wroteHere: () => boolean, before: () => void, after?: () => void) => Stores[K],
+  cache: { flush(): void; changed(): void },
+): Database {
+  const plain = decorate(db.stores[key], () => false, cache.flush, cache.changed);
+  return {
+    ...db,
+    stores: { ...db.stores, [key]: plain },
+    async transaction<T>(fn: (s: Stores) => Promise<T>): Promise<T> {
+      let wrote = false;
+      try {
+        return await db.transaction((s) =>
+          fn({
+            ...s,
+            [key]: decorate(
+              s[key],
+              () => wrote,
+              () => {
+                wrote = true;
+                cache.flush();
+              },
+            ),
+          }),
+        );
+      } finally {
+        if (wrote) cache.changed();
+      }
+    },
+  };
+}
