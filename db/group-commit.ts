@@ -57,6 +57,8 @@ export function createGroupCommit(knex: Knex, opts: { maxGroup?: number; maxWait
   const { maxGroup = MAX_GROUP, maxWaitMs = MAX_WAIT_MS, concurrency = 1 } = opts;
   const waiting: Unit[] = [];
   let active = 0;
+  /** Groups started that have not yet taken their units (each will take up to maxGroup). */
+  let unclaimed = 0;
   let starting = false;
 
   /**
@@ -65,17 +67,27 @@ export function createGroupCommit(knex: Knex, opts: { maxGroup?: number; maxWait
    */
   async function runGroup() {
     let group: Unit[] = [];
+    let claimed = false;
+    const claim = () => {
+      claimed = true;
+      unclaimed -= 1;
+      group = waiting.splice(0, maxGroup);
+    };
     const values: unknown[] = [];
     try {
       await knex.transaction(async (trx) => {
-        group = waiting.splice(0, maxGroup);
+        claim();
         for (const unit of group) values.push(await unit.fn(trx));
       });
     } catch (error) {
       await endLeftover().catch(() => {}); // if even that fails, the next BEGIN reports it
       if (group.length <= 1) {
         // Alone (or BEGIN failed before any unit ran): this is the unit's own outcome.
-        if (group.length === 0) group = waiting.splice(0, 1);
+        if (!claimed) {
+          // BEGIN failed: the first waiting unit gets the error; the others wait for the next group.
+          unclaimed -= 1;
+          group = waiting.splice(0, 1);
+        }
         for (const unit of group) unit.reject(error);
         return;
       }
@@ -113,8 +125,9 @@ export function createGroupCommit(knex: Knex, opts: { maxGroup?: number; maxWait
   /** Starts groups while units wait and fewer than `concurrency` groups run. */
   function start() {
     starting = false;
-    while (waiting.length && active < concurrency) {
+    while (waiting.length > unclaimed * maxGroup && active < concurrency) {
       active += 1;
+      unclaimed += 1;
       void runGroup().finally(() => {
         active -= 1;
         if (waiting.length) schedule();

@@ -186,6 +186,13 @@ describe(`group commit (${TEST_ENGINE})`, function () {
     assert.ok(commits >= 6 && commits <= 30, `${commits} commits`);
   });
 
+  it('a lone unit starts one group, not one per free slot', async () => {
+    const gc = createGroupCommit(db.knex, { concurrency: 3 });
+    await gc.run((trx) => trx('gc_rows').insert({ id: 1 }));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(commits, 1);
+  });
+
   it('units asked for in separate turns still run, one after another', async () => {
     const gc = createGroupCommit(db.knex);
     for (let i = 1; i <= 3; i++) await gc.run((trx) => trx('gc_rows').insert({ id: i }));
