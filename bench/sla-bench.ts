@@ -270,6 +270,14 @@ const hz = async () => {
   return v[1];
 };
 
+// BENCH_SLA_ONLY=burst,storm runs just those parts and prints them (for iterating; the doc is
+// written only by a full run).
+const only = process.env.BENCH_SLA_ONLY?.split(',').map((x) => x.trim());
+if (only) {
+  const parts: Record<string, () => Promise<unknown>> = { bare: bareRun, lateness: latenessRun, burst: burstRun, storm: stormAndMemoryRun };
+  for (const name of only) console.log(name, await parts[name]!());
+  process.exit(0);
+}
 const bare = await bareRun();
 console.log('bare', bare);
 const lateness = await latenessRun();
