@@ -68,6 +68,43 @@ describe(`SLA: grouped advances and batched clock writes (${TEST_ENGINE})`, func
     );
   });
 
+  it('a group takes along the clocks whose jobs wait for a worker; their jobs then need no transaction', async () => {
+    const p = await policy();
+    const agent = await s.user('agent');
+    // Due a second from now: each job is added to wake then, and nothing runs it (no workers here).
+    const received = new Date(clock.now().getTime() - H + 1000).toISOString();
+    const ids: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await s.http
+        .post('/api/v1/tickets')
+        .set('authorization', bearer(agent))
+        .send({ subject: '전화 문의', body: 'x', requester_id: officer.id, received_at: received, channel: 'phone', category: p.category });
+      assert.equal(res.status, 201, res.text);
+      ids.push(res.body.id);
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    clock.advance(2000);
+    const first = await s.services.sla.advanceGrouped(ids[0]!);
+    assert.deepEqual(first.recorded, ['breach']);
+    const breaches = await s.db.knex('sla_milestones').whereIn('ticket_id', ids).where({ milestone: 'breach' });
+    assert.equal(breaches.length, 4, 'the waiting clocks were advanced in the same group');
+    let queries = 0;
+    const count = () => {
+      queries += 1;
+    };
+    s.db.knex.on('query', count);
+    try {
+      for (const id of ids.slice(1)) {
+        const r = await s.services.sla.advanceGrouped(id);
+        assert.deepEqual([r.recorded, r.pending], [[], []], 'recorded by the group, not again');
+      }
+    } finally {
+      s.db.knex.off('query', count);
+    }
+    assert.equal(queries, 0, 'answered from the group');
+    assert.equal((await s.db.knex('events').whereIn('ticket_id', ids).where({ type: 'sla.breached' })).length, 4);
+  });
+
   it('a grouped advance of a resolved or missing ticket records nothing', async () => {
     const p = await policy();
     const t = await s.ticket(officer, { category: p.category });
