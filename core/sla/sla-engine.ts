@@ -8,24 +8,12 @@ import { createClockResolver } from './clock-resolver';
 import { milestonesOf, nextWake, type Milestone } from './milestones';
 import { recalculate as recalculateClock } from './sla-clock';
 import { isOpenStatus } from '../tickets/status-machine';
-import { within } from '../within';
-import { createAdvanceGroups, MAX_ADVANCE_GROUP, type AdvanceGroupWrites } from './advance-groups';
+import { createGroupedAdvance, type AdvanceGroupWrites, type AdvanceResult } from './advance-groups';
+
+export type { AdvanceResult } from './advance-groups';
 
 /** How long a recalculation may go without progress before the reconciler takes it over (default). */
 const RECALCULATION_LEASE_MS = 5 * 60_000;
-
-/** How long a group waits for Redis to say which other timers are due before going without them. */
-const DUE_LOOK_MS = 250;
-/** How many due timer jobs a group looks at, and how long one taken along is not taken again. */
-const DUE_LOOK_LIMIT = 1000;
-const TAKEN_ALONG_MS = 30_000;
-
-/** What one advance of a ticket's clock did, and what is still ahead of it. */
-export interface AdvanceResult {
-  version: number;
-  recorded: string[];
-  pending: Milestone[];
-}
 
 /** The jobs a ticket's superseded deadline versions [from, to) may still have in Redis: one each. */
 function supersededJobs(ticketId: number, from: number, to: number): TimerRef[] {
@@ -186,98 +174,14 @@ export function createSlaEngine(deps: {
     return { policy, dc: await clocks.forPolicy(policy, s.sla) };
   }
 
-  /**
-   * Advances several tickets' clocks in one transaction (the timer jobs that woke together): one
-   * read of the tickets, one of the keys recorded under earlier versions, each policy resolved
-   * once, the milestone rows inserted one by one (each insert's unique key decides exactly once),
-   * then the events and changed clocks written in one statement each. One commit for the lot is
-   * what makes a burst of deadlines cheap.
-   */
-  async function advanceGroup(ticketIds: number[]): Promise<Map<number, AdvanceResult>> {
-    const alongside = await dueAlongside(ticketIds);
-    const now = clock.now();
-    const out = await db.transaction(async (s) => {
-      const out = new Map<number, AdvanceResult>();
-      const tickets = await s.tickets.byIds([...ticketIds, ...alongside]);
-      const byPolicy = new Map<number, Promise<{ policy: SlaPolicy; dc: DeadlineClock }>>();
-      let recorded: Promise<Map<number, Set<string>>> | undefined;
-      const later = tickets.filter((t) => t.sla.version > 1).map((t) => t.id);
-      const group: AdvanceGroupWrites = {
-        events: [],
-        clocks: [],
-        policyOf(id) {
-          let p = byPolicy.get(id);
-          if (!p) byPolicy.set(id, (p = resolvePolicy(s, id)));
-          return p;
-        },
-        async recordedOf(id) {
-          recorded ??= s.sla.recordedKeys(later);
-          return (await recorded).get(id) ?? new Set();
-        },
-      };
-      for (const t of tickets) {
-        out.set(
-          t.id,
-          isOpenStatus(t.status) ? await advanceTicket(s, t, now, false, group) : { version: t.sla.version, recorded: [], pending: [] },
-        );
-      }
-      for (const id of ticketIds) if (!out.has(id)) out.set(id, { version: 0, recorded: [], pending: [] });
-      if (group.events.length) await s.events.addMany(group.events);
-      if (group.clocks.length) await s.sla.updateClocks(group.clocks, now);
-      return out;
-    });
-    for (const id of alongside) {
-      const known = takenAlong.get(id);
-      const result = out.get(id);
-      if (known && result) known.result = result;
-    }
-    return out;
-  }
-  /**
-   * Tickets whose timer jobs are due but not yet handed to a worker, to advance with a group (see
-   * TimerScheduler.due). Only a help: Redis slow or down leaves the group to its own tickets. A
-   * ticket taken along is not taken again for a while (its job still waits in the list, and the
-   * next group would otherwise re-read the same head of it), so each group reaches further.
-   */
-  const takenAlong = new Map<number, { until: number; result?: AdvanceResult }>();
-  async function dueAlongside(ticketIds: number[]): Promise<number[]> {
-    if (!timers.due) return [];
-    try {
-      const own = new Set(ticketIds);
-      const due = await within(timers.due(DUE_LOOK_LIMIT), DUE_LOOK_MS, 'Redis (due timers)');
-      const at = clock.now().getTime();
-      if (takenAlong.size > 10 * DUE_LOOK_LIMIT) takenAlong.clear();
-      const out: number[] = [];
-      for (const id of due) {
-        if (out.length + ticketIds.length >= MAX_ADVANCE_GROUP) break;
-        if (own.has(id) || (takenAlong.get(id)?.until ?? 0) > at) continue;
-        takenAlong.set(id, { until: at + TAKEN_ALONG_MS });
-        out.push(id);
-      }
-      return out;
-    } catch {
-      return [];
-    }
-  }
-
-  /**
-   * Advances a ticket's clock for its timer job, in a group with the others due. A ticket a group
-   * just took along needs no second transaction: its job is answered from that group's result
-   * (once, and only while none of its milestones has come due since), which is what lets the jobs
-   * of a burst drain as fast as BullMQ hands them out. Anything due still goes to the database.
-   */
-  async function advanceGrouped(ticketId: number): Promise<AdvanceResult> {
-    const known = takenAlong.get(ticketId);
-    if (known?.result) {
-      takenAlong.delete(ticketId);
-      const at = clock.now().getTime();
-      const next = known.result.pending[0];
-      if (known.until > at && (!next || next.at.getTime() > at)) return { ...known.result, recorded: [] };
-    }
-    return grouped.advance(ticketId);
-  }
-
-  const grouped = createAdvanceGroups(advanceGroup, (id) => advance(id));
+  const advanceGrouped = createGroupedAdvance({
+    db,
+    clock,
+    timers,
+    resolvePolicy,
+    advance: (id) => advance(id),
+    advanceTicket: (s, t, now, group) => advanceTicket(s, t, now, false, group),
+  });
 
   /** Records every passed, unrecorded milestone of a ticket, by the injected clock. */
   async function advance(ticketId: number, opts: { recovered?: boolean } = {}): Promise<AdvanceResult> {

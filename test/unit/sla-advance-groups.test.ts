@@ -64,6 +64,28 @@ describe('advance groups (group commit of the timer jobs)', () => {
     assert.deepEqual(alone.sort(), [1, 2, 3]);
   });
 
+  it('poke runs a group of no tickets of its own, unless a group is running', async () => {
+    const groups: number[][] = [];
+    const first = gate();
+    const g = createAdvanceGroups(
+      async (ids) => {
+        groups.push(ids);
+        if (ids.length) await first.p;
+        return new Map(ids.map((id) => [id, id]));
+      },
+      async () => assert.fail('no group failed'),
+    );
+    const a = g.advance(1);
+    await new Promise((r) => setImmediate(r));
+    g.poke(); // a group runs: nothing more
+    first.open();
+    await a;
+    await new Promise((r) => setImmediate(r)); // the group is over
+    g.poke();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(groups, [[1], []]);
+  });
+
   it('a group holds at most `max` tickets', async () => {
     const sizes: number[] = [];
     const g = createAdvanceGroups(
