@@ -305,6 +305,13 @@ export interface SlaStore {
   milestonesOf(ticketId: number): Promise<MilestoneRecord[]>;
   /** The milestone keys recorded so far (any deadline version) for each of these tickets. */
   recordedKeys(ticketIds: number[]): Promise<Map<number, Set<string>>>;
+  /**
+   * A page of the ids of tickets whose clock is live (open, not stopped), after `afterId` in id
+   * order, optionally only under these policies (none given: any; an empty list: none).
+   */
+  liveClockIds(w: { afterId: number; limit: number; policyIds?: number[] }): Promise<number[]>;
+  /** Writes the SLA clocks of these tickets (and their updated_at), many per statement. */
+  updateClocks(rows: { id: number; sla: SlaClock }[], at: Date): Promise<void>;
   insertEscalation(e: { ticketId: number; level: number; milestoneId: number; notified: string[]; at: Date }): Promise<number>;
   escalations(state: 'open' | 'acknowledged' | undefined, page: PageQuery): Promise<Page<EscalationRecord>>;
   escalation(id: number): Promise<EscalationRecord | null>;

@@ -21,4 +21,11 @@ export interface TimerScheduler {
    * job and brings forward one set to wake later. Returns how many it repaired.
    */
   ensure(jobs: TimerJob[]): Promise<number>;
+  /**
+   * Up to `limit` tickets whose timer job is due by now and not yet taken by a worker (waiting,
+   * or delayed past its time and not yet moved): a look, never a claim. A group of timer jobs
+   * advances these along with its own, so a burst is recorded as fast as the database allows
+   * rather than as fast as jobs are handed out; their jobs then find the work done.
+   */
+  due?(limit: number): Promise<number[]>;
 }

@@ -8,16 +8,12 @@ import { createClockResolver } from './clock-resolver';
 import { milestonesOf, nextWake, type Milestone } from './milestones';
 import { recalculate as recalculateClock } from './sla-clock';
 import { isOpenStatus } from '../tickets/status-machine';
+import { createGroupedAdvance, type AdvanceGroupWrites, type AdvanceResult } from './advance-groups';
+
+export type { AdvanceResult } from './advance-groups';
 
 /** How long a recalculation may go without progress before the reconciler takes it over (default). */
 const RECALCULATION_LEASE_MS = 5 * 60_000;
-
-/** What one advance of a ticket's clock did, and what is still ahead of it. */
-export interface AdvanceResult {
-  version: number;
-  recorded: string[];
-  pending: Milestone[];
-}
 
 /** The jobs a ticket's superseded deadline versions [from, to) may still have in Redis: one each. */
 function supersededJobs(ticketId: number, from: number, to: number): TimerRef[] {
@@ -52,11 +48,27 @@ export function createSlaEngine(deps: {
    */
   const leaseEnd = async () => new Date(clock.now().getTime() + (deps.recalculationLeaseMs ?? RECALCULATION_LEASE_MS));
 
+  /** Records every passed, unrecorded milestone of a ticket inside the caller's transaction. */
   async function advanceIn(s: Stores, ticketId: number, now: Date, recovered: boolean): Promise<AdvanceResult> {
     const t = await s.tickets.byId(ticketId);
     if (!t || !isOpenStatus(t.status)) return { version: t?.sla.version ?? 0, recorded: [], pending: [] };
-    const policy = (await s.sla.policy(t.sla.policyId))!;
-    const dc = await clocks.forPolicy(policy, s.sla);
+    return advanceTicket(s, t, now, recovered, null);
+  }
+
+  /**
+   * advanceIn for a ticket already read. With `group`, the ticket's policy comes from the group's
+   * memo, the keys recorded under earlier versions from one query for the whole group, and its
+   * events and clock change are only collected (the group writes them together); without, each is
+   * read and written at once.
+   */
+  async function advanceTicket(
+    s: Stores,
+    t: Ticket,
+    now: Date,
+    recovered: boolean,
+    group: AdvanceGroupWrites | null,
+  ): Promise<AdvanceResult> {
+    const { policy, dc } = group ? await group.policyOf(t.sla.policyId) : await resolvePolicy(s, t.sla.policyId);
     const all = milestonesOf(t.sla, policy, dc);
     const due = all.filter((m) => m.at.getTime() <= now.getTime());
     const pending = all.filter((m) => m.at.getTime() > now.getTime());
@@ -64,7 +76,12 @@ export function createSlaEngine(deps: {
     // A warning or breach already recorded under an earlier deadline version is not repeated when
     // the deadline moves (resume, recalculation): one warning per threshold, one breach per ticket.
     // (Version 1 has no earlier versions: the unique key alone decides, one query saved.)
-    const before = new Set(t.sla.version === 1 ? [] : (await s.sla.milestonesOf(t.id)).map((m) => m.milestone));
+    const before =
+      t.sla.version === 1
+        ? new Set<string>()
+        : group
+          ? await group.recordedOf(t.id)
+          : new Set((await s.sla.milestonesOf(t.id)).map((m) => m.milestone));
     let sla: SlaClock = t.sla;
     const recorded: string[] = [];
     for (const m of due) {
@@ -86,8 +103,11 @@ export function createSlaEngine(deps: {
         lateness_ms: now.getTime() - m.at.getTime(),
         recovered: recovered || undefined,
       };
-      const ev = (type: string, extra: Record<string, unknown> = {}) =>
-        s.events.add({ ticketId: t.id, type, at: now, actorId: null, public: false, data: { ...data, ...extra } });
+      const ev = async (type: string, extra: Record<string, unknown> = {}) => {
+        const e = { ticketId: t.id, type, at: now, actorId: null, public: false, data: { ...data, ...extra } };
+        if (group) group.events.push(e);
+        else await s.events.add(e);
+      };
       if (m.kind === 'warning') {
         await ev('sla.warning', { remaining_seconds: m.param });
         const assignee = t.assigneeId ? await s.users.byId(t.assigneeId) : null;
@@ -141,9 +161,27 @@ export function createSlaEngine(deps: {
     }
     // State and escalation level change; the deadline and its version do not, so the clock's one
     // job (which goes back to sleep until `pending[0]`) stays valid.
-    if (sla !== t.sla) await s.tickets.update(t.id, { sla }, now);
+    if (sla !== t.sla) {
+      if (group) group.clocks.push({ id: t.id, sla });
+      else await s.tickets.update(t.id, { sla }, now);
+    }
     return { version: sla.version, recorded, pending };
   }
+
+  /** A policy and its deadline clock, read inside the transaction of `s`. */
+  async function resolvePolicy(s: Stores, policyId: number): Promise<{ policy: SlaPolicy; dc: DeadlineClock }> {
+    const policy = (await s.sla.policy(policyId))!;
+    return { policy, dc: await clocks.forPolicy(policy, s.sla) };
+  }
+
+  const advanceGrouped = createGroupedAdvance({
+    db,
+    clock,
+    timers,
+    resolvePolicy,
+    advance: (id) => advance(id),
+    advanceTicket: (s, t, now, group) => advanceTicket(s, t, now, false, group),
+  });
 
   /** Records every passed, unrecorded milestone of a ticket, by the injected clock. */
   async function advance(ticketId: number, opts: { recovered?: boolean } = {}): Promise<AdvanceResult> {
@@ -183,7 +221,7 @@ export function createSlaEngine(deps: {
       recorded = 0,
       jobsRestored = 0;
     for (;;) {
-      const ids = await db.stores.tickets.liveIds({ afterId, limit: batch });
+      const ids = await db.stores.sla.liveClockIds({ afterId, limit: batch });
       if (ids.length === 0) break;
       afterId = ids[ids.length - 1]!;
       // Milestones are computed in memory for the whole batch; only a ticket with a passed,
@@ -244,7 +282,6 @@ export function createSlaEngine(deps: {
    * equals the stored one and is skipped, so no event or mail repeats.
    */
   async function recalculate(r: PendingRecalculation, batch = 500): Promise<number> {
-    const where = { policyId: r.policyId ?? undefined, calendarId: r.calendarId ?? undefined };
     const requesters = new Map<number, User | null>();
     let afterId = 0;
     let count = 0;
@@ -252,7 +289,7 @@ export function createSlaEngine(deps: {
     let inFlight: Promise<void> = Promise.resolve();
     try {
       for (;;) {
-        const ids = await db.stores.tickets.liveIds({ ...where, afterId, limit: batch });
+        const ids = await db.stores.sla.liveClockIds({ policyIds: await coveredPolicies(r), afterId, limit: batch });
         if (ids.length === 0) break;
         afterId = ids[ids.length - 1]!;
         const now = clock.now();
@@ -266,6 +303,8 @@ export function createSlaEngine(deps: {
           const out = { jobs: [] as TimerJob[], stale: [] as TimerRef[], retimed: [] as TimerJob[], n: 0 };
           const events: Parameters<typeof s.events.addMany>[0] = [];
           const notices: Notice[] = [];
+          // The new clocks, written a batch per statement once the batch is computed.
+          const movedClocks: { id: number; sla: SlaClock }[] = [];
           // Read only when some clock of the batch has a passed milestone (see nextWake).
           let recorded: Map<number, Set<string>> | undefined;
           const wake = async (ticketId: number, all: Milestone[]) => {
@@ -310,11 +349,12 @@ export function createSlaEngine(deps: {
                 });
               }
             }
-            await s.tickets.update(t.id, { sla: next }, now);
+            movedClocks.push({ id: t.id, sla: next });
             out.jobs.push(...jobOf(t.id, next.version, await wake(t.id, milestonesOf(next, p.policy, p.dc))));
             out.stale.push(...supersededJobs(t.id, t.sla.version, next.version));
             out.n += 1;
           }
+          await s.sla.updateClocks(movedClocks, now);
           await s.events.addMany(events);
           await notifyAll(s, now, notices);
           return out;
@@ -336,6 +376,19 @@ export function createSlaEngine(deps: {
     return count;
   }
 
+  /**
+   * The policies whose live tickets a recalculation covers: its policy, or the business-clock
+   * policies on its calendar; undefined for all. Asked again for each batch (the policies are
+   * cached), so a policy put on the calendar meanwhile is covered from the next batch on.
+   */
+  async function coveredPolicies(r: PendingRecalculation): Promise<number[] | undefined> {
+    if (r.policyId === null && r.calendarId === null) return undefined;
+    return (await db.stores.sla.policies())
+      .filter((p) => r.policyId === null || p.id === r.policyId)
+      .filter((p) => r.calendarId === null || (p.clock === 'business' && p.calendarId === r.calendarId))
+      .map((p) => p.id);
+  }
+
   /** Finishes the recalculations an earlier process left behind (crashed, or failed midway). */
   async function finishLapsedRecalculations(): Promise<number> {
     let recalculated = 0;
@@ -353,7 +406,7 @@ export function createSlaEngine(deps: {
     return recalculated;
   }
 
-  return { clock, clocks, advance, advanceIn, scheduleTimers, reconcile, changeAndRecalculate };
+  return { clock, clocks, advance, advanceGrouped, advanceIn, scheduleTimers, reconcile, changeAndRecalculate };
 }
 
 export type SlaEngine = ReturnType<typeof createSlaEngine>;

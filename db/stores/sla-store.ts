@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Priority, SlaPolicy, TicketStatus } from '../../core/model';
 import type { CalendarRecord, EscalationRecord, Page, PendingRecalculation, SlaStore } from '../../core/ports';
 import { formatDuration, parseDuration } from '../../core/time/duration';
+import { liveClockIds, updateSlaClocks } from './ticket-store';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, json, type Row } from '../rows';
 
 const toPolicy = (r: Row): SlaPolicy => ({
@@ -215,6 +216,14 @@ export function createSlaStore(knex: Knex): SlaStore {
         }
       }
       return out;
+    },
+    async liveClockIds(w) {
+      if (w.policyIds?.length === 0) return [];
+      return liveClockIds(knex, w);
+    },
+    async updateClocks(rows, at) {
+      // The statement lives with the ticket columns it writes.
+      await updateSlaClocks(knex, rows, at);
     },
     async insertEscalation(e) {
       const ins = await knex('escalations')

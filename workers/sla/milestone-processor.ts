@@ -17,7 +17,8 @@ type Data = JobRegistry['sla-timers']['milestone'];
 export function milestoneProcessor(sla: SlaEngine) {
   return async (job: Job<Data>, token?: string) => {
     const { ticketId, version } = job.data;
-    const r = await sla.advance(ticketId);
+    // Jobs that woke together share one transaction (see createAdvanceGroups).
+    const r = await sla.advanceGrouped(ticketId);
     if (r.version !== version) return { stale: true, recorded: r.recorded };
     const next = r.pending[0];
     if (!next || job.id !== timerJobId(ticketId, version)) return { recorded: r.recorded };

@@ -16,6 +16,9 @@ const LATE_SLACK_MS = 1000;
 /** BullMQ scores a delayed job by its wake-up time in ms × 0x1000 plus a counter (its getDelayedScore). */
 const DELAYED_SCORE_FACTOR = 0x1000;
 
+/** A timer job's id, `timerJobId(ticket, version)`; the ticket is the first number. */
+const TIMER_JOB_ID = /^(\d+)-\d+$/;
+
 interface Caller {
   jobs: TimerJob[];
   stale: TimerRef[];
@@ -79,6 +82,28 @@ export function createTimerScheduler(queues: Queues, redis: RedisClient, now: ()
         batchJobs += jobs.length + stale.length;
         if (batchJobs >= MAX_TIMER_BATCH) flush(these);
       });
+    },
+
+    async due(limit) {
+      if (limit <= 0) return [];
+      // The same keys ensure() reads: the wait list (due, promoted) and the delayed set up to now.
+      const base = `${queues.prefix}:sla-timers`;
+      const res =
+        (await redis
+          .pipeline()
+          // Workers take from the right-hand end: these are the next to be handed out.
+          .lrange(`${base}:wait`, -limit, -1)
+          .zrangebyscore(`${base}:delayed`, 0, (Date.now() + 1) * DELAYED_SCORE_FACTOR - 1, 'LIMIT', 0, limit)
+          .exec()) ?? [];
+      const ids = new Set<number>();
+      for (const [err, value] of res) {
+        if (err) throw err;
+        for (const jobId of value as string[]) {
+          const m = TIMER_JOB_ID.exec(jobId);
+          if (m && ids.size < limit) ids.add(Number(m[1]));
+        }
+      }
+      return [...ids];
     },
 
     async ensure(jobs) {
