@@ -3,30 +3,33 @@ import type { Logger } from 'pino';
 
 /** What a per-process cache (SLA policies and calendars, bearer tokens) offers to the channel. */
 export interface ChannelCache {
-  flush(): void;
+  /** Empties the cache a notice names (a group of caches: that one; no name: all). */
+  flush(name?: string): void;
   setLive(on: boolean): void;
   readonly live: boolean;
 }
 
 /**
  * The Redis channel on which processes sharing a queue prefix announce changes to what their
- * caches hold (policies, calendars, users); any notice empties every cache of a process.
+ * caches hold; a notice names the cache (`sla`: policies and calendars, `users`: tokens).
  */
 export const cacheChangesChannel = (queuePrefix: string) => `${queuePrefix}:cache-changed`;
 
-/** Announces a committed change to every process's caches (this one's are already emptied). */
-export function publishCacheChange(redis: RedisClient, queuePrefix: string, logger: Logger): void {
+/** Announces a committed change to the `name` cache of every process (this one's is already emptied). */
+export function publishCacheChange(redis: RedisClient, queuePrefix: string, logger: Logger, name: string): void {
   // A lost notice is bounded by the caches' lifetimes; a process whose subscriber is away does not cache at all.
   redis
-    .publish(cacheChangesChannel(queuePrefix), 'changed')
+    .publish(cacheChangesChannel(queuePrefix), name)
     .catch((err: unknown) => logger.warn({ err }, "could not announce a change to the other processes' caches"));
 }
 
-/** Several caches tied to one subscription: a notice empties them all. */
-export function cacheGroup(caches: ChannelCache[]): ChannelCache {
+/** Several caches tied to one subscription, by name: a notice empties the one it names (an unknown name, all). */
+export function cacheGroup(byName: Record<string, ChannelCache>): ChannelCache {
+  const caches = Object.values(byName);
   return {
-    flush: () => {
-      for (const c of caches) c.flush();
+    flush: (name) => {
+      const one = name === undefined ? undefined : byName[name];
+      for (const c of one ? [one] : caches) c.flush();
     },
     setLive: (on) => {
       for (const c of caches) c.setLive(on);
@@ -49,8 +52,8 @@ export async function listenForCacheChanges(sub: RedisClient, queuePrefix: strin
   // outages; it is subscribed again on every 'ready', and the cache goes live only once that is confirmed.
   let closed = false;
   sub.on('error', (err: unknown) => logger.debug({ err }, 'the cache-change subscriber lost Redis'));
-  sub.on('message', (ch: string) => {
-    if (ch === channel) cache.flush();
+  sub.on('message', (ch: string, name: string) => {
+    if (ch === channel) cache.flush(name);
   });
   const lost = () => {
     if (cache.live) logger.info('caches off until the change notices are heard again');

@@ -152,11 +152,11 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
     const created = createDatabase(db, { onMailQueued, onEventsCommitted });
     // Policies, calendars and bearer tokens cached per process; a committed change empties every
     // process's caches (Redis pub/sub), and a process that cannot hear the notices caches nothing.
-    const announceChange = () => publishCacheChange(redis, rt.queuePrefix, logger);
+    const announce = (name: string) => () => publishCacheChange(redis, rt.queuePrefix, logger, name);
     const slaCache =
-      config.slaCacheMs > 0 ? createSlaCache({ ttlMs: config.slaCacheMs, now: () => performance.now(), onChanged: announceChange }) : null;
-    const tokenCache = createTokenCache({ ttlMs: TOKEN_CACHE_MS, now: () => performance.now(), onChanged: announceChange });
-    const caches: ChannelCache[] = slaCache ? [slaCache, tokenCache] : [tokenCache];
+      config.slaCacheMs > 0 ? createSlaCache({ ttlMs: config.slaCacheMs, now: () => performance.now(), onChanged: announce('sla') }) : null;
+    const tokenCache = createTokenCache({ ttlMs: TOKEN_CACHE_MS, now: () => performance.now(), onChanged: announce('users') });
+    const caches: Record<string, ChannelCache> = slaCache ? { sla: slaCache, users: tokenCache } : { users: tokenCache };
     cacheChanges = await listenForCacheChanges(patientClient(rt.redisTarget), rt.queuePrefix, cacheGroup(caches), logger);
     const cached = tokenCache.wrap(slaCache ? slaCache.wrap(created) : created);
     const database = o.wrapDatabase ? o.wrapDatabase(cached) : cached;

@@ -72,6 +72,29 @@ describe(`bearer tokens cached per process, emptied on change (${TEST_ENGINE})`,
     assert.equal(off.status, 200, off.text);
     await waitFor('B to refuse the deactivated user', async () => (await meOnB(agent)).status === 401, DELIVERY_MS, 20);
   });
+
+  it("a user change empties B's tokens, not its policies and calendars", async () => {
+    const officer = await s.user('officer');
+    const create = () => b.http.post('/api/v1/tickets').set('authorization', bearer(officer)).send({ subject: '문의', body: '본문' });
+    assert.equal((await create()).status, 201, 'B has the policies cached');
+    const other = await s.user('officer');
+    assert.equal((await meOnB(other)).status, 200);
+    const off = await s.http.patch(`/api/v1/users/${other.id}`).set('authorization', bearer(s.admin)).send({ active: false });
+    assert.equal(off.status, 200, off.text);
+    await waitFor('B to hear of the change', async () => (await meOnB(other)).status === 401, DELIVERY_MS, 20);
+    const sql: string[] = [];
+    const onQuery = (q: { sql: string }) => sql.push(q.sql);
+    s.db.knex.on('query', onQuery);
+    try {
+      assert.equal((await create()).status, 201);
+    } finally {
+      s.db.knex.off('query', onQuery);
+    }
+    assert.deepEqual(
+      sql.filter((q) => /sla_policies|calendars/.test(q)),
+      [],
+    );
+  });
 });
 
 describe(`a process that cannot hear change notices does not cache tokens (${TEST_ENGINE})`, function () {
