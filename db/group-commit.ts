@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
 import { ServiceUnavailableError } from '../core/errors';
+import { isPg } from './rows';
 
 /**
  * Group commit: the transactions this process asks for while its transactions are busy wait,
@@ -112,7 +113,7 @@ export function createGroupCommit(knex: Knex, opts: { maxGroup?: number; maxWait
    * (PostgreSQL ends a transaction whose COMMIT failed by itself.)
    */
   async function endLeftover() {
-    if (knex.client.dialect === 'postgresql') return;
+    if (isPg(knex)) return;
     const client = knex.client as { acquireConnection(): Promise<Connection>; releaseConnection(c: Connection): Promise<unknown> };
     const conn = await client.acquireConnection();
     try {

@@ -1,8 +1,12 @@
+import type { Knex } from 'knex';
 import { BadRequestError } from '../core/errors';
 
 /** Column helpers shared by the stores: epoch-ms timestamps, JSON text, booleans, cursors. */
 
 export type Row = Record<string, unknown>;
+
+/** Whether a knex instance (or transaction) speaks to PostgreSQL rather than SQLite. */
+export const isPg = (knex: Knex): boolean => knex.client.dialect === 'postgresql';
 
 export const toMs = (d: Date | null | undefined): number | null => (d ? d.getTime() : null);
 export const date = (v: unknown): Date => new Date(Number(v));

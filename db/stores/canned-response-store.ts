@@ -2,9 +2,7 @@ import type { Knex } from 'knex';
 import { BadRequestError } from '../../core/errors';
 import type { Locale } from '../../core/model';
 import type { CannedAction, CannedAuditEntry, CannedFields, CannedResponse, CannedResponseStore } from '../../core/ports';
-import { date, decodeCursor, encodeCursor, insertedId, json, type Row } from '../rows';
-
-const isPg = (knex: Knex) => knex.client.dialect === 'postgresql';
+import { date, decodeCursor, encodeCursor, insertedId, isPg, json, type Row } from '../rows';
 
 const toCanned = (r: Row): CannedResponse => ({
   id: Number(r.id),

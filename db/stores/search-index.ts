@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { indexable, searchable } from '../../core/tickets/search-text';
-import type { Row } from '../rows';
+import { isPg, type Row } from '../rows';
 
 /*
  * The search index: `search_docs` holds one normalised document per ticket (its number, subject,
@@ -9,7 +9,6 @@ import type { Row } from '../rows';
  * trigram table kept in step by triggers; PostgreSQL with a pg_trgm GIN index (migration 007).
  */
 
-const isPg = (knex: Knex) => knex.client.dialect === 'postgresql';
 const BATCH = 500;
 
 /** A ticket's search document: its number, subject and body and its requester's name, e-mail and organization. */

@@ -5,7 +5,7 @@ import { SERVICE_UTC_OFFSET_MS } from '../../core/time/service-zone';
 import { indexMessages, ticketDoc, ticketDocAfterNumber, whereMatches } from './search-index';
 import { officerRequesterSql, ORGANIZATION_OF, outcomeSql, overdueSql } from './figure-rules';
 import { DUE_SOON_RULE } from '../../core/sla/overdue';
-import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, toMs, type Row } from '../rows';
+import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, isPg, toMs, type Row } from '../rows';
 
 export const toTicket = (r: Row): Ticket => ({
   id: Number(r.id),
@@ -65,7 +65,6 @@ const seoulYear = (d: Date) => new Date(d.getTime() + SERVICE_UTC_OFFSET_MS).get
 
 /** `PQ-<year>-<seq>` in SQL from a subquery's `seq`, zero-padded to six digits as nextNumber does (never cut). */
 const PG_NUMBER = "'PQ-' || ?::int || '-' || lpad(seq::text, greatest(6, length(seq::text)), '0')";
-const isPgKnex = (knex: Knex) => knex.client.dialect === 'postgresql';
 
 /**
  * The next `PQ-YYYY-NNNNNN` of a year, inside the caller's transaction. PostgreSQL takes it from
@@ -74,7 +73,7 @@ const isPgKnex = (knex: Knex) => knex.client.dialect === 'postgresql';
  * anyway: its per-year counter row is incremented atomically and a rollback gives the number back.
  */
 async function nextNumber(knex: Knex, year: number): Promise<string> {
-  const res = isPgKnex(knex)
+  const res = isPg(knex)
     ? await knex.raw('select ticket_number_next(?) as last_seq', [year])
     : await knex.raw(
         'insert into ticket_counters (year, last_seq) values (?, 1) on conflict (year) do update set last_seq = ticket_counters.last_seq + 1 returning last_seq',
@@ -135,7 +134,7 @@ export function createTicketStore(knex: Knex): TicketStore {
         updated_at: ts,
         ...slaColumns(t.sla),
       };
-      if (isPgKnex(knex)) {
+      if (isPg(knex)) {
         // One round trip on PostgreSQL: the year's next number, the row and its search document
         // (the document's text but the number is known before the insert; the number is ASCII,
         // so lower() normalises it as searchable() would).
@@ -286,7 +285,7 @@ export function createTicketStore(knex: Knex): TicketStore {
     async latestMessageId(ticketId, includeInternal) {
       // PostgreSQL: the row lock serializes replies to one ticket. SQLite transactions are
       // already exclusive (BEGIN IMMEDIATE), and knex would only warn about FOR UPDATE there.
-      if (knex.client.dialect === 'postgresql') await knex('tickets').where({ id: ticketId }).forUpdate().select('id');
+      if (isPg(knex)) await knex('tickets').where({ id: ticketId }).forUpdate().select('id');
       const q = knex('messages').where({ ticket_id: ticketId }).max({ id: 'id' });
       if (!includeInternal) q.where('internal', false);
       const row = (await q)[0] as Row | undefined;
