@@ -21,9 +21,9 @@ import { createTicketStore } from './stores/ticket-store';
 import { createUserStore } from './stores/user-store';
 
 export interface DatabaseHooks {
-  /** Called after a transaction that queued mail commits, with the new outbox row ids. */
+  /** Called once per turn of the event loop with the outbox row ids the transactions committed in it queued. */
   onMailQueued?(outboxIds: number[]): void;
-  /** Called after a transaction that wrote events commits (the live stream reads them). */
+  /** Called once per turn of the event loop in which transactions that wrote events committed (the live stream reads them). */
   onEventsCommitted?(): void;
 }
 
