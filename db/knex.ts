@@ -24,12 +24,12 @@ class ImmediateTransaction extends Transaction_Sqlite {
     return this.query(conn, 'BEGIN IMMEDIATE;');
   }
 }
-interface Statement {
+export interface Statement {
   reader: boolean;
   all(b: unknown[]): unknown[];
   run(b: unknown[]): { lastInsertRowid: number | bigint; changes: number };
 }
-interface RawConnection {
+export interface RawConnection {
   prepare(sql: string): Statement;
   __statements?: Map<string, Statement>;
 }
@@ -38,6 +38,18 @@ interface QueryObject {
   bindings?: unknown[];
   response?: unknown;
   context?: unknown;
+}
+
+/** The connection's prepared statement for `sql`, prepared on first use (bounded, keyed by SQL text). */
+export function preparedStatement(connection: RawConnection, sql: string): Statement {
+  const cache = (connection.__statements ??= new Map());
+  let statement = cache.get(sql);
+  if (!statement) {
+    if (cache.size >= 500) cache.clear();
+    statement = connection.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
 }
 
 class ImmediateSqliteClient extends Client_BetterSQLite3 {
@@ -51,13 +63,7 @@ class ImmediateSqliteClient extends Client_BetterSQLite3 {
    */
   async _query(connection: RawConnection, obj: QueryObject) {
     if (!obj.sql) throw new Error('The query is empty');
-    const cache = (connection.__statements ??= new Map());
-    let statement = cache.get(obj.sql);
-    if (!statement) {
-      if (cache.size >= 500) cache.clear();
-      statement = connection.prepare(obj.sql);
-      cache.set(obj.sql, statement);
-    }
+    const statement = preparedStatement(connection, obj.sql);
     const bindings = (this as unknown as { _formatBindings(b?: unknown[]): unknown[] })._formatBindings(obj.bindings);
     if (statement.reader) {
       obj.response = statement.all(bindings);

@@ -3,6 +3,7 @@ import type { TicketEvent } from '../../core/model';
 import { INBOUND_EVENT_TYPES } from '../../core/intake/inbound-events';
 import type { EventStore, IdempotencyStore } from '../../core/ports';
 import { bool, date, decodeCursor, encodeCursor, json, type Row } from '../rows';
+import { insertRows } from '../statements';
 
 /** The append-only audit trail. */
 export function createEventStore(knex: Knex): EventStore {
@@ -44,12 +45,10 @@ export function createEventStore(knex: Knex): EventStore {
       return r?.m == null ? 0 : Number(r.m);
     },
     async add(e) {
-      await knex('events').insert(row(e));
+      await insertRows(knex, 'events', [row(e)]);
     },
     async addMany(list) {
-      // Chunks of 500: knex writes a multi-row insert on SQLite as a compound SELECT, which SQLite
-      // caps at 500 terms (6 columns × 500 rows stays far under its bound-parameter limit).
-      for (let i = 0; i < list.length; i += 500) await knex('events').insert(list.slice(i, i + 500).map(row));
+      await insertRows(knex, 'events', list.map(row));
     },
     async forTicket(ticketId, publicOnly, page) {
       const q = knex('events')

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { NewMail, OutboxLink, OutboxStore } from '../../core/ports';
 import { insertedId, type Row } from '../rows';
+import { insertRows } from '../statements';
 
 const row = (m: NewMail, ts: number) => ({
   ticket_id: m.ticketId,
@@ -20,18 +21,20 @@ const row = (m: NewMail, ts: number) => ({
 export function createOutboxStore(knex: Knex): OutboxStore {
   return {
     async enqueue(m, at) {
-      return insertedId(await knex('outbox').insert(row(m, at.getTime())).returning('id'));
+      return insertedId(await insertRows(knex, 'outbox', [row(m, at.getTime())], 'id'));
     },
     async enqueueMany(list, at) {
+      // One statement's ids ascend in the order of its rows on both engines, while RETURNING's own
+      // row order is not promised: sort them (per statement of at most 500 rows).
       const ids: number[] = [];
-      // Chunks of 500: knex writes a multi-row insert on SQLite as a compound SELECT, which SQLite
-      // caps at 500 terms. One statement's ids ascend in the order of its rows on both engines,
-      // while RETURNING's own row order is not promised: sort them.
       for (let i = 0; i < list.length; i += 500) {
-        const res = await knex('outbox')
-          .insert(list.slice(i, i + 500).map((m) => row(m, at.getTime())))
-          .returning('id');
-        ids.push(...(res as unknown[]).map((r) => insertedId([r])).sort((a, b) => a - b));
+        const res = await insertRows(
+          knex,
+          'outbox',
+          list.slice(i, i + 500).map((m) => row(m, at.getTime())),
+          'id',
+        );
+        ids.push(...res.map((r) => Number(r.id)).sort((a, b) => a - b));
       }
       return ids;
     },

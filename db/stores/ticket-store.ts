@@ -6,6 +6,7 @@ import { indexMessages, ticketDoc, ticketDocAfterNumber, whereMatches } from './
 import { officerRequesterSql, ORGANIZATION_OF, outcomeSql, overdueSql } from './figure-rules';
 import { DUE_SOON_RULE } from '../../core/sla/overdue';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, isPg, toMs, type Row } from '../rows';
+import { execute } from '../statements';
 
 export const toTicket = (r: Row): Ticket => ({
   id: Number(r.id),
@@ -63,27 +64,48 @@ export const QUEUE_ORDER = `${PAUSED_LAST}, due_at, id`;
 /** The calendar year of an instant in Korea, for PQ-YYYY numbers. */
 const seoulYear = (d: Date) => new Date(d.getTime() + SERVICE_UTC_OFFSET_MS).getUTCFullYear();
 
-/** `PQ-<year>-<seq>` in SQL from a subquery's `seq`, zero-padded to six digits as nextNumber does (never cut). */
-const PG_NUMBER = "'PQ-' || ?::int || '-' || lpad(seq::text, greatest(6, length(seq::text)), '0')";
-
 /**
- * The next `PQ-YYYY-NNNNNN` of a year, inside the caller's transaction. PostgreSQL takes it from
- * the year's sequence (migration 024): `nextval` never waits for another transaction, so
- * creations are not serialised, and a rolled-back creation leaves a gap. SQLite has one writer
- * anyway: its per-year counter row is incremented atomically and a rollback gives the number back.
+ * The next `PQ-YYYY-NNNNNN` of a year, inside the caller's transaction, zero-padded to six digits
+ * (never cut). PostgreSQL takes it from the year's sequence (migration 024) inside the ticket's
+ * own insert: `nextval` never waits for another transaction, so creations are not serialised, and
+ * a rolled-back creation leaves a gap. SQLite has one writer anyway: its per-year counter row is
+ * incremented atomically and a rollback gives the number back.
  */
-async function nextNumber(knex: Knex, year: number): Promise<string> {
-  const res = isPg(knex)
-    ? await knex.raw('select ticket_number_next(?) as last_seq', [year])
-    : await knex.raw(
-        'insert into ticket_counters (year, last_seq) values (?, 1) on conflict (year) do update set last_seq = ticket_counters.last_seq + 1 returning last_seq',
-        [year],
-      );
-  const rows = (Array.isArray(res) ? res : res.rows) as Row[];
-  return `PQ-${year}-${String(Number(rows[0]!.last_seq)).padStart(6, '0')}`;
-}
+const SQLITE_NEXT_SEQ =
+  'insert into ticket_counters (year, last_seq) values (?, 1) on conflict (year) do update set last_seq = ticket_counters.last_seq + 1 returning last_seq';
+const PG_NUMBER = "'PQ-' || ?::int || '-' || lpad(seq::text, greatest(6, length(seq::text)), '0')";
+const formatNumber = (year: number, seq: number) => `PQ-${year}-${String(seq).padStart(6, '0')}`;
 
-/** Tickets, their messages and ratings; numbers come from nextNumber. */
+/** The columns a new ticket is inserted with, in this order (the number first). */
+const INSERT_COLUMNS = [
+  'subject',
+  'body',
+  'category',
+  'priority',
+  'status',
+  'channel',
+  'requester_id',
+  'assignee_id',
+  'received_at',
+  'created_at',
+  'updated_at',
+  ...Object.keys(slaColumns({ dueAt: new Date(0) } as NewTicket['sla'])),
+];
+const INSERT_VALUES = INSERT_COLUMNS.map(() => '?').join(', ');
+const SQLITE_INSERT = `insert into tickets (number, ${INSERT_COLUMNS.join(', ')}) values (?, ${INSERT_VALUES}) returning *`;
+const SQLITE_DOC = 'insert into search_docs (ticket_id, message_id, internal, doc) values (?, null, 0, ?)';
+/**
+ * One round trip on PostgreSQL: the year's next number, the row and its search document (the
+ * document's text but the number is known before the insert; the number is ASCII, so lower()
+ * normalises it as searchable() would).
+ */
+const PG_INSERT = `with t as (
+  insert into tickets (number, ${INSERT_COLUMNS.join(', ')})
+  values ((select ${PG_NUMBER} from (select ticket_number_next(?) as seq) n), ${INSERT_VALUES}) returning *
+), d as (insert into search_docs (ticket_id, message_id, internal, doc) select id, null, false, lower(number) || ? from t)
+select * from t`;
+
+/** Tickets, their messages and ratings. */
 export function createTicketStore(knex: Knex): TicketStore {
   const byId = async (id: number) => {
     const r = await knex('tickets').where({ id }).first();
@@ -120,47 +142,30 @@ export function createTicketStore(knex: Knex): TicketStore {
     async insert(t: NewTicket, at: Date, requester: TicketRequester) {
       const ts = at.getTime();
       const year = seoulYear(at);
-      const columns = {
-        subject: t.subject,
-        body: t.body,
-        category: t.category,
-        priority: t.priority,
-        status: t.status,
-        channel: t.channel,
-        requester_id: t.requesterId,
-        assignee_id: t.assigneeId,
-        received_at: t.receivedAt.getTime(),
-        created_at: ts,
-        updated_at: ts,
-        ...slaColumns(t.sla),
-      };
+      const sla = slaColumns(t.sla);
+      const values = [
+        t.subject,
+        t.body,
+        t.category,
+        t.priority,
+        t.status,
+        t.channel,
+        t.requesterId,
+        t.assigneeId,
+        t.receivedAt.getTime(),
+        ts,
+        ts,
+        ...INSERT_COLUMNS.slice(11).map((c) => sla[c]),
+      ];
       if (isPg(knex)) {
-        // One round trip on PostgreSQL: the year's next number, the row and its search document
-        // (the document's text but the number is known before the insert; the number is ASCII,
-        // so lower() normalises it as searchable() would).
-        const rest = ticketDocAfterNumber(t, requester);
-        const insert = knex('tickets')
-          .insert({ ...columns, number: knex.raw(`(select ${PG_NUMBER} from (select ticket_number_next(?) as seq) n)`, [year, year]) })
-          .returning('*');
-        const res = await knex
-          .with('t', insert)
-          .with(
-            'd',
-            knex.raw('insert into search_docs (ticket_id, message_id, internal, doc) select id, null, false, lower(number) || ? from t', [
-              rest,
-            ]),
-          )
-          .select('*')
-          .from('t');
-        return toTicket((res as Row[])[0]!);
+        const [row] = await execute(knex, PG_INSERT, [year, year, ...values, ticketDocAfterNumber(t, requester)]);
+        return toTicket(row!);
       }
-      const number = await nextNumber(knex, year);
-      const [row] = await knex('tickets')
-        .insert({ number, ...columns })
-        .returning('*');
-      const ticket = toTicket(row as Row);
+      const [counter] = await execute(knex, SQLITE_NEXT_SEQ, [year]);
+      const [row] = await execute(knex, SQLITE_INSERT, [formatNumber(year, Number(counter!.last_seq)), ...values]);
+      const ticket = toTicket(row!);
       // Its search document from what is in hand (the requester's renames re-index it): one insert, no re-read.
-      await knex('search_docs').insert({ ticket_id: ticket.id, message_id: null, internal: false, doc: ticketDoc(ticket, requester) });
+      await execute(knex, SQLITE_DOC, [ticket.id, ticketDoc(ticket, requester)]);
       return ticket;
     },
     byId,
