@@ -58,6 +58,14 @@ async function watchForm(page: Page): Promise<FormState[]> {
   return states;
 }
 
+/** Opens the new-inquiry form on `page`, its states watched (watchForm), and fills it in. */
+async function openForm(page: Page, inquiry: { subject: string; body: string }): Promise<FormState[]> {
+  const states = await watchForm(page);
+  await page.goto('/tickets/new');
+  await fillInquiry(page, inquiry);
+  return states;
+}
+
 /** Holds the form's POSTs in the browser until `release()`; `sent` counts the POSTs the browser made. */
 async function holdPosts(page: Page) {
   let open!: () => void;
@@ -81,10 +89,8 @@ test('an officer double-clicks 문의 등록 (and presses Enter) with a file att
 }) => {
   const { officerB } = product.people;
   const page = await openAs(officerB);
-  const states = await watchForm(page);
   const subject = `두 번 누른 문의 ${uniq()}`;
-  await page.goto('/tickets/new');
-  await fillInquiry(page, { subject, body: '견적서를 첨부합니다. 검토 부탁드립니다.' });
+  const states = await openForm(page, { subject, body: '견적서를 첨부합니다. 검토 부탁드립니다.' });
   await page.getByLabel('첨부 파일').setInputFiles({ name: '견적서.pdf', mimeType: 'application/pdf', buffer: PDF });
 
   // The form's POST is held until the second click and Enter have surely landed (as on a slow upload).
@@ -110,8 +116,7 @@ test('an officer double-clicks 문의 등록 (and presses Enter) with a file att
 
 test('the busy form, as it looks and reads while sent (screenshots tickets-new-sending)', async ({ product, openAs }) => {
   const page = await openAs(product.people.officerB);
-  await page.goto('/tickets/new');
-  await fillInquiry(page, { subject: '(예시) 견적서 검토 요청', body: '견적서를 첨부합니다. 검토 부탁드립니다.' });
+  await openForm(page, { subject: '(예시) 견적서 검토 요청', body: '견적서를 첨부합니다. 검토 부탁드립니다.' });
   await page.getByLabel('첨부 파일').setInputFiles({ name: '견적서.pdf', mimeType: 'application/pdf', buffer: PDF });
   // Sent, but held back in the page: a page that is navigating cannot be drawn or inspected. The
   // console's own listener has made the form busy before this later one cancels the navigation.
@@ -128,17 +133,15 @@ test('the busy form, as it looks and reads while sent (screenshots tickets-new-s
 test('a form refused on its way (no subject) says 등록하는 중… while sent, then comes back ready to send', async ({ product, openAs }) => {
   const { officerB } = product.people;
   const page = await openAs(officerB);
-  const states = await watchForm(page);
   const subject = `고쳐 보낸 문의 ${uniq()}`;
-  await page.goto('/tickets/new');
-  await fillInquiry(page, { subject: '', body: '제목을 빠뜨렸습니다.' });
+  const states = await openForm(page, { subject: '', body: '제목을 빠뜨렸습니다.' });
   const held = await holdPosts(page);
   await page.getByRole('button', { name: SEND, exact: true }).click({ noWaitAfter: true });
   await expect.poll(() => states.at(-1)).toEqual(BUSY);
   held.release();
   // The answer is the form again (422), its error named, and a button that sends.
   await expect(page.getByRole('alert').getByRole('link', { name: '제목을 입력해 주세요.' })).toBeVisible();
-  expect(states).toEqual([IDLE, BUSY, IDLE]);
+  await expect.poll(() => states, 'the new form, as the page reports it').toEqual([IDLE, BUSY, IDLE]);
   await page.getByLabel('제목', { exact: true }).fill(subject);
   await page.getByRole('button', { name: SEND, exact: true }).click();
   await page.waitForURL(TICKET_PAGE);
@@ -152,10 +155,8 @@ test('a send stopped before its answer (Esc, the stop button) leaves the form as
 }) => {
   const { officerB } = product.people;
   const page = await openAs(officerB);
-  const states = await watchForm(page);
   const subject = `멈췄다 다시 보낸 문의 ${uniq()}`;
-  await page.goto('/tickets/new');
-  await fillInquiry(page, { subject, body: '보내다 멈췄습니다.' });
+  const states = await openForm(page, { subject, body: '보내다 멈췄습니다.' });
   const held = await holdPosts(page);
   // What the browser's stop does to the pending send, a moment after the first submit.
   await page.evaluate(() => document.addEventListener('submit', () => setTimeout(() => window.stop(), 300), { once: true }));
