@@ -1,6 +1,6 @@
 import type { SlaPolicy } from '../model';
 import type { CalendarRecord, Database, SlaStore } from '../ports';
-import { trackWrites, wrapStore } from '../store-cache';
+import { cacheSwitch, trackWrites, wrapStore } from '../store-cache';
 
 /*
  * A per-process cache of SLA policies and calendars (with their holidays), which every ticket
@@ -46,40 +46,37 @@ function frozen<T>(v: T): T {
  */
 export function createSlaCache(deps: { ttlMs: number; now: () => number; onChanged?: () => void }) {
   const { ttlMs, now } = deps;
-  let live = false;
-  let generation = 0;
   let policies: Entry<{ list: SlaPolicy[]; byId: Map<number, SlaPolicy> }> | null = null;
   let calendars: Entry<{ list: CalendarRecord[]; byId: Map<number, CalendarRecord>; byKey: Map<string, CalendarRecord> }> | null = null;
 
-  const flush = () => {
-    generation += 1;
+  const cache = cacheSwitch(() => {
     policies = null;
     calendars = null;
-  };
+  }, deps.onChanged);
   const fresh = <T>(e: Entry<T> | null): T | null => (e && e.until > now() ? e.value : null);
 
   async function loadPolicies(inner: SlaStore) {
     const hit = fresh(policies);
     if (hit) return hit;
-    const g = generation;
+    const mark = cache.mark();
     const list = frozen(await inner.policies());
     const value = { list, byId: new Map(list.map((p) => [p.id, p])) };
-    if (live && g === generation) policies = { value, until: now() + ttlMs };
+    if (cache.keeps(mark)) policies = { value, until: now() + ttlMs };
     return value;
   }
   async function loadCalendars(inner: SlaStore) {
     const hit = fresh(calendars);
     if (hit) return hit;
-    const g = generation;
+    const mark = cache.mark();
     const list = frozen(await inner.calendars());
     const value = { list, byId: new Map(list.map((c) => [c.id, c])), byKey: new Map(list.map((c) => [c.key, c])) };
-    if (live && g === generation) calendars = { value, until: now() + ttlMs };
+    if (cache.keeps(mark)) calendars = { value, until: now() + ttlMs };
     return value;
   }
 
   /** The cached reads over `inner`; `bypass()` true sends them to the database. */
   function reads(inner: SlaStore, bypass: () => boolean): CachedReads {
-    const direct = () => bypass() || !live;
+    const direct = () => bypass() || !cache.control.live;
     return {
       policies: async () => (direct() ? inner.policies() : (await loadPolicies(inner)).list),
       // A policy the snapshot lacks (created elsewhere a moment ago) is read, not assumed missing.
@@ -113,29 +110,11 @@ export function createSlaCache(deps: { ttlMs: number; now: () => number; onChang
     ...reads(inner, bypass),
   });
 
-  const changed = () => {
-    flush();
-    deps.onChanged?.();
-  };
-
-  return {
+  // Assigned, not spread: the control's `live` stays a getter.
+  return Object.assign(cache.control, {
     /** Wraps a database so its SLA store (outside and inside transactions) reads through the cache. */
-    wrap: (db: Database): Database => wrapStore(db, 'sla', store, { flush, changed }),
-    /** Forgets everything (a change announced by another process). */
-    flush,
-    /**
-     * Whether change notices can reach this process. Either way the cache starts empty: while not
-     * live nothing is cached, and on going live what was read before may have missed a notice.
-     */
-    setLive(on: boolean) {
-      live = on;
-      flush();
-    },
-    /** Whether answers are served from the cache now. */
-    get live() {
-      return live;
-    },
-  };
+    wrap: (db: Database): Database => wrapStore(db, 'sla', store, cache),
+  });
 }
 
 export type SlaCache = ReturnType<typeof createSlaCache>;

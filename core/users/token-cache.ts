@@ -1,6 +1,6 @@
 import type { User } from '../model';
 import type { Database, UserStore } from '../ports';
-import { trackWrites, wrapStore } from '../store-cache';
+import { cacheSwitch, trackWrites, wrapStore } from '../store-cache';
 
 /*
  * A per-process cache of who a bearer token belongs to, which every API request asks. It sits
@@ -31,26 +31,16 @@ interface Entry {
  */
 export function createTokenCache(deps: { ttlMs: number; now: () => number; maxEntries?: number; onChanged?: () => void }) {
   const { ttlMs, now, maxEntries = 10_000 } = deps;
-  let live = false;
-  let generation = 0;
   const entries = new Map<string, Entry>();
-
-  const flush = () => {
-    generation += 1;
-    entries.clear();
-  };
-  const changed = () => {
-    flush();
-    deps.onChanged?.();
-  };
+  const cache = cacheSwitch(() => entries.clear(), deps.onChanged);
 
   async function byTokenHash(inner: UserStore, hash: string): Promise<User | null> {
-    if (!live) return inner.byTokenHash(hash);
+    if (!cache.control.live) return inner.byTokenHash(hash);
     const hit = entries.get(hash);
     if (hit && hit.until > now()) return hit.user;
-    const g = generation;
+    const mark = cache.mark();
     const user = await inner.byTokenHash(hash);
-    if (user?.active && live && g === generation) {
+    if (user?.active && cache.keeps(mark)) {
       if (entries.size >= maxEntries) entries.clear();
       entries.set(hash, { user: Object.freeze(user), until: now() + ttlMs });
     }
@@ -63,20 +53,11 @@ export function createTokenCache(deps: { ttlMs: number; now: () => number; maxEn
     byTokenHash: (hash) => (bypass() ? inner.byTokenHash(hash) : byTokenHash(inner, hash)),
   });
 
-  return {
+  // Assigned, not spread: the control's `live` stays a getter.
+  return Object.assign(cache.control, {
     /** Wraps a database so that token lookups read through the cache. */
-    wrap: (db: Database): Database => wrapStore(db, 'users', store, { flush, changed }),
-    /** Forgets everything (a change announced by another process). */
-    flush,
-    /** Whether change notices can reach this process; either way the cache starts empty. */
-    setLive(on: boolean) {
-      live = on;
-      flush();
-    },
-    get live() {
-      return live;
-    },
-  };
+    wrap: (db: Database): Database => wrapStore(db, 'users', store, cache),
+  });
 }
 
 export type TokenCache = ReturnType<typeof createTokenCache>;

@@ -54,6 +54,8 @@ export async function mailStack(
   let n = 0;
   return {
     parts,
+    /** The database as the services use it: its commits reach the onMailQueued hook. */
+    database: c.database,
     services,
     app,
     http,

@@ -60,9 +60,9 @@ describe(`mail drain jobs (${TEST_ENGINE})`, function () {
   const row = async (id: number): Promise<Row> => (await s.db.knex('outbox').where({ id }).first()) as Row;
   const addressOf = async (id: number) => String((await row(id)).to_address);
 
-  /** Pending rows, due a minute ago, each to an address of its own; nobody has queued them. */
-  async function rows(count: number, localPart = 'drain'): Promise<number[]> {
-    const mails: NewMail[] = Array.from({ length: count }, () => {
+  /** New mails, each to an address of its own. */
+  function mails(count: number, localPart = 'drain'): NewMail[] {
+    return Array.from({ length: count }, () => {
       n += 1;
       return {
         ticketId: ticket.id,
@@ -74,25 +74,32 @@ describe(`mail drain jobs (${TEST_ENGINE})`, function () {
         data: { ticketId: ticket.id, ticketNumber: ticket.number, subject: '조달 문의', resolvedAt: new Date().toISOString() },
       };
     });
-    return createOutboxStore(s.db.knex).enqueueMany(mails, new Date(Date.now() - 60_000));
   }
+  const aMinuteAgo = () => new Date(Date.now() - 60_000);
+  /** Pending rows, due a minute ago; nobody has queued them. */
+  const rows = (count: number, localPart = 'drain'): Promise<number[]> =>
+    createOutboxStore(s.db.knex).enqueueMany(mails(count, localPart), aMinuteAgo());
   const drainJob = (outboxIds: number[]) => ({ id: 'mail-d-test', data: { outboxIds } }) as unknown as DrainJob;
   const sentEvents = async (id: number) =>
     ((await s.db.knex('events').where({ ticket_id: ticket.id, type: 'email.sent' })) as Row[]).filter(
       (e) => (typeof e.data === 'string' ? JSON.parse(e.data) : e.data).outbox_id === id,
     ).length;
 
-  it('rows committed together go out through one claim, each once, with one email.sent each', async () => {
-    const ids = await rows(25);
+  it('rows committed in one turn by several transactions leave as one drain job: one claim, each row sent once', async () => {
     const claims: string[] = [];
     const onQuery = (q: { sql: string }) => {
       if (/^update outbox set\s+claimed_until/i.test(q.sql)) claims.push(q.sql);
     };
     s.db.knex.on('query', onQuery);
+    let ids: number[] = [];
     try {
-      // Announced in two calls within one turn, as two commits ending together would be.
-      m.parts.onMailQueued(ids.slice(0, 10));
-      m.parts.onMailQueued(ids.slice(10));
+      // Three transactions of the wired database, asked for together, commit in the same turn:
+      // the database hands the hook their 25 rows at once, and those leave as one `mail.drain` job.
+      const committed = await Promise.all(
+        [10, 8, 7].map((count) => m.database.transaction((st) => st.outbox.enqueueMany(mails(count), aMinuteAgo()))),
+      );
+      ids = committed.flat();
+      assert.equal(new Set(ids).size, 25);
       await waitFor(
         '25 rows sent',
         async () => (await s.db.knex('outbox').whereIn('id', ids).andWhere('status', 'sent')).length === 25,

@@ -79,23 +79,16 @@ export async function enqueueAttempt(queues: Pick<Queues, 'mail'>, outboxId: num
 
 /**
  * The createDatabase `onMailQueued` hook: announces committed rows as `mail.drain` jobs without
- * ever throwing into the committed request. The rows of commits that end in the same turn of the
- * event loop share jobs (concurrent requests, a burst of notifications). If Redis is away, or the
- * process dies before the jobs are added, the rows simply wait for the sweeper.
+ * ever throwing into the committed request. The database calls it once per turn of the event loop
+ * with every row committed in that turn (concurrent requests, a burst of notifications), so those
+ * rows share jobs. If Redis is away, or the process dies before the jobs are added, the rows
+ * simply wait for the sweeper.
  */
 export function mailQueuedHook(queues: Pick<Queues, 'mail'>, logger: Logger): (outboxIds: number[]) => void {
-  let gathered: number[] = [];
-  const flush = () => {
-    const outboxIds = gathered;
-    gathered = [];
+  return (outboxIds) => {
     enqueueDrain(queues, outboxIds).catch((err: unknown) => {
       logger.warn({ err, outboxIds }, 'could not queue mail jobs; the mail sweeper will send these rows');
     });
-  };
-  return (outboxIds) => {
-    if (!outboxIds.length) return;
-    if (!gathered.length) setImmediate(flush);
-    gathered.push(...outboxIds);
   };
 }
 

@@ -150,7 +150,7 @@ function NewTicketPage(props: { user: User; intake: IntakeInfo; values: FormValu
         {staff && <Field {...f('received_at', 'fieldReceivedAt', 'hintReceivedAt')} type="datetime-local" />}
         <PromiseNote intake={intake} locale={locale} />
         <div class="actions">
-          <button type="submit" class="btn">
+          <button type="submit" class="btn" data-busy-label={t(locale, 'submittingTicket')}>
             {t(locale, 'submitTicket')}
           </button>
         </div>
