@@ -7,7 +7,7 @@ import { createMailSweep, type SweepOptions } from '../../core/mail/sweep';
 import type { Logger, MailQueue, MailStore, MailTransport } from '../../core/ports';
 import type { JobRegistry, Queues } from '../queues';
 import { createMailSender, type MailSender, type MailSenderConfig, type MailSenderTuning, type SendOutcome } from './mail-sender';
-import { createMailQueue, mailJobId, mailQueuedHook } from './mail-queue';
+import { createMailQueue, mailJobId } from './mail-queue';
 
 type Data = JobRegistry['mail']['send'];
 type DrainData = JobRegistry['mail']['drain'];
@@ -79,7 +79,7 @@ export interface MailWorkerDeps {
   tuning?: MailSenderTuning & { sweep?: SweepOptions };
 }
 
-/** The mail worker, wired: pass `handlers` and `sweep` to startWorkers, `onMailQueued` to createDatabase. */
+/** The mail worker, wired: pass `handlers` and `sweep` to startWorkers. */
 export interface MailWorkerParts {
   handlers: { send: (job: Job<Data>, token?: string) => Promise<unknown>; drain: (job: Job<DrainData>) => Promise<unknown> };
   sweep: () => Promise<{ due: number; enqueued: number }>;
@@ -87,8 +87,6 @@ export interface MailWorkerParts {
   enqueue: (outboxIds: number[]) => Promise<void>;
   /** Queues rows put back to pending (the admin's retry), replacing a finished job of the same id. */
   requeue: (outboxIds: number[]) => Promise<void>;
-  /** The createDatabase hook: `mail.drain` jobs for committed rows, never throwing. */
-  onMailQueued: (outboxIds: number[]) => void;
   sender: MailSender;
   store: MailStore;
   /** The MailQueue port on the mail queue. */
@@ -105,7 +103,6 @@ export function createMailWorkerParts(deps: MailWorkerDeps): MailWorkerParts {
     sweep: createMailSweep({ store, queue, logger: deps.logger, options: deps.tuning?.sweep }),
     enqueue: queue.enqueue,
     requeue: queue.requeue,
-    onMailQueued: mailQueuedHook(deps.queues, deps.logger),
     sender,
     store,
     queue,
