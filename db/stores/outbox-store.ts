@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { NewMail, OutboxLink, OutboxStore } from '../../core/ports';
-import { insertedId, type Row } from '../rows';
-import { insertRows } from '../statements';
+import type { Row } from '../rows';
+import { insertIds } from '../statements';
 
 const row = (m: NewMail, ts: number) => ({
   ticket_id: m.ticketId,
@@ -21,22 +21,15 @@ const row = (m: NewMail, ts: number) => ({
 export function createOutboxStore(knex: Knex): OutboxStore {
   return {
     async enqueue(m, at) {
-      return insertedId(await insertRows(knex, 'outbox', [row(m, at.getTime())], 'id'));
+      const [id] = await insertIds(knex, 'outbox', [row(m, at.getTime())]);
+      return id!;
     },
     async enqueueMany(list, at) {
-      // One statement's ids ascend in the order of its rows on both engines, while RETURNING's own
-      // row order is not promised: sort them (per statement of at most 500 rows).
-      const ids: number[] = [];
-      for (let i = 0; i < list.length; i += 500) {
-        const res = await insertRows(
-          knex,
-          'outbox',
-          list.slice(i, i + 500).map((m) => row(m, at.getTime())),
-          'id',
-        );
-        ids.push(...res.map((r) => Number(r.id)).sort((a, b) => a - b));
-      }
-      return ids;
+      return insertIds(
+        knex,
+        'outbox',
+        list.map((m) => row(m, at.getTime())),
+      );
     },
     async byMessageIds(messageIds) {
       const wanted = [...new Set(messageIds)].filter((m) => m.length > 0 && m.length <= 300).slice(0, 100);

@@ -6,7 +6,7 @@ import { indexMessages, ticketDoc, ticketDocAfterNumber, whereMatches } from './
 import { officerRequesterSql, ORGANIZATION_OF, outcomeSql, overdueSql } from './figure-rules';
 import { DUE_SOON_RULE } from '../../core/sla/overdue';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, isPg, toMs, type Row } from '../rows';
-import { execute } from '../statements';
+import { execute, insertIds } from '../statements';
 
 export const toTicket = (r: Row): Ticket => ({
   id: Number(r.id),
@@ -76,7 +76,7 @@ const SQLITE_NEXT_SEQ =
 const PG_NUMBER = "'PQ-' || ?::int || '-' || lpad(seq::text, greatest(6, length(seq::text)), '0')";
 const formatNumber = (year: number, seq: number) => `PQ-${year}-${String(seq).padStart(6, '0')}`;
 
-/** The columns a new ticket is inserted with, in this order (the number first). */
+/** The columns of a new ticket's insert on PostgreSQL, in this order (after the number). */
 const INSERT_COLUMNS = [
   'subject',
   'body',
@@ -92,7 +92,6 @@ const INSERT_COLUMNS = [
   ...Object.keys(slaColumns({ dueAt: new Date(0) } as NewTicket['sla'])),
 ];
 const INSERT_VALUES = INSERT_COLUMNS.map(() => '?').join(', ');
-const SQLITE_INSERT = `insert into tickets (number, ${INSERT_COLUMNS.join(', ')}) values (?, ${INSERT_VALUES}) returning *`;
 const SQLITE_DOC = 'insert into search_docs (ticket_id, message_id, internal, doc) values (?, null, 0, ?)';
 /**
  * One round trip on PostgreSQL: the year's next number, the row and its search document (the
@@ -142,28 +141,30 @@ export function createTicketStore(knex: Knex): TicketStore {
     async insert(t: NewTicket, at: Date, requester: TicketRequester) {
       const ts = at.getTime();
       const year = seoulYear(at);
-      const sla = slaColumns(t.sla);
-      const values = [
-        t.subject,
-        t.body,
-        t.category,
-        t.priority,
-        t.status,
-        t.channel,
-        t.requesterId,
-        t.assigneeId,
-        t.receivedAt.getTime(),
-        ts,
-        ts,
-        ...INSERT_COLUMNS.slice(11).map((c) => sla[c]),
-      ];
+      const columns: Row = {
+        subject: t.subject,
+        body: t.body,
+        category: t.category,
+        priority: t.priority,
+        status: t.status,
+        channel: t.channel,
+        requester_id: t.requesterId,
+        assignee_id: t.assigneeId,
+        received_at: t.receivedAt.getTime(),
+        created_at: ts,
+        updated_at: ts,
+        ...slaColumns(t.sla),
+      };
       if (isPg(knex)) {
+        const values = INSERT_COLUMNS.map((c) => columns[c]);
         const [row] = await execute(knex, PG_INSERT, [year, year, ...values, ticketDocAfterNumber(t, requester)]);
         return toTicket(row!);
       }
       const [counter] = await execute(knex, SQLITE_NEXT_SEQ, [year]);
-      const [row] = await execute(knex, SQLITE_INSERT, [formatNumber(year, Number(counter!.last_seq)), ...values]);
-      const ticket = toTicket(row!);
+      const row: Row = { number: formatNumber(year, Number(counter!.last_seq)), ...columns };
+      // The row as inserted (every other column of a new ticket is null): no RETURNING, no re-read.
+      const [id] = await insertIds(knex, 'tickets', [row]);
+      const ticket = toTicket({ ...row, id });
       // Its search document from what is in hand (the requester's renames re-index it): one insert, no re-read.
       await execute(knex, SQLITE_DOC, [ticket.id, ticketDoc(ticket, requester)]);
       return ticket;
