@@ -1,5 +1,6 @@
 // bench:processes — one API process against two (PostgreSQL, one workers process): throughput of
-// POST /api/v1/tickets and the CPU time each process spends per created ticket.
+// POST /api/v1/tickets and the CPU time each process spends per created ticket, with two processes
+// under the same load in all and under the same load each.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -103,8 +104,8 @@ async function settled(knex: Knex): Promise<number> {
   }
 }
 
-/** One measurement: `apis` API processes and one workers process on a fresh database, the load split evenly across the APIs. */
-async function measure(apis: number) {
+/** One measurement: `apis` API processes and one workers process on a fresh database, `per` connections to each API. */
+async function measure(apis: number, per: number) {
   const pg = await freshPgDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'helpdesk-bench-processes-'));
   const prefix = `bench-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
@@ -140,7 +141,6 @@ async function measure(apis: number) {
       role: 'officer',
     });
     const token = String(officer.body.token);
-    const per = Math.max(1, Math.round(CONNECTIONS / apis));
     // JIT, pools and caches warm in every process before the measured run: the same number of tickets each.
     await Promise.all(servers.map((s) => load(s.base, token, per, 0, WARMUP)));
 
@@ -187,13 +187,18 @@ async function measure(apis: number) {
   }
 }
 
+// Two processes under the same load in all (half each), and each under the load one had: a
+// process batches what it has in flight (group commit, one Redis batch per turn), so its cost per
+// ticket depends on its own concurrency as well as on the machine.
 const one: Awaited<ReturnType<typeof measure>>[] = [];
 const two: Awaited<ReturnType<typeof measure>>[] = [];
+const twoFull: Awaited<ReturnType<typeof measure>>[] = [];
 for (let i = 0; i < ROUNDS; i++) {
-  one.push(await measure(1));
-  two.push(await measure(2));
+  one.push(await measure(1, CONNECTIONS));
+  two.push(await measure(2, CONNECTIONS / 2));
+  twoFull.push(await measure(2, CONNECTIONS));
 }
-console.log(JSON.stringify({ one, two }, null, 2));
+console.log(JSON.stringify({ one, two, twoFull }, null, 2));
 
 const f1 = (x: number) => x.toFixed(2);
 const row = (label: string, rs: typeof one) => {
@@ -203,23 +208,26 @@ const row = (label: string, rs: typeof one) => {
   const idle = rs[0]!.perProcess.map((_, i) => f1(m((r) => r.apiIdleMsPerS[i]!))).join(' + ');
   return `| ${label} | ${Math.round(m((r) => r.perSecond))} | ${Math.round(m((r) => r.p99))} | **${f1(m((r) => r.apiMsPerTicket))}** | ${f1(m((r) => r.apiNetMsPerTicket))} | ${perProc} | ${share} | ${idle} | ${f1(m((r) => r.workersMsPerTicket))} | ${rs.map((r) => `${Math.round(r.perSecond)} (${f1(r.apiMsPerTicket)})`).join(', ')} | ${rs.reduce((a, r) => a + r.errors, 0)} |`;
 };
-const ratio = median(two.map((r) => r.apiMsPerTicket)) / median(one.map((r) => r.apiMsPerTicket));
-const netRatio = median(two.map((r) => r.apiNetMsPerTicket)) / median(one.map((r) => r.apiNetMsPerTicket));
+const ratioOf = (rs: typeof one, pick: (r: (typeof one)[number]) => number) => median(rs.map(pick)) / median(one.map(pick));
+const ratio = ratioOf(two, (r) => r.apiMsPerTicket);
+const netRatio = ratioOf(two, (r) => r.apiNetMsPerTicket);
+const fullRatio = ratioOf(twoFull, (r) => r.apiMsPerTicket);
 writeSection(
   'processes',
   `
 ## One API process against two (PostgreSQL)
 
 Command: \`npm run bench:processes\` (PostgreSQL at \`BENCH_PG_URL\`, a fresh database per measurement; Redis at \`REDIS_URL\`; ${ROUNDS} rounds of 1 then 2 API processes; medians). Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
-Each API is \`node --import tsx app/main.ts --api\` on its own port, with one \`app/workers-main.ts\` beside them, all on one database, Redis and queue prefix. The load generator (autocannon, ${CONNECTIONS} connections in all, split evenly across the APIs; ${WARMUP} tickets per API process to warm up, then ${DURATION} s measured) posts \`POST /api/v1/tickets\` as one officer. CPU time is utime + stime from \`/proc/<pid>/stat\` of each process, read with the database at rest before and after the measured run (requests still in flight at its end finish and count); each process's idle CPU is read over ${IDLE} s of rest before it.
+Each API is \`node --import tsx app/main.ts --api\` on its own port, with one \`app/workers-main.ts\` beside them, all on one database, Redis and queue prefix. The load generator (autocannon: ${CONNECTIONS} connections to one API; to two, ${CONNECTIONS} in all split evenly, then ${CONNECTIONS} to each; ${WARMUP} tickets per API process to warm up, then ${DURATION} s measured) posts \`POST /api/v1/tickets\` as one officer. CPU time is utime + stime from \`/proc/<pid>/stat\` of each process, read with the database at rest before and after the measured run (requests still in flight at its end finish and count); each process's idle CPU is read over ${IDLE} s of rest before it.
 Aim: the API's CPU per ticket no higher with two processes than with one. The machine's two cores are shared by PostgreSQL, Redis, the load generator and the product, so throughput cannot double here; the cost per ticket is what says whether a second process adds overhead.
 
 | API processes | tickets/s | p99 ms | API CPU ms per ticket | less the idle background | per process (ms/ticket) | CPU share of a core, per process | idle CPU ms/s, per process | workers CPU ms per ticket | rounds: tickets/s (API CPU ms/ticket) | errors |
 |---|---|---|---|---|---|---|---|---|---|---|
-${row('1', one)}
-${row('2', two)}
+${row(`1 (${CONNECTIONS} connections)`, one)}
+${row(`2 (${CONNECTIONS / 2} connections each)`, two)}
+${row(`2 (${CONNECTIONS} connections each)`, twoFull)}
 
-Two processes spend ${f1(ratio)} × the API CPU per ticket of one (${f1(netRatio)} × less the idle background). Load average during the run: ${os
+Two processes under the same load in all spend ${f1(ratio)} × the API CPU per ticket of one (${f1(netRatio)} × less the idle background); each under the load the one had, ${f1(fullRatio)} ×. Load average during the run: ${os
     .loadavg()
     .map((x) => x.toFixed(1))
     .join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores.

@@ -76,33 +76,20 @@ const SQLITE_NEXT_SEQ =
 const PG_NUMBER = "'PQ-' || ?::int || '-' || lpad(seq::text, greatest(6, length(seq::text)), '0')";
 const formatNumber = (year: number, seq: number) => `PQ-${year}-${String(seq).padStart(6, '0')}`;
 
-/** The columns of a new ticket's insert on PostgreSQL, in this order (after the number). */
-const INSERT_COLUMNS = [
-  'subject',
-  'body',
-  'category',
-  'priority',
-  'status',
-  'channel',
-  'requester_id',
-  'assignee_id',
-  'received_at',
-  'created_at',
-  'updated_at',
-  ...Object.keys(slaColumns({ dueAt: new Date(0) } as NewTicket['sla'])),
-];
-const INSERT_VALUES = INSERT_COLUMNS.map(() => '?').join(', ');
 const SQLITE_DOC = 'insert into search_docs (ticket_id, message_id, internal, doc) values (?, null, 0, ?)';
 /**
  * One round trip on PostgreSQL: the year's next number, the row and its search document (the
  * document's text but the number is known before the insert; the number is ASCII, so lower()
- * normalises it as searchable() would).
+ * normalises it as searchable() would). Built once, from the columns of the first insert (every
+ * insert has the same).
  */
-const PG_INSERT = `with t as (
-  insert into tickets (number, ${INSERT_COLUMNS.join(', ')})
-  values ((select ${PG_NUMBER} from (select ticket_number_next(?) as seq) n), ${INSERT_VALUES}) returning *
+let pgInsert: string | undefined;
+const pgInsertSql = (columns: string[]) =>
+  (pgInsert ??= `with t as (
+  insert into tickets (number, ${columns.join(', ')})
+  values ((select ${PG_NUMBER} from (select ticket_number_next(?) as seq) n), ${columns.map(() => '?').join(', ')}) returning *
 ), d as (insert into search_docs (ticket_id, message_id, internal, doc) select id, null, false, lower(number) || ? from t)
-select * from t`;
+select * from t`);
 
 /** Tickets, their messages and ratings. */
 export function createTicketStore(knex: Knex): TicketStore {
@@ -156,8 +143,8 @@ export function createTicketStore(knex: Knex): TicketStore {
         ...slaColumns(t.sla),
       };
       if (isPg(knex)) {
-        const values = INSERT_COLUMNS.map((c) => columns[c]);
-        const [row] = await execute(knex, PG_INSERT, [year, year, ...values, ticketDocAfterNumber(t, requester)]);
+        const sql = pgInsertSql(Object.keys(columns));
+        const [row] = await execute(knex, sql, [year, year, ...Object.values(columns), ticketDocAfterNumber(t, requester)]);
         return toTicket(row!);
       }
       const [counter] = await execute(knex, SQLITE_NEXT_SEQ, [year]);
