@@ -14,11 +14,15 @@ import { isPg, type Row } from './rows';
  * SQL is written with `?` placeholders and no `?` elsewhere.
  */
 export async function execute(knex: Knex, sql: string, bindings: readonly unknown[]): Promise<Row[]> {
-  return (await run(knex, sql, bindings)).rows;
+  return (await run(knex, sql, bindings, true)).rows;
 }
 
-/** A statement's rows, and on SQLite the rowid of the row it inserted last. */
-async function run(knex: Knex, sql: string, bindings: readonly unknown[]): Promise<{ rows: Row[]; lastId: number }> {
+/**
+ * A statement's rows, and on SQLite the rowid of the row it inserted last. `prepare`: on
+ * PostgreSQL, keep it as a named statement on the connection (for the few fixed shapes of the hot
+ * path; a bulk insert of any row count would leave a plan per count in every backend).
+ */
+async function run(knex: Knex, sql: string, bindings: readonly unknown[], prepare: boolean): Promise<{ rows: Row[]; lastId: number }> {
   if (!knex.isTransaction) {
     const res = await knex.raw(sql, bindings as Knex.RawBinding[]);
     if (Array.isArray(res)) return { rows: res as Row[], lastId: 0 };
@@ -31,7 +35,7 @@ async function run(knex: Knex, sql: string, bindings: readonly unknown[]): Promi
   try {
     if (isPg(knex)) {
       const { name, text } = pgStatement(sql);
-      const res = await (connection as PgConnection).query({ name, text, values: bindings as unknown[] });
+      const res = await (connection as PgConnection).query({ name: prepare ? name : undefined, text, values: bindings as unknown[] });
       return { rows: res.rows, lastId: 0 };
     }
     const statement = preparedStatement(connection as RawConnection, sql);
@@ -57,30 +61,30 @@ export async function insertIds(knex: Knex, table: string, rows: readonly Row[])
   const ids: number[] = [];
   if (!isPg(knex)) {
     const sql = insertSql(table, columns, 1, '');
-    for (const r of rows) ids.push((await run(knex, sql, valuesOf([r], columns))).lastId);
+    for (const r of rows) ids.push((await run(knex, sql, valuesOf([r], columns), true)).lastId);
     return ids;
   }
   for (let i = 0; i < rows.length; i += MAX_ROWS) {
     const chunk = rows.slice(i, i + MAX_ROWS);
-    const res = await execute(knex, insertSql(table, columns, chunk.length, 'id'), valuesOf(chunk, columns));
+    const { rows: res } = await run(
+      knex,
+      insertSql(table, columns, chunk.length, 'id'),
+      valuesOf(chunk, columns),
+      chunk.length <= PREPARED_ROWS,
+    );
     ids.push(...res.map((r) => Number(r.id)).sort((a, b) => a - b));
   }
   return ids;
 }
 
-/**
- * `insert into <table> (…) values (…), (…) [returning …]` of rows that share their keys (the
- * first row's), in statements of at most 500 rows; the returned rows in statement order.
- */
-export async function insertRows(knex: Knex, table: string, rows: readonly Row[], returning = ''): Promise<Row[]> {
-  if (!rows.length) return [];
+/** `insert into <table> (…) values (…), (…)` of rows that share their keys (the first row's), in statements of at most 500 rows. */
+export async function insertRows(knex: Knex, table: string, rows: readonly Row[]): Promise<void> {
+  if (!rows.length) return;
   const columns = Object.keys(rows[0]!);
-  const out: Row[] = [];
   for (let i = 0; i < rows.length; i += MAX_ROWS) {
     const chunk = rows.slice(i, i + MAX_ROWS);
-    out.push(...(await execute(knex, insertSql(table, columns, chunk.length, returning), valuesOf(chunk, columns))));
+    await run(knex, insertSql(table, columns, chunk.length, ''), valuesOf(chunk, columns), chunk.length <= PREPARED_ROWS);
   }
-  return out;
 }
 
 function valuesOf(rows: readonly Row[], columns: readonly string[]): unknown[] {
@@ -90,6 +94,8 @@ function valuesOf(rows: readonly Row[], columns: readonly string[]): unknown[] {
 }
 
 const MAX_ROWS = 500;
+/** Inserts of up to this many rows are prepared statements on PostgreSQL (a creation's events are three). */
+const PREPARED_ROWS = 8;
 
 /** SQLite binds numbers, strings, bigints, buffers and null: booleans become 0/1, undefined null (as knex does). */
 const sqliteValue = (v: unknown) => (v === undefined ? null : typeof v === 'boolean' ? Number(v) : v);
@@ -108,7 +114,7 @@ function insertSql(table: string, columns: readonly string[], rowCount: number, 
 }
 
 interface PgConnection {
-  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
+  query(q: { name?: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
 }
 
 /** The `$n` text and a name for each distinct statement (a connection prepares a name once). */
