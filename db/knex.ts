@@ -169,12 +169,18 @@ export function openDatabase(opts: { databaseUrl?: string; sqliteFile: string; s
   return { knex: quietErrors(knex), engine: 'sqlite' };
 }
 
+/**
+ * The database's clock in epoch ms as an SQL expression, rounded down (a clock that follows it
+ * must never read ahead of it; PostgreSQL's cast alone would round half a millisecond up).
+ */
+export const DB_NOW_SQL = {
+  pg: 'cast(floor(extract(epoch from clock_timestamp()) * 1000) as bigint)',
+  sqlite: "cast((julianday('now') - 2440587.5) * 86400000 as integer)",
+} as const;
+
 /** The database's own clock in epoch ms: timer processors trust it over their host's clock. */
 export async function databaseNow(db: DbHandle): Promise<number> {
-  if (db.engine === 'pg') {
-    const r = await db.knex.raw('select (extract(epoch from clock_timestamp()) * 1000)::bigint as now');
-    return Number(r.rows[0].now);
-  }
-  const rows = await db.knex.raw("select cast((julianday('now') - 2440587.5) * 86400000 as integer) as now");
+  const res = await db.knex.raw(`select ${DB_NOW_SQL[db.engine]} as now`);
+  const rows = db.engine === 'pg' ? res.rows : res;
   return Number(rows[0].now);
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { BatchClaim, Claim, MailOutcomeWrites, MailStore, OutboxRecord, OutboxStatus, ResetResult, SentMark } from '../../core/ports';
-import { databaseNow, type DbHandle } from '../knex';
+import { DB_NOW_SQL, databaseNow, type DbHandle } from '../knex';
 import { date, dateOrNull, decodeCursor, encodeCursor, json, type Row } from '../rows';
 import { createEventStore } from './event-store';
 
@@ -56,12 +56,6 @@ function withTimezone(knex: Knex) {
     .select('outbox.*', 'calendars.timezone as calendar_timezone', 'tickets.created_at as ticket_created_at');
 }
 
-// The database clock as a column (the expressions of databaseNow), so loading a row for sending
-// costs one query, not two: on SQLite every statement waits for the one connection.
-const NOW_SQL = {
-  pg: '(extract(epoch from clock_timestamp()) * 1000)::bigint',
-  sqlite: "cast((julianday('now') - 2440587.5) * 86400000 as integer)",
-} as const;
 
 // Base 36 of a positive integer below 36^9 (epoch ms until the year 5188), as JavaScript's
 // toString(36) writes it: nine digits, leading zeros trimmed. The casts keep PostgreSQL's
@@ -84,8 +78,8 @@ const base36Sql = (x: string) => {
  * `count` rows are named `:i0 … :i<count-1>`, each with its own new token `:t0 …`.
  */
 function claimSql(engine: DbHandle['engine'], count: number): string {
-  // NOW_SQL without PostgreSQL's `::`, which knex would read as a named binding.
-  const now = engine === 'pg' ? 'cast(extract(epoch from clock_timestamp()) * 1000 as bigint)' : NOW_SQL.sqlite;
+  // DB_NOW_SQL has no PostgreSQL `::`, which knex would read as a named binding.
+  const now = DB_NOW_SQL[engine];
   const ids = Array.from({ length: count }, (_, i) => `:i${i}`);
   // One random token per row: a row's first claim keeps it for good (a later claim leaves it).
   const newToken = count === 1 ? ':t0' : `case id ${ids.map((id, i) => `when ${id} then :t${i}`).join(' ')} end`;
@@ -209,7 +203,8 @@ export function createMailStore(db: DbHandle): MailStore {
     load,
     async loadForSend(id) {
       const r = await withTimezone(knex)
-        .select(knex.raw(`${NOW_SQL[db.engine]} as db_now`))
+        // The database clock as a column, so loading a row for sending costs one query, not two.
+        .select(knex.raw(`${DB_NOW_SQL[db.engine]} as db_now`))
         .where('outbox.id', id)
         .first();
       if (r) return { row: toRecord(r), now: date(r.db_now) };
