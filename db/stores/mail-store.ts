@@ -56,7 +56,6 @@ function withTimezone(knex: Knex) {
     .select('outbox.*', 'calendars.timezone as calendar_timezone', 'tickets.created_at as ticket_created_at');
 }
 
-
 // Base 36 of a positive integer below 36^9 (epoch ms until the year 5188), as JavaScript's
 // toString(36) writes it: nine digits, leading zeros trimmed. The casts keep PostgreSQL's
 // substr() on integer arguments; on SQLite they are no-ops.
