@@ -35,6 +35,12 @@ const MAX_IN_FLIGHT = 256;
 const ANSWER_AFTER_MS = 3000;
 const RESOLVE_AFTER_MS = 8000;
 const SHORT_TARGET = 'PT20S';
+/**
+ * RSS is sampled this often: one reading a minute lands anywhere between two garbage
+ * collections; a minute's lowest reading is what the process keeps, which is what would grow
+ * with a leak.
+ */
+const RSS_EVERY_MS = 5000;
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,11 +61,21 @@ interface Minute {
   milestones?: number;
   lateness?: { p50: number; p95: number; p99: number; max: number };
   mails?: number;
-  rssMiB?: number;
+  /** The product's RSS sampled every RSS_EVERY_MS in this minute: its lowest and highest. */
+  rss: number[];
   redisMiB?: number;
 }
 
-const newMinute = (): Minute => ({ created: 0, answered: 0, resolved: 0, errors: 0, behind: 0, createMs: [] });
+const newMinute = (): Minute => ({ created: 0, answered: 0, resolved: 0, errors: 0, behind: 0, createMs: [], rss: [] });
+
+/** The minutes' lowest RSS readings from minute 2 to the last, and their change (a leak raises them). */
+function rssGrowth(stats: Minute[]): string {
+  const lows = stats.slice(1).map((s) => Math.min(...s.rss));
+  if (lows.length < 2) return 'too short a run to say';
+  const [first, last] = [lows[0]!, lows[lows.length - 1]!];
+  const pct = ((last / first - 1) * 100).toFixed(1);
+  return `${lows.join(', ')} MiB — minute 2 → ${stats.length}: ${Number(pct) >= 0 ? '+' : ''}${pct} %`;
+}
 
 function rssMiB(pid: number | undefined): number {
   if (!pid) return Number.NaN;
@@ -154,6 +170,7 @@ async function main() {
     const t0 = performance.now();
     const wall0 = Date.now();
     const endAt = t0 + minutes * 60_000;
+    let nextRssAt = t0 + RSS_EVERY_MS;
     const minuteOf = () => Math.min(minutes - 1, Math.floor((performance.now() - t0) / 60_000));
     for (let m = 0; m < minutes; m++) stats.push(newMinute());
     let issued = 0;
@@ -218,10 +235,9 @@ async function main() {
       const mails = await sink.count();
       s.mails = mails - mailsBefore;
       mailsBefore = mails;
-      s.rssMiB = Math.round(productRss() * 10) / 10;
       s.redisMiB = await redisMiB(redis);
       console.error(
-        `minute ${m + 1}: created ${s.created}, answered ${s.answered}, resolved ${s.resolved}, errors ${s.errors}, behind ${s.behind}, milestones ${s.milestones} (p99 ${s.lateness?.p99 ?? '-'} ms), mails ${s.mails}, RSS ${s.rssMiB} MiB, Redis ${s.redisMiB} MiB`,
+        `minute ${m + 1}: created ${s.created}, answered ${s.answered}, resolved ${s.resolved}, errors ${s.errors}, behind ${s.behind}, milestones ${s.milestones} (p99 ${s.lateness?.p99 ?? '-'} ms), mails ${s.mails}, RSS ${Math.min(...s.rss)}–${Math.max(...s.rss)} MiB, Redis ${s.redisMiB} MiB`,
       );
     };
 
@@ -238,6 +254,10 @@ async function main() {
           break;
         }
         create(issued++);
+      }
+      if (now >= nextRssAt) {
+        stats[minuteOf()]!.rss.push(Math.round(productRss()));
+        nextRssAt += RSS_EVERY_MS;
       }
       const done = Math.floor((now - t0) / 60_000);
       // A minute's milestones are read 2 s after it ended, so the last of them are in.
@@ -281,7 +301,7 @@ async function main() {
     .map((s, m) => {
       const c = s.createMs.length ? `${f(percentile(s.createMs, 50))} / ${f(percentile(s.createMs, 99))}` : '—';
       const l = s.lateness ? `${s.lateness.p50} / ${s.lateness.p95} / ${s.lateness.p99}` : '—';
-      return `| ${m + 1} | ${s.created} | ${s.answered} | ${s.resolved} | ${s.errors} | ${c} | ${s.milestones ?? 0} | ${l} | ${s.mails ?? 0} | ${s.rssMiB} | ${s.redisMiB} |`;
+      return `| ${m + 1} | ${s.created} | ${s.answered} | ${s.resolved} | ${s.errors} | ${c} | ${s.milestones ?? 0} | ${l} | ${s.mails ?? 0} | ${Math.min(...s.rss)} / ${Math.max(...s.rss)} | ${s.redisMiB} |`;
     })
     .join('\n');
   const name = engine === 'pg' ? 'PostgreSQL' : 'SQLite';
@@ -291,12 +311,13 @@ async function main() {
 ## Soak: ${name}, ${minutes} min at ${rate} inquiries/s${processes === 2 ? ', API and workers apart' : ''}
 
 Command: \`${command}\`. Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
-${processes === 2 ? 'The product as the reference deployment runs it (`npm run start:api` and `npm run start:workers`, two processes)' : 'The product as `npm start` runs it (API and workers in one process)'} on a fresh ${name} database, a private redis-server and an SMTP sink in a child process; the load generator in the bench process. Per second: ${rate} inquiries from ${OFFICERS} officers; 30 % answered by an agent ${ANSWER_AFTER_MS / 1000} s later, 20 % resolved ${RESOLVE_AFTER_MS / 1000} s later; 10 % under a ${SHORT_TARGET} policy with an escalation to the supervisor at the deadline, left to breach (two milestones each). Lateness is recorded_at − due_at of the milestones the timers recorded in that minute; RSS is the product's (${processes === 2 ? 'both processes' : 'its process'}), Redis the server's \`used_memory\`.
+${processes === 2 ? 'The product as the reference deployment runs it (`npm run start:api` and `npm run start:workers`, two processes)' : 'The product as `npm start` runs it (API and workers in one process)'} on a fresh ${name} database, a private redis-server and an SMTP sink in a child process; the load generator in the bench process. Per second: ${rate} inquiries from ${OFFICERS} officers; 30 % answered by an agent ${ANSWER_AFTER_MS / 1000} s later, 20 % resolved ${RESOLVE_AFTER_MS / 1000} s later; 10 % under a ${SHORT_TARGET} policy with an escalation to the supervisor at the deadline, left to breach (two milestones each). Lateness is recorded_at − due_at of the milestones the timers recorded in that minute; RSS is the product's (${processes === 2 ? 'both processes' : 'its process'}), read every ${RSS_EVERY_MS / 1000} s: the minute's lowest reading (what the process keeps between garbage collections, which a leak would raise) and highest; Redis is the server's \`used_memory\`.
 
-| minute | created | answers | resolutions | errors | create p50 / p99 ms | milestones | lateness p50 / p95 / p99 ms | mails accepted | RSS MiB | Redis MiB |
+| minute | created | answers | resolutions | errors | create p50 / p99 ms | milestones | lateness p50 / p95 / p99 ms | mails accepted | RSS MiB, low / high | Redis MiB |
 |---:|---:|---:|---:|---:|---|---:|---|---:|---:|---:|
 ${table}
 
+- RSS after the first minute, lowest reading of each minute: ${rssGrowth(stats)}.
 - Created ${created.toLocaleString('en-US')} inquiries (aim ${Math.round(minutes * 60 * rate).toLocaleString('en-US')}); ${totalErrors} errors; ${totalBehind} creates not started on time (more than ${MAX_IN_FLIGHT} requests open).
 - Outbox at the end: ${Object.entries(outbox)
       .map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
