@@ -21,6 +21,7 @@ import * as m019 from './migrations/019-board-indexes';
 import * as m020 from './migrations/020-imap-state';
 import * as m021 from './migrations/021-retention';
 import * as m024 from './migrations/024-ticket-sequences';
+import * as m025 from './migrations/025-live-clock-index';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '020-imap-state': m020,
   '021-retention': m021,
   '024-ticket-sequences': m024,
+  '025-live-clock-index': m025,
 };
 
 const source: Knex.MigrationSource<string> = {

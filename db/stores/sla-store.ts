@@ -206,11 +206,20 @@ export function createSlaStore(knex: Knex): SlaStore {
     async recordedKeys(ticketIds) {
       const out = new Map<number, Set<string>>();
       for (let i = 0; i < ticketIds.length; i += 500) {
-        const rows = await knex('sla_milestones')
-          .whereIn('ticket_id', ticketIds.slice(i, i + 500))
-          .select('ticket_id', 'milestone');
+        const chunk = ticketIds.slice(i, i + 500);
+        const lo = Math.min(...chunk);
+        const hi = Math.max(...chunk);
+        // Read as an id range, which every planner takes for a narrow index range: without
+        // statistics PostgreSQL takes a list of a few hundred ids to match most rows and scans the
+        // whole table. The reconciler's pages are dense ranges, read as the range alone (the few
+        // other tickets' rows are dropped below); scattered ids are listed too.
+        const q = knex('sla_milestones').whereBetween('ticket_id', [lo, hi]).select('ticket_id', 'milestone');
+        if (hi - lo + 1 > 4 * chunk.length) q.whereIn('ticket_id', chunk);
+        const rows: Row[] = await q;
+        const wanted = new Set(chunk);
         for (const r of rows) {
           const id = Number(r.ticket_id);
+          if (!wanted.has(id)) continue;
           if (!out.has(id)) out.set(id, new Set());
           out.get(id)!.add(String(r.milestone));
         }
