@@ -83,10 +83,10 @@ function storesOn(knex: Knex, written: Written | null): Stores {
 
 /**
  * Groups that may run at once on PostgreSQL: two of its ten pooled connections, the rest for reads
- * and the workers' own transactions. Two rather than four: the same rate for one process, and
- * with several processes each keeps groups large enough to share its commits (bench:processes,
- * 2026-11-30: two API processes at 16 connections each spent 1.21 × one's CPU per ticket with two
- * groups, 1.53 × with four).
+ * and the workers' own transactions. Two rather than four: one process creates as many tickets
+ * either way, and with several processes each keeps its groups larger, sharing its commits among
+ * more requests (bench:processes, 2026-11-30: two API processes at 16 connections each spent
+ * 1.21 × and 1.50 × one's CPU per ticket with two groups, in two runs, and 1.53 × with four).
  */
 const PG_GROUPS = 2;
 
