@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { DbHandle } from '../../db/knex';
 import { createMailStore } from '../../db/stores/mail-store';
 import { freshDatabase, TEST_ENGINE } from '../helpers/test-db';
+import { statementsOf } from '../helpers/statements-of';
 
 /**
  * The mail sweep runs every 30 s over the outbox's `pending` index range. Each mail sent leaves
@@ -54,21 +55,6 @@ describe(`mail sweep reads the pending index range, not the sent history (${TEST
     ids.later = await insert(now + 60_000, null);
   });
   after(() => db.drop());
-
-  /** The statements a store call sends (without the transaction's BEGIN and COMMIT). */
-  async function statementsOf(knex: Knex, call: () => Promise<unknown>) {
-    const seen: Array<{ sql: string; bindings: unknown[] }> = [];
-    const listener = (q: { sql: string; bindings?: unknown[] }) => {
-      if (!/^(begin|commit|rollback)\b/i.test(q.sql.trim())) seen.push({ sql: q.sql, bindings: q.bindings ?? [] });
-    };
-    knex.on('query', listener);
-    try {
-      await call();
-    } finally {
-      knex.removeListener('query', listener);
-    }
-    return seen;
-  }
 
   it('finds the due row without a live lease, and only it', async () => {
     const due = await createMailStore(db).dueForSweep(new Date(now), 15_000, 500);

@@ -4,6 +4,7 @@ import { OPEN_STATUSES } from '../../core/model';
 import type { DbHandle } from '../../db/knex';
 import { createSlaStore } from '../../db/stores/sla-store';
 import { freshDatabase, TEST_ENGINE } from '../helpers/test-db';
+import { statementsOf } from '../helpers/statements-of';
 
 /**
  * The reconciler pages through every live clock each interval, and each page reads the page's
@@ -71,19 +72,6 @@ describe(`reconciler paging reads index ranges (${TEST_ENGINE})`, function () {
     for (let i = 0; i < milestones.length; i += 500) await knex('sla_milestones').insert(milestones.slice(i, i + 500));
   });
   after(() => db.drop());
-
-  /** The statements a store call sends, each with its bindings. */
-  async function statementsOf(knex: Knex, call: () => Promise<unknown>): Promise<Array<{ sql: string; bindings: unknown[] }>> {
-    const seen: Array<{ sql: string; bindings: unknown[] }> = [];
-    const listener = (q: { sql: string; bindings?: unknown[] }) => seen.push({ sql: q.sql, bindings: q.bindings ?? [] });
-    knex.on('query', listener);
-    try {
-      await call();
-    } finally {
-      knex.removeListener('query', listener);
-    }
-    return seen;
-  }
 
   /** The engine's plan of one statement, one line per node. */
   async function planOf(knex: Knex, s: { sql: string; bindings: unknown[] }): Promise<string[]> {
