@@ -214,6 +214,29 @@ describe(`SLA: timer scheduling coalesced per event-loop turn (${TEST_ENGINE})`,
     assert.equal(calls.length, 2);
   });
 
+  it('ensure: re-adds a missing and a failed job, brings a late one forward, and leaves the waiting ones', async () => {
+    const timers = createTimerScheduler(s.queues, s.redis);
+    const base = 600_000;
+    const inAnHour = new Date(Date.now() + 3600_000);
+    const page = (ids: number[]) => ids.map((ticketId) => ({ ticketId, version: 1, at: inAnHour }));
+    const key = (t: number) => `${s.prefix}:sla-timers:${timerJobId(t, 1)}`;
+    // Waiting as they should: every job of the page exists, nothing to do.
+    await timers.schedule(page([base, base + 1]), []);
+    assert.equal(await timers.ensure(page([base, base + 1])), 0);
+    // base + 2 never scheduled; base + 3 failed (kept in the failed set); base + 4 wakes an hour late.
+    await timers.schedule([...page([base + 3]), { ticketId: base + 4, version: 1, at: new Date(inAnHour.getTime() + 3600_000) }], []);
+    const failedId = timerJobId(base + 3, 1);
+    await s.redis.zrem(`${s.prefix}:sla-timers:delayed`, failedId);
+    await s.redis.zadd(`${s.prefix}:sla-timers:failed`, Date.now(), failedId);
+    assert.equal(await timers.ensure(page([base, base + 1, base + 2, base + 3, base + 4])), 3);
+    assert.equal(await s.redis.exists(key(base + 2)), 1, 'the missing job is added');
+    assert.equal(await s.redis.zscore(`${s.prefix}:sla-timers:failed`, failedId), null, 'the failed job is replaced');
+    assert.ok((await wakesAt(s, failedId)) !== null, 'and waits again');
+    const late = (await wakesAt(s, timerJobId(base + 4, 1)))!;
+    assert.ok(Math.abs(late - inAnHour.getTime()) < 5_000, `the late job wakes at its milestone (${late - inAnHour.getTime()} ms off)`);
+    assert.equal(await timers.ensure(page([base, base + 1, base + 2, base + 3, base + 4])), 0, 'a second pass finds nothing to do');
+  });
+
   it('a batch Redis does not answer rejects every caller in it, within the deadline', async () => {
     // Producers on a port where no Redis listens: the real client, failing as it would in production.
     const dead = openQueues({ host: '127.0.0.1', port: 1, maxRetriesPerRequest: 1, enableOfflineQueue: false }, s.prefix);
