@@ -129,7 +129,10 @@ export function createTimerScheduler(queues: Queues, redis: RedisClient, now: ()
         p.zmscore(`${base}:failed`, ...ids);
         p.exists(...keys);
       })) as [(string | null)[], (string | null)[], number];
-      const exists = existing === keys.length ? keys.map(() => 1) : ((await read((p) => keys.forEach((k) => p.exists(k)))) as number[]);
+      const each = (p: ReturnType<typeof redis.pipeline>) => {
+        for (const k of keys) p.exists(k);
+      };
+      const exists = existing === keys.length ? keys.map(() => 1) : ((await read(each)) as number[]);
       const missing: TimerJob[] = [];
       const failed: TimerJob[] = [];
       const late: TimerJob[] = [];
