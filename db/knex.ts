@@ -151,10 +151,11 @@ export function openDatabase(opts: { databaseUrl?: string; sqliteFile: string; s
       max: 1,
       afterCreate(conn: { exec(sql: string): void }, done: (err: Error | null, conn: unknown) => void) {
         // synchronous=NORMAL in WAL mode survives process crashes; a power loss may drop the
-        // last commits (stated in README). temp_store=MEMORY keeps statement journals in memory:
-        // each insert inside a transaction journals every page it touches (the row's and each
-        // index's), which SQLite otherwise spills to a temporary file once past 64 KiB — two
-        // pwrite calls per page, over half of SQLite's system time in ticket creation (strace).
+        // last commits (stated in README). temp_store=MEMORY keeps statement journals (kept by a
+        // statement that may have to undo part of itself: RETURNING, a trigger, an upsert — every
+        // page it touches) and sort trees in memory; SQLite otherwise spills them to a temporary
+        // file past 64 KiB, two pwrite calls per page (strace of ticket creation: most of SQLite's
+        // system time, before its inserts lost RETURNING).
         try {
           conn.exec(
             'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;',
