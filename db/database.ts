@@ -3,6 +3,7 @@ import { ConflictError } from '../core/errors';
 import type { Database, Stores } from '../core/ports';
 import { POOL_WAIT_MS, type DbHandle } from './knex';
 import { createGroupCommit, overloaded } from './group-commit';
+import { idReserve, type IdReserve, type LaterWrites, writeLater } from './later-writes';
 import { createAccessLogStore } from './stores/access-log-store';
 import { createAttachmentStore } from './stores/attachment-store';
 import { createBoardStore } from './stores/board-store';
@@ -33,10 +34,14 @@ interface Written {
   events: boolean;
 }
 
-function storesOn(knex: Knex, written: Written | null): Stores {
-  const outbox = createOutboxStore(knex);
+/**
+ * `later`: the transaction's mail rows and events wait to be written together before its COMMIT
+ * (a whole group's, on PostgreSQL: db/later-writes.ts); without it each is written at once.
+ */
+function storesOn(knex: Knex, written: Written | null, later?: { writes: LaterWrites; ids: IdReserve }): Stores {
+  const outbox = createOutboxStore(knex, later);
   const queued = written?.mail;
-  const events = createEventStore(knex);
+  const events = createEventStore(knex, later?.writes);
   return {
     standards: createStandardStore(knex),
     users: createUserStore(knex),
@@ -132,7 +137,22 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
   // Transactions that arrive together share a BEGIN and COMMIT (db/group-commit.ts): SQLite runs
   // one group at a time on its one connection; PostgreSQL a few side by side on its pool.
   const announce = announcer(hooks);
-  const group = createGroupCommit(db.knex, { concurrency: db.engine === 'pg' ? PG_GROUPS : 1 });
+  // On PostgreSQL every statement is a round trip: a group's mail rows and events are written
+  // together before its COMMIT (SQLite's statements cost no round trip: written as they come).
+  const later = new WeakMap<Knex.Transaction, LaterWrites>();
+  const outboxIds = idReserve('outbox');
+  const laterOn = (trx: Knex.Transaction) => {
+    let writes = later.get(trx);
+    if (!writes) later.set(trx, (writes = { outbox: [], events: [] }));
+    return { writes, ids: outboxIds };
+  };
+  const group = createGroupCommit(db.knex, {
+    concurrency: db.engine === 'pg' ? PG_GROUPS : 1,
+    beforeCommit: async (trx) => {
+      const writes = later.get(trx);
+      if (writes) await writeLater(trx, writes);
+    },
+  });
   return {
     stores: storesOn(db.knex, null),
     reports: createReportStore(db.knex),
@@ -146,7 +166,7 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
       const result = await group
         .run((trx) => {
           written = { mail: [], events: false };
-          return fn(storesOn(trx, written));
+          return fn(storesOn(trx, written, db.engine === 'pg' ? laterOn(trx) : undefined));
         })
         .catch((err: unknown) => {
           if (isUniqueViolation(err)) throw new ConflictError('this duplicates a record that was created at the same moment');

@@ -54,8 +54,19 @@ export function overloaded(waitedMs: number): ServiceUnavailableError {
   );
 }
 
-export function createGroupCommit(knex: Knex, opts: { maxGroup?: number; maxWaitMs?: number; concurrency?: number } = {}): GroupCommit {
-  const { maxGroup = MAX_GROUP, maxWaitMs = MAX_WAIT_MS, concurrency = 1 } = opts;
+export interface GroupCommitOptions {
+  maxGroup?: number;
+  maxWaitMs?: number;
+  concurrency?: number;
+  /**
+   * Runs in each transaction after its units and before its COMMIT (writes the units left for the
+   * end); a failure there counts as the group's, so its units run again alone.
+   */
+  beforeCommit?: (trx: Knex.Transaction) => Promise<void>;
+}
+
+export function createGroupCommit(knex: Knex, opts: GroupCommitOptions = {}): GroupCommit {
+  const { maxGroup = MAX_GROUP, maxWaitMs = MAX_WAIT_MS, concurrency = 1, beforeCommit } = opts;
   const waiting: Unit[] = [];
   let active = 0;
   /** Groups started that have not yet taken their units (each will take up to maxGroup). */
@@ -79,6 +90,7 @@ export function createGroupCommit(knex: Knex, opts: { maxGroup?: number; maxWait
       await knex.transaction(async (trx) => {
         claim();
         for (const unit of group) values.push(await unit.fn(trx));
+        await beforeCommit?.(trx);
       });
     } catch (error) {
       await endLeftover().catch(() => {}); // if even that fails, the next BEGIN reports it
@@ -100,7 +112,13 @@ export function createGroupCommit(knex: Knex, opts: { maxGroup?: number; maxWait
 
   async function runAlone(unit: Unit) {
     try {
-      unit.resolve(await knex.transaction((trx) => unit.fn(trx)));
+      unit.resolve(
+        await knex.transaction(async (trx) => {
+          const value = await unit.fn(trx);
+          await beforeCommit?.(trx);
+          return value;
+        }),
+      );
     } catch (error) {
       await endLeftover().catch(() => {});
       unit.reject(error);

@@ -7,8 +7,8 @@ import { isPg, type Row } from './rows';
  * mail and events) as fixed SQL, run on the transaction's own connection without knex's builder
  * and runner. Those cost about 15 µs of JavaScript per statement here, more than SQLite takes to
  * run these inserts. SQLite runs the statement prepared once per connection; PostgreSQL a named
- * statement, parsed and planned once per connection. Outside a transaction they go through
- * `knex.raw`. knex's `query` and `query-error` events are emitted as knex emits them, so whatever
+ * statement, parsed and planned once per connection. Outside a transaction they take a pooled
+ * connection the same way. knex's `query` and `query-error` events are emitted as knex emits them, so whatever
  * counts statements or quiets errors still sees these.
  *
  * SQL is written with `?` placeholders and no `?` elsewhere.
@@ -23,14 +23,10 @@ export async function execute(knex: Knex, sql: string, bindings: readonly unknow
  * path; a bulk insert of any row count would leave a plan per count in every backend).
  */
 async function run(knex: Knex, sql: string, bindings: readonly unknown[], prepare: boolean): Promise<{ rows: Row[]; lastId: number }> {
-  if (!knex.isTransaction) {
-    const res = await knex.raw(sql, bindings as Knex.RawBinding[]);
-    if (Array.isArray(res)) return { rows: res as Row[], lastId: 0 };
-    return { rows: (res.rows ?? []) as Row[], lastId: Number(res.lastInsertRowid ?? 0) };
-  }
   const client = knex.client as Knex.Client & NodeJS.EventEmitter;
   const query = { sql, bindings, method: 'raw' };
   client.emit('query', query);
+  // A transaction's client hands out the transaction's connection; knex's own, one from the pool.
   const connection = await client.acquireConnection();
   try {
     if (isPg(knex)) {
@@ -45,6 +41,8 @@ async function run(knex: Knex, sql: string, bindings: readonly unknown[], prepar
   } catch (err) {
     client.emit('query-error', err, query);
     throw err;
+  } finally {
+    if (!knex.isTransaction) await client.releaseConnection(connection);
   }
 }
 
@@ -77,13 +75,31 @@ export async function insertIds(knex: Knex, table: string, rows: readonly Row[])
   return ids;
 }
 
-/** `insert into <table> (…) values (…), (…)` of rows that share their keys (the first row's), in statements of at most 500 rows. */
-export async function insertRows(knex: Knex, table: string, rows: readonly Row[]): Promise<void> {
+/**
+ * Inserts rows, their values in the order of `types`' keys. SQLite: `insert … values (…), (…)`
+ * in statements of at most 500 rows. PostgreSQL: one array per column, unnested (`types` gives
+ * each column's type), so one prepared statement serves any row count — a group's events are one
+ * round trip, of whatever number (at most 5,000 rows a statement).
+ */
+export async function insertRows(knex: Knex, table: string, types: Readonly<Record<string, string>>, rows: readonly Row[]): Promise<void> {
   if (!rows.length) return;
-  const columns = Object.keys(rows[0]!);
-  for (let i = 0; i < rows.length; i += MAX_ROWS) {
-    const chunk = rows.slice(i, i + MAX_ROWS);
-    await run(knex, insertSql(table, columns, chunk.length, ''), valuesOf(chunk, columns), chunk.length <= PREPARED_ROWS);
+  const columns = Object.keys(types);
+  if (!isPg(knex)) {
+    for (let i = 0; i < rows.length; i += MAX_ROWS) {
+      const chunk = rows.slice(i, i + MAX_ROWS);
+      await run(knex, insertSql(table, columns, chunk.length, ''), valuesOf(chunk, columns), chunk.length <= PREPARED_ROWS);
+    }
+    return;
+  }
+  const sql = `insert into ${table} (${columns.join(', ')}) select * from unnest(${columns.map((c) => `?::${types[c]}[]`).join(', ')})`;
+  for (let i = 0; i < rows.length; i += MAX_UNNEST_ROWS) {
+    const chunk = rows.slice(i, i + MAX_UNNEST_ROWS);
+    await run(
+      knex,
+      sql,
+      columns.map((c) => chunk.map((r) => r[c] ?? null)),
+      true,
+    );
   }
 }
 
@@ -94,6 +110,7 @@ function valuesOf(rows: readonly Row[], columns: readonly string[]): unknown[] {
 }
 
 const MAX_ROWS = 500;
+const MAX_UNNEST_ROWS = 5000;
 /** Inserts of up to this many rows are prepared statements on PostgreSQL (a creation's events are three). */
 const PREPARED_ROWS = 8;
 

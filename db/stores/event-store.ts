@@ -3,10 +3,11 @@ import type { TicketEvent } from '../../core/model';
 import { INBOUND_EVENT_TYPES } from '../../core/intake/inbound-events';
 import type { EventStore, IdempotencyStore } from '../../core/ports';
 import { bool, date, decodeCursor, encodeCursor, json, type Row } from '../rows';
+import { EVENT_COLUMNS, type LaterWrites } from '../later-writes';
 import { insertRows } from '../statements';
 
-/** The append-only audit trail. */
-export function createEventStore(knex: Knex): EventStore {
+/** The append-only audit trail. `later`: the transaction writes its events before its COMMIT (db/later-writes.ts). */
+export function createEventStore(knex: Knex, later?: LaterWrites): EventStore {
   const row = (e: Omit<TicketEvent, 'id'>) => ({
     ticket_id: e.ticketId,
     type: e.type,
@@ -45,10 +46,12 @@ export function createEventStore(knex: Knex): EventStore {
       return r?.m == null ? 0 : Number(r.m);
     },
     async add(e) {
-      await insertRows(knex, 'events', [row(e)]);
+      if (later) later.events.push(row(e));
+      else await insertRows(knex, 'events', EVENT_COLUMNS, [row(e)]);
     },
     async addMany(list) {
-      await insertRows(knex, 'events', list.map(row));
+      if (later) later.events.push(...list.map(row));
+      else await insertRows(knex, 'events', EVENT_COLUMNS, list.map(row));
     },
     async forTicket(ticketId, publicOnly, page) {
       const q = knex('events')

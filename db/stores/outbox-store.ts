@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { NewMail, OutboxLink, OutboxStore } from '../../core/ports';
 import type { Row } from '../rows';
+import type { IdReserve, LaterWrites } from '../later-writes';
 import { insertIds } from '../statements';
 
 const row = (m: NewMail, ts: number) => ({
@@ -17,20 +18,24 @@ const row = (m: NewMail, ts: number) => ({
   created_at: ts,
 });
 
-/** Writes mail intents in the caller's transaction; workers/mail sends them. */
-export function createOutboxStore(knex: Knex): OutboxStore {
+/**
+ * Writes mail intents in the caller's transaction; workers/mail sends them. `later`: the rows are
+ * written before the transaction's COMMIT, with ids taken beforehand from `ids` (db/later-writes.ts).
+ */
+export function createOutboxStore(knex: Knex, later?: { writes: LaterWrites; ids: IdReserve }): OutboxStore {
+  const enqueueMany = async (list: NewMail[], at: Date) => {
+    const rows = list.map((m) => row(m, at.getTime()));
+    if (!later) return insertIds(knex, 'outbox', rows);
+    const ids = await later.ids(knex, rows.length);
+    later.writes.outbox.push(...rows.map((r, i) => ({ id: ids[i], ...r })));
+    return ids;
+  };
   return {
     async enqueue(m, at) {
-      const [id] = await insertIds(knex, 'outbox', [row(m, at.getTime())]);
+      const [id] = await enqueueMany([m], at);
       return id!;
     },
-    async enqueueMany(list, at) {
-      return insertIds(
-        knex,
-        'outbox',
-        list.map((m) => row(m, at.getTime())),
-      );
-    },
+    enqueueMany,
     async byMessageIds(messageIds) {
       const wanted = [...new Set(messageIds)].filter((m) => m.length > 0 && m.length <= 300).slice(0, 100);
       if (!wanted.length) return [];

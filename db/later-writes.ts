@@ -1,0 +1,62 @@
+import type { Knex } from 'knex';
+import type { Row } from './rows';
+import { execute, insertRows } from './statements';
+
+/**
+ * Rows a group transaction writes just before its COMMIT, on PostgreSQL: every statement there is
+ * a round trip, and a created inquiry's receipt mail row and three events would be two of its three.
+ * Written this way, a whole group's mail rows are one statement and its events another. Only rows
+ * no transaction reads back are left for later (the outbox and the audit trail are read outside
+ * transactions), and a mail row's id is known at once: it is taken from the table's sequence
+ * beforehand (`IdReserve`), so the caller can name it in an event and announce it after the COMMIT.
+ */
+export interface LaterWrites {
+  outbox: Row[];
+  events: Row[];
+}
+
+/** The columns of `outbox` as a new row is written, with their PostgreSQL types. */
+export const OUTBOX_COLUMNS = {
+  ticket_id: 'int',
+  to_user_id: 'int',
+  to_address: 'text',
+  to_name: 'text',
+  locale: 'text',
+  template: 'text',
+  data: 'text',
+  status: 'text',
+  attempts: 'int',
+  next_attempt_at: 'bigint',
+  created_at: 'bigint',
+};
+
+/** The columns of `events` as written, with their PostgreSQL types. */
+export const EVENT_COLUMNS = { ticket_id: 'int', type: 'text', at: 'bigint', actor_id: 'int', public: 'boolean', data: 'text' };
+
+/** Writes what the transaction left for later: mail rows first, then events, each in row order. */
+export async function writeLater(trx: Knex.Transaction, later: LaterWrites): Promise<void> {
+  await insertRows(trx, 'outbox', { id: 'int', ...OUTBOX_COLUMNS }, later.outbox.splice(0));
+  await insertRows(trx, 'events', EVENT_COLUMNS, later.events.splice(0));
+}
+
+/** Ids taken from a table's sequence this many at a time (one round trip per block). */
+const BLOCK = 64;
+
+/**
+ * Ids of `table` taken from its sequence ahead of the insert, a block at a time, handed out in
+ * ascending order. An id taken and never used is a gap, as a rolled-back insert leaves one.
+ */
+export type IdReserve = (knex: Knex, count: number) => Promise<number[]>;
+
+export function idReserve(table: string): IdReserve {
+  const free: number[] = [];
+  const sql = `select nextval(pg_get_serial_sequence('${table}', 'id')) as id from generate_series(1, ?::int)`;
+  return async (knex, count) => {
+    while (free.length < count) {
+      const rows = await execute(knex, sql, [Math.max(BLOCK, count - free.length)]);
+      free.push(...rows.map((r) => Number(r.id)));
+      free.sort((a, b) => a - b);
+    }
+    return free.splice(0, count);
+  };
+}
