@@ -26,9 +26,17 @@ describe(`mail rows and events written before the COMMIT (${TEST_ENGINE})`, func
     const seen = await statementsOf(s.db.knex, async () => {
       tickets = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          s.http.post('/api/v1/tickets').set('authorization', bearer(officer)).send({ subject: `동시 문의 ${i}`, body: '함께 도착한 문의입니다.' }),
+          s.http
+            .post('/api/v1/tickets')
+            .set('authorization', bearer(officer))
+            .send({ subject: `동시 문의 ${i}`, body: '함께 도착한 문의입니다.' }),
         ),
-      ).then((all) => all.map((r) => (assert.equal(r.status, 201, r.text), r.body)));
+      ).then((all) =>
+        all.map((r) => {
+          assert.equal(r.status, 201, r.text);
+          return r.body;
+        }),
+      );
     });
     for (const t of tickets) {
       const events = await s.db.knex('events').where({ ticket_id: t.id }).orderBy('id');
@@ -57,13 +65,28 @@ describe(`mail rows and events written before the COMMIT (${TEST_ENGINE})`, func
     const database = createDatabase(s.db, { onMailQueued: (ids) => announced.push(...ids) });
     const t = await s.ticket(officer);
     const mail = (to: string) =>
-      ({ ticketId: t.id, toUserId: officer.id, toAddress: to, toName: null, locale: 'ko', template: 'ticket-received', data: {} }) as unknown as NewMail;
+      ({
+        ticketId: t.id,
+        toUserId: officer.id,
+        toAddress: to,
+        toName: null,
+        locale: 'ko',
+        template: 'ticket-received',
+        data: {},
+      }) as unknown as NewMail;
     const results = await Promise.allSettled(
       [0, 1, 2, 3, 4].map((i) =>
         database.transaction(async (st) => {
           const id = await st.outbox.enqueue(mail(`unit${i}@test.kr`), new Date());
           // Unit 2's event names a ticket that does not exist: its foreign key fails (at once, or before the COMMIT).
-          await st.events.add({ ticketId: i === 2 ? 999_999_999 : t.id, type: 'test.later', at: new Date(), actorId: null, public: false, data: { i } });
+          await st.events.add({
+            ticketId: i === 2 ? 999_999_999 : t.id,
+            type: 'test.later',
+            at: new Date(),
+            actorId: null,
+            public: false,
+            data: { i },
+          });
           return id;
         }),
       ),
@@ -84,6 +107,9 @@ describe(`mail rows and events written before the COMMIT (${TEST_ENGINE})`, func
       [0, 1, 3, 4],
     );
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(announced.sort((a, b) => a - b), [...ids].sort((a, b) => a - b));
+    assert.deepEqual(
+      announced.sort((a, b) => a - b),
+      [...ids].sort((a, b) => a - b),
+    );
   });
 });

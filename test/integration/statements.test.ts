@@ -95,7 +95,11 @@ describe(`fixed statements on the transaction's connection (${TEST_ENGINE})`, fu
   });
 
   it('insertRows writes any number of rows in row order, outside a transaction too, with text that needs quoting', async () => {
-    const input = Array.from({ length: 1203 }, (_, i) => ({ name: `r${i} "q" {a,b} \\ 문의`, flag: i % 2 === 0, at: i % 7 ? 1_764_000_000_000 + i : null }));
+    const input = Array.from({ length: 1203 }, (_, i) => ({
+      name: `r${i} "q" {a,b} \\ 문의`,
+      flag: i % 2 === 0,
+      at: i % 7 ? 1_764_000_000_000 + i : null,
+    }));
     await insertRows(db.knex, 'st_rows', TYPES, input.slice(0, 3));
     await db.knex.transaction((trx) => insertRows(trx, 'st_rows', TYPES, input.slice(3)));
     assert.deepEqual(
