@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import type { Row } from './rows';
-import { execute, insertRows } from './statements';
+import { columnArrays, execute, insertRows, MAX_UNNEST_ROWS, unnestInsertSql } from './statements';
 
 /**
  * Rows a group transaction writes just before its COMMIT, on PostgreSQL: every statement there is
  * a round trip, and a created inquiry's receipt mail row and three events would be two of its three.
- * Written this way, a whole group's mail rows are one statement and its events another. Only rows
+ * Written this way, a whole group's mail rows and events are one statement. Only rows
  * no transaction reads back are left for later (the outbox and the audit trail are read outside
  * transactions), and a mail row's id is known at once: it is taken from the table's sequence
  * beforehand (`IdReserve`), so the caller can name it in an event and announce it after the COMMIT.
@@ -33,10 +33,20 @@ export const OUTBOX_COLUMNS = {
 /** The columns of `events` as written, with their PostgreSQL types. */
 export const EVENT_COLUMNS = { ticket_id: 'int', type: 'text', at: 'bigint', actor_id: 'int', public: 'boolean', data: 'text' };
 
+const LATER_OUTBOX = { id: 'int', ...OUTBOX_COLUMNS };
+/** Both tables' rows in one statement (a data-modifying WITH), one round trip. */
+const BOTH_SQL = `with o as (${unnestInsertSql('outbox', LATER_OUTBOX)}) ${unnestInsertSql('events', EVENT_COLUMNS)}`;
+
 /** Writes what the transaction left for later: mail rows first, then events, each in row order. */
 export async function writeLater(trx: Knex.Transaction, later: LaterWrites): Promise<void> {
-  await insertRows(trx, 'outbox', { id: 'int', ...OUTBOX_COLUMNS }, later.outbox.splice(0));
-  await insertRows(trx, 'events', EVENT_COLUMNS, later.events.splice(0));
+  const outbox = later.outbox.splice(0);
+  const events = later.events.splice(0);
+  if (outbox.length && events.length && outbox.length <= MAX_UNNEST_ROWS && events.length <= MAX_UNNEST_ROWS) {
+    await execute(trx, BOTH_SQL, [...columnArrays(outbox, LATER_OUTBOX), ...columnArrays(events, EVENT_COLUMNS)]);
+    return;
+  }
+  await insertRows(trx, 'outbox', LATER_OUTBOX, outbox);
+  await insertRows(trx, 'events', EVENT_COLUMNS, events);
 }
 
 /** Ids taken from a table's sequence this many at a time (one round trip per block). */

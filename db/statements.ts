@@ -91,17 +91,25 @@ export async function insertRows(knex: Knex, table: string, types: Readonly<Reco
     }
     return;
   }
-  const sql = `insert into ${table} (${columns.join(', ')}) select * from unnest(${columns.map((c) => `?::${types[c]}[]`).join(', ')})`;
   for (let i = 0; i < rows.length; i += MAX_UNNEST_ROWS) {
     const chunk = rows.slice(i, i + MAX_UNNEST_ROWS);
-    await run(
-      knex,
-      sql,
-      columns.map((c) => chunk.map((r) => r[c] ?? null)),
-      true,
-    );
+    await run(knex, unnestInsertSql(table, types), columnArrays(chunk, types), true);
   }
 }
+
+/** PostgreSQL: `insert into <table> (…) select * from unnest(?::type[], …)`, one array per column of `types`. */
+export function unnestInsertSql(table: string, types: Readonly<Record<string, string>>): string {
+  const columns = Object.keys(types);
+  return `insert into ${table} (${columns.join(', ')}) select * from unnest(${columns.map((c) => `?::${types[c]}[]`).join(', ')})`;
+}
+
+/** The bindings of unnestInsertSql: each column's values, in row order. */
+export function columnArrays(rows: readonly Row[], types: Readonly<Record<string, string>>): unknown[][] {
+  return Object.keys(types).map((c) => rows.map((r) => r[c] ?? null));
+}
+
+/** Most rows in one unnest insert. */
+export const MAX_UNNEST_ROWS = 5000;
 
 function valuesOf(rows: readonly Row[], columns: readonly string[]): unknown[] {
   const values: unknown[] = [];
@@ -110,7 +118,6 @@ function valuesOf(rows: readonly Row[], columns: readonly string[]): unknown[] {
 }
 
 const MAX_ROWS = 500;
-const MAX_UNNEST_ROWS = 5000;
 /** Inserts of up to this many rows are prepared statements on PostgreSQL (a creation's events are three). */
 const PREPARED_ROWS = 8;
 
