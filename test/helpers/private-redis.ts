@@ -14,6 +14,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Every private server started by this process; any a test left running is killed when the process exits. */
+const started = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of started) c.kill('SIGKILL');
+});
+
 /**
  * A private redis-server for a test that flushes, kills or restarts Redis, so no other test's
  * keys are touched.
@@ -26,6 +32,9 @@ export async function privateRedis() {
     child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--hz', '100'], {
       stdio: 'ignore',
     });
+    const c = child;
+    started.add(c);
+    c.once('exit', () => started.delete(c));
     for (let i = 0; i < 100; i++) {
       const r = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
       r.on('error', () => {});
