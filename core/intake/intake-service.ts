@@ -32,48 +32,31 @@
  *
  * A held mail waits for a person: accepting or discarding it is core/intake/held-mail.ts, handed
  * out here as `accept` and `discard`.
+ *
+ * This file wires the intake and keeps steps 1 and 2; the rules of steps 3 to 6 are
+ * core/intake/intake-rules.ts, with bounces in core/intake/bounces.ts and a sender's new inquiries
+ * (receipts, the hourly cap, the officer an unknown sender becomes) in core/intake/senders.ts; what
+ * they share (the settings, a mail's text, the decision on one mail) is core/intake/intake-model.ts.
  */
 import { createHash } from 'node:crypto';
-import { droppedNote, insertMailFiles, type MailFileStorage, storeMailFiles } from '../attachments/mail-files';
+import { droppedNote, type MailFileStorage, storeMailFiles } from '../attachments/mail-files';
 import type { Clock } from '../clock';
-import { isEmailAddress } from '../email-address';
 import { ConflictError, NotFoundError } from '../errors';
-import { atLeast, type InboundOutcome, type Ticket, type User } from '../model';
-import type { Database, InboundRecord, Logger, MailParser, OutboxLink, Page, PageQuery, ParsedMail, RawMailStore, Stores } from '../ports';
-import { hashToken, newToken } from '../users/user-service';
+import type { InboundOutcome } from '../model';
+import type { Database, InboundRecord, Logger, MailParser, Page, PageQuery, ParsedMail, RawMailStore, Stores } from '../ports';
 import type { TicketService } from '../tickets/ticket-service';
-import { automaticMailReason, dmarcVerdict, isMailerDaemon, isNoReplyAddress } from './auto-mail';
-import { organizationFor, type DomainMap } from './domain-map';
+import { automaticMailReason, isMailerDaemon } from './auto-mail';
 import { createHeldMailDecisions } from './held-mail';
-import { holdReason, holdReasonOf, type HoldReasonCode } from './hold-reasons';
+import { holdReasonOf } from './hold-reasons';
 import { announceInbound } from './inbound-events';
-import { arrival, bodyOf, type MailFiles, NO_FILES, SUBJECT_MAX, WORDS } from './mail-body';
-import { bareSubject, isForwardSubject, normaliseText, oneLine, stripQuotedHistory, subjectTicketNumbers } from './reply-text';
-import { markerMessageIds, parseThreadRoot, quotedMessageIds, referencedIds, withoutMarkers } from './threading';
+import { type Decision, held, type IntakeSettings, mailText } from './intake-model';
+import { createIntakeRules } from './intake-rules';
+import { arrival, type MailFiles, NO_FILES, WORDS } from './mail-body';
+import { oneLine } from './reply-text';
+import { createSenderRules } from './senders';
 
-/** What to do with a new mail from an address no user has. */
-export type UnknownSenderPolicy = 'hold' | 'create' | 'reject';
-
-/** The intake's settings (app/config.ts reads them from INBOUND_*). */
-export interface IntakeSettings {
-  /** The helpdesk's own inbound addresses, lower-case: a recipient must be one of them. */
-  addresses: string[];
-  /** Every address that is ours (MAIL_FROM's and `addresses`): mail from them is a loop. */
-  ownAddresses: string[];
-  unknownSender: UnknownSenderPolicy;
-  domainMap: DomainMap;
-  /** authserv-ids of our receiving server whose Authentication-Results are believed. */
-  authservIds: string[];
-  /** At most one receipt per address in this long. */
-  receiptIntervalMs: number;
-  /** The right side of our Message-IDs (thread roots name it). */
-  mailHost: string;
-  /**
-   * New tickets one address may open by mail in an hour; past it, new mail from it is held
-   * (a looping autoresponder or a flooding sender must not open hundreds of inquiries).
-   */
-  ticketsPerSenderPerHour: number;
-}
+export { mailText } from './intake-model';
+export type { IntakeSettings, UnknownSenderPolicy } from './intake-model';
 
 /** What processing one mail did. */
 export interface IntakeResult {
@@ -88,33 +71,7 @@ export interface IntakeResult {
   refuse: string | null;
 }
 
-/** The decision on one mail, made inside the transaction. */
-interface Decision {
-  outcome: InboundOutcome;
-  reason: string | null;
-  ticketId: number | null;
-  ticketMessageId: number | null;
-  senderId: number | null;
-  refuse?: string;
-  after: Array<() => Promise<void>>;
-}
-
-/** The text of a mail: the whole decoded body, and what matters in it. */
-interface MailText {
-  full: string;
-  reply: string;
-}
-
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
-const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
-
-/** The mail's text: text/plain when it says something, else the HTML converted; quoted history stripped. */
-export function mailText(mail: Pick<ParsedMail, 'text' | 'htmlText' | 'subject'>): MailText {
-  const plain = mail.text?.trim() ? mail.text : (mail.htmlText ?? mail.text ?? '');
-  const full = normaliseText(withoutMarkers(plain));
-  const { text } = stripQuotedHistory(full, { forwarded: isForwardSubject(mail.subject) });
-  return { full, reply: text };
-}
 
 /** Who cares about a mail's files: not an automatic mail, a bounce or our own (nothing of theirs is stored). */
 function wantsFiles(mail: ParsedMail, own: Set<string>): boolean {
@@ -136,307 +93,9 @@ export function createIntakeService(deps: {
 }) {
   const { db, clock, tickets, parser, raw: rawStore, settings, logger } = deps;
   const own = new Set(settings.ownAddresses.map((a) => a.toLowerCase()));
-
-  /** A decision that changes nothing but its record (held, refused, an automatic mail, a bounce). */
-  const recorded = (outcome: InboundOutcome, reason: string, extra: Partial<Decision> = {}): Decision => ({
-    outcome,
-    reason,
-    ticketId: null,
-    ticketMessageId: null,
-    senderId: null,
-    after: [],
-    ...extra,
-  });
-  /** A held mail: its reason is coded (core/intake/hold-reasons.ts), so the console can say it in the reader's words. */
-  const held = (code: HoldReasonCode, detail: string, extra: Partial<Decision> = {}) => recorded('held', holdReason(code, detail), extra);
-
-  /** Whether a receipt may go to this user now: not a no-reply address, none sent within the interval. */
-  async function receiptAllowed(s: Stores, user: User, now: Date): Promise<boolean> {
-    if (isNoReplyAddress(user.email) || own.has(user.email.toLowerCase())) return false;
-    const since = new Date(now.getTime() - settings.receiptIntervalMs);
-    return (await s.outbox.countQueuedSince(user.email, 'ticket-received', since)) === 0;
-  }
-
-  /** A new inquiry from `sender` out of this mail. */
-  async function newTicket(
-    s: Stores,
-    sender: User,
-    files: MailFiles,
-    text: MailText,
-    receivedAt: Date,
-    subject: string,
-    now: Date,
-  ): Promise<{ ticket: Ticket; after: () => Promise<void>; receipt: boolean }> {
-    const receipt = await receiptAllowed(s, sender, now);
-    const { ticket, afterCommit } = await tickets.createWithin(
-      s,
-      sender,
-      {
-        subject: oneLine(subject, SUBJECT_MAX, WORDS.noSubject),
-        body: bodyOf(text.reply, files),
-        channel: 'email',
-        received_at: receivedAt,
-        attachment_ids: await insertMailFiles(s, files.kept, sender.id, now),
-      },
-      { receipt },
-    );
-    return { ticket, after: afterCommit, receipt };
-  }
-
-  /** Why a new ticket from `from` is held instead: it opened the hourly number of tickets by mail already; null when it may. */
-  async function overSenderCap(s: Stores, from: string, now: Date): Promise<string | null> {
-    const cap = settings.ticketsPerSenderPerHour;
-    const since = new Date(now.getTime() - 3600_000);
-    const opened = await s.inbound.countRecent({ fromAddress: from, outcome: 'ticket_created', since });
-    return opened < cap
-      ? null
-      : `${from} opened ${opened} tickets by mail within the last hour, the cap (INBOUND_TICKETS_PER_SENDER_PER_HOUR=${cap}); held so a looping or flooding sender opens no more`;
-  }
-
-  /** The officer an unknown sender becomes (INBOUND_UNKNOWN_SENDER=create, or an admin accepting held mail). */
-  async function createOfficer(s: Stores, address: string, name: string | null, now: Date): Promise<User> {
-    const local = address.slice(0, address.lastIndexOf('@'));
-    return s.users.insert(
-      {
-        email: address,
-        name: oneLine(name ?? '', 200, local || address),
-        role: 'officer',
-        organization: organizationFor(address, settings.domainMap) ?? null,
-        locale: 'ko',
-        // The officer signs in with a code by mail (console) or gets a token from an admin; this one is never shown.
-        tokenHash: hashToken(newToken()),
-      },
-      now,
-    );
-  }
-
-  /** The ticket our own Message-IDs (In-Reply-To/References, or the marker) name, with the outbox row when there is one. */
-  async function byOurIds(
-    s: Stores,
-    ids: string[],
-  ): Promise<{ ticket: Ticket; outbox: OutboxLink | null } | { ticket: null; outbox: OutboxLink } | null> {
-    if (!ids.length) return null;
-    const rows = await s.outbox.byMessageIds(ids);
-    for (const id of ids) {
-      const row = rows.find((r) => r.messageId === id && r.ticketId !== null);
-      if (row) {
-        const t = await s.tickets.byId(row.ticketId!);
-        if (t) return { ticket: t, outbox: row };
-      }
-    }
-    for (const id of ids) {
-      const root = parseThreadRoot(id, settings.mailHost);
-      if (!root) continue;
-      const t = await s.tickets.byId(root.ticketId);
-      if (t && t.createdAt.getTime() === root.createdAtMs) return { ticket: t, outbox: null };
-    }
-    // One of our mails about no inquiry (a sign-in code, a standards alert): not a new inquiry either.
-    const other = rows.find((r) => r.ticketId === null);
-    return other ? { ticket: null, outbox: other } : null;
-  }
-
-  /** A delivery report (or a plain bounce from a mailer daemon): the outbox row it answers fails, its address is flagged. */
-  async function bounce(s: Stores, mail: ParsedMail, text: MailText, now: Date): Promise<Decision> {
-    const report = mail.deliveryReport;
-    const failed = report?.recipients.filter((r) => r.action === 'failed') ?? [];
-    if (report && failed.length === 0) {
-      const actions = [...new Set(report.recipients.map((r) => r.action))].join(', ') || 'none';
-      return recorded('auto_reply', `a delivery report without a failure (Action: ${actions})`);
-    }
-    const ids = [...new Set([...(report?.originalMessageIds ?? []), ...quotedMessageIds(text.full)])];
-    const rows = (await s.outbox.byMessageIds(ids)).filter((r, i, all) => all.findIndex((o) => o.id === r.id) === i);
-    const who = failed.map((r) => r.finalRecipient).filter(Boolean);
-    if (!rows.length) {
-      return recorded(
-        'bounce',
-        `a delivery failure${who.length ? ` for ${who.join(', ')}` : ''} that names none of our mails; nothing changed`,
-      );
-    }
-    const reasons: string[] = [];
-    for (const row of rows) {
-      const r = failed.find((f) => f.finalRecipient?.toLowerCase() === row.toAddress.toLowerCase()) ?? failed[0] ?? null;
-      const words = r
-        ? [r.status, r.diagnostic].filter(Boolean).join(' ')
-        : (text.full.split('\n').find((l) => /\b[45]\d\d\b|\b[45]\.\d+\.\d+\b/.test(l)) ?? text.full.split('\n')[0] ?? '');
-      const reason = `bounced: ${oneLine(words, 400, 'delivery failed')}`;
-      await s.outbox.markBounced(row.id, reason, now);
-      if (row.ticketId !== null)
-        await s.events.add({
-          ticketId: row.ticketId,
-          type: 'email.failed',
-          at: now,
-          actorId: null,
-          public: false,
-          data: { outbox_id: row.id, template: row.template, to: row.toAddress, error: reason, bounce: true },
-        });
-      // A permanent failure (5.x.x, or a report without a status) flags the address for agents.
-      const permanent = !r?.status || r.status.startsWith('5');
-      if (permanent && row.toUserId !== null) await s.users.flagBounced(row.toUserId, reason, now);
-      reasons.push(`outbox ${row.id} (${row.toAddress}): ${reason}`);
-    }
-    return recorded('bounce', reasons.join('; '), { ticketId: rows[0]!.ticketId });
-  }
-
-  /** Everything but duplicates: the outcome of one mail, applied in `s`. */
-  async function decide(s: Stores, mail: ParsedMail, files: MailFiles, text: MailText, receivedAt: Date, now: Date): Promise<Decision> {
-    const from = mail.from?.address.trim().toLowerCase() || null;
-    if (!from) return held('no_sender', 'the mail has no From address');
-    if (own.has(from)) return recorded('rejected', `sent from the helpdesk's own address ${from} (a mail loop)`);
-
-    if (mail.deliveryReport || isMailerDaemon(from)) return bounce(s, mail, text, now);
-
-    const sender = await s.users.byEmail(from);
-    const referenced = await byOurIds(s, referencedIds(mail));
-    const markedAny = referenced?.ticket ? null : await byOurIds(s, markerMessageIds(mail));
-    const ourIds = referenced?.ticket ? referenced : null;
-    const marked = markedAny?.ticket ? markedAny : null;
-    const strict = ourIds ?? marked;
-    const aboutNothing = !strict ? (referenced ?? markedAny)?.outbox : undefined;
-
-    const automatic = automaticMailReason(mail);
-    if (automatic) {
-      const ticket = strict?.ticket ?? null;
-      // Collapsed: the ticket's trail notes the first automatic reply of a sender in an hour, the rows keep all.
-      if (ticket) {
-        const since = new Date(now.getTime() - 3600_000);
-        const recent = await s.inbound.countRecent({ fromAddress: from, outcome: 'auto_reply', ticketId: ticket.id, since });
-        if (recent === 0)
-          await s.events.add({
-            ticketId: ticket.id,
-            type: 'email.auto_reply',
-            at: now,
-            actorId: null,
-            public: false,
-            data: { from, reason: automatic, subject: oneLine(mail.subject, 200, '') },
-          });
-      }
-      return recorded('auto_reply', automatic, { ticketId: ticket?.id ?? null, senderId: sender?.id ?? null });
-    }
-
-    if (aboutNothing)
-      return held(
-        'about_no_inquiry',
-        `a reply to our ${aboutNothing.template} mail (outbox ${aboutNothing.id}), which is about no inquiry`,
-        {
-          senderId: sender?.id ?? null,
-        },
-      );
-
-    const dmarc = dmarcVerdict(mail.headers, settings.authservIds);
-    if (dmarc.result === 'fail') {
-      return held(
-        'dmarc_failed',
-        `DMARC failed for the From domain ${domainOf(from)}${dmarc.by ? ` (Authentication-Results of ${dmarc.by}: ${dmarc.detail})` : ''}; not threaded${strict ? ` (it names ${strict.ticket.number})` : ''}`,
-        { senderId: sender?.id ?? null },
-      );
-    }
-
-    // The subject token counts only from the ticket's requester or staff.
-    let thread = strict;
-    if (!thread && sender?.active) {
-      for (const number of subjectTicketNumbers(mail.subject)) {
-        const t = await s.tickets.byNumber(number);
-        if (t && (t.requesterId === sender.id || atLeast(sender.role, 'agent'))) {
-          thread = { ticket: t, outbox: null };
-          break;
-        }
-      }
-    }
-
-    if (thread) {
-      const t = thread.ticket;
-      if (!sender) return held('unknown_sender_reply', `${from} is not a user, and the mail answers ${t.number}`);
-      if (!sender.active)
-        return held('inactive_sender', `the account of ${from} is inactive (the mail answers ${t.number})`, { senderId: sender.id });
-      const staff = atLeast(sender.role, 'agent');
-      if (!staff && sender.id !== t.requesterId)
-        return held('not_requester', `${from} is neither the requester of ${t.number} nor staff`, { senderId: sender.id });
-      if (t.status === 'closed') {
-        if (staff) return held('staff_about_closed', `staff mail about the closed ${t.number}`, { senderId: sender.id });
-        const capped = await overSenderCap(s, from, now);
-        if (capped) return held('sender_cap', `${capped} (a reply to the closed ${t.number})`, { senderId: sender.id });
-        const created = await newTicket(s, sender, files, text, receivedAt, bareSubject(mail.subject) || t.subject, now);
-        const link = (ticketId: number, relation: string, other: Ticket) =>
-          s.events.add({
-            ticketId,
-            type: 'ticket.linked',
-            at: now,
-            actorId: sender.id,
-            public: true,
-            data: { relation, ticket_id: other.id, number: other.number },
-          });
-        await link(created.ticket.id, 'follow_up_of', t);
-        await link(t.id, 'followed_up_by', created.ticket);
-        return {
-          outcome: 'ticket_created',
-          reason: `a reply to the closed ${t.number}: a new inquiry linked to it${created.receipt ? '' : '; no receipt (limit)'}`,
-          ticketId: created.ticket.id,
-          ticketMessageId: null,
-          senderId: sender.id,
-          after: [created.after],
-        };
-      }
-      // Staff speak to the officer only by answering our "the officer replied" mail; anything else is a note.
-      const internal = staff && thread.outbox?.template !== 'officer-replied';
-      const r = await tickets.addMessageWithin(s, sender, t.id, {
-        body: bodyOf(text.reply, files),
-        internal,
-        attachment_ids: await insertMailFiles(s, files.kept, sender.id, now),
-      });
-      const via = ourIds ? 'Message-ID' : marked ? 'the marker in our mail' : 'the subject token';
-      return {
-        outcome: 'message_added',
-        reason: `a reply to ${t.number} (by ${via})${internal ? ', as an internal note' : ''}${t.status === 'resolved' && !staff ? '; reopened' : ''}`,
-        ticketId: t.id,
-        ticketMessageId: r.message.id,
-        senderId: sender.id,
-        after: [r.afterCommit],
-      };
-    }
-
-    if (sender) {
-      if (!sender.active) return held('inactive_sender', `the account of ${from} is inactive`, { senderId: sender.id });
-      if (atLeast(sender.role, 'agent'))
-        return held('staff_no_inquiry', `mail from staff (${from}) that names no inquiry`, { senderId: sender.id });
-      const capped = await overSenderCap(s, from, now);
-      if (capped) return held('sender_cap', capped, { senderId: sender.id });
-      const created = await newTicket(s, sender, files, text, receivedAt, mail.subject, now);
-      return {
-        outcome: 'ticket_created',
-        reason: created.receipt ? null : 'no receipt: one was sent to this address within the limit',
-        ticketId: created.ticket.id,
-        ticketMessageId: null,
-        senderId: sender.id,
-        after: [created.after],
-      };
-    }
-
-    switch (settings.unknownSender) {
-      case 'reject':
-        return recorded('rejected', `${from} is not a user (INBOUND_UNKNOWN_SENDER=reject)`, {
-          refuse: 'the sender is not known to this helpdesk',
-        });
-      case 'create': {
-        if (!isEmailAddress(from)) return held('invalid_sender', `${from} is not an address a user may have`);
-        if (Object.keys(settings.domainMap).length > 0 && organizationFor(from, settings.domainMap) === undefined)
-          return held('domain_not_mapped', `${from} is not a user and its domain is not in INBOUND_DOMAIN_MAP`);
-        const capped = await overSenderCap(s, from, now);
-        if (capped) return held('sender_cap', capped);
-        const officer = await createOfficer(s, from, mail.from?.name ?? null, now);
-        const created = await newTicket(s, officer, files, text, receivedAt, mail.subject, now);
-        return {
-          outcome: 'ticket_created',
-          reason: `a new officer was created for ${from}${officer.organization ? ` (${officer.organization})` : ''}`,
-          ticketId: created.ticket.id,
-          ticketMessageId: null,
-          senderId: officer.id,
-          after: [created.after],
-        };
-      }
-      default:
-        return held('unknown_sender', `${from} is not a user (INBOUND_UNKNOWN_SENDER=hold): accepting it creates the officer`);
-    }
-  }
+  const senders = createSenderRules({ tickets, settings, own });
+  const { createOfficer, receiptAllowed } = senders;
+  const { decide } = createIntakeRules({ tickets, settings, own, senders });
 
   /** A mail the parser could not read: still stored and held, so nothing is lost. */
   function unreadable(rawBytes: Buffer, err: unknown): ParsedMail {
