@@ -55,9 +55,13 @@ describe(`policies and calendars cached per process, emptied on change (${TEST_E
       sql.filter((q) => /sla_policies|calendars|calendar_holidays/.test(q)),
       [],
     );
-    // The whole creation, the token served from B's cache: begin, the number, the ticket and its
-    // search document (one statement on PostgreSQL), the receipt mail, the events, commit.
-    assert.ok(sql.length <= (TEST_ENGINE === 'pg' ? 5 : 7), `${sql.length} statements:\n${sql.join('\n')}`);
+    // The whole creation: begin, the number, the ticket and its search document (one statement on
+    // PostgreSQL, with a block of mail ids now and then), the receipt mail, the events (one statement
+    // with the mail on PostgreSQL), commit. The bearer token's lookup is left out: a notice of the
+    // setup's user changes may still be on its way and empty B's token cache (token-cache-processes
+    // tests that cache).
+    const creation = sql.filter((q) => !/token_hash/.test(q));
+    assert.ok(creation.length <= (TEST_ENGINE === 'pg' ? 5 : 7), `${creation.length} statements:\n${creation.join('\n')}`);
   });
 
   it("a policy created and then changed through A is used by B's next creation", async () => {
