@@ -52,12 +52,13 @@ export async function writeLater(trx: Knex.Transaction, later: LaterWrites): Pro
 /** Ids taken from a table's sequence this many at a time (one round trip per block). */
 const BLOCK = 64;
 
+/** Hands out `count` ids of a table for rows about to be written (on the caller's connection). */
+export type IdReserve = (knex: Knex, count: number) => Promise<number[]>;
+
 /**
  * Ids of `table` taken from its sequence ahead of the insert, a block at a time, handed out in
  * ascending order. An id taken and never used is a gap, as a rolled-back insert leaves one.
  */
-export type IdReserve = (knex: Knex, count: number) => Promise<number[]>;
-
 export function idReserve(table: string): IdReserve {
   const free: number[] = [];
   const sql = `select nextval(pg_get_serial_sequence('${table}', 'id')) as id from generate_series(1, ?::int)`;
