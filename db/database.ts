@@ -35,17 +35,18 @@ interface Written {
 }
 
 /**
- * `later`: the transaction's mail rows and events wait to be written together before its COMMIT
- * (a whole group's, on PostgreSQL: db/later-writes.ts); without it each is written at once.
+ * `later`: the transaction's events, and its mail rows (PostgreSQL) or new tickets' search
+ * documents (SQLite), wait to be written together with the whole group's before its COMMIT
+ * (db/later-writes.ts); without it each is written at once.
  */
-function storesOn(knex: Knex, written: Written | null, later?: { writes: LaterWrites; ids: IdReserve }): Stores {
+function storesOn(knex: Knex, written: Written | null, later?: { writes: LaterWrites; ids?: IdReserve }): Stores {
   const outbox = createOutboxStore(knex, later);
   const queued = written?.mail;
   const events = createEventStore(knex, later?.writes);
   return {
     standards: createStandardStore(knex),
     users: createUserStore(knex),
-    tickets: createTicketStore(knex),
+    tickets: createTicketStore(knex, later?.writes),
     events: written
       ? {
           ...events,
@@ -137,13 +138,13 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
   // Transactions that arrive together share a BEGIN and COMMIT (db/group-commit.ts): SQLite runs
   // one group at a time on its one connection; PostgreSQL a few side by side on its pool.
   const announce = announcer(hooks);
-  // On PostgreSQL every statement is a round trip: a group's mail rows and events are written
-  // together before its COMMIT (SQLite's statements cost no round trip: written as they come).
+  // What a group writes together before its COMMIT (db/later-writes.ts). Mail rows only on
+  // PostgreSQL, whose sequence gives their ids beforehand; SQLite writes them at once.
   const later = new WeakMap<Knex.Transaction, LaterWrites>();
-  const outboxIds = idReserve('outbox');
+  const outboxIds = db.engine === 'pg' ? idReserve('outbox') : undefined;
   const laterOn = (trx: Knex.Transaction) => {
     let writes = later.get(trx);
-    if (!writes) later.set(trx, (writes = { outbox: [], events: [] }));
+    if (!writes) later.set(trx, (writes = { outbox: [], events: [], ticketDocs: [] }));
     return { writes, ids: outboxIds };
   };
   const group = createGroupCommit(db.knex, {
@@ -166,7 +167,7 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
       const result = await group
         .run((trx) => {
           written = { mail: [], events: false };
-          return fn(storesOn(trx, written, db.engine === 'pg' ? laterOn(trx) : undefined));
+          return fn(storesOn(trx, written, laterOn(trx)));
         })
         .catch((err: unknown) => {
           if (isUniqueViolation(err)) throw new ConflictError('this duplicates a record that was created at the same moment');

@@ -77,16 +77,16 @@ export async function insertIds(knex: Knex, table: string, rows: readonly Row[])
 
 /**
  * Inserts rows, their values in the order of `types`' keys. SQLite: `insert … values (…), (…)`
- * in statements of at most 500 rows. PostgreSQL: one array per column, unnested (`types` gives
- * each column's type), so one prepared statement serves any row count — a group's events are one
- * round trip, of whatever number (at most 5,000 rows a statement).
+ * in chunks of few sizes (chunksOfFewSizes: a connection prepares at most 14 shapes per table).
+ * PostgreSQL: one array per column, unnested (`types` gives each column's type), so one
+ * prepared statement serves any row count — a group's events are one round trip, of whatever
+ * number (at most 5,000 rows a statement).
  */
 export async function insertRows(knex: Knex, table: string, types: Readonly<Record<string, string>>, rows: readonly Row[]): Promise<void> {
   if (!rows.length) return;
   const columns = Object.keys(types);
   if (!isPg(knex)) {
-    for (let i = 0; i < rows.length; i += MAX_ROWS) {
-      const chunk = rows.slice(i, i + MAX_ROWS);
+    for (const chunk of chunksOfFewSizes(rows)) {
       await run(knex, insertSql(table, columns, chunk.length, ''), valuesOf(chunk, columns), chunk.length <= PREPARED_ROWS);
     }
     return;
@@ -95,6 +95,21 @@ export async function insertRows(knex: Knex, table: string, types: Readonly<Reco
     const chunk = rows.slice(i, i + MAX_UNNEST_ROWS);
     await run(knex, unnestInsertSql(table, types), columnArrays(chunk, types), true);
   }
+}
+
+/**
+ * `list` in consecutive chunks of a few sizes, so a connection prepares few statement shapes: up
+ * to 8 items as they are, more in power-of-two sizes up to 256 (100 items are 64 + 32 + 4).
+ */
+export function chunksOfFewSizes<T>(list: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < list.length; ) {
+    let size = Math.min(256, list.length - i);
+    if (size > PREPARED_ROWS) size = 2 ** Math.floor(Math.log2(size));
+    chunks.push(list.slice(i, i + size));
+    i += size;
+  }
+  return chunks;
 }
 
 /** PostgreSQL: `insert into <table> (…) select * from unnest(?::type[], …)`, one array per column of `types`. */

@@ -19,13 +19,13 @@ const row = (m: NewMail, ts: number) => ({
 });
 
 /**
- * Writes mail intents in the caller's transaction; workers/mail sends them. `later`: the rows are
- * written before the transaction's COMMIT, with ids taken beforehand from `ids` (db/later-writes.ts).
+ * Writes mail intents in the caller's transaction; workers/mail sends them. `later` with `ids`: the
+ * rows are written before the transaction's COMMIT, with ids taken beforehand (db/later-writes.ts).
  */
-export function createOutboxStore(knex: Knex, later?: { writes: LaterWrites; ids: IdReserve }): OutboxStore {
+export function createOutboxStore(knex: Knex, later?: { writes: LaterWrites; ids?: IdReserve }): OutboxStore {
   const enqueueMany = async (list: NewMail[], at: Date) => {
     const rows = list.map((m) => row(m, at.getTime()));
-    if (!later) return insertIds(knex, 'outbox', rows);
+    if (!later?.ids) return insertIds(knex, 'outbox', rows);
     const ids = await later.ids(knex, rows.length);
     later.writes.outbox.push(...rows.map((r, i) => ({ id: ids[i], ...r })));
     return ids;

@@ -6,6 +6,7 @@ import { indexMessages, ticketDoc, ticketDocAfterNumber, whereMatches } from './
 import { officerRequesterSql, ORGANIZATION_OF, outcomeSql, overdueSql } from './figure-rules';
 import { DUE_SOON_RULE } from '../../core/sla/overdue';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, isPg, toMs, type Row } from '../rows';
+import type { LaterWrites } from '../later-writes';
 import { execute, insertIds } from '../statements';
 
 export const toTicket = (r: Row): Ticket => ({
@@ -91,8 +92,8 @@ const pgInsertSql = (columns: string[]) =>
 ), d as (insert into search_docs (ticket_id, message_id, internal, doc) select id, null, false, lower(number) || ? from t)
 select * from t`);
 
-/** Tickets, their messages and ratings. */
-export function createTicketStore(knex: Knex): TicketStore {
+/** Tickets, their messages and ratings. `later`: a new ticket's search document is written with its group's (SQLite; db/later-writes.ts). */
+export function createTicketStore(knex: Knex, later?: LaterWrites): TicketStore {
   const byId = async (id: number) => {
     const r = await knex('tickets').where({ id }).first();
     return r ? toTicket(r) : null;
@@ -153,7 +154,9 @@ export function createTicketStore(knex: Knex): TicketStore {
       const [id] = await insertIds(knex, 'tickets', [row]);
       const ticket = toTicket({ ...row, id });
       // Its search document from what is in hand (the requester's renames re-index it): one insert, no re-read.
-      await execute(knex, SQLITE_DOC, [ticket.id, ticketDoc(ticket, requester)]);
+      const doc = ticketDoc(ticket, requester);
+      if (later) later.ticketDocs.push({ ticketId: ticket.id, doc });
+      else await execute(knex, SQLITE_DOC, [ticket.id, doc]);
       return ticket;
     },
     byId,

@@ -7,11 +7,12 @@ import { TEST_ENGINE } from '../helpers/test-db';
 import { statementsOf } from '../helpers/statements-of';
 
 /**
- * What a group transaction leaves for its COMMIT (PostgreSQL): the group's mail rows and events
- * are written together, each row as if written at once — the receipt's event names its mail row,
- * a unit whose rows break a rule fails alone, and only committed mail is announced.
+ * What a group transaction leaves for its COMMIT: its events, and its mail rows (PostgreSQL) or
+ * its new tickets' search documents (SQLite), written together, each row as if written at once —
+ * the receipt's event names its mail row, a rename in the same group is not undone, a unit whose
+ * rows break a rule fails alone, and only committed mail is announced.
  */
-describe(`mail rows and events written before the COMMIT (${TEST_ENGINE})`, function () {
+describe(`rows a group writes together before its COMMIT (${TEST_ENGINE})`, function () {
   this.timeout(40_000);
   let s: TestStack;
   let officer: TestUser;
@@ -53,12 +54,98 @@ describe(`mail rows and events written before the COMMIT (${TEST_ENGINE})`, func
     }
     const writing = (table: string) => seen.filter((q) => q.sql.includes(`insert into ${table} `));
     if (TEST_ENGINE === 'pg') {
-      // A group's mail rows and events in one statement (the groups are fewer than the inquiries).
-      assert.ok(writing('outbox').length < 20, `${writing('outbox').length} statements wrote mail rows`);
+      // The groups are fewer than the inquiries (each waits on PostgreSQL's round trips): each
+      // writes its mail rows and events in one statement.
+      assert.ok(writing('events').length < 20, `${writing('events').length} statements wrote events`);
       assert.deepEqual(writing('outbox'), writing('events'));
     } else {
       assert.equal(writing('outbox').length, 20);
     }
+    for (const t of tickets) {
+      const docs = await s.db.knex('search_docs').where({ ticket_id: t.id }).whereNull('message_id');
+      assert.equal(docs.length, 1);
+      assert.match(docs[0].doc, /동시 문의/);
+    }
+  });
+
+  it('creations that run in one group write their search documents and events together (one statement each on SQLite)', async () => {
+    const user = (await s.database.stores.users.byId(officer.id))!;
+    const { sla } = (await s.database.stores.tickets.byId((await s.ticket(officer)).id))!;
+    const now = new Date();
+    const create = (i: number) =>
+      s.database.transaction(async (st) => {
+        const t = await st.tickets.insert(
+          {
+            subject: `묶음 ${i}`,
+            body: '본문',
+            category: 'general',
+            priority: 'normal',
+            status: 'new',
+            channel: 'api',
+            requesterId: officer.id,
+            assigneeId: null,
+            receivedAt: now,
+            sla,
+          },
+          now,
+          user,
+        );
+        await st.events.addMany(
+          [0, 1, 2].map((k) => ({ ticketId: t.id, type: 'test.grouped', at: now, actorId: null, public: false, data: { i, k } })),
+        );
+        return t;
+      });
+    let created: Array<{ id: number }> = [];
+    const seen = await statementsOf(s.db.knex, async () => {
+      created = await Promise.all([0, 1, 2, 3, 4].map(create));
+    });
+    const writing = (table: string) => seen.filter((q) => q.sql.includes(`insert into ${table} `));
+    if (TEST_ENGINE === 'sqlite') assert.equal(writing('search_docs').length, 1);
+    // Fifteen events: one statement on PostgreSQL, chunks of 8 and 7 on SQLite.
+    assert.equal(writing('events').length, TEST_ENGINE === 'pg' ? 1 : 2);
+    for (const [i, t] of created.entries()) {
+      const docs = await s.db.knex('search_docs').where({ ticket_id: t.id }).whereNull('message_id');
+      assert.equal(docs.length, 1);
+      assert.match(docs[0].doc, new RegExp(`묶음 ${i}`));
+      const events = await s.db.knex('events').where({ ticket_id: t.id, type: 'test.grouped' }).orderBy('id');
+      assert.deepEqual(
+        events.map((e) => JSON.parse(e.data).k),
+        [0, 1, 2],
+      );
+    }
+  });
+
+  it("a requester renamed in the same group as their new inquiry: the inquiry's one search document has the new name", async () => {
+    const requester = await s.user('officer', { name: '옛이름' });
+    const user = (await s.database.stores.users.byId(requester.id))!;
+    const { sla } = (await s.database.stores.tickets.byId((await s.ticket(requester)).id))!;
+    const now = new Date();
+    // Asked for in one turn: the two run in one group, the creation first.
+    const [created] = await Promise.all([
+      s.database.transaction((st) =>
+        st.tickets.insert(
+          {
+            subject: '이름 바뀌는 문의',
+            body: '본문',
+            category: 'general',
+            priority: 'normal',
+            status: 'new',
+            channel: 'api',
+            requesterId: requester.id,
+            assigneeId: null,
+            receivedAt: now,
+            sla,
+          },
+          now,
+          user,
+        ),
+      ),
+      s.database.transaction((st) => st.users.update(requester.id, { name: '새이름' }, now)),
+    ]);
+    const docs = await s.db.knex('search_docs').where({ ticket_id: created.id }).whereNull('message_id');
+    assert.equal(docs.length, 1);
+    assert.match(docs[0].doc, /새이름/);
+    assert.doesNotMatch(docs[0].doc, /옛이름/);
   });
 
   it('a unit whose rows break a rule fails alone; the others of its group commit with their rows, and only theirs are announced', async () => {
