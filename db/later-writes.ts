@@ -61,14 +61,16 @@ export async function writeLater(trx: Knex.Transaction, later: LaterWrites): Pro
 
 /**
  * New tickets' documents (SQLite). A ticket whose document a later unit of the group already wrote
- * (its requester renamed: every document of theirs rewritten from the rows) keeps that one.
+ * (its requester renamed: every document of theirs rewritten from the rows) keeps that one. The
+ * unary `+` keeps SQLite off the message_id index, where `is null` matches every ticket document:
+ * the check is one lookup by ticket_id.
  */
 async function insertTicketDocs(trx: Knex.Transaction, docs: LaterWrites['ticketDocs']): Promise<void> {
   for (const chunk of chunksOfFewSizes(docs)) {
     await execute(
       trx,
       `insert into search_docs (ticket_id, message_id, internal, doc) select column1, null, 0, column2 from (values ${chunk.map(() => '(?, ?)').join(', ')})
- where not exists (select 1 from search_docs s where s.ticket_id = column1 and s.message_id is null)`,
+ where not exists (select 1 from search_docs s where s.ticket_id = column1 and +s.message_id is null)`,
       chunk.flatMap((d) => [d.ticketId, d.doc]),
     );
   }
