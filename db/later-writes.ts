@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { Row } from './rows';
 import { columnArrays, execute, insertRows, MAX_UNNEST_ROWS, chunksOfFewSizes, unnestInsertSql } from './statements';
+import { EVENT_COLUMNS } from './stores/event-store';
+import { OUTBOX_COLUMNS } from './stores/outbox-store';
 
 /**
  * Rows a group transaction writes together just before its COMMIT, rather than one unit at a time.
@@ -23,24 +25,6 @@ export interface LaterWrites {
   /** A new ticket's own search document (SQLite; PostgreSQL writes it with the ticket). */
   ticketDocs: Array<{ ticketId: number; doc: string }>;
 }
-
-/** The columns of `outbox` as a new row is written, with their PostgreSQL types. */
-export const OUTBOX_COLUMNS = {
-  ticket_id: 'int',
-  to_user_id: 'int',
-  to_address: 'text',
-  to_name: 'text',
-  locale: 'text',
-  template: 'text',
-  data: 'text',
-  status: 'text',
-  attempts: 'int',
-  next_attempt_at: 'bigint',
-  created_at: 'bigint',
-};
-
-/** The columns of `events` as written, with their PostgreSQL types. */
-export const EVENT_COLUMNS = { ticket_id: 'int', type: 'text', at: 'bigint', actor_id: 'int', public: 'boolean', data: 'text' };
 
 const LATER_OUTBOX = { id: 'int', ...OUTBOX_COLUMNS };
 /** Both tables' rows in one statement (a data-modifying WITH), one round trip. */

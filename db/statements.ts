@@ -87,7 +87,7 @@ export async function insertRows(knex: Knex, table: string, types: Readonly<Reco
   const columns = Object.keys(types);
   if (!isPg(knex)) {
     for (const chunk of chunksOfFewSizes(rows)) {
-      await run(knex, insertSql(table, columns, chunk.length, ''), valuesOf(chunk, columns), chunk.length <= PREPARED_ROWS);
+      await run(knex, insertSql(table, columns, chunk.length, ''), valuesOf(chunk, columns), true);
     }
     return;
   }

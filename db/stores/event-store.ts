@@ -3,8 +3,11 @@ import type { TicketEvent } from '../../core/model';
 import { INBOUND_EVENT_TYPES } from '../../core/intake/inbound-events';
 import type { EventStore, IdempotencyStore } from '../../core/ports';
 import { bool, date, decodeCursor, encodeCursor, json, type Row } from '../rows';
-import { EVENT_COLUMNS, type LaterWrites } from '../later-writes';
+import type { LaterWrites } from '../later-writes';
 import { insertRows } from '../statements';
+
+/** The columns of `events` as `row` writes them, with their PostgreSQL types. */
+export const EVENT_COLUMNS = { ticket_id: 'int', type: 'text', at: 'bigint', actor_id: 'int', public: 'boolean', data: 'text' };
 
 /** The append-only audit trail. `later`: the transaction writes its events before its COMMIT (db/later-writes.ts). */
 export function createEventStore(knex: Knex, later?: LaterWrites): EventStore {

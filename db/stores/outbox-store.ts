@@ -4,6 +4,21 @@ import type { Row } from '../rows';
 import type { IdReserve, LaterWrites } from '../later-writes';
 import { insertIds } from '../statements';
 
+/** The columns of `outbox` as `row` writes them, with their PostgreSQL types. */
+export const OUTBOX_COLUMNS = {
+  ticket_id: 'int',
+  to_user_id: 'int',
+  to_address: 'text',
+  to_name: 'text',
+  locale: 'text',
+  template: 'text',
+  data: 'text',
+  status: 'text',
+  attempts: 'int',
+  next_attempt_at: 'bigint',
+  created_at: 'bigint',
+};
+
 const row = (m: NewMail, ts: number) => ({
   ticket_id: m.ticketId,
   to_user_id: m.toUserId,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { enqueueMails } from '../../core/mail/outbox';
-import type { NewMail } from '../../core/ports';
+import type { NewMail, Stores } from '../../core/ports';
 import { createDatabase } from '../../db/database';
 import { bearer, testStack, type TestStack, type TestUser } from '../helpers/test-app';
 import { TEST_ENGINE } from '../helpers/test-db';
@@ -68,28 +68,39 @@ describe(`rows a group writes together before its COMMIT (${TEST_ENGINE})`, func
     }
   });
 
+  /**
+   * A ticket inserted through the stores inside `st` for `requester` (their user and a live clock
+   * taken from one ticket of theirs created through the API first).
+   */
+  async function inserter(requester: TestUser) {
+    const user = (await s.database.stores.users.byId(requester.id))!;
+    const { sla } = (await s.database.stores.tickets.byId((await s.ticket(requester)).id))!;
+    const now = new Date();
+    return (st: Stores, subject: string) =>
+      st.tickets.insert(
+        {
+          subject,
+          body: '본문',
+          category: 'general',
+          priority: 'normal',
+          status: 'new',
+          channel: 'api',
+          requesterId: requester.id,
+          assigneeId: null,
+          receivedAt: now,
+          sla,
+        },
+        now,
+        user,
+      );
+  }
+
   it('creations that run in one group write their search documents and events together (one statement each on SQLite)', async () => {
-    const user = (await s.database.stores.users.byId(officer.id))!;
-    const { sla } = (await s.database.stores.tickets.byId((await s.ticket(officer)).id))!;
+    const insert = await inserter(officer);
     const now = new Date();
     const create = (i: number) =>
       s.database.transaction(async (st) => {
-        const t = await st.tickets.insert(
-          {
-            subject: `묶음 ${i}`,
-            body: '본문',
-            category: 'general',
-            priority: 'normal',
-            status: 'new',
-            channel: 'api',
-            requesterId: officer.id,
-            assigneeId: null,
-            receivedAt: now,
-            sla,
-          },
-          now,
-          user,
-        );
+        const t = await insert(st, `묶음 ${i}`);
         await st.events.addMany(
           [0, 1, 2].map((k) => ({ ticketId: t.id, type: 'test.grouped', at: now, actorId: null, public: false, data: { i, k } })),
         );
@@ -126,30 +137,11 @@ describe(`rows a group writes together before its COMMIT (${TEST_ENGINE})`, func
 
   it("a requester renamed in the same group as their new inquiry: the inquiry's one search document has the new name", async () => {
     const requester = await s.user('officer', { name: '옛이름' });
-    const user = (await s.database.stores.users.byId(requester.id))!;
-    const { sla } = (await s.database.stores.tickets.byId((await s.ticket(requester)).id))!;
-    const now = new Date();
+    const insert = await inserter(requester);
     // Asked for in one turn: the two run in one group, the creation first.
     const [created] = await Promise.all([
-      s.database.transaction((st) =>
-        st.tickets.insert(
-          {
-            subject: '이름 바뀌는 문의',
-            body: '본문',
-            category: 'general',
-            priority: 'normal',
-            status: 'new',
-            channel: 'api',
-            requesterId: requester.id,
-            assigneeId: null,
-            receivedAt: now,
-            sla,
-          },
-          now,
-          user,
-        ),
-      ),
-      s.database.transaction((st) => st.users.update(requester.id, { name: '새이름' }, now)),
+      s.database.transaction((st) => insert(st, '이름 바뀌는 문의')),
+      s.database.transaction((st) => st.users.update(requester.id, { name: '새이름' }, new Date())),
     ]);
     const docs = await s.db.knex('search_docs').where({ ticket_id: created.id }).whereNull('message_id');
     assert.equal(docs.length, 1);
