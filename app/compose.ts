@@ -371,6 +371,8 @@ export async function compose(config: Readonly<Config>, o: ComposeOptions = {}) 
           subscriber?.disconnect();
           cacheChanges?.close();
           if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+          // Timers of inquiries already answered, still on their way to Redis.
+          await services.sla.settled();
           await inbound?.close();
           await imap?.close();
           for (const w of running) await w.close();

@@ -194,8 +194,24 @@ export function createSlaEngine(deps: {
    * deadline version, waking for its first milestone (one that has passed wakes it at once, to
    * record it or find it recorded), and the superseded versions' jobs removed. A failure (Redis
    * down) is logged, not thrown: the write is safe in the database and the reconciler repairs.
+   * A caller need not wait for it (creation does not); `settled()` waits for every one under way.
    */
-  async function scheduleTimers(t: Ticket, previousVersion?: number, knownPolicy?: SlaPolicy): Promise<void> {
+  function scheduleTimers(t: Ticket, previousVersion?: number, knownPolicy?: SlaPolicy): Promise<void> {
+    const p = schedule(t, previousVersion, knownPolicy);
+    underWay.add(p);
+    void p.finally(() => underWay.delete(p));
+    return p;
+  }
+
+  /** Timer writes begun and not yet answered by Redis (scheduleTimers never rejects). */
+  const underWay = new Set<Promise<void>>();
+
+  /** Resolves once every timer write begun so far has been answered (shutdown waits for it; so do tests). */
+  async function settled(): Promise<void> {
+    while (underWay.size) await Promise.all(underWay);
+  }
+
+  async function schedule(t: Ticket, previousVersion?: number, knownPolicy?: SlaPolicy): Promise<void> {
     try {
       const policy = knownPolicy?.id === t.sla.policyId ? knownPolicy : (await db.stores.sla.policy(t.sla.policyId))!;
       const dc = await clocks.forPolicy(policy);
@@ -406,7 +422,7 @@ export function createSlaEngine(deps: {
     return recalculated;
   }
 
-  return { clock, clocks, advance, advanceGrouped, advanceIn, scheduleTimers, reconcile, changeAndRecalculate };
+  return { clock, clocks, advance, advanceGrouped, advanceIn, scheduleTimers, settled, reconcile, changeAndRecalculate };
 }
 
 export type SlaEngine = ReturnType<typeof createSlaEngine>;

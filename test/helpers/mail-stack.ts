@@ -71,13 +71,14 @@ export async function mailStack(
       if (res.status !== 201) throw new Error(`user create failed: ${res.status} ${res.text}`);
       return { id: res.body.id, token: res.body.token, role, email, name: res.body.name };
     },
-    /** Submits an inquiry through the wired app (so its mail is enqueued at commit). */
+    /** Submits an inquiry through the wired app (so its mail is enqueued at commit); returns once its timer is in Redis. */
     async ticket(who: TestUser, body: Record<string, unknown> = {}) {
       const res = await http
         .post('/api/v1/tickets')
         .set('authorization', auth(who))
         .send({ subject: '조달 문의', body: '계약 절차를 알려주세요.', ...body });
       if (res.status !== 201) throw new Error(`ticket create failed: ${res.status} ${res.text}`);
+      await services.sla.settled();
       return res.body as { id: number; number: string; sla: { due_at: string } };
     },
     /** The outbox rows of a ticket (or of a recipient), oldest first. */

@@ -142,13 +142,17 @@ export async function testStack(opts: { clock?: Clock; redisUrl?: string; appDep
       if (res.status !== 201) throw new Error(`user create failed: ${res.status} ${res.text}`);
       return { id: res.body.id, token: res.body.token, role, email, name: res.body.name };
     },
-    /** Submits an inquiry as `who` and returns the ticket body. */
+    /**
+     * Submits an inquiry as `who` and returns the ticket body once its timer is in Redis too (the
+     * 201 does not wait for it).
+     */
     async ticket(who: TestUser, body: Record<string, unknown> = {}) {
       const res = await http
         .post('/api/v1/tickets')
         .set('authorization', `Bearer ${who.token}`)
         .send({ subject: '조달 문의', body: '계약 절차를 알려주세요.', ...body });
       if (res.status !== 201) throw new Error(`ticket create failed: ${res.status} ${res.text}`);
+      await services.sla.settled();
       return res.body;
     },
     async close() {
