@@ -141,27 +141,25 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
   // Transactions that arrive together share a BEGIN and COMMIT (db/group-commit.ts): SQLite runs
   // one group at a time on its one connection; PostgreSQL a few side by side on its pool.
   const announce = announcer(hooks);
-  // What a group writes together before its COMMIT (db/later-writes.ts). Mail rows only on
+  // Per transaction: its stores, made once and shared by the units of its group (they hold no state
+  // of their own; about 150 closures a set, which each creation would otherwise pay for), and what
+  // the group writes together before its COMMIT (db/later-writes.ts) — mail rows only on
   // PostgreSQL, whose sequence gives their ids beforehand; SQLite writes them at once.
-  const later = new WeakMap<Knex.Transaction, LaterWrites>();
   const outboxIds = db.engine === 'pg' ? idReserve('outbox') : undefined;
-  // A transaction's stores are made once and shared by the units of its group: they hold no state
-  // of their own (about 150 closures a set, which a creation would otherwise pay for).
-  const storesOf = new WeakMap<Knex.Transaction, Stores>();
+  const ofTrx = new WeakMap<Knex.Transaction, { stores: Stores; writes: LaterWrites }>();
   const storesIn = (trx: Knex.Transaction) => {
-    let stores = storesOf.get(trx);
-    if (!stores) {
+    let t = ofTrx.get(trx);
+    if (!t) {
       const writes: LaterWrites = { outbox: [], events: [], ticketDocs: [] };
-      later.set(trx, writes);
-      storesOf.set(trx, (stores = storesOn(trx, { writes, ids: outboxIds })));
+      ofTrx.set(trx, (t = { stores: storesOn(trx, { writes, ids: outboxIds }), writes }));
     }
-    return stores;
+    return t.stores;
   };
   const group = createGroupCommit(db.knex, {
     concurrency: db.engine === 'pg' ? PG_GROUPS : 1,
     beforeCommit: async (trx) => {
-      const writes = later.get(trx);
-      if (writes) await writeLater(trx, writes);
+      const t = ofTrx.get(trx);
+      if (t) await writeLater(trx, t.writes);
     },
   });
   return {
