@@ -86,21 +86,23 @@ export function wrapStore<K extends keyof Stores>(
   return {
     ...db,
     stores: { ...db.stores, [key]: plain },
-    async transaction<T>(fn: (s: Stores) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (s: Stores) => Promise<T>, opts?: { alongside?: boolean }): Promise<T> {
       let wrote = false;
       try {
-        return await db.transaction((s) =>
-          fn({
-            ...s,
-            [key]: decorate(
-              s[key],
-              () => wrote,
-              () => {
-                wrote = true;
-                cache.flush();
-              },
-            ),
-          }),
+        return await db.transaction(
+          (s) =>
+            fn({
+              ...s,
+              [key]: decorate(
+                s[key],
+                () => wrote,
+                () => {
+                  wrote = true;
+                  cache.flush();
+                },
+              ),
+            }),
+          opts,
         );
       } finally {
         if (wrote) cache.changed();

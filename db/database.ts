@@ -167,7 +167,7 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
     reports: createReportStore(db.knex),
     board: createBoardStore(db.knex),
     retention: createRetentionStore(db.knex),
-    async transaction(fn) {
+    async transaction(fn, opts) {
       // A unit may run twice (its group failed and it ran again alone): what it wrote is what its last run wrote.
       let written: Written = { mail: [], events: false };
       // Two requests that both checked "not there yet" (two ratings, two users whose e-mails
@@ -176,7 +176,7 @@ export function createDatabase(db: DbHandle, hooks: DatabaseHooks = {}): Databas
         .run((trx) => {
           written = { mail: [], events: false };
           return fn(noting(storesIn(trx), written));
-        })
+        }, opts)
         .catch((err: unknown) => {
           if (isUniqueViolation(err)) throw new ConflictError('this duplicates a record that was created at the same moment');
           // The pool had no connection for this transaction in time (its acquire timeout).

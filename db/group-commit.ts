@@ -11,12 +11,13 @@ import { isPg } from './rows';
  * statements; on PostgreSQL every statement is a round trip, and a group of creations costs
  * three each instead of five (a few groups run side by side on the pool).
  *
- * Each unit keeps the meaning of its own transaction. It sees the units before it, and no unit's
- * promise settles before the COMMIT that holds it has returned. If one unit throws (or the COMMIT
- * fails), the group is rolled back and each of its units runs again alone, in its own
- * transaction, in the same order: the one that threw fails by itself, the others commit — the
- * same outcomes as had each run alone (a unit's function must therefore be safe to run twice:
- * ours only touch the database). No savepoints: on PostgreSQL each would be a round trip.
+ * Each unit keeps the meaning of its own transaction. It sees the units before it (units run
+ * alongside one another touch none of each other's rows, so need not), and no unit's promise
+ * settles before the COMMIT that holds it has returned. If one unit throws (or the COMMIT fails),
+ * the group is rolled back and each of its units runs again alone, in its own transaction, in the
+ * same order: the one that threw fails by itself, the others commit — the same outcomes as had
+ * each run alone (a unit's function must therefore be safe to run twice: ours only touch the
+ * database). No savepoints: on PostgreSQL each would be a round trip.
  *
  * Overload: when the oldest waiting unit has waited longer than `maxWaitMs`, new units are
  * refused at once with a 503 and Retry-After rather than joining a queue that only grows — the
@@ -24,7 +25,12 @@ import { isPg } from './rows';
  * comes back when there is room.
  */
 export interface GroupCommit {
-  run<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
+  /**
+   * `alongside`: the unit writes only rows of its own making and reads none another such unit
+   * writes (a new inquiry), so it runs at the same time as the group's other such units next to it
+   * in the queue, and their statements can be joined (the ticket store inserts their tickets in one).
+   */
+  run<T>(fn: (trx: Knex.Transaction) => Promise<T>, opts?: { alongside?: boolean }): Promise<T>;
 }
 
 /** The driver's connection (better-sqlite3), as far as a leftover transaction needs it. */
@@ -35,6 +41,7 @@ interface Connection {
 
 interface Unit {
   fn: (trx: Knex.Transaction) => Promise<unknown>;
+  alongside: boolean;
   resolve(value: unknown): void;
   reject(err: unknown): void;
   /** When it was asked for (performance.now()). */
@@ -89,7 +96,7 @@ export function createGroupCommit(knex: Knex, opts: GroupCommitOptions = {}): Gr
     try {
       await knex.transaction(async (trx) => {
         claim();
-        for (const unit of group) values.push(await unit.fn(trx));
+        await runUnits(group, trx, values);
         await beforeCommit?.(trx);
       });
     } catch (error) {
@@ -108,6 +115,26 @@ export function createGroupCommit(knex: Knex, opts: GroupCommitOptions = {}): Gr
       return;
     }
     for (const [i, unit] of group.entries()) unit.resolve(values[i]);
+  }
+
+  /**
+   * The group's units in order; a run of `alongside` units side by side. Every unit of such a run
+   * has finished (none still sends statements) before the first failure among them is thrown.
+   */
+  async function runUnits(group: Unit[], trx: Knex.Transaction, values: unknown[]) {
+    for (let i = 0; i < group.length; ) {
+      let end = i + 1;
+      while (group[i]!.alongside && end < group.length && group[end]!.alongside) end += 1;
+      if (end === i + 1) values.push(await group[i]!.fn(trx));
+      else {
+        const outcomes = await Promise.allSettled(group.slice(i, end).map((u) => u.fn(trx)));
+        for (const o of outcomes) {
+          if (o.status === 'rejected') throw o.reason;
+          values.push(o.value);
+        }
+      }
+      i = end;
+    }
   }
 
   async function runAlone(unit: Unit) {
@@ -166,12 +193,12 @@ export function createGroupCommit(knex: Knex, opts: GroupCommitOptions = {}): Gr
   }
 
   return {
-    run<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    run<T>(fn: (trx: Knex.Transaction) => Promise<T>, opts: { alongside?: boolean } = {}): Promise<T> {
       const now = performance.now();
       const waited = waiting.length ? now - waiting[0]!.since : 0;
       if (waited > maxWaitMs) return Promise.reject(overloaded(waited));
       return new Promise<T>((resolve, reject) => {
-        waiting.push({ fn, resolve: resolve as (v: unknown) => void, reject, since: now });
+        waiting.push({ fn, alongside: opts.alongside ?? false, resolve: resolve as (v: unknown) => void, reject, since: now });
         if (active < concurrency) schedule();
       });
     },

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Logger } from '../core/ports';
 import Client_BetterSQLite3 from 'knex/lib/dialects/better-sqlite3/index.js';
 import Transaction_Sqlite from 'knex/lib/dialects/sqlite3/execution/sqlite-transaction.js';
+import Client_PG from 'knex/lib/dialects/postgres/index.js';
 
 // Timestamps are stored as epoch milliseconds in BIGINT columns (portable arithmetic and ordering
 // on both engines); node-postgres returns int8 as strings unless told otherwise.
@@ -76,6 +77,29 @@ class ImmediateSqliteClient extends Client_BetterSQLite3 {
   }
 }
 
+/** The statement each PostgreSQL connection is running (or the last it ran), for the next to wait on. */
+const running = new WeakMap<object, Promise<unknown>>();
+
+/**
+ * Runs `send` once the connection's earlier statements have finished: one statement at a time on
+ * a PostgreSQL connection, even when units of a group running alongside one another
+ * (db/group-commit.ts) send theirs at the same moment — node-postgres would otherwise queue them
+ * itself, a use it has deprecated.
+ */
+export function inTurn<T>(connection: object, send: () => Promise<T>): Promise<T> {
+  const before = running.get(connection);
+  const mine = before ? before.then(send) : send();
+  running.set(connection, mine.catch(() => {}));
+  return mine;
+}
+
+/** knex's PostgreSQL client, its statements taking their turn on the connection (inTurn). */
+class SerialPgClient extends Client_PG {
+  override _query(connection: object, obj: QueryObject) {
+    return inTurn(connection, () => super._query(connection, obj));
+  }
+}
+
 export type Engine = 'sqlite' | 'pg';
 
 /** How long a query waits for a pooled PostgreSQL connection before it is refused. */
@@ -117,7 +141,7 @@ const SQLITE_FILES = ['', '-wal', '-shm'];
 export function openDatabase(opts: { databaseUrl?: string; sqliteFile: string; searchPath?: string; logger?: DbLogger }): DbHandle {
   if (opts.databaseUrl) {
     const knex = knexFactory({
-      client: 'pg',
+      client: SerialPgClient as unknown as typeof Knex.Client,
       connection: opts.databaseUrl,
       searchPath: opts.searchPath ? [opts.searchPath] : undefined,
       pool: { min: 0, max: 10, acquireTimeoutMillis: POOL_WAIT_MS },

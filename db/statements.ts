@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { preparedStatement, type RawConnection } from './knex';
+import { inTurn, preparedStatement, type RawConnection } from './knex';
 import { isPg, type Row } from './rows';
 
 /**
@@ -31,7 +31,9 @@ async function run(knex: Knex, sql: string, bindings: readonly unknown[], prepar
   try {
     if (isPg(knex)) {
       const { name, text } = pgStatement(sql);
-      const res = await (connection as PgConnection).query({ name: prepare ? name : undefined, text, values: bindings as unknown[] });
+      const res = await inTurn(connection as PgConnection, () =>
+        (connection as PgConnection).query({ name: prepare ? name : undefined, text, values: bindings as unknown[] }),
+      );
       return { rows: res.rows, lastId: 0 };
     }
     const statement = preparedStatement(connection as RawConnection, sql);

@@ -45,6 +45,11 @@ export interface Database {
   board: BoardStore;
   /** The destruction of expired personal data, batch by batch (each its own transaction). */
   retention: RetentionStore;
-  /** Runs `fn` in one transaction (BEGIN IMMEDIATE on SQLite); everything commits or nothing. */
-  transaction<T>(fn: (s: Stores) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction (BEGIN IMMEDIATE on SQLite); everything commits or nothing.
+   * `alongside`: `fn` writes only rows of its own making and reads none that another such
+   * transaction writes (creating an inquiry without attachments), so it may run at the same time
+   * as others like it, and their inserts may be joined into one statement.
+   */
+  transaction<T>(fn: (s: Stores) => Promise<T>, opts?: { alongside?: boolean }): Promise<T>;
 }

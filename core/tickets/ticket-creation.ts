@@ -110,13 +110,18 @@ export function createTicketCreation(deps: TicketDeps) {
     idem?: { key: string; hash: string },
   ): Promise<{ ticket: Ticket; body: unknown }> {
     const now = clock.now();
-    const result = await db.transaction(async (s) => {
-      const { ticket, requester, policy, dc, attachments } = await createIn(s, actor, input, now);
-      const body = render({ ticket, requester, assignee: null, policy, ...liveFigures(ticket.sla, dc, now), attachments });
-      // Stored in the same transaction, so a retry after any crash finds either both or neither.
-      if (idem) await s.idempotency.save(actor.id, idem.key, idem.hash, 201, JSON.stringify(body), now);
-      return { ticket, body, policy };
-    });
+    const result = await db.transaction(
+      async (s) => {
+        const { ticket, requester, policy, dc, attachments } = await createIn(s, actor, input, now);
+        const body = render({ ticket, requester, assignee: null, policy, ...liveFigures(ticket.sla, dc, now), attachments });
+        // Stored in the same transaction, so a retry after any crash finds either both or neither.
+        if (idem) await s.idempotency.save(actor.id, idem.key, idem.hash, 201, JSON.stringify(body), now);
+        return { ticket, body, policy };
+      },
+      // Without uploads to claim it touches no row another creation could: concurrent creations run
+      // side by side in their group, and their tickets are inserted together.
+      { alongside: !input.attachment_ids?.length },
+    );
     // Answered once the ticket commits, without waiting for Redis to take its timer: a write that
     // fails or never happens (the process dies) is the reconciler's to repair either way, and the
     // requests answered sooner come back sooner, so more of them share each group commit.

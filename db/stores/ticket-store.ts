@@ -7,7 +7,7 @@ import { officerRequesterSql, ORGANIZATION_OF, outcomeSql, overdueSql } from './
 import { DUE_SOON_RULE } from '../../core/sla/overdue';
 import { bool, date, dateOrNull, decodeCursor, encodeCursor, insertedId, isPg, toMs, type Row } from '../rows';
 import type { LaterWrites } from '../later-writes';
-import { execute, insertIds } from '../statements';
+import { columnArrays, execute, insertIds } from '../statements';
 
 export const toTicket = (r: Row): Ticket => ({
   id: Number(r.id),
@@ -74,26 +74,90 @@ const seoulYear = (d: Date) => new Date(d.getTime() + SERVICE_UTC_OFFSET_MS).get
  */
 const SQLITE_NEXT_SEQ =
   'insert into ticket_counters (year, last_seq) values (?, 1) on conflict (year) do update set last_seq = ticket_counters.last_seq + 1 returning last_seq';
-const PG_NUMBER = "'PQ-' || ?::int || '-' || lpad(seq::text, greatest(6, length(seq::text)), '0')";
+const PG_NUMBER = "'PQ-' || year || '-' || lpad(seq::text, greatest(6, length(seq::text)), '0')";
 const formatNumber = (year: number, seq: number) => `PQ-${year}-${String(seq).padStart(6, '0')}`;
 
 const SQLITE_DOC = 'insert into search_docs (ticket_id, message_id, internal, doc) values (?, null, 0, ?)';
+
+/** A new ticket's columns as PostgreSQL's creation passes them, one array each (the year and search document beside them). */
+const NEW_TICKET_TYPES: Readonly<Record<string, string>> = {
+  subject: 'text',
+  body: 'text',
+  category: 'text',
+  priority: 'text',
+  status: 'text',
+  channel: 'text',
+  requester_id: 'int',
+  assignee_id: 'int',
+  received_at: 'bigint',
+  created_at: 'bigint',
+  updated_at: 'bigint',
+  policy_id: 'int',
+  sla_state: 'text',
+  due_at: 'bigint',
+  first_response_due_at: 'bigint',
+  sla_paused_at: 'bigint',
+  sla_paused_seconds: 'bigint',
+  breached_at: 'bigint',
+  sla_stopped_at: 'bigint',
+  escalation_level: 'int',
+  deadline_version: 'int',
+  year: 'int',
+  doc: 'text',
+};
+const NEW_TICKET_COLUMNS = Object.keys(NEW_TICKET_TYPES).filter((c) => c !== 'year' && c !== 'doc');
 /**
- * One round trip on PostgreSQL: the year's next number, the row and its search document (the
- * document's text but the number is known before the insert; the number is ASCII, so lower()
- * normalises it as searchable() would). Built once, from the columns of the first insert (every
- * insert has the same).
+ * One round trip on PostgreSQL for every ticket a transaction's units insert at the same moment:
+ * each row's id and its year's next number (in row order: `v` is computed once, row by row), the
+ * rows and their search documents (the document's text but the number is known before; the number
+ * is ASCII, so lower() normalises it as searchable() would). One statement for any row count.
  */
-let pgInsert: string | undefined;
-const pgInsertSql = (columns: string[]) =>
-  (pgInsert ??= `with t as (
-  insert into tickets (number, ${columns.join(', ')})
-  values ((select ${PG_NUMBER} from (select ticket_number_next(?) as seq) n), ${columns.map(() => '?').join(', ')}) returning *
-), d as (insert into search_docs (ticket_id, message_id, internal, doc) select id, null, false, lower(number) || ? from t)
-select * from t`);
+const PG_INSERT = `with v as (
+  select nextval(pg_get_serial_sequence('tickets', 'id')) as id, ticket_number_next(u.year) as seq, u.*
+  from unnest(${Object.values(NEW_TICKET_TYPES)
+    .map((t) => `?::${t}[]`)
+    .join(', ')}) with ordinality as u(${Object.keys(NEW_TICKET_TYPES).join(', ')}, ord)
+), t as (
+  insert into tickets (id, number, ${NEW_TICKET_COLUMNS.join(', ')})
+  select id, ${PG_NUMBER}, ${NEW_TICKET_COLUMNS.join(', ')} from v order by ord returning *
+), d as (insert into search_docs (ticket_id, message_id, internal, doc) select t.id, null, false, lower(t.number) || v.doc from t join v on v.id = t.id)
+select t.*, v.ord from t join v on v.id = t.id`;
+
+interface PendingInsert {
+  row: Row;
+  resolve(t: Ticket): void;
+  reject(err: unknown): void;
+}
 
 /** Tickets, their messages and ratings. `later`: a new ticket's search document is written with its group's (SQLite; db/later-writes.ts). */
 export function createTicketStore(knex: Knex, later?: LaterWrites): TicketStore {
+  /**
+   * PostgreSQL: the inserts asked for while this turn's promise jobs run (units of a group running
+   * alongside one another reach theirs together) go as one statement.
+   */
+  let pending: PendingInsert[] = [];
+  const flushInserts = async () => {
+    const batch = pending;
+    pending = [];
+    try {
+      const rows = await execute(
+        knex,
+        PG_INSERT,
+        columnArrays(
+          batch.map((p) => p.row),
+          NEW_TICKET_TYPES,
+        ),
+      );
+      for (const r of rows) batch[Number(r.ord) - 1]!.resolve(toTicket(r));
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+  };
+  const insertPg = (row: Row) =>
+    new Promise<Ticket>((resolve, reject) => {
+      if (!pending.length) process.nextTick(() => void flushInserts());
+      pending.push({ row, resolve, reject });
+    });
   const byId = async (id: number) => {
     const r = await knex('tickets').where({ id }).first();
     return r ? toTicket(r) : null;
@@ -143,11 +207,7 @@ export function createTicketStore(knex: Knex, later?: LaterWrites): TicketStore 
         updated_at: ts,
         ...slaColumns(t.sla),
       };
-      if (isPg(knex)) {
-        const sql = pgInsertSql(Object.keys(columns));
-        const [row] = await execute(knex, sql, [year, year, ...Object.values(columns), ticketDocAfterNumber(t, requester)]);
-        return toTicket(row!);
-      }
+      if (isPg(knex)) return insertPg({ ...columns, year, doc: ticketDocAfterNumber(t, requester) });
       const [counter] = await execute(knex, SQLITE_NEXT_SEQ, [year]);
       const row: Row = { number: formatNumber(year, Number(counter!.last_seq)), ...columns };
       // The row as inserted (every other column of a new ticket is null): no RETURNING, no re-read.

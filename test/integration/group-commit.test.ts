@@ -107,6 +107,79 @@ describe(`group commit (${TEST_ENGINE})`, function () {
     assert.deepEqual(seen, [7]);
   });
 
+  it('units marked alongside run side by side; one not marked runs alone, after the units before it', async () => {
+    const gc = createGroupCommit(db.knex);
+    let started = 0;
+    const log: string[] = [];
+    // Each alongside unit waits until its partner has started too (or 1 s): run one after another,
+    // the first of each pair would wait it out.
+    const alongside = (id: number) =>
+      gc.run(
+        async (trx) => {
+          started += 1;
+          const until = Date.now() + 1000;
+          while (started < (id <= 2 ? 2 : 4) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+          await trx('gc_rows').insert({ id });
+          log.push(`a${id}`);
+          return id;
+        },
+        { alongside: true },
+      );
+    const t0 = Date.now();
+    const [, , seen] = await Promise.all([
+      alongside(1),
+      alongside(2),
+      gc.run(async (trx) => {
+        log.push('alone');
+        return ids(trx);
+      }),
+      alongside(3),
+      alongside(4),
+    ]);
+    assert.ok(Date.now() - t0 < 900, `took ${Date.now() - t0} ms`);
+    assert.deepEqual(seen, [1, 2]);
+    assert.deepEqual(log.slice(2).sort(), ['a3', 'a4', 'alone']);
+    assert.equal(log[2], 'alone');
+    assert.equal(commits, 1);
+    assert.deepEqual(await ids(other), [1, 2, 3, 4]);
+  });
+
+  it('when an alongside unit throws, its partners finish first; then each runs again alone with its own outcome', async () => {
+    const gc = createGroupCommit(db.knex);
+    const runs = new Map<number, number>();
+    const firstRunsOver = new Set<number>();
+    let overWhenRetried: number[] = [];
+    const outcomes = await Promise.allSettled(
+      [1, 2, 3].map((id) =>
+        gc.run(
+          async (trx) => {
+            const run = (runs.get(id) ?? 0) + 1;
+            runs.set(id, run);
+            if (run === 2 && id === 1) overWhenRetried = [...firstRunsOver].sort();
+            try {
+              if (id === 2) throw new Error('unit 2 refused');
+              // Unit 3 is still busy when unit 2 throws.
+              if (id === 3) await new Promise((r) => setTimeout(r, 30));
+              await trx('gc_rows').insert({ id });
+              return id;
+            } finally {
+              if (run === 1) firstRunsOver.add(id);
+            }
+          },
+          { alongside: true },
+        ),
+      ),
+    );
+    assert.deepEqual(
+      outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message)),
+      [1, 'unit 2 refused', 3],
+    );
+    // The group was rolled back only once unit 3 had finished sending its statements.
+    assert.deepEqual(overWhenRetried, [1, 2, 3]);
+    assert.deepEqual([...runs.values()], [2, 2, 2]);
+    assert.deepEqual(await ids(other), [1, 3]);
+  });
+
   it('no unit is reported before its commit: when a promise settles, another connection sees the row', async () => {
     const gc = createGroupCommit(db.knex);
     const seenAtResolve = await Promise.all([1, 2, 3].map((id) => gc.run((trx) => trx('gc_rows').insert({ id })).then(() => ids(other))));

@@ -108,6 +108,38 @@ describe(`fixed statements on the transaction's connection (${TEST_ENGINE})`, fu
     );
   });
 
+  it('statements sent at once on one transaction take their turns on its connection (PostgreSQL: in the order sent)', async () => {
+    const order: number[] = [];
+    let busyAtSend = 0;
+    await db.knex.transaction(async (trx) => {
+      // What node-postgres already has on the connection (running or queued) whenever a statement is sent.
+      const conn = (await trx.client.acquireConnection()) as {
+        query?: (...a: unknown[]) => unknown;
+        _activeQuery?: unknown;
+        _queryQueue?: unknown[];
+      };
+      const query = conn.query;
+      if (query) {
+        conn.query = (...a: unknown[]) => {
+          busyAtSend = Math.max(busyAtSend, (conn._activeQuery ? 1 : 0) + (conn._queryQueue?.length ?? 0));
+          return query.apply(conn, a);
+        };
+      }
+      try {
+        await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            (i % 2 ? execute(trx, 'select ? as n', [i]) : trx.raw('select ? as n', [i])).then(() => order.push(i)),
+          ),
+        );
+      } finally {
+        if (query) conn.query = query;
+      }
+    });
+    // SQLite runs each statement as it is called (its driver is synchronous); PostgreSQL in turn.
+    assert.deepEqual(TEST_ENGINE === 'pg' ? order : [...order].sort(), [0, 1, 2, 3, 4, 5]);
+    assert.equal(busyAtSend, 0);
+  });
+
   it('a statement refused inside a transaction rolls the transaction back and keeps its values out of printed fields', async () => {
     await insertIds(db.knex, 'st_rows', [{ name: 'twin', flag: true, at: 1 }]);
     const err = await db.knex

@@ -62,6 +62,63 @@ describe(`ticket numbers (${TEST_ENGINE})`, function () {
     );
   });
 
+  /** Creates `n` inquiries at once; every other one by an agent on behalf of the officer, with an Idempotency-Key, if `mixed`. */
+  const createTogether = (n: number, agent: TestUser, mixed: boolean) =>
+    Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        // On behalf of the officer: a lookup before the insert; with an Idempotency-Key: a write after it.
+        const onBehalf = mixed && i % 2 === 0;
+        const res = await s.http
+          .post('/api/v1/tickets')
+          .set('authorization', bearer(onBehalf ? agent : officer))
+          .set(onBehalf ? { 'idempotency-key': `together-${i}` } : {})
+          .send({ subject: `함께 온 문의 ${i}`, body: '묶음', ...(onBehalf ? { requester_id: officer.id } : {}) });
+        assert.equal(res.status, 201, res.text);
+        return res.body as { id: number; number: string };
+      }),
+    );
+
+  it('inquiries created together are inserted together: numbers follow ids, each searchable (PostgreSQL: few statements)', async () => {
+    const agent = await s.user('agent');
+    const inserts: string[] = [];
+    const count = (q: { sql: string }) => {
+      if (/insert into tickets/i.test(q.sql)) inserts.push(q.sql);
+    };
+    s.db.knex.on('query', count);
+    let plain: Array<{ id: number; number: string }>;
+    let mixed: Array<{ id: number; number: string }>;
+    try {
+      plain = await createTogether(40, agent, false);
+      if (TEST_ENGINE === 'pg') assert.ok(inserts.length <= 20, `${inserts.length} statements inserted 40 tickets`);
+      mixed = await createTogether(40, agent, true);
+    } finally {
+      s.db.knex.off('query', count);
+    }
+    const bodies = [...plain, ...mixed];
+    const byId = [...bodies].sort((a, b) => a.id - b.id);
+    assert.deepEqual(
+      byId.map((b) => seq(b.number)),
+      byId.map((b) => seq(b.number)).sort((a, b) => a - b),
+    );
+    const docs = await s.db
+      .knex('search_docs')
+      .whereIn(
+        'ticket_id',
+        bodies.map((b) => b.id),
+      )
+      .whereNull('message_id')
+      .select('ticket_id', 'doc');
+    assert.equal(docs.length, 80);
+    const numberOf = new Map(bodies.map((b) => [b.id, b.number.toLowerCase()]));
+    for (const d of docs) assert.ok(String(d.doc).startsWith(`${numberOf.get(Number(d.ticket_id))}\n함께 온 문의 `), String(d.doc));
+    const replay = await s.http
+      .post('/api/v1/tickets')
+      .set('authorization', bearer(agent))
+      .set('idempotency-key', 'together-0')
+      .send({ subject: '함께 온 문의 0', body: '묶음', requester_id: officer.id });
+    assert.equal(replay.body.id, mixed[0]!.id);
+  });
+
   it('a refused creation leaves no ticket; its number is given back on SQLite and skipped on PostgreSQL', async () => {
     const first = (await s.ticket(officer)).number as string;
     const refused = await s.http
