@@ -77,6 +77,7 @@ class ImmediateSqliteClient extends Client_BetterSQLite3 {
   }
 }
 
+const nothing = () => undefined;
 /** The statement each PostgreSQL connection is running (or the last it ran), for the next to wait on. */
 const running = new WeakMap<object, Promise<unknown>>();
 
@@ -89,7 +90,7 @@ const running = new WeakMap<object, Promise<unknown>>();
 export function inTurn<T>(connection: object, send: () => Promise<T>): Promise<T> {
   const before = running.get(connection);
   const mine = before ? before.then(send) : send();
-  running.set(connection, mine.catch(() => {}));
+  running.set(connection, mine.then(nothing, nothing));
   return mine;
 }
 
