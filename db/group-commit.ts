@@ -8,8 +8,9 @@ import { isPg } from './rows';
  * then run together, one after another, inside one transaction, and share its BEGIN and COMMIT.
  * On SQLite (one writer, one connection) they would have run one after another anyway, and a
  * COMMIT — writing every dirty page to the WAL — costs more than a small transaction's
- * statements; on PostgreSQL every statement is a round trip, and a group of creations costs
- * three each instead of five (a few groups run side by side on the pool).
+ * statements; on PostgreSQL every statement is a round trip, and a group's creations share their
+ * BEGIN, their tickets' insert, their later writes and COMMIT (a few groups run side by side on
+ * the pool).
  *
  * Each unit keeps the meaning of its own transaction. It sees the units before it (units run
  * alongside one another touch none of each other's rows, so need not), and no unit's promise
