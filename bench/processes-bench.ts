@@ -189,16 +189,19 @@ async function measure(apis: number, per: number) {
 
 // Two processes under the same load in all (half each), and each under the load one had: a
 // process batches what it has in flight (group commit, one Redis batch per turn), so its cost per
-// ticket depends on its own concurrency as well as on the machine.
+// ticket depends on its own concurrency as well as on the machine — one process under half the
+// load tells the two apart.
 const one: Awaited<ReturnType<typeof measure>>[] = [];
+const oneHalf: Awaited<ReturnType<typeof measure>>[] = [];
 const two: Awaited<ReturnType<typeof measure>>[] = [];
 const twoFull: Awaited<ReturnType<typeof measure>>[] = [];
 for (let i = 0; i < ROUNDS; i++) {
   one.push(await measure(1, CONNECTIONS));
+  oneHalf.push(await measure(1, CONNECTIONS / 2));
   two.push(await measure(2, CONNECTIONS / 2));
   twoFull.push(await measure(2, CONNECTIONS));
 }
-console.log(JSON.stringify({ one, two, twoFull }, null, 2));
+console.log(JSON.stringify({ one, oneHalf, two, twoFull }, null, 2));
 
 const f1 = (x: number) => x.toFixed(2);
 const row = (label: string, rs: typeof one) => {
@@ -208,26 +211,29 @@ const row = (label: string, rs: typeof one) => {
   const idle = rs[0]!.perProcess.map((_, i) => f1(m((r) => r.apiIdleMsPerS[i]!))).join(' + ');
   return `| ${label} | ${Math.round(m((r) => r.perSecond))} | ${Math.round(m((r) => r.p99))} | **${f1(m((r) => r.apiMsPerTicket))}** | ${f1(m((r) => r.apiNetMsPerTicket))} | ${perProc} | ${share} | ${idle} | ${f1(m((r) => r.workersMsPerTicket))} | ${rs.map((r) => `${Math.round(r.perSecond)} (${f1(r.apiMsPerTicket)})`).join(', ')} | ${rs.reduce((a, r) => a + r.errors, 0)} |`;
 };
-const ratioOf = (rs: typeof one, pick: (r: (typeof one)[number]) => number) => median(rs.map(pick)) / median(one.map(pick));
+const ratioOf = (rs: typeof one, pick: (r: (typeof one)[number]) => number, base = one) => median(rs.map(pick)) / median(base.map(pick));
 const ratio = ratioOf(two, (r) => r.apiMsPerTicket);
 const netRatio = ratioOf(two, (r) => r.apiNetMsPerTicket);
 const fullRatio = ratioOf(twoFull, (r) => r.apiMsPerTicket);
+const halfRatio = ratioOf(oneHalf, (r) => r.apiMsPerTicket);
+const sameLoadRatio = ratioOf(two, (r) => r.apiMsPerTicket, oneHalf);
 writeSection(
   'processes',
   `
 ## One API process against two (PostgreSQL)
 
-Command: \`npm run bench:processes\` (PostgreSQL at \`BENCH_PG_URL\`, a fresh database per measurement; Redis at \`REDIS_URL\`; ${ROUNDS} rounds of one API process, two under the same load in all, two under the full load each; medians). Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
-Each API is \`node --import tsx app/main.ts --api\` on its own port, with one \`app/workers-main.ts\` beside them, all on one database, Redis and queue prefix. The load generator (autocannon: ${CONNECTIONS} connections to one API; to two, ${CONNECTIONS} in all split evenly, then ${CONNECTIONS} to each; ${WARMUP} tickets per API process to warm up, then ${DURATION} s measured) posts \`POST /api/v1/tickets\` as one officer. CPU time is utime + stime from \`/proc/<pid>/stat\` of each process, read with the database at rest before and after the measured run (requests still in flight at its end finish and count); each process's idle CPU is read over ${IDLE} s of rest before it.
+Command: \`npm run bench:processes\` (PostgreSQL at \`BENCH_PG_URL\`, a fresh database per measurement; Redis at \`REDIS_URL\`; ${ROUNDS} rounds of one API process under the full load and under half of it, two under the full load in all, two under the full load each; medians). Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
+Each API is \`node --import tsx app/main.ts --api\` on its own port, with one \`app/workers-main.ts\` beside them, all on one database, Redis and queue prefix. The load generator (autocannon: ${CONNECTIONS} connections to one API, then ${CONNECTIONS / 2}; to two, ${CONNECTIONS} in all split evenly, then ${CONNECTIONS} to each; ${WARMUP} tickets per API process to warm up, then ${DURATION} s measured) posts \`POST /api/v1/tickets\` as one officer. CPU time is utime + stime from \`/proc/<pid>/stat\` of each process, read with the database at rest before and after the measured run (requests still in flight at its end finish and count); each process's idle CPU is read over ${IDLE} s of rest before it.
 Aim: the API's CPU per ticket no higher with two processes than with one. The machine's two cores are shared by PostgreSQL, Redis, the load generator and the product, so throughput cannot double here; the cost per ticket is what says whether a second process adds overhead.
 
 | API processes | tickets/s | p99 ms | API CPU ms per ticket | less the idle background | per process (ms/ticket) | CPU share of a core, per process | idle CPU ms/s, per process | workers CPU ms per ticket | rounds: tickets/s (API CPU ms/ticket) | errors |
 |---|---|---|---|---|---|---|---|---|---|---|
 ${row(`1 (${CONNECTIONS} connections)`, one)}
+${row(`1 (${CONNECTIONS / 2} connections)`, oneHalf)}
 ${row(`2 (${CONNECTIONS / 2} connections each)`, two)}
 ${row(`2 (${CONNECTIONS} connections each)`, twoFull)}
 
-Two processes under the same load in all spend ${f1(ratio)} × the API CPU per ticket of one (${f1(netRatio)} × less the idle background); each under the load the one had, ${f1(fullRatio)} ×. Load average during the run: ${os
+Two processes under the same load in all spend ${f1(ratio)} × the API CPU per ticket of one (${f1(netRatio)} × less the idle background); each under the load the one had, ${f1(fullRatio)} ×. One process under half the load spends ${f1(halfRatio)} × what it spends under the full load, and two processes under that half load each ${f1(sameLoadRatio)} × what one under it spends. Load average during the run: ${os
     .loadavg()
     .map((x) => x.toFixed(1))
     .join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores.
