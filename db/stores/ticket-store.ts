@@ -79,7 +79,10 @@ const formatNumber = (year: number, seq: number) => `PQ-${year}-${String(seq).pa
 
 const SQLITE_DOC = 'insert into search_docs (ticket_id, message_id, internal, doc) values (?, null, 0, ?)';
 
-/** A new ticket's columns as PostgreSQL's creation passes them, one array each (the year and search document beside them). */
+/**
+ * A new ticket's columns as PostgreSQL's creation passes them, one array each, with the year and
+ * the search document beside them: every column `insert` below fills (a new one belongs here too).
+ */
 const NEW_TICKET_TYPES: Readonly<Record<string, string>> = {
   subject: 'text',
   body: 'text',
