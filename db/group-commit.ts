@@ -5,7 +5,8 @@ import { isPg } from './rows';
 
 /**
  * Group commit: the transactions this process asks for while its transactions are busy wait,
- * then run together, one after another, inside one transaction, and share its BEGIN and COMMIT.
+ * then run together, one after another (those marked `alongside` side by side), inside one
+ * transaction, and share its BEGIN and COMMIT.
  * On SQLite (one writer, one connection) they would have run one after another anyway, and a
  * COMMIT — writing every dirty page to the WAL — costs more than a small transaction's
  * statements; on PostgreSQL every statement is a round trip, and a group's creations share their
