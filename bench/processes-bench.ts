@@ -222,7 +222,7 @@ writeSection(
   `
 ## One API process against two (PostgreSQL)
 
-Command: \`npm run bench:processes\` (PostgreSQL at \`BENCH_PG_URL\`, a fresh database per measurement; Redis at \`REDIS_URL\`; ${ROUNDS} rounds of one API process under the full load and under half of it, two under the full load in all, two under the full load each; medians). Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
+Command: \`npm run bench:processes\` (PostgreSQL at \`BENCH_PG_URL\`, a fresh database per measurement; Redis at \`REDIS_URL\`; ${ROUNDS} rounds of one API process under the full load and under half of it, two sharing the full load, two under the full load each; medians). Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
 Each API is \`node --import tsx app/main.ts --api\` on its own port, with one \`app/workers-main.ts\` beside them, all on one database, Redis and queue prefix. The load generator (autocannon: ${CONNECTIONS} connections to one API, then ${CONNECTIONS / 2}; to two, ${CONNECTIONS} in all split evenly, then ${CONNECTIONS} to each; ${WARMUP} tickets per API process to warm up, then ${DURATION} s measured) posts \`POST /api/v1/tickets\` as one officer. CPU time is utime + stime from \`/proc/<pid>/stat\` of each process, read with the database at rest before and after the measured run (requests still in flight at its end finish and count); each process's idle CPU is read over ${IDLE} s of rest before it.
 Aim: the API's CPU per ticket no higher with two processes than with one. The machine's two cores are shared by PostgreSQL, Redis, the load generator and the product, so throughput cannot double here; the cost per ticket is what says whether a second process adds overhead.
 

@@ -110,6 +110,7 @@ describe(`group commit (${TEST_ENGINE})`, function () {
   it('units marked alongside run side by side; one not marked runs alone, after the units before it', async () => {
     const gc = createGroupCommit(db.knex);
     let started = 0;
+    const metPartner: number[] = [];
     const log: string[] = [];
     // Each alongside unit waits until its partner has started too (or 1 s): run one after another,
     // the first of each pair would wait it out.
@@ -117,15 +118,16 @@ describe(`group commit (${TEST_ENGINE})`, function () {
       gc.run(
         async (trx) => {
           started += 1;
+          const partnerStarted = () => started >= (id <= 2 ? 2 : 4);
           const until = Date.now() + 1000;
-          while (started < (id <= 2 ? 2 : 4) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+          while (!partnerStarted() && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+          if (partnerStarted()) metPartner.push(id);
           await trx('gc_rows').insert({ id });
           log.push(`a${id}`);
           return id;
         },
         { alongside: true },
       );
-    const t0 = Date.now();
     const [, , seen] = await Promise.all([
       alongside(1),
       alongside(2),
@@ -136,7 +138,8 @@ describe(`group commit (${TEST_ENGINE})`, function () {
       alongside(3),
       alongside(4),
     ]);
-    assert.ok(Date.now() - t0 < 900, `took ${Date.now() - t0} ms`);
+    // Every alongside unit saw its partner start while it was still running.
+    assert.deepEqual(metPartner.sort(), [1, 2, 3, 4]);
     assert.deepEqual(seen, [1, 2]);
     assert.deepEqual(log.slice(2).sort(), ['a3', 'a4', 'alone']);
     assert.equal(log[2], 'alone');
