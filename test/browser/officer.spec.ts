@@ -115,6 +115,9 @@ test('the officer rates a resolved inquiry (만족도 5 with a comment)', async 
   await rating.getByRole('radio', { name: '5', exact: true }).check();
   await page.getByLabel('의견', { exact: true }).fill('빠르고 정확한 답변 감사합니다.');
   await page.getByRole('button', { name: '평가 보내기' }).click();
+  // The page the form's answer leads to, shown before anything reloads it (a reload while that
+  // navigation is under way finds no page to reload).
+  await expect(page.getByText('평가해 주셔서 감사합니다.')).toBeVisible();
 
   await expect
     .poll(async () => {
